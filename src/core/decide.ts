@@ -1,0 +1,189 @@
+/**
+ * The decision: findings and unscannable parts, weighed by the policy for the recipients' scope, give one verdict.
+ */
+import { type DetectOptions, detectSegment } from './detect';
+import { htmlToText } from './html';
+import { type Level, LEVEL_ENGLISH, maxLevel } from './levels';
+import { type Action, compileCustomRules, type Policy } from './policy';
+import type {
+  Finding,
+  LocalisedText,
+  MessageInput,
+  RecipientScope,
+  TextSegment,
+  Unscannable,
+  Verdict,
+  VerdictKind,
+} from './types';
+
+const SEVERITY: Readonly<Record<Action, number>> = { allow: 0, warn: 1, strip: 2, block: 3 };
+
+const compiled = new WeakMap<Policy, DetectOptions>();
+
+/** Detector options for a policy, compiled once per policy object. */
+export function detectOptionsFor(policy: Policy): DetectOptions {
+  let options = compiled.get(policy);
+  if (!options) {
+    options = { customRules: compileCustomRules(policy), personalData: policy.detectors.personalData };
+    compiled.set(policy, options);
+  }
+  return options;
+}
+
+/** The domain of an address, or null when it is not an address (which then counts as external). */
+export function domainOf(address: string): string | null {
+  const at = address.trim().lastIndexOf('@');
+  if (at <= 0) {
+    return null;
+  }
+  const domain = address
+    .trim()
+    .slice(at + 1)
+    .replace(/>$/, '')
+    .toLowerCase();
+  return /^[a-z0-9.-]+\.[a-z0-9-]{2,63}$/.test(domain) ? domain : null;
+}
+
+/** True when `domain` is one of the policy's internal domains (`*.x` also matches subdomains of x). */
+export function isInternalDomain(domain: string, internalDomains: readonly string[]): boolean {
+  return internalDomains.some((entry) => {
+    const e = entry.toLowerCase();
+    if (e.startsWith('*.')) {
+      return domain === e.slice(2) || domain.endsWith(e.slice(1));
+    }
+    return domain === e;
+  });
+}
+
+/**
+ * Internal only when there is at least one recipient and every one is at an internal domain. No recipients counts as
+ * external: the mail can still be addressed later, and the CLI has nobody to judge.
+ */
+export function recipientScope(recipients: readonly string[] | undefined, policy: Policy): RecipientScope {
+  if (!recipients || recipients.length === 0) {
+    return 'external';
+  }
+  for (const r of recipients) {
+    const d = domainOf(r);
+    if (d === null || !isInternalDomain(d, policy.internalDomains)) {
+      return 'external';
+    }
+  }
+  return 'internal';
+}
+
+/** The body as a segment: visible text of the HTML, or the plain text. */
+export function bodySegment(message: MessageInput): TextSegment | null {
+  if (message.bodyHtml !== undefined) {
+    return { location: 'body', text: htmlToText(message.bodyHtml).text, position: 'body' };
+  }
+  if (message.bodyText !== undefined) {
+    return { location: 'body', text: message.bodyText, position: 'body' };
+  }
+  return null;
+}
+
+/** Every finding and unscannable part of a message. */
+export function scanMessage(
+  message: MessageInput,
+  policy: Policy,
+): { findings: Finding[]; unscannable: Unscannable[] } {
+  const options = detectOptionsFor(policy);
+  const findings: Finding[] = [];
+  const unscannable: Unscannable[] = [];
+  // A detector failure must never read as "nothing found": the part becomes unscannable, which policy never allows.
+  const scan = (segment: TextSegment): void => {
+    try {
+      findings.push(...detectSegment(segment, options));
+    } catch (e) {
+      unscannable.push({
+        location: segment.location,
+        reason: 'error',
+        detail: String((e as Error)?.message ?? e).slice(0, 200),
+      });
+    }
+  };
+  if (message.subject) {
+    scan({ location: 'subject', text: message.subject, position: 'subject' });
+  }
+  let body: TextSegment | null = null;
+  try {
+    body = bodySegment(message);
+  } catch (e) {
+    unscannable.push({ location: 'body', reason: 'error', detail: String((e as Error)?.message ?? e).slice(0, 200) });
+  }
+  if (body) {
+    scan(body);
+  }
+  for (const a of message.attachments ?? []) {
+    a.segments.forEach(scan);
+    unscannable.push(...(a.unscannable ?? []));
+  }
+  if (message.sensitivityLabelId) {
+    const id = message.sensitivityLabelId.toLowerCase();
+    const mapping = policy.sensitivityLabels.find((l) => l.id.toLowerCase() === id);
+    if (mapping) {
+      findings.push({
+        rule: 'label.sensitivity',
+        level: mapping.level,
+        location: 'label',
+        excerpt: (mapping.name ?? mapping.id).slice(0, 40),
+        strippable: false,
+      });
+    }
+  }
+  return { findings, unscannable };
+}
+
+/** Weighs findings and unscannable parts into a verdict. */
+export function verdictFor(
+  findings: readonly Finding[],
+  unscannable: readonly Unscannable[],
+  scope: RecipientScope,
+  policy: Policy,
+): Verdict {
+  let verdict: Action = 'allow';
+  let level: Level | null = null;
+  const reasons: LocalisedText[] = [];
+  let unstrippable = 0;
+  for (const f of findings) {
+    level = maxLevel(level, f.level);
+    const action = policy.actions[scope][f.level];
+    if (action === 'strip' && !f.strippable) {
+      unstrippable++;
+    }
+    if (SEVERITY[action] > SEVERITY[verdict]) {
+      verdict = action;
+    }
+  }
+  if (verdict === 'strip' && unstrippable > 0) {
+    verdict = 'block';
+    reasons.push({
+      zh: `有 ${unstrippable} 處標示屬整封郵件或附件（如主旨、密等欄位、附件），無法僅移除部分內容。`,
+      en: `${unstrippable} mark(s) classify the whole message or an attachment (subject, 密等 field, attachment) and cannot be stripped.`,
+    });
+  }
+  if (level !== null) {
+    reasons.unshift({
+      zh: `偵測到 ${findings.length} 處機敏標示，最高密等為「${level}」。`,
+      en: `${findings.length} classification mark(s) found; highest level ${level} (${LEVEL_ENGLISH[level]}).`,
+    });
+  }
+  if (unscannable.length > 0) {
+    const action = policy.unscannable[scope];
+    if (SEVERITY[action] > SEVERITY[verdict]) {
+      verdict = action;
+    }
+    reasons.push({
+      zh: `有 ${unscannable.length} 個部分無法檢查（${[...new Set(unscannable.map((u) => u.reason))].join('、')}），依政策處理為「${action === 'block' ? '阻擋' : '警告'}」。`,
+      en: `${unscannable.length} part(s) could not be scanned (${[...new Set(unscannable.map((u) => u.reason))].join(', ')}); policy says ${action}.`,
+    });
+  }
+  return { verdict: verdict as VerdictKind, level, findings, unscannable, scope, reasons };
+}
+
+/** Scans a message and decides what happens to it. */
+export function decide(message: MessageInput, policy: Policy): Verdict {
+  const { findings, unscannable } = scanMessage(message, policy);
+  return verdictFor(findings, unscannable, recipientScope(message.recipients, policy), policy);
+}

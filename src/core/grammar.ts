@@ -1,0 +1,118 @@
+/**
+ * The marking grammar of taiwan-markings.md §1–§5, written against normalised text (see normalise.ts): brackets are
+ * already 【】, full-width forms are ASCII, variant forms are folded, whitespace is one ` ` or `\n`, and spacing
+ * between CJK characters is gone. Each keyword allows one line break between its characters, because a mark can be
+ * wrapped (「機\n密」).
+ */
+import type { Level } from './levels';
+
+/** A keyword as a pattern that tolerates one line break between any two of its characters. */
+export function k(word: string): string {
+  return Array.from(word, escapeRegExp).join('\\n?');
+}
+
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** Strip the tolerated line breaks out of a matched keyword. */
+export function unbreak(s: string): string {
+  return s.replace(/\s/g, '');
+}
+
+/** The three national levels, longest first so alternation prefers 絕對機密 over 機密. */
+export const LEVEL_WORDS = `${k('絕對機密')}|${k('極機密')}|${k('機密')}`;
+
+/** Marks of the 機敏 class (sensitive, no legal 密等). */
+export const SENSITIVE_WORDS = `${k('機敏資料')}|${k('機敏會議')}|${k('內部限閱')}|${k('限閱')}|${k('機敏')}|${k('敏感')}`;
+
+/** Every word a label can carry. */
+export const MARK_WORDS = `${LEVEL_WORDS}|${k('密件')}|${SENSITIVE_WORDS}|密`;
+
+const MARK_LEVELS: Readonly<Record<string, Level>> = {
+  絕對機密: '絕對機密',
+  極機密: '極機密',
+  機密: '機密',
+  密件: '密',
+  密: '密',
+  機敏資料: '機敏',
+  機敏會議: '機敏',
+  內部限閱: '機敏',
+  限閱: '機敏',
+  機敏: '機敏',
+  敏感: '機敏',
+};
+
+/** The level a matched mark word stands for. */
+export function markLevel(word: string): Level | null {
+  return MARK_LEVELS[unbreak(word)] ?? null;
+}
+
+/** Words that are only marks when they stand alone, never inline in prose. */
+export const WEAK_MARKS: ReadonlySet<string> = new Set(['密', '機敏', '限閱', '敏感']);
+
+/** MND portion marks (since 2026-01-01): the paragraph's level in one character. */
+export const PORTION_LEVELS: Readonly<Record<string, Level | null>> = {
+  無: null,
+  密: '密',
+  機: '機密',
+  極: '極機密',
+  絕: '絕對機密',
+};
+
+/** PRC levels in forwarded material, by meaning: 绝密 = top secret, 机密 = secret, 秘密 = confidential. */
+export const PRC_LEVELS: Readonly<Record<string, Level>> = {
+  絕密: '絕對機密',
+  機密: '極機密',
+  祕密: '機密',
+};
+
+/** English markings by the official translation of 國家機密保護法. */
+export function englishLevel(word: string): Level {
+  const w = word.toUpperCase().replace(/\s+/g, ' ');
+  if (w === 'TOP SECRET') {
+    return '絕對機密';
+  }
+  if (w === 'SECRET') {
+    return '極機密';
+  }
+  return '機密';
+}
+
+const NUM = '[0-9一二三四五六七八九十百〇○零兩]';
+const DATE_CHARS = '[0-9一二三四五六七八九十〇○零年月日./ -]';
+
+/** Declassification conditions (解密條件 / 保密期限), §3 of the reference. */
+export const DECLASS = [
+  `本[件案](?:於|在)[^\\n。,]{0,14}?[時後]解密`,
+  `本[件案]至(?:民國)?${DATE_CHARS}{3,24}解密`,
+  `本[件案][^\\n。,]{0,10}?(?:公布|公告|開標|決標|簽約|會議結束|屆滿|抽存|結案)[時後]解密`,
+  `本[件案]${NUM}+個?(?:年|月|日|天|週)後解密`,
+  `附件抽存後解密`,
+  `保存年限屆滿後解密`,
+  `保密期限(?:至|:)\\s?(?:民國)?${DATE_CHARS}{3,24}`,
+].join('|');
+
+/** The label of the 公文 field, and its shorter forms in older templates and forms. */
+export const FIELD_LABEL = [
+  k('密等及解密條件或保密期限'),
+  k('密等及解密條件'),
+  k('機密等級'),
+  k('保密等級'),
+  k('密等'),
+].join('|');
+
+/** The sentence the guidance puts on a sensitive meeting's sign-in sheet. */
+export const MEETING_SENTENCE = `${k('本會議因具機敏性質')},?\\s?${k('與會人員應行保密')}`;
+
+/** Words that, right after a bracketed or standalone mark, show it is being talked about rather than applied. */
+export const PROSE_AFTER =
+  /^\s?(?:、|等級|三級|級|之|字|性|或|及|與|和|等|代表|表示|標示|為|係|即|[(【]?\s?(?:公務機密|一般公務))/u;
+/** Likewise, right before. */
+export const PROSE_BEFORE = /(?:、|或|及|與|和|如|例如|標示|註記|加註|標註|分為)\s?$/u;
+
+/** Declarations that this message or document is classified: 「本件為密件」, 「本文件屬機密」. */
+export const DECLARATION = `(?:本|此)(?:${k('文件')}|${k('郵件')}|${k('資料')}|${k('檔案')}|${k('會議')}|${k('內容')}|${k('附件')}|${k('簡報')}|件|函|信|案)(?:內容)?\\s?(?:係屬|屬於|列為|核定為|核列為|核列|為|屬|係|是)\\s?【?\\s?`;
+
+/** English disclaimers mention "confidential" in prose; lines that look like one are never banners. */
+export const DISCLAIMER_HINT = /intended|recipient|privileged|disclos|notify|received this|收件者|收件人|誤收|誤傳/iu;

@@ -1,0 +1,15 @@
+export * from './decide';
+export { type CompiledCustomRule, type DetectOptions, detectSegment } from './detect';
+export { escapeHtml, type HtmlText, htmlToText } from './html';
+export * from './levels';
+export { normalise, type NormalisedText } from './normalise';
+export {
+  findPersonalData,
+  isValidNationalId,
+  isValidResidentCertificate,
+  isValidUbn,
+  type PersonalDataRule,
+} from './personal-data';
+export * from './policy';
+export * from './strip';
+export * from './types';

@@ -1,0 +1,300 @@
+/**
+ * Normalisation for matching. The output is never shown or sent anywhere: it exists so that one grammar can match a
+ * mark however it was typed, and every match can be mapped back to the original text through `origin`.
+ */
+
+/** Text prepared for matching, with a map back to the original. */
+export interface NormalisedText {
+  readonly text: string;
+  /**
+   * `origin[i]` is the offset in the original string of the character that produced `text[i]`;
+   * `origin[text.length]` is the end of the normalised range in the original.
+   */
+  readonly origin: Int32Array;
+  /**
+   * `gap[i]` is 1 when whitespace between CJK characters was removed just before `text[i]`. Such a gap still separates
+   * words ("機密　第3份" is a label followed by a copy number, not the word 機密第).
+   */
+  readonly gap: Uint8Array;
+}
+
+/** Canonical brackets: every bracket style folds to these so one grammar covers 「」【】（）〔〕［］ and ASCII. */
+export const OPEN = '【';
+export const CLOSE = '】';
+
+/**
+ * Invisible characters that can hide inside a mark: zero-width, soft hyphen, bidi controls, word joiner, BOM,
+ * variation selectors.
+ */
+function isIgnorable(cp: number): boolean {
+  return (
+    cp === 0x00ad ||
+    cp === 0x034f ||
+    cp === 0x061c ||
+    cp === 0x180e ||
+    (cp >= 0x200b && cp <= 0x200f) ||
+    (cp >= 0x202a && cp <= 0x202e) ||
+    (cp >= 0x2060 && cp <= 0x2064) ||
+    (cp >= 0x2066 && cp <= 0x206f) ||
+    cp === 0xfeff ||
+    (cp >= 0xfe00 && cp <= 0xfe0f)
+  );
+}
+
+function isLineBreak(cp: number): boolean {
+  return cp === 0x0a || cp === 0x0d || cp === 0x0b || cp === 0x0c || cp === 0x85 || cp === 0x2028 || cp === 0x2029;
+}
+
+function isSpace(cp: number): boolean {
+  return (
+    cp === 0x20 ||
+    cp === 0x09 ||
+    cp === 0xa0 ||
+    cp === 0x1680 ||
+    (cp >= 0x2000 && cp <= 0x200a) ||
+    cp === 0x202f ||
+    cp === 0x205f ||
+    cp === 0x3000 ||
+    cp === 0x3164 ||
+    cp === 0xffa0
+  );
+}
+
+/** Han ideographs (the ranges a 密等 can be written in), including compatibility ideographs. */
+export function isHan(cp: number): boolean {
+  return (
+    (cp >= 0x4e00 && cp <= 0x9fff) ||
+    (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0x20000 && cp <= 0x3134f) ||
+    cp === 0x3007
+  );
+}
+
+/** Characters between which spacing is typographic padding, not a word break (「機　密」, 「速　　別」). */
+function isWide(cp: number): boolean {
+  return isHan(cp) || (cp >= 0x3000 && cp <= 0x303f) || cp === 0x3010 || cp === 0x3011;
+}
+
+const OPENERS = new Set('([{「『【〔〈《〖〘〚⦅｢'.split(''));
+const CLOSERS = new Set(')]}」』】〕〉》〗〙〛⦆｣'.split(''));
+
+/**
+ * Variant and simplified forms of the marking words. Only these characters are folded: a whole-document
+ * simplified-to-traditional conversion would invent marks, and the folded text is used for matching only.
+ */
+const VARIANTS: Readonly<Record<string, string>> = {
+  机: '機',
+  绝: '絕',
+  极: '極',
+  对: '對',
+  秘: '祕',
+  资: '資',
+  阅: '閱',
+};
+
+const mapCache = new Map<number, string>();
+
+/** The normalised form of one code point: NFKC, then bracket and variant folding. */
+function mapCodePoint(cp: number): string {
+  if (cp < 0x80) {
+    const ch = String.fromCharCode(cp);
+    if (OPENERS.has(ch)) {
+      return OPEN;
+    }
+    if (CLOSERS.has(ch)) {
+      return CLOSE;
+    }
+    return ch;
+  }
+  if (cp >= 0x4e00 && cp <= 0x9fff) {
+    const ch = String.fromCharCode(cp);
+    return VARIANTS[ch] ?? ch;
+  }
+  const cached = mapCache.get(cp);
+  if (cached !== undefined) {
+    return cached;
+  }
+  const nfkc = String.fromCodePoint(cp).normalize('NFKC');
+  let out = '';
+  for (const ch of nfkc) {
+    if (OPENERS.has(ch)) {
+      out += OPEN;
+    } else if (CLOSERS.has(ch)) {
+      out += CLOSE;
+    } else {
+      out += VARIANTS[ch] ?? ch;
+    }
+  }
+  if (mapCache.size < 4096) {
+    mapCache.set(cp, out);
+  }
+  return out;
+}
+
+/** Growable output buffers: normalisation runs over megabytes on the send path, so no per-character allocation. */
+class Out {
+  units: Uint16Array;
+  origin: Int32Array;
+  gap: Uint8Array;
+  length = 0;
+  constructor(capacity: number) {
+    this.units = new Uint16Array(capacity);
+    this.origin = new Int32Array(capacity + 1);
+    this.gap = new Uint8Array(capacity);
+  }
+  push(unit: number, origin: number, gap: number): void {
+    if (this.length === this.units.length) {
+      this.grow();
+    }
+    this.units[this.length] = unit;
+    this.origin[this.length] = origin;
+    this.gap[this.length] = gap;
+    this.length++;
+  }
+  private grow(): void {
+    const cap = this.units.length * 2 + 16;
+    const units = new Uint16Array(cap);
+    units.set(this.units);
+    const origin = new Int32Array(cap + 1);
+    origin.set(this.origin);
+    const gap = new Uint8Array(cap);
+    gap.set(this.gap);
+    this.units = units;
+    this.origin = origin;
+    this.gap = gap;
+  }
+  text(): string {
+    let s = '';
+    for (let i = 0; i < this.length; i += 8192) {
+      s += String.fromCharCode.apply(
+        null,
+        this.units.subarray(i, Math.min(this.length, i + 8192)) as unknown as number[],
+      );
+    }
+    return s;
+  }
+}
+
+/** Characters that normalise to themselves and need no checks beyond the whitespace ones. */
+function isPlain(c: number): boolean {
+  return (
+    (c > 0x20 && c < 0x7f && c !== 0x28 && c !== 0x29 && c !== 0x5b && c !== 0x5d && c !== 0x7b && c !== 0x7d) ||
+    (c >= 0x4e00 &&
+      c <= 0x9fff &&
+      c !== 0x673a &&
+      c !== 0x7edd &&
+      c !== 0x6781 &&
+      c !== 0x5bf9 &&
+      c !== 0x79d8 &&
+      c !== 0x8d44 &&
+      c !== 0x9605)
+  );
+}
+
+/**
+ * Normalises `input[from, to)` for matching:
+ * NFKC (full-width to half-width), removal of zero-width, soft-hyphen and bidi characters, removal of spacing between
+ * CJK characters, folding of every bracket style to 【】, folding of variant forms of the marking words, and line
+ * breaks collapsed to a single `\n` (the grammar allows one inside a mark).
+ */
+export function normalise(input: string, from = 0, to = input.length): NormalisedText {
+  const out = new Out(Math.max(16, to - from + 8));
+  normaliseInto(out, input, from, to);
+  out.origin[out.length] = to;
+  return { text: out.text(), origin: out.origin.subarray(0, out.length + 1), gap: out.gap.subarray(0, out.length) };
+}
+
+/** Marks a cut: a window edge that is not a line edge. It behaves as a Han character, so nothing reads it as a boundary. */
+export const GLUE = '\uFDD0';
+
+/**
+ * Normalises several ranges of one text into one string, so the grammar runs once over all of them. Ranges are
+ * separated by a blank line, which no mark crosses; an edge that cuts a line gets {@link GLUE}, so `^`, `$` and the
+ * "not written against a Han character" checks cannot mistake a cut for a boundary. Offsets stay those of `input`.
+ */
+export function normaliseRanges(input: string, ranges: readonly { start: number; end: number }[]): NormalisedText {
+  const total = ranges.reduce((n, r) => n + r.end - r.start + 4, 16);
+  const out = new Out(total);
+  ranges.forEach((r, k) => {
+    const headCut = r.start > 0 && input.charCodeAt(r.start - 1) !== 0x0a;
+    if (k > 0) {
+      out.push(0x0a, r.start, 0);
+      out.push(0x0a, r.start, 0);
+    }
+    if (headCut) {
+      out.push(0xfdd0, r.start, 0);
+    }
+    normaliseInto(out, input, r.start, r.end);
+    const tailCut = r.end < input.length && input.charCodeAt(r.end) !== 0x0a && input.charCodeAt(r.end) !== 0x0d;
+    if (tailCut) {
+      out.push(0xfdd0, r.end, 0);
+    }
+  });
+  out.origin[out.length] = ranges.length ? (ranges[ranges.length - 1] as { end: number }).end : 0;
+  return { text: out.text(), origin: out.origin.subarray(0, out.length + 1), gap: out.gap.subarray(0, out.length) };
+}
+
+function normaliseInto(out: Out, input: string, from: number, to: number): void {
+  let lastCp = -1; // last emitted code point, for the CJK-spacing rule
+  let wsStart = -1; // start of a pending whitespace run
+  let wsHasBreak = false;
+  let i = from;
+  while (i < to) {
+    const c = input.charCodeAt(i);
+    if (isPlain(c) && wsStart < 0) {
+      out.push(c, i, 0);
+      lastCp = c;
+      i++;
+      continue;
+    }
+    const cp = c >= 0xd800 && c <= 0xdbff ? (input.codePointAt(i) as number) : c;
+    const width = cp > 0xffff ? 2 : 1;
+    if (isIgnorable(cp)) {
+      i += width;
+      continue;
+    }
+    if (isSpace(cp) || isLineBreak(cp)) {
+      if (wsStart < 0) {
+        wsStart = i;
+        wsHasBreak = false;
+      }
+      if (isLineBreak(cp)) {
+        wsHasBreak = true;
+      }
+      i += width;
+      continue;
+    }
+    const mapped = isPlain(c) ? String.fromCharCode(c) : mapCodePoint(cp);
+    let pendingGap = 0;
+    if (wsStart >= 0) {
+      const nextCp = mapped.codePointAt(0) ?? cp;
+      if (wsHasBreak) {
+        out.push(0x0a, wsStart, 0);
+      } else if (lastCp >= 0 && isWide(lastCp) && isWide(nextCp)) {
+        pendingGap = 1;
+      } else if (lastCp >= 0) {
+        out.push(0x20, wsStart, 0);
+      }
+      wsStart = -1;
+    }
+    for (let k = 0; k < mapped.length; k++) {
+      out.push(mapped.charCodeAt(k), i, k === 0 ? pendingGap : 0);
+    }
+    if (mapped.length > 0) {
+      lastCp = mapped.codePointAt(mapped.length - 1) ?? cp;
+      if (lastCp >= 0xdc00 && lastCp <= 0xdfff) {
+        lastCp = mapped.codePointAt(mapped.length - 2) ?? cp;
+      }
+    }
+    i += width;
+  }
+  if (wsStart >= 0 && wsHasBreak) {
+    out.push(0x0a, wsStart, 0);
+  }
+}
+
+/** Normalises a keyword or custom-rule term the same way text is normalised, so both sides meet. */
+export function normaliseTerm(term: string): string {
+  return normalise(term).text.trim();
+}

@@ -1,0 +1,120 @@
+/**
+ * Stripping: removes the strippable marked parts of a body and leaves a placeholder in each place, as the guidance
+ * asks (「刪除涉密內容，該部分另採書面發送並經簽收」). What was removed is reported as level, length and SHA-256
+ * only, never as text, so the receipt can be reconciled with the paper copy without the content leaving the machine.
+ */
+import { sha256 } from '@noble/hashes/sha256';
+import { bytesToHex } from '@noble/hashes/utils';
+
+import { type DetectOptions, detectSegment } from './detect';
+import { escapeHtml, htmlToText, removeHtmlRanges } from './html';
+import { type Level, maxLevel } from './levels';
+import type { Finding } from './types';
+
+export interface RemovedPart {
+  readonly level: Level;
+  /** Length of the removed text in characters (UTF-16 code units of the visible text). */
+  readonly length: number;
+  /** SHA-256 of the removed visible text, UTF-8, lower-case hex. */
+  readonly sha256: string;
+  readonly rules: readonly string[];
+}
+
+export interface StripResult {
+  /** The new body, in the same format it came in. */
+  readonly body: string;
+  readonly removed: readonly RemovedPart[];
+  /** Findings that could not be stripped; when any remain the mail must still not go. */
+  readonly remaining: readonly Finding[];
+}
+
+export interface StripOptions extends DetectOptions {
+  /** Number of the paper-delivery receipt (簽收單) that carries the removed parts. */
+  readonly receiptNumber?: string;
+}
+
+const RECEIPT = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$/;
+
+/** The placeholder left where a part was removed. */
+export function placeholderText(receiptNumber?: string): string {
+  if (receiptNumber !== undefined && !RECEIPT.test(receiptNumber)) {
+    throw new RangeError(`簽收單號格式錯誤 / Invalid receipt number: ${JSON.stringify(receiptNumber.slice(0, 50))}`);
+  }
+  const zhReceipt = receiptNumber ? `；簽收單號：${receiptNumber}` : '';
+  const enReceipt = receiptNumber ? `; receipt no. ${receiptNumber}` : '';
+  return `〔本段機敏內容已自電子郵件移除，另以書面發送並經簽收${zhReceipt}〕 [Sensitive content removed from this e-mail; sent on paper against a signed receipt${enReceipt}]`;
+}
+
+interface Range {
+  start: number;
+  end: number;
+  level: Level;
+  rules: string[];
+}
+
+function rangesOf(findings: readonly Finding[]): { ranges: Range[]; remaining: Finding[] } {
+  const ranges: Range[] = [];
+  const remaining: Finding[] = [];
+  for (const f of findings) {
+    if (!f.strippable || !f.region) {
+      remaining.push(f);
+      continue;
+    }
+    ranges.push({ start: f.region.start, end: f.region.end, level: f.level, rules: [f.rule] });
+  }
+  ranges.sort((a, b) => a.start - b.start);
+  const merged: Range[] = [];
+  for (const r of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && r.start <= last.end) {
+      last.end = Math.max(last.end, r.end);
+      last.level = maxLevel(last.level, r.level) as Level;
+      for (const rule of r.rules) {
+        if (!last.rules.includes(rule)) {
+          last.rules.push(rule);
+        }
+      }
+    } else {
+      merged.push({ ...r, rules: [...r.rules] });
+    }
+  }
+  return { ranges: merged, remaining };
+}
+
+function removedPart(text: string, r: Range): RemovedPart {
+  const removed = text.slice(r.start, r.end);
+  return {
+    level: r.level,
+    length: removed.length,
+    sha256: bytesToHex(sha256(new TextEncoder().encode(removed))),
+    rules: r.rules,
+  };
+}
+
+/** Strips a plain-text body. */
+export function stripText(text: string, options: StripOptions = {}): StripResult {
+  const findings = detectSegment({ location: 'body', text, position: 'body' }, options);
+  const { ranges, remaining } = rangesOf(findings);
+  const placeholder = placeholderText(options.receiptNumber);
+  let out = '';
+  let pos = 0;
+  for (const r of ranges) {
+    out += text.slice(pos, r.start) + placeholder;
+    pos = r.end;
+  }
+  out += text.slice(pos);
+  return { body: out, removed: ranges.map((r) => removedPart(text, r)), remaining };
+}
+
+/** Strips an HTML body without breaking its markup: tags stay, text and media inside each region go. */
+export function stripHtml(html: string, options: StripOptions = {}): StripResult {
+  const extracted = htmlToText(html);
+  const findings = detectSegment({ location: 'body', text: extracted.text, position: 'body' }, options);
+  const { ranges, remaining } = rangesOf(findings);
+  const placeholder = escapeHtml(placeholderText(options.receiptNumber));
+  const srcRanges = ranges
+    .filter((r) => r.end > r.start)
+    .map((r) => ({ start: extracted.srcStart[r.start] as number, end: extracted.srcEnd[r.end - 1] as number }));
+  const body = removeHtmlRanges(html, extracted.tokens, srcRanges, () => placeholder);
+  return { body, removed: ranges.map((r) => removedPart(extracted.text, r)), remaining };
+}

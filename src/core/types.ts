@@ -1,0 +1,95 @@
+import type { Level } from './levels';
+
+/**
+ * Where a piece of text sits in a message or document. It matters because some marks (a bare 密, an English
+ * CONFIDENTIAL) only count in a marking position: a subject tag, a header or footer, a watermark.
+ */
+export const SEGMENT_POSITIONS = ['subject', 'body', 'header', 'footer', 'watermark', 'metadata', 'comment'] as const;
+export type SegmentPosition = (typeof SEGMENT_POSITIONS)[number];
+
+/** A run of text to scan, with where it came from (`subject`, `body`, `attachment:報告.odt/styles.xml#header`). */
+export interface TextSegment {
+  readonly location: string;
+  readonly text: string;
+  /** @default 'body' */
+  readonly position?: SegmentPosition;
+}
+
+export interface Finding {
+  /** Stable rule id, e.g. `field.classification`, `portion`, `custom.<id>`; sent to the server. */
+  readonly rule: string;
+  readonly level: Level;
+  readonly location: string;
+  /** At most 40 characters of the original text around the mark. Never sent to the server. */
+  readonly excerpt: string;
+  /** UTF-16 offset of the mark in the original text of its segment. */
+  readonly offset?: number;
+  /** Length of the mark in the original text. */
+  readonly length?: number;
+  /** True when the part carrying the mark can be removed and the rest of the mail sent. */
+  readonly strippable: boolean;
+  /** For strippable findings: the original-text range that stripping removes (a paragraph or a delimited region). */
+  readonly region?: { readonly start: number; readonly end: number };
+}
+
+export const UNSCANNABLE_REASONS = [
+  'unknown-type',
+  'unsupported-format',
+  'encrypted',
+  'image-only',
+  'legacy-format',
+  'too-large',
+  'timeout',
+  'unreadable',
+  'malformed',
+  'cloud-attachment',
+  'error',
+] as const;
+export type UnscannableReason = (typeof UNSCANNABLE_REASONS)[number];
+
+export interface Unscannable {
+  readonly location: string;
+  readonly reason: UnscannableReason;
+  /** Optional human-readable detail (never message content). */
+  readonly detail?: string;
+}
+
+export const VERDICTS = ['allow', 'warn', 'strip', 'block'] as const;
+export type VerdictKind = (typeof VERDICTS)[number];
+
+export interface Verdict {
+  readonly verdict: VerdictKind;
+  readonly level: Level | null;
+  readonly findings: readonly Finding[];
+  readonly unscannable: readonly Unscannable[];
+  /** Recipient scope the decision was made for. */
+  readonly scope: RecipientScope;
+  /** Why, in zh-TW and English, for the user. */
+  readonly reasons: readonly LocalisedText[];
+}
+
+export type RecipientScope = 'internal' | 'external';
+
+export interface LocalisedText {
+  readonly zh: string;
+  readonly en: string;
+}
+
+/** The message as the add-in or CLI sees it. Attachments arrive already extracted into segments. */
+export interface MessageInput {
+  readonly subject?: string;
+  /** HTML body; when both are given, `bodyHtml` wins. */
+  readonly bodyHtml?: string;
+  readonly bodyText?: string;
+  readonly recipients?: readonly string[];
+  /** Extracted attachment text, one segment per location. */
+  readonly attachments?: readonly AttachmentInput[];
+  /** Office sensitivity label GUID, where the host exposes it. */
+  readonly sensitivityLabelId?: string;
+}
+
+export interface AttachmentInput {
+  readonly name: string;
+  readonly segments: readonly TextSegment[];
+  readonly unscannable?: readonly Unscannable[];
+}

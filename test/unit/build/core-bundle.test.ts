@@ -1,0 +1,48 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+
+import { parse } from 'acorn';
+import webpack from 'webpack';
+
+import type * as Core from '../../../src/core';
+
+/**
+ * The core must bundle for the add-in runtimes: no Node built-ins, and syntax the classic Outlook JS-only runtime
+ * (ES2016) parses. Built with the project's own webpack config, then run in a bare context with no Node globals.
+ */
+describe('core bundle', () => {
+  let source = '';
+
+  beforeAll(async () => {
+    const outDir = mkdtempSync(path.join(tmpdir(), 'sg-bundle-'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const configs = (require('../../../webpack.config.js') as (e: object, a: object) => webpack.Configuration[])(
+      {},
+      { mode: 'production' },
+    );
+    const config = configs.find((c) => c.name === 'core') as webpack.Configuration;
+    const stats = await new Promise<webpack.Stats>((resolve, reject) =>
+      webpack(
+        { ...config, context: path.resolve(__dirname, '../../..'), output: { ...config.output, path: outDir } },
+        (err, s) => (err || !s ? reject(err) : resolve(s)),
+      ),
+    );
+    expect(stats.hasErrors()).toBe(false);
+    source = readFileSync(path.join(outDir, 'secrecy-guard-core.js'), 'utf8');
+  }, 120000);
+
+  it('parses as an ES2016 script', () => {
+    expect(() => parse(source, { ecmaVersion: 2016, sourceType: 'script' })).not.toThrow();
+  });
+
+  it('runs without Node globals and decides', () => {
+    const context = vm.createContext({ TextEncoder, Uint8Array, Int32Array, Uint16Array });
+    vm.runInContext(`${source}\nthis.SecrecyGuardCore = SecrecyGuardCore;`, context);
+    const core = (context as { SecrecyGuardCore: typeof Core }).SecrecyGuardCore;
+    const v = core.decide({ subject: '會議', bodyHtml: '<p>第二段【密】</p>' }, core.DEFAULT_POLICY);
+    expect(v.verdict).toBe('strip');
+    expect(core.stripHtml('<p>第二段【密】</p>').removed).toHaveLength(1);
+  });
+});

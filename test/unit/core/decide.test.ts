@@ -1,0 +1,132 @@
+import { decide, domainOf, recipientScope } from '../../../src/core/decide';
+import { DEFAULT_POLICY, type Policy } from '../../../src/core/policy';
+
+const relaxed: Policy = {
+  ...DEFAULT_POLICY,
+  internalDomains: ['example.gov.tw', '*.moj.gov.tw'],
+  actions: {
+    internal: { 機敏: 'allow', 密: 'warn', 機密: 'strip', 極機密: 'block', 絕對機密: 'block' },
+    external: { 機敏: 'warn', 密: 'strip', 機密: 'block', 極機密: 'block', 絕對機密: 'block' },
+  },
+  unscannable: { internal: 'warn', external: 'block' },
+  sensitivityLabels: [{ id: '11111111-2222-3333-4444-555555555555', level: '機密', name: '機密標籤' }],
+  customRules: [{ id: 'project-x', level: '極機密', keywords: ['天弓計畫'] }],
+};
+
+describe('recipient scope', () => {
+  it('is internal only when every recipient is at an internal domain', () => {
+    expect(recipientScope(['a@example.gov.tw', 'b@EXAMPLE.gov.tw'], relaxed)).toBe('internal');
+    expect(recipientScope(['a@example.gov.tw', 'x@gmail.com'], relaxed)).toBe('external');
+    expect(recipientScope(['a@sub.moj.gov.tw', 'b@moj.gov.tw'], relaxed)).toBe('internal');
+    expect(recipientScope(['a@evilexample.gov.tw'], relaxed)).toBe('external');
+  });
+
+  it('treats no recipients and unparseable addresses as external', () => {
+    expect(recipientScope([], relaxed)).toBe('external');
+    expect(recipientScope(undefined, relaxed)).toBe('external');
+    expect(recipientScope(['Sales Team'], relaxed)).toBe('external');
+    expect(domainOf('Name <a@example.gov.tw>')).toBe('example.gov.tw');
+    expect(domainOf('no-at-sign')).toBeNull();
+  });
+});
+
+describe('decide', () => {
+  it('allows clean mail', () => {
+    const v = decide(
+      { subject: '會議通知', bodyText: '請更新密碼並準時出席。', recipients: ['x@gmail.com'] },
+      DEFAULT_POLICY,
+    );
+    expect(v).toMatchObject({ verdict: 'allow', level: null, findings: [], unscannable: [] });
+  });
+
+  it('strips when every finding is strippable, and blocks otherwise (default policy)', () => {
+    expect(decide({ bodyText: '第一段【密】\n\n第二段', recipients: [] }, DEFAULT_POLICY).verdict).toBe('strip');
+    const v = decide({ subject: '【機密】會議', bodyText: '第一段【密】' }, DEFAULT_POLICY);
+    expect(v.verdict).toBe('block');
+    expect(v.level).toBe('機密');
+    expect(v.reasons.map((r) => r.en).join(' ')).toMatch(/cannot be stripped/);
+  });
+
+  it('applies the action of each level for the scope, the most severe winning', () => {
+    const internal = ['a@example.gov.tw'];
+    expect(decide({ bodyText: '機敏資料', recipients: internal }, relaxed).verdict).toBe('allow');
+    expect(decide({ bodyText: '機敏資料', recipients: ['x@gmail.com'] }, relaxed).verdict).toBe('warn');
+    expect(decide({ bodyText: '段落【密】', recipients: internal }, relaxed).verdict).toBe('warn');
+    expect(decide({ bodyText: '段落【密】\n\n段落【機】', recipients: internal }, relaxed).verdict).toBe('strip');
+    expect(decide({ bodyText: '段落【密】\n\n段落【極】', recipients: internal }, relaxed).verdict).toBe('block');
+  });
+
+  it('never allows unscannable content, whatever the findings', () => {
+    const attachments = [
+      {
+        name: 'a.pdf',
+        segments: [],
+        unscannable: [{ location: 'attachment:a.pdf', reason: 'unsupported-format' as const }],
+      },
+    ];
+    expect(decide({ bodyText: '你好', attachments, recipients: ['a@example.gov.tw'] }, relaxed).verdict).toBe('warn');
+    expect(decide({ bodyText: '你好', attachments, recipients: ['x@gmail.com'] }, relaxed).verdict).toBe('block');
+    expect(decide({ bodyText: '你好', attachments }, DEFAULT_POLICY).verdict).toBe('block');
+  });
+
+  it('maps sensitivity labels and custom rules', () => {
+    const v = decide(
+      { bodyText: '天　弓計畫進度', sensitivityLabelId: '11111111-2222-3333-4444-555555555555' },
+      relaxed,
+    );
+    expect(v.findings.map((f) => `${f.rule}:${f.level}:${f.location}`).sort()).toEqual([
+      'custom.project-x:極機密:body',
+      'label.sensitivity:機密:label',
+    ]);
+    expect(v.verdict).toBe('block');
+  });
+
+  it('scans attachments segments and keeps their findings unstrippable', () => {
+    const v = decide(
+      {
+        bodyText: '請參閱附件',
+        attachments: [
+          {
+            name: '報告.odt',
+            segments: [{ location: 'attachment:報告.odt/styles.xml#header', text: '密', position: 'header' }],
+          },
+        ],
+      },
+      DEFAULT_POLICY,
+    );
+    expect(v.findings).toHaveLength(1);
+    expect(v.findings[0]).toMatchObject({
+      location: 'attachment:報告.odt/styles.xml#header',
+      level: '密',
+      strippable: false,
+    });
+    expect(v.verdict).toBe('block');
+  });
+
+  it('finds marks in the visible text of an HTML body only', () => {
+    expect(decide({ bodyHtml: '<style>.機密{}</style><p>一般內容</p>' }, DEFAULT_POLICY).verdict).toBe('allow');
+    expect(decide({ bodyHtml: '<p>機&#x5bc6;</p>' }, DEFAULT_POLICY).level).toBe('機密');
+  });
+
+  it('finds personal data only when the policy enables it', () => {
+    const body = '申請人身分證字號：A123456789';
+    expect(decide({ bodyText: body }, DEFAULT_POLICY).verdict).toBe('allow');
+    const withPii = { ...DEFAULT_POLICY, detectors: { personalData: true } };
+    expect(decide({ bodyText: body }, withPii).findings.map((f) => f.rule)).toEqual(['pii.national-id']);
+  });
+});
+
+describe('decide fails closed', () => {
+  it('turns a detector failure into unscannable content, never allow', () => {
+    // A segment whose text is not a string makes the detector throw, as any bug would.
+    const v = decide(
+      {
+        bodyText: '你好',
+        attachments: [{ name: 'x', segments: [{ location: 'attachment:x', text: null as unknown as string }] }],
+      },
+      DEFAULT_POLICY,
+    );
+    expect(v.verdict).toBe('block');
+    expect(v.unscannable).toEqual([expect.objectContaining({ location: 'attachment:x', reason: 'error' })]);
+  });
+});

@@ -1,0 +1,183 @@
+import { detectSegment } from '../../../src/core/detect';
+import type { Finding, SegmentPosition } from '../../../src/core/types';
+
+const scan = (text: string, position: SegmentPosition = 'body'): Finding[] =>
+  detectSegment({ location: position === 'subject' ? 'subject' : 'body', text, position });
+const rules = (text: string, position?: SegmentPosition): string[] =>
+  scan(text, position).map((f) => `${f.rule}:${f.level}`);
+
+describe('detectSegment: the 公文 field', () => {
+  it('reads the level and the declassification condition', () => {
+    expect(rules('密等及解密條件或保密期限：機密（本件於公布時解密）')).toEqual(['field.classification:機密']);
+    expect(rules('密等及解密條件或保密期限: 極機密')).toEqual(['field.classification:極機密']);
+    expect(rules('密等及解密條件或保密期限：密（本件至115年12月31日解密）')).toEqual(['field.classification:密']);
+  });
+
+  it('does not count a blank field, 普通 or 無', () => {
+    expect(scan('密等及解密條件或保密期限：\n附件：如文')).toEqual([]);
+    expect(scan('密等及解密條件或保密期限：普通')).toEqual([]);
+    expect(scan('密等及解密條件或保密期限：無')).toEqual([]);
+  });
+
+  it('reads a field label broken across lines and padded with spaces', () => {
+    expect(rules('密等及解密條件\n或保密期限 ： 機 密')).toEqual(['field.classification:機密']);
+  });
+
+  it('is whole-message: never strippable', () => {
+    expect(scan('密等及解密條件或保密期限：密')[0]?.strippable).toBe(false);
+  });
+});
+
+describe('detectSegment: levels', () => {
+  it('finds a level followed by a declassification condition', () => {
+    expect(rules('機密（本案三個月後解密）')).toEqual(['level.declassification:機密']);
+  });
+
+  it('finds a declassification phrase alone as at least 密', () => {
+    expect(rules('附件抽存後解密')).toEqual(['declassification:密']);
+  });
+
+  it('does not take 解密 meaning "decrypt"', () => {
+    expect(scan('請輸入密碼解密附件，本案檔案無法解密時請洽資訊室。')).toEqual([]);
+  });
+
+  it('finds standalone and bracketed levels', () => {
+    expect(rules('極機密\n會議紀錄如下')).toEqual(['level.standalone:極機密']);
+    expect(rules('【機密】本週專案會議')).toEqual(['level.bracketed:機密']);
+    expect(rules('機密　第3份／共20份')).toEqual(['level.standalone:機密']);
+  });
+
+  it('counts a bare 密 only in a marking position', () => {
+    expect(rules('密')).toEqual(['level.standalone:密']);
+    // A bracketed bare 密 is an MND portion mark.
+    expect(rules('（密）')).toEqual(['portion:密']);
+    expect(rules('〔密件〕')).toEqual(['level.bracketed:密']);
+    expect(rules('密　第2份', 'header')).toEqual(['level.standalone:密']);
+    expect(scan('密切聯繫，嚴密防範，請勿洩密，保密到家。')).toEqual([]);
+    expect(scan('密集開會')).toEqual([]);
+  });
+
+  it('ignores levels named in prose', () => {
+    expect(scan('國家機密區分為「絕對機密」、「極機密」、「機密」三級，一般公務機密列為『密』等級。')).toEqual([]);
+    expect(scan('各單位應加強公務機密維護，機密文件不得以電子郵件傳送。')).toEqual([]);
+    expect(scan('資訊安全三要素：機密性、完整性、可用性。')).toEqual([]);
+  });
+
+  it('finds a declaration about the document', () => {
+    expect(rules('本件為密件，請勿轉寄。')).toEqual(['declaration:密']);
+    expect(rules('本文件屬機密文件。')).toEqual(['declaration:機密']);
+  });
+
+  it('maps each finding back to the original text even through disguises', () => {
+    const text = '前言……\n機\u200b　密\n其餘';
+    const [f] = scan(text);
+    expect(f?.level).toBe('機密');
+    expect(text.slice(f!.offset!, f!.offset! + f!.length!)).toBe('機\u200b　密');
+  });
+});
+
+describe('detectSegment: portion marks', () => {
+  it('maps 【密】【機】【極】【絕】 to levels and ignores 【無】', () => {
+    const text = '甲段。【密】\n乙段。【無】\n丙段。【機】\n丁段。【極】\n戊段。【絕】';
+    expect(rules(text)).toEqual(['portion:密', 'portion:機密', 'portion:極機密', 'portion:絕對機密']);
+  });
+
+  it('marks the paragraph as the strippable region', () => {
+    const text = '第一段，無機敏內容。【無】\n第二段第一行\n第二段第二行【機】\n第三段【無】';
+    const [f] = scan(text);
+    expect(f?.strippable).toBe(true);
+    expect(text.slice(f!.region!.start, f!.region!.end)).toBe('第二段第一行\n第二段第二行【機】');
+  });
+
+  it('ignores a list of portion marks in training prose', () => {
+    expect(scan('段落結尾應標示【無】、【密】、【機】、【極】或【絕】。')).toEqual([]);
+    expect(scan('標示方式：【密】【機】【極】【絕】')).toEqual([]);
+  });
+
+  it('is not strippable outside the body', () => {
+    expect(scan('【密】會議通知', 'subject')[0]?.strippable).toBe(false);
+  });
+});
+
+describe('detectSegment: other marks', () => {
+  it('finds the meeting sentence with either comma', () => {
+    expect(rules('本會議因具機敏性質，與會人員應行保密。')).toEqual(['meeting.secrecy-notice:機敏']);
+    expect(rules('本會議因具機敏性質,與會人員應行保密')).toEqual(['meeting.secrecy-notice:機敏']);
+  });
+
+  it('finds 機敏資料 as a watermark line and 限閱 as a label', () => {
+    expect(rules('機 敏 資 料')).toEqual(['label.standalone:機敏']);
+    expect(rules('【內部限閱】')).toEqual(['label.bracketed:機敏']);
+    expect(scan('機敏資料應加註浮水印並編號分發。')).toEqual([]);
+  });
+
+  it('finds PRC levels only with the star', () => {
+    expect(rules('秘密★1年')).toEqual(['prc.level:機密']);
+    expect(rules('绝密★')).toEqual(['prc.level:絕對機密']);
+    expect(scan('秘密花園的祕密')).toEqual([]);
+  });
+});
+
+describe('detectSegment: English', () => {
+  it('counts markings in marking positions', () => {
+    expect(rules('[CONFIDENTIAL] Q3 budget', 'subject')).toEqual(['english.subject-tag:機密']);
+    expect(rules('RE: SECRET: troop movements', 'subject')).toEqual(['english.subject-tag:極機密']);
+    expect(rules('TOP SECRET//REL TO TWN')).toEqual(['english.banner:絕對機密']);
+    expect(rules('Classification: Confidential')).toEqual(['english.classification-field:機密']);
+    expect(rules('Company Confidential', 'footer')).toEqual(['english.header:機密']);
+  });
+
+  it('ignores disclaimers and prose', () => {
+    expect(scan('CONFIDENTIALITY NOTICE: This e-mail is confidential and intended solely for the addressee.')).toEqual(
+      [],
+    );
+    expect(scan('The secret to a good meeting is preparation.')).toEqual([]);
+    expect(scan('Secret Santa party on Friday', 'subject')).toEqual([]);
+    expect(scan('This message is confidential. If you received it in error, notify the sender.', 'footer')).toEqual([]);
+  });
+});
+
+describe('detectSegment: delimited regions', () => {
+  it('pairs 〔機密〕…〔/機密〕 into one strippable region that absorbs the marks inside', () => {
+    const text = '前言\n〔機密〕這段是極機密內容\n第二行〔/機密〕\n結語';
+    const found = scan(text);
+    expect(found.map((f) => f.rule)).toEqual(['region.delimited']);
+    const [f] = found;
+    expect(f?.strippable).toBe(true);
+    expect(text.slice(f!.region!.start, f!.region!.end)).toBe('〔機密〕這段是極機密內容\n第二行〔/機密〕');
+  });
+
+  it('accepts ASCII brackets and treats an unclosed tag as a plain mark', () => {
+    expect(scan('[密]內容[/密]')[0]?.rule).toBe('region.delimited');
+    expect(rules('〔機密〕沒有結尾')).toEqual(['level.bracketed:機密']);
+  });
+});
+
+describe('detectSegment: large text', () => {
+  it('finds marks far apart in a long text through trigger windows', () => {
+    const filler = '各位同仁好，本週例行會議資料請參閱附件，並請準時出席。Please review the attached agenda.\n'.repeat(
+      2000,
+    );
+    const text = filler + '機密\n' + filler + '內容【極】\n' + filler + '　CONFIDENTIAL　\n' + filler;
+    const found = scan(text);
+    expect(found.map((f) => `${f.rule}:${f.level}`)).toEqual([
+      'level.standalone:機密',
+      'portion:極機密',
+      'english.banner:機密',
+    ]);
+    for (const f of found) {
+      expect(text.slice(f.offset!, f.offset! + f.length!)).toMatch(/機密|【極】|CONFIDENTIAL/);
+    }
+  });
+
+  it('gives the same findings in windows as on the whole text', () => {
+    const pieces = ['密碼請勿外流。', '機密', '【密】', '保密宣導', '本件為密件', '機敏資料', 'SECRET', '普通文字'];
+    let text = '';
+    for (let i = 0; i < 3000; i++) {
+      text += pieces[(i * 7) % pieces.length] + (i % 5 === 0 ? '\n' : '，');
+    }
+    const windowed = scan(text);
+    const whole = detectSegment({ location: 'body', text, position: 'body' }, { personalData: true });
+    expect(windowed.map((f) => [f.rule, f.offset])).toEqual(whole.map((f) => [f.rule, f.offset]));
+  });
+});
