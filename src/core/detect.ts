@@ -27,6 +27,7 @@ import type { Level } from './levels';
 import { levelRank, maxLevel } from './levels';
 import { isHan, normalise, type NormalisedText, normaliseRanges } from './normalise';
 import { findPersonalData } from './personal-data';
+import { execAll } from './regex';
 import type { Finding, SegmentPosition, TextSegment } from './types';
 
 /** A custom rule from the policy, compiled once per policy. */
@@ -287,7 +288,7 @@ function matchWindow(
   const isConsumed = (s: number, e: number): boolean => consumed.some(([a, b]) => s < b && e > a);
 
   // Delimited regions: 〔機密〕…〔/機密〕. Their tags are not marks of their own.
-  for (const m of text.matchAll(RE.tag)) {
+  for (const m of execAll(RE.tag, text)) {
     const level = markLevel(m[2] as string);
     if (!level) {
       continue;
@@ -296,7 +297,7 @@ function matchWindow(
     tags.push({ open: m[1] === undefined, level, start: o.start, end: o.end });
   }
 
-  for (const m of text.matchAll(RE.field)) {
+  for (const m of execAll(RE.field, text)) {
     const value = m[1];
     if (value === undefined) {
       continue;
@@ -310,7 +311,7 @@ function matchWindow(
     consumed.push([m.index, m.index + m[0].length]);
   }
 
-  for (const m of text.matchAll(RE.levelDeclass)) {
+  for (const m of execAll(RE.levelDeclass, text)) {
     const level = markLevel(m[1] as string);
     if (!level || gluedBefore(nt, m.index) || isConsumed(m.index, m.index + m[0].length)) {
       continue;
@@ -319,19 +320,19 @@ function matchWindow(
     consumed.push([m.index, m.index + m[0].length]);
   }
 
-  for (const m of text.matchAll(RE.declass)) {
+  for (const m of execAll(RE.declass, text)) {
     if (isConsumed(m.index, m.index + m[0].length)) {
       continue;
     }
     add('declassification', '密', m.index, m.index + m[0].length);
   }
 
-  for (const m of text.matchAll(RE.meeting)) {
+  for (const m of execAll(RE.meeting, text)) {
     add('meeting.secrecy-notice', '機敏', m.index, m.index + m[0].length);
     consumed.push([m.index, m.index + m[0].length]);
   }
 
-  for (const m of text.matchAll(RE.portion)) {
+  for (const m of execAll(RE.portion, text)) {
     const level = PORTION_LEVELS[m[1] as string];
     const s = m.index;
     const e = s + m[0].length;
@@ -342,7 +343,7 @@ function matchWindow(
     add('portion', level, s, e, position === 'body' ? 'portion' : 'mark');
   }
 
-  for (const m of text.matchAll(RE.bracketed)) {
+  for (const m of execAll(RE.bracketed, text)) {
     const s = m.index;
     const e = s + m[0].length;
     const level = markLevel(m[1] as string);
@@ -357,7 +358,7 @@ function matchWindow(
     add(levelRank(level) >= 1 ? 'level.bracketed' : 'label.bracketed', level, s, e);
   }
 
-  for (const m of text.matchAll(RE.declaration)) {
+  for (const m of execAll(RE.declaration, text)) {
     const level = markLevel(m[1] as string);
     const s = m.index;
     const e = s + m[0].length;
@@ -368,7 +369,7 @@ function matchWindow(
     consumed.push([s, e]);
   }
 
-  for (const m of text.matchAll(RE.lineStart)) {
+  for (const m of execAll(RE.lineStart, text)) {
     const word = unbreak(m[1] as string);
     const level = markLevel(word);
     const s = m.index;
@@ -388,7 +389,7 @@ function matchWindow(
     consumed.push([s, e]);
   }
 
-  for (const m of text.matchAll(RE.inline)) {
+  for (const m of execAll(RE.inline, text)) {
     const s = m.index;
     const e = s + m[0].length;
     const level = markLevel(m[0]);
@@ -401,7 +402,7 @@ function matchWindow(
     add('level.inline', level, s, e);
   }
 
-  for (const m of text.matchAll(RE.prc)) {
+  for (const m of execAll(RE.prc, text)) {
     const key = unbreak(m[1] as string);
     const level = PRC_LEVELS[key];
     if (!level || gluedBefore(nt, m.index)) {
@@ -412,7 +413,7 @@ function matchWindow(
 
   if (MARKING_POSITIONS.has(position)) {
     // In a header, footer or watermark any bounded mark word counts, the bare 密 included.
-    for (const m of text.matchAll(RE.markWord)) {
+    for (const m of execAll(RE.markWord, text)) {
       const s = m.index;
       const e = s + m[0].length;
       const level = markLevel(m[0]);
@@ -456,11 +457,11 @@ function matchEnglish(
     if (m) {
       once('english.subject-tag', (m[1] ?? m[2]) as string, m.index, m.index + m[0].length);
     }
-    for (const b of text.matchAll(RE.englishBracketed)) {
+    for (const b of execAll(RE.englishBracketed, text)) {
       once('english.subject-tag', b[1] as string, b.index, b.index + b[0].length);
     }
   }
-  for (const m of text.matchAll(RE.englishBanner)) {
+  for (const m of execAll(RE.englishBanner, text)) {
     if (DISCLAIMER_HINT.test(m[0])) {
       continue;
     }
@@ -468,11 +469,11 @@ function matchEnglish(
     const s = m.index + m[0].indexOf(word);
     once('english.banner', word, s, s + word.length);
   }
-  for (const m of text.matchAll(RE.englishField)) {
+  for (const m of execAll(RE.englishField, text)) {
     once('english.classification-field', m[1] as string, m.index, m.index + m[0].length);
   }
   if (MARKING_POSITIONS.has(position)) {
-    for (const m of text.matchAll(RE.englishWord)) {
+    for (const m of execAll(RE.englishWord, text)) {
       if (DISCLAIMER_HINT.test(lineOf(text, m.index))) {
         continue;
       }
@@ -588,7 +589,7 @@ export function detectSegment(segment: TextSegment, options: DetectOptions = {})
   const tags: Tag[] = [];
   const custom = options.customRules ?? [];
   const needsWhole = custom.some((r) => r.pattern !== null) || options.personalData === true;
-  const extraTriggers = custom.flatMap((r) => triggersForKeywords(r.keywords));
+  const extraTriggers = ([] as string[]).concat(...custom.map((r) => triggersForKeywords(r.keywords)));
   const windows = needsWhole ? [{ start: 0, end: text.length }] : windowsFor(text, extraTriggers);
   const nt =
     windows.length === 1 && windows[0]?.start === 0 && windows[0].end === text.length
@@ -605,7 +606,7 @@ export function detectSegment(segment: TextSegment, options: DetectOptions = {})
         rule.pattern.source,
         rule.pattern.flags.includes('g') ? rule.pattern.flags : rule.pattern.flags + 'g',
       );
-      for (const m of whole.text.matchAll(re)) {
+      for (const m of execAll(re, whole.text)) {
         if (m[0].length === 0) {
           continue;
         }

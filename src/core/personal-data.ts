@@ -67,6 +67,8 @@ export function isValidUbn(ubn: string, rule: 'current' | 'pre-2023'): boolean {
   return sum % divisor === 0 || (ubn[6] === '7' && (sum + 1) % divisor === 0);
 }
 
+import { execAll } from './regex';
+
 export type PersonalDataRule = 'pii.national-id' | 'pii.resident-certificate' | 'pii.ubn';
 
 /** How far from an ID number its keyword may stand, as in Microsoft Purview's high-confidence pattern. */
@@ -76,12 +78,17 @@ const UBN_CONTEXT = 30;
 
 const ID_KEYWORDS = /身分證|身份證|統一證號|居留證|國民身分證|ID\s?No|National\s?ID|\bARC\b/giu;
 const UBN_KEYWORDS = /統一編號|統編|營利事業|扣繳編號|\bVAT\b|Tax\s?ID|\bUBN\b/giu;
-const ID_CANDIDATE = /(?<![A-Za-z0-9])[A-Z][12890ABCD]\d{8}(?![A-Za-z0-9])/gu;
-const UBN_CANDIDATE = /(?<![A-Za-z0-9])\d{8}(?![A-Za-z0-9])/gu;
+const ID_CANDIDATE = /[A-Z][12890ABCD]\d{8}(?![A-Za-z0-9])/gu;
+const UBN_CANDIDATE = /\d{8}(?![A-Za-z0-9])/gu;
+
+/** A candidate glued to a letter or digit before it is part of a longer code, not an identifier. */
+function alphanumericBefore(text: string, index: number): boolean {
+  return index > 0 && /[A-Za-z0-9]/.test(text[index - 1] as string);
+}
 
 function positions(re: RegExp, text: string): number[][] {
   const out: number[][] = [];
-  for (const m of text.matchAll(re)) {
+  for (const m of execAll(re, text)) {
     out.push([m.index, m.index + m[0].length]);
   }
   return out;
@@ -121,8 +128,11 @@ export function findPersonalData(text: string): Array<{ rule: PersonalDataRule; 
   const found: Array<{ rule: PersonalDataRule; start: number; end: number }> = [];
   const idKeywords = positions(ID_KEYWORDS, text);
   if (idKeywords.length > 0) {
-    for (const m of text.matchAll(ID_CANDIDATE)) {
+    for (const m of execAll(ID_CANDIDATE, text)) {
       const id = m[0];
+      if (alphanumericBefore(text, m.index)) {
+        continue;
+      }
       const rule: PersonalDataRule | null = isValidNationalId(id)
         ? 'pii.national-id'
         : isValidResidentCertificate(id)
@@ -135,8 +145,11 @@ export function findPersonalData(text: string): Array<{ rule: PersonalDataRule; 
   }
   const ubnKeywords = positions(UBN_KEYWORDS, text);
   if (ubnKeywords.length > 0) {
-    for (const m of text.matchAll(UBN_CANDIDATE)) {
+    for (const m of execAll(UBN_CANDIDATE, text)) {
       const ubn = m[0];
+      if (alphanumericBefore(text, m.index)) {
+        continue;
+      }
       if (
         (isValidUbn(ubn, 'current') || isValidUbn(ubn, 'pre-2023')) &&
         near(ubnKeywords, m.index, m.index + 8, UBN_CONTEXT, 0)

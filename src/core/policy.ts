@@ -63,11 +63,20 @@ export interface Policy {
   readonly limits: PolicyLimits;
 }
 
+/** A record with one entry per level (Object.fromEntries is ES2019, absent from the classic Outlook runtime). */
+function byLevel<T>(value: (level: Level) => T): Record<Level, T> {
+  const out = {} as Record<Level, T>;
+  for (const l of LEVELS) {
+    out[l] = value(l);
+  }
+  return out;
+}
+
 const levelActionsSchema = {
   type: 'object',
   additionalProperties: false,
   required: [...LEVELS],
-  properties: Object.fromEntries(LEVELS.map((l) => [l, { enum: [...ACTIONS] }])),
+  properties: byLevel(() => ({ enum: [...ACTIONS] })),
 } as const;
 
 /** JSON Schema (draft-07) of a policy document. */
@@ -192,8 +201,7 @@ export const POLICY_SCHEMA = {
   },
 } as const;
 
-const allLevels = (action: Action): LevelActions =>
-  Object.fromEntries(LEVELS.map((l) => [l, action])) as Record<Level, Action>;
+const allLevels = (action: Action): LevelActions => byLevel(() => action);
 
 /**
  * The built-in policy follows the Agency Against Corruption's guidance: sensitive meeting information does not go by

@@ -3,12 +3,11 @@
  * asks (「刪除涉密內容，該部分另採書面發送並經簽收」). What was removed is reported as level, length and SHA-256
  * only, never as text, so the receipt can be reconciled with the paper copy without the content leaving the machine.
  */
-import { sha256 } from '@noble/hashes/sha256';
-import { bytesToHex } from '@noble/hashes/utils';
-
 import { type DetectOptions, detectSegment } from './detect';
 import { escapeHtml, htmlToText, removeHtmlRanges } from './html';
 import { type Level, maxLevel } from './levels';
+import { utf8Bytes } from './regex';
+import { sha256Hex } from './sha256';
 import type { Finding } from './types';
 
 export interface RemovedPart {
@@ -86,7 +85,7 @@ function removedPart(text: string, r: Range): RemovedPart {
   return {
     level: r.level,
     length: removed.length,
-    sha256: bytesToHex(sha256(new TextEncoder().encode(removed))),
+    sha256: sha256Hex(utf8Bytes(removed)),
     rules: r.rules,
   };
 }

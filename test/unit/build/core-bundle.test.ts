@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -12,6 +13,15 @@ import type * as Core from '../../../src/core';
  * The core must bundle for the add-in runtimes: no Node built-ins, and syntax the classic Outlook JS-only runtime
  * (ES2016) parses. Built with the project's own webpack config, then run in a bare context with no Node globals.
  */
+const ES2016_ONLY = `
+  delete String.prototype.matchAll; delete String.prototype.padStart; delete String.prototype.padEnd;
+  delete String.prototype.trimStart; delete String.prototype.trimEnd; delete String.prototype.replaceAll;
+  delete String.prototype.at; delete Array.prototype.flat; delete Array.prototype.flatMap; delete Array.prototype.at;
+  delete Array.prototype.findLast; delete Object.fromEntries; delete Object.values; delete Object.entries;
+  delete Object.getOwnPropertyDescriptors; delete Object.hasOwn; delete Promise.prototype.finally;
+  delete Promise.allSettled; delete Promise.any; delete globalThis.TextEncoder; delete globalThis.TextDecoder;
+`;
+
 describe('core bundle', () => {
   let source = '';
 
@@ -38,11 +48,23 @@ describe('core bundle', () => {
   });
 
   it('runs without Node globals and decides', () => {
-    const context = vm.createContext({ TextEncoder, Uint8Array, Int32Array, Uint16Array });
+    // A bare context, then the built-ins newer than ES2016 removed, as in classic Outlook before 2403 (Chakra).
+    const context = vm.createContext({});
+    vm.runInContext(ES2016_ONLY, context);
     vm.runInContext(`${source}\nthis.SecrecyGuardCore = SecrecyGuardCore;`, context);
     const core = (context as { SecrecyGuardCore: typeof Core }).SecrecyGuardCore;
     const v = core.decide({ subject: '會議', bodyHtml: '<p>第二段【密】</p>' }, core.DEFAULT_POLICY);
     expect(v.verdict).toBe('strip');
-    expect(core.stripHtml('<p>第二段【密】</p>').removed).toHaveLength(1);
+    expect(core.stripHtml('<p>第二段【密】</p>').removed).toEqual([
+      { level: '密', length: 6, sha256: createHash('sha256').update('第二段【密】').digest('hex'), rules: ['portion'] },
+    ]);
+    expect(
+      core
+        .decide(
+          { bodyText: '身分證：A123456789', subject: '密等：機密' },
+          { ...core.DEFAULT_POLICY, detectors: { personalData: true } },
+        )
+        .findings.map((f) => f.rule),
+    ).toEqual(['field.classification', 'pii.national-id']);
   });
 });
