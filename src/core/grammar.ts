@@ -107,7 +107,7 @@ export const MEETING_SENTENCE = `${k('本會議因具機敏性質')},?\\s?${k('�
 
 /** Words that, right after a bracketed or standalone mark, show it is being talked about rather than applied. */
 export const PROSE_AFTER =
-  /^\s?(?:、|等級|三級|級|之|字|性|或|及|與|和|等|代表|表示|標示|為|係|即|[(【]?\s?(?:公務機密|一般公務))/u;
+  /^\s?(?:、|等級|三級|級|之|一詞|詞|字樣|字|性|或|及|與|和|等|代表|表示|標示|為|係|即|[(【]?\s?(?:公務機密|一般公務))/u;
 /** Likewise, right before. */
 export const PROSE_BEFORE = /(?:、|或|及|與|和|如|例如|標示|註記|加註|標註|分為)\s?$/u;
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 import { isLevel, type Level } from '../../src/core/levels';
@@ -12,12 +12,21 @@ export interface MarkingCase {
   readonly note?: string;
 }
 
-/** The labelled marking corpus, validated so that a typo in the fixture fails loudly instead of skewing the score. */
+/**
+ * The labelled marking corpus: every JSON file in `test/fixtures/markings/`, validated so that a typo in a fixture
+ * fails loudly instead of skewing the score.
+ */
 export function loadMarkingCases(): MarkingCase[] {
-  const file = path.join(__dirname, '..', 'fixtures', 'markings', 'cases.json');
-  const doc = JSON.parse(readFileSync(file, 'utf8')) as { cases: MarkingCase[] };
+  const dir = path.join(__dirname, '..', 'fixtures', 'markings');
+  const cases: MarkingCase[] = [];
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
+    const doc = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { cases: MarkingCase[] };
+    cases.push(...doc.cases);
+  }
   const ids = new Set<string>();
-  for (const c of doc.cases) {
+  for (const c of cases) {
     if (ids.has(c.id)) {
       throw new Error(`duplicate case id ${c.id}`);
     }
@@ -32,5 +41,5 @@ export function loadMarkingCases(): MarkingCase[] {
       throw new Error(`${c.id}: empty text`);
     }
   }
-  return doc.cases;
+  return cases;
 }

@@ -24,8 +24,13 @@ describe('stripText', () => {
       `前言\n\n${placeholderText('R-115-0042')}\n第二段【無】\n${placeholderText('R-115-0042')}\n結語`,
     );
     expect(r.removed).toEqual([
-      { level: '密', length: 8, sha256: sha('第一段內容【密】'), rules: ['portion'] },
-      { level: '機密', length: 14, sha256: sha('〔機密〕區段內容〔/機密〕'), rules: ['region.delimited'] },
+      { level: '密', length: '第一段內容【密】'.length, sha256: sha('第一段內容【密】'), rules: ['portion'] },
+      {
+        level: '機密',
+        length: '〔機密〕區段內容〔/機密〕'.length,
+        sha256: sha('〔機密〕區段內容〔/機密〕'),
+        rules: ['region.delimited'],
+      },
     ]);
     expect(JSON.stringify(r.removed)).not.toContain('第一段');
     expect(findingsInText(r.body)).toEqual([]);
@@ -58,8 +63,9 @@ describe('stripHtml', () => {
     expect(r.removed).toEqual([
       {
         level: '密',
-        length: '地區劃分草案 A區 併入B區。【密】'.length,
-        sha256: sha('地區劃分草案 A區 併入B區。【密】'),
+        // The visible text, as a reader sees it: the image sat between two spaces.
+        length: '地區劃分草案 A區  併入B區。【密】'.length,
+        sha256: sha('地區劃分草案 A區  併入B區。【密】'),
         rules: ['portion'],
       },
     ]);
