@@ -137,10 +137,14 @@ const RE = {
   copyNumber: /^\s?(?:$|\n|[:\-–—|/.,;!]|第\s?\d|編號|No\.?\s?\d|\d+\s?\/\s?\d+|份)/u,
 } as const;
 
-/** Triggers: a window is normalised and matched around each. */
-const TRIGGER =
+/**
+ * Triggers: a window is normalised and matched around each. Two passes are faster than one alternation: the character
+ * class is a plain scan, and the English words a literal search.
+ */
+const TRIGGER_CJK =
   // eslint-disable-next-line no-misleading-character-class -- the invisible joiners in these classes are the point
-  /[密敏閱阅\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufe00-\ufe0f\uff21-\uff5a]|[機机極极絕绝][\s\u200b-\u200d\ufeff]{0,3}[】\]］〕）)」』＞>〉》]|secret|confidential(?!ity)|classification/giu;
+  /[密敏閱阅\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufe00-\ufe0f\uff21-\uff5a]|[機机極极絕绝][\s\u200b-\u200d\ufeff]{0,3}[】\]］〕）)」』＞>〉》]/g;
+const TRIGGER_EN = /secret|confidential(?!ity)|classification/gi;
 
 /** Half-width of the window normalised around a trigger, in original characters. */
 const WINDOW = 64;
@@ -203,10 +207,12 @@ export function windowsFor(text: string, extraTriggers: readonly string[]): Wind
     return [{ start: 0, end: text.length }];
   }
   const positions: number[] = [];
-  TRIGGER.lastIndex = 0;
-  for (let m = TRIGGER.exec(text); m; m = TRIGGER.exec(text)) {
-    if (!isBenignTrigger(text, m.index)) {
-      positions.push(m.index);
+  for (const re of [TRIGGER_CJK, TRIGGER_EN]) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      if (!isBenignTrigger(text, m.index)) {
+        positions.push(m.index);
+      }
     }
   }
   for (const t of extraTriggers) {
@@ -214,9 +220,7 @@ export function windowsFor(text: string, extraTriggers: readonly string[]): Wind
       positions.push(p);
     }
   }
-  if (extraTriggers.length > 0) {
-    positions.sort((a, b) => a - b);
-  }
+  positions.sort((a, b) => a - b);
   const windows: Window[] = [];
   for (const p of positions) {
     const start = Math.max(0, p - WINDOW);
