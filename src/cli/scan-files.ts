@@ -15,7 +15,17 @@ import {
   verdictFor,
   type VerdictKind,
 } from '../core';
-import { declaredHtmlCharset, decodeText, parseEml } from '../extract';
+import {
+  budgetFor,
+  declaredHtmlCharset,
+  decodeText,
+  extractFile,
+  type ExtractOptions,
+  type ExtractProgress,
+  parseEml,
+  sniff,
+} from '../extract';
+import { nodePdfOptions } from './pdf-loader';
 
 export interface ScanResult {
   readonly path: string;
@@ -32,15 +42,6 @@ export interface ScanError {
 
 /** Directories are walked to at most this many files, so a mistaken `/` fails fast instead of running for hours. */
 export const MAX_FILES = 100_000;
-
-const TEXT_EXTENSIONS = new Set(['.txt', '.text']);
-const HTML_EXTENSIONS = new Set(['.html', '.htm']);
-const EML_EXTENSIONS = new Set(['.eml']);
-/** Formats the document extractors will read; until then they are unscannable, never allowed. */
-const PENDING_EXTENSIONS = new Set([
-  '.odt', '.ods', '.odp', '.fodt', '.fods', '.fodp', '.docx', '.xlsx', '.pptx', '.doc', '.xls', '.ppt', '.pdf', '.zip',
-  '.di', '.sw', '.si', '.rtf', '.csv', '.xml', '.json', '.md', '.msg', '.dat',
-]); // prettier-ignore
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -110,8 +111,21 @@ function unscannableResult(
   return { path: file, verdict: v.verdict, level: v.level, findings: v.findings, unscannable: v.unscannable };
 }
 
-/** Reads one file and decides it. I/O failures are thrown for the caller to report; content problems are results. */
-export async function scanFile(file: string, policy: Policy, recipients: readonly string[]): Promise<ScanResult> {
+export interface ScanOptions {
+  /** Called as parts of a file are read, for progress on large attachments. */
+  readonly onProgress?: (progress: ExtractProgress) => void;
+}
+
+/**
+ * Reads one file and decides it. Mail is a message; .txt and .html are a body, as if typed into a mail; every other
+ * file is an attachment. I/O failures are thrown for the caller to report; content problems are results.
+ */
+export async function scanFile(
+  file: string,
+  policy: Policy,
+  recipients: readonly string[],
+  scanOptions: ScanOptions = {},
+): Promise<ScanResult> {
   const st = await fs.stat(file);
   if (st.size > policy.limits.maxFileBytes) {
     return unscannableResult(
@@ -122,22 +136,32 @@ export async function scanFile(file: string, policy: Policy, recipients: readonl
       recipients,
     );
   }
-  const ext = path.extname(file).toLowerCase();
-  const known = TEXT_EXTENSIONS.has(ext) || HTML_EXTENSIONS.has(ext) || EML_EXTENSIONS.has(ext);
-  if (!known) {
-    const reason = PENDING_EXTENSIONS.has(ext) ? 'unsupported-format' : 'unknown-type';
-    return unscannableResult(file, reason, ext || '(no extension)', policy, recipients);
-  }
   const bytes = new Uint8Array(await fs.readFile(file));
+  const budget = budgetFor(policy.limits);
+  const options: ExtractOptions = {
+    limits: budget.limits,
+    expired: budget.expired,
+    pdf: nodePdfOptions(),
+    ...(scanOptions.onProgress ? { onProgress: scanOptions.onProgress } : {}),
+  };
+  const name = path.basename(file);
+  const kind = sniff(bytes, name);
   let message: MessageInput;
-  if (EML_EXTENSIONS.has(ext)) {
-    message = await parseEml(bytes);
-  } else {
-    const decoded = decodeText(bytes, HTML_EXTENSIONS.has(ext) ? declaredHtmlCharset(bytes) : null);
+  if (kind === 'eml' || (/\.eml$/i.test(name) && kind !== 'zip' && kind !== 'pdf')) {
+    message = await parseEml(bytes, options);
+  } else if (kind === 'text' || kind === 'html' || /\.(txt|html?)$/i.test(name)) {
+    const decoded = decodeText(bytes, kind === 'html' ? declaredHtmlCharset(bytes) : null);
     if (!decoded.ok) {
       return unscannableResult(file, decoded.reason, decoded.detail, policy, recipients);
     }
-    message = HTML_EXTENSIONS.has(ext) ? { bodyHtml: decoded.text } : { bodyText: decoded.text };
+    message = kind === 'html' || /\.html?$/i.test(name) ? { bodyHtml: decoded.text } : { bodyText: decoded.text };
+  } else {
+    const extracted = await extractFile(name, bytes, options);
+    message = {
+      attachments: [
+        { name, segments: extracted.segments, unscannable: extracted.unscannable, labels: extracted.labels },
+      ],
+    };
   }
   const v = decide({ ...message, recipients }, policy);
   return { path: file, verdict: v.verdict, level: v.level, findings: v.findings, unscannable: v.unscannable };

@@ -119,17 +119,25 @@ export function scanMessage(
     a.segments.forEach(scan);
     unscannable.push(...(a.unscannable ?? []));
   }
-  if (message.sensitivityLabelId) {
-    const id = message.sensitivityLabelId.toLowerCase();
+  const labelFinding = (labelId: string, location: string): void => {
+    const id = labelId.toLowerCase().replace(/[{}]/g, '');
     const mapping = policy.sensitivityLabels.find((l) => l.id.toLowerCase() === id);
     if (mapping) {
       findings.push({
         rule: 'label.sensitivity',
         level: mapping.level,
-        location: 'label',
+        location,
         excerpt: (mapping.name ?? mapping.id).slice(0, 40),
         strippable: false,
       });
+    }
+  };
+  if (message.sensitivityLabelId) {
+    labelFinding(message.sensitivityLabelId, 'label');
+  }
+  for (const a of message.attachments ?? []) {
+    for (const l of a.labels ?? []) {
+      labelFinding(l.id, l.location);
     }
   }
   return { findings, unscannable };

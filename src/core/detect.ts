@@ -56,7 +56,7 @@ const WHOLE_MESSAGE_RULES: ReadonlySet<string> = new Set([
 ]);
 
 /** Positions where a short standalone run is a mark by its place alone (§5.7 of the reference). */
-const MARKING_POSITIONS: ReadonlySet<SegmentPosition> = new Set(['header', 'footer', 'watermark']);
+const MARKING_POSITIONS: ReadonlySet<SegmentPosition> = new Set(['header', 'footer', 'watermark', 'label']);
 
 interface Hit {
   rule: string;
@@ -657,7 +657,8 @@ function assemble(
     }
   }
 
-  const strippableBody = position === 'body';
+  // Only the message body can be edited before sending; a mark in an attachment takes the whole file with it.
+  const strippableBody = position === 'body' && segment.location === 'body';
   const findings: Finding[] = [];
   const regionFindings = allRegions.map((r) => ({ ...r, inner: [] as Hit[] }));
   for (const h of unique) {

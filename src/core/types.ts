@@ -4,7 +4,17 @@ import type { Level } from './levels';
  * Where a piece of text sits in a message or document. It matters because some marks (a bare 密, an English
  * CONFIDENTIAL) only count in a marking position: a subject tag, a header or footer, a watermark.
  */
-export const SEGMENT_POSITIONS = ['subject', 'body', 'header', 'footer', 'watermark', 'metadata', 'comment'] as const;
+export const SEGMENT_POSITIONS = [
+  'subject',
+  'body',
+  'header',
+  'footer',
+  'watermark',
+  'metadata',
+  'comment',
+  /** The name of a sensitivity label: a mark by definition. */
+  'label',
+] as const;
 export type SegmentPosition = (typeof SEGMENT_POSITIONS)[number];
 
 /** A run of text to scan, with where it came from (`subject`, `body`, `attachment:報告.odt/styles.xml#header`). */
@@ -92,4 +102,6 @@ export interface AttachmentInput {
   readonly name: string;
   readonly segments: readonly TextSegment[];
   readonly unscannable?: readonly Unscannable[];
+  /** Sensitivity labels in the file's properties (MSIP_Label_*), mapped to levels by the policy. */
+  readonly labels?: readonly { readonly id: string; readonly location: string }[];
 }

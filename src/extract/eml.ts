@@ -1,19 +1,17 @@
 /**
- * EML/MIME messages, via postal-mime (pure JS; it decodes RFC 2047 headers, RFC 2231 names, base64,
- * quoted-printable and charsets through TextDecoder). Text parts and nested messages are scanned; everything else is
- * reported unscannable until the document extractors (issue 3) read it.
+ * EML/MIME messages, via postal-mime (pure JS: RFC 2047 headers, RFC 2231 names, base64, quoted-printable, and
+ * charsets such as Big5 and GB18030 through TextDecoder). Every attachment goes through the extractors, nested
+ * messages included; inline images count as attachments.
  */
 import PostalMime from 'postal-mime';
 
-import { type AttachmentInput, htmlToText, type MessageInput, type TextSegment, type Unscannable } from '../core';
-import { decodeText } from './text';
+import { type AttachmentInput, htmlToText, type MessageInput, type TextSegment } from '../core';
+import { extractFile, type ExtractOptions } from './extract';
+import { emptyExtracted, type Extracted, mergeInto } from './segments';
 
 export interface ParsedMessage extends MessageInput {
   readonly attachments: AttachmentInput[];
 }
-
-/** Nested messages deeper than this are not opened; the innermost is unscannable. */
-const MAX_NESTING = 5;
 
 interface PostalAttachment {
   filename: string | null;
@@ -29,88 +27,116 @@ function bytesOf(content: PostalAttachment['content']): Uint8Array {
   return content instanceof Uint8Array ? content : new Uint8Array(content);
 }
 
-/** Parses an .eml into subject, body and attachment segments. Never throws on malformed mail. */
-export async function parseEml(bytes: Uint8Array, location = '', depth = 0): Promise<ParsedMessage> {
-  const prefix = location ? `${location}/` : '';
-  let email: Awaited<ReturnType<typeof PostalMime.parse>>;
-  try {
-    email = await PostalMime.parse(bytes, { attachmentEncoding: 'arraybuffer' } as never);
-  } catch (e) {
-    return {
-      attachments: [
-        {
-          name: location || 'message',
-          segments: [],
-          unscannable: [
-            { location: location || 'body', reason: 'malformed', detail: (e as Error).message.slice(0, 200) },
-          ],
-        },
-      ],
-    };
-  }
-  const attachments: AttachmentInput[] = [];
+/** Names attachments uniquely (two "image001.png" become "image001.png" and "image001.png#2"). */
+function uniqueNames(attachments: readonly PostalAttachment[]): string[] {
   const used = new Map<string, number>();
-  let index = 0;
-  for (const raw of email.attachments as unknown as PostalAttachment[]) {
-    index++;
-    let name = (raw.filename ?? '').replace(/[\r\n]/g, ' ').trim() || `part-${index}`;
+  return attachments.map((a, i) => {
+    let name = (a.filename ?? '').replace(/[\r\n/\\]/g, ' ').trim() || `part-${i + 1}`;
     const seen = used.get(name) ?? 0;
     used.set(name, seen + 1);
     if (seen > 0) {
       name = `${name}#${seen + 1}`;
     }
-    const loc = `attachment:${prefix}${name}`;
-    attachments.push(...(await attachmentInput(loc, name, raw, depth)));
+    return name;
+  });
+}
+
+async function parse(bytes: Uint8Array): Promise<Awaited<ReturnType<typeof PostalMime.parse>> | Error> {
+  try {
+    return await PostalMime.parse(bytes, { attachmentEncoding: 'arraybuffer', rfc822Attachments: true } as never);
+  } catch (e) {
+    return e as Error;
+  }
+}
+
+/** The extractor options with nested messages wired back to this module. */
+function withEml(options: ExtractOptions): ExtractOptions {
+  return { ...options, readEml: (bytes, location, depth) => emlToExtracted(bytes, location, depth, options) };
+}
+
+async function attachmentsOf(
+  raw: readonly PostalAttachment[],
+  prefix: string,
+  depth: number,
+  options: ExtractOptions,
+): Promise<AttachmentInput[]> {
+  const names = uniqueNames(raw);
+  const out: AttachmentInput[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const a = raw[i] as PostalAttachment;
+    const name = names[i] as string;
+    const location = `attachment:${prefix}${name}`;
+    const bytes = bytesOf(a.content);
+    const extracted =
+      (a.mimeType || '').toLowerCase() === 'message/rfc822'
+        ? await emlToExtracted(bytes, location, depth + 1, options)
+        : await extractFile(name, bytes, withEml(options), location, depth);
+    out.push({ name, segments: extracted.segments, unscannable: extracted.unscannable, labels: extracted.labels });
+  }
+  return out;
+}
+
+/** Parses an .eml into subject, body and extracted attachments. Never throws on malformed mail. */
+export async function parseEml(bytes: Uint8Array, options: ExtractOptions): Promise<ParsedMessage> {
+  const email = await parse(bytes);
+  if (email instanceof Error) {
+    return {
+      attachments: [
+        {
+          name: 'message',
+          segments: [],
+          unscannable: [{ location: 'body', reason: 'malformed', detail: email.message.slice(0, 200) }],
+        },
+      ],
+    };
   }
   return {
     ...(email.subject !== undefined ? { subject: email.subject } : {}),
     ...(email.html !== undefined ? { bodyHtml: email.html } : {}),
     ...(email.text !== undefined ? { bodyText: email.text } : {}),
-    attachments,
+    attachments: await attachmentsOf(email.attachments as unknown as PostalAttachment[], '', 0, options),
   };
 }
 
-async function attachmentInput(
+/** A nested message as segments: its subject, its body and its attachments, all under `location`. */
+export async function emlToExtracted(
+  bytes: Uint8Array,
   location: string,
-  name: string,
-  raw: PostalAttachment,
   depth: number,
-): Promise<AttachmentInput[]> {
-  const bytes = bytesOf(raw.content);
-  const type = (raw.mimeType || '').toLowerCase();
-  const unscannable = (reason: Unscannable['reason'], detail?: string): AttachmentInput[] => [
-    { name, segments: [], unscannable: [{ location, reason, ...(detail ? { detail } : {}) }] },
-  ];
-  if (type === 'message/rfc822' || /\.eml$/i.test(name)) {
-    if (depth >= MAX_NESTING) {
-      return unscannable('too-large', 'nested too deep');
-    }
-    const inner = await parseEml(bytes, location.replace(/^attachment:/, ''), depth + 1);
-    const segments: TextSegment[] = [];
-    if (inner.subject) {
-      segments.push({ location: `${location}#subject`, text: inner.subject, position: 'subject' });
-    }
-    if (inner.bodyHtml !== undefined) {
-      segments.push({ location: `${location}#body`, text: htmlText(inner.bodyHtml) });
-    } else if (inner.bodyText !== undefined) {
-      segments.push({ location: `${location}#body`, text: inner.bodyText });
-    }
-    return [{ name, segments }, ...inner.attachments];
+  options: ExtractOptions,
+): Promise<Extracted> {
+  const result = emptyExtracted();
+  if (depth > options.limits.maxArchiveDepth + 2) {
+    result.unscannable.push({ location, reason: 'too-large', detail: 'messages nested too deep' });
+    return result;
   }
-  if (type.startsWith('text/plain') || type === 'text/html' || /\.(txt|html?|csv)$/i.test(name)) {
-    const decoded = decodeText(bytes);
-    if (!decoded.ok) {
-      return unscannable('unreadable', decoded.detail);
-    }
-    const isHtml = type === 'text/html' || /\.html?$/i.test(name);
-    return [{ name, segments: [{ location, text: isHtml ? htmlText(decoded.text) : decoded.text }] }];
+  const email = await parse(bytes);
+  if (email instanceof Error) {
+    result.unscannable.push({ location, reason: 'malformed', detail: email.message.slice(0, 200) });
+    return result;
   }
-  if (bytes.length === 0) {
-    return [{ name, segments: [] }];
+  const segments: TextSegment[] = [];
+  if (email.subject) {
+    segments.push({ location: `${location}#subject`, text: email.subject, position: 'subject' });
   }
-  return unscannable('unsupported-format', type || 'unknown type');
-}
-
-function htmlText(html: string): string {
-  return htmlToText(html).text;
+  if (email.html !== undefined) {
+    segments.push({ location: `${location}#body`, text: htmlToText(email.html).text, position: 'body' });
+  } else if (email.text !== undefined) {
+    segments.push({ location: `${location}#body`, text: email.text, position: 'body' });
+  }
+  result.segments.push(...segments);
+  const inner = location.replace(/^attachment:/, '');
+  for (const a of await attachmentsOf(
+    email.attachments as unknown as PostalAttachment[],
+    `${inner}/`,
+    depth,
+    options,
+  )) {
+    mergeInto(result, {
+      segments: [...a.segments],
+      unscannable: [...(a.unscannable ?? [])],
+      labels: [...(a.labels ?? [])],
+    });
+  }
+  return result;
 }

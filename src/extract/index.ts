@@ -1,2 +1,14 @@
-export { type ParsedMessage, parseEml } from './eml';
+export { type Budget, budgetFor } from './budget';
+export { emlToExtracted, type ParsedMessage, parseEml } from './eml';
+export {
+  extractFile,
+  type ExtractLimits,
+  type ExtractOptions,
+  type ExtractProgress,
+  type FileKind,
+  sniff,
+} from './extract';
+export { extractPdf, type PdfJs, type PdfOptions } from './pdf';
+export { type Extracted, type FoundLabel } from './segments';
 export { declaredHtmlCharset, type DecodedText, decodeText } from './text';
+export { readZipDirectory, readZipEntry, ZipError, type ZipLimits } from './zip';

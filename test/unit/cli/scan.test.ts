@@ -68,11 +68,13 @@ describe('scan command', () => {
     expect((await scan(['--policy', policyFile, file])).code).toBe(1);
   });
 
-  it('reports unreadable, oversized and not-yet-supported files as unscannable, never allow', async () => {
+  it('reports unreadable, oversized, broken and unknown files as unscannable, never allow', async () => {
     const dir = tmp();
     writeFileSync(path.join(dir, 'binary.txt'), Buffer.from([0x41, 0x00, 0xff, 0xfe, 0x00]));
     writeFileSync(path.join(dir, 'report.docx'), 'PK\x03\x04');
-    writeFileSync(path.join(dir, 'mystery.bin'), 'hello');
+    writeFileSync(path.join(dir, 'mystery.bin'), Buffer.from([0x00, 0x13, 0x37, 0x00, 0xfe]));
+    // Text is text by its bytes, whatever its extension.
+    writeFileSync(path.join(dir, 'notes.rb'), '# 機密\nputs 1\n');
     writeFileSync(path.join(dir, 'big.txt'), 'a'.repeat(2048));
     const policyFile = path.join(dir, 'small.json');
     writeFileSync(
@@ -93,7 +95,8 @@ describe('scan command', () => {
       'big.txt': ['block', 'too-large'],
       'binary.txt': ['block', 'unreadable'],
       'mystery.bin': ['block', 'unknown-type'],
-      'report.docx': ['block', 'unsupported-format'],
+      'notes.rb': ['block', undefined],
+      'report.docx': ['block', 'malformed'],
     });
   });
 

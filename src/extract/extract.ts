@@ -1,0 +1,507 @@
+/**
+ * Bytes to text segments for every format officials send. The type comes from the content, not the name (a renamed
+ * .docx is still a docx); anything that cannot be read is reported unscannable with its reason, never dropped.
+ * Runs within a budget: the caller's clock and byte allowance are checked between parts, and progress is reported.
+ */
+import { htmlToText, type Unscannable } from '../core';
+import { looksLikeDi, readDi, xmlDeclaredEncoding } from './di';
+import { looksLikeCfb, looksLikeTnef, readCfb, readTnef } from './legacy';
+import { odfParts, readOdfXml } from './odf';
+import { ooxmlEmbeddings, ooxmlKind, ooxmlParts, readOoxmlPart } from './ooxml';
+import { extractPdf, type PdfOptions } from './pdf';
+import { looksLikeRtf, readRtf } from './rtf';
+import { type Extracted, mergeInto, SegmentCollector } from './segments';
+import { declaredHtmlCharset, decodeText } from './text';
+import { walkXml } from './xml';
+import { looksLikeZip, readZipDirectory, readZipEntry, type ZipError, type ZipLimits } from './zip';
+
+export interface ExtractLimits {
+  /** Largest single file or archive entry. */
+  readonly maxFileBytes: number;
+  /** Archives inside archives (and documents inside documents) deeper than this are not opened. */
+  readonly maxArchiveDepth: number;
+  readonly maxArchiveEntries: number;
+}
+
+export interface ExtractProgress {
+  readonly location: string;
+  /** Bytes of input read so far, across the whole job. */
+  readonly bytesRead: number;
+}
+
+export interface ExtractOptions {
+  readonly limits: ExtractLimits;
+  /** How PDFs are read: with pdfjs, or not at all on a path that cannot afford it (reported as unscannable). */
+  readonly pdf: PdfOptions | 'defer';
+  /** True once the time budget is spent; everything not yet read is then unscannable (timeout). */
+  readonly expired?: () => boolean;
+  readonly onProgress?: (progress: ExtractProgress) => void;
+  /** Reads nested e-mail (.eml attachments, message/rfc822 parts); supplied by eml.ts to avoid a cycle. */
+  readonly readEml?: (bytes: Uint8Array, location: string, depth: number) => Promise<Extracted>;
+}
+
+export type FileKind =
+  | 'odf'
+  | 'ooxml'
+  | 'zip'
+  | 'pdf'
+  | 'cfb'
+  | 'rtf'
+  | 'tnef'
+  | 'eml'
+  | 'di'
+  | 'fodf'
+  | 'xml'
+  | 'html'
+  | 'text'
+  | 'image'
+  | 'unknown';
+
+const IMAGE_MAGIC: readonly number[][] = [
+  [0x89, 0x50, 0x4e, 0x47],
+  [0xff, 0xd8, 0xff],
+  [0x47, 0x49, 0x46, 0x38],
+  [0x42, 0x4d],
+  [0x49, 0x49, 0x2a, 0x00],
+  [0x4d, 0x4d, 0x00, 0x2a],
+];
+
+function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
+  return magic.every((b, i) => bytes[i] === b);
+}
+
+const TEXT_EXTENSIONS = /\.(txt|text|csv|tsv|md|json|log|ics|vcf)$/i;
+const MAIL_HEADER =
+  /^(?:(?:Return-Path|Received|From|To|Subject|Date|Message-ID|MIME-Version|Content-Type|X-[\w-]+|Delivered-To|Reply-To|Cc):[^\n]*\n(?:[ \t][^\n]*\n)*){2,}/i;
+
+/** What a file is, by its bytes first and its name only for plain text. */
+export function sniff(bytes: Uint8Array, name: string): FileKind {
+  if (looksLikeZip(bytes)) {
+    return 'zip';
+  }
+  if (
+    startsWith(bytes, [0x25, 0x50, 0x44, 0x46, 0x2d]) ||
+    /%PDF-/.test(new TextDecoder('latin1').decode(bytes.subarray(0, 1024)))
+  ) {
+    return 'pdf';
+  }
+  if (looksLikeCfb(bytes)) {
+    return 'cfb';
+  }
+  if (looksLikeRtf(bytes)) {
+    return 'rtf';
+  }
+  if (looksLikeTnef(bytes)) {
+    return 'tnef';
+  }
+  if (IMAGE_MAGIC.some((m) => startsWith(bytes, m))) {
+    return 'image';
+  }
+  const head = new TextDecoder('utf-8').decode(bytes.subarray(0, 4096)).replace(/^\ufeff/, '');
+  const trimmed = head.trimStart();
+  if (/^<\?xml|^<!DOCTYPE|^<[A-Za-z\u4e00-\u9fff]/.test(trimmed) || looksLikeDi(head) || looksLikeBig5Di(bytes)) {
+    if (/^<!DOCTYPE\s+html|^<html|^<head|^<body|^<meta|^<div|^<p[\s>]/i.test(trimmed)) {
+      return 'html';
+    }
+    if (looksLikeDi(head) || looksLikeBig5Di(bytes)) {
+      return 'di';
+    }
+    if (/<office:document[\s>]/.test(head)) {
+      return 'fodf';
+    }
+    return 'xml';
+  }
+  if (MAIL_HEADER.test(head.replace(/\r\n/g, '\n'))) {
+    return 'eml';
+  }
+  if (/\.html?$/i.test(name)) {
+    return 'html';
+  }
+  if (TEXT_EXTENSIONS.test(name) || looksLikeText(bytes)) {
+    return 'text';
+  }
+  return 'unknown';
+}
+
+/** Text by its bytes: no NUL and almost no control characters in the first 8 KB (a .rb or .asc file is text). */
+function looksLikeText(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 8192);
+  if (n === 0) {
+    return false;
+  }
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i] as number;
+    if (b === 0) {
+      return false;
+    }
+    if (b < 0x09 || (b > 0x0d && b < 0x20 && b !== 0x1b)) {
+      control++;
+    }
+  }
+  return control / n < 0.01 && decodeText(bytes.subarray(0, n - utf8Tail(bytes, n))).ok;
+}
+
+/** Bytes at the end of the first `n` that start a UTF-8 sequence cut by the sample boundary. */
+function utf8Tail(bytes: Uint8Array, n: number): number {
+  for (let k = 1; k <= 3 && k <= n; k++) {
+    const b = bytes[n - k] as number;
+    if ((b & 0xc0) === 0xc0) {
+      return k;
+    }
+    if ((b & 0x80) === 0) {
+      return 0;
+    }
+  }
+  return 0;
+}
+
+function looksLikeBig5Di(bytes: Uint8Array): boolean {
+  const enc = xmlDeclaredEncoding(bytes);
+  if (enc !== 'big5' && enc !== 'cp950') {
+    return false;
+  }
+  try {
+    return looksLikeDi(new TextDecoder('big5').decode(bytes.subarray(0, 4096)));
+  } catch {
+    return false;
+  }
+}
+
+/** Tracks bytes read across one job, for progress. */
+class Job {
+  bytesRead = 0;
+  constructor(readonly options: ExtractOptions) {}
+  progress(location: string, bytes: number): void {
+    this.bytesRead += bytes;
+    this.options.onProgress?.({ location, bytesRead: this.bytesRead });
+  }
+}
+
+/**
+ * Extracts one file. `location` names it in findings (`attachment:報告.odt`); parts inside get
+ * `attachment:報告.odt/styles.xml#header`. Never throws for bad content.
+ */
+export async function extractFile(
+  name: string,
+  bytes: Uint8Array,
+  options: ExtractOptions,
+  location = `attachment:${name}`,
+  depth = 0,
+): Promise<Extracted> {
+  return extractWith(new Job(options), name, bytes, location, depth);
+}
+
+async function extractWith(
+  job: Job,
+  name: string,
+  bytes: Uint8Array,
+  location: string,
+  depth: number,
+): Promise<Extracted> {
+  const result: Extracted = { segments: [], unscannable: [], labels: [] };
+  const unscannable = (reason: Unscannable['reason'], detail?: string): Extracted => {
+    result.unscannable.push({ location, reason, ...(detail ? { detail: detail.slice(0, 200) } : {}) });
+    return result;
+  };
+  const { limits } = job.options;
+  if (job.options.expired?.()) {
+    return unscannable('timeout', 'scan time budget spent before this part');
+  }
+  if (bytes.length > limits.maxFileBytes) {
+    return unscannable('too-large', `${bytes.length} bytes > limit ${limits.maxFileBytes}`);
+  }
+  job.progress(location, bytes.length);
+  try {
+    const kind = sniff(bytes, name);
+    switch (kind) {
+      case 'zip':
+        return await extractZip(job, bytes, location, depth, result);
+      case 'pdf':
+        if (job.options.pdf === 'defer') {
+          return unscannable('unsupported-format', 'PDF is scanned in the task pane, not in the send handler');
+        }
+        mergeInto(result, await extractPdf(bytes, location, { ...job.options.pdf, expired: job.options.expired }));
+        return result;
+      case 'cfb': {
+        const legacy = readCfb(bytes, location);
+        if (legacy.text) {
+          result.segments.push({ location: `${location}#recovered-text`, text: legacy.text, position: 'body' });
+        }
+        result.unscannable.push(legacy.unscannable);
+        return result;
+      }
+      case 'rtf': {
+        const rtf = readRtf(new TextDecoder('latin1').decode(bytes), location);
+        result.segments.push(...rtf.segments);
+        if (!rtf.wellFormed) {
+          result.unscannable.push({
+            location,
+            reason: 'malformed',
+            detail: 'unbalanced RTF groups; the rest was read',
+          });
+        }
+        return result;
+      }
+      case 'tnef':
+        return await extractTnef(job, bytes, location, depth, result);
+      case 'eml':
+        if (!job.options.readEml) {
+          return unscannable('unsupported-format', 'nested message');
+        }
+        if (depth >= limits.maxArchiveDepth + 2) {
+          return unscannable('too-large', 'messages nested too deep');
+        }
+        mergeInto(result, await job.options.readEml(bytes, location, depth + 1));
+        return result;
+      case 'image':
+        return unscannable('image-only', 'image: a mark in it cannot be read without OCR');
+      case 'unknown':
+        return unscannable('unknown-type', name);
+      default:
+        return textual(kind, bytes, location, result);
+    }
+  } catch (e) {
+    // Extractors do not throw for bad content; anything that still escapes is a bug, and a bug must not allow.
+    return unscannable('error', (e as Error)?.message ?? String(e));
+  }
+}
+
+function textual(kind: FileKind, bytes: Uint8Array, location: string, result: Extracted): Extracted {
+  const declared =
+    kind === 'html'
+      ? declaredHtmlCharset(bytes)
+      : kind === 'di' || kind === 'xml' || kind === 'fodf'
+        ? xmlDeclaredEncoding(bytes)
+        : null;
+  const decoded = decodeText(bytes, declared);
+  if (!decoded.ok) {
+    result.unscannable.push({ location, reason: 'unreadable', detail: decoded.detail });
+    return result;
+  }
+  const text = decoded.text;
+  let wellFormed = true;
+  if (kind === 'html') {
+    result.segments.push({ location, text: htmlToText(text).text, position: 'body' });
+  } else if (kind === 'di') {
+    const di = readDi(text, location);
+    result.segments.push(...di.segments);
+    wellFormed = di.wellFormed;
+  } else if (kind === 'fodf') {
+    const out = new SegmentCollector(location);
+    const odf = readOdfXml(text, 'document.xml', out);
+    result.segments.push(...out.segments());
+    result.labels.push(...odf.labels);
+    wellFormed = odf.wellFormed;
+  } else if (kind === 'xml') {
+    const out = new SegmentCollector(location);
+    wellFormed = walkXml(text, {
+      text: (t) => out.add('xml', 'text', 'body', t),
+      close: () => out.newline('xml', 'text', 'body'),
+    }).wellFormed;
+    result.segments.push(...out.segments());
+  } else {
+    result.segments.push({ location, text, position: 'body' });
+  }
+  if (!wellFormed) {
+    result.unscannable.push({ location, reason: 'malformed', detail: 'broken XML; the readable part was scanned' });
+  }
+  return result;
+}
+
+function zipLimits(limits: ExtractLimits): ZipLimits {
+  return { maxEntries: limits.maxArchiveEntries, maxEntryBytes: limits.maxFileBytes };
+}
+
+async function extractZip(
+  job: Job,
+  bytes: Uint8Array,
+  location: string,
+  depth: number,
+  result: Extracted,
+): Promise<Extracted> {
+  const { limits } = job.options;
+  let entries;
+  try {
+    entries = readZipDirectory(bytes, zipLimits(limits));
+  } catch (e) {
+    const err = e as ZipError;
+    result.unscannable.push({
+      location,
+      reason: err.reason === 'too-large' ? 'too-large' : 'malformed',
+      detail: err.message,
+    });
+    return result;
+  }
+  const names = entries.filter((e) => !e.directory).map((e) => e.name);
+  const read = (name: string): Uint8Array | null => {
+    const entry = entries.find((e) => e.name === name);
+    if (!entry) {
+      return null;
+    }
+    try {
+      return readZipEntry(bytes, entry, zipLimits(limits));
+    } catch (e) {
+      const err = e as ZipError;
+      result.unscannable.push({
+        location: `${location}/${name}`,
+        reason: err.reason ?? 'malformed',
+        detail: err.message,
+      });
+      return null;
+    }
+  };
+  const mimetype = names.includes('mimetype') ? read('mimetype') : null;
+  const mime = mimetype ? new TextDecoder('latin1').decode(mimetype).trim() : '';
+  if (mime.startsWith('application/vnd.oasis.opendocument')) {
+    return extractOdfPackage(job, read, names, location, result);
+  }
+  if (ooxmlKind(names)) {
+    return extractOoxmlPackage(job, read, names, location, depth, result);
+  }
+  // A plain archive: every entry is a file of its own, up to the nesting limit.
+  if (depth >= limits.maxArchiveDepth) {
+    result.unscannable.push({
+      location,
+      reason: 'too-large',
+      detail: `archive nested deeper than ${limits.maxArchiveDepth}`,
+    });
+    return result;
+  }
+  let total = 0;
+  for (const entry of entries) {
+    if (entry.directory) {
+      continue;
+    }
+    const inner = `${location}/${entry.name}`;
+    if (job.options.expired?.()) {
+      result.unscannable.push({ location: inner, reason: 'timeout', detail: 'scan time budget spent' });
+      continue;
+    }
+    total += entry.size;
+    if (total > limits.maxFileBytes * 4) {
+      // The total an archive may inflate to, across entries: a bomb of many small-looking entries stops here.
+      result.unscannable.push({
+        location: inner,
+        reason: 'too-large',
+        detail: 'archive inflates past the total limit',
+      });
+      break;
+    }
+    const data = read(entry.name);
+    if (data) {
+      mergeInto(result, await extractWith(job, entry.name.split('/').pop() ?? entry.name, data, inner, depth + 1));
+    }
+  }
+  return result;
+}
+
+function extractOdfPackage(
+  job: Job,
+  read: (n: string) => Uint8Array | null,
+  names: readonly string[],
+  location: string,
+  result: Extracted,
+): Extracted {
+  const manifest = read('META-INF/manifest.xml');
+  if (manifest && /manifest:encryption-data/.test(new TextDecoder('utf-8').decode(manifest))) {
+    result.unscannable.push({ location, reason: 'encrypted', detail: 'password-protected ODF document' });
+    return result;
+  }
+  const out = new SegmentCollector(location);
+  for (const part of odfParts(names)) {
+    if (job.options.expired?.()) {
+      result.unscannable.push({ location: `${location}/${part}`, reason: 'timeout', detail: 'scan time budget spent' });
+      continue;
+    }
+    const data = read(part);
+    if (!data) {
+      continue;
+    }
+    const odf = readOdfXml(new TextDecoder('utf-8').decode(data), part, out);
+    result.labels.push(...odf.labels);
+    if (!odf.wellFormed) {
+      result.unscannable.push({
+        location: `${location}/${part}`,
+        reason: 'malformed',
+        detail: 'broken XML; the readable part was scanned',
+      });
+    }
+  }
+  result.segments.push(...out.segments());
+  return result;
+}
+
+async function extractOoxmlPackage(
+  job: Job,
+  read: (n: string) => Uint8Array | null,
+  names: readonly string[],
+  location: string,
+  depth: number,
+  result: Extracted,
+): Promise<Extracted> {
+  const out = new SegmentCollector(location);
+  for (const part of ooxmlParts(names)) {
+    if (job.options.expired?.()) {
+      result.unscannable.push({ location: `${location}/${part}`, reason: 'timeout', detail: 'scan time budget spent' });
+      continue;
+    }
+    const data = read(part);
+    if (!data) {
+      continue;
+    }
+    const x = readOoxmlPart(new TextDecoder('utf-8').decode(data), part, out);
+    result.labels.push(...x.labels);
+    if (!x.wellFormed) {
+      result.unscannable.push({
+        location: `${location}/${part}`,
+        reason: 'malformed',
+        detail: 'broken XML; the readable part was scanned',
+      });
+    }
+  }
+  result.segments.push(...out.segments());
+  for (const embedded of ooxmlEmbeddings(names)) {
+    const data = read(embedded);
+    if (!data) {
+      continue;
+    }
+    if (depth >= job.options.limits.maxArchiveDepth) {
+      result.unscannable.push({
+        location: `${location}/${embedded}`,
+        reason: 'too-large',
+        detail: 'embedded object nested too deep',
+      });
+      continue;
+    }
+    mergeInto(
+      result,
+      await extractWith(job, embedded.split('/').pop() ?? embedded, data, `${location}/${embedded}`, depth + 1),
+    );
+  }
+  return result;
+}
+
+async function extractTnef(
+  job: Job,
+  bytes: Uint8Array,
+  location: string,
+  depth: number,
+  result: Extracted,
+): Promise<Extracted> {
+  const tnef = readTnef(bytes);
+  if (tnef.body) {
+    result.segments.push({ location: `${location}#body`, text: tnef.body, position: 'body' });
+  }
+  if (tnef.mapiOnly || tnef.truncated) {
+    result.unscannable.push({
+      location,
+      reason: tnef.truncated ? 'malformed' : 'unsupported-format',
+      detail: tnef.truncated ? 'truncated TNEF' : 'TNEF body in MAPI properties (compressed RTF) is not read',
+    });
+  }
+  for (const a of tnef.attachments) {
+    mergeInto(result, await extractWith(job, a.name, a.data, `${location}/${a.name}`, depth + 1));
+  }
+  return result;
+}
