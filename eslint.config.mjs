@@ -101,6 +101,33 @@ export default tseslint.config(
     },
   },
   {
+    // Extraction runs in the task pane and the send handler too: no Node-only APIs, and the same ES2016 built-ins.
+    files: ['src/extract/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { 'es-x': esX },
+    rules: {
+      ...ES2016_RUNTIME_RULES,
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(node:|fs$|path$|os$|child_process$|crypto$|url$|\\.\\./(cli|server))',
+              message: 'src/extract runs in the add-in too: no Node-only APIs.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['process', 'require', 'Buffer', '__dirname'].map((name) => ({
+          name,
+          message: 'src/extract runs in the add-in too.',
+        })),
+      ],
+    },
+  },
+  {
     files: ['**/*.js'],
     rules: {
       '@typescript-eslint/no-require-imports': 'off',

@@ -17,6 +17,7 @@ export function budgetFor(limits: PolicyLimits, now: () => number = () => Date.n
   return {
     limits: {
       maxFileBytes: limits.maxFileBytes,
+      maxMessageBytes: limits.maxMessageBytes,
       maxArchiveDepth: limits.maxArchiveDepth,
       maxArchiveEntries: limits.maxArchiveEntries,
     },

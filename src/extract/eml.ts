@@ -6,7 +6,7 @@
 import PostalMime from 'postal-mime';
 
 import { type AttachmentInput, htmlToText, type MessageInput, type TextSegment } from '../core';
-import { extractFile, type ExtractOptions } from './extract';
+import { extractFile, type ExtractOptions, newJob } from './extract';
 import { emptyExtracted, type Extracted, mergeInto } from './segments';
 
 export interface ParsedMessage extends MessageInput {
@@ -77,7 +77,9 @@ async function attachmentsOf(
 }
 
 /** Parses an .eml into subject, body and extracted attachments. Never throws on malformed mail. */
-export async function parseEml(bytes: Uint8Array, options: ExtractOptions): Promise<ParsedMessage> {
+export async function parseEml(bytes: Uint8Array, extractOptions: ExtractOptions): Promise<ParsedMessage> {
+  // One job for the whole message, so its byte allowance covers every attachment together.
+  const options = extractOptions.job ? extractOptions : { ...extractOptions, job: newJob(extractOptions) };
   const email = await parse(bytes);
   if (email instanceof Error) {
     return {

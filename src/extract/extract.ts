@@ -18,6 +18,8 @@ import { looksLikeZip, readZipDirectory, readZipEntry, type ZipError, type ZipLi
 export interface ExtractLimits {
   /** Largest single file or archive entry. */
   readonly maxFileBytes: number;
+  /** Most bytes read for one message, attachments and archive contents together. */
+  readonly maxMessageBytes: number;
   /** Archives inside archives (and documents inside documents) deeper than this are not opened. */
   readonly maxArchiveDepth: number;
   readonly maxArchiveEntries: number;
@@ -38,6 +40,8 @@ export interface ExtractOptions {
   readonly onProgress?: (progress: ExtractProgress) => void;
   /** Reads nested e-mail (.eml attachments, message/rfc822 parts); supplied by eml.ts to avoid a cycle. */
   readonly readEml?: (bytes: Uint8Array, location: string, depth: number) => Promise<Extracted>;
+  /** The job this extraction belongs to (one per message); a new one when absent. */
+  readonly job?: ExtractJob;
 }
 
 export type FileKind =
@@ -98,7 +102,7 @@ export function sniff(bytes: Uint8Array, name: string): FileKind {
     return 'image';
   }
   const head = new TextDecoder('utf-8').decode(bytes.subarray(0, 4096)).replace(/^\ufeff/, '');
-  const trimmed = head.trimStart();
+  const trimmed = head.replace(/^\s+/, '');
   if (/^<\?xml|^<!DOCTYPE|^<[A-Za-z\u4e00-\u9fff]/.test(trimmed) || looksLikeDi(head) || looksLikeBig5Di(bytes)) {
     if (/^<!DOCTYPE\s+html|^<html|^<head|^<body|^<meta|^<div|^<p[\s>]/i.test(trimmed)) {
       return 'html';
@@ -168,8 +172,12 @@ function looksLikeBig5Di(bytes: Uint8Array): boolean {
   }
 }
 
-/** Tracks bytes read across one job, for progress. */
-class Job {
+export interface ExtractJob {
+  readonly bytesRead: number;
+}
+
+/** Tracks bytes read across one job, for progress and the message's byte allowance. */
+class Job implements ExtractJob {
   bytesRead = 0;
   constructor(readonly options: ExtractOptions) {}
   progress(location: string, bytes: number): void {
@@ -189,7 +197,12 @@ export async function extractFile(
   location = `attachment:${name}`,
   depth = 0,
 ): Promise<Extracted> {
-  return extractWith(new Job(options), name, bytes, location, depth);
+  return extractWith((options.job as Job | undefined) ?? new Job(options), name, bytes, location, depth);
+}
+
+/** One job's running count of bytes read, shared by every attachment of a message so its allowance holds. */
+export function newJob(options: ExtractOptions): ExtractJob {
+  return new Job(options);
 }
 
 async function extractWith(
@@ -210,6 +223,9 @@ async function extractWith(
   }
   if (bytes.length > limits.maxFileBytes) {
     return unscannable('too-large', `${bytes.length} bytes > limit ${limits.maxFileBytes}`);
+  }
+  if (job.bytesRead + bytes.length > limits.maxMessageBytes) {
+    return unscannable('too-large', `the message's scan allowance of ${limits.maxMessageBytes} bytes is spent`);
   }
   job.progress(location, bytes.length);
   try {

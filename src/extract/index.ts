@@ -2,10 +2,12 @@ export { type Budget, budgetFor } from './budget';
 export { emlToExtracted, type ParsedMessage, parseEml } from './eml';
 export {
   extractFile,
+  type ExtractJob,
   type ExtractLimits,
   type ExtractOptions,
   type ExtractProgress,
   type FileKind,
+  newJob,
   sniff,
 } from './extract';
 export { extractPdf, type PdfJs, type PdfOptions } from './pdf';

@@ -6,6 +6,7 @@ import { decide } from '../../src/core/decide';
 import { detectSegment } from '../../src/core/detect';
 import { DEFAULT_POLICY } from '../../src/core/policy';
 import { mailHtml, mailText } from './corpus';
+import { extractionBench } from './extract-bench';
 
 function timeMs(fn: () => unknown, runs: number): number {
   const samples: number[] = [];
@@ -59,3 +60,5 @@ console.log(
   `\ndecide a ${(Buffer.byteLength(html) / 1024).toFixed(1)} KB HTML body: ${decideMs.toFixed(2)} ms ` +
     `(JSON round-trip of the same body ${parseMs.toFixed(3)} ms → ratio ${(decideMs / parseMs).toFixed(1)}×); verdict ${decide(message, DEFAULT_POLICY).verdict}`,
 );
+
+void extractionBench();

@@ -118,7 +118,14 @@ describe('unscannable, never allowed', () => {
     const extracted = await extractFile(
       'bomb.zip',
       load('bomb.zip'),
-      options({ limits: { maxFileBytes: 8 * 1024 * 1024, maxArchiveDepth: 3, maxArchiveEntries: 100 } }),
+      options({
+        limits: {
+          maxFileBytes: 8 * 1024 * 1024,
+          maxMessageBytes: 64 * 1024 * 1024,
+          maxArchiveDepth: 3,
+          maxArchiveEntries: 100,
+        },
+      }),
     );
     expect(extracted.unscannable[0]).toMatchObject({ reason: 'too-large' });
     expect(Date.now() - t0).toBeLessThan(5000);
@@ -175,6 +182,21 @@ describe('budget and progress', () => {
     let calls = 0;
     const extracted = await extractFile('nested.zip', load('nested.zip'), options({ expired: () => ++calls > 1 }));
     expect(extracted.unscannable.map((u) => u.reason)).toContain('timeout');
+  });
+
+  it('stops reading a message once its byte allowance is spent, across attachments', async () => {
+    const odt = Buffer.from(load('header-mark.odt')).toString('base64');
+    const part = (n: number) =>
+      `--b\r\nContent-Type: application/octet-stream; name="a${n}.odt"\r\nContent-Disposition: attachment; filename="a${n}.odt"\r\nContent-Transfer-Encoding: base64\r\n\r\n${odt}\r\n`;
+    const mail = `Subject: x\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n${part(1)}${part(2)}${part(3)}--b--\r\n`;
+    const size = load('header-mark.odt').length;
+    const message = await parseEml(
+      new TextEncoder().encode(mail),
+      options({ limits: { ...options().limits, maxMessageBytes: size * 2 + 10 } }),
+    );
+    const reasons = message.attachments.map((a) => (a.unscannable ?? []).map((u) => u.reason).join());
+    expect(reasons[0]).toBe('');
+    expect(reasons[2]).toBe('too-large');
   });
 
   it('uses the policy clock: an expired budget makes everything unscannable', async () => {
