@@ -1,5 +1,6 @@
 // One webpack config for every browser bundle. Entries are added as the add-in and Teams pages land; today it builds
-// the detection core as a standalone script, to prove it bundles without Node built-ins for the add-in runtimes.
+// the detection core and the extractors as standalone scripts, to prove they bundle without Node built-ins for the
+// add-in runtimes.
 const path = require('node:path');
 
 /** @type {(env: Record<string, string>, argv: { mode?: string }) => import('webpack').Configuration[]} */
@@ -11,11 +12,16 @@ module.exports = (_env, argv) => {
       mode: production ? 'production' : 'development',
       // The classic Outlook on Windows runtime before 2403 only understands ES2016.
       target: ['web', 'es2016'],
-      entry: { 'secrecy-guard-core': './src/core/index.ts' },
+      entry: {
+        'secrecy-guard-core': { import: './src/core/index.ts', library: { name: 'SecrecyGuardCore', type: 'var' } },
+        'secrecy-guard-extract': {
+          import: './src/extract/index.ts',
+          library: { name: 'SecrecyGuardExtract', type: 'var' },
+        },
+      },
       output: {
         path: path.resolve(__dirname, 'dist/core'),
         filename: '[name].js',
-        library: { name: 'SecrecyGuardCore', type: 'var' },
         clean: true,
       },
       resolve: { extensions: ['.ts', '.js'], fallback: { fs: false, path: false, crypto: false } },

@@ -8,6 +8,7 @@ import { parse } from 'acorn';
 import webpack from 'webpack';
 
 import type * as Core from '../../../src/core';
+import type * as Extract from '../../../src/extract';
 
 /**
  * The core must bundle for the add-in runtimes: no Node built-ins, and syntax the classic Outlook JS-only runtime
@@ -24,6 +25,7 @@ const ES2016_ONLY = `
 
 describe('core bundle', () => {
   let source = '';
+  let extractSource = '';
 
   beforeAll(async () => {
     const outDir = mkdtempSync(path.join(tmpdir(), 'sg-bundle-'));
@@ -41,10 +43,27 @@ describe('core bundle', () => {
     );
     expect(stats.hasErrors()).toBe(false);
     source = readFileSync(path.join(outDir, 'secrecy-guard-core.js'), 'utf8');
+    extractSource = readFileSync(path.join(outDir, 'secrecy-guard-extract.js'), 'utf8');
   }, 120000);
 
   it('parses as an ES2016 script', () => {
     expect(() => parse(source, { ecmaVersion: 2016, sourceType: 'script' })).not.toThrow();
+    expect(() => parse(extractSource, { ecmaVersion: 2016, sourceType: 'script' })).not.toThrow();
+  });
+
+  it('the extractors run without Node: an ODF header mark is found from bytes alone', async () => {
+    // TextDecoder is the one host API extraction needs; browsers and the task pane have it.
+    const context = vm.createContext({ TextDecoder, TextEncoder, setTimeout, queueMicrotask });
+    vm.runInContext(ES2016_ONLY.replace(/delete globalThis.Text(En|De)coder;/g, ''), context);
+    vm.runInContext(`${extractSource}\nthis.SecrecyGuardExtract = SecrecyGuardExtract;`, context);
+    const extract = (context as { SecrecyGuardExtract: typeof Extract }).SecrecyGuardExtract;
+    const odt = new Uint8Array(readFileSync(path.resolve(__dirname, '../../fixtures/docs/header-mark.odt')));
+    const limits = { maxFileBytes: 1e7, maxMessageBytes: 1e8, maxArchiveDepth: 3, maxArchiveEntries: 100 };
+    const result = await extract.extractFile('a.odt', odt, { limits, pdf: 'defer' });
+    expect(result.segments.map((s) => [s.location, s.text.trim()])).toContainEqual([
+      'attachment:a.odt/styles.xml#header',
+      '機密',
+    ]);
   });
 
   it('runs without Node globals and decides', () => {

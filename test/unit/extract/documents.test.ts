@@ -7,6 +7,18 @@ import { nodePdfOptions } from '../../../src/cli/pdf-loader';
 import { decide, DEFAULT_POLICY, type Finding, type Policy } from '../../../src/core';
 import { budgetFor, extractFile, type ExtractOptions, parseEml, sniff } from '../../../src/extract';
 
+/** GB2312 bytes of a string, from the GB18030 table (a superset) through Python-free means: TextDecoder's inverse. */
+function iconv(text: string): number[] {
+  const table = new Map<string, number[]>();
+  const decoder = new TextDecoder('gb18030');
+  for (let hi = 0xa1; hi <= 0xf7; hi++) {
+    for (let lo = 0xa1; lo <= 0xfe; lo++) {
+      table.set(decoder.decode(new Uint8Array([hi, lo])), [hi, lo]);
+    }
+  }
+  return Array.from(text).flatMap((ch) => (ch.charCodeAt(0) < 0x80 ? [ch.charCodeAt(0)] : (table.get(ch) ?? [0x3f])));
+}
+
 const docs = path.resolve(__dirname, '..', '..', 'fixtures', 'docs');
 const load = (name: string): Uint8Array => new Uint8Array(readFileSync(path.join(docs, name)));
 const LABEL_ID = '3f2d9c8e-1b4a-4c6d-9e8f-0a1b2c3d4e5f';
@@ -83,6 +95,14 @@ describe('where marks hide: each location, from real producers (LibreOffice, zip
     expect(message.bodyText).toContain('會議資料如附件');
     const v = decide({ ...message, recipients: ['x@example.com'] }, policy);
     expect(v.findings.map((f) => `${f.location} ${f.level}`)).toEqual(['subject 機密', 'attachment:說明.txt 機密']);
+  });
+
+  it('a GB2312 mail forwarded from PRC material: simplified marks are folded', async () => {
+    const gb = (text: string) => Buffer.from(new Uint8Array(iconv(text))).toString('base64');
+    const mail = `Subject: =?gb2312?B?${gb('转发：会议材料')}?=\r\nContent-Type: text/plain; charset=gb2312\r\nContent-Transfer-Encoding: base64\r\n\r\n${gb('绝密★\n会议材料')}\r\n`;
+    const message = await parseEml(new TextEncoder().encode(mail), options());
+    expect(message.subject).toBe('转发：会议材料');
+    expect(decide(message, policy).findings.map((f) => `${f.rule} ${f.level}`)).toEqual(['prc.level 絕對機密']);
   });
 
   it('a mail with a document attached, and a mail forwarded inside a mail', async () => {
