@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 
 import { DEFAULT_POLICY, parsePolicy, type Policy, PolicyError } from '../core';
+import { runAuditLog } from './audit-log';
 import { formatTable } from './format';
 import { expandPaths, ioMessage, type ScanError, scanFile, type ScanResult, UsageError } from './scan-files';
 
@@ -159,6 +160,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'scan') {
     return runScan(rest, io);
+  }
+  if (command === 'audit-log') {
+    return runAuditLog(rest, io);
   }
   if (command === undefined || command === '--help' || command === '-h') {
     io.stdout(USAGE);

@@ -1,0 +1,145 @@
+/**
+ * The audit log: append-only and hash-chained. Each event stores the previous event's hash and its own hash over a
+ * canonical JSON form, so an edited, deleted or reordered row breaks the chain where `verifyAuditChain` will find it.
+ * Events carry rule ids, levels, sizes and hashes, never message content (the API rejects what looks like content).
+ */
+import { createHash } from 'node:crypto';
+
+import type { Db, Queryable } from './db';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditEventInput {
+  readonly tenantId: string;
+  readonly actorOid: string | null;
+  readonly kind: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export interface AuditEvent extends AuditEventInput {
+  readonly seq: number;
+  readonly at: string;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+/** JSON with object keys sorted at every level: one byte sequence per value, whatever order it was built in. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    return JSON.stringify(value) ?? 'null';
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map(canonicalJson).join(',')}]`;
+  }
+  const obj = value as Record<string, unknown>;
+  return `{${Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
+    .join(',')}}`;
+}
+
+export function eventHash(prevHash: string, e: Omit<AuditEvent, 'hash' | 'prevHash'>): string {
+  const body = canonicalJson({
+    seq: e.seq,
+    at: e.at,
+    tenantId: e.tenantId,
+    actorOid: e.actorOid,
+    kind: e.kind,
+    data: e.data,
+  });
+  return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
+}
+
+const CHAIN_LOCK = 'secrecy-guard:audit-chain';
+
+/** Appends one event; the chain head is read and extended under a transaction-scoped advisory lock. */
+export async function appendAudit(
+  db: Db,
+  input: AuditEventInput,
+  now: () => Date = () => new Date(),
+): Promise<AuditEvent> {
+  return db.transaction(async (tx) => appendInTx(tx, input, now));
+}
+
+export async function appendInTx(
+  tx: Queryable,
+  input: AuditEventInput,
+  now: () => Date = () => new Date(),
+): Promise<AuditEvent> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [CHAIN_LOCK]);
+  const head = (
+    await tx.query<{ seq: string | number; hash: string }>(
+      'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
+    )
+  ).rows[0];
+  const seq = head ? Number(head.seq) + 1 : 1;
+  const prevHash = head ? head.hash : GENESIS_HASH;
+  const at = now().toISOString();
+  const event = { seq, at, tenantId: input.tenantId, actorOid: input.actorOid, kind: input.kind, data: input.data };
+  const hash = eventHash(prevHash, event);
+  await tx.query(
+    'INSERT INTO audit_events (seq, at, tenant_id, actor_oid, kind, data, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+    [seq, at, input.tenantId, input.actorOid, input.kind, JSON.stringify(input.data), prevHash, hash],
+  );
+  return { ...event, prevHash, hash };
+}
+
+export interface ChainReport {
+  readonly ok: boolean;
+  readonly events: number;
+  /** The first broken link, if any. */
+  readonly broken?: { readonly seq: number; readonly reason: string };
+}
+
+/** Walks the chain in order and reports the first broken link. */
+export async function verifyAuditChain(db: Queryable, pageSize = 1000): Promise<ChainReport> {
+  let prevHash = GENESIS_HASH;
+  let expectedSeq = 1;
+  let count = 0;
+  let after = 0;
+  for (;;) {
+    const rows = (
+      await db.query<{
+        seq: string | number;
+        at: Date | string;
+        tenant_id: string;
+        actor_oid: string | null;
+        kind: string;
+        data: unknown;
+        prev_hash: string;
+        hash: string;
+      }>(
+        'SELECT seq, at, tenant_id, actor_oid, kind, data, prev_hash, hash FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2',
+        [after, pageSize],
+      )
+    ).rows;
+    if (rows.length === 0) {
+      return { ok: true, events: count };
+    }
+    for (const r of rows) {
+      const seq = Number(r.seq);
+      const broken = (reason: string): ChainReport => ({ ok: false, events: count, broken: { seq, reason } });
+      if (seq !== expectedSeq) {
+        return {
+          ok: false,
+          events: count,
+          broken: { seq: expectedSeq, reason: `event ${expectedSeq} is missing (next is ${seq})` },
+        };
+      }
+      if (r.prev_hash !== prevHash) {
+        return broken('prev_hash does not match the previous event (deleted, inserted or reordered)');
+      }
+      const at = r.at instanceof Date ? r.at.toISOString() : new Date(r.at).toISOString();
+      const data = (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as Record<string, unknown>;
+      const hash = eventHash(prevHash, { seq, at, tenantId: r.tenant_id, actorOid: r.actor_oid, kind: r.kind, data });
+      if (hash !== r.hash) {
+        return broken('hash does not match the event (edited)');
+      }
+      prevHash = r.hash;
+      expectedSeq++;
+      count++;
+      after = seq;
+    }
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * One SQL dialect over two drivers: embedded PGlite (the default, in DATA_DIR) and PostgreSQL (`pg`, for scale-out).
+ * Typed structurally, so the rest of the server never sees which one it has.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { Pool, type PoolClient } from 'pg';
+
+export interface Queryable {
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: Row[] }>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Runs `fn` while holding a session-level advisory lock, so concurrent start-ups do not race. */
+  withAdvisoryLock<T>(key: string, fn: (db: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+class PgliteDb implements Db {
+  readonly kind = 'pglite' as const;
+  constructor(private readonly pg: PGlite) {}
+  async query<Row>(sql: string, params: readonly unknown[] = []): Promise<{ rows: Row[] }> {
+    const r = await this.pg.query<Row>(sql, params as unknown[]);
+    return { rows: r.rows };
+  }
+  async exec(sql: string): Promise<void> {
+    await this.pg.exec(sql);
+  }
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.pg.transaction((tx) =>
+      fn({
+        query: async <Row>(sql: string, params: readonly unknown[] = []) => ({
+          rows: (await tx.query<Row>(sql, params as unknown[])).rows,
+        }),
+        exec: async (sql: string) => {
+          await tx.exec(sql);
+        },
+      }),
+    );
+  }
+  async withAdvisoryLock<T>(key: string, fn: (db: Queryable) => Promise<T>): Promise<T> {
+    // PGlite is one connection in one process; the lock still orders work queued on it.
+    await this.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
+    try {
+      return await fn(this);
+    } finally {
+      await this.query('SELECT pg_advisory_unlock(hashtext($1))', [key]);
+    }
+  }
+  close(): Promise<void> {
+    return this.pg.close();
+  }
+}
+
+class PostgresDb implements Db {
+  readonly kind = 'postgres' as const;
+  constructor(private readonly pool: Pool) {}
+  async query<Row>(sql: string, params: readonly unknown[] = []): Promise<{ rows: Row[] }> {
+    const r = await this.pool.query(sql, params as unknown[]);
+    return { rows: r.rows as Row[] };
+  }
+  async exec(sql: string): Promise<void> {
+    await this.pool.query(sql);
+  }
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(wrap(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+  async withAdvisoryLock<T>(key: string, fn: (db: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
+      try {
+        return await fn(wrap(client));
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [key]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}
+
+function wrap(client: PoolClient): Queryable {
+  return {
+    query: async <Row>(sql: string, params: readonly unknown[] = []) => ({
+      rows: (await client.query(sql, params as unknown[])).rows as Row[],
+    }),
+    exec: async (sql: string) => {
+      await client.query(sql);
+    },
+  };
+}
+
+/** Opens PGlite in `dataDir` (or in memory for `memory://`), or PostgreSQL for a `postgres://` URL. */
+export async function openDb(target: { databaseUrl?: string; dataDir?: string }): Promise<Db> {
+  if (target.databaseUrl) {
+    return new PostgresDb(new Pool({ connectionString: target.databaseUrl, max: 10 }));
+  }
+  const pg = target.dataDir === undefined || target.dataDir === 'memory://' ? new PGlite() : new PGlite(target.dataDir);
+  await pg.waitReady;
+  return new PgliteDb(pg);
+}

@@ -1,0 +1,92 @@
+/**
+ * Versioned migrations, applied at start-up under an advisory lock: several instances starting together on one
+ * PostgreSQL apply each migration exactly once.
+ */
+import type { Db } from './db';
+
+export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'meetings, acknowledgements, audit log, paper receipts, policy versions',
+    sql: `
+CREATE TABLE meetings (
+  id text PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 512),
+  tenant_id text NOT NULL,
+  title text NOT NULL CHECK (length(title) <= 500),
+  sensitive boolean NOT NULL DEFAULT true,
+  level text NOT NULL CHECK (level IN ('機敏', '密', '機密', '極機密', '絕對機密')),
+  reminder text NOT NULL CHECK (length(reminder) <= 2000),
+  spokesperson text CHECK (length(spokesperson) <= 200),
+  chair_oid text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE acknowledgements (
+  meeting_id text NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+  tenant_id text NOT NULL,
+  user_oid text NOT NULL,
+  display_name text NOT NULL,
+  upn text,
+  client text,
+  acknowledged_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (meeting_id, user_oid)
+);
+CREATE TABLE audit_events (
+  seq bigint PRIMARY KEY,
+  at timestamptz NOT NULL,
+  tenant_id text NOT NULL,
+  actor_oid text,
+  kind text NOT NULL,
+  data jsonb NOT NULL,
+  prev_hash text NOT NULL,
+  hash text NOT NULL UNIQUE
+);
+CREATE TABLE paper_receipts (
+  id text PRIMARY KEY,
+  tenant_id text NOT NULL,
+  sender text NOT NULL,
+  recipients jsonb NOT NULL,
+  parts jsonb NOT NULL,
+  status text NOT NULL CHECK (status IN ('pending', 'sent', 'signed', 'cancelled')),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE policy_versions (
+  version integer PRIMARY KEY,
+  document jsonb NOT NULL,
+  created_by text,
+  created_at timestamptz NOT NULL DEFAULT now()
+);`,
+  },
+];
+
+/** Applies the migrations not yet applied; returns the versions it applied. */
+export async function migrate(db: Db): Promise<number[]> {
+  return db.withAdvisoryLock('secrecy-guard:migrations', async (conn) => {
+    await conn.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const done = new Set(
+      (await conn.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) =>
+        Number(r.version),
+      ),
+    );
+    const applied: number[] = [];
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) {
+        continue;
+      }
+      await conn.query('BEGIN');
+      try {
+        await conn.exec(m.sql);
+        await conn.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+        await conn.query('COMMIT');
+      } catch (e) {
+        await conn.query('ROLLBACK');
+        throw e;
+      }
+      applied.push(m.version);
+    }
+    return applied;
+  });
+}

@@ -1,0 +1,121 @@
+import { appendAudit, canonicalJson, verifyAuditChain } from '../../src/server/store/audit';
+import type { Db } from '../../src/server/store/db';
+import { openDb } from '../../src/server/store/db';
+import { migrate, MIGRATIONS } from '../../src/server/store/migrations';
+import { freshPostgresUrl, openStore, STORES } from '../support/stores';
+
+describe.each(STORES)('store on %s', (kind) => {
+  let db: Db;
+
+  beforeEach(async () => {
+    db = await openStore(kind);
+    await migrate(db);
+  });
+
+  afterEach(async () => {
+    await db.close();
+  });
+
+  it('applies every migration once and is idempotent', async () => {
+    expect(await migrate(db)).toEqual([]);
+    const versions = (
+      await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')
+    ).rows.map((r) => Number(r.version));
+    expect(versions).toEqual(MIGRATIONS.map((m) => m.version));
+    const tables = (
+      await db.query<{ tablename: string }>(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+      )
+    ).rows.map((r) => r.tablename);
+    expect(tables).toEqual([
+      'acknowledgements',
+      'audit_events',
+      'meetings',
+      'paper_receipts',
+      'policy_versions',
+      'schema_migrations',
+    ]);
+  });
+
+  it('enforces the level and size constraints in the schema itself', async () => {
+    await expect(
+      db.query(
+        "INSERT INTO meetings (id, tenant_id, title, level, reminder, chair_oid) VALUES ('m', 't', 'x', '秘密', 'r', 'c')",
+      ),
+    ).rejects.toThrow();
+  });
+
+  it('chains audit events and verifies the chain', async () => {
+    for (let i = 0; i < 25; i++) {
+      await appendAudit(db, {
+        tenantId: 't1',
+        actorOid: `u${i % 3}`,
+        kind: 'decision',
+        data: { verdict: 'block', rules: ['portion'], level: '密', n: i },
+      });
+    }
+    expect(await verifyAuditChain(db, 7)).toEqual({ ok: true, events: 25 });
+  });
+
+  it('detects an edited row', async () => {
+    for (let i = 0; i < 5; i++) {
+      await appendAudit(db, { tenantId: 't1', actorOid: 'u', kind: 'decision', data: { n: i } });
+    }
+    await db.query(`UPDATE audit_events SET data = '{"n": 99}' WHERE seq = 3`);
+    expect(await verifyAuditChain(db)).toMatchObject({
+      ok: false,
+      broken: { seq: 3, reason: expect.stringMatching(/edited/) },
+    });
+  });
+
+  it('detects a deleted row', async () => {
+    for (let i = 0; i < 5; i++) {
+      await appendAudit(db, { tenantId: 't1', actorOid: 'u', kind: 'decision', data: { n: i } });
+    }
+    await db.query('DELETE FROM audit_events WHERE seq = 2');
+    expect(await verifyAuditChain(db)).toMatchObject({
+      ok: false,
+      broken: { seq: 2, reason: expect.stringMatching(/missing/) },
+    });
+  });
+
+  it('detects reordered rows', async () => {
+    for (let i = 0; i < 5; i++) {
+      await appendAudit(db, { tenantId: 't1', actorOid: 'u', kind: 'decision', data: { n: i } });
+    }
+    // Swap the contents of events 2 and 4 while keeping their sequence numbers.
+    await db.query('UPDATE audit_events SET seq = -2 WHERE seq = 2');
+    await db.query('UPDATE audit_events SET seq = 2 WHERE seq = 4');
+    await db.query('UPDATE audit_events SET seq = 4 WHERE seq = -2');
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: false, broken: { seq: 2 } });
+  });
+
+  it('keeps one chain under concurrent appends', async () => {
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        appendAudit(db, { tenantId: 't', actorOid: `u${i}`, kind: 'ack', data: { i } }),
+      ),
+    );
+    expect(await verifyAuditChain(db)).toEqual({ ok: true, events: 40 });
+  });
+});
+
+describe('canonical JSON', () => {
+  it('sorts keys at every level and drops undefined', () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: undefined } })).toBe(
+      '{"a":{"d":[2,{"y":2,"z":1}]},"b":1}',
+    );
+  });
+});
+
+if (STORES.includes('postgres')) {
+  describe('concurrent start-ups on one PostgreSQL', () => {
+    it('apply each migration exactly once', async () => {
+      const url = await freshPostgresUrl();
+      const instances = await Promise.all(Array.from({ length: 4 }, () => openDb({ databaseUrl: url })));
+      const applied = await Promise.all(instances.map((d) => migrate(d)));
+      expect(applied.flat().sort()).toEqual(MIGRATIONS.map((m) => m.version));
+      await Promise.all(instances.map((d) => d.close()));
+    });
+  });
+}

@@ -1,0 +1,67 @@
+/**
+ * A throwaway PostgreSQL server for the test run, from Debian's `postgresql` package binaries: a fresh cluster in a
+ * temporary directory on a free loopback port, trust auth, stopped and removed afterwards. Tests that need PostgreSQL
+ * fail (never skip) when the binaries are missing, with the command that installs them.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+export interface PostgresServer {
+  readonly url: string;
+  stop(): void;
+}
+
+function binDir(): string {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root)
+    ? readdirSync(root).filter((v) => existsSync(path.join(root, v, 'bin', 'initdb')))
+    : [];
+  versions.sort((a, b) => Number(b) - Number(a));
+  if (versions.length === 0) {
+    throw new Error('PostgreSQL server binaries not found. Install them with: sudo apt-get install -y postgresql');
+  }
+  return path.join(root, versions[0] as string, 'bin');
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+export async function startPostgres(): Promise<PostgresServer> {
+  const bin = binDir();
+  const dir = mkdtempSync(path.join(tmpdir(), 'sg-pg-'));
+  chmodSync(dir, 0o777);
+  const data = path.join(dir, 'data');
+  const port = await freePort();
+  // initdb refuses to run as root; Debian's package creates the postgres user for this.
+  const asPostgres = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--'] : [];
+  const run = (args: string[]): void => {
+    const [cmd, ...rest] = [...asPostgres, ...args];
+    execFileSync(cmd as string, rest, { stdio: 'pipe' });
+  };
+  run([path.join(bin, 'initdb'), '-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']);
+  run([
+    path.join(bin, 'pg_ctl'), '-D', data, '-l', path.join(dir, 'log'), '-w', '-t', '60',
+    '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200`, 'start',
+  ]); // prettier-ignore
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop: () => {
+      try {
+        run([path.join(bin, 'pg_ctl'), '-D', data, '-m', 'immediate', 'stop']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
