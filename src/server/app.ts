@@ -1,0 +1,456 @@
+/**
+ * The HTTP API (Fastify): meetings, acknowledgements, the roster, decision audit events and the policy. Every /api
+ * route needs a valid bearer token; a chair sees only their own meetings, an attendee acknowledges only as
+ * themselves (identity from the token, never from the body), and another tenant sees nothing. Bodies and parameters
+ * are validated by JSON Schema and bounded; errors are `{ code, message }`.
+ */
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+
+import { DEFAULT_POLICY, LEVELS, parsePolicy, type Policy, POLICY_SCHEMA, type PolicyError } from '../core';
+import { AuthError, type Caller, type TokenVerifier } from './auth';
+import { appendInTx } from './store/audit';
+import type { Db } from './store/db';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller?: Caller;
+  }
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface AcknowledgementEvent {
+  readonly meetingId: string;
+  readonly oid: string;
+  readonly name: string;
+  readonly upn: string | null;
+  readonly acknowledgedAt: string;
+}
+
+/** Where acknowledgement events go after they are durable (in-process now; LISTEN/NOTIFY across instances later). */
+export interface EventBus {
+  publish(event: AcknowledgementEvent): void;
+  subscribe(meetingId: string, listener: (event: AcknowledgementEvent) => void): () => void;
+}
+
+export interface AppDeps {
+  readonly db: Db;
+  readonly verifier: TokenVerifier;
+  readonly events: EventBus;
+  /** Requests per minute per user. @default 600 */
+  readonly rateLimitPerMinute?: number;
+  readonly logger?: boolean;
+}
+
+/** Roles from the Entra app registration's app roles. */
+const POLICY_ADMIN_ROLE = 'Policy.Admin';
+const MEETING_ID = '^[A-Za-z0-9:@._=+/-]{1,512}$';
+const meetingParams = {
+  type: 'object',
+  required: ['meetingId'],
+  additionalProperties: false,
+  properties: { meetingId: { type: 'string', pattern: MEETING_ID } },
+} as const;
+
+interface MeetingRow {
+  id: string;
+  tenant_id: string;
+  title: string;
+  sensitive: boolean;
+  level: string;
+  reminder: string;
+  spokesperson: string | null;
+  chair_oid: string;
+}
+
+const iso = (v: Date | string): string => (v instanceof Date ? v : new Date(v)).toISOString();
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: 64 * 1024,
+    // Validation with the same Ajv strictness the policy uses; coercion off, so types are what they claim to be.
+    ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
+  });
+  const { db } = deps;
+
+  app.setErrorHandler((error: FastifyError | HttpError | AuthError, request, reply) => {
+    if (error instanceof AuthError) {
+      return reply.code(401).header('www-authenticate', 'Bearer').send({ code: error.code, message: error.message });
+    }
+    if (error instanceof HttpError) {
+      return reply.code(error.status).send({ code: error.code, message: error.message });
+    }
+    const fe = error as FastifyError;
+    if (fe.validation) {
+      return reply
+        .code(400)
+        .send({ code: 'invalid_request', message: `輸入不正確 / Invalid input: ${fe.message}`.slice(0, 500) });
+    }
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return reply
+        .code(fe.statusCode)
+        .send({ code: fe.code?.toLowerCase() ?? 'bad_request', message: fe.message.slice(0, 500) });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.code(500).send({ code: 'internal', message: '伺服器錯誤 / Internal error' });
+  });
+  app.setNotFoundHandler((_request, reply) =>
+    reply.code(404).send({ code: 'not_found', message: '找不到 / Not found' }),
+  );
+
+  app.addHook('onRequest', async (request) => {
+    if (request.url.startsWith('/api/')) {
+      request.caller = await deps.verifier.verify(request.headers.authorization);
+    }
+  });
+  await app.register(rateLimit, {
+    hook: 'preHandler',
+    max: deps.rateLimitPerMinute ?? 600,
+    timeWindow: 60_000,
+    keyGenerator: (request) => (request.caller ? `${request.caller.tenantId}:${request.caller.oid}` : request.ip),
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      code: 'rate_limited',
+      message: `請求過於頻繁，請於 ${Math.ceil(context.ttl / 1000)} 秒後再試 / Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`,
+    }),
+  });
+
+  const caller = (request: FastifyRequest): Caller => request.caller as Caller;
+
+  /** A meeting of the caller's tenant, or 404: another tenant's meetings do not exist for this caller. */
+  async function meetingFor(request: FastifyRequest, meetingId: string): Promise<MeetingRow> {
+    const row = (await db.query<MeetingRow>('SELECT * FROM meetings WHERE id = $1', [meetingId])).rows[0];
+    if (!row || row.tenant_id !== caller(request).tenantId) {
+      throw new HttpError(404, 'meeting_not_found', '找不到此會議 / Meeting not found');
+    }
+    return row;
+  }
+
+  function requireChair(request: FastifyRequest, meeting: MeetingRow): void {
+    if (meeting.chair_oid !== caller(request).oid) {
+      throw new HttpError(403, 'not_chair', '僅會議主席可使用 / Only the meeting chair can do this');
+    }
+  }
+
+  app.put<{
+    Params: { meetingId: string };
+    Body: { title: string; level: string; reminder: string; spokesperson?: string; sensitive?: boolean };
+  }>(
+    '/api/meetings/:meetingId',
+    {
+      schema: {
+        params: meetingParams,
+        body: {
+          type: 'object',
+          required: ['title', 'level', 'reminder'],
+          additionalProperties: false,
+          properties: {
+            title: { type: 'string', minLength: 1, maxLength: 500 },
+            level: { enum: [...LEVELS] },
+            reminder: { type: 'string', minLength: 1, maxLength: 2000 },
+            spokesperson: { type: 'string', maxLength: 200 },
+            sensitive: { type: 'boolean' },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const me = caller(request);
+      const { meetingId } = request.params;
+      const b = request.body;
+      const result = await db.transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`meeting:${meetingId}`]);
+        const existing = (await tx.query<MeetingRow>('SELECT * FROM meetings WHERE id = $1', [meetingId])).rows[0];
+        if (existing && existing.tenant_id !== me.tenantId) {
+          throw new HttpError(404, 'meeting_not_found', '找不到此會議 / Meeting not found');
+        }
+        if (existing && existing.chair_oid !== me.oid) {
+          throw new HttpError(403, 'not_chair', '僅會議主席可設定 / Only the meeting chair can configure it');
+        }
+        const row = (
+          await tx.query<MeetingRow>(
+            `INSERT INTO meetings (id, tenant_id, title, sensitive, level, reminder, spokesperson, chair_oid)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (id) DO UPDATE SET title = $3, sensitive = $4, level = $5, reminder = $6, spokesperson = $7, updated_at = now()
+             RETURNING *`,
+            [meetingId, me.tenantId, b.title, b.sensitive ?? true, b.level, b.reminder, b.spokesperson ?? null, me.oid],
+          )
+        ).rows[0] as MeetingRow;
+        // Until the bot brings the Teams meeting API, the first signed-in user to configure a meeting becomes chair.
+        await appendInTx(tx, {
+          tenantId: me.tenantId,
+          actorOid: me.oid,
+          kind: existing ? 'meeting.updated' : 'meeting.chair-assigned',
+          data: { meetingId, level: b.level, sensitive: b.sensitive ?? true },
+        });
+        return { row, created: !existing };
+      });
+      return reply.code(result.created ? 201 : 200).send(meetingView(result.row, me, null));
+    },
+  );
+
+  app.get<{ Params: { meetingId: string } }>(
+    '/api/meetings/:meetingId',
+    { schema: { params: meetingParams } },
+    async (request) => {
+      const meeting = await meetingFor(request, request.params.meetingId);
+      const ack = (
+        await db.query<{ acknowledged_at: Date | string }>(
+          'SELECT acknowledged_at FROM acknowledgements WHERE meeting_id = $1 AND user_oid = $2',
+          [meeting.id, caller(request).oid],
+        )
+      ).rows[0];
+      return meetingView(meeting, caller(request), ack ? iso(ack.acknowledged_at) : null);
+    },
+  );
+
+  app.post<{ Params: { meetingId: string }; Body: { client?: string } | undefined }>(
+    '/api/meetings/:meetingId/acknowledgements',
+    {
+      schema: {
+        params: meetingParams,
+        body: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          properties: { client: { type: 'string', maxLength: 64, pattern: '^[A-Za-z0-9 ._/-]*$' } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const me = caller(request);
+      const meeting = await meetingFor(request, request.params.meetingId);
+      const client = request.body?.client ?? null;
+      // Committed before the reply: a 2xx means the acknowledgement is durable.
+      const { at, created } = await db.transaction(async (tx) => {
+        const inserted = (
+          await tx.query<{ acknowledged_at: Date | string }>(
+            `INSERT INTO acknowledgements (meeting_id, tenant_id, user_oid, display_name, upn, client)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (meeting_id, user_oid) DO NOTHING RETURNING acknowledged_at`,
+            [meeting.id, me.tenantId, me.oid, me.name, me.upn, client],
+          )
+        ).rows[0];
+        if (!inserted) {
+          const existing = (
+            await tx.query<{ acknowledged_at: Date | string }>(
+              'SELECT acknowledged_at FROM acknowledgements WHERE meeting_id = $1 AND user_oid = $2',
+              [meeting.id, me.oid],
+            )
+          ).rows[0] as { acknowledged_at: Date | string };
+          return { at: iso(existing.acknowledged_at), created: false };
+        }
+        await appendInTx(tx, {
+          tenantId: me.tenantId,
+          actorOid: me.oid,
+          kind: 'acknowledgement',
+          data: { meetingId: meeting.id, client },
+        });
+        return { at: iso(inserted.acknowledged_at), created: true };
+      });
+      if (created) {
+        deps.events.publish({ meetingId: meeting.id, oid: me.oid, name: me.name, upn: me.upn, acknowledgedAt: at });
+      }
+      return reply.code(created ? 201 : 200).send({ acknowledgedAt: at });
+    },
+  );
+
+  app.get<{ Params: { meetingId: string } }>(
+    '/api/meetings/:meetingId/acknowledgements',
+    { schema: { params: meetingParams } },
+    async (request) => {
+      const meeting = await meetingFor(request, request.params.meetingId);
+      requireChair(request, meeting);
+      const rows = (
+        await db.query<{ user_oid: string; display_name: string; upn: string | null; acknowledged_at: Date | string }>(
+          'SELECT user_oid, display_name, upn, acknowledged_at FROM acknowledgements WHERE meeting_id = $1 ORDER BY acknowledged_at, user_oid',
+          [meeting.id],
+        )
+      ).rows;
+      return {
+        acknowledgements: rows.map((r) => ({
+          oid: r.user_oid,
+          name: r.display_name,
+          upn: r.upn,
+          acknowledgedAt: iso(r.acknowledged_at),
+        })),
+      };
+    },
+  );
+
+  app.get<{ Params: { meetingId: string } }>(
+    '/api/meetings/:meetingId/events',
+    { schema: { params: meetingParams } },
+    async (request, reply) => {
+      const meeting = await meetingFor(request, request.params.meetingId);
+      requireChair(request, meeting);
+      reply.hijack();
+      reply.raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      reply.raw.write(': connected\n\n');
+      const unsubscribe = deps.events.subscribe(meeting.id, (event) => {
+        reply.raw.write(`event: acknowledgement\ndata: ${JSON.stringify(event)}\n\n`);
+      });
+      const keepAlive = setInterval(() => reply.raw.write(': keep-alive\n\n'), 25_000);
+      request.raw.on('close', () => {
+        clearInterval(keepAlive);
+        unsubscribe();
+      });
+    },
+  );
+
+  app.post<{ Body: Record<string, unknown> }>(
+    '/api/audit',
+    {
+      schema: {
+        body: {
+          // Only identifiers, levels, counts, sizes and hashes: there is no field a message's words could go in.
+          type: 'object',
+          required: ['kind', 'verdict'],
+          additionalProperties: false,
+          properties: {
+            kind: { enum: ['decision', 'override', 'strip', 'scan-error'] },
+            verdict: { enum: ['allow', 'warn', 'strip', 'block'] },
+            level: { anyOf: [{ enum: [...LEVELS] }, { type: 'null' }] },
+            scope: { enum: ['internal', 'external'] },
+            rules: { type: 'array', maxItems: 100, items: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{0,80}$' } },
+            unscannable: { type: 'array', maxItems: 100, items: { type: 'string', pattern: '^[a-z-]{1,32}$' } },
+            findingCount: { type: 'integer', minimum: 0, maximum: 100000 },
+            attachmentCount: { type: 'integer', minimum: 0, maximum: 1000 },
+            recipientCount: { type: 'integer', minimum: 0, maximum: 10000 },
+            externalRecipientCount: { type: 'integer', minimum: 0, maximum: 10000 },
+            bodyBytes: { type: 'integer', minimum: 0, maximum: 1e9 },
+            removed: {
+              type: 'array',
+              maxItems: 100,
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['level', 'length', 'sha256'],
+                properties: {
+                  level: { enum: [...LEVELS] },
+                  length: { type: 'integer', minimum: 0, maximum: 1e9 },
+                  sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+                },
+              },
+            },
+            messageIdHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+            policyVersion: { type: 'integer', minimum: 1 },
+            client: { type: 'string', pattern: '^[A-Za-z0-9 ._/-]{0,64}$' },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const me = caller(request);
+      const event = await db.transaction((tx) =>
+        appendInTx(tx, {
+          tenantId: me.tenantId,
+          actorOid: me.oid,
+          kind: `mail.${request.body.kind as string}`,
+          data: request.body,
+        }),
+      );
+      return reply.code(201).send({ seq: event.seq, hash: event.hash });
+    },
+  );
+
+  app.get('/api/policy', async () => currentPolicy(db));
+
+  app.put<{ Body: unknown }>('/api/policy', { schema: { body: POLICY_SCHEMA } }, async (request, reply) => {
+    const me = caller(request);
+    if (!me.roles.includes(POLICY_ADMIN_ROLE)) {
+      throw new HttpError(
+        403,
+        'not_policy_admin',
+        '僅政策管理者可修改 / Only a policy administrator can change the policy',
+      );
+    }
+    let policy: Policy;
+    try {
+      policy = parsePolicy(request.body);
+    } catch (e) {
+      throw new HttpError(400, 'invalid_policy', (e as PolicyError).message.slice(0, 1000));
+    }
+    const current = await currentPolicy(db);
+    if (policy.version <= current.version) {
+      throw new HttpError(
+        409,
+        'stale_policy_version',
+        `版本須大於 ${current.version} / version must be greater than ${current.version}`,
+      );
+    }
+    await db.transaction(async (tx) => {
+      await tx.query('INSERT INTO policy_versions (version, document, created_by) VALUES ($1, $2, $3)', [
+        policy.version,
+        JSON.stringify(policy),
+        me.oid,
+      ]);
+      await appendInTx(tx, {
+        tenantId: me.tenantId,
+        actorOid: me.oid,
+        kind: 'policy.updated',
+        data: { version: policy.version },
+      });
+    });
+    return reply.code(200).send(policy);
+  });
+
+  return app;
+}
+
+async function currentPolicy(db: Db): Promise<Policy> {
+  const row = (
+    await db.query<{ document: unknown }>('SELECT document FROM policy_versions ORDER BY version DESC LIMIT 1')
+  ).rows[0];
+  if (!row) {
+    return DEFAULT_POLICY;
+  }
+  return (typeof row.document === 'string' ? JSON.parse(row.document) : row.document) as Policy;
+}
+
+function meetingView(m: MeetingRow, me: Caller, acknowledgedAt: string | null): Record<string, unknown> {
+  return {
+    id: m.id,
+    title: m.title,
+    sensitive: m.sensitive,
+    level: m.level,
+    reminder: m.reminder,
+    spokesperson: m.spokesperson,
+    isChair: m.chair_oid === me.oid,
+    acknowledgement: acknowledgedAt ? { acknowledgedAt } : null,
+  };
+}
+
+/** The in-process event bus: enough for one instance; several instances share events through PostgreSQL later. */
+export function inProcessEventBus(): EventBus {
+  const listeners = new Map<string, Set<(e: AcknowledgementEvent) => void>>();
+  return {
+    publish(event) {
+      listeners.get(event.meetingId)?.forEach((l) => l(event));
+    },
+    subscribe(meetingId, listener) {
+      let set = listeners.get(meetingId);
+      if (!set) {
+        set = new Set();
+        listeners.set(meetingId, set);
+      }
+      set.add(listener);
+      return () => {
+        set?.delete(listener);
+      };
+    },
+  };
+}
