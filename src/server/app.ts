@@ -5,7 +5,12 @@
  * are validated by JSON Schema and bounded; errors are `{ code, message }`.
  */
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 
 import { DEFAULT_POLICY, LEVELS, parsePolicy, type Policy, POLICY_SCHEMA, type PolicyError } from '../core';
 import { AuthError, type Caller, type TokenVerifier } from './auth';
@@ -74,13 +79,17 @@ interface MeetingRow {
 
 const iso = (v: Date | string): string => (v instanceof Date ? v : new Date(v)).toISOString();
 
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+export async function buildApp(
+  deps: AppDeps,
+  server: { https?: { cert: string; key: string } } = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
+    ...(server.https ? { https: server.https } : {}),
     logger: deps.logger ?? false,
     bodyLimit: 64 * 1024,
     // Validation with the same Ajv strictness the policy uses; coercion off, so types are what they claim to be.
     ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
-  });
+  } as FastifyServerOptions) as unknown as FastifyInstance;
   const { db } = deps;
 
   app.setErrorHandler((error: FastifyError | HttpError | AuthError, request, reply) => {

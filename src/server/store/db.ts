@@ -2,6 +2,8 @@
  * One SQL dialect over two drivers: embedded PGlite (the default, in DATA_DIR) and PostgreSQL (`pg`, for scale-out).
  * Typed structurally, so the rest of the server never sees which one it has.
  */
+import { mkdirSync } from 'node:fs';
+
 import { PGlite } from '@electric-sql/pglite';
 import { Pool, type PoolClient } from 'pg';
 
@@ -114,7 +116,11 @@ export async function openDb(target: { databaseUrl?: string; dataDir?: string })
   if (target.databaseUrl) {
     return new PostgresDb(new Pool({ connectionString: target.databaseUrl, max: 10 }));
   }
-  const pg = target.dataDir === undefined || target.dataDir === 'memory://' ? new PGlite() : new PGlite(target.dataDir);
+  const inMemory = target.dataDir === undefined || target.dataDir === 'memory://';
+  if (!inMemory) {
+    mkdirSync(target.dataDir as string, { recursive: true });
+  }
+  const pg = inMemory ? new PGlite() : new PGlite(target.dataDir);
   await pg.waitReady;
   return new PgliteDb(pg);
 }

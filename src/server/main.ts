@@ -1,0 +1,145 @@
+/**
+ * Starts the server: configuration from the environment, the store (embedded PGlite in DATA_DIR unless DATABASE_URL
+ * names a PostgreSQL), migrations, HTTPS (generated development certificates on localhost), the API, and static
+ * hosting of the built add-in and Teams pages with headers that still let Outlook and Teams frame them.
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+
+import { type AppDeps, buildApp, inProcessEventBus } from './app';
+import { AuthError, createTokenVerifier, type TokenVerifier } from './auth';
+import { type ConfigError, readConfig, type ServerConfig } from './config';
+import { type ClosableEventBus, postgresEventBus } from './events';
+import { type Db, openDb } from './store/db';
+import { migrate } from './store/migrations';
+import { devCertificate, tlsFromFiles } from './tls';
+
+/** Origins that frame our pages: Teams (classic and new) and Outlook on the web, Windows and Mac. */
+export const FRAME_ANCESTORS = [
+  "'self'",
+  'https://teams.microsoft.com',
+  'https://*.teams.microsoft.com',
+  'https://teams.cloud.microsoft',
+  'https://*.cloud.microsoft',
+  'https://*.skype.com',
+  'https://outlook.office.com',
+  'https://outlook.office365.com',
+  'https://*.office.com',
+  'https://*.office365.com',
+  'https://*.microsoft365.com',
+  'https://*.officeapps.live.com',
+];
+
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  readonly url: string;
+  readonly db: Db;
+  close(): Promise<void>;
+}
+
+/** A verifier that turns every request away with a clear reason, for a server started without auth settings. */
+function unconfiguredVerifier(): TokenVerifier {
+  return {
+    verify: async () => {
+      throw new AuthError(
+        'invalid_token',
+        '伺服器未設定 AUTH_CLIENT_ID / The server has no AUTH_CLIENT_ID or AUTH_AUDIENCE configured',
+      );
+    },
+  };
+}
+
+export async function startServer(
+  config: ServerConfig,
+  options: { staticDir?: string; logger?: boolean } = {},
+): Promise<RunningServer> {
+  const db = await openDb(
+    config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: path.resolve(config.dataDir, 'pglite') },
+  );
+  await migrate(db);
+  const events: ClosableEventBus = config.databaseUrl
+    ? await postgresEventBus(config.databaseUrl)
+    : { ...inProcessEventBus(), close: async () => undefined };
+  const configured = config.auth.audience !== null || config.auth.clientId !== null;
+  const deps: AppDeps = {
+    db,
+    events,
+    verifier: configured ? createTokenVerifier(config.auth) : unconfiguredVerifier(),
+    logger: options.logger ?? true,
+  };
+  const tls =
+    config.tls.cert && config.tls.key
+      ? tlsFromFiles(config.tls.cert, config.tls.key)
+      : await devCertificate(config.dataDir, config.host);
+  const app = await buildApp(deps, { https: { cert: tls.cert, key: tls.key } });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", 'https://appsforoffice.microsoft.com', 'https://res.cdn.office.net'],
+        connectSrc: ["'self'", 'https://login.microsoftonline.com', 'https://graph.microsoft.com'],
+        imgSrc: ["'self'", 'data:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        frameAncestors: FRAME_ANCESTORS,
+      },
+    },
+    // Framing is governed by CSP frame-ancestors; X-Frame-Options would forbid Teams and Outlook outright.
+    frameguard: false,
+    crossOriginEmbedderPolicy: false,
+  });
+  const staticDir = options.staticDir ?? path.resolve(__dirname, '..', '..', 'dist');
+  if (existsSync(staticDir)) {
+    await app.register(fastifyStatic, { root: staticDir, prefix: '/', index: ['index.html'] });
+  }
+  app.get('/healthz', async () => ({ ok: true, store: db.kind }));
+  await app.listen({ port: config.port, host: config.host });
+  const url = `https://${config.host}:${(app.server.address() as { port: number }).port}`;
+  app.log.info(
+    {
+      url,
+      store: db.kind,
+      tls: tls.generated ? 'generated development certificate' : 'configured',
+      auth: configured ? 'configured' : 'NOT CONFIGURED',
+    },
+    'Secrecy Guard server started',
+  );
+  return {
+    app,
+    url,
+    db,
+    close: async () => {
+      await app.close();
+      await events.close();
+      await db.close();
+    },
+  };
+}
+
+if (require.main === module) {
+  let config: ServerConfig;
+  try {
+    config = readConfig();
+  } catch (e) {
+    process.stderr.write(`secrecy-guard: ${(e as ConfigError).message}\n`);
+    process.exit(2);
+  }
+  startServer(config).then(
+    (server) => {
+      const stop = (): void => {
+        void server.close().then(() => process.exit(0));
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    },
+    (e: unknown) => {
+      process.stderr.write(
+        `secrecy-guard: 無法啟動伺服器 / cannot start the server: ${(e as Error).stack ?? String(e)}\n`,
+      );
+      process.exit(1);
+    },
+  );
+}
