@@ -376,6 +376,151 @@ export async function buildApp(
     },
   );
 
+  const receiptPart = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['level', 'length', 'sha256'],
+    properties: {
+      level: { enum: [...LEVELS] },
+      length: { type: 'integer', minimum: 0, maximum: 1e9 },
+      sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    },
+  } as const;
+
+  /**
+   * Paper-delivery receipts (簽收單): the parts stripped from a mail go on paper against a signature. The record holds
+   * who sent to whom and each removed part's level, length and hash, never its text.
+   */
+  app.post<{ Body: { id: string; recipients: string[]; parts: { level: string; length: number; sha256: string }[] } }>(
+    '/api/receipts',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['id', 'recipients', 'parts'],
+          properties: {
+            id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$' },
+            recipients: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 500,
+              items: { type: 'string', maxLength: 320, pattern: '^[^\\s@]+@[^\\s@]+$' },
+            },
+            parts: { type: 'array', minItems: 1, maxItems: 100, items: receiptPart },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const me = caller(request);
+      const b = request.body;
+      const inserted = await db.transaction(async (tx) => {
+        const row = (
+          await tx.query<{ id: string }>(
+            `INSERT INTO paper_receipts (id, tenant_id, sender, recipients, parts, status) VALUES ($1, $2, $3, $4, $5, 'pending')
+             ON CONFLICT (id) DO NOTHING RETURNING id`,
+            [b.id, me.tenantId, me.oid, JSON.stringify(b.recipients), JSON.stringify(b.parts)],
+          )
+        ).rows[0];
+        if (row) {
+          await appendInTx(tx, {
+            tenantId: me.tenantId,
+            actorOid: me.oid,
+            kind: 'receipt.created',
+            data: { id: b.id, parts: b.parts, recipientCount: b.recipients.length },
+          });
+        }
+        return Boolean(row);
+      });
+      if (!inserted) {
+        throw new HttpError(409, 'receipt_exists', '簽收單號已存在 / A receipt with this number exists');
+      }
+      return reply.code(201).send({ id: b.id, status: 'pending' });
+    },
+  );
+
+  app.get('/api/receipts', async (request) => {
+    const me = caller(request);
+    const rows = (
+      await db.query<{
+        id: string;
+        recipients: unknown;
+        parts: unknown;
+        status: string;
+        created_at: Date | string;
+        updated_at: Date | string;
+      }>(
+        'SELECT id, recipients, parts, status, created_at, updated_at FROM paper_receipts WHERE tenant_id = $1 AND sender = $2 ORDER BY created_at DESC LIMIT 500',
+        [me.tenantId, me.oid],
+      )
+    ).rows;
+    const json = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v);
+    return {
+      receipts: rows.map((r) => ({
+        id: r.id,
+        recipients: json(r.recipients),
+        parts: json(r.parts),
+        status: r.status,
+        createdAt: iso(r.created_at),
+        updatedAt: iso(r.updated_at),
+      })),
+    };
+  });
+
+  app.put<{ Params: { id: string }; Body: { status: 'sent' | 'signed' | 'cancelled' } }>(
+    '/api/receipts/:id/status',
+    {
+      schema: {
+        params: {
+          type: 'object',
+          required: ['id'],
+          additionalProperties: false,
+          properties: { id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$' } },
+        },
+        body: {
+          type: 'object',
+          required: ['status'],
+          additionalProperties: false,
+          properties: { status: { enum: ['sent', 'signed', 'cancelled'] } },
+        },
+      },
+    },
+    async (request) => {
+      const me = caller(request);
+      const { id } = request.params;
+      const { status } = request.body;
+      await db.transaction(async (tx) => {
+        const row = (
+          await tx.query<{ status: string }>(
+            'SELECT status FROM paper_receipts WHERE id = $1 AND tenant_id = $2 AND sender = $3 FOR UPDATE',
+            [id, me.tenantId, me.oid],
+          )
+        ).rows[0];
+        if (!row) {
+          throw new HttpError(404, 'receipt_not_found', '找不到簽收單 / Receipt not found');
+        }
+        // Paper goes out, then comes back signed; a signed or cancelled receipt is final.
+        const allowed: Record<string, string[]> = {
+          pending: ['sent', 'cancelled'],
+          sent: ['signed', 'cancelled'],
+          signed: [],
+          cancelled: [],
+        };
+        if (!(allowed[row.status] ?? []).includes(status)) {
+          throw new HttpError(
+            409,
+            'invalid_transition',
+            `無法由「${row.status}」改為「${status}」 / Cannot go from ${row.status} to ${status}`,
+          );
+        }
+        await tx.query('UPDATE paper_receipts SET status = $1, updated_at = now() WHERE id = $2', [status, id]);
+        await appendInTx(tx, { tenantId: me.tenantId, actorOid: me.oid, kind: `receipt.${status}`, data: { id } });
+      });
+      return { id, status };
+    },
+  );
+
   app.get('/api/policy', async () => currentPolicy(db));
 
   app.put<{ Body: unknown }>('/api/policy', { schema: { body: POLICY_SCHEMA } }, async (request, reply) => {

@@ -228,6 +228,45 @@ describe.each(STORES)('API on %s', (kind) => {
     });
   });
 
+  it('keeps paper-delivery receipts: level, length and hash of each part, the sender only, forward-only status', async () => {
+    const receipt = {
+      id: 'R-115-0042',
+      recipients: ['partner@example.com'],
+      parts: [{ level: '密', length: 18, sha256: 'b'.repeat(64) }],
+    };
+    expect((await call('POST', '/api/receipts', attendee, receipt)).statusCode).toBe(201);
+    expect((await call('POST', '/api/receipts', attendee, receipt)).statusCode).toBe(409);
+    expect(
+      (
+        await call('POST', '/api/receipts', attendee, {
+          ...receipt,
+          id: 'R-2',
+          parts: [{ level: '密', length: 1, sha256: 'b'.repeat(64), text: '草案' }],
+        })
+      ).statusCode,
+    ).toBe(400);
+    const mine = (await call('GET', '/api/receipts', attendee)).json() as {
+      receipts: { id: string; status: string; parts: unknown }[];
+    };
+    expect(mine.receipts).toEqual([
+      expect.objectContaining({ id: 'R-115-0042', status: 'pending', parts: receipt.parts }),
+    ]);
+    expect(((await call('GET', '/api/receipts', chair)).json() as { receipts: unknown[] }).receipts).toEqual([]);
+    expect((await call('PUT', '/api/receipts/R-115-0042/status', chair, { status: 'sent' })).statusCode).toBe(404);
+    expect((await call('PUT', '/api/receipts/R-115-0042/status', attendee, { status: 'signed' })).statusCode).toBe(409);
+    expect((await call('PUT', '/api/receipts/R-115-0042/status', attendee, { status: 'sent' })).json()).toEqual({
+      id: 'R-115-0042',
+      status: 'sent',
+    });
+    expect((await call('PUT', '/api/receipts/R-115-0042/status', attendee, { status: 'signed' })).statusCode).toBe(200);
+    expect((await call('PUT', '/api/receipts/R-115-0042/status', attendee, { status: 'cancelled' })).statusCode).toBe(
+      409,
+    );
+    expect(await verifyAuditChain(db)).toEqual({ ok: true, events: 3 });
+    const kinds = (await db.query<{ kind: string }>('SELECT kind FROM audit_events ORDER BY seq')).rows.map((r) => r.kind);
+    expect(kinds).toEqual(['receipt.created', 'receipt.sent', 'receipt.signed']);
+  });
+
   it('limits the request rate per user', async () => {
     await app.close();
     app = await build([TENANT], 5);
@@ -245,7 +284,14 @@ describe.each(STORES)('API on %s', (kind) => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('PUT', 'POST', 'GET') as fc.Arbitrary<'PUT' | 'POST' | 'GET'>,
-        fc.constantFrom(meetingUrl, `${meetingUrl}/acknowledgements`, '/api/audit', '/api/policy'),
+        fc.constantFrom(
+          meetingUrl,
+          `${meetingUrl}/acknowledgements`,
+          '/api/audit',
+          '/api/policy',
+          '/api/receipts',
+          '/api/receipts/R-1/status',
+        ),
         fc.oneof(
           fc.string({ maxLength: 40 }).map((s) => `/api/meetings/${encodeURIComponent(s)}`),
           fc.constant(null),
