@@ -3,7 +3,7 @@
  * delivers to its own SSE subscribers, so a chair connected to instance A sees an acknowledgement taken by instance B.
  * Publishing only notifies; local delivery comes back through the listener, so each event is delivered once.
  */
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 
 import type { AcknowledgementEvent, EventBus } from './app';
 import { inProcessEventBus } from './app';
@@ -20,9 +20,9 @@ export async function postgresEventBus(
 ): Promise<ClosableEventBus> {
   const local = inProcessEventBus();
   const listener = new Client({ connectionString: databaseUrl });
-  const notifier = new Client({ connectionString: databaseUrl });
+  // A small pool, so notifications from concurrent requests do not queue behind each other on one connection.
+  const notifier = new Pool({ connectionString: databaseUrl, max: 4 });
   await listener.connect();
-  await notifier.connect();
   listener.on('notification', (msg) => {
     if (msg.channel !== CHANNEL || !msg.payload) {
       return;

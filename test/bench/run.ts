@@ -7,6 +7,7 @@ import { detectSegment } from '../../src/core/detect';
 import { DEFAULT_POLICY } from '../../src/core/policy';
 import { mailHtml, mailText } from './corpus';
 import { extractionBench } from './extract-bench';
+import { serverBench } from './server-bench';
 
 function timeMs(fn: () => unknown, runs: number): number {
   const samples: number[] = [];
@@ -45,20 +46,36 @@ function bench(label: string, bytes: number, runs: number): void {
   );
 }
 
-console.log('Secrecy Guard benchmarks (median of runs; ratios against a baseline in the same run)\n');
-bench('1 MB', 1_000_000, 15);
-bench('10 MB', 10_000_000, 7);
+function textBench(): void {
+  console.log('\ntext scanning and decisions');
+  bench('1 MB', 1_000_000, 15);
+  bench('10 MB', 10_000_000, 7);
 
-const html = mailHtml();
-const message = { subject: '會議通知', bodyHtml: html, recipients: ['a@example.gov.tw'] };
-for (let i = 0; i < 20; i++) {
-  decide(message, DEFAULT_POLICY);
+  const html = mailHtml();
+  const message = { subject: '會議通知', bodyHtml: html, recipients: ['a@example.gov.tw'] };
+  for (let i = 0; i < 20; i++) {
+    decide(message, DEFAULT_POLICY);
+  }
+  const decideMs = timeMs(() => decide(message, DEFAULT_POLICY), 101);
+  const parseMs = timeMs(() => JSON.parse(JSON.stringify({ html })), 101);
+  console.log(
+    `\ndecide a ${(Buffer.byteLength(html) / 1024).toFixed(1)} KB HTML body: ${decideMs.toFixed(2)} ms ` +
+      `(JSON round-trip of the same body ${parseMs.toFixed(3)} ms → ratio ${(decideMs / parseMs).toFixed(1)}×); verdict ${decide(message, DEFAULT_POLICY).verdict}`,
+  );
 }
-const decideMs = timeMs(() => decide(message, DEFAULT_POLICY), 101);
-const parseMs = timeMs(() => JSON.parse(JSON.stringify({ html })), 101);
-console.log(
-  `\ndecide a ${(Buffer.byteLength(html) / 1024).toFixed(1)} KB HTML body: ${decideMs.toFixed(2)} ms ` +
-    `(JSON round-trip of the same body ${parseMs.toFixed(3)} ms → ratio ${(decideMs / parseMs).toFixed(1)}×); verdict ${decide(message, DEFAULT_POLICY).verdict}`,
-);
 
-void extractionBench();
+/** `npm run bench` runs everything; `npm run bench -- text|extract|server` one part. */
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  console.log('Secrecy Guard benchmarks (median of runs; ratios against a baseline in the same run)');
+  if (!only || only === 'text') {
+    textBench();
+  }
+  if (!only || only === 'extract') {
+    await extractionBench();
+  }
+  if (!only || only === 'server') {
+    await serverBench();
+  }
+}
+void main().then(() => process.exit(0));

@@ -1,0 +1,215 @@
+/**
+ * Server benchmarks: acknowledgements per second with p50/p99 latency (autocannon, 64 connections, distinct users)
+ * against PGlite and PostgreSQL, each beside a baseline of GET /healthz on the same server in the same run; and the
+ * fan-out latency from an acknowledgement to the chair's SSE event with 1,000 attendees.
+ * Run: npm run bench -- server
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+import autocannon from 'autocannon';
+
+import { AUDIENCE, type FakeEntra, startFakeEntra, TENANT } from '../fakes/entra';
+import { startPostgres } from '../support/postgres';
+
+process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+const agent = new Agent({ rejectUnauthorized: false, keepAlive: true, maxSockets: 256 });
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function send(url: string, method: string, token: string, body?: unknown): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(
+      url,
+      {
+        agent,
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json' } : {}) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+async function run(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+/** The server under test runs in its own process, as deployed, so the load generator does not share its event loop. */
+async function start(entra: FakeEntra, databaseUrl?: string): Promise<Server> {
+  const port = await freePort();
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'sg-bench-')),
+    AUTH_JWKS_URL: entra.jwksUrl,
+    AUTH_ISSUER: entra.issuer,
+    AUTH_AUDIENCE: AUDIENCE,
+    AUTH_TENANT_IDS: TENANT,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  };
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(__dirname, '..', '..', 'src', 'server', 'main.ts')],
+    { env, stdio: 'ignore' },
+  );
+  const url = `https://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await send(`${url}/healthz`, 'GET', '')) === 200) {
+        return { url, close: async () => void child.kill('SIGTERM') };
+      }
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error('server did not start');
+}
+
+interface Server {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+async function ackThroughput(label: string, server: Server, tokens: string[], chair: string): Promise<void> {
+  await send(`${server.url}/api/meetings/bench`, 'PUT', chair, { title: 'bench', level: '密', reminder: 'r' });
+  const base = await run({ url: `${server.url}/healthz`, connections: 64, duration: 3 });
+  let i = 0;
+  const acks = await run({
+    url: `${server.url}/api/meetings/bench/acknowledgements`,
+    connections: 64,
+    duration: 5,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+    requests: [
+      {
+        setupRequest: (req) => ({
+          ...req,
+          headers: { ...req.headers, authorization: `Bearer ${tokens[i++ % tokens.length]}` },
+        }),
+      },
+    ],
+  });
+  const ok = acks['2xx'];
+  console.log(
+    `  ${label.padEnd(10)} acknowledgements ${acks.requests.average.toFixed(0)}/s (p50 ${acks.latency.p50} ms, p99 ${acks.latency.p99} ms; ` +
+      `${ok} 2xx, ${acks.non2xx} non-2xx, ${acks.errors} errors) vs GET /healthz ${base.requests.average.toFixed(0)}/s → ratio ` +
+      `${(acks.requests.average / base.requests.average).toFixed(2)}`,
+  );
+}
+
+async function fanOut(
+  label: string,
+  chairServer: Server,
+  ackServer: Server,
+  chair: string,
+  attendees: string[],
+): Promise<void> {
+  await send(`${chairServer.url}/api/meetings/fanout`, 'PUT', chair, { title: 'fanout', level: '密', reminder: 'r' });
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let done: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  await new Promise<void>((resolve, reject) => {
+    const req = request(
+      `${chairServer.url}/api/meetings/fanout/events`,
+      { agent, headers: { authorization: `Bearer ${chair}` } },
+      (res) => {
+        let buf = '';
+        res.on('data', (c: Buffer) => {
+          buf += c.toString();
+          if (buf.includes(': connected')) {
+            resolve();
+          }
+          let m: RegExpExecArray | null;
+          const re = /data: (.*)\n/g;
+          while ((m = re.exec(buf)) !== null) {
+            const oid = (JSON.parse(m[1] as string) as { oid: string }).oid;
+            const t = sentAt.get(oid);
+            if (t !== undefined) {
+              latencies.push(performance.now() - t);
+            }
+            if (latencies.length === attendees.length) {
+              req.destroy();
+              done();
+            }
+          }
+          buf = buf.slice(buf.lastIndexOf('\n\n') + 2);
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 50 }, async () => {
+      while (next < attendees.length) {
+        const k = next++;
+        sentAt.set(`fan-${k}`, performance.now());
+        await send(`${ackServer.url}/api/meetings/fanout/acknowledgements`, 'POST', attendees[k] as string, {});
+      }
+    }),
+  );
+  await Promise.race([finished, new Promise((r) => setTimeout(r, 30000))]);
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number): string =>
+    (latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN).toFixed(1);
+  console.log(
+    `  ${label.padEnd(10)} fan-out to the chair, ${latencies.length}/${attendees.length} events: p50 ${pct(0.5)} ms, p95 ${pct(0.95)} ms, p99 ${pct(0.99)} ms`,
+  );
+}
+
+export async function serverBench(): Promise<void> {
+  const entra = await startFakeEntra();
+  const pg = await startPostgres();
+  try {
+    console.log(
+      '\nserver (HTTPS, 64 connections, distinct users; ratio = acknowledgements/s ÷ GET /healthz/s on the same server)',
+    );
+    const chair = await entra.token({ oid: 'chair' });
+    const tokens = await Promise.all(Array.from({ length: 20000 }, (_, k) => entra.token({ oid: `user-${k}` })));
+    const attendees = await Promise.all(Array.from({ length: 1000 }, (_, k) => entra.token({ oid: `fan-${k}` })));
+    const lite = await start(entra);
+    await ackThroughput('PGlite', lite, tokens, chair);
+    await fanOut('PGlite', lite, lite, chair, attendees);
+    await lite.close();
+    const a = await start(entra, pg.url);
+    const b = await start(entra, pg.url);
+    await ackThroughput('PostgreSQL', a, tokens, chair);
+    await fanOut('PostgreSQL', a, b, chair, attendees);
+    console.log(
+      '  (PostgreSQL fan-out: the chair on one instance, acknowledgements through another, via LISTEN/NOTIFY)',
+    );
+    await a.close();
+    await b.close();
+  } finally {
+    pg.stop();
+    await entra.close();
+    agent.destroy();
+  }
+}
