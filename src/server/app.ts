@@ -14,7 +14,7 @@ import Fastify, {
 
 import { DEFAULT_POLICY, LEVELS, parsePolicy, type Policy, POLICY_SCHEMA, type PolicyError } from '../core';
 import { AuthError, type Caller, type TokenVerifier } from './auth';
-import { appendInTx } from './store/audit';
+import { appendInTx, enqueueAudit } from './store/audit';
 import type { Db } from './store/db';
 
 declare module 'fastify' {
@@ -257,7 +257,7 @@ export async function buildApp(
           ).rows[0] as { acknowledged_at: Date | string };
           return { at: iso(existing.acknowledged_at), created: false };
         }
-        await appendInTx(tx, {
+        await enqueueAudit(tx, {
           tenantId: me.tenantId,
           actorOid: me.oid,
           kind: 'acknowledgement',
@@ -364,15 +364,15 @@ export async function buildApp(
     },
     async (request, reply) => {
       const me = caller(request);
-      const event = await db.transaction((tx) =>
-        appendInTx(tx, {
+      await db.transaction((tx) =>
+        enqueueAudit(tx, {
           tenantId: me.tenantId,
           actorOid: me.oid,
           kind: `mail.${request.body.kind as string}`,
           data: request.body,
         }),
       );
-      return reply.code(201).send({ seq: event.seq, hash: event.hash });
+      return reply.code(202).send({ recorded: true });
     },
   );
 

@@ -14,6 +14,7 @@ import { type AppDeps, buildApp, inProcessEventBus } from './app';
 import { AuthError, createTokenVerifier, type TokenVerifier } from './auth';
 import { type ConfigError, readConfig, type ServerConfig } from './config';
 import { type ClosableEventBus, postgresEventBus } from './events';
+import { startAuditChainer } from './store/audit';
 import { type Db, openDb } from './store/db';
 import { migrate } from './store/migrations';
 import { devCertificate, tlsFromFiles } from './tls';
@@ -96,6 +97,7 @@ export async function startServer(
     await app.register(fastifyStatic, { root: staticDir, prefix: '/', index: ['index.html'] });
   }
   app.get('/healthz', async () => ({ ok: true, store: db.kind }));
+  const chainer = startAuditChainer(db, 50, (e) => app.log.error({ err: e }, 'audit chainer'));
   await app.listen({ port: config.port, host: config.host });
   const url = `https://${config.host}:${(app.server.address() as { port: number }).port}`;
   app.log.info(
@@ -113,6 +115,7 @@ export async function startServer(
     db,
     close: async () => {
       await app.close();
+      await chainer.stop();
       await events.close();
       await db.close();
     },

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { DEFAULT_POLICY } from '../../src/core';
 import { buildApp, inProcessEventBus } from '../../src/server/app';
 import { createTokenVerifier } from '../../src/server/auth';
-import { verifyAuditChain } from '../../src/server/store/audit';
+import { chainPending, verifyAuditChain } from '../../src/server/store/audit';
 import type { Db } from '../../src/server/store/db';
 import { migrate } from '../../src/server/store/migrations';
 import { AUDIENCE, type FakeEntra, FOREIGN_TENANT, startFakeEntra, TENANT } from '../fakes/entra';
@@ -94,6 +94,9 @@ describe.each(STORES)('API on %s', (kind) => {
       acknowledgements: [{ oid: ATTENDEE, name: '陳委員', upn: 'chen@example.gov.tw', acknowledgedAt }],
     });
 
+    // The acknowledgement's audit event is durable at once and chained moments later.
+    expect(await verifyAuditChain(db)).toEqual({ ok: true, events: 1, pending: 1 });
+    expect(await chainPending(db)).toBe(1);
     expect(await verifyAuditChain(db)).toEqual({ ok: true, events: 2 });
     const kinds = (await db.query<{ kind: string }>('SELECT kind FROM audit_events ORDER BY seq')).rows.map(
       (r) => r.kind,
@@ -195,7 +198,7 @@ describe.each(STORES)('API on %s', (kind) => {
       findingCount: 2,
       removed: [{ level: '密', length: 18, sha256: 'a'.repeat(64) }],
     });
-    expect(ok.statusCode).toBe(201);
+    expect(ok.statusCode).toBe(202);
     for (const bad of [
       { kind: 'decision', verdict: 'block', subject: '【機密】預算' },
       { kind: 'decision', verdict: 'block', rules: ['portion', '本會議因具機敏性質'] },
@@ -208,7 +211,10 @@ describe.each(STORES)('API on %s', (kind) => {
     ]) {
       expect((await call('POST', '/api/audit', attendee, bad)).statusCode).toBe(400);
     }
+    expect(await chainPending(db)).toBe(1);
     expect(await verifyAuditChain(db)).toEqual({ ok: true, events: 1 });
+    const [stored] = (await db.query<{ data: unknown }>('SELECT data FROM audit_events')).rows;
+    expect(JSON.stringify(stored?.data)).not.toMatch(/[\u4e00-\u9fff]{3}/);
   });
 
   it('serves the policy, and only a policy admin changes it, with validation', async () => {
@@ -263,7 +269,9 @@ describe.each(STORES)('API on %s', (kind) => {
       409,
     );
     expect(await verifyAuditChain(db)).toEqual({ ok: true, events: 3 });
-    const kinds = (await db.query<{ kind: string }>('SELECT kind FROM audit_events ORDER BY seq')).rows.map((r) => r.kind);
+    const kinds = (await db.query<{ kind: string }>('SELECT kind FROM audit_events ORDER BY seq')).rows.map(
+      (r) => r.kind,
+    );
     expect(kinds).toEqual(['receipt.created', 'receipt.sent', 'receipt.signed']);
   });
 

@@ -1,4 +1,11 @@
-import { appendAudit, canonicalJson, verifyAuditChain } from '../../src/server/store/audit';
+import {
+  appendAudit,
+  canonicalJson,
+  chainPending,
+  enqueueAudit,
+  startAuditChainer,
+  verifyAuditChain,
+} from '../../src/server/store/audit';
 import type { Db } from '../../src/server/store/db';
 import { openDb } from '../../src/server/store/db';
 import { migrate, MIGRATIONS } from '../../src/server/store/migrations';
@@ -30,6 +37,7 @@ describe.each(STORES)('store on %s', (kind) => {
     expect(tables).toEqual([
       'acknowledgements',
       'audit_events',
+      'audit_pending',
       'meetings',
       'paper_receipts',
       'policy_versions',
@@ -97,6 +105,33 @@ describe.each(STORES)('store on %s', (kind) => {
       ),
     );
     expect(await verifyAuditChain(db)).toEqual({ ok: true, events: 40 });
+  });
+});
+
+describe.each(STORES)('pending audit events on %s', (kind) => {
+  it('are chained in recorded order, in batches, interleaved with direct appends', async () => {
+    const db = await openStore(kind);
+    await migrate(db);
+    await appendAudit(db, { tenantId: 't', actorOid: 'u', kind: 'meeting.chair-assigned', data: {} });
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        db.transaction((tx) =>
+          enqueueAudit(tx, { tenantId: 't', actorOid: `u${i}`, kind: 'acknowledgement', data: { i } }),
+        ),
+      ),
+    );
+    expect(await verifyAuditChain(db)).toEqual({ ok: true, events: 1, pending: 30 });
+    expect(await chainPending(db, 20)).toBe(20);
+    expect(await chainPending(db, 20)).toBe(10);
+    expect(await chainPending(db)).toBe(0);
+    expect(await verifyAuditChain(db)).toEqual({ ok: true, events: 31 });
+    const chainer = startAuditChainer(db, 10);
+    await db.transaction((tx) =>
+      enqueueAudit(tx, { tenantId: 't', actorOid: 'late', kind: 'acknowledgement', data: {} }),
+    );
+    await chainer.stop();
+    expect(await verifyAuditChain(db)).toEqual({ ok: true, events: 32 });
+    await db.close();
   });
 });
 

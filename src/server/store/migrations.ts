@@ -58,6 +58,21 @@ CREATE TABLE policy_versions (
   created_at timestamptz NOT NULL DEFAULT now()
 );`,
   },
+  {
+    version: 2,
+    name: 'audit events waiting to be chained',
+    // High-volume events (acknowledgements, mail decisions) commit here without waiting for the chain's single lock;
+    // the chainer moves them into audit_events in batches.
+    sql: `
+CREATE TABLE audit_pending (
+  id bigserial PRIMARY KEY,
+  at timestamptz NOT NULL,
+  tenant_id text NOT NULL,
+  actor_oid text,
+  kind text NOT NULL,
+  data jsonb NOT NULL
+);`,
+  },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. */
