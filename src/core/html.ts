@@ -102,8 +102,8 @@ export function tokeniseHtml(html: string): HtmlToken[] {
   return tokens;
 }
 
-/** The `>` that ends a tag, skipping quoted attribute values. */
-function findTagEnd(html: string, from: number): number {
+/** The `>` that ends a tag, skipping quoted attribute values; -1 when a `<` comes first (the tag is broken). */
+export function findTagEnd(html: string, from: number): number {
   let quote = 0;
   for (let j = from; j < html.length; j++) {
     const c = html.charCodeAt(j);

@@ -10,7 +10,7 @@ import { odfParts, readOdfXml } from './odf';
 import { ooxmlEmbeddings, ooxmlKind, ooxmlParts, readOoxmlPart } from './ooxml';
 import { extractPdf, type PdfOptions } from './pdf';
 import { looksLikeRtf, readRtf } from './rtf';
-import { type Extracted, mergeInto, SegmentCollector } from './segments';
+import { type Extracted, type FoundLabel, mergeInto, SegmentCollector } from './segments';
 import { declaredHtmlCharset, decodeText } from './text';
 import { walkXml } from './xml';
 import { looksLikeZip, readZipDirectory, readZipEntry, type ZipError, type ZipLimits } from './zip';
@@ -412,6 +412,38 @@ async function extractZip(
   return result;
 }
 
+/** Reads the XML parts of a document package into one collector, each with its own reader, within the budget. */
+function readXmlParts(
+  job: Job,
+  read: (n: string) => Uint8Array | null,
+  parts: readonly string[],
+  location: string,
+  result: Extracted,
+  reader: (xml: string, part: string, out: SegmentCollector) => { labels: FoundLabel[]; wellFormed: boolean },
+): void {
+  const out = new SegmentCollector(location);
+  for (const part of parts) {
+    if (job.options.expired?.()) {
+      result.unscannable.push({ location: `${location}/${part}`, reason: 'timeout', detail: 'scan time budget spent' });
+      continue;
+    }
+    const data = read(part);
+    if (!data) {
+      continue;
+    }
+    const x = reader(new TextDecoder('utf-8').decode(data), part, out);
+    result.labels.push(...x.labels);
+    if (!x.wellFormed) {
+      result.unscannable.push({
+        location: `${location}/${part}`,
+        reason: 'malformed',
+        detail: 'broken XML; the readable part was scanned',
+      });
+    }
+  }
+  result.segments.push(...out.segments());
+}
+
 function extractOdfPackage(
   job: Job,
   read: (n: string) => Uint8Array | null,
@@ -424,27 +456,7 @@ function extractOdfPackage(
     result.unscannable.push({ location, reason: 'encrypted', detail: 'password-protected ODF document' });
     return result;
   }
-  const out = new SegmentCollector(location);
-  for (const part of odfParts(names)) {
-    if (job.options.expired?.()) {
-      result.unscannable.push({ location: `${location}/${part}`, reason: 'timeout', detail: 'scan time budget spent' });
-      continue;
-    }
-    const data = read(part);
-    if (!data) {
-      continue;
-    }
-    const odf = readOdfXml(new TextDecoder('utf-8').decode(data), part, out);
-    result.labels.push(...odf.labels);
-    if (!odf.wellFormed) {
-      result.unscannable.push({
-        location: `${location}/${part}`,
-        reason: 'malformed',
-        detail: 'broken XML; the readable part was scanned',
-      });
-    }
-  }
-  result.segments.push(...out.segments());
+  readXmlParts(job, read, odfParts(names), location, result, readOdfXml);
   return result;
 }
 
@@ -456,27 +468,7 @@ async function extractOoxmlPackage(
   depth: number,
   result: Extracted,
 ): Promise<Extracted> {
-  const out = new SegmentCollector(location);
-  for (const part of ooxmlParts(names)) {
-    if (job.options.expired?.()) {
-      result.unscannable.push({ location: `${location}/${part}`, reason: 'timeout', detail: 'scan time budget spent' });
-      continue;
-    }
-    const data = read(part);
-    if (!data) {
-      continue;
-    }
-    const x = readOoxmlPart(new TextDecoder('utf-8').decode(data), part, out);
-    result.labels.push(...x.labels);
-    if (!x.wellFormed) {
-      result.unscannable.push({
-        location: `${location}/${part}`,
-        reason: 'malformed',
-        detail: 'broken XML; the readable part was scanned',
-      });
-    }
-  }
-  result.segments.push(...out.segments());
+  readXmlParts(job, read, ooxmlParts(names), location, result, readOoxmlPart);
   for (const embedded of ooxmlEmbeddings(names)) {
     const data = read(embedded);
     if (!data) {

@@ -3,6 +3,7 @@
  * that a stricter parser rejects may still carry a mark, and what can be read is scanned. Entities are decoded;
  * DOCTYPE internal subsets are skipped, so entity-expansion bombs have nothing to expand.
  */
+import { findTagEnd } from '../core';
 
 export interface XmlElement {
   readonly name: string;
@@ -145,25 +146,6 @@ export function walkXml(xml: string, handler: XmlHandler): XmlResult {
     wellFormed = false;
   }
   return { wellFormed };
-}
-
-function findTagEnd(xml: string, from: number): number {
-  let quote = 0;
-  for (let j = from; j < xml.length; j++) {
-    const c = xml.charCodeAt(j);
-    if (quote) {
-      if (c === quote) {
-        quote = 0;
-      }
-    } else if (c === 0x22 || c === 0x27) {
-      quote = c;
-    } else if (c === 0x3e) {
-      return j;
-    } else if (c === 0x3c) {
-      return -1;
-    }
-  }
-  return -1;
 }
 
 /** The local part of a qualified name: `w:t` → `t`. */

@@ -59,6 +59,8 @@ export interface AppDeps {
 /** Roles from the Entra app registration's app roles. */
 const POLICY_ADMIN_ROLE = 'Policy.Admin';
 const MEETING_ID = '^[A-Za-z0-9:@._=+/-]{1,512}$';
+/** A 簽收單 number, as the stripper's placeholder accepts it. */
+const RECEIPT_ID = '^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$';
 const meetingParams = {
   type: 'object',
   required: ['meetingId'],
@@ -400,7 +402,7 @@ export async function buildApp(
           additionalProperties: false,
           required: ['id', 'recipients', 'parts'],
           properties: {
-            id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$' },
+            id: { type: 'string', pattern: RECEIPT_ID },
             recipients: {
               type: 'array',
               minItems: 1,
@@ -476,7 +478,7 @@ export async function buildApp(
           type: 'object',
           required: ['id'],
           additionalProperties: false,
-          properties: { id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$' } },
+          properties: { id: { type: 'string', pattern: RECEIPT_ID } },
         },
         body: {
           type: 'object',

@@ -7,27 +7,17 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { Agent, request } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 import autocannon from 'autocannon';
 
 import { AUDIENCE, type FakeEntra, startFakeEntra, TENANT } from '../fakes/entra';
+import { freePort } from '../support/net';
 import { startPostgres } from '../support/postgres';
 
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 const agent = new Agent({ rejectUnauthorized: false, keepAlive: true, maxSockets: 256 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function send(url: string, method: string, token: string, body?: unknown): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,13 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { Agent, request } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 import { readConfig } from '../../src/server/config';
 import { startServer } from '../../src/server/main';
 import { AUDIENCE, type FakeEntra, startFakeEntra, TENANT } from '../fakes/entra';
+import { freePort } from '../support/net';
 import { freshPostgresUrl, STORES } from '../support/stores';
 
 const insecure = new Agent({ rejectUnauthorized: false, keepAlive: true, maxSockets: 64 });
@@ -40,16 +40,6 @@ function https(url: string, options: { method?: string; token?: string; body?: u
     );
     req.on('error', reject);
     req.end(payload);
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
   });
 }
 

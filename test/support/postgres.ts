@@ -5,9 +5,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+
+import { freePort } from './net';
 
 export interface PostgresServer {
   readonly url: string;
@@ -24,17 +25,6 @@ function binDir(): string {
     throw new Error('PostgreSQL server binaries not found. Install them with: sudo apt-get install -y postgresql');
   }
   return path.join(root, versions[0] as string, 'bin');
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 }
 
 export async function startPostgres(): Promise<PostgresServer> {
