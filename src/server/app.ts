@@ -59,6 +59,17 @@ export interface AppDeps {
 /** Roles from the Entra app registration's app roles. */
 const POLICY_ADMIN_ROLE = 'Policy.Admin';
 const MEETING_ID = '^[A-Za-z0-9:@._=+/-]{1,512}$';
+/** A part removed by stripping, as the add-in reports it: level, length and hash, never the text. */
+const REMOVED_PART = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['level', 'length', 'sha256'],
+  properties: {
+    level: { enum: [...LEVELS] },
+    length: { type: 'integer', minimum: 0, maximum: 1e9 },
+    sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+  },
+} as const;
 /** A 簽收單 number, as the stripper's placeholder accepts it. */
 const RECEIPT_ID = '^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$';
 const meetingParams = {
@@ -346,16 +357,7 @@ export async function buildApp(
             removed: {
               type: 'array',
               maxItems: 100,
-              items: {
-                type: 'object',
-                additionalProperties: false,
-                required: ['level', 'length', 'sha256'],
-                properties: {
-                  level: { enum: [...LEVELS] },
-                  length: { type: 'integer', minimum: 0, maximum: 1e9 },
-                  sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-                },
-              },
+              items: REMOVED_PART,
             },
             messageIdHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
             policyVersion: { type: 'integer', minimum: 1 },
@@ -378,17 +380,6 @@ export async function buildApp(
     },
   );
 
-  const receiptPart = {
-    type: 'object',
-    additionalProperties: false,
-    required: ['level', 'length', 'sha256'],
-    properties: {
-      level: { enum: [...LEVELS] },
-      length: { type: 'integer', minimum: 0, maximum: 1e9 },
-      sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-    },
-  } as const;
-
   /**
    * Paper-delivery receipts (簽收單): the parts stripped from a mail go on paper against a signature. The record holds
    * who sent to whom and each removed part's level, length and hash, never its text.
@@ -409,7 +400,7 @@ export async function buildApp(
               maxItems: 500,
               items: { type: 'string', maxLength: 320, pattern: '^[^\\s@]+@[^\\s@]+$' },
             },
-            parts: { type: 'array', minItems: 1, maxItems: 100, items: receiptPart },
+            parts: { type: 'array', minItems: 1, maxItems: 100, items: REMOVED_PART },
           },
         },
       },
