@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -41,6 +42,21 @@ describe.each(STORES)('audit-log verify on %s', (kind) => {
     const broken = await run(['verify', '--json'], env);
     expect(broken.code).toBe(1);
     expect(JSON.parse(broken.out)).toMatchObject({ ok: false, events: 3, broken: { seq: 4 } });
+  });
+});
+
+describe('the secrecy-guard command', () => {
+  it('runs audit-log verify from bin/ with DATA_DIR, as installed', () => {
+    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'sg-bin-')), 'data');
+    const out = execFileSync(
+      path.resolve(__dirname, '../../bin/secrecy-guard.cjs'),
+      ['audit-log', 'verify', '--json'],
+      {
+        env: { ...process.env, DATA_DIR: dataDir },
+        encoding: 'utf8',
+      },
+    );
+    expect(JSON.parse(out)).toEqual({ ok: true, events: 0 });
   });
 });
 
