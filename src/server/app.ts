@@ -43,6 +43,11 @@ export interface AcknowledgementEvent {
 
 /** Where acknowledgement events go after they are durable (in-process now; LISTEN/NOTIFY across instances later). */
 export interface EventBus {
+  /**
+   * The PostgreSQL channel the bus listens on, when it is one: the acknowledgement statement then sends the
+   * notification itself, so it goes out exactly when the row commits, with no extra round trip.
+   */
+  readonly channel?: string;
   publish(event: AcknowledgementEvent): void;
   subscribe(meetingId: string, listener: (event: AcknowledgementEvent) => void): () => void;
 }
@@ -250,35 +255,61 @@ export async function buildApp(
     },
     async (request, reply) => {
       const me = caller(request);
-      const meeting = await meetingFor(request, request.params.meetingId);
+      const meetingId = request.params.meetingId;
       const client = request.body?.client ?? null;
-      // Committed before the reply: a 2xx means the acknowledgement is durable.
-      const { at, created } = await db.transaction(async (tx) => {
-        const inserted = (
-          await tx.query<{ acknowledged_at: Date | string }>(
-            `INSERT INTO acknowledgements (meeting_id, tenant_id, user_oid, display_name, upn, client)
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (meeting_id, user_oid) DO NOTHING RETURNING acknowledged_at`,
-            [meeting.id, me.tenantId, me.oid, me.name, me.upn, client],
+      // One statement, so one round trip and one atomic commit: the meeting check, the acknowledgement and its
+      // audit record. It is committed before the reply, so a 2xx means the acknowledgement is durable.
+      const ack = async (): Promise<{
+        meeting: number;
+        inserted: Date | string | null;
+        existing: Date | string | null;
+      }> =>
+        (
+          await db.query<{ meeting: number; inserted: Date | string | null; existing: Date | string | null }>(
+            `WITH m AS (SELECT id FROM meetings WHERE id = $1 AND tenant_id = $2),
+             ins AS (
+               INSERT INTO acknowledgements (meeting_id, tenant_id, user_oid, display_name, upn, client)
+               SELECT id, $2, $3, $4, $5, $6 FROM m
+               ON CONFLICT (meeting_id, user_oid) DO NOTHING
+               RETURNING acknowledged_at),
+             aud AS (
+               INSERT INTO audit_pending (at, tenant_id, actor_oid, kind, data)
+               SELECT $7, $2, $3, 'acknowledgement', $8::jsonb FROM ins
+               RETURNING 1),
+             note AS (
+               SELECT pg_notify($9, json_build_object('meetingId', $1::text, 'oid', $3::text, 'name', $4::text, 'upn', $5::text,
+                 'acknowledgedAt', to_char(acknowledged_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text)
+               FROM ins WHERE $9::text IS NOT NULL)
+             SELECT (SELECT count(*) FROM m)::int AS meeting,
+                    (SELECT count(*) FROM note)::int AS notified,
+                    (SELECT acknowledged_at FROM ins) AS inserted,
+                    (SELECT acknowledged_at FROM acknowledgements WHERE meeting_id = $1 AND user_oid = $3) AS existing,
+                    (SELECT count(*) FROM aud)::int AS audited`,
+            [
+              meetingId,
+              me.tenantId,
+              me.oid,
+              me.name,
+              me.upn,
+              client,
+              new Date().toISOString(),
+              JSON.stringify({ meetingId, client }),
+              deps.events.channel ?? null,
+            ],
           )
-        ).rows[0];
-        if (!inserted) {
-          const existing = (
-            await tx.query<{ acknowledged_at: Date | string }>(
-              'SELECT acknowledged_at FROM acknowledgements WHERE meeting_id = $1 AND user_oid = $2',
-              [meeting.id, me.oid],
-            )
-          ).rows[0] as { acknowledged_at: Date | string };
-          return { at: iso(existing.acknowledged_at), created: false };
-        }
-        await enqueueAudit(tx, {
-          tenantId: me.tenantId,
-          actorOid: me.oid,
-          kind: 'acknowledgement',
-          data: { meetingId: meeting.id, client },
-        });
-        return { at: iso(inserted.acknowledged_at), created: true };
-      });
-      if (created) {
+        ).rows[0] as { meeting: number; inserted: Date | string | null; existing: Date | string | null };
+      let row = await ack();
+      if (Number(row.meeting) === 0) {
+        throw new HttpError(404, 'meeting_not_found', '找不到此會議 / Meeting not found');
+      }
+      if (row.inserted === null && row.existing === null) {
+        // A concurrent acknowledgement by the same user committed after this statement's snapshot: read it now.
+        row = await ack();
+      }
+      const created = row.inserted !== null;
+      const at = iso((row.inserted ?? row.existing) as Date | string);
+      const meeting = { id: meetingId };
+      if (created && !deps.events.channel) {
         deps.events.publish({ meetingId: meeting.id, oid: me.oid, name: me.name, upn: me.upn, acknowledgedAt: at });
       }
       return reply.code(created ? 201 : 200).send({ acknowledgedAt: at });

@@ -8,7 +8,7 @@ import { Client, Pool } from 'pg';
 import type { AcknowledgementEvent, EventBus } from './app';
 import { inProcessEventBus } from './app';
 
-const CHANNEL = 'secrecy_guard_acknowledgements';
+export const CHANNEL = 'secrecy_guard_acknowledgements';
 
 export interface ClosableEventBus extends EventBus {
   close(): Promise<void>;
@@ -36,6 +36,7 @@ export async function postgresEventBus(
   listener.on('error', onError);
   await listener.query(`LISTEN ${CHANNEL}`);
   return {
+    channel: CHANNEL,
     publish(event) {
       // NOTIFY payloads are limited to 8000 bytes; an event is a few hundred.
       notifier.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(event)]).catch(onError);

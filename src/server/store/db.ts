@@ -114,7 +114,7 @@ function wrap(client: PoolClient): Queryable {
 /** Opens PGlite in `dataDir` (or in memory for `memory://`), or PostgreSQL for a `postgres://` URL. */
 export async function openDb(target: { databaseUrl?: string; dataDir?: string }): Promise<Db> {
   if (target.databaseUrl) {
-    return new PostgresDb(new Pool({ connectionString: target.databaseUrl, max: 10 }));
+    return new PostgresDb(new Pool({ connectionString: target.databaseUrl, max: 20 }));
   }
   const inMemory = target.dataDir === undefined || target.dataDir === 'memory://';
   if (!inMemory) {
