@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# System packages the test suite needs on a fresh Debian machine: PostgreSQL's server binaries (the store tests run
-# against a real PostgreSQL as well as PGlite). Installs only what is missing; uses sudo when not root.
+# System packages the test suite needs on a fresh Debian machine. Installs only what is missing; uses sudo when not root.
+# - postgresql: the store tests run against a real PostgreSQL as well as PGlite;
+# - chromium: the browser tests drive Debian's Chromium through playwright-core (no browser download);
+# - fonts-cns11643-sung: 全字庫 TW-Sung, the CJK font the sign-in sheet PDF embeds;
+# - poppler-utils: pdftotext, which the tests use to read the sign-in sheet back.
 set -euo pipefail
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+ls /usr/share/fonts/truetype/cns11643/TW-Sung-98_1.ttf >/dev/null 2>&1 || missing+=(fonts-cns11643-sung)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
