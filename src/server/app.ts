@@ -13,6 +13,7 @@ import Fastify, {
 } from 'fastify';
 
 import { DEFAULT_POLICY, LEVELS, parsePolicy, type Policy, POLICY_SCHEMA, type PolicyError } from '../core';
+import { createAcknowledgementRecorder } from './acknowledge';
 import { AuthError, type Caller, type TokenVerifier } from './auth';
 import { appendInTx, enqueueAudit } from './store/audit';
 import type { Db } from './store/db';
@@ -109,6 +110,10 @@ export async function buildApp(
     ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
   } as FastifyServerOptions) as unknown as FastifyInstance;
   const { db } = deps;
+  const acknowledgements = createAcknowledgementRecorder(db, {
+    concurrency: db.kind === 'postgres' ? 4 : 1,
+    channel: deps.events.channel ?? null,
+  });
 
   app.setErrorHandler((error: FastifyError | HttpError | AuthError, request, reply) => {
     if (error instanceof AuthError) {
@@ -257,60 +262,22 @@ export async function buildApp(
       const me = caller(request);
       const meetingId = request.params.meetingId;
       const client = request.body?.client ?? null;
-      // One statement, so one round trip and one atomic commit: the meeting check, the acknowledgement and its
-      // audit record. It is committed before the reply, so a 2xx means the acknowledgement is durable.
-      const ack = async (): Promise<{
-        meeting: number;
-        inserted: Date | string | null;
-        existing: Date | string | null;
-      }> =>
-        (
-          await db.query<{ meeting: number; inserted: Date | string | null; existing: Date | string | null }>(
-            `WITH m AS (SELECT id FROM meetings WHERE id = $1 AND tenant_id = $2),
-             ins AS (
-               INSERT INTO acknowledgements (meeting_id, tenant_id, user_oid, display_name, upn, client)
-               SELECT id, $2, $3, $4, $5, $6 FROM m
-               ON CONFLICT (meeting_id, user_oid) DO NOTHING
-               RETURNING acknowledged_at),
-             aud AS (
-               INSERT INTO audit_pending (at, tenant_id, actor_oid, kind, data)
-               SELECT $7, $2, $3, 'acknowledgement', $8::jsonb FROM ins
-               RETURNING 1),
-             note AS (
-               SELECT pg_notify($9, json_build_object('meetingId', $1::text, 'oid', $3::text, 'name', $4::text, 'upn', $5::text,
-                 'acknowledgedAt', to_char(acknowledged_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text)
-               FROM ins WHERE $9::text IS NOT NULL)
-             SELECT (SELECT count(*) FROM m)::int AS meeting,
-                    (SELECT count(*) FROM note)::int AS notified,
-                    (SELECT acknowledged_at FROM ins) AS inserted,
-                    (SELECT acknowledged_at FROM acknowledgements WHERE meeting_id = $1 AND user_oid = $3) AS existing,
-                    (SELECT count(*) FROM aud)::int AS audited`,
-            [
-              meetingId,
-              me.tenantId,
-              me.oid,
-              me.name,
-              me.upn,
-              client,
-              new Date().toISOString(),
-              JSON.stringify({ meetingId, client }),
-              deps.events.channel ?? null,
-            ],
-          )
-        ).rows[0] as { meeting: number; inserted: Date | string | null; existing: Date | string | null };
-      let row = await ack();
-      if (Number(row.meeting) === 0) {
+      // Durable before the reply: the recorder answers only after the statement holding this row has committed.
+      const result = await acknowledgements.record({
+        meetingId,
+        tenantId: me.tenantId,
+        oid: me.oid,
+        name: me.name,
+        upn: me.upn,
+        client,
+      });
+      if (result.meeting === 'not_found') {
         throw new HttpError(404, 'meeting_not_found', '找不到此會議 / Meeting not found');
       }
-      if (row.inserted === null && row.existing === null) {
-        // A concurrent acknowledgement by the same user committed after this statement's snapshot: read it now.
-        row = await ack();
-      }
-      const created = row.inserted !== null;
-      const at = iso((row.inserted ?? row.existing) as Date | string);
-      const meeting = { id: meetingId };
+      const { created } = result;
+      const at = result.acknowledgedAt.toISOString();
       if (created && !deps.events.channel) {
-        deps.events.publish({ meetingId: meeting.id, oid: me.oid, name: me.name, upn: me.upn, acknowledgedAt: at });
+        deps.events.publish({ meetingId, oid: me.oid, name: me.name, upn: me.upn, acknowledgedAt: at });
       }
       return reply.code(created ? 201 : 200).send({ acknowledgedAt: at });
     },

@@ -84,12 +84,10 @@ interface Server {
   close(): Promise<void>;
 }
 
-async function ackThroughput(label: string, server: Server, tokens: string[], chair: string): Promise<void> {
-  await send(`${server.url}/api/meetings/bench`, 'PUT', chair, { title: 'bench', level: '密', reminder: 'r' });
-  const base = await run({ url: `${server.url}/healthz`, connections: 64, duration: 3 });
+async function ackRun(server: Server, meeting: string, tokens: string[], extra: Partial<autocannon.Options>) {
   let i = 0;
-  const acks = await run({
-    url: `${server.url}/api/meetings/bench/acknowledgements`,
+  return run({
+    url: `${server.url}/api/meetings/${meeting}/acknowledgements`,
     connections: 64,
     duration: 5,
     method: 'POST',
@@ -103,12 +101,33 @@ async function ackThroughput(label: string, server: Server, tokens: string[], ch
         }),
       },
     ],
+    ...extra,
   });
-  const ok = acks['2xx'];
+}
+
+/**
+ * Two views of the same server. Saturation (64 connections, as fast as it answers) gives the most acknowledgements
+ * per second; there, latency is only queueing (connections ÷ throughput), so it says nothing about the p99 target.
+ * The p99 target is measured where it means something: at the target rate, 2,000 acknowledgements a second offered,
+ * each by a user who has not acknowledged yet (a fresh meeting per run).
+ */
+async function ackThroughput(label: string, server: Server, tokens: string[], chair: string): Promise<void> {
+  for (const m of ['bench', 'bench-rate']) {
+    await send(`${server.url}/api/meetings/${m}`, 'PUT', chair, { title: m, level: '密', reminder: 'r' });
+  }
+  const base = await run({ url: `${server.url}/healthz`, connections: 64, duration: 3 });
+  const acks = await ackRun(server, 'bench', tokens, {});
   console.log(
-    `  ${label.padEnd(10)} acknowledgements ${acks.requests.average.toFixed(0)}/s (p50 ${acks.latency.p50} ms, p99 ${acks.latency.p99} ms; ` +
-      `${ok} 2xx, ${acks.non2xx} non-2xx, ${acks.errors} errors) vs GET /healthz ${base.requests.average.toFixed(0)}/s → ratio ` +
+    `  ${label.padEnd(10)} acknowledgements, saturated: ${acks.requests.average.toFixed(0)}/s (p50 ${acks.latency.p50} ms, p99 ${acks.latency.p99} ms; ` +
+      `${acks['2xx']} 2xx, ${acks.non2xx} non-2xx, ${acks.errors} errors) vs GET /healthz ${base.requests.average.toFixed(0)}/s → ratio ` +
       `${(acks.requests.average / base.requests.average).toFixed(2)}`,
+  );
+  await settle();
+  const offered = 2000;
+  const paced = await ackRun(server, 'bench-rate', tokens, { overallRate: offered });
+  console.log(
+    `  ${label.padEnd(10)} acknowledgements at ${offered}/s offered: ${paced.requests.average.toFixed(0)}/s served, p50 ${paced.latency.p50} ms, ` +
+      `p99 ${paced.latency.p99} ms (${paced['2xx']} 2xx, ${paced.non2xx} non-2xx, ${paced.errors} errors)`,
   );
 }
 

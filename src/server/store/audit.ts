@@ -104,10 +104,23 @@ export async function enqueueAudit(
   ]);
 }
 
-/** Moves up to `max` waiting events into the chain, in the order they were recorded. Returns how many it moved. */
-export async function chainPending(db: Db, max = 2000): Promise<number> {
+/**
+ * Moves up to `max` waiting events into the chain, in the order they were recorded. Returns how many it moved.
+ * With `ifFree`, it gives up at once (returning 0) when another instance holds the chain lock: that instance is
+ * already chaining, and waiting would only hold a pooled connection that acknowledgements need.
+ */
+export async function chainPending(db: Db, max = 2000, options: { ifFree?: boolean } = {}): Promise<number> {
   return db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [CHAIN_LOCK]);
+    if (options.ifFree) {
+      const got = (
+        await tx.query<{ got: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS got', [CHAIN_LOCK])
+      ).rows[0];
+      if (!got?.got) {
+        return 0;
+      }
+    } else {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [CHAIN_LOCK]);
+    }
     const pending = (
       await tx.query<{
         id: string | number;
@@ -164,7 +177,7 @@ export function startAuditChainer(
     }
     running = true;
     try {
-      while ((await chainPending(db)) > 0) {
+      while ((await chainPending(db, 2000, { ifFree: true })) > 0) {
         // keep going while there is a backlog
       }
     } catch (e) {

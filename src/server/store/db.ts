@@ -7,8 +7,20 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Pool, type PoolClient } from 'pg';
 
+export interface QueryOptions {
+  /**
+   * Names the statement so PostgreSQL parses and plans it once per connection, not on every call. For the hot paths
+   * only: a name must always stand for the same SQL text. PGlite, a single in-process connection, ignores it.
+   */
+  readonly name?: string;
+}
+
 export interface Queryable {
-  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: Row[] }>;
+  query<Row = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<{ rows: Row[] }>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
 }
@@ -61,8 +73,10 @@ class PgliteDb implements Db {
 class PostgresDb implements Db {
   readonly kind = 'postgres' as const;
   constructor(private readonly pool: Pool) {}
-  async query<Row>(sql: string, params: readonly unknown[] = []): Promise<{ rows: Row[] }> {
-    const r = await this.pool.query(sql, params as unknown[]);
+  async query<Row>(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<{ rows: Row[] }> {
+    const r = options?.name
+      ? await this.pool.query({ name: options.name, text: sql, values: params as unknown[] })
+      : await this.pool.query(sql, params as unknown[]);
     return { rows: r.rows as Row[] };
   }
   async exec(sql: string): Promise<void> {
@@ -102,8 +116,11 @@ class PostgresDb implements Db {
 
 function wrap(client: PoolClient): Queryable {
   return {
-    query: async <Row>(sql: string, params: readonly unknown[] = []) => ({
-      rows: (await client.query(sql, params as unknown[])).rows as Row[],
+    query: async <Row>(sql: string, params: readonly unknown[] = [], options?: QueryOptions) => ({
+      rows: (options?.name
+        ? await client.query({ name: options.name, text: sql, values: params as unknown[] })
+        : await client.query(sql, params as unknown[])
+      ).rows as Row[],
     }),
     exec: async (sql: string) => {
       await client.query(sql);

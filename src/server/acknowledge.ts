@@ -1,0 +1,198 @@
+/**
+ * Recording acknowledgements with group commit. Requests that arrive while a statement is running wait and go
+ * together in the next one: one statement (and one commit) does the meeting check, the acknowledgements, their audit
+ * records and, on PostgreSQL, the notifications for a whole batch. Each caller is answered only after the statement
+ * that holds its row has committed, so a 2xx still means durable. Under light load a batch is one request and nothing
+ * waits; under heavy load batches grow, which is what keeps PGlite (one connection) and PostgreSQL (one WAL flush per
+ * commit) ahead of the request rate.
+ */
+import type { Db, Queryable } from './store/db';
+
+export interface AcknowledgementInput {
+  readonly meetingId: string;
+  readonly tenantId: string;
+  readonly oid: string;
+  readonly name: string;
+  readonly upn: string | null;
+  readonly client: string | null;
+}
+
+export type AcknowledgementResult =
+  | { readonly meeting: 'not_found' }
+  | { readonly meeting: 'found'; readonly created: boolean; readonly acknowledgedAt: Date };
+
+export interface AcknowledgementRecorder {
+  record(input: AcknowledgementInput): Promise<AcknowledgementResult>;
+}
+
+/** Enough to amortise a commit, small enough that one statement stays short. */
+const MAX_BATCH = 256;
+
+const BATCH_SQL = `
+WITH input AS (
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
+    WITH ORDINALITY AS t(meeting_id, tenant_id, user_oid, display_name, upn, client, at, n)
+),
+ins AS (
+  INSERT INTO acknowledgements (meeting_id, tenant_id, user_oid, display_name, upn, client)
+  SELECT m.id, i.tenant_id, i.user_oid, i.display_name, i.upn, i.client
+    FROM input i JOIN meetings m ON m.id = i.meeting_id AND m.tenant_id = i.tenant_id
+    ORDER BY i.n
+  ON CONFLICT (meeting_id, user_oid) DO NOTHING
+  RETURNING meeting_id, tenant_id, user_oid, display_name, upn, client, acknowledged_at
+),
+aud AS (
+  INSERT INTO audit_pending (at, tenant_id, actor_oid, kind, data)
+  SELECT i.at, ins.tenant_id, ins.user_oid, 'acknowledgement',
+         jsonb_build_object('meetingId', ins.meeting_id, 'client', ins.client)
+    FROM ins JOIN input i ON i.meeting_id = ins.meeting_id AND i.user_oid = ins.user_oid
+    ORDER BY i.n
+  RETURNING 1
+),
+note AS (
+  SELECT pg_notify($8, json_build_object('meetingId', meeting_id, 'oid', user_oid, 'name', display_name, 'upn', upn,
+    'acknowledgedAt', to_char(acknowledged_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text)
+    FROM ins WHERE $8::text IS NOT NULL
+)
+SELECT i.n::int AS n,
+       (m.id IS NOT NULL) AS meeting,
+       ins.acknowledged_at AS inserted,
+       a.acknowledged_at AS existing,
+       (SELECT count(*) FROM aud)::int AS audited,
+       (SELECT count(*) FROM note)::int AS notified
+  FROM input i
+  LEFT JOIN meetings m ON m.id = i.meeting_id AND m.tenant_id = i.tenant_id
+  LEFT JOIN ins ON ins.meeting_id = i.meeting_id AND ins.user_oid = i.user_oid
+  LEFT JOIN acknowledgements a ON a.meeting_id = i.meeting_id AND a.user_oid = i.user_oid
+ ORDER BY i.n`;
+
+interface Waiting {
+  readonly input: AcknowledgementInput;
+  readonly at: string;
+  resolve(result: AcknowledgementResult): void;
+  reject(error: unknown): void;
+}
+
+interface Row {
+  n: number;
+  meeting: boolean;
+  inserted: Date | string | null;
+  existing: Date | string | null;
+}
+
+const asDate = (v: Date | string): Date => (v instanceof Date ? v : new Date(v));
+
+/**
+ * `concurrency` is how many batch statements may run at once: 1 for PGlite (one connection anyway), a few for
+ * PostgreSQL so a batch's round trip and commit overlap with the next one's.
+ * `channel` is the LISTEN/NOTIFY channel, when events go through PostgreSQL.
+ */
+export function createAcknowledgementRecorder(
+  db: Db,
+  options: { concurrency: number; channel?: string | null },
+): AcknowledgementRecorder {
+  const queue: Waiting[] = [];
+  let running = 0;
+
+  const runBatch = async (batch: readonly Waiting[]): Promise<void> => {
+    // The same user twice in one batch would match one inserted row twice; the later ones go in the next batch.
+    const seen = new Set<string>();
+    const now: Waiting[] = [];
+    for (const w of batch) {
+      const key = `${w.input.meetingId}\u0000${w.input.oid}`;
+      if (seen.has(key)) {
+        queue.push(w);
+      } else {
+        seen.add(key);
+        now.push(w);
+      }
+    }
+    let rows: Row[];
+    try {
+      rows = await statement(db, now, options.channel ?? null);
+    } catch (e) {
+      if (now.length === 1) {
+        now[0]?.reject(e);
+        return;
+      }
+      // One bad row must not fail its neighbours: each goes again on its own.
+      for (const w of now) {
+        await runBatch([w]);
+      }
+      return;
+    }
+    const byN = new Map(rows.map((r) => [Number(r.n), r]));
+    for (const [k, w] of now.entries()) {
+      const row = byN.get(k + 1);
+      if (!row || !row.meeting) {
+        w.resolve({ meeting: 'not_found' });
+      } else if (row.inserted !== null) {
+        w.resolve({ meeting: 'found', created: true, acknowledgedAt: asDate(row.inserted) });
+      } else if (row.existing !== null) {
+        w.resolve({ meeting: 'found', created: false, acknowledgedAt: asDate(row.existing) });
+      } else {
+        // A concurrent statement inserted this user's row after ours took its snapshot: read it again.
+        queue.push(w);
+      }
+    }
+  };
+
+  const pump = (): void => {
+    while (running < options.concurrency && queue.length > 0) {
+      const batch = queue.splice(0, MAX_BATCH);
+      running++;
+      void runBatch(batch)
+        .catch((e: unknown) => {
+          for (const w of batch) {
+            w.reject(e);
+          }
+        })
+        .finally(() => {
+          running--;
+          pump();
+        });
+    }
+  };
+
+  // A batch starts one event-loop turn after the first request that would join it, so every request whose bytes
+  // are already read joins too. Without this, PGlite (whose statements run synchronously on this thread) would
+  // always find an idle recorder and run every acknowledgement as a batch of one.
+  let scheduled = false;
+  const schedule = (): void => {
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(() => {
+        scheduled = false;
+        pump();
+      });
+    }
+  };
+
+  return {
+    record(input) {
+      return new Promise<AcknowledgementResult>((resolve, reject) => {
+        queue.push({ input, at: new Date().toISOString(), resolve, reject });
+        schedule();
+      });
+    },
+  };
+}
+
+async function statement(db: Queryable, batch: readonly Waiting[], channel: string | null): Promise<Row[]> {
+  const col = <T>(f: (w: Waiting) => T): T[] => batch.map(f);
+  const { rows } = await db.query<Row>(
+    BATCH_SQL,
+    [
+      col((w) => w.input.meetingId),
+      col((w) => w.input.tenantId),
+      col((w) => w.input.oid),
+      col((w) => w.input.name),
+      col((w) => w.input.upn),
+      col((w) => w.input.client),
+      col((w) => w.at),
+      channel,
+    ],
+    { name: 'acknowledge-batch' },
+  );
+  return rows;
+}
