@@ -128,6 +128,59 @@ export default tseslint.config(
     },
   },
   {
+    // Browser code: the add-in, the Teams pages, the shared API client and UI.
+    files: ['addin/**/*.{ts,tsx}', 'teams-app/**/*.{ts,tsx}', 'src/shared/**/*.ts', 'src/ui/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(node:|fs$|path$|os$|child_process$)', message: 'Browser code: no Node-only APIs.' },
+            { regex: '/server(/|$)', message: 'Browser code talks to the server through src/shared/api.ts only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Host APIs are touched only in the thin adapters: Office.js in addin/office, teams-js in teams-app/teams.
+    files: ['addin/**/*.{ts,tsx}', 'teams-app/**/*.{ts,tsx}', 'src/shared/**/*.ts', 'src/ui/**/*.{ts,tsx}'],
+    ignores: ['addin/office/**'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['Office', 'OfficeRuntime'].map((name) => ({
+          name,
+          message: 'Office.js is touched only in addin/office/.',
+        })),
+      ],
+    },
+  },
+  {
+    files: ['addin/**/*.{ts,tsx}', 'src/shared/**/*.ts', 'src/ui/**/*.{ts,tsx}', 'teams-app/**/*.{ts,tsx}'],
+    ignores: ['teams-app/teams/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^@microsoft/teams-js', message: 'teams-js is touched only in teams-app/teams/.' },
+            { regex: '^(node:|fs$|path$|os$|child_process$)', message: 'Browser code: no Node-only APIs.' },
+            { regex: '/server(/|$)', message: 'Browser code talks to the server through src/shared/api.ts only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The on-send script runs in classic Outlook's JS-only runtime (ES2016 before build 2403, no DOM, no storage).
+    files: ['addin/on-send/**/*.ts', 'addin/office/**/*.ts', 'src/shared/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { 'es-x': esX },
+    rules: { ...ES2016_RUNTIME_RULES },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     rules: {
       '@typescript-eslint/no-require-imports': 'off',

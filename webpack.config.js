@@ -1,7 +1,33 @@
-// One webpack config for every browser bundle. Entries are added as the add-in and Teams pages land; today it builds
-// the detection core and the extractors as standalone scripts, to prove they bundle without Node built-ins for the
-// add-in runtimes.
+// One webpack config for every browser bundle, one configuration per output folder under dist/ (each cleans only its
+// own folder): the detection core and extractors as standalone scripts (dist/core), the add-in (dist/addin) and the
+// Teams pages (dist/teams).
 const path = require('node:path');
+
+/**
+ * Emits small generated files (the HTML shells of the pages, copied vendor files) into a compilation, so no template
+ * or copy plugin is needed. `files` maps an output name to its content, or to a function returning it.
+ */
+class EmitFilesPlugin {
+  /** @param {Record<string, string | Buffer | (() => string | Buffer)>} files */
+  constructor(files) {
+    this.files = files;
+  }
+  /** @param {import('webpack').Compiler} compiler */
+  apply(compiler) {
+    const { Compilation, sources } = compiler.webpack;
+    compiler.hooks.thisCompilation.tap('EmitFilesPlugin', (compilation) => {
+      compilation.hooks.processAssets.tap(
+        { name: 'EmitFilesPlugin', stage: Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL },
+        () => {
+          for (const [name, content] of Object.entries(this.files)) {
+            const value = typeof content === 'function' ? content() : content;
+            compilation.emitAsset(name, new sources.RawSource(value));
+          }
+        },
+      );
+    });
+  }
+}
 
 /** @type {(env: Record<string, string>, argv: { mode?: string }) => import('webpack').Configuration[]} */
 module.exports = (_env, argv) => {
@@ -42,3 +68,5 @@ module.exports = (_env, argv) => {
     },
   ];
 };
+
+module.exports.EmitFilesPlugin = EmitFilesPlugin;

@@ -15,24 +15,9 @@ import Fastify, {
 import { DEFAULT_POLICY, LEVELS, parsePolicy, type Policy, POLICY_SCHEMA, type PolicyError } from '../core';
 import { createAcknowledgementRecorder } from './acknowledge';
 import { AuthError, type Caller, type TokenVerifier } from './auth';
+import { caller, HttpError, iso, loadMeeting, MEETING_PARAMS, type MeetingRow, requireChair } from './http';
 import { appendInTx, enqueueAudit } from './store/audit';
 import type { Db } from './store/db';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    caller?: Caller;
-  }
-}
-
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface AcknowledgementEvent {
   readonly meetingId: string;
@@ -64,7 +49,6 @@ export interface AppDeps {
 
 /** Roles from the Entra app registration's app roles. */
 const POLICY_ADMIN_ROLE = 'Policy.Admin';
-const MEETING_ID = '^[A-Za-z0-9:@._=+/-]{1,512}$';
 /** A part removed by stripping, as the add-in reports it: level, length and hash, never the text. */
 const REMOVED_PART = {
   type: 'object',
@@ -78,25 +62,6 @@ const REMOVED_PART = {
 } as const;
 /** A 簽收單 number, as the stripper's placeholder accepts it. */
 const RECEIPT_ID = '^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$';
-const meetingParams = {
-  type: 'object',
-  required: ['meetingId'],
-  additionalProperties: false,
-  properties: { meetingId: { type: 'string', pattern: MEETING_ID } },
-} as const;
-
-interface MeetingRow {
-  id: string;
-  tenant_id: string;
-  title: string;
-  sensitive: boolean;
-  level: string;
-  reminder: string;
-  spokesperson: string | null;
-  chair_oid: string;
-}
-
-const iso = (v: Date | string): string => (v instanceof Date ? v : new Date(v)).toISOString();
 
 export async function buildApp(
   deps: AppDeps,
@@ -157,22 +122,8 @@ export async function buildApp(
     }),
   });
 
-  const caller = (request: FastifyRequest): Caller => request.caller as Caller;
-
-  /** A meeting of the caller's tenant, or 404: another tenant's meetings do not exist for this caller. */
-  async function meetingFor(request: FastifyRequest, meetingId: string): Promise<MeetingRow> {
-    const row = (await db.query<MeetingRow>('SELECT * FROM meetings WHERE id = $1', [meetingId])).rows[0];
-    if (!row || row.tenant_id !== caller(request).tenantId) {
-      throw new HttpError(404, 'meeting_not_found', '找不到此會議 / Meeting not found');
-    }
-    return row;
-  }
-
-  function requireChair(request: FastifyRequest, meeting: MeetingRow): void {
-    if (meeting.chair_oid !== caller(request).oid) {
-      throw new HttpError(403, 'not_chair', '僅會議主席可使用 / Only the meeting chair can do this');
-    }
-  }
+  const meetingFor = (request: FastifyRequest, meetingId: string): Promise<MeetingRow> =>
+    loadMeeting(db, caller(request), meetingId);
 
   app.put<{
     Params: { meetingId: string };
@@ -181,7 +132,7 @@ export async function buildApp(
     '/api/meetings/:meetingId',
     {
       schema: {
-        params: meetingParams,
+        params: MEETING_PARAMS,
         body: {
           type: 'object',
           required: ['title', 'level', 'reminder'],
@@ -233,7 +184,7 @@ export async function buildApp(
 
   app.get<{ Params: { meetingId: string } }>(
     '/api/meetings/:meetingId',
-    { schema: { params: meetingParams } },
+    { schema: { params: MEETING_PARAMS } },
     async (request) => {
       const meeting = await meetingFor(request, request.params.meetingId);
       const ack = (
@@ -250,7 +201,7 @@ export async function buildApp(
     '/api/meetings/:meetingId/acknowledgements',
     {
       schema: {
-        params: meetingParams,
+        params: MEETING_PARAMS,
         body: {
           type: ['object', 'null'],
           additionalProperties: false,
@@ -285,10 +236,10 @@ export async function buildApp(
 
   app.get<{ Params: { meetingId: string } }>(
     '/api/meetings/:meetingId/acknowledgements',
-    { schema: { params: meetingParams } },
+    { schema: { params: MEETING_PARAMS } },
     async (request) => {
       const meeting = await meetingFor(request, request.params.meetingId);
-      requireChair(request, meeting);
+      requireChair(caller(request), meeting);
       const rows = (
         await db.query<{ user_oid: string; display_name: string; upn: string | null; acknowledged_at: Date | string }>(
           'SELECT user_oid, display_name, upn, acknowledged_at FROM acknowledgements WHERE meeting_id = $1 ORDER BY acknowledged_at, user_oid',
@@ -308,10 +259,10 @@ export async function buildApp(
 
   app.get<{ Params: { meetingId: string } }>(
     '/api/meetings/:meetingId/events',
-    { schema: { params: meetingParams } },
+    { schema: { params: MEETING_PARAMS } },
     async (request, reply) => {
       const meeting = await meetingFor(request, request.params.meetingId);
-      requireChair(request, meeting);
+      requireChair(caller(request), meeting);
       reply.hijack();
       reply.raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',

@@ -1,0 +1,71 @@
+/**
+ * What every route module shares: the `{ code, message }` error, the caller from the verified token, and the meeting
+ * lookups that enforce "another tenant sees nothing" (404) and "only the chair" (403).
+ */
+import type { FastifyRequest } from 'fastify';
+
+import type { Caller } from './auth';
+import type { Queryable } from './store/db';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller?: Caller;
+  }
+}
+
+/** An error the API answers with as `{ code, message }` and this status. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The verified caller of an `/api` route (set by the auth hook before any handler runs). */
+export const caller = (request: FastifyRequest): Caller => {
+  if (!request.caller) {
+    throw new HttpError(401, 'invalid_token', '未登入 / Not signed in');
+  }
+  return request.caller;
+};
+
+export const MEETING_ID_PATTERN = '^[A-Za-z0-9:@._=+/-]{1,512}$';
+export const MEETING_PARAMS = {
+  type: 'object',
+  required: ['meetingId'],
+  additionalProperties: false,
+  properties: { meetingId: { type: 'string', pattern: MEETING_ID_PATTERN } },
+} as const;
+
+export interface MeetingRow {
+  id: string;
+  tenant_id: string;
+  title: string;
+  sensitive: boolean;
+  level: string;
+  reminder: string;
+  spokesperson: string | null;
+  chair_oid: string;
+  created_at?: Date | string;
+  updated_at?: Date | string;
+}
+
+export const iso = (v: Date | string): string => (v instanceof Date ? v : new Date(v)).toISOString();
+
+/** A meeting of the caller's tenant, or 404: another tenant's meetings do not exist for this caller. */
+export async function loadMeeting(db: Queryable, me: Caller, meetingId: string): Promise<MeetingRow> {
+  const row = (await db.query<MeetingRow>('SELECT * FROM meetings WHERE id = $1', [meetingId])).rows[0];
+  if (!row || row.tenant_id !== me.tenantId) {
+    throw new HttpError(404, 'meeting_not_found', '找不到此會議 / Meeting not found');
+  }
+  return row;
+}
+
+export function requireChair(me: Caller, meeting: MeetingRow): void {
+  if (meeting.chair_oid !== me.oid) {
+    throw new HttpError(403, 'not_chair', '僅會議主席可使用 / Only the meeting chair can do this');
+  }
+}

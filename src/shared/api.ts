@@ -1,0 +1,269 @@
+/**
+ * The server's API as the add-in and the Teams pages see it: request and response types, and one typed client.
+ * The client never decides who the caller is: identity is the bearer token, which the server verifies.
+ *
+ * It runs in browsers, in the task pane and, compiled to ES2016, in classic Outlook's JS-only runtime, so it uses only
+ * `fetch` (passed in, so tests and hosts can supply their own) and no DOM.
+ */
+import type { Level } from '../core/levels';
+import type { VerdictKind } from '../core/types';
+
+/** `PUT /api/meetings/{id}`: what the chair sets. */
+export interface MeetingSettings {
+  readonly title: string;
+  readonly level: Level;
+  /** The reminder shown to every attendee; the guidance's default is {@link DEFAULT_REMINDER}. */
+  readonly reminder: string;
+  /** The only person who speaks to the press about the meeting. */
+  readonly spokesperson?: string;
+  /** @default true */
+  readonly sensitive?: boolean;
+}
+
+/** The sentence the guidance puts on every sign-in sheet of a sensitive meeting. */
+export const DEFAULT_REMINDER = '本會議因具機敏性質，與會人員應行保密。';
+
+/** `GET /api/meetings/{id}`: the meeting as the caller sees it. */
+export interface MeetingView {
+  readonly id: string;
+  readonly title: string;
+  readonly sensitive: boolean;
+  readonly level: Level;
+  readonly reminder: string;
+  readonly spokesperson: string | null;
+  /** True when the caller is the chair (from the token, as the server judges it). */
+  readonly isChair: boolean;
+  /** The caller's own acknowledgement, if any. */
+  readonly acknowledgement: { readonly acknowledgedAt: string } | null;
+}
+
+/** One row of the chair's roster. */
+export interface RosterEntry {
+  readonly oid: string;
+  readonly name: string;
+  readonly upn: string | null;
+  readonly acknowledgedAt: string;
+}
+
+/** What the chair's event stream delivers as each acknowledgement lands. */
+export interface AcknowledgementEvent extends RosterEntry {
+  readonly meetingId: string;
+}
+
+/** A part removed by stripping: level, length and hash, never its text. */
+export interface RemovedPart {
+  readonly level: Level;
+  readonly length: number;
+  readonly sha256: string;
+}
+
+/** `POST /api/audit`: a decision event. There is deliberately no field a message's words could go in. */
+export interface AuditDecisionEvent {
+  readonly kind: 'decision' | 'override' | 'strip' | 'scan-error';
+  readonly verdict: VerdictKind;
+  readonly level?: Level | null;
+  readonly scope?: 'internal' | 'external';
+  /** Rule ids (`field.classification`, `portion`, `custom.project-x` …). */
+  readonly rules?: readonly string[];
+  /** Unscannable reasons (`encrypted`, `timeout` …). */
+  readonly unscannable?: readonly string[];
+  readonly findingCount?: number;
+  readonly attachmentCount?: number;
+  readonly recipientCount?: number;
+  readonly externalRecipientCount?: number;
+  readonly bodyBytes?: number;
+  readonly removed?: readonly RemovedPart[];
+  /** SHA-256 of the Internet message id or item id, so events of one mail can be joined without naming it. */
+  readonly messageIdHash?: string;
+  readonly policyVersion?: number;
+  readonly client?: string;
+}
+
+export const RECEIPT_STATUSES = ['pending', 'sent', 'signed', 'cancelled'] as const;
+export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number];
+
+/** `POST /api/receipts`: a paper-delivery receipt (簽收單) for the parts stripped from a mail. */
+export interface ReceiptInput {
+  /** The 簽收單 number, as printed in the mail's placeholder. */
+  readonly id: string;
+  readonly recipients: readonly string[];
+  readonly parts: readonly RemovedPart[];
+}
+
+export interface Receipt extends ReceiptInput {
+  readonly status: ReceiptStatus;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** Every error the API returns has this shape; `code` is stable, `message` is for people (zh-TW / en). */
+export interface ApiErrorBody {
+  readonly code: string;
+  readonly message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    /** HTTP status, or 0 when the server could not be reached. */
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export function isApiError(e: unknown): e is ApiError {
+  return e instanceof ApiError;
+}
+
+/** A token for the API; `forceRefresh` after the server refused the previous one. */
+export type TokenProvider = (options: { readonly forceRefresh: boolean }) => Promise<string>;
+
+/** The subset of `fetch` the client needs, so hosts and tests can supply their own. */
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal },
+) => Promise<{
+  readonly status: number;
+  readonly ok: boolean;
+  readonly headers: { get(name: string): string | null };
+  text(): Promise<string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+  readonly body?: ReadableStream<Uint8Array> | null;
+}>;
+
+export interface ApiClientOptions {
+  /** The server's origin, e.g. `https://secrecy-guard.example.gov.tw`; absolute, as the JS-only runtime needs. */
+  readonly baseUrl: string;
+  readonly getToken: TokenProvider;
+  readonly fetch: FetchLike;
+  /** Names the caller in audit events and acknowledgements (`outlook-addin/1.0`, `teams/side-panel`). */
+  readonly client?: string;
+  /** @default 15000 */
+  readonly timeoutMs?: number;
+}
+
+export interface ApiClient {
+  getMeeting(meetingId: string): Promise<MeetingView>;
+  putMeeting(meetingId: string, settings: MeetingSettings): Promise<MeetingView>;
+  acknowledge(meetingId: string): Promise<{ readonly acknowledgedAt: string }>;
+  roster(meetingId: string): Promise<readonly RosterEntry[]>;
+  /** The chair's sign-in sheet as bytes (`pdf` or `csv`). */
+  signInSheet(meetingId: string, format: 'pdf' | 'csv'): Promise<ArrayBuffer>;
+  audit(event: AuditDecisionEvent): Promise<void>;
+  createReceipt(receipt: ReceiptInput): Promise<{ readonly id: string; readonly status: ReceiptStatus }>;
+  receipts(): Promise<readonly Receipt[]>;
+  setReceiptStatus(id: string, status: Exclude<ReceiptStatus, 'pending'>): Promise<void>;
+  /** The policy document; validate it with `parsePolicy` from the core before trusting it. */
+  policy(): Promise<unknown>;
+  /** A raw authenticated request, for routes without a typed method. */
+  request(method: string, path: string, body?: unknown, accept?: string): Promise<ApiResponse>;
+}
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly contentType: string;
+  text(): Promise<string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+const enc = encodeURIComponent;
+
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? 15000;
+
+  async function send(method: string, path: string, body?: unknown, accept = 'application/json'): Promise<ApiResponse> {
+    const attempt = async (forceRefresh: boolean): Promise<Awaited<ReturnType<FetchLike>>> => {
+      let token: string;
+      try {
+        token = await options.getToken({ forceRefresh });
+      } catch (e) {
+        throw new ApiError(401, 'no_token', `無法取得登入權杖 / Could not get a sign-in token: ${String(e)}`);
+      }
+      const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept };
+      if (body !== undefined) {
+        headers['content-type'] = 'application/json';
+      }
+      const controller = typeof AbortController === 'function' ? new AbortController() : null;
+      const timer = setTimeout(() => controller?.abort(), timeoutMs);
+      try {
+        return await options.fetch(`${base}${path}`, {
+          method,
+          headers,
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+          ...(controller ? { signal: controller.signal } : {}),
+        });
+      } catch (e) {
+        throw new ApiError(0, 'unreachable', `無法連線至伺服器 / The server could not be reached: ${String(e)}`);
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    let res = await attempt(false);
+    if (res.status === 401) {
+      // The host may have handed out a cached token the server no longer accepts; one fresh try, no more.
+      res = await attempt(true);
+    }
+    if (!res.ok) {
+      let parsed: Partial<ApiErrorBody> = {};
+      try {
+        parsed = JSON.parse(await res.text()) as Partial<ApiErrorBody>;
+      } catch {
+        // not JSON: keep the status
+      }
+      throw new ApiError(
+        res.status,
+        typeof parsed.code === 'string' ? parsed.code : `http_${res.status}`,
+        typeof parsed.message === 'string'
+          ? parsed.message
+          : `伺服器回應 ${res.status} / Server answered ${res.status}`,
+      );
+    }
+    const r = res;
+    return {
+      status: r.status,
+      contentType: r.headers.get('content-type') ?? '',
+      text: () => r.text(),
+      arrayBuffer: () => r.arrayBuffer(),
+    };
+  }
+
+  const json = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await send(method, path, body);
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+  const withClient = options.client ? { client: options.client } : {};
+
+  return {
+    getMeeting: (id) => json<MeetingView>('GET', `/api/meetings/${enc(id)}`),
+    putMeeting: (id, settings) => json<MeetingView>('PUT', `/api/meetings/${enc(id)}`, settings),
+    acknowledge: (id) =>
+      json<{ acknowledgedAt: string }>('POST', `/api/meetings/${enc(id)}/acknowledgements`, withClient),
+    roster: async (id) =>
+      (await json<{ acknowledgements: RosterEntry[] }>('GET', `/api/meetings/${enc(id)}/acknowledgements`))
+        .acknowledgements,
+    signInSheet: async (id, format) =>
+      (
+        await send(
+          'GET',
+          `/api/meetings/${enc(id)}/sign-in-sheet.${format}`,
+          undefined,
+          format === 'pdf' ? 'application/pdf' : 'text/csv',
+        )
+      ).arrayBuffer(),
+    audit: async (event) => {
+      await json('POST', '/api/audit', { ...withClient, ...event });
+    },
+    createReceipt: (receipt) => json<{ id: string; status: ReceiptStatus }>('POST', '/api/receipts', receipt),
+    receipts: async () => (await json<{ receipts: Receipt[] }>('GET', '/api/receipts')).receipts,
+    setReceiptStatus: async (id, status) => {
+      await json('PUT', `/api/receipts/${enc(id)}/status`, { status });
+    },
+    policy: () => json<unknown>('GET', '/api/policy'),
+    request: send,
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * Names that the manifests, the built scripts and the pages must agree on. The manifest build reads them from here,
+ * the on-send script registers exactly these with `Office.actions.associate`, and `test/manifest` checks both ways.
+ */
+
+/** Function ids of the event-based (Smart Alerts) handlers, as registered with `Office.actions.associate`. */
+export const ADDIN_ACTIONS = {
+  onMessageSend: 'onMessageSendHandler',
+  onAppointmentSend: 'onAppointmentSendHandler',
+  onMessageAttachmentsChanged: 'onMessageAttachmentsChangedHandler',
+  onAppointmentAttachmentsChanged: 'onAppointmentAttachmentsChangedHandler',
+  onMessageRecipientsChanged: 'onMessageRecipientsChangedHandler',
+} as const;
+export type AddinActionId = (typeof ADDIN_ACTIONS)[keyof typeof ADDIN_ACTIONS];
+
+/**
+ * The ribbon control that opens the task pane. Smart Alerts' `commandId` names it, so the send dialog's
+ * 「移除機敏內容」 button opens the pane on the strip view.
+ */
+export const TASKPANE_COMMAND_ID = 'SecrecyGuard.OpenPane';
+
+/** Paths under PUBLIC_URL where the server serves the built pages and scripts (from `dist/`). */
+export const PAGE_PATHS = {
+  /** The HTML page of the event runtime for web, new Outlook and Mac (loads office.js, then the on-send script). */
+  commands: '/addin/commands.html',
+  /** The single ES2016 on-send script that classic Outlook's JS-only runtime loads directly. */
+  launchEvent: '/addin/launchevent.js',
+  taskpane: '/addin/taskpane.html',
+  teamsConfig: '/teams/config.html',
+  teamsSidePanel: '/teams/side-panel.html',
+  teamsStage: '/teams/stage.html',
+} as const;

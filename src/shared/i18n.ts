@@ -1,0 +1,31 @@
+/**
+ * zh-TW first, English second. Each surface keeps its own typed catalog (`defineMessages`), with every key present in
+ * both languages, and picks the language from the host: Office's `displayLanguage`, Teams' `app.locale`.
+ */
+export const LOCALES = ['zh-TW', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/**
+ * The catalog language for a host language tag. Chinese of any script or region reads the zh-TW catalog (our users
+ * are Taiwanese officials; a zh-CN host is rare and still reads Chinese); everything else reads English.
+ */
+export function pickLocale(tag: string | null | undefined): Locale {
+  if (!tag) {
+    return 'zh-TW';
+  }
+  return /^zh\b/i.test(tag.trim()) ? 'zh-TW' : 'en';
+}
+
+/** A message: a string, or a function of its parameters. */
+export type Message = string | ((...args: never[]) => string);
+
+/**
+ * Declares a catalog: the zh-TW entries define the keys and their shapes, and the English ones must match them
+ * exactly, so a missing or mistyped translation is a compile error.
+ */
+export function defineMessages<M extends Record<string, Message>>(catalog: {
+  readonly 'zh-TW': M;
+  readonly en: { readonly [K in keyof M]: M[K] };
+}): (locale: Locale) => M {
+  return (locale) => catalog[locale];
+}

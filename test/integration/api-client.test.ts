@@ -1,0 +1,137 @@
+/**
+ * The typed client the add-in and the Teams pages use, against the real server (PGlite) over HTTP: the round trips,
+ * errors as ApiError, one retry with a fresh token after a 401, and the chair's event stream through fetch.
+ */
+import type { FastifyInstance } from 'fastify';
+
+import { buildApp, inProcessEventBus } from '../../src/server/app';
+import { createTokenVerifier } from '../../src/server/auth';
+import type { Db } from '../../src/server/store/db';
+import { migrate } from '../../src/server/store/migrations';
+import { type AcknowledgementEvent, ApiError, createApiClient, DEFAULT_REMINDER } from '../../src/shared/api';
+import { followAcknowledgements, parseSse } from '../../src/shared/events';
+import { AUDIENCE, type FakeEntra, startFakeEntra, TENANT } from '../fakes/entra';
+import { openStore } from '../support/stores';
+
+let entra: FakeEntra;
+let db: Db;
+let app: FastifyInstance;
+let baseUrl: string;
+
+beforeAll(async () => {
+  entra = await startFakeEntra();
+  db = await openStore('pglite');
+  await migrate(db);
+  app = await buildApp({
+    db,
+    events: inProcessEventBus(),
+    verifier: createTokenVerifier({
+      clientId: null,
+      tenantIds: [TENANT],
+      jwksUrl: entra.jwksUrl,
+      issuer: entra.issuer,
+      audience: AUDIENCE,
+    }),
+  });
+  baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+});
+afterAll(async () => {
+  await app.close();
+  await db.close();
+  await entra.close();
+});
+
+const clientFor = (oid: string, name = oid, tokens?: string[]) =>
+  createApiClient({
+    baseUrl,
+    fetch: (url, init) => fetch(url, init),
+    client: 'test/api-client',
+    getToken: async () => tokens?.shift() ?? entra.token({ oid, name, upn: `${oid}@example.gov.tw` }),
+  });
+
+it('configures, acknowledges and reads the roster; errors are ApiError with the server’s code', async () => {
+  const chair = clientFor('chair-1', '王主席');
+  const view = await chair.putMeeting('m-client', { title: '協調會議', level: '機密', reminder: DEFAULT_REMINDER });
+  expect(view).toMatchObject({ id: 'm-client', level: '機密', isChair: true, acknowledgement: null });
+
+  const attendee = clientFor('att-1', '陳委員');
+  const { acknowledgedAt } = await attendee.acknowledge('m-client');
+  expect(new Date(acknowledgedAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
+  expect((await attendee.getMeeting('m-client')).acknowledgement).toEqual({ acknowledgedAt });
+
+  const roster = await chair.roster('m-client');
+  expect(roster.map((r) => [r.oid, r.name])).toEqual([['att-1', '陳委員']]);
+
+  const refused = await attendee.roster('m-client').catch((e: unknown) => e);
+  expect(refused).toBeInstanceOf(ApiError);
+  expect(refused).toMatchObject({ status: 403, code: 'not_chair' });
+  await expect(attendee.getMeeting('no-such-meeting')).rejects.toMatchObject({
+    status: 404,
+    code: 'meeting_not_found',
+  });
+});
+
+it('after a 401 asks once for a fresh token, and reports a refused second token as 401', async () => {
+  const expired = await entra.token({ oid: 'att-2', expiresIn: -3600 });
+  const fresh = await entra.token({ oid: 'att-2' });
+  const asked: boolean[] = [];
+  const client = createApiClient({
+    baseUrl,
+    fetch: (url, init) => fetch(url, init),
+    getToken: async ({ forceRefresh }) => {
+      asked.push(forceRefresh);
+      return forceRefresh ? fresh : expired;
+    },
+  });
+  await expect(client.policy()).resolves.toMatchObject({ schemaVersion: 1 });
+  expect(asked).toEqual([false, true]);
+
+  const alwaysExpired = createApiClient({ baseUrl, fetch: (u, i) => fetch(u, i), getToken: async () => expired });
+  await expect(alwaysExpired.policy()).rejects.toMatchObject({ status: 401 });
+});
+
+it('reports an unreachable server as status 0, not as a verdict or a crash', async () => {
+  const client = createApiClient({
+    baseUrl: 'http://127.0.0.1:9',
+    fetch: (u, i) => fetch(u, i),
+    getToken: async () => 'x',
+    timeoutMs: 2000,
+  });
+  await expect(client.policy()).rejects.toMatchObject({ status: 0, code: 'unreachable' });
+});
+
+it('follows the chair’s event stream and sees each acknowledgement', async () => {
+  const chair = clientFor('chair-2');
+  await chair.putMeeting('m-events', { title: 't', level: '密', reminder: DEFAULT_REMINDER });
+  const seen: AcknowledgementEvent[] = [];
+  let opened!: () => void;
+  const open = new Promise<void>((r) => (opened = r));
+  const stop = followAcknowledgements(
+    { baseUrl, fetch: (u, i) => fetch(u, i), getToken: async () => entra.token({ oid: 'chair-2' }) },
+    'm-events',
+    { onAcknowledgement: (e) => seen.push(e), onOpen: () => opened() },
+  );
+  try {
+    await open;
+    await clientFor('att-3', '林委員').acknowledge('m-events');
+    await clientFor('att-4', '張委員').acknowledge('m-events');
+    for (let i = 0; i < 100 && seen.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(seen.map((e) => [e.meetingId, e.oid, e.name])).toEqual([
+      ['m-events', 'att-3', '林委員'],
+      ['m-events', 'att-4', '張委員'],
+    ]);
+  } finally {
+    stop();
+  }
+});
+
+it('parses server-sent events split anywhere, with comments and CRLF', () => {
+  const text = ': connected\r\n\r\nevent: acknowledgement\r\ndata: {"a":1}\r\n\r\nevent: acknowledgement\ndata: {"a"';
+  const first = parseSse(text);
+  expect(first.events).toEqual([{ event: 'acknowledgement', data: '{"a":1}' }]);
+  const second = parseSse(`${first.rest}:2}\n\n`);
+  expect(second.events).toEqual([{ event: 'acknowledgement', data: '{"a":2}' }]);
+  expect(second.rest).toBe('');
+});
