@@ -50,6 +50,24 @@ export interface AcknowledgementEvent extends RosterEntry {
   readonly meetingId: string;
 }
 
+/** Someone expected at the meeting, for the roster's "not yet acknowledged" list and the sign-in sheet. */
+export interface Invitee {
+  /** Entra object id, when known (Graph gives it; a bare address does not). */
+  readonly oid: string | null;
+  readonly name: string;
+  readonly upn: string | null;
+}
+
+/**
+ * `GET /api/meetings/{id}/invitees` (the chair): the meeting's invitees from Microsoft Graph when the server could
+ * read them (`source: 'graph'`), otherwise the participants who have opened the meeting's pages so far
+ * (`source: 'seen'`), which the pages must label as such.
+ */
+export interface InviteeList {
+  readonly source: 'graph' | 'seen';
+  readonly invitees: readonly Invitee[];
+}
+
 /** A part removed by stripping: level, length and hash, never its text. */
 export interface RemovedPart {
   readonly level: Level;
@@ -150,6 +168,7 @@ export interface ApiClient {
   putMeeting(meetingId: string, settings: MeetingSettings): Promise<MeetingView>;
   acknowledge(meetingId: string): Promise<{ readonly acknowledgedAt: string }>;
   roster(meetingId: string): Promise<readonly RosterEntry[]>;
+  invitees(meetingId: string): Promise<InviteeList>;
   /** The chair's sign-in sheet as bytes (`pdf` or `csv`). */
   signInSheet(meetingId: string, format: 'pdf' | 'csv'): Promise<ArrayBuffer>;
   audit(event: AuditDecisionEvent): Promise<void>;
@@ -246,6 +265,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     roster: async (id) =>
       (await json<{ acknowledgements: RosterEntry[] }>('GET', `/api/meetings/${enc(id)}/acknowledgements`))
         .acknowledgements,
+    invitees: (id) => json<InviteeList>('GET', `/api/meetings/${enc(id)}/invitees`),
     signInSheet: async (id, format) =>
       (
         await send(

@@ -25,8 +25,11 @@ export const PAGE_PATHS = {
   commands: '/addin/commands.html',
   /** The single ES2016 on-send script that classic Outlook's JS-only runtime loads directly. */
   launchEvent: '/addin/launchevent.js',
-  taskpane: '/addin/taskpane.html',
+  /** The task pane (its own folder: the on-send build and the task pane build each clean only their own). */
+  taskpane: '/addin/taskpane/taskpane.html',
   teamsConfig: '/teams/config.html',
   teamsSidePanel: '/teams/side-panel.html',
   teamsStage: '/teams/stage.html',
+  /** The Teams app + Outlook add-in package (unified manifest and icons). */
+  appPackage: '/app-package.zip',
 } as const;
