@@ -10,6 +10,7 @@ import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 
+import { PAGE_PATHS } from '../shared/app-ids';
 import { type AppDeps, buildApp, inProcessEventBus } from './app';
 import { AuthError, createTokenVerifier, type TokenVerifier } from './auth';
 import { type ConfigError, readConfig, type ServerConfig } from './config';
@@ -34,6 +35,10 @@ export const FRAME_ANCESTORS = [
   'https://*.microsoft365.com',
   'https://*.officeapps.live.com',
 ];
+
+/** The app package under the static root (`PAGE_PATHS.appPackage`), and the name a download saves it as. */
+const APP_PACKAGE_FILE = PAGE_PATHS.appPackage.replace(/^\//, '');
+export const APP_PACKAGE_DOWNLOAD_NAME = 'secrecy-guard-app-package.zip';
 
 export interface RunningServer {
   readonly app: FastifyInstance;
@@ -94,7 +99,17 @@ export async function startServer(
   });
   const staticDir = options.staticDir ?? path.resolve(__dirname, '..', '..', 'dist');
   if (existsSync(staticDir)) {
-    await app.register(fastifyStatic, { root: staticDir, prefix: '/', index: ['index.html'] });
+    await app.register(fastifyStatic, {
+      root: staticDir,
+      prefix: '/',
+      index: ['index.html'],
+      setHeaders: (res, file) => {
+        // Administrators download the package to upload it in the Teams or Microsoft 365 admin center.
+        if (path.resolve(file) === path.join(path.resolve(staticDir), APP_PACKAGE_FILE)) {
+          res.setHeader('content-disposition', `attachment; filename="${APP_PACKAGE_DOWNLOAD_NAME}"`);
+        }
+      },
+    });
   }
   app.get('/healthz', async () => ({ ok: true, store: db.kind }));
   const chainer = startAuditChainer(db, 50, (e) => app.log.error({ err: e }, 'audit chainer'));

@@ -14,10 +14,17 @@ export const ADDIN_ACTIONS = {
 export type AddinActionId = (typeof ADDIN_ACTIONS)[keyof typeof ADDIN_ACTIONS];
 
 /**
- * The ribbon control that opens the task pane. Smart Alerts' `commandId` names it, so the send dialog's
- * 「移除機敏內容」 button opens the pane on the strip view.
+ * The ribbon control that opens the task pane from a message being composed. Smart Alerts' `commandId` names it, so
+ * the send dialog's 「移除機敏內容」 button opens the pane on the strip view.
  */
 export const TASKPANE_COMMAND_ID = 'SecrecyGuard.OpenPane';
+
+/**
+ * The same button on a meeting invite the user organizes: OnAppointmentSend's `commandId` names this one. The add-in
+ * only manifest (Outlook on Mac) requires every control id to be unique across the manifest, so the appointment form
+ * cannot reuse the message control's id, and the unified manifest uses the same pair so one `commandId` works with both.
+ */
+export const APPOINTMENT_TASKPANE_COMMAND_ID = 'SecrecyGuard.OpenPane.Appointment';
 
 /** Paths under PUBLIC_URL where the server serves the built pages and scripts (from `dist/`). */
 export const PAGE_PATHS = {

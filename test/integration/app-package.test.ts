@@ -1,0 +1,63 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+import { readConfig } from '../../src/server/config';
+import { APP_PACKAGE_DOWNLOAD_NAME, type RunningServer, startServer } from '../../src/server/main';
+import { PAGE_PATHS } from '../../src/shared/app-ids';
+import { freePort } from '../support/net';
+import { DIST, ensureWebBuild } from '../support/web-build';
+
+const insecure = new Agent({ rejectUnauthorized: false });
+
+function get(url: string): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    request(url, { agent: insecure }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+let server: RunningServer;
+beforeAll(async () => {
+  await ensureWebBuild();
+  const config = readConfig({
+    PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'sg-pkg-')),
+  });
+  server = await startServer(config, { logger: false });
+}, 600000);
+afterAll(async () => {
+  await server.close();
+  insecure.destroy();
+});
+
+describe('the server serves the manifests', () => {
+  it('serves the app package as a zip download, byte for byte', async () => {
+    const res = await get(`${server.url}${PAGE_PATHS.appPackage}`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/zip');
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="${APP_PACKAGE_DOWNLOAD_NAME}"`);
+    expect(res.body.equals(readFileSync(path.join(DIST, 'app-package.zip')))).toBe(true);
+  });
+
+  it.each([
+    ['/manifest/manifest.xml', /^application\/xml\b/],
+    ['/manifest/manifest.json', /^application\/json\b/],
+    ['/manifest/en-US.json', /^application\/json\b/],
+    ['/manifest/icons/ribbon-80.png', /^image\/png$/],
+    ['/manifest/support.html', /^text\/html\b/],
+  ])('serves %s as %s, inline', async (url, type) => {
+    const res = await get(`${server.url}${url}`);
+    expect(res.status).toBe(200);
+    expect(String(res.headers['content-type'])).toMatch(type);
+    expect(res.headers['content-disposition']).toBeUndefined();
+    expect(res.body.equals(readFileSync(path.join(DIST, url)))).toBe(true);
+  });
+});

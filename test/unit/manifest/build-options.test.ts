@@ -1,0 +1,146 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+
+import { unzipSync } from 'fflate';
+
+import { ManifestOptionError, readManifestOptions } from '../../../manifest/options';
+import { ROOT } from '../../support/web-build';
+
+const run = promisify(execFile);
+
+interface Result {
+  code: number;
+  output: string;
+}
+
+/** The real build: webpack-cli with the project's config, only the `manifest` configuration, into `outDir`. */
+async function webpackManifest(outDir: string, env: Record<string, string>): Promise<Result> {
+  const cleanEnv = { ...process.env };
+  for (const name of ['PUBLIC_URL', 'AUTH_CLIENT_ID', 'SEND_MODE']) {
+    delete cleanEnv[name];
+  }
+  try {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [
+        require.resolve('webpack-cli/bin/cli.js'),
+        '--mode',
+        'production',
+        '--config-name',
+        'manifest',
+        '--output-path',
+        outDir,
+      ],
+      { cwd: ROOT, env: { ...cleanEnv, ...env } },
+    );
+    return { code: 0, output: stdout + stderr };
+  } catch (e) {
+    const failure = e as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, output: failure.stdout + failure.stderr };
+  }
+}
+
+describe('build options', () => {
+  it('accept the defaults: https://localhost:3000, a placeholder client id, block', () => {
+    expect(readManifestOptions({})).toEqual({
+      publicUrl: 'https://localhost:3000',
+      host: 'localhost:3000',
+      clientId: '00000000-0000-0000-0000-000000000000',
+      clientIdIsPlaceholder: true,
+      sendMode: 'block',
+    });
+    expect(readManifestOptions({ PUBLIC_URL: 'https://sg.example.gov.tw/sg/', SEND_MODE: 'softBlock' })).toMatchObject({
+      publicUrl: 'https://sg.example.gov.tw/sg',
+      host: 'sg.example.gov.tw',
+      sendMode: 'softBlock',
+    });
+  });
+
+  it.each([
+    [{ SEND_MODE: 'promptUser' }, 'SEND_MODE', /must be one of block, softBlock, not "promptUser"/],
+    [{ SEND_MODE: 'Block' }, 'SEND_MODE', /not "Block"/],
+    [{ PUBLIC_URL: 'http://sg.example.gov.tw' }, 'PUBLIC_URL', /must be an https:\/\/ URL/],
+    [{ PUBLIC_URL: 'sg.example.gov.tw' }, 'PUBLIC_URL', /not a URL/],
+    [{ PUBLIC_URL: 'https://sg.example.gov.tw/?x=1' }, 'PUBLIC_URL', /without query/],
+    [{ AUTH_CLIENT_ID: 'my-app' }, 'AUTH_CLIENT_ID', /Entra application \(client\) GUID/],
+  ])('reject %j naming %s', (env, variable, message) => {
+    let error: unknown;
+    try {
+      readManifestOptions(env);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ManifestOptionError);
+    expect((error as ManifestOptionError).variable).toBe(variable);
+    expect((error as Error).message).toMatch(message);
+  });
+});
+
+describe('webpack build of the manifests', () => {
+  const dirs: string[] = [];
+  const outDir = (): string => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sg-manifest-'));
+    dirs.push(dir);
+    return dir;
+  };
+  afterAll(() => {
+    for (const dir of dirs) {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('PUBLIC_URL, AUTH_CLIENT_ID and SEND_MODE change what it writes', async () => {
+    const [a, b] = [outDir(), outDir()];
+    const clientId = '3f6a8c2e-1b4d-4e7f-9a0b-5c6d7e8f9a0b';
+    const [first, second] = await Promise.all([
+      webpackManifest(a, {}),
+      webpackManifest(b, { PUBLIC_URL: 'https://sg.example.gov.tw', AUTH_CLIENT_ID: clientId, SEND_MODE: 'softBlock' }),
+    ]);
+    expect(first).toMatchObject({ code: 0 });
+    expect(second).toMatchObject({ code: 0 });
+    expect(first.output).toMatch(/AUTH_CLIENT_ID is not set/);
+    expect(second.output).not.toMatch(/AUTH_CLIENT_ID is not set/);
+
+    const read = (dir: string, name: string): string => readFileSync(path.join(dir, name), 'utf8');
+    const [jsonA, jsonB] = [read(a, 'manifest/manifest.json'), read(b, 'manifest/manifest.json')];
+    expect(jsonA).toContain('"configurationUrl": "https://localhost:3000/teams/config.html"');
+    expect(jsonB).toContain('"configurationUrl": "https://sg.example.gov.tw/teams/config.html"');
+    expect(jsonB).not.toContain('localhost');
+    expect(jsonA).toContain('"sendMode": "block"');
+    expect(jsonB).toContain('"sendMode": "softBlock"');
+    expect(jsonB).toContain(`"resource": "api://sg.example.gov.tw/${clientId}"`);
+    const [xmlA, xmlB] = [read(a, 'manifest/manifest.xml'), read(b, 'manifest/manifest.xml')];
+    expect(xmlA).toContain('SendMode="Block"');
+    expect(xmlB).toContain('SendMode="SoftBlock"');
+    expect(xmlB).toContain('https://sg.example.gov.tw/addin/commands.html');
+    expect(xmlB).not.toContain('localhost');
+    // The package carries the same manifest as the loose file.
+    const zipped = unzipSync(new Uint8Array(readFileSync(path.join(b, 'app-package.zip'))));
+    expect(Buffer.from(zipped['manifest.json'] as Uint8Array).toString('utf8')).toBe(jsonB);
+  }, 60000);
+
+  it('a bad SEND_MODE fails the build with a message that names it', async () => {
+    const result = await webpackManifest(outDir(), { SEND_MODE: 'hard' });
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(/SEND_MODE: must be one of block, softBlock, not "hard"/);
+  }, 60000);
+
+  it('cleans only its own outputs in dist/', async () => {
+    const dir = outDir();
+    const others = ['addin/commands.html', 'teams/config.html', 'core/secrecy-guard-core.js', '.build-stamp'];
+    const mine = ['manifest/stale.json', 'manifest/icons/old.png'];
+    for (const name of [...others, ...mine]) {
+      const file = path.join(dir, name);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, 'x');
+    }
+    expect((await webpackManifest(dir, {})).code).toBe(0);
+    const exists = (name: string): boolean => existsSync(path.join(dir, name));
+    expect(others.filter((name) => !exists(name))).toEqual([]);
+    expect(mine.filter(exists)).toEqual([]);
+    expect(exists('manifest/manifest.json') && exists('app-package.zip')).toBe(true);
+  }, 60000);
+});
