@@ -1,13 +1,9 @@
-import type { FastifyInstance } from 'fastify';
-
 import { MAX_PARTICIPANTS } from '../../src/server/invitees';
-import type { Db } from '../../src/server/store/db';
-import { migrate } from '../../src/server/store/migrations';
 import type { InviteeList } from '../../src/shared/api';
 import { type FakeEntra, FOREIGN_TENANT, startFakeEntra, TENANT } from '../fakes/entra';
 import { type FakeGraph, type FakeMember, startFakeGraph } from '../fakes/graph';
-import { buildMeetingApp, caller, CHAIR, graphOptions, meetingSettings, teamsMeetingId } from '../support/meeting-app';
-import { openStore, STORES } from '../support/stores';
+import { CHAIR, graphOptions, meetingSettings, teamsMeetingId, useMeetingTest } from '../support/meeting-app';
+import { STORES } from '../support/stores';
 
 const THREAD = '19:meeting_NTI4MjA3OGUtYzM3YS00YTBmLTkyOGMtNjNhZTJhOTk0NWQx@thread.v2';
 const MEETING = teamsMeetingId(THREAD);
@@ -35,25 +31,17 @@ afterAll(async () => {
 });
 
 describe.each(STORES)('invitees on %s', (kind) => {
-  let db: Db;
-  let app: FastifyInstance;
-  let call: ReturnType<typeof caller>;
-  let chair: string;
+  const t = useMeetingTest(kind, () => ({ entra, graph, thread: THREAD, members: MEMBERS, meetingUrl: url }));
 
-  const start = async (options: Parameters<typeof buildMeetingApp>[2] = {}): Promise<void> => {
-    await app?.close();
-    app = await buildMeetingApp(db, entra, options);
-    call = caller(app);
-  };
-  const invitees = async (token = chair): Promise<InviteeList> => {
-    const res = await call('GET', `${url}/invitees`, token);
+  const invitees = async (token = t.chair): Promise<InviteeList> => {
+    const res = await t.call('GET', `${url}/invitees`, token);
     expect(res.statusCode).toBe(200);
     return res.json() as InviteeList;
   };
   /** One attendee opens the meeting, another acknowledges: the participants seen. */
   const participate = async (): Promise<void> => {
-    await call('GET', url, await entra.token({ oid: SEEN_OID, name: '周秘書', upn: 'chou@example.gov.tw' }));
-    await call(
+    await t.call('GET', url, await entra.token({ oid: SEEN_OID, name: '周秘書', upn: 'chou@example.gov.tw' }));
+    await t.call(
       'POST',
       `${url}/acknowledgements`,
       await entra.token({ oid: ACK_OID, name: '陳委員', upn: 'chen@example.gov.tw' }),
@@ -64,20 +52,6 @@ describe.each(STORES)('invitees on %s', (kind) => {
     { oid: SEEN_OID, name: '周秘書', upn: 'chou@example.gov.tw' },
     { oid: ACK_OID, name: '陳委員', upn: 'chen@example.gov.tw' },
   ];
-
-  beforeEach(async () => {
-    db = await openStore(kind);
-    await migrate(db);
-    graph.reset();
-    graph.setChat(THREAD, MEMBERS);
-    await start({ graph: graphOptions(entra, graph) });
-    chair = await entra.token({ oid: CHAIR });
-    expect((await call('PUT', url, chair, meetingSettings)).statusCode).toBe(201);
-  });
-  afterEach(async () => {
-    await app.close();
-    await db.close();
-  });
 
   it('reads the meeting chat members from Graph on behalf of the chair, following every page', async () => {
     graph.pageSize = 2;
@@ -94,7 +68,7 @@ describe.each(STORES)('invitees on %s', (kind) => {
     // Graph got a Graph token from the exchange, never the chair's own API token.
     for (const p of pages) {
       expect(p.authorization).toMatch(/^Bearer /);
-      expect(p.authorization).not.toBe(`Bearer ${chair}`);
+      expect(p.authorization).not.toBe(`Bearer ${t.chair}`);
     }
   });
 
@@ -109,13 +83,13 @@ describe.each(STORES)('invitees on %s', (kind) => {
 
   it('accepts a bare meeting-chat thread id as well as the base64 Teams id', async () => {
     const bare = `/api/meetings/${encodeURIComponent(THREAD)}`;
-    expect((await call('PUT', bare, chair, meetingSettings)).statusCode).toBe(201);
-    const res = await call('GET', `${bare}/invitees`, chair);
+    expect((await t.call('PUT', bare, t.chair, meetingSettings)).statusCode).toBe(201);
+    const res = await t.call('GET', `${bare}/invitees`, t.chair);
     expect(res.json()).toMatchObject({ source: 'graph' });
   });
 
   it('without Graph configured, the invitees are the participants seen (openers and acknowledgers, once each)', async () => {
-    await start({ graph: null });
+    await t.start({ graph: null });
     await participate();
     await participate();
     expect(await invitees()).toEqual({ source: 'seen', invitees: SEEN });
@@ -123,9 +97,9 @@ describe.each(STORES)('invitees on %s', (kind) => {
 
   it('a meeting id that is not a Teams meeting falls back without asking Entra or Graph', async () => {
     const plain = '/api/meetings/ad-hoc-briefing-2025';
-    expect((await call('PUT', plain, chair, meetingSettings)).statusCode).toBe(201);
+    expect((await t.call('PUT', plain, t.chair, meetingSettings)).statusCode).toBe(201);
     const tokensBefore = entra.tokenRequests();
-    const res = await call('GET', `${plain}/invitees`, chair);
+    const res = await t.call('GET', `${plain}/invitees`, t.chair);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ source: 'seen', invitees: [] });
     expect(entra.tokenRequests()).toBe(tokensBefore);
@@ -157,7 +131,7 @@ describe.each(STORES)('invitees on %s', (kind) => {
     });
 
     it('Graph too slow: the deadline ends the wait', async () => {
-      await start({ graph: graphOptions(entra, graph, 300) });
+      await t.start({ graph: graphOptions(entra, graph, 300) });
       graph.delayMs = 1500;
       const t0 = Date.now();
       expect(await invitees()).toEqual({ source: 'seen', invitees: SEEN });
@@ -170,9 +144,9 @@ describe.each(STORES)('invitees on %s', (kind) => {
       const other = await entra.token({ oid, name: '許主席' });
       const id = teamsMeetingId('19:meeting_Y29uc2VudA@thread.v2');
       const meeting = `/api/meetings/${encodeURIComponent(id)}`;
-      expect((await call('PUT', meeting, other, meetingSettings)).statusCode).toBe(201);
+      expect((await t.call('PUT', meeting, other, meetingSettings)).statusCode).toBe(201);
       const before = { graph: graph.requests.length, entra: entra.tokenRequests() };
-      const res = await call('GET', `${meeting}/invitees`, other);
+      const res = await t.call('GET', `${meeting}/invitees`, other);
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual({ source: 'seen', invitees: [] });
       expect(entra.tokenRequests() - before.entra).toBe(1);
@@ -180,14 +154,14 @@ describe.each(STORES)('invitees on %s', (kind) => {
     });
 
     it('a wrong client secret: Entra refuses the client', async () => {
-      await start({ graph: { ...graphOptions(entra, graph), clientSecret: 'not-the-secret' } });
+      await t.start({ graph: { ...graphOptions(entra, graph), clientSecret: 'not-the-secret' } });
       const before = graph.requests.length;
       expect(await invitees()).toEqual({ source: 'seen', invitees: SEEN });
       expect(graph.requests.length).toBe(before);
     });
 
     it('the token endpoint is down', async () => {
-      await start({
+      await t.start({
         graph: { ...graphOptions(entra, graph), tokenUrl: 'http://127.0.0.1:9/{tenantid}/oauth2/v2.0/token' },
       });
       expect(await invitees()).toEqual({ source: 'seen', invitees: SEEN });
@@ -205,14 +179,14 @@ describe.each(STORES)('invitees on %s', (kind) => {
   });
 
   it('records at most MAX_PARTICIPANTS participants per meeting', async () => {
-    await start({ graph: null });
-    await db.query(
+    await t.start({ graph: null });
+    await t.db.query(
       `INSERT INTO meeting_participants (meeting_id, user_oid, display_name)
        SELECT $1, 'bulk-' || n, '與會者' || n FROM generate_series(1, $2) AS n`,
       [MEETING, MAX_PARTICIPANTS],
     );
-    await call('GET', url, await entra.token({ oid: SEEN_OID, name: '周秘書' }));
-    const { rows } = await db.query<{ n: string | number }>(
+    await t.call('GET', url, await entra.token({ oid: SEEN_OID, name: '周秘書' }));
+    const { rows } = await t.db.query<{ n: string | number }>(
       'SELECT count(*) AS n FROM meeting_participants WHERE meeting_id = $1',
       [MEETING],
     );
@@ -221,11 +195,11 @@ describe.each(STORES)('invitees on %s', (kind) => {
   });
 
   it('only the chair: an attendee gets 403, another tenant 404, no token 401', async () => {
-    await start({ graph: graphOptions(entra, graph), tenantIds: [TENANT, FOREIGN_TENANT] });
+    await t.start({ graph: graphOptions(entra, graph), tenantIds: [TENANT, FOREIGN_TENANT] });
     const attendee = await entra.token({ oid: ACK_OID, name: '陳委員' });
-    expect((await call('GET', `${url}/invitees`, attendee)).json()).toMatchObject({ code: 'not_chair' });
+    expect((await t.call('GET', `${url}/invitees`, attendee)).json()).toMatchObject({ code: 'not_chair' });
     const outsider = await entra.token({ oid: CHAIR, tid: FOREIGN_TENANT });
-    expect((await call('GET', `${url}/invitees`, outsider)).statusCode).toBe(404);
-    expect((await call('GET', `${url}/invitees`)).statusCode).toBe(401);
+    expect((await t.call('GET', `${url}/invitees`, outsider)).statusCode).toBe(404);
+    expect((await t.call('GET', `${url}/invitees`)).statusCode).toBe(401);
   });
 });
