@@ -317,6 +317,15 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
     expect(formats).toEqual(['csv']);
   });
 
+  it('exports are limited to 20 a minute per chair', async () => {
+    const codes: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      codes.push((await t.call('GET', `${url}/sign-in-sheet.csv`, t.chair)).statusCode);
+    }
+    expect(codes.slice(0, 20).every((c) => c === 200)).toBe(true);
+    expect(codes[20]).toBe(429);
+  });
+
   it('the export audit event names no one', async () => {
     await acknowledgeAll();
     await t.call('GET', `${url}/sign-in-sheet.csv`, t.chair);
