@@ -15,17 +15,7 @@ import type { SignInSheet } from '../../src/server/sign-in-sheet-model';
 import { renderSignInSheetPdf } from '../../src/server/sign-in-sheet-pdf';
 import { openDb } from '../../src/server/store/db';
 import { migrate } from '../../src/server/store/migrations';
-
-async function medianMs(fn: () => unknown, runs: number): Promise<number> {
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
-    await fn();
-    samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)] as number;
-}
+import { medianMs } from './extract-bench';
 
 const SURNAMES = [...'王李張劉陳楊黃趙吳周徐孫馬朱胡郭何高林羅'];
 const GIVEN = [...'志明怡君淑芬建宏家豪雅婷俊傑美玲冠宇宗翰佩珊承恩'];
