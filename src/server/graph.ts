@@ -62,6 +62,8 @@ export const MAX_MEMBERS = 5000;
 const MAX_PAGES = 50;
 const MAX_NAME = 200;
 const MAX_UPN = 320;
+/** Larger than any real page of members or token answer; a bigger body is not read. */
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
 const THREAD_ID = /^19:[A-Za-z0-9_=.-]{1,400}@thread\.(v2|skype|tacv2)$/;
 
 /** The meeting chat's thread id from a Teams meeting id (base64 of `0#<thread>#0`) or a bare thread id; else null. */
@@ -107,11 +109,23 @@ class BearerMiddleware implements Middleware {
 class DeadlineFetch implements Middleware {
   constructor(private readonly signal: AbortSignal) {}
   async execute(context: Context): Promise<void> {
-    context.response = await fetch(context.request, {
+    const response = await fetch(context.request, {
       ...(context.options as RequestInit),
       signal: this.signal,
       redirect: 'error',
     });
+    tooLarge(response);
+    context.response = response;
+  }
+}
+
+function tooLarge(response: Response): void {
+  if (Number(response.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) {
+    void response.body?.cancel();
+    throw new GraphUnavailable(
+      'unavailable',
+      `an answer of ${response.headers.get('content-length')} bytes is too large`,
+    );
   }
 }
 
@@ -170,6 +184,7 @@ export function createGraphDirectory(options: GraphOptions): GraphDirectory {
         signal,
         redirect: 'error',
       });
+      tooLarge(res);
       status = res.status;
       body = JSON.parse((await res.text()).slice(0, 64 * 1024)) as Record<string, unknown>;
     } catch (e) {

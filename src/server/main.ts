@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 
 import { type AppDeps, buildApp, inProcessEventBus } from './app';
 import { AuthError, createTokenVerifier, type TokenVerifier } from './auth';
-import { type ConfigError, readConfig, type ServerConfig } from './config';
+import { ConfigError, readConfig, type ServerConfig } from './config';
 import { type ClosableEventBus, postgresEventBus } from './events';
 import { resolvePdfFonts } from './pdf-font';
 import { startAuditChainer } from './store/audit';
@@ -170,6 +170,11 @@ if (require.main === module) {
       process.on('SIGTERM', stop);
     },
     (e: unknown) => {
+      if (e instanceof ConfigError) {
+        // A configuration found unusable only when used (PDF_FONT that is not a Chinese font): same as readConfig's.
+        process.stderr.write(`secrecy-guard: ${e.message}\n`);
+        process.exit(2);
+      }
       process.stderr.write(
         `secrecy-guard: 無法啟動伺服器 / cannot start the server: ${(e as Error).stack ?? String(e)}\n`,
       );

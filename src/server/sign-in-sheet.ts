@@ -33,7 +33,7 @@ let systemFonts: PdfFontResolution | undefined;
 /** The system's font, looked for once per process (for apps built without a resolution, such as tests). */
 export const systemPdfFonts = (): PdfFontResolution => (systemFonts ??= resolvePdfFonts(null));
 
-/** The sheet's contents, read as one consistent picture of the meeting. */
+/** The sheet's contents. Run it in one repeatable-read transaction, so its two reads see the same acknowledgements. */
 export async function loadSignInSheet(
   db: Queryable,
   meeting: MeetingRow,
@@ -147,7 +147,10 @@ export function registerSignInSheetRoutes(app: FastifyInstance, deps: SignInShee
     format: 'pdf' | 'csv',
   ): Promise<SignInSheet> => {
     const invitees = await deps.invitees.list(meeting, me, bearerOf(request));
-    const content = await loadSignInSheet(db, meeting, me, invitees);
+    const content = await db.transaction(async (tx) => {
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      return loadSignInSheet(tx, meeting, me, invitees);
+    });
     const generatedAt = now();
     return { ...content, generatedAt, audit: await recordExport(db, me, content, format, generatedAt) };
   };
@@ -165,6 +168,8 @@ export function registerSignInSheetRoutes(app: FastifyInstance, deps: SignInShee
       .send(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
   const routeOptions = {
     schema: { params: MEETING_PARAMS },
+    // A HEAD would make (and audit) an export just to throw it away.
+    exposeHeadRoute: false,
     config: { rateLimit: { max: EXPORTS_PER_MINUTE, timeWindow: 60_000 } },
   };
 
