@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 
 import { type PdfFontResolution, resolvePdfFonts } from '../../src/server/pdf-font';
 import { verifyAuditChain } from '../../src/server/store/audit';
-import { DEFAULT_REMINDER, type InviteeList } from '../../src/shared/api';
+import { createApiClient, DEFAULT_REMINDER, type InviteeList } from '../../src/shared/api';
 import { type FakeEntra, FOREIGN_TENANT, startFakeEntra, TENANT } from '../fakes/entra';
 import { type FakeGraph, startFakeGraph } from '../fakes/graph';
 import { CHAIR, meetingSettings, teamsMeetingId, useMeetingTest } from '../support/meeting-app';
@@ -315,6 +315,24 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
       await t.db.query<{ data: unknown }>("SELECT data FROM audit_events WHERE kind = 'sign-in-sheet.exported'")
     ).rows.map((r) => (typeof r.data === 'string' ? JSON.parse(r.data) : r.data).format);
     expect(formats).toEqual(['csv']);
+  });
+
+  it('the typed client the Teams pages use reads the invitees and both exports of a Teams-shaped meeting id', async () => {
+    await acknowledgeAll();
+    const baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const client = createApiClient({
+      baseUrl,
+      fetch: (u, init) => fetch(u, init),
+      getToken: async () => t.chair,
+    });
+    expect(MEETING).toMatch(/[+/=]/);
+    const list = await client.invitees(MEETING);
+    expect(list.source).toBe('graph');
+    expect(list.invitees.map((i) => i.name)).toEqual(['王主席', ...[...ATTENDEES, ...ABSENT].map((a) => a.name)]);
+    const pdf = Buffer.from(await client.signInSheet(MEETING, 'pdf'));
+    expect((await pdfText(pdf)).text).toContain(DEFAULT_REMINDER);
+    const csv = Buffer.from(await client.signInSheet(MEETING, 'csv')).toString('utf8');
+    expect(csv.startsWith('\ufeff會議簽到表')).toBe(true);
   });
 
   it('exports are limited to 20 a minute per chair', async () => {
