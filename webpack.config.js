@@ -142,6 +142,7 @@ module.exports = (_env, argv) => {
           TextDecoder: [path.resolve(__dirname, 'addin/on-send/runtime/host-shims.ts'), 'TextDecoder'],
           TextEncoder: [path.resolve(__dirname, 'addin/on-send/runtime/host-shims.ts'), 'TextEncoder'],
           Blob: [path.resolve(__dirname, 'addin/on-send/runtime/host-shims.ts'), 'Blob'],
+          FileReader: [path.resolve(__dirname, 'addin/on-send/runtime/host-shims.ts'), 'FileReader'],
         }),
         new webpack.DefinePlugin({
           __PUBLIC_URL__: JSON.stringify((process.env.PUBLIC_URL || 'https://localhost:3000').replace(/\/+$/, '')),
