@@ -135,5 +135,6 @@ describe('PureTextEncoder, PureBlob, base64ToBytes', () => {
     expect(() => base64ToBytes('%%%')).toThrow('not base64');
     expect(() => base64ToBytes('QUJD\u6a5f')).toThrow('not base64');
     expect(() => base64ToBytes('QUJDR')).toThrow('lone trailing digit');
+    expect(() => base64ToBytes('QU=JD')).toThrow('not base64');
   });
 });
