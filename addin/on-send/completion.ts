@@ -8,7 +8,7 @@
  */
 import type { Verdict } from '../../src/core';
 import type { AuditDecisionEvent } from '../../src/shared/api';
-import { TASKPANE_COMMAND_ID } from '../../src/shared/app-ids';
+import { APPOINTMENT_TASKPANE_COMMAND_ID, TASKPANE_COMMAND_ID } from '../../src/shared/app-ids';
 import type { Locale } from '../../src/shared/i18n';
 import type { SendCompletion } from '../office';
 import type { CompactFinding, CompactUnscannable } from './attachment-scan';
@@ -29,6 +29,7 @@ export function sendDecision(
   places: { readonly findings: readonly CompactFinding[]; readonly unscannable: readonly CompactUnscannable[] },
   caps: SendCapabilities,
   locale: Locale,
+  itemKind: 'message' | 'appointment' = 'message',
 ): SendDecision {
   if (verdict.verdict === 'allow') {
     return { options: { allowEvent: true }, auditKind: 'decision', itemMayLeave: true };
@@ -51,7 +52,11 @@ export function sendDecision(
     ...(caps.markdown ? { errorMessageMarkdown: text.markdown } : {}),
     ...(kind === 'warn' ? { promptUser: true } : {}),
     ...(kind === 'strip' && caps.paneButton
-      ? { cancelLabel: cancelLabel(locale), commandId: TASKPANE_COMMAND_ID, contextData: paneContext(verdict.verdict) }
+      ? {
+          cancelLabel: cancelLabel(locale),
+          commandId: itemKind === 'appointment' ? APPOINTMENT_TASKPANE_COMMAND_ID : TASKPANE_COMMAND_ID,
+          contextData: paneContext(verdict.verdict),
+        }
       : {}),
   };
   return {

@@ -21,6 +21,7 @@ import {
   type Completion,
   completionOf,
   displayLanguage,
+  itemKind,
   type LaunchEvent,
   listAttachments,
   readBodyHtml,
@@ -278,7 +279,14 @@ class SendRun {
     let judgement: Judgement | null = null;
     try {
       judgement = this.judge(ending);
-      decision = sendDecision(judgement.verdict, judgement, sendCapabilities(), pickLocale(displayLanguage()));
+      decision = sendDecision(
+        judgement.verdict,
+        judgement,
+        sendCapabilities(),
+        pickLocale(displayLanguage()),
+        // The meeting form's pane button has its own id (control ids are unique per manifest).
+        itemKindOrMessage(),
+      );
     } catch {
       judgement = null;
     }
@@ -318,6 +326,14 @@ class SendRun {
       policyVersion: policy.version,
     });
     await enqueueAudit(event, decision.itemMayLeave);
+  }
+}
+
+function itemKindOrMessage(): 'message' | 'appointment' {
+  try {
+    return itemKind();
+  } catch {
+    return 'message';
   }
 }
 

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 
 import { DEFAULT_POLICY, type Policy } from '../../src/core';
 import { parseEml } from '../../src/extract';
-import { ADDIN_ACTIONS, TASKPANE_COMMAND_ID } from '../../src/shared/app-ids';
+import { ADDIN_ACTIONS, APPOINTMENT_TASKPANE_COMMAND_ID, TASKPANE_COMMAND_ID } from '../../src/shared/app-ids';
 import {
   createFakeItem,
   createFakeMailbox,
@@ -737,6 +737,22 @@ describe('appointments and recipients', () => {
     expect(list.event.completions[0]).toMatchObject({ allowEvent: false });
     expect(list.event.completions[0]).not.toHaveProperty('sendModeOverride');
     expect(list.office.calls.map((c) => c.api)).toContain('requiredAttendees.getAsync');
+  });
+
+  it('strip on a meeting invite opens the pane through the meeting form’s own button id', async () => {
+    const item = createFakeItem({
+      itemType: 'appointment',
+      subject: '專案會議',
+      bodyHtml: '<p>一、議程如附。</p><p>二、預算分配方案細節待確認【密】</p>',
+      requiredAttendees: INSIDE,
+    });
+    const run = await fireEvent(env, item, ADDIN_ACTIONS.onAppointmentSend, { eventType: 'OnAppointmentSend' });
+    expect(run.event.completions).toHaveLength(1);
+    expect(run.event.completions[0]).toMatchObject({
+      allowEvent: false,
+      commandId: APPOINTMENT_TASKPANE_COMMAND_ID,
+    });
+    await settle(run);
   });
 
   it('without roaming settings (reported for classic OnAppointmentSend) the server policy still applies', async () => {

@@ -98,9 +98,10 @@ describe('the built on-send script', () => {
       throw new Error(`${relative(page)} is missing: the on-send configuration builds it`);
     }
     const pageUrl = `https://host${PAGE_PATHS.commands}`;
-    const sources = [...readFileSync(page, 'utf8').matchAll(/<script\b[^>]*\bsrc\s*=\s*["']([^"']+)["']/gi)].map(
-      (m) => new URL(m[1] as string, pageUrl),
-    );
+    // Attribute values may be quoted or not (the built page is minified).
+    const sources = [
+      ...readFileSync(page, 'utf8').matchAll(/<script\b[^>]*\bsrc\s*=\s*(?:"([^"]+)"|'([^']+)'|([^\s"'>]+))/gi),
+    ].map((m) => new URL((m[1] ?? m[2] ?? m[3]) as string, pageUrl));
     const officeJs = sources.findIndex((u) => /office\.js$/i.test(u.pathname));
     const handlers = sources.findIndex((u) => u.host === 'host' && u.pathname === PAGE_PATHS.launchEvent);
     expect(officeJs).toBeGreaterThanOrEqual(0);
