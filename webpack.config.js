@@ -3,6 +3,8 @@
 // Teams pages (dist/teams).
 const path = require('node:path');
 
+const teamsPagesConfig = require('./teams-app/webpack.teams.js');
+
 /**
  * Emits small generated files (the HTML shells of the pages, copied vendor files) into a compilation, so no template
  * or copy plugin is needed. `files` maps an output name to its content, or to a function returning it.
@@ -66,6 +68,7 @@ module.exports = (_env, argv) => {
       devtool: production ? false : 'source-map',
       performance: { hints: false },
     },
+    teamsPagesConfig({ production, EmitFilesPlugin }),
   ];
 };
 
