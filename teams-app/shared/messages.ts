@@ -25,7 +25,7 @@ export const teamsMessages = defineMessages({
     spokespersonNote: '會議決議須對外說明時，僅由發言人統一對外發言，其他與會人員請勿對外發表或提供會議資料及內容。',
     acknowledge: '我已知悉並同意保密',
     acknowledging: '送出中…',
-    acknowledgedAt: (time: string) => `您已於 ${time} 確認知悉並同意保密。`,
+    acknowledgedAt: (time: string) => `您已於 ${time}確認知悉並同意保密。`,
     ackFailed: (detail: string) => `未能記錄您的確認：${detail}`,
     ackFailedTitle: '尚未記錄',
     notSensitive: '主席未將此會議標示為機敏會議，無須確認。',
