@@ -15,7 +15,11 @@ import Fastify, {
 import { DEFAULT_POLICY, LEVELS, parsePolicy, type Policy, POLICY_SCHEMA, type PolicyError } from '../core';
 import { createAcknowledgementRecorder } from './acknowledge';
 import { AuthError, type Caller, type TokenVerifier } from './auth';
+import type { GraphOptions } from './graph';
 import { caller, HttpError, iso, loadMeeting, MEETING_PARAMS, type MeetingRow, requireChair } from './http';
+import { recordParticipant } from './invitees';
+import type { PdfFontResolution } from './pdf-font';
+import { registerMeetingRecords } from './sign-in-sheet';
 import { appendInTx, enqueueAudit } from './store/audit';
 import type { Db } from './store/db';
 
@@ -42,6 +46,10 @@ export interface AppDeps {
   readonly db: Db;
   readonly verifier: TokenVerifier;
   readonly events: EventBus;
+  /** The CJK font for PDF sign-in sheets, found at start-up; when absent, the system's is looked for on first use. */
+  readonly pdfFonts?: PdfFontResolution;
+  /** Microsoft Graph for the meeting's invitees; null or absent: the participants seen stand in. */
+  readonly graph?: GraphOptions | null;
   /** Requests per minute per user. @default 600 */
   readonly rateLimitPerMinute?: number;
   readonly logger?: boolean;
@@ -187,6 +195,7 @@ export async function buildApp(
     { schema: { params: MEETING_PARAMS } },
     async (request) => {
       const meeting = await meetingFor(request, request.params.meetingId);
+      await recordParticipant(db, meeting, caller(request));
       // The count is for everyone (the stage shows it to each viewer); who acknowledged stays with the chair.
       const acks = (
         await db.query<{ count: number; mine: Date | string | null }>(
@@ -464,6 +473,8 @@ export async function buildApp(
       return { id, status };
     },
   );
+
+  registerMeetingRecords(app, deps);
 
   app.get('/api/policy', async () => currentPolicy(db));
 

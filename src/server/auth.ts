@@ -35,7 +35,9 @@ export interface TokenVerifier {
 const CLOCK_SKEW = 60;
 const ENTRA_JWKS = 'https://login.microsoftonline.com/common/discovery/v2.0/keys';
 
-export function createTokenVerifier(auth: ServerConfig['auth']): TokenVerifier {
+export function createTokenVerifier(
+  auth: Pick<ServerConfig['auth'], 'clientId' | 'tenantIds' | 'jwksUrl' | 'issuer' | 'audience'>,
+): TokenVerifier {
   const jwks = createRemoteJWKSet(new URL(auth.jwksUrl ?? ENTRA_JWKS), {
     timeoutDuration: 5000,
     cooldownDuration: 30000,

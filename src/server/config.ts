@@ -2,6 +2,7 @@
  * Server configuration: read from the environment here and nowhere else. A bad value stops start-up with a message
  * that names the variable.
  */
+import { accessSync, constants, statSync } from 'node:fs';
 
 export interface ServerConfig {
   readonly port: number;
@@ -16,7 +17,15 @@ export interface ServerConfig {
     readonly jwksUrl: string | null;
     readonly issuer: string | null;
     readonly audience: string | null;
+    /** The app's client secret, for the on-behalf-of exchange that lets the server read Graph as the chair. */
+    readonly clientSecret: string | null;
+    /** The Entra v2 token endpoint; `{tenantid}` is replaced by the caller's tenant. */
+    readonly tokenUrl: string;
   };
+  /** Microsoft Graph: the origin (and path prefix) before `/v1.0`; another cloud's Graph for sovereign tenants. */
+  readonly graph: { readonly baseUrl: string };
+  /** A CJK font file for the PDF sign-in sheet; null means the system fonts are searched. */
+  readonly pdfFont: string | null;
   readonly bot: { readonly appId: string | null; readonly appPassword: string | null };
   readonly tls: { readonly cert: string | null; readonly key: string | null };
 }
@@ -31,6 +40,10 @@ export class ConfigError extends Error {
   }
 }
 
+/** Entra ID v2's token endpoint, per tenant. */
+export const ENTRA_TOKEN_URL = 'https://login.microsoftonline.com/{tenantid}/oauth2/v2.0/token';
+export const GRAPH_BASE_URL = 'https://graph.microsoft.com';
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function optional(env: NodeJS.ProcessEnv, name: string): string | null {
@@ -43,6 +56,11 @@ function url(env: NodeJS.ProcessEnv, name: string, protocols: readonly string[])
   if (v === null) {
     return null;
   }
+  parseUrl(name, v, protocols);
+  return v;
+}
+
+function parseUrl(name: string, v: string, protocols: readonly string[]): URL {
   let parsed: URL;
   try {
     parsed = new URL(v);
@@ -51,6 +69,47 @@ function url(env: NodeJS.ProcessEnv, name: string, protocols: readonly string[])
   }
   if (!protocols.includes(parsed.protocol)) {
     throw new ConfigError(name, `must start with ${protocols.join(' or ')}`);
+  }
+  return parsed;
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * An endpoint that receives a secret or a bearer token: HTTPS, or plain HTTP only on the loopback interface (tests and
+ * local fakes), and no query or fragment, since paths are appended to it.
+ */
+function secretEndpoint(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const v = optional(env, name);
+  if (v === null) {
+    return fallback;
+  }
+  const parsed = parseUrl(name, v, ['https:', 'http:']);
+  if (parsed.protocol === 'http:' && !LOOPBACK.has(parsed.hostname)) {
+    throw new ConfigError(name, 'must be https:// (plain http only on localhost): it carries secrets and tokens');
+  }
+  if (parsed.search || parsed.hash || parsed.username || parsed.password) {
+    throw new ConfigError(name, 'must not carry a query, fragment or user name');
+  }
+  return v.replace(/\/+$/, '');
+}
+
+/** A file the server must be able to read at start-up. */
+function readableFile(env: NodeJS.ProcessEnv, name: string): string | null {
+  const v = optional(env, name);
+  if (v === null) {
+    return null;
+  }
+  try {
+    accessSync(v, constants.R_OK);
+    if (!statSync(v).isFile()) {
+      throw new Error('not a file');
+    }
+  } catch (e) {
+    throw new ConfigError(
+      name,
+      `cannot read ${JSON.stringify(v.slice(0, 200))} (${(e as Error).message.slice(0, 100)})`,
+    );
   }
   return v;
 }
@@ -75,6 +134,20 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   if (clientId !== null && !GUID.test(clientId)) {
     throw new ConfigError('AUTH_CLIENT_ID', 'must be the Entra application (client) GUID');
   }
+  const clientSecret = optional(env, 'AUTH_CLIENT_SECRET');
+  if (clientSecret !== null) {
+    if (clientId === null) {
+      throw new ConfigError('AUTH_CLIENT_SECRET', 'needs AUTH_CLIENT_ID: the secret belongs to that app registration');
+    }
+    if (clientSecret.length > 1024 || /[\s\p{Cc}]/u.test(clientSecret)) {
+      throw new ConfigError('AUTH_CLIENT_SECRET', 'must be one line without spaces, at most 1,024 characters');
+    }
+  }
+  const tokenUrl = secretEndpoint(env, 'AUTH_TOKEN_URL', ENTRA_TOKEN_URL);
+  const graphBaseUrl = secretEndpoint(env, 'GRAPH_BASE_URL', GRAPH_BASE_URL);
+  if (/\/v1\.0$|\/beta$/.test(graphBaseUrl)) {
+    throw new ConfigError('GRAPH_BASE_URL', 'give the origin without the version (the server calls /v1.0 itself)');
+  }
   const cert = optional(env, 'TLS_CERT');
   const key = optional(env, 'TLS_KEY');
   if ((cert === null) !== (key === null)) {
@@ -92,7 +165,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       jwksUrl: url(env, 'AUTH_JWKS_URL', ['https:', 'http:']),
       issuer: optional(env, 'AUTH_ISSUER'),
       audience: optional(env, 'AUTH_AUDIENCE'),
+      clientSecret,
+      tokenUrl,
     },
+    graph: { baseUrl: graphBaseUrl },
+    pdfFont: readableFile(env, 'PDF_FONT'),
     bot: { appId: optional(env, 'BOT_APP_ID'), appPassword: optional(env, 'BOT_APP_PASSWORD') },
     tls: { cert, key },
   };

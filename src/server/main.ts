@@ -12,8 +12,9 @@ import type { FastifyInstance } from 'fastify';
 
 import { type AppDeps, buildApp, inProcessEventBus } from './app';
 import { AuthError, createTokenVerifier, type TokenVerifier } from './auth';
-import { type ConfigError, readConfig, type ServerConfig } from './config';
+import { ConfigError, readConfig, type ServerConfig } from './config';
 import { type ClosableEventBus, postgresEventBus } from './events';
+import { resolvePdfFonts } from './pdf-font';
 import { startAuditChainer } from './store/audit';
 import { type Db, openDb } from './store/db';
 import { migrate } from './store/migrations';
@@ -58,6 +59,9 @@ export async function startServer(
   config: ServerConfig,
   options: { staticDir?: string; logger?: boolean } = {},
 ): Promise<RunningServer> {
+  // Read once, first: a bad PDF_FONT stops start-up before anything opens, and a 35 MB font parsed per request would
+  // cost more than the sheet itself.
+  const pdfFonts = resolvePdfFonts(config.pdfFont);
   const db = await openDb(
     config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: path.resolve(config.dataDir, 'pglite') },
   );
@@ -66,11 +70,17 @@ export async function startServer(
     ? await postgresEventBus(config.databaseUrl)
     : { ...inProcessEventBus(), close: async () => undefined };
   const configured = config.auth.audience !== null || config.auth.clientId !== null;
+  const { clientId, clientSecret } = config.auth;
   const deps: AppDeps = {
     db,
     events,
     verifier: configured ? createTokenVerifier(config.auth) : unconfiguredVerifier(),
     logger: options.logger ?? true,
+    pdfFonts,
+    graph:
+      clientId && clientSecret
+        ? { clientId, clientSecret, tokenUrl: config.auth.tokenUrl, baseUrl: config.graph.baseUrl }
+        : null,
   };
   const tls =
     config.tls.cert && config.tls.key
@@ -97,6 +107,27 @@ export async function startServer(
     await app.register(fastifyStatic, { root: staticDir, prefix: '/', index: ['index.html'] });
   }
   app.get('/healthz', async () => ({ ok: true, store: db.kind }));
+  if (pdfFonts.status === 'found') {
+    app.log.info(
+      {
+        font: pdfFonts.fonts.primary.path,
+        face: pdfFonts.fonts.primary.postscriptName,
+        from: pdfFonts.source,
+        fallbacks: pdfFonts.fonts.fallbackPaths,
+      },
+      `sign-in sheet PDF font: ${pdfFonts.fonts.primary.postscriptName}`,
+    );
+  } else {
+    app.log.warn(
+      { searched: pdfFonts.searched },
+      'sign-in sheet PDF: NO Chinese font found, PDF exports answer 503 (CSV works); install fonts-cns11643-sung or set PDF_FONT',
+    );
+  }
+  app.log.info(
+    deps.graph
+      ? 'invitees: from Microsoft Graph (on-behalf-of the chair, ChatMember.Read), participants seen as fallback'
+      : 'invitees: participants seen (set AUTH_CLIENT_ID and AUTH_CLIENT_SECRET to read them from Microsoft Graph)',
+  );
   const chainer = startAuditChainer(db, 50, (e) => app.log.error({ err: e }, 'audit chainer'));
   await app.listen({ port: config.port, host: config.host });
   const url = `https://${config.host}:${(app.server.address() as { port: number }).port}`;
@@ -139,6 +170,11 @@ if (require.main === module) {
       process.on('SIGTERM', stop);
     },
     (e: unknown) => {
+      if (e instanceof ConfigError) {
+        // A configuration found unusable only when used (PDF_FONT that is not a Chinese font): same as readConfig's.
+        process.stderr.write(`secrecy-guard: ${e.message}\n`);
+        process.exit(2);
+      }
       process.stderr.write(
         `secrecy-guard: 無法啟動伺服器 / cannot start the server: ${(e as Error).stack ?? String(e)}\n`,
       );

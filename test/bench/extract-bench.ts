@@ -16,7 +16,8 @@ import { budgetFor, extractFile, type ExtractOptions, type PdfJs } from '../../s
 const dir = path.resolve(__dirname, '..', 'fixtures', 'bench');
 const load = (name: string): Uint8Array => new Uint8Array(readFileSync(path.join(dir, name)));
 
-async function medianMs(fn: () => Promise<unknown>, runs: number): Promise<number> {
+/** The median time of `runs` runs of `fn`, in milliseconds. */
+export async function medianMs(fn: () => unknown, runs: number): Promise<number> {
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = process.hrtime.bigint();

@@ -8,6 +8,7 @@ import { DEFAULT_POLICY } from '../../src/core/policy';
 import { mailHtml, mailText } from './corpus';
 import { extractionBench } from './extract-bench';
 import { serverBench } from './server-bench';
+import { signInSheetBench } from './sign-in-sheet-bench';
 
 function timeMs(fn: () => unknown, runs: number): number {
   const samples: number[] = [];
@@ -64,7 +65,7 @@ function textBench(): void {
   );
 }
 
-/** `npm run bench` runs everything; `npm run bench -- text|extract|server` one part. */
+/** `npm run bench` runs everything; `npm run bench -- text|extract|server|signin` one part. */
 async function main(): Promise<void> {
   const only = process.argv[2];
   console.log('Secrecy Guard benchmarks (median of runs; ratios against a baseline in the same run)');
@@ -76,6 +77,9 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'server') {
     await serverBench();
+  }
+  if (!only || only === 'signin') {
+    await signInSheetBench();
   }
 }
 void main().then(() => process.exit(0));

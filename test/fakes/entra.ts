@@ -2,14 +2,23 @@
  * A fake Entra ID: a local issuer with its own RSA key, serving a JWKS over HTTP like
  * login.microsoftonline.com/common/discovery/v2.0/keys, and issuing v2 access tokens with the claims the server reads
  * (oid, tid, name, preferred_username). It can also mint every kind of bad token the authorisation matrix needs.
+ *
+ * Its token endpoint, `POST /{tenant}/oauth2/v2.0/token`, does the on-behalf-of exchange as Entra v2 documents it
+ * (grant_type jwt-bearer, requested_token_use on_behalf_of): the assertion must be a token this issuer signed for the
+ * API, for that tenant, and the client id and secret must match; the answer is a token for the resource the scope
+ * names (Graph), with `scp`. Errors carry Entra's `{ error, error_description: "AADSTS…", error_codes }`.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 
-import { exportJWK, generateKeyPair, type JWK, type KeyLike, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, type JWK, jwtVerify, type KeyLike, SignJWT } from 'jose';
 
 export const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 export const FOREIGN_TENANT = '0c2b6f5a-1d3e-4f5a-8b9c-0d1e2f3a4b5c';
 export const AUDIENCE = 'api://secrecy-guard-test';
+/** The app registration the server exchanges tokens as. */
+export const CLIENT_ID = '5e3f1c2a-7b4d-4e8f-9a0b-1c2d3e4f5a6b';
+export const CLIENT_SECRET = 'fake~client.secret_0123456789';
+const OBO_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 export interface TokenOptions {
   oid?: string;
@@ -34,7 +43,25 @@ export interface FakeEntra {
   unsignedToken(options?: TokenOptions): string;
   /** Counts JWKS fetches, to show keys are cached. */
   readonly jwksRequests: () => number;
+  /** The token endpoint template, with `{tenantid}` as Entra's is. */
+  readonly tokenUrl: string;
+  /** Counts token-endpoint requests (every grant, refused or not). */
+  readonly tokenRequests: () => number;
+  /** Makes the on-behalf-of exchange for this user answer `consent_required` (AADSTS65001), as before admin consent. */
+  requireConsent(oid: string): void;
   close(): Promise<void>;
+}
+
+function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      body += chunk;
+    });
+    req.on('end', () => resolve(new URLSearchParams(body)));
+    req.on('error', reject);
+  });
 }
 
 export async function startFakeEntra(): Promise<FakeEntra> {
@@ -42,11 +69,26 @@ export async function startFakeEntra(): Promise<FakeEntra> {
   const other = await generateKeyPair('RS256');
   const jwk: JWK = { ...(await exportJWK(publicKey)), kid: 'test-key-1', alg: 'RS256', use: 'sig' };
   let requests = 0;
+  let tokenRequests = 0;
+  const needsConsent = new Set<string>();
   const server: Server = createServer((req, res) => {
     if (req.url === '/discovery/v2.0/keys') {
       requests++;
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ keys: [jwk] }));
+      return;
+    }
+    const tokenPath = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(req.url ?? '');
+    if (tokenPath && req.method === 'POST') {
+      tokenRequests++;
+      void readForm(req).then(async (form) => {
+        const answer = await exchange(decodeURIComponent(tokenPath[1] as string), form);
+        res.writeHead(answer.status, {
+          'content-type': 'application/json; charset=utf-8',
+          'cache-control': 'no-store',
+        });
+        res.end(JSON.stringify(answer.body));
+      });
       return;
     }
     res.writeHead(404);
@@ -55,6 +97,97 @@ export async function startFakeEntra(): Promise<FakeEntra> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   const issuerTemplate = `${base}/{tenantid}/v2.0`;
+
+  const refuse = (status: number, error: string, aadsts: number, description: string, suberror?: string) => ({
+    status,
+    body: {
+      error,
+      error_description: `AADSTS${aadsts}: ${description} Trace ID: 00000000-0000-0000-0000-000000000000`,
+      error_codes: [aadsts],
+      timestamp: new Date().toISOString().replace('T', ' ').slice(0, 19) + 'Z',
+      trace_id: '00000000-0000-0000-0000-000000000000',
+      correlation_id: '00000000-0000-0000-0000-000000000000',
+      ...(suberror ? { suberror } : {}),
+    },
+  });
+  /** The on-behalf-of flow, checked in the order Entra reports its errors: grant, client, assertion, scope, consent. */
+  const exchange = async (tenant: string, form: URLSearchParams): Promise<{ status: number; body: object }> => {
+    if (form.get('grant_type') !== OBO_GRANT) {
+      return refuse(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
+    }
+    if (form.get('requested_token_use') !== 'on_behalf_of') {
+      return refuse(
+        400,
+        'invalid_request',
+        900144,
+        "The request body must contain the 'requested_token_use' parameter.",
+      );
+    }
+    if (form.get('client_id') !== CLIENT_ID) {
+      return refuse(
+        400,
+        'unauthorized_client',
+        700016,
+        `Application with identifier '${form.get('client_id')}' was not found in the directory.`,
+      );
+    }
+    if (form.get('client_secret') !== CLIENT_SECRET) {
+      return refuse(401, 'invalid_client', 7000215, 'Invalid client secret provided.');
+    }
+    let user: Record<string, unknown>;
+    try {
+      ({ payload: user } = await jwtVerify(form.get('assertion') ?? '', publicKey, {
+        audience: AUDIENCE,
+        issuer: issuerTemplate.replace('{tenantid}', tenant),
+        algorithms: ['RS256'],
+      }));
+    } catch {
+      return refuse(400, 'invalid_grant', 50013, 'Assertion failed signature validation.');
+    }
+    const scopes = (form.get('scope') ?? '').split(' ').filter((s) => s.length > 0);
+    const resources = new Set(scopes.map((s) => s.slice(0, s.lastIndexOf('/'))));
+    if (scopes.length === 0 || resources.size !== 1 || [...resources][0] === '') {
+      return refuse(400, 'invalid_scope', 70011, "The provided value for the input parameter 'scope' is not valid.");
+    }
+    if (needsConsent.has(user.oid as string)) {
+      return refuse(
+        400,
+        'invalid_grant',
+        65001,
+        'The user or administrator has not consented to use the application.',
+        'consent_required',
+      );
+    }
+    const resource = [...resources][0] as string;
+    const scp = scopes.map((s) => s.slice(resource.length + 1)).join(' ');
+    const now = Math.floor(Date.now() / 1000);
+    const access = await new SignJWT({
+      oid: user.oid,
+      tid: user.tid,
+      name: user.name,
+      upn: user.preferred_username,
+      scp,
+      appid: CLIENT_ID,
+      ver: '1.0',
+    })
+      .setProtectedHeader({ alg: 'RS256', kid: 'test-key-1', typ: 'JWT' })
+      .setIssuer(issuerTemplate.replace('{tenantid}', tenant))
+      .setAudience(resource)
+      .setIssuedAt(now)
+      .setNotBefore(now - 10)
+      .setExpirationTime(now + 3600)
+      .sign(privateKey);
+    return {
+      status: 200,
+      body: {
+        token_type: 'Bearer',
+        scope: scopes.join(' '),
+        expires_in: 3599,
+        ext_expires_in: 3599,
+        access_token: access,
+      },
+    };
+  };
   const claims = (o: TokenOptions): Record<string, unknown> => ({
     oid: o.oid ?? '00000000-0000-0000-0000-00000000c4a1',
     tid: o.tid ?? TENANT,
@@ -87,6 +220,11 @@ export async function startFakeEntra(): Promise<FakeEntra> {
       return `${enc({ alg: 'none', typ: 'JWT' })}.${enc({ ...claims(o), iss: issuerTemplate.replace('{tenantid}', tid), aud: AUDIENCE, exp: now + 3600 })}.`;
     },
     jwksRequests: () => requests,
+    tokenUrl: `${base}/{tenantid}/oauth2/v2.0/token`,
+    tokenRequests: () => tokenRequests,
+    requireConsent: (oid) => {
+      needsConsent.add(oid);
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

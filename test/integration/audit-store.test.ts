@@ -38,6 +38,7 @@ describe.each(STORES)('store on %s', (kind) => {
       'acknowledgements',
       'audit_events',
       'audit_pending',
+      'meeting_participants',
       'meetings',
       'paper_receipts',
       'policy_versions',

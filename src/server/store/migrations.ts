@@ -73,6 +73,21 @@ CREATE TABLE audit_pending (
   data jsonb NOT NULL
 );`,
   },
+  {
+    version: 3,
+    name: 'participants seen per meeting',
+    // Who opened a meeting's pages: the invitees when Microsoft Graph cannot be asked. Acknowledgers are read from
+    // acknowledgements, so the acknowledgement path writes nothing here.
+    sql: `
+CREATE TABLE meeting_participants (
+  meeting_id text NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+  user_oid text NOT NULL,
+  display_name text NOT NULL CHECK (length(display_name) <= 200),
+  upn text CHECK (length(upn) <= 320),
+  first_seen_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (meeting_id, user_oid)
+);`,
+  },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. */

@@ -1,4 +1,7 @@
-import { ConfigError, readConfig } from '../../../src/server/config';
+import { ConfigError, ENTRA_TOKEN_URL, GRAPH_BASE_URL, readConfig } from '../../../src/server/config';
+
+const CLIENT = '11111111-2222-3333-4444-555555555555';
+const FONT = '/usr/share/fonts/truetype/cns11643/TW-Sung-98_1.ttf';
 
 describe('server configuration', () => {
   it('has the documented defaults: port 3000 and embedded PGlite in ./data', () => {
@@ -8,7 +11,29 @@ describe('server configuration', () => {
       databaseUrl: null,
       dataDir: './data',
       publicUrl: null,
+      pdfFont: null,
+      auth: { clientSecret: null, tokenUrl: ENTRA_TOKEN_URL },
+      graph: { baseUrl: GRAPH_BASE_URL },
     });
+  });
+
+  it('reads the Graph and PDF settings: secret, endpoint overrides (loopback may be plain http), font', () => {
+    const c = readConfig({
+      AUTH_CLIENT_ID: CLIENT,
+      AUTH_CLIENT_SECRET: 'abc~DEF.123_-',
+      AUTH_TOKEN_URL: 'https://login.microsoftonline.us/{tenantid}/oauth2/v2.0/token',
+      GRAPH_BASE_URL: 'https://graph.microsoft.us/',
+      PDF_FONT: FONT,
+    });
+    expect(c).toMatchObject({
+      auth: {
+        clientSecret: 'abc~DEF.123_-',
+        tokenUrl: 'https://login.microsoftonline.us/{tenantid}/oauth2/v2.0/token',
+      },
+      graph: { baseUrl: 'https://graph.microsoft.us' },
+      pdfFont: FONT,
+    });
+    expect(readConfig({ GRAPH_BASE_URL: 'http://127.0.0.1:8080' }).graph.baseUrl).toBe('http://127.0.0.1:8080');
   });
 
   it('reads every variable', () => {
@@ -43,6 +68,17 @@ describe('server configuration', () => {
     [{ AUTH_TENANT_IDS: 'contoso' }, 'AUTH_TENANT_IDS'],
     [{ AUTH_CLIENT_ID: 'x' }, 'AUTH_CLIENT_ID'],
     [{ TLS_CERT: '/c.pem' }, 'TLS_KEY'],
+    [{ PDF_FONT: '/nowhere/TW-Sung-98_1.ttf' }, 'PDF_FONT'],
+    [{ PDF_FONT: '/usr/share/fonts' }, 'PDF_FONT'],
+    [{ AUTH_CLIENT_SECRET: 'secret' }, 'AUTH_CLIENT_SECRET'],
+    [{ AUTH_CLIENT_ID: CLIENT, AUTH_CLIENT_SECRET: 'two words' }, 'AUTH_CLIENT_SECRET'],
+    [{ AUTH_CLIENT_ID: CLIENT, AUTH_CLIENT_SECRET: 'x'.repeat(1025) }, 'AUTH_CLIENT_SECRET'],
+    [{ AUTH_TOKEN_URL: 'not a url' }, 'AUTH_TOKEN_URL'],
+    [{ AUTH_TOKEN_URL: 'http://login.example/{tenantid}/oauth2/v2.0/token' }, 'AUTH_TOKEN_URL'],
+    [{ AUTH_TOKEN_URL: 'ftp://login.example/token' }, 'AUTH_TOKEN_URL'],
+    [{ GRAPH_BASE_URL: 'https://graph.example/v1.0' }, 'GRAPH_BASE_URL'],
+    [{ GRAPH_BASE_URL: 'https://graph.example/?x=1' }, 'GRAPH_BASE_URL'],
+    [{ GRAPH_BASE_URL: 'http://graph.example' }, 'GRAPH_BASE_URL'],
   ])('%j fails naming %s', (env, variable) => {
     expect(() => readConfig(env)).toThrow(ConfigError);
     expect(() => readConfig(env)).toThrow(new RegExp(variable));

@@ -1,0 +1,126 @@
+/**
+ * The sign-in sheet as data, and what the PDF and CSV renderings share: the secrecy sentences, the totals, the
+ * meeting date, Taiwan time and the file name. The guidance (機敏會議資訊保密之道, 策進作為三) asks that the sign-in
+ * sheet carry 「本會議因具機敏性質，與會人員應行保密。」; both renderings print it whatever the chair's reminder says.
+ */
+import { type Level, LEVEL_ENGLISH } from '../core';
+import { DEFAULT_REMINDER, type Invitee } from '../shared/api';
+
+/** Rows listed per section; beyond this the sheet says how many more there are. */
+export const MAX_SHEET_ROWS = 5000;
+
+export interface SheetAttendee {
+  readonly oid: string;
+  readonly name: string;
+  readonly upn: string | null;
+  readonly acknowledgedAt: Date;
+}
+
+export interface SignInSheet {
+  readonly meeting: {
+    readonly id: string;
+    readonly title: string;
+    readonly level: Level;
+    readonly reminder: string;
+    readonly spokesperson: string | null;
+    readonly configuredAt: Date;
+  };
+  readonly chair: { readonly name: string; readonly upn: string | null };
+  /** In the order they acknowledged; at most {@link MAX_SHEET_ROWS}. */
+  readonly acknowledged: readonly SheetAttendee[];
+  readonly acknowledgedTotal: number;
+  /** Invitees with no acknowledgement; at most {@link MAX_SHEET_ROWS}. */
+  readonly unacknowledged: readonly Invitee[];
+  readonly unacknowledgedTotal: number;
+  readonly inviteeSource: 'graph' | 'seen';
+  readonly generatedAt: Date;
+  /** The audit event that records this export: its hash is the chain's head at export. */
+  readonly audit: { readonly hash: string; readonly seq: number };
+}
+
+/** Everyone expected to sign: the invitees, and anyone who acknowledged without being on the list. */
+export const expectedTotal = (sheet: SignInSheet): number => sheet.acknowledgedTotal + sheet.unacknowledgedTotal;
+
+const compact = (s: string): string => s.replace(/\s+/g, '');
+
+/** The chair's reminder, and the guidance's sentence itself when the reminder does not already contain it. */
+export function secrecySentences(reminder: string): string[] {
+  const text = reminder.trim();
+  return compact(text).includes(compact(DEFAULT_REMINDER)) ? [text] : [text, DEFAULT_REMINDER];
+}
+
+export const SECRECY_ENGLISH = 'This meeting is sensitive in nature; every attendee shall keep it confidential.';
+
+export const levelLabel = (level: Level): string => `${level} ${LEVEL_ENGLISH[level]}`;
+
+export const SOURCE_LABEL: Readonly<Record<SignInSheet['inviteeSource'], string>> = {
+  graph: '會議成員（Microsoft Graph） / meeting members (Microsoft Graph)',
+  seen: '已開啟會議者 / participants seen so far',
+};
+
+/** Taiwan has kept UTC+8 without daylight saving since 1979, so the offset is fixed and needs no time-zone data. */
+const TAIPEI_OFFSET_MS = 8 * 3600_000;
+const taipeiParts = (d: Date): string[] => {
+  const t = new Date(d.getTime() + TAIPEI_OFFSET_MS).toISOString();
+  return [t.slice(0, 10), t.slice(11, 19)];
+};
+
+/** `2025-03-05 14:03:22` in Asia/Taipei. */
+export const taipeiDateTime = (d: Date): string => taipeiParts(d).join(' ');
+export const taipeiDate = (d: Date): string => taipeiParts(d)[0] as string;
+
+/** `中華民國114年3月5日`: the date as government documents print it. */
+export function rocDate(d: Date): string {
+  const [y, m, day] = taipeiDate(d).split('-').map(Number) as [number, number, number];
+  return `中華民國${y - 1911}年${m}月${day}日`;
+}
+
+/**
+ * The meeting's date. The server does not hold the Teams schedule, so the date is when people acknowledged (the
+ * meeting was under way then); before anyone has, it is the day the chair configured it, and the sheet says which.
+ */
+export function meetingDate(sheet: SignInSheet): { readonly text: string; readonly basis: string } {
+  const times = sheet.acknowledged.map((a) => a.acknowledgedAt.getTime());
+  if (times.length === 0) {
+    const d = sheet.meeting.configuredAt;
+    return { text: `${taipeiDate(d)}（${rocDate(d)}）`, basis: '設定日期 / date configured' };
+  }
+  const first = new Date(Math.min(...times));
+  const last = new Date(Math.max(...times));
+  const text =
+    taipeiDate(first) === taipeiDate(last)
+      ? `${taipeiDate(first)}（${rocDate(first)}）`
+      : `${taipeiDate(first)} – ${taipeiDate(last)}`;
+  return { text, basis: '依確認時間 / by acknowledgement time' };
+}
+
+/** People's names and accounts on one line: no controls, no bidi overrides, no zero-width characters. */
+export function cleanText(s: string): string {
+  return s
+    .replace(/[\p{Cc}\u2028\u2029]+/gu, ' ')
+    .replace(/[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g, '')
+    .trim();
+}
+
+/** The download's name: an ASCII one for old clients and the UTF-8 one (RFC 5987) with the meeting title. */
+export function sheetFileNames(sheet: SignInSheet, extension: 'pdf' | 'csv'): { ascii: string; utf8: string } {
+  const day = taipeiDate(sheet.generatedAt).replace(/-/g, '');
+  const title = [...cleanText(sheet.meeting.title).replace(/[\\/:*?"<>|]+/g, ' ')]
+    .slice(0, 60)
+    .join('')
+    .trim()
+    .replace(/\s+/g, ' ');
+  return {
+    ascii: `sign-in-sheet-${day}.${extension}`,
+    utf8: `簽到表-${title ? `${title}-` : ''}${day}.${extension}`,
+  };
+}
+
+/** `content-disposition` with both names (RFC 6266, RFC 5987 `filename*`). */
+export function contentDisposition(names: { ascii: string; utf8: string }): string {
+  const encoded = encodeURIComponent(names.utf8).replace(
+    /['()*]/g,
+    (c) => `%${(c.codePointAt(0) as number).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${names.ascii}"; filename*=UTF-8''${encoded}`;
+}

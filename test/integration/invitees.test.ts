@@ -1,0 +1,205 @@
+import { MAX_PARTICIPANTS } from '../../src/server/invitees';
+import type { InviteeList } from '../../src/shared/api';
+import { type FakeEntra, FOREIGN_TENANT, startFakeEntra, TENANT } from '../fakes/entra';
+import { type FakeGraph, type FakeMember, startFakeGraph } from '../fakes/graph';
+import { CHAIR, graphOptions, meetingSettings, teamsMeetingId, useMeetingTest } from '../support/meeting-app';
+import { STORES } from '../support/stores';
+
+const THREAD = '19:meeting_NTI4MjA3OGUtYzM3YS00YTBmLTkyOGMtNjNhZTJhOTk0NWQx@thread.v2';
+const MEETING = teamsMeetingId(THREAD);
+const url = `/api/meetings/${encodeURIComponent(MEETING)}`;
+const SEEN_OID = '00000000-0000-0000-0000-0000000005ee';
+const ACK_OID = '00000000-0000-0000-0000-000000000ac7';
+
+const MEMBERS: FakeMember[] = [
+  { userId: CHAIR, displayName: '王主席', email: 'chair@example.gov.tw' },
+  { userId: ACK_OID, displayName: '陳委員', email: 'chen@example.gov.tw' },
+  { userId: '00000000-0000-0000-0000-00000000000a', displayName: '林科長', email: 'lin@example.gov.tw' },
+  { userId: '00000000-0000-0000-0000-00000000000b', displayName: '張專員', email: null },
+  { userId: '00000000-0000-0000-0000-00000000000c', displayName: '黃顧問', email: 'huang@partner.example.com' },
+];
+
+let entra: FakeEntra;
+let graph: FakeGraph;
+beforeAll(async () => {
+  entra = await startFakeEntra();
+  graph = await startFakeGraph(entra);
+});
+afterAll(async () => {
+  await graph.close();
+  await entra.close();
+});
+
+describe.each(STORES)('invitees on %s', (kind) => {
+  const t = useMeetingTest(kind, () => ({ entra, graph, thread: THREAD, members: MEMBERS, meetingUrl: url }));
+
+  const invitees = async (token = t.chair): Promise<InviteeList> => {
+    const res = await t.call('GET', `${url}/invitees`, token);
+    expect(res.statusCode).toBe(200);
+    return res.json() as InviteeList;
+  };
+  /** One attendee opens the meeting, another acknowledges: the participants seen. */
+  const participate = async (): Promise<void> => {
+    await t.call('GET', url, await entra.token({ oid: SEEN_OID, name: '周秘書', upn: 'chou@example.gov.tw' }));
+    await t.call(
+      'POST',
+      `${url}/acknowledgements`,
+      await entra.token({ oid: ACK_OID, name: '陳委員', upn: 'chen@example.gov.tw' }),
+      {},
+    );
+  };
+  const SEEN = [
+    { oid: SEEN_OID, name: '周秘書', upn: 'chou@example.gov.tw' },
+    { oid: ACK_OID, name: '陳委員', upn: 'chen@example.gov.tw' },
+  ];
+
+  it('reads the meeting chat members from Graph on behalf of the chair, following every page', async () => {
+    graph.pageSize = 2;
+    const before = graph.requests.length;
+    const list = await invitees();
+    expect(list).toEqual({
+      source: 'graph',
+      invitees: MEMBERS.map((m) => ({ oid: m.userId, name: m.displayName, upn: m.email })),
+    });
+    const pages = graph.requests.slice(before);
+    expect(pages).toHaveLength(3);
+    expect(pages[0]?.url).toContain(`/v1.0/chats/${encodeURIComponent(THREAD)}/members`);
+    expect(pages[2]?.url).toContain('$skiptoken=');
+    // Graph got a Graph token from the exchange, never the chair's own API token.
+    for (const p of pages) {
+      expect(p.authorization).toMatch(/^Bearer /);
+      expect(p.authorization).not.toBe(`Bearer ${t.chair}`);
+    }
+  });
+
+  it('keeps a Graph answer briefly: a second look asks neither Entra nor Graph', async () => {
+    await invitees();
+    const graphBefore = graph.requests.length;
+    const tokensBefore = entra.tokenRequests();
+    expect((await invitees()).source).toBe('graph');
+    expect(graph.requests.length).toBe(graphBefore);
+    expect(entra.tokenRequests()).toBe(tokensBefore);
+  });
+
+  it('accepts a bare meeting-chat thread id as well as the base64 Teams id', async () => {
+    const bare = `/api/meetings/${encodeURIComponent(THREAD)}`;
+    expect((await t.call('PUT', bare, t.chair, meetingSettings)).statusCode).toBe(201);
+    const res = await t.call('GET', `${bare}/invitees`, t.chair);
+    expect(res.json()).toMatchObject({ source: 'graph' });
+  });
+
+  it('without Graph configured, the invitees are the participants seen (openers and acknowledgers, once each)', async () => {
+    await t.start({ graph: null });
+    await participate();
+    await participate();
+    expect(await invitees()).toEqual({ source: 'seen', invitees: SEEN });
+  });
+
+  it('a meeting id that is not a Teams meeting falls back without asking Entra or Graph', async () => {
+    const plain = '/api/meetings/ad-hoc-briefing-2025';
+    expect((await t.call('PUT', plain, t.chair, meetingSettings)).statusCode).toBe(201);
+    const tokensBefore = entra.tokenRequests();
+    const res = await t.call('GET', `${plain}/invitees`, t.chair);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ source: 'seen', invitees: [] });
+    expect(entra.tokenRequests()).toBe(tokensBefore);
+  });
+
+  describe('every Graph failure falls back to the participants seen, never a 500', () => {
+    beforeEach(participate);
+
+    it.each([403, 404, 500, 503] as const)('Graph %i', async (status) => {
+      graph.fail(status);
+      const before = graph.requests.length;
+      expect(await invitees()).toEqual({ source: 'seen', invitees: SEEN });
+      expect(graph.requests.length - before).toBe(1);
+    });
+
+    it('the chair is not a member of the meeting chat: Graph says 403', async () => {
+      graph.setChat(THREAD, MEMBERS.slice(1));
+      expect(await invitees()).toEqual({ source: 'seen', invitees: SEEN });
+    });
+
+    it('Graph 429: falls back, and does not ask again within Retry-After', async () => {
+      graph.fail(429, { retryAfter: 30 });
+      const before = graph.requests.length;
+      expect(await invitees()).toEqual({ source: 'seen', invitees: SEEN });
+      const after = graph.requests.length;
+      expect(after - before).toBe(1);
+      expect((await invitees()).source).toBe('seen');
+      expect(graph.requests.length).toBe(after);
+    });
+
+    it('Graph too slow: the deadline ends the wait', async () => {
+      await t.start({ graph: graphOptions(entra, graph, 300) });
+      graph.delayMs = 1500;
+      const t0 = Date.now();
+      expect(await invitees()).toEqual({ source: 'seen', invitees: SEEN });
+      expect(Date.now() - t0).toBeLessThan(1400);
+    });
+
+    it('the user has not consented: the on-behalf-of exchange is refused', async () => {
+      const oid = '00000000-0000-0000-0000-00000000c0c0';
+      entra.requireConsent(oid);
+      const other = await entra.token({ oid, name: '許主席' });
+      const id = teamsMeetingId('19:meeting_Y29uc2VudA@thread.v2');
+      const meeting = `/api/meetings/${encodeURIComponent(id)}`;
+      expect((await t.call('PUT', meeting, other, meetingSettings)).statusCode).toBe(201);
+      const before = { graph: graph.requests.length, entra: entra.tokenRequests() };
+      const res = await t.call('GET', `${meeting}/invitees`, other);
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ source: 'seen', invitees: [] });
+      expect(entra.tokenRequests() - before.entra).toBe(1);
+      expect(graph.requests.length).toBe(before.graph);
+    });
+
+    it('a wrong client secret: Entra refuses the client', async () => {
+      await t.start({ graph: { ...graphOptions(entra, graph), clientSecret: 'not-the-secret' } });
+      const before = graph.requests.length;
+      expect(await invitees()).toEqual({ source: 'seen', invitees: SEEN });
+      expect(graph.requests.length).toBe(before);
+    });
+
+    it('the token endpoint is down', async () => {
+      await t.start({
+        graph: { ...graphOptions(entra, graph), tokenUrl: 'http://127.0.0.1:9/{tenantid}/oauth2/v2.0/token' },
+      });
+      expect(await invitees()).toEqual({ source: 'seen', invitees: SEEN });
+    });
+
+    it('a paging link to another origin is not followed, so the Graph token goes nowhere else', async () => {
+      graph.pageSize = 2;
+      graph.nextLinkOrigin = 'http://127.0.0.1:9';
+      const before = graph.requests.length;
+      const list = await invitees();
+      expect(list.source).toBe('graph');
+      expect(list.invitees).toHaveLength(2);
+      expect(graph.requests.length - before).toBe(1);
+    });
+  });
+
+  it('records at most MAX_PARTICIPANTS participants per meeting', async () => {
+    await t.start({ graph: null });
+    await t.db.query(
+      `INSERT INTO meeting_participants (meeting_id, user_oid, display_name)
+       SELECT $1, 'bulk-' || n, '與會者' || n FROM generate_series(1, $2) AS n`,
+      [MEETING, MAX_PARTICIPANTS],
+    );
+    await t.call('GET', url, await entra.token({ oid: SEEN_OID, name: '周秘書' }));
+    const { rows } = await t.db.query<{ n: string | number }>(
+      'SELECT count(*) AS n FROM meeting_participants WHERE meeting_id = $1',
+      [MEETING],
+    );
+    expect(Number(rows[0]?.n)).toBe(MAX_PARTICIPANTS);
+    expect((await invitees()).invitees.some((i) => i.oid === SEEN_OID)).toBe(false);
+  });
+
+  it('only the chair: an attendee gets 403, another tenant 404, no token 401', async () => {
+    await t.start({ graph: graphOptions(entra, graph), tenantIds: [TENANT, FOREIGN_TENANT] });
+    const attendee = await entra.token({ oid: ACK_OID, name: '陳委員' });
+    expect((await t.call('GET', `${url}/invitees`, attendee)).json()).toMatchObject({ code: 'not_chair' });
+    const outsider = await entra.token({ oid: CHAIR, tid: FOREIGN_TENANT });
+    expect((await t.call('GET', `${url}/invitees`, outsider)).statusCode).toBe(404);
+    expect((await t.call('GET', `${url}/invitees`)).statusCode).toBe(401);
+  });
+});

@@ -1,0 +1,358 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+
+import { type PdfFontResolution, resolvePdfFonts } from '../../src/server/pdf-font';
+import { verifyAuditChain } from '../../src/server/store/audit';
+import { createApiClient, DEFAULT_REMINDER, type InviteeList } from '../../src/shared/api';
+import { type FakeEntra, FOREIGN_TENANT, startFakeEntra, TENANT } from '../fakes/entra';
+import { type FakeGraph, startFakeGraph } from '../fakes/graph';
+import { CHAIR, meetingSettings, teamsMeetingId, useMeetingTest } from '../support/meeting-app';
+import { STORES } from '../support/stores';
+
+const run = promisify(execFile);
+const THREAD = '19:meeting_ZmY1YjQ2ZDMtNDQ2Yy00ZjVkLWIwN2MtOGQ1MzE0ZmM0NmY1@thread.v2';
+const MEETING = teamsMeetingId(THREAD);
+const url = `/api/meetings/${encodeURIComponent(MEETING)}`;
+const oid = (n: number): string => `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`;
+
+/** Attendees who acknowledge: common names, one with a CNS Ext-B character (𠀋), one with a character no font has. */
+const ATTENDEES = [
+  { oid: oid(1), name: '陳志明', upn: 'chen.cm@example.gov.tw' },
+  { oid: oid(2), name: '林怡君', upn: 'lin.yc@example.gov.tw' },
+  { oid: oid(3), name: '黃𠀋華', upn: 'huang@example.gov.tw' },
+  { oid: oid(4), name: '張淑芬', upn: 'chang.sf@example.gov.tw' },
+  { oid: oid(5), name: '吳建宏😀', upn: 'wu.ch@example.gov.tw' },
+];
+/** Invited (members of the meeting chat) but never acknowledging. */
+const ABSENT = [
+  { oid: oid(6), name: '趙雅婷', upn: 'chao.yt@example.gov.tw' },
+  { oid: oid(7), name: '周俊傑', upn: 'chou.cc@partner.example.com' },
+];
+
+let entra: FakeEntra;
+let graph: FakeGraph;
+let fonts: PdfFontResolution;
+let work: string;
+beforeAll(async () => {
+  entra = await startFakeEntra();
+  graph = await startFakeGraph(entra);
+  fonts = resolvePdfFonts(null);
+  work = mkdtempSync(path.join(tmpdir(), 'sg-sheet-'));
+});
+afterAll(async () => {
+  await graph.close();
+  await entra.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function pdfText(pdf: Buffer): Promise<{ text: string; pages: number }> {
+  const file = path.join(work, `${Math.random().toString(36).slice(2)}.pdf`);
+  writeFileSync(file, pdf);
+  const { stdout: text } = await run('pdftotext', ['-enc', 'UTF-8', file, '-'], { maxBuffer: 64 * 1024 * 1024 });
+  const { stdout: info } = await run('pdfinfo', [file]);
+  return { text, pages: Number(/^Pages:\s+(\d+)/m.exec(info)?.[1]) };
+}
+
+/** RFC 4180: quoted fields with doubled quotes, commas and line breaks inside quotes, CRLF between records. */
+function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c === '"' && field === '') {
+      quoted = true;
+    } else if (c === ',') {
+      record.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+      i++;
+    } else {
+      if (c === '\n' || c === '\r' || c === '"') {
+        throw new Error(`bare ${JSON.stringify(c)} outside quotes at ${i}`);
+      }
+      field += c;
+    }
+  }
+  if (field !== '' || record.length > 0) {
+    throw new Error('the last record does not end with CRLF');
+  }
+  return records;
+}
+
+describe.each(STORES)('sign-in sheet on %s', (kind) => {
+  const t = useMeetingTest(kind, () => ({
+    entra,
+    graph,
+    thread: THREAD,
+    members: [
+      { userId: CHAIR, displayName: '王主席', email: 'chair@example.gov.tw' },
+      ...[...ATTENDEES, ...ABSENT].map((a) => ({ userId: a.oid, displayName: a.name, email: a.upn })),
+    ],
+    meetingUrl: url,
+    defaults: { pdfFonts: fonts },
+  }));
+
+  const acknowledgeAll = async (): Promise<void> => {
+    for (const a of ATTENDEES) {
+      const res = await t.call('POST', `${url}/acknowledgements`, await entra.token(a), { client: 'teams-side-panel' });
+      expect(res.statusCode).toBe(201);
+    }
+  };
+  const lastEvent = async (): Promise<{ kind: string; hash: string; seq: number; data: Record<string, unknown> }> => {
+    const row = (
+      await t.db.query<{ kind: string; hash: string; seq: string | number; data: unknown }>(
+        'SELECT kind, hash, seq, data FROM audit_events ORDER BY seq DESC LIMIT 1',
+      )
+    ).rows[0];
+    const data = typeof row?.data === 'string' ? JSON.parse(row.data) : row?.data;
+    return {
+      kind: row?.kind ?? '',
+      hash: row?.hash ?? '',
+      seq: Number(row?.seq),
+      data: data as Record<string, unknown>,
+    };
+  };
+
+  it('the chair gets the PDF: the sentence, title, every name, the invitees not yet acknowledged, totals, spokesperson and audit hash', async () => {
+    await acknowledgeAll();
+    const res = await t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    expect(res.headers['content-disposition']).toMatch(
+      /^attachment; filename="sign-in-sheet-\d{8}\.pdf"; filename\*=UTF-8''%E7%B0%BD%E5%88%B0%E8%A1%A8-/,
+    );
+    expect(res.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    const { text, pages } = await pdfText(res.rawPayload);
+    const flat = text.replace(/\s+/g, '');
+
+    expect(text).toContain(meetingSettings.reminder);
+    expect(text).toContain(DEFAULT_REMINDER);
+    expect(text).toContain(meetingSettings.title);
+    expect(text).toContain('機密');
+    expect(text).toContain(meetingSettings.spokesperson);
+    for (const a of ATTENDEES.slice(0, 4)) {
+      expect(text).toContain(a.name);
+      expect(text).toContain(a.upn);
+    }
+    // A character no installed font has is drawn as 〓, visibly, and the sheet says so.
+    expect(text).toContain('吳建宏〓');
+    expect(flat).toContain('字型缺字');
+    for (const a of ABSENT) {
+      expect(text).toContain(a.name);
+    }
+    expect(flat).toContain('已確認5人／應到8人');
+    expect(text).toContain('Acknowledged 5 of 8 expected');
+    expect(text).toContain('第 1 頁，共 1 頁');
+    expect(pages).toBe(1);
+
+    const event = await lastEvent();
+    expect(event.kind).toBe('sign-in-sheet.exported');
+    expect(text).toContain(event.hash);
+    expect(event.data).toEqual({
+      meetingId: MEETING,
+      format: 'pdf',
+      acknowledged: 5,
+      unacknowledged: 3,
+      expected: 8,
+      inviteeSource: 'graph',
+    });
+    // The hash on the sheet covers every acknowledgement it lists: they were chained before the export.
+    expect(await verifyAuditChain(t.db)).toEqual({ ok: true, events: event.seq });
+    const kinds = (await t.db.query<{ kind: string }>('SELECT kind FROM audit_events ORDER BY seq')).rows.map(
+      (r) => r.kind,
+    );
+    expect(kinds).toEqual([
+      'meeting.chair-assigned',
+      ...ATTENDEES.map(() => 'acknowledgement'),
+      'sign-in-sheet.exported',
+    ]);
+  });
+
+  it('a sheet of 1,000 attendees runs over many pages, headings repeated, and every name comes back', async () => {
+    await t.start({ graph: null });
+    const surnames = [...'王李張劉陳楊黃趙吳周徐孫馬朱胡郭何高林羅'];
+    const given = [...'志明怡君淑芬建宏家豪雅婷俊傑美玲冠宇宗翰佩珊承恩'];
+    const names = Array.from(
+      { length: 1000 },
+      (_, i) => `${surnames[i % 20]}${given[Math.floor(i / 20) % 25]}${given[Math.floor(i / 500) % 25]}`,
+    );
+    expect(new Set(names).size).toBe(1000);
+    await t.db.query(
+      `INSERT INTO acknowledgements (meeting_id, tenant_id, user_oid, display_name, upn, acknowledged_at)
+       SELECT $1, $2, 'bulk-' || n, name, 'user' || n || '@example.gov.tw', now() - interval '1 hour' + n * interval '1 second'
+         FROM unnest($3::text[]) WITH ORDINALITY AS t(name, n)`,
+      [MEETING, TENANT, names],
+    );
+    const latecomer = { oid: oid(900), name: '蔡依林', upn: 'tsai@example.gov.tw' };
+    await t.call('GET', url, await entra.token(latecomer));
+
+    const t0 = Date.now();
+    const res = await t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair);
+    const ms = Date.now() - t0;
+    expect(res.statusCode).toBe(200);
+    const { text, pages } = await pdfText(res.rawPayload);
+    const tokens = new Set(text.split(/\s+/));
+    expect(names.filter((n) => !tokens.has(n))).toEqual([]);
+    expect(tokens.has(latecomer.name)).toBe(true);
+    expect(pages).toBeGreaterThan(20);
+    expect(text).toContain(`第 ${pages} 頁，共 ${pages} 頁`);
+    // Every page after the first that holds acknowledgements starts with the repeated heading.
+    expect(text.split('已確認名單（續）').length - 1).toBeGreaterThanOrEqual(pages - 2);
+    expect(text.replace(/\s+/g, '')).toContain('已確認1000人／應到1001人');
+    console.log(
+      `sign-in sheet PDF, 1,000 attendees on ${kind}: ${pages} pages, ${res.rawPayload.length} bytes, ${ms} ms`,
+    );
+  }, 120_000);
+
+  it('CSV: a BOM, CRLF, RFC 4180 quoting, formulas defused, and a row for everyone', async () => {
+    const tricky = [
+      { oid: oid(11), name: '=HYPERLINK("http://evil.example","點我")', upn: 'a@example.gov.tw' },
+      { oid: oid(12), name: '+886-2-1234', upn: 'b@example.gov.tw' },
+      { oid: oid(13), name: '-王,大明', upn: '@c@example.gov.tw' },
+      { oid: oid(14), name: '陳 "阿明"\n二行', upn: 'd@example.gov.tw' },
+    ];
+    const reminder = '第一行，含逗號\n第二行「引號」"quoted"';
+    expect((await t.call('PUT', url, t.chair, { ...meetingSettings, reminder })).statusCode).toBe(200);
+    await acknowledgeAll();
+    for (const person of tricky) {
+      await t.call('POST', `${url}/acknowledgements`, await entra.token(person), {});
+    }
+
+    const res = await t.call('GET', `${url}/sign-in-sheet.csv`, t.chair);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toMatch(/filename="sign-in-sheet-\d{8}\.csv"; filename\*=UTF-8''/);
+    const bytes = res.rawPayload;
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.subarray(3).toString('utf8');
+    // parseCsv refuses a bare LF or CR outside quotes, so every record ends in CRLF.
+    const records = parseCsv(text);
+    expect(new Set(records.map((r) => r.length))).toEqual(new Set([6]));
+
+    const header = new Map(records.slice(0, 16).map((r) => [r[0], r.slice(1)]));
+    expect(header.get('會議名稱 Meeting')?.[0]).toBe(meetingSettings.title);
+    const sentences = records.filter((r) => r[0] === '保密警語 Confidentiality').map((r) => r[1]);
+    expect(sentences).toEqual([reminder, DEFAULT_REMINDER]);
+    expect(header.get('已確認 Acknowledged')?.[0]).toBe('9');
+    expect(header.get('應到 Expected')?.[0]).toBe('12');
+    expect(header.get('發言人 Spokesperson')?.[0]).toBe(meetingSettings.spokesperson);
+    const event = await lastEvent();
+    expect(header.get('稽核雜湊 Audit hash')?.[0]).toBe(event.hash);
+    expect(event.data).toMatchObject({ format: 'csv', acknowledged: 9, expected: 12 });
+
+    const start = records.findIndex((r) => r[0] === '序號 No.');
+    const rows = records.slice(start + 1);
+    expect(rows).toHaveLength(12);
+    const acknowledged = rows.filter((r) => r[5] === '已確認 acknowledged');
+    expect(acknowledged.map((r) => r[1])).toEqual([
+      ...ATTENDEES.map((a) => a.name),
+      `'=HYPERLINK("http://evil.example","點我")`,
+      `'+886-2-1234`,
+      `'-王,大明`,
+      '陳 "阿明" 二行',
+    ]);
+    expect(acknowledged[7]?.[2]).toBe(`'@c@example.gov.tw`);
+    for (const r of acknowledged) {
+      expect(new Date(r[3] as string).toISOString()).toBe(r[3]);
+      expect(r[4]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    }
+    // The local time is Taipei's: eight hours ahead of UTC.
+    const first = acknowledged[0] as string[];
+    expect(new Date(`${first[4]?.replace(' ', 'T')}+08:00`).getTime()).toBe(
+      Math.floor(new Date(first[3] as string).getTime() / 1000) * 1000,
+    );
+    // The invitees not yet acknowledged are exactly what the invitees route lists, less those who acknowledged.
+    const list = (await t.call('GET', `${url}/invitees`, t.chair)).json() as InviteeList;
+    const acked = new Set([...ATTENDEES, ...tricky].map((a) => a.oid));
+    expect(rows.filter((r) => r[5] === '未確認 not yet').map((r) => r[1])).toEqual(
+      list.invitees.filter((i) => !acked.has(i.oid as string)).map((i) => i.name),
+    );
+  });
+
+  it('only the chair: an attendee gets 403, another tenant 404, no token 401', async () => {
+    await t.start({ graph: null, tenantIds: [TENANT, FOREIGN_TENANT] });
+    const attendee = await entra.token(ATTENDEES[0]);
+    const outsider = await entra.token({ oid: CHAIR, tid: FOREIGN_TENANT });
+    for (const ext of ['pdf', 'csv']) {
+      const sheet = `${url}/sign-in-sheet.${ext}`;
+      expect((await t.call('GET', sheet, attendee)).json()).toMatchObject({ code: 'not_chair' });
+      expect((await t.call('GET', sheet, outsider)).json()).toMatchObject({ code: 'meeting_not_found' });
+      expect((await t.call('GET', sheet)).statusCode).toBe(401);
+    }
+    expect((await t.call('GET', '/api/meetings/no-such-meeting/sign-in-sheet.csv', t.chair)).statusCode).toBe(404);
+    expect((await lastEvent()).kind).toBe('meeting.chair-assigned');
+  });
+
+  it('without a font the PDF answers 503 with the reason, records nothing, and the CSV still works', async () => {
+    await t.start({ graph: null, pdfFonts: { status: 'none', searched: ['/nowhere/TW-Sung-98_1.ttf'] } });
+    await acknowledgeAll();
+    const pdf = await t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair);
+    expect(pdf.statusCode).toBe(503);
+    expect(pdf.json()).toMatchObject({ code: 'pdf_font_missing' });
+    expect(pdf.json().message).toContain('CSV');
+    expect((await t.call('GET', `${url}/sign-in-sheet.pdf`, await entra.token(ATTENDEES[0]))).statusCode).toBe(403);
+    const csv = await t.call('GET', `${url}/sign-in-sheet.csv`, t.chair);
+    expect(csv.statusCode).toBe(200);
+    const formats = (
+      await t.db.query<{ data: unknown }>("SELECT data FROM audit_events WHERE kind = 'sign-in-sheet.exported'")
+    ).rows.map((r) => (typeof r.data === 'string' ? JSON.parse(r.data) : r.data).format);
+    expect(formats).toEqual(['csv']);
+  });
+
+  it('the typed client the Teams pages use reads the invitees and both exports of a Teams-shaped meeting id', async () => {
+    await acknowledgeAll();
+    const baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const client = createApiClient({
+      baseUrl,
+      fetch: (u, init) => fetch(u, init),
+      getToken: async () => t.chair,
+    });
+    expect(MEETING).toMatch(/[+/=]/);
+    const list = await client.invitees(MEETING);
+    expect(list.source).toBe('graph');
+    expect(list.invitees.map((i) => i.name)).toEqual(['王主席', ...[...ATTENDEES, ...ABSENT].map((a) => a.name)]);
+    const pdf = Buffer.from(await client.signInSheet(MEETING, 'pdf'));
+    expect((await pdfText(pdf)).text).toContain(DEFAULT_REMINDER);
+    const csv = Buffer.from(await client.signInSheet(MEETING, 'csv')).toString('utf8');
+    expect(csv.startsWith('\ufeff會議簽到表')).toBe(true);
+  });
+
+  it('exports are limited to 20 a minute per chair', async () => {
+    const codes: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      codes.push((await t.call('GET', `${url}/sign-in-sheet.csv`, t.chair)).statusCode);
+    }
+    expect(codes.slice(0, 20).every((c) => c === 200)).toBe(true);
+    expect(codes[20]).toBe(429);
+  });
+
+  it('the export audit event names no one', async () => {
+    await acknowledgeAll();
+    await t.call('GET', `${url}/sign-in-sheet.csv`, t.chair);
+    const { data } = await lastEvent();
+    const json = JSON.stringify(data);
+    for (const a of [...ATTENDEES, ...ABSENT]) {
+      expect(json).not.toContain(a.name);
+      expect(json).not.toContain(a.upn);
+      expect(json).not.toContain(a.oid);
+    }
+  });
+});
