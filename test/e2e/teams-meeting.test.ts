@@ -15,7 +15,8 @@ import { readConfig } from '../../src/server/config';
 import { type RunningServer, startServer } from '../../src/server/main';
 import { DEFAULT_REMINDER } from '../../src/shared/api';
 import { PAGE_PATHS } from '../../src/shared/app-ids';
-import { AUDIENCE, type FakeEntra, startFakeEntra, TENANT } from '../fakes/entra';
+import { AUDIENCE, CLIENT_ID, CLIENT_SECRET, type FakeEntra, startFakeEntra, TENANT } from '../fakes/entra';
+import { type FakeGraph, startFakeGraph } from '../fakes/graph';
 import { type FrameContext, type HostUser, openInTeams, type OpenOptions, type TeamsHost } from '../fakes/teams-host';
 import { launchChromium, runAxe, seriousViolations } from '../support/browser';
 import { freePort } from '../support/net';
@@ -39,6 +40,7 @@ const STAGE = { width: 1280, height: 720 };
 jest.setTimeout(180_000);
 
 let entra: FakeEntra;
+let graph: FakeGraph;
 let server: RunningServer;
 let browser: Browser;
 let dataDir: string;
@@ -46,9 +48,12 @@ const insecure = new Agent({ rejectUnauthorized: false });
 const contexts: BrowserContext[] = [];
 let meetingSeq = 0;
 
-/** A fresh meeting id per test, shaped like Teams' (base64 of the thread id). */
-const newMeetingId = (): string =>
-  Buffer.from(`0#19:meeting_e2e${++meetingSeq}${Date.now()}@thread.v2#0`).toString('base64');
+/** A fresh meeting per test: its chat thread, and the id Teams gives pages for it (base64 of the thread id). */
+function newMeeting(): { readonly id: string; readonly thread: string } {
+  const thread = `19:meeting_e2e${++meetingSeq}x${Date.now()}@thread.v2`;
+  return { id: Buffer.from(`0#${thread}#0`).toString('base64'), thread };
+}
+const newMeetingId = (): string => newMeeting().id;
 
 const tokenFor = (user: HostUser): Promise<string> => entra.token({ oid: user.oid, name: user.name, upn: user.upn });
 
@@ -137,6 +142,7 @@ const ackButton = (frame: Frame) => frame.getByRole('button', { name: '我已知
 beforeAll(async () => {
   await ensureWebBuild();
   entra = await startFakeEntra();
+  graph = await startFakeGraph(entra);
   dataDir = mkdtempSync(path.join(tmpdir(), 'sg-teams-e2e-'));
   server = await startServer(
     readConfig({
@@ -144,6 +150,10 @@ beforeAll(async () => {
       AUTH_ISSUER: entra.issuer,
       AUTH_AUDIENCE: AUDIENCE,
       AUTH_TENANT_IDS: TENANT,
+      AUTH_CLIENT_ID: CLIENT_ID,
+      AUTH_CLIENT_SECRET: CLIENT_SECRET,
+      AUTH_TOKEN_URL: entra.tokenUrl,
+      GRAPH_BASE_URL: graph.baseUrl,
       PORT: String(await freePort()),
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
@@ -160,6 +170,7 @@ afterEach(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await graph?.close();
   await entra?.close();
   insecure.destroy();
   if (dataDir) {
@@ -169,7 +180,12 @@ afterAll(async () => {
 
 describe('Teams meeting pages in the fake Teams host', () => {
   it('the chair configures and saves; three attendees acknowledge; the roster shows each within a second; an attendee cannot read it', async () => {
-    const meetingId = newMeetingId();
+    const { id: meetingId, thread } = newMeeting();
+    // The meeting chat's members, as Graph lists them: the chair, the three attendees and one who never acknowledges.
+    graph.setChat(thread, [
+      ...[CHAIR, ...ATTENDEES].map((p) => ({ userId: p.oid, displayName: p.name, email: p.upn })),
+      { userId: '00000000-0000-0000-0000-0000000a0009', displayName: '黃秘書', email: 'huang@example.gov.tw' },
+    ]);
 
     // 1. The chair configures the meeting on the configuration page; Save completes through the save handler.
     const config = await open(CHAIR, 'config', 'settings', meetingId);
@@ -200,7 +216,8 @@ describe('Teams meeting pages in the fake Teams host', () => {
     const chair = await open(CHAIR, 'side-panel', 'sidePanel', meetingId, { entityId: 'secrecy-guard-reminder' });
     const chairFrame = chair.app();
     await chairFrame.getByTestId('roster-connection').getByText('即時更新中').waitFor();
-    expect(await chairFrame.getByTestId('roster-summary').textContent()).toBe('已知悉 0 人');
+    await chairFrame.getByTestId('roster-summary').getByText('已知悉 0 人，尚未知悉 5 人').waitFor();
+    await chairFrame.getByRole('heading', { name: '尚未知悉（5）' }).waitFor();
 
     // 2. Three attendees, each in their own browser context, see the reminder and acknowledge.
     const attendees = await Promise.all(ATTENDEES.map((a) => open(a, 'side-panel', 'sidePanel', meetingId)));
@@ -230,7 +247,9 @@ describe('Teams meeting pages in the fake Teams host', () => {
     console.log(`click → chair's roster: ${latencies.join(' ms, ')} ms`);
     const rows = chairFrame.locator('[data-testid="roster-acknowledged"] li');
     expect(await rows.count()).toBe(3);
-    expect(await chairFrame.getByTestId('roster-summary').textContent()).toMatch(/^已知悉 3 人/);
+    expect(await chairFrame.getByTestId('roster-summary').textContent()).toBe('已知悉 3 人，尚未知悉 2 人');
+    const pending = await chairFrame.getByTestId('roster-pending').locator('li').allInnerTexts();
+    expect(pending.map((text) => text.split('\n')[0]).sort()).toEqual(['王主席', '黃秘書'].sort());
     for (const person of ATTENDEES) {
       await rows.filter({ hasText: person.name }).filter({ hasText: person.upn }).waitFor();
     }
@@ -351,6 +370,25 @@ describe('Teams meeting pages in the fake Teams host', () => {
         .getByRole('button', { name: /Share the reminder/ })
         .count(),
     ).toBe(0);
+  });
+
+  it('without the invitation list (Graph has no such chat), the roster lists the participants seen so far, labelled', async () => {
+    const meetingId = newMeetingId();
+    await configureByApi(meetingId);
+    const seen = await open(ATTENDEES[0] as HostUser, 'side-panel', 'sidePanel', meetingId);
+    await ackButton(seen.app()).waitFor();
+    await api('POST', `${meetingPath(meetingId)}/acknowledgements`, await tokenFor(ATTENDEES[1] as HostUser), {});
+    const chair = await open(CHAIR, 'side-panel', 'sidePanel', meetingId);
+    const frame = chair.app();
+    await frame
+      .getByText('無法取得會議邀請名單；「尚未知悉」僅列出已開啟本應用程式的與會者，未開啟者不在其中。')
+      .waitFor();
+    await frame.getByRole('heading', { name: '尚未知悉（2）：目前已開啟本應用程式的與會者' }).waitFor();
+    const pending = await frame.getByTestId('roster-pending').locator('li').allInnerTexts();
+    expect(pending.map((text) => text.split('\n')[0]).sort()).toEqual(['王主席', '陳委員'].sort());
+    await frame
+      .locator(`[data-testid="roster-acknowledged"] li[data-oid="${(ATTENDEES[1] as HostUser).oid}"]`)
+      .waitFor();
   });
 
   it('the stage: the reminder large, each viewer acknowledges, and every viewer sees the live count', async () => {
