@@ -22,6 +22,13 @@ export const useReminderCardStyles = makeStyles({
     flexWrap: 'wrap',
     gap: tokens.spacingHorizontalS,
   },
+  badgeStage: {
+    fontSize: tokens.fontSizeBase500,
+    lineHeight: tokens.lineHeightBase500,
+    height: 'auto',
+    minHeight: '40px',
+    padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalM}`,
+  },
   heading: {
     margin: 0,
     fontSize: tokens.fontSizeBase500,
@@ -72,7 +79,7 @@ export const useReminderCardStyles = makeStyles({
     lineHeight: tokens.lineHeightBase200,
   },
   noteStage: {
-    fontSize: tokens.fontSizeBase400,
-    lineHeight: tokens.lineHeightBase400,
+    fontSize: tokens.fontSizeBase500,
+    lineHeight: tokens.lineHeightBase500,
   },
 });

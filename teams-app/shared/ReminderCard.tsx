@@ -24,7 +24,12 @@ export function ReminderCard({ children, meeting, t, variant = 'panel' }: Remind
   return (
     <section className={mergeClasses(s.card, stage && s.stage)} aria-labelledby={headingId}>
       <div className={s.header}>
-        <LevelBadge level={meeting.level as Level} size={stage ? 'extra-large' : 'large'} showEnglish={stage} />
+        <LevelBadge
+          level={meeting.level as Level}
+          size={stage ? 'extra-large' : 'large'}
+          showEnglish={stage}
+          className={stage ? s.badgeStage : undefined}
+        />
         <h1 id={headingId} className={mergeClasses(s.heading, stage && s.headingStage)}>
           {t.reminderHeading}
         </h1>

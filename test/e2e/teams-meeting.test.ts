@@ -18,7 +18,7 @@ import { PAGE_PATHS } from '../../src/shared/app-ids';
 import { AUDIENCE, CLIENT_ID, CLIENT_SECRET, type FakeEntra, startFakeEntra, TENANT } from '../fakes/entra';
 import { type FakeGraph, startFakeGraph } from '../fakes/graph';
 import { type FrameContext, type HostUser, openInTeams, type OpenOptions, type TeamsHost } from '../fakes/teams-host';
-import { launchChromium, runAxe, seriousViolations } from '../support/browser';
+import { launchChromium, runAxe, screenshot, seriousViolations } from '../support/browser';
 import { freePort } from '../support/net';
 import { DIST, ensureWebBuild } from '../support/web-build';
 
@@ -536,5 +536,75 @@ describe('Teams meeting pages in the fake Teams host', () => {
       expect(csvText).toContain(person.name);
       expect(csvText).toContain(person.upn);
     }
+  });
+
+  it('fits the side panel (320 px) and the stage (1280×720) in light, dark and high contrast, with screenshots', async () => {
+    const { id: meetingId, thread } = newMeeting();
+    graph.setChat(
+      thread,
+      [CHAIR, ...ATTENDEES].map((p) => ({ userId: p.oid, displayName: p.name, email: p.upn })),
+    );
+    await configureByApi(meetingId, { reminder: `${DEFAULT_REMINDER}會議資料及內容不得任意發表或提供外界。` });
+    for (const person of ATTENDEES.slice(0, 2)) {
+      await api('POST', `${meetingPath(meetingId)}/acknowledgements`, await tokenFor(person), {});
+    }
+    const shots: string[] = [];
+    /** Grows the window to the page's height, so the screenshot shows all of it, and checks nothing is cut off. */
+    const capture = async (host: TeamsHost, name: string, width: number): Promise<void> => {
+      const frame = host.app();
+      await frame.locator('[role="progressbar"]').waitFor({ state: 'detached' });
+      const size = await frame.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        clientWidth: document.documentElement.clientWidth,
+        height: document.documentElement.scrollHeight,
+      }));
+      // Nothing wider than the panel: no sideways scrolling, no text running off the edge.
+      expect({ name, overflow: size.scrollWidth - size.clientWidth }).toEqual({ name, overflow: 0 });
+      const clipped = await frame.evaluate(() =>
+        [...document.querySelectorAll('p, h1, h2, h3, h4, button, li, label')]
+          .filter((el) => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'hidden')
+          .map((el) => el.textContent),
+      );
+      expect({ name, clipped }).toEqual({ name, clipped: [] });
+      if (width === SIDE_PANEL.width) {
+        await host.page.setViewportSize({ width, height: Math.max(size.height, 600) });
+      }
+      shots.push(await screenshot(host.page, name));
+    };
+    for (const theme of ['default', 'dark', 'contrast'] as const) {
+      const label = theme === 'default' ? 'light' : theme;
+      const attendee = await open(ATTENDEES[2] as HostUser, 'side-panel', 'sidePanel', meetingId, { theme });
+      await ackButton(attendee.app()).waitFor();
+      await capture(attendee, `teams-side-panel-attendee-${label}`, SIDE_PANEL.width);
+      const done = await open(ATTENDEES[0] as HostUser, 'side-panel', 'sidePanel', meetingId, { theme });
+      await done
+        .app()
+        .getByText(/您已於 .*確認知悉並同意保密。/)
+        .waitFor();
+      await capture(done, `teams-side-panel-acknowledged-${label}`, SIDE_PANEL.width);
+      const chair = await open(CHAIR, 'side-panel', 'sidePanel', meetingId, { theme });
+      await chair.app().getByTestId('roster-pending').waitFor();
+      await capture(chair, `teams-side-panel-chair-${label}`, SIDE_PANEL.width);
+      const config = await open(CHAIR, 'config', 'settings', meetingId, { theme });
+      await config.app().getByText('已載入此會議目前的設定。').waitFor();
+      await capture(config, `teams-config-${label}`, SIDE_PANEL.width);
+      const stage = await open(ATTENDEES[2] as HostUser, 'stage', 'meetingStage', meetingId, {
+        theme,
+        viewport: STAGE,
+      });
+      await stage.app().getByTestId('stage-count').waitFor();
+      await capture(stage, `teams-stage-${label}`, STAGE.width);
+      await Promise.all(contexts.splice(0).map((c) => c.close()));
+    }
+    const english = await open(CHAIR, 'side-panel', 'sidePanel', meetingId, { locale: 'en-us' });
+    await english.app().getByTestId('roster-pending').waitFor();
+    await capture(english, 'teams-side-panel-chair-en', SIDE_PANEL.width);
+    const englishStage = await open(ATTENDEES[1] as HostUser, 'stage', 'meetingStage', meetingId, {
+      locale: 'en-us',
+      viewport: STAGE,
+    });
+    await englishStage.app().getByTestId('stage-count').waitFor();
+    await capture(englishStage, 'teams-stage-en', STAGE.width);
+    console.log(`screenshots:\n${shots.join('\n')}`);
   });
 });
