@@ -450,6 +450,60 @@ describe('Teams meeting pages in the fake Teams host', () => {
     expect(await chair.app().getByLabel('對外發言人（選填）').inputValue()).toBe('李發言人');
   });
 
+  it('works by keyboard: Tab reaches the button, Enter acknowledges, focus moves to the confirmation', async () => {
+    const meetingId = newMeetingId();
+    await configureByApi(meetingId);
+    const host = await open(ATTENDEES[2] as HostUser, 'side-panel', 'sidePanel', meetingId);
+    const frame = host.app();
+    await ackButton(frame).waitFor();
+    await host.page.keyboard.press('Tab');
+    expect(await frame.evaluate(() => document.activeElement?.textContent)).toBe('我已知悉並同意保密');
+    await host.page.keyboard.press('Enter');
+    await frame.getByText(/您已於 .*確認知悉並同意保密。/).waitFor();
+    expect(await frame.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('status');
+    expect(await frame.evaluate(() => document.activeElement?.textContent)).toMatch(/確認知悉並同意保密。$/);
+  });
+
+  it('Save is enabled only while the form is valid; someone who is not the chair sees why and cannot save', async () => {
+    const meetingId = newMeetingId();
+    const config = await open(CHAIR, 'config', 'settings', meetingId, { locale: 'en-us' });
+    const form = config.app();
+    await until(async () => (await config.state()).validity, false);
+    await form.getByLabel('Meeting title').fill('Budget review');
+    await until(async () => (await config.state()).validity, true);
+    await form.getByLabel('Secrecy reminder').fill('   ');
+    await form.getByLabel('Secrecy reminder').blur();
+    await until(async () => (await config.state()).validity, false);
+    await form.getByText('Required.').waitFor();
+    await form.getByRole('button', { name: 'Restore the default text' }).click();
+    expect(await form.getByLabel('Secrecy reminder').inputValue()).toBe(DEFAULT_REMINDER);
+    await until(async () => (await config.state()).validity, true);
+    expect(await config.save()).toEqual({ ok: true });
+
+    const other = await open(ATTENDEES[0] as HostUser, 'config', 'settings', meetingId);
+    await other
+      .app()
+      .getByTestId('config-other-chair')
+      .getByText('此會議已由其他人設定為主席；僅該主席可以修改設定。')
+      .waitFor();
+    expect(await other.app().getByLabel('會議名稱').isDisabled()).toBe(true);
+    expect((await other.state()).validity).toBe(false);
+    await expect(other.save()).rejects.toThrow(/Save is disabled/);
+  });
+
+  it('outside a meeting, or outside Teams, the pages say where they work', async () => {
+    const noMeeting = await open(CHAIR, 'side-panel', 'content', null);
+    await noMeeting.app().getByRole('alert').getByText('此頁僅能在 Teams 會議中使用。').waitFor();
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${server.url}${PAGE_PATHS.teamsSidePanel}`);
+    await page
+      .getByRole('alert')
+      .getByText(/^(請在 Microsoft Teams 會議中開啟此頁。|Open this page in a Microsoft Teams meeting\.)$/)
+      .waitFor();
+  });
+
   it('a theme switch in Teams changes the colours, live', async () => {
     const meetingId = newMeetingId();
     await configureByApi(meetingId);
