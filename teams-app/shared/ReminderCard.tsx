@@ -17,6 +17,9 @@ export type ReminderCardProps = {
   variant?: 'panel' | 'stage';
 };
 
+/** The chair's words are usually Chinese whatever the page language; say so, so screen readers read them right. */
+const langOf = (text: string): string | undefined => (/[\u3400-\u9fff]/.test(text) ? 'zh-Hant-TW' : undefined);
+
 export function ReminderCard({ children, meeting, t, variant = 'panel' }: ReminderCardProps): React.JSX.Element {
   const s = useReminderCardStyles();
   const stage = variant === 'stage';
@@ -34,8 +37,12 @@ export function ReminderCard({ children, meeting, t, variant = 'panel' }: Remind
           {t.reminderHeading}
         </h1>
       </div>
-      <p className={mergeClasses(s.title, stage && s.titleStage)}>{meeting.title}</p>
-      <p className={mergeClasses(s.reminder, stage && s.reminderStage)}>{meeting.reminder}</p>
+      <p className={mergeClasses(s.title, stage && s.titleStage)} lang={langOf(meeting.title)}>
+        {meeting.title}
+      </p>
+      <p className={mergeClasses(s.reminder, stage && s.reminderStage)} lang={langOf(meeting.reminder)}>
+        {meeting.reminder}
+      </p>
       {meeting.spokesperson ? (
         <p className={mergeClasses(s.spokesperson, stage && s.spokespersonStage)}>
           <strong>{t.spokesperson(meeting.spokesperson)}</strong>

@@ -43,12 +43,27 @@ export function useMeeting(api: ApiClient, meetingId: string, options: { readonl
         // A failed refresh keeps what is on screen; the next one may succeed.
       }
       if (!cancelled && pollMs) {
-        timer = setTimeout(() => void load(true), pollMs);
+        timer = setTimeout(poll, pollMs);
       }
     };
+    // A hidden page (minimised, another app on the stage) does not poll; it catches up as soon as it is shown.
+    const poll = (): void => {
+      if (document.visibilityState === 'hidden') {
+        timer = null;
+        return;
+      }
+      void load(true);
+    };
+    const onVisible = (): void => {
+      if (pollMs && !cancelled && timer === null && document.visibilityState === 'visible') {
+        void load(true);
+      }
+    };
+    document.addEventListener('visibilitychange', onVisible);
     void load(false);
     return () => {
       cancelled = true;
+      document.removeEventListener('visibilitychange', onVisible);
       if (timer) {
         clearTimeout(timer);
       }
