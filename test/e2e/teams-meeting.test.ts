@@ -590,6 +590,32 @@ describe('Teams meeting pages in the fake Teams host', () => {
       expect(csvText).toContain(person.name);
       expect(csvText).toContain(person.upn);
     }
+
+    // A server without the export (an older version: its 404) or without a Chinese font (503) is said plainly.
+    const context = host.page.context();
+    await context.route('**/sign-in-sheet.pdf', (route) =>
+      route.fulfill({
+        status: 404,
+        contentType: 'application/json',
+        body: '{"code":"not_found","message":"找不到 / Not found"}',
+      }),
+    );
+    await frame.getByTestId('export-pdf').click();
+    await frame.getByTestId('export-error').getByText('此伺服器尚未提供簽到表下載。').waitFor();
+    await context.unroute('**/sign-in-sheet.pdf');
+    await context.route('**/sign-in-sheet.pdf', (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: '{"code":"no_pdf_font","message":"伺服器沒有中文字型 / The server has no Chinese font"}',
+      }),
+    );
+    await frame.getByTestId('export-pdf').click();
+    await frame
+      .getByTestId('export-error')
+      .getByText('未能下載簽到表：伺服器沒有中文字型 / The server has no Chinese font')
+      .waitFor();
+    expect(await frame.getByTestId('export-pdf').isEnabled()).toBe(true);
   });
 
   it('fits the side panel (320 px) and the stage (1280×720) in light, dark and high contrast, with screenshots', async () => {
