@@ -520,17 +520,28 @@ describe('Teams meeting pages in the fake Teams host', () => {
           button: button ? getComputedStyle(button).backgroundColor : '',
         };
       });
+    /** The colours once the theme has applied and Fluent's colour transitions have finished. */
+    const settled = async (theme: string) => {
+      await until(async () => (await colours()).theme, theme);
+      let previous = JSON.stringify(await colours());
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 150));
+        const now = JSON.stringify(await colours());
+        if (now === previous) {
+          return JSON.parse(now) as Awaited<ReturnType<typeof colours>>;
+        }
+        previous = now;
+      }
+    };
     await ackButton(frame).waitFor();
-    const light = await colours();
-    expect(light).toMatchObject({ theme: 'light', background: 'rgb(255, 255, 255)' });
+    const light = await settled('light');
+    expect(light.background).toBe('rgb(255, 255, 255)');
     await host.setTheme('dark');
-    await until(async () => (await colours()).theme, 'dark');
-    const dark = await colours();
+    const dark = await settled('dark');
     expect(dark.background).not.toBe(light.background);
     expect(dark.text).not.toBe(light.text);
     await host.setTheme('contrast');
-    await until(async () => (await colours()).theme, 'contrast');
-    const contrast = await colours();
+    const contrast = await settled('contrast');
     expect(contrast.background).toBe('rgb(0, 0, 0)');
     expect(contrast.button).not.toBe(dark.button);
     expect(new Set([light.button, dark.button, contrast.button]).size).toBe(3);
