@@ -8,6 +8,7 @@ const path = require('node:path');
 const webpack = require('webpack');
 
 const { packedBig5Index } = require('./scripts/build/big5-index.cjs');
+const teamsPagesConfig = require('./teams-app/webpack.teams.js');
 
 /**
  * Emits small generated files (the HTML shells of the pages, copied vendor files) into a compilation, so no template
@@ -252,6 +253,7 @@ module.exports = (_env, argv) => {
         ),
       ],
     },
+    teamsPagesConfig({ production, EmitFilesPlugin }),
   ];
 };
 

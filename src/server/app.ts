@@ -196,13 +196,15 @@ export async function buildApp(
     async (request) => {
       const meeting = await meetingFor(request, request.params.meetingId);
       await recordParticipant(db, meeting, caller(request));
-      const ack = (
-        await db.query<{ acknowledged_at: Date | string }>(
-          'SELECT acknowledged_at FROM acknowledgements WHERE meeting_id = $1 AND user_oid = $2',
+      // The count is for everyone (the stage shows it to each viewer); who acknowledged stays with the chair.
+      const acks = (
+        await db.query<{ count: number; mine: Date | string | null }>(
+          `SELECT count(*)::int AS count, max(acknowledged_at) FILTER (WHERE user_oid = $2) AS mine
+             FROM acknowledgements WHERE meeting_id = $1`,
           [meeting.id, caller(request).oid],
         )
       ).rows[0];
-      return meetingView(meeting, caller(request), ack ? iso(ack.acknowledged_at) : null);
+      return meetingView(meeting, caller(request), acks?.mine ? iso(acks.mine) : null, Number(acks?.count ?? 0));
     },
   );
 
@@ -528,7 +530,12 @@ async function currentPolicy(db: Db): Promise<Policy> {
   return (typeof row.document === 'string' ? JSON.parse(row.document) : row.document) as Policy;
 }
 
-function meetingView(m: MeetingRow, me: Caller, acknowledgedAt: string | null): Record<string, unknown> {
+function meetingView(
+  m: MeetingRow,
+  me: Caller,
+  acknowledgedAt: string | null,
+  acknowledgementCount?: number,
+): Record<string, unknown> {
   return {
     id: m.id,
     title: m.title,
@@ -538,6 +545,7 @@ function meetingView(m: MeetingRow, me: Caller, acknowledgedAt: string | null): 
     spokesperson: m.spokesperson,
     isChair: m.chair_oid === me.oid,
     acknowledgement: acknowledgedAt ? { acknowledgedAt } : null,
+    ...(acknowledgementCount !== undefined ? { acknowledgementCount } : {}),
   };
 }
 

@@ -35,6 +35,11 @@ export interface MeetingView {
   readonly isChair: boolean;
   /** The caller's own acknowledgement, if any. */
   readonly acknowledgement: { readonly acknowledgedAt: string } | null;
+  /**
+   * How many have acknowledged so far (`GET` only). Everyone may see the number, for the stage's live count; who
+   * acknowledged is the chair's roster alone.
+   */
+  readonly acknowledgementCount?: number;
 }
 
 /** One row of the chair's roster. */

@@ -16,6 +16,8 @@ const APPEARANCE: Readonly<Record<Level, { color: BadgeProps['color']; appearanc
 };
 
 export type LevelBadgeProps = {
+  /** Extra styling, e.g. a larger badge on the meeting stage. */
+  className?: string;
   /** The level to show. */
   level: Level;
   /**
@@ -27,10 +29,16 @@ export type LevelBadgeProps = {
   size?: BadgeProps['size'];
 };
 
-export function LevelBadge({ level, showEnglish = false, size = 'medium' }: LevelBadgeProps): React.JSX.Element {
+export function LevelBadge({
+  className,
+  level,
+  showEnglish = false,
+  size = 'medium',
+}: LevelBadgeProps): React.JSX.Element {
   const look = APPEARANCE[level];
   return (
     <Badge
+      className={className}
       color={look.color}
       appearance={look.appearance}
       size={size}

@@ -98,6 +98,28 @@ describe.each(STORES)('API on %s', (kind) => {
     expect(kinds).toEqual(['meeting.chair-assigned', 'acknowledgement']);
   });
 
+  it('tells everyone how many have acknowledged (the stage count), but only the chair who', async () => {
+    await call('PUT', meetingUrl, chair, settings);
+    const other = await entra.token({ oid: '00000000-0000-0000-0000-0000000a77e2', name: '林委員' });
+    expect((await call('GET', meetingUrl, attendee)).json()).toMatchObject({
+      acknowledgementCount: 0,
+      acknowledgement: null,
+    });
+    await call('POST', `${meetingUrl}/acknowledgements`, attendee, {});
+    await call('POST', `${meetingUrl}/acknowledgements`, attendee, {});
+    const seenByOther = (await call('GET', meetingUrl, other)).json() as Record<string, unknown>;
+    expect(seenByOther).toMatchObject({ acknowledgementCount: 1, acknowledgement: null, isChair: false });
+    expect(JSON.stringify(seenByOther)).not.toContain(ATTENDEE);
+    await call('POST', `${meetingUrl}/acknowledgements`, other, {});
+    const seenByAttendee = (await call('GET', meetingUrl, attendee)).json() as {
+      acknowledgementCount: number;
+      acknowledgement: { acknowledgedAt: string } | null;
+    };
+    expect(seenByAttendee.acknowledgementCount).toBe(2);
+    expect(seenByAttendee.acknowledgement?.acknowledgedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect((await call('GET', `${meetingUrl}/acknowledgements`, other)).statusCode).toBe(403);
+  });
+
   it('an attendee acknowledges only as themselves: identity comes from the token, never the body', async () => {
     await call('PUT', meetingUrl, chair, settings);
     const forged = await call('POST', `${meetingUrl}/acknowledgements`, attendee, { oid: CHAIR, name: '王主席' });

@@ -2,6 +2,8 @@
  * Real Chromium for browser tests: Debian's /usr/bin/chromium driven by playwright-core (no browser download), with
  * background networking off because this machine's network is closed. Plus axe-core, injected from node_modules.
  */
+import './dispose-symbols';
+
 import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 

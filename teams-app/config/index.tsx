@@ -1,0 +1,4 @@
+import { mountPage } from '../shared/PageStates';
+import { ConfigPage } from './ConfigPage';
+
+mountPage('teams/config', (t) => t.configHeading, ConfigPage);

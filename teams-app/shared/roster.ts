@@ -1,0 +1,101 @@
+/**
+ * The chair's roster as a pure computation: acknowledgements (from the roster route and the live stream) joined with
+ * the expected attendees (the meeting's invitees from Graph, or the participants seen so far), and the counts.
+ */
+import type { Invitee, InviteeList, RosterEntry } from '../../src/shared/api';
+
+export interface AcknowledgedRow {
+  readonly key: string;
+  readonly name: string;
+  readonly upn: string | null;
+  readonly acknowledgedAt: string;
+  /** On the expected list (false for someone who acknowledged without being invited or seen). */
+  readonly expected: boolean;
+}
+
+export interface PendingRow {
+  readonly key: string;
+  readonly name: string;
+  readonly upn: string | null;
+}
+
+export interface RosterView {
+  /** In the order they acknowledged, as on the sign-in sheet. */
+  readonly acknowledged: readonly AcknowledgedRow[];
+  /** Expected but not acknowledged yet, by name. */
+  readonly pending: readonly PendingRow[];
+  /** Where the expected list came from; null when it is not available. */
+  readonly source: InviteeList['source'] | null;
+  readonly counts: {
+    readonly acknowledged: number;
+    readonly pending: number;
+    /** The length of the expected list; null when it is not available. */
+    readonly expected: number | null;
+  };
+}
+
+const lower = (s: string | null | undefined): string | null => (s ? s.trim().toLowerCase() : null);
+
+/**
+ * Adds an acknowledgement to the list unless that person is already on it. An acknowledgement is idempotent on the
+ * server, so the same person can arrive twice (the stream, then the refetch after a reconnect); the first time wins.
+ */
+export function addAcknowledgement(entries: readonly RosterEntry[], entry: RosterEntry): readonly RosterEntry[] {
+  const existing = entries.find((e) => e.oid === entry.oid);
+  if (!existing) {
+    return [...entries, entry];
+  }
+  if (Date.parse(entry.acknowledgedAt) < Date.parse(existing.acknowledgedAt)) {
+    return entries.map((e) => (e.oid === entry.oid ? entry : e));
+  }
+  return entries;
+}
+
+/** Merges a refetched roster into what the stream has delivered since (nothing acknowledged is ever dropped). */
+export function mergeRoster(current: readonly RosterEntry[], fetched: readonly RosterEntry[]): readonly RosterEntry[] {
+  return fetched.reduce<readonly RosterEntry[]>((acc, e) => addAcknowledgement(acc, e), current);
+}
+
+function matches(invitee: Invitee, ack: RosterEntry): boolean {
+  if (invitee.oid && invitee.oid === ack.oid) {
+    return true;
+  }
+  const upn = lower(invitee.upn);
+  return upn !== null && upn === lower(ack.upn);
+}
+
+const byTimeThenName = (a: AcknowledgedRow, b: AcknowledgedRow): number =>
+  Date.parse(a.acknowledgedAt) - Date.parse(b.acknowledgedAt) || a.name.localeCompare(b.name, 'zh-Hant-TW');
+
+/** Joins acknowledgements with the expected list. */
+export function buildRoster(entries: readonly RosterEntry[], expected: InviteeList | null): RosterView {
+  const invitees = expected?.invitees ?? [];
+  const matched = new Set<number>();
+  const acknowledged: AcknowledgedRow[] = entries.map((ack) => {
+    const index = invitees.findIndex((inv, i) => !matched.has(i) && matches(inv, ack));
+    if (index !== -1) {
+      matched.add(index);
+    }
+    return { key: ack.oid, name: ack.name, upn: ack.upn, acknowledgedAt: ack.acknowledgedAt, expected: index !== -1 };
+  });
+  acknowledged.sort(byTimeThenName);
+  const pending: PendingRow[] = invitees
+    .map((inv, i) => ({ inv, i }))
+    .filter(({ i }) => !matched.has(i))
+    .map(({ inv, i }) => ({
+      key: inv.oid ?? lower(inv.upn) ?? `invitee-${i}`,
+      name: inv.name || inv.upn || '?',
+      upn: inv.upn,
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name, 'zh-Hant-TW'));
+  return {
+    acknowledged,
+    pending,
+    source: expected?.source ?? null,
+    counts: {
+      acknowledged: acknowledged.length,
+      pending: pending.length,
+      expected: expected ? invitees.length : null,
+    },
+  };
+}

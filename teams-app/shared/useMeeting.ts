@@ -1,0 +1,92 @@
+/** The meeting as the caller sees it (`GET /api/meetings/{id}`), optionally refreshed on an interval. */
+import * as React from 'react';
+
+import { type ApiClient, isApiError, type MeetingView } from '../../src/shared/api';
+
+export type MeetingState =
+  | { readonly phase: 'loading'; readonly meeting?: never; readonly error?: never }
+  | { readonly phase: 'ready'; readonly meeting: MeetingView; readonly error?: never }
+  /** The chair has not configured the meeting yet (404). */
+  | { readonly phase: 'not-configured'; readonly meeting?: never; readonly error?: never }
+  | { readonly phase: 'failed'; readonly meeting?: never; readonly error: unknown };
+
+export interface UseMeeting {
+  readonly state: MeetingState;
+  readonly reload: () => void;
+  /** Records the caller's own acknowledgement without a round trip. */
+  readonly markAcknowledged: (acknowledgedAt: string) => void;
+}
+
+export function useMeeting(api: ApiClient, meetingId: string, options: { readonly pollMs?: number } = {}): UseMeeting {
+  const [state, setState] = React.useState<MeetingState>({ phase: 'loading' });
+  const [generation, setGeneration] = React.useState(0);
+  const { pollMs } = options;
+
+  React.useEffect(() => {
+    let cancelled = false;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const load = async (quiet: boolean): Promise<void> => {
+      try {
+        const meeting = await api.getMeeting(meetingId);
+        if (!cancelled) {
+          setState({ phase: 'ready', meeting });
+        }
+      } catch (error) {
+        if (cancelled) {
+          return;
+        }
+        if (isApiError(error) && error.status === 404) {
+          setState({ phase: 'not-configured' });
+        } else if (!quiet) {
+          setState({ phase: 'failed', error });
+        }
+        // A failed refresh keeps what is on screen; the next one may succeed.
+      }
+      if (!cancelled && pollMs) {
+        timer = setTimeout(poll, pollMs);
+      }
+    };
+    // A hidden page (minimised, another app on the stage) does not poll; it catches up as soon as it is shown.
+    const poll = (): void => {
+      if (document.visibilityState === 'hidden') {
+        timer = null;
+        return;
+      }
+      void load(true);
+    };
+    const onVisible = (): void => {
+      if (pollMs && !cancelled && timer === null && document.visibilityState === 'visible') {
+        void load(true);
+      }
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    void load(false);
+    return () => {
+      cancelled = true;
+      document.removeEventListener('visibilitychange', onVisible);
+      if (timer) {
+        clearTimeout(timer);
+      }
+    };
+  }, [api, meetingId, pollMs, generation]);
+
+  const reload = React.useCallback(() => {
+    setState({ phase: 'loading' });
+    setGeneration((g) => g + 1);
+  }, []);
+  const markAcknowledged = React.useCallback((acknowledgedAt: string) => {
+    setState((s) =>
+      s.phase === 'ready' && !s.meeting.acknowledgement
+        ? {
+            phase: 'ready',
+            meeting: {
+              ...s.meeting,
+              acknowledgement: { acknowledgedAt },
+              acknowledgementCount: (s.meeting.acknowledgementCount ?? 0) + 1,
+            },
+          }
+        : s,
+    );
+  }, []);
+  return { state, reload, markAcknowledged };
+}

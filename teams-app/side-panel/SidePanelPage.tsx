@@ -1,0 +1,66 @@
+/**
+ * The meeting side panel (and the meeting chat tab): every attendee sees the chair's reminder and acknowledges it;
+ * the chair, as the server judges from the token, also gets the live roster, stage sharing and the sign-in sheet.
+ */
+import { Divider, MessageBar, MessageBarBody } from '@fluentui/react-components';
+import * as React from 'react';
+
+import { AcknowledgeControl } from '../shared/AcknowledgeControl';
+import { useLayoutStyles } from '../shared/layout.styles';
+import { MeetingStatus, RequireMeeting } from '../shared/PageStates';
+import { ReminderCard } from '../shared/ReminderCard';
+import type { PageServices } from '../shared/TeamsPage';
+import { useAcknowledgement } from '../shared/useAcknowledgement';
+import { useMeeting } from '../shared/useMeeting';
+import { RosterSection } from './RosterSection';
+import { SignInSheetSection } from './SignInSheetSection';
+import { StageShareSection } from './StageShareSection';
+
+export function SidePanelPage({ services }: { services: PageServices }): React.JSX.Element {
+  const layout = useLayoutStyles();
+  return (
+    <RequireMeeting services={services} className={layout.page}>
+      {(meetingId) => <MeetingPanel services={services} meetingId={meetingId} />}
+    </RequireMeeting>
+  );
+}
+
+function MeetingPanel({ services, meetingId }: { services: PageServices; meetingId: string }): React.JSX.Element {
+  const layout = useLayoutStyles();
+  const { api, getToken, locale, origin, t } = services;
+  const { state, reload, markAcknowledged } = useMeeting(api, meetingId);
+  const acknowledgedAt = state.phase === 'ready' ? (state.meeting.acknowledgement?.acknowledgedAt ?? null) : null;
+  const ack = useAcknowledgement(api, meetingId, acknowledgedAt, markAcknowledged);
+  const chairHeadingId = React.useId();
+
+  if (state.phase !== 'ready') {
+    return <MeetingStatus state={state} reload={reload} t={t} className={layout.page} />;
+  }
+  const { meeting } = state;
+  return (
+    <main className={layout.page}>
+      {meeting.sensitive ? (
+        <ReminderCard meeting={meeting} t={t}>
+          <AcknowledgeControl state={ack.state} onAcknowledge={ack.acknowledge} locale={locale} t={t} />
+        </ReminderCard>
+      ) : (
+        <MessageBar intent="info">
+          <MessageBarBody>{t.notSensitive}</MessageBarBody>
+        </MessageBar>
+      )}
+      {meeting.isChair ? (
+        <section className={layout.section} aria-labelledby={chairHeadingId} data-testid="chair-tools">
+          <Divider />
+          <h2 id={chairHeadingId} className={layout.h2}>
+            {t.chairHeading}
+          </h2>
+          <RosterSection api={api} getToken={getToken} origin={origin} meetingId={meetingId} locale={locale} t={t} />
+          <Divider />
+          {meeting.sensitive ? <StageShareSection origin={origin} t={t} /> : null}
+          <Divider />
+          <SignInSheetSection api={api} meetingId={meetingId} title={meeting.title} t={t} />
+        </section>
+      ) : null}
+    </main>
+  );
+}

@@ -1,0 +1,79 @@
+/**
+ * The reminder on the meeting stage, large enough to read on a shared screen. Each viewer has their own
+ * acknowledgement button (the page runs per viewer, with their own token) and sees how many have acknowledged.
+ */
+import { makeStyles, tokens } from '@fluentui/react-components';
+import * as React from 'react';
+
+import { AcknowledgeControl } from '../shared/AcknowledgeControl';
+import { MeetingStatus, RequireMeeting } from '../shared/PageStates';
+import { ReminderCard } from '../shared/ReminderCard';
+import type { PageServices } from '../shared/TeamsPage';
+import { useAcknowledgement } from '../shared/useAcknowledgement';
+import { useMeeting } from '../shared/useMeeting';
+
+/** The count on the stage refreshes this often (the live stream is the chair's; the count is for everyone). */
+export const STAGE_COUNT_REFRESH_MS = 3000;
+
+const useStyles = makeStyles({
+  page: {
+    display: 'flex',
+    flexDirection: 'column',
+    justifyContent: 'center',
+    minHeight: '100vh',
+    boxSizing: 'border-box',
+    padding: `${tokens.spacingVerticalXXL} clamp(16px, 5vw, 96px)`,
+    gap: tokens.spacingVerticalXL,
+  },
+  footer: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    justifyContent: 'space-between',
+    gap: tokens.spacingHorizontalXL,
+  },
+  count: {
+    margin: 0,
+    fontSize: tokens.fontSizeBase600,
+    lineHeight: tokens.lineHeightBase600,
+    fontWeight: tokens.fontWeightSemibold,
+    fontVariantNumeric: 'tabular-nums',
+  },
+});
+
+export function StagePage({ services }: { services: PageServices }): React.JSX.Element {
+  const s = useStyles();
+  return (
+    <RequireMeeting services={services} className={s.page}>
+      {(meetingId) => <StageReminder services={services} meetingId={meetingId} />}
+    </RequireMeeting>
+  );
+}
+
+function StageReminder({ services, meetingId }: { services: PageServices; meetingId: string }): React.JSX.Element {
+  const s = useStyles();
+  const { api, locale, t } = services;
+  const { state, reload, markAcknowledged } = useMeeting(api, meetingId, { pollMs: STAGE_COUNT_REFRESH_MS });
+  const acknowledgedAt = state.phase === 'ready' ? (state.meeting.acknowledgement?.acknowledgedAt ?? null) : null;
+  const ack = useAcknowledgement(api, meetingId, acknowledgedAt, markAcknowledged);
+
+  if (state.phase !== 'ready') {
+    return <MeetingStatus state={state} reload={reload} t={t} className={s.page} spinnerSize="large" />;
+  }
+  const { meeting } = state;
+  const count = meeting.acknowledgementCount;
+  return (
+    <main className={s.page}>
+      <ReminderCard meeting={meeting} t={t} variant="stage">
+        <div className={s.footer}>
+          <AcknowledgeControl state={ack.state} onAcknowledge={ack.acknowledge} locale={locale} t={t} variant="stage" />
+          {count !== undefined ? (
+            <p className={s.count} role="status" aria-live="polite" data-testid="stage-count">
+              {t.stageCount(count)}
+            </p>
+          ) : null}
+        </div>
+      </ReminderCard>
+    </main>
+  );
+}
