@@ -104,7 +104,13 @@ export async function startServer(
           'https://res.cdn.office.net',
           'https://ajax.aspnetcdn.com',
         ],
-        connectSrc: ["'self'", 'https://login.microsoftonline.com', 'https://graph.microsoft.com'],
+        // teams-js fetches its list of valid Teams origins from res.cdn.office.net (it falls back to a built-in list).
+        connectSrc: [
+          "'self'",
+          'https://login.microsoftonline.com',
+          'https://graph.microsoft.com',
+          'https://res.cdn.office.net',
+        ],
         imgSrc: ["'self'", 'data:'],
         styleSrc: ["'self'", "'unsafe-inline'"],
         frameAncestors: FRAME_ANCESTORS,
