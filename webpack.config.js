@@ -8,6 +8,7 @@ const path = require('node:path');
 const webpack = require('webpack');
 
 const { packedBig5Index } = require('./scripts/build/big5-index.cjs');
+const siteConfig = require('./scripts/build/site-webpack.cjs');
 const teamsPagesConfig = require('./teams-app/webpack.teams.js');
 
 /**
@@ -254,6 +255,7 @@ module.exports = (_env, argv) => {
       ],
     },
     teamsPagesConfig({ production, EmitFilesPlugin }),
+    siteConfig({ production, EmitFilesPlugin }),
   ];
 };
 

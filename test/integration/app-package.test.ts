@@ -61,3 +61,18 @@ describe('the server serves the manifests', () => {
     expect(res.body.equals(readFileSync(path.join(DIST, url)))).toBe(true);
   });
 });
+
+describe('the landing page', () => {
+  it('is served at the root, and every link on it answers 200', async () => {
+    const res = await get(`${server.url}/`);
+    expect(res.status).toBe(200);
+    expect(String(res.headers['content-type'])).toMatch(/^text\/html\b/);
+    const html = res.body.toString('utf8');
+    expect(html).toContain('本會議因具機敏性質，與會人員應行保密。');
+    const links = [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1] as string);
+    expect(links).toEqual(expect.arrayContaining([PAGE_PATHS.appPackage, PAGE_PATHS.taskpane, PAGE_PATHS.teamsStage]));
+    for (const link of links) {
+      expect([link, (await get(`${server.url}${link}`)).status]).toEqual([link, 200]);
+    }
+  });
+});
