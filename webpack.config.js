@@ -66,6 +66,7 @@ module.exports = (_env, argv) => {
       devtool: production ? false : 'source-map',
       performance: { hints: false },
     },
+    require('./scripts/build/taskpane-webpack.cjs')({ production, EmitFilesPlugin }),
   ];
 };
 
