@@ -1,7 +1,12 @@
 // One webpack config for every browser bundle, one configuration per output folder under dist/ (each cleans only its
 // own folder): the detection core and extractors as standalone scripts (dist/core), the add-in (dist/addin) and the
 // Teams pages (dist/teams).
+const { readFileSync } = require('node:fs');
 const path = require('node:path');
+
+const webpack = require('webpack');
+
+const { packedBig5Index } = require('./scripts/build/big5-index.cjs');
 
 /**
  * Emits small generated files (the HTML shells of the pages, copied vendor files) into a compilation, so no template
@@ -29,6 +34,62 @@ class EmitFilesPlugin {
   }
 }
 
+/** The compilation rule every configuration uses: swc down to ES2016, dependencies included. */
+const swcRule = {
+  test: /\.[cm]?[jt]s$/,
+  // Dependencies are compiled down too: their own syntax may be newer than ES2016.
+  use: {
+    loader: 'swc-loader',
+    options: { jsc: { parser: { syntax: 'typescript' }, target: 'es2016' }, module: { type: 'es6' } },
+  },
+};
+
+/**
+ * The policy schema compiled by Ajv now, as standalone code, with the core's own options: the on-send script
+ * cannot compile it at run time (Ajv's `new Function` is refused by the pages' CSP) and is smaller without Ajv.
+ */
+function policyValidatorModule() {
+  const { require: tsxRequire } = require('tsx/cjs/api');
+  const { POLICY_SCHEMA, POLICY_AJV_OPTIONS } = tsxRequire('./src/core/policy.ts', __filename);
+  const Ajv = require('ajv').default;
+  const standaloneCode = require('ajv/dist/standalone').default;
+  const ajv = new Ajv({ ...POLICY_AJV_OPTIONS, code: { source: true, esm: true } });
+  return `${standaloneCode(ajv, ajv.compile(POLICY_SCHEMA))}\nexport const schemaId = ${JSON.stringify(POLICY_SCHEMA.$id)};\n`;
+}
+
+/**
+ * The files office.js loads for Outlook, served from our own origin for networks that block Microsoft's CDN: the
+ * loader, the Outlook host scripts it picks by platform (`OSF.HostSpecificFileVersionMap`: web 16.01, Mac 16.00,
+ * Windows up to 16.02), the zh-TW and en-US strings (en-US is also its fallback for other languages) and the
+ * telemetry sink it loads once ready. The package is 86 MB; this is about 1.5 MB of it.
+ */
+const OFFICE_JS_FILES = [
+  'office.js',
+  'outlook-web-16.01.js',
+  'outlook-mac-16.00.js',
+  'outlook-win32-16.00.js',
+  'outlook-win32-16.01.js',
+  'outlook-win32-16.02.js',
+  'en-us/office_strings.js',
+  'en-us/outlook_strings.js',
+  'zh-tw/office_strings.js',
+  'zh-tw/outlook_strings.js',
+  'telemetry/oteljs_agave.js',
+];
+
+/** The event runtime's page for web, new Outlook and Mac: office.js, then the on-send script. No UI. */
+const COMMANDS_HTML = `<!doctype html>
+<html lang="zh-Hant-TW">
+  <head>
+    <meta charset="utf-8" />
+    <title>Secrecy Guard</title>
+    <script src="../vendor/office-js/office.js"></script>
+    <script src="launchevent.js"></script>
+  </head>
+  <body></body>
+</html>
+`;
+
 /** @type {(env: Record<string, string>, argv: { mode?: string }) => import('webpack').Configuration[]} */
 module.exports = (_env, argv) => {
   const production = argv.mode !== 'development';
@@ -51,23 +112,80 @@ module.exports = (_env, argv) => {
         clean: true,
       },
       resolve: { extensions: ['.ts', '.js'], fallback: { fs: false, path: false, crypto: false } },
-      module: {
-        rules: [
-          {
-            test: /\.[cm]?[jt]s$/,
-            // Dependencies are compiled down too: their own syntax may be newer than ES2016.
-            use: {
-              loader: 'swc-loader',
-              options: { jsc: { parser: { syntax: 'typescript' }, target: 'es2016' }, module: { type: 'es6' } },
-            },
-          },
-        ],
+      module: { rules: [swcRule] },
+      devtool: production ? false : 'source-map',
+      performance: { hints: false },
+    },
+    {
+      // The on-send script (addin/on-send): ONE self-contained ES2016 file that classic Outlook's JS-only runtime
+      // loads directly (no imports, chunks, DOM or storage), plus the page the other clients load it from.
+      name: 'addin-on-send',
+      mode: production ? 'production' : 'development',
+      target: ['web', 'es2016'],
+      entry: { launchevent: './addin/on-send/launchevent.ts' },
+      output: {
+        path: path.resolve(__dirname, 'dist/addin'),
+        filename: '[name].js',
+        // The task pane builds into dist/addin/taskpane and cleans that itself.
+        clean: { keep: /^taskpane[\\/]/ },
+      },
+      resolve: {
+        extensions: ['.ts', '.js'],
+        alias: { ajv$: path.resolve(__dirname, 'addin/on-send/runtime/precompiled-ajv.ts') },
+        fallback: { fs: false, path: false, crypto: false },
+      },
+      module: { rules: [swcRule] },
+      plugins: [
+        // The runtime may have none of these (or a Blob that throws): every module gets ours, or the host's where it
+        // works (addin/on-send/runtime/host-shims.ts).
+        new webpack.ProvidePlugin({
+          TextDecoder: [path.resolve(__dirname, 'addin/on-send/runtime/host-shims.ts'), 'TextDecoder'],
+          TextEncoder: [path.resolve(__dirname, 'addin/on-send/runtime/host-shims.ts'), 'TextEncoder'],
+          Blob: [path.resolve(__dirname, 'addin/on-send/runtime/host-shims.ts'), 'Blob'],
+        }),
+        new webpack.DefinePlugin({
+          __PUBLIC_URL__: JSON.stringify((process.env.PUBLIC_URL || 'https://localhost:3000').replace(/\/+$/, '')),
+        }),
+        new webpack.experiments.schemes.VirtualUrlPlugin({
+          'big5-index': { type: '.js', source: () => `export default ${JSON.stringify(packedBig5Index())};` },
+          'policy-validator': { type: '.js', source: policyValidatorModule },
+        }),
+        new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 }),
+        new EmitFilesPlugin({ 'commands.html': COMMANDS_HTML }),
+      ],
+      optimization: {
+        // ASCII only: whatever charset a host assumes for the script, the marks it looks for stay intact.
+        minimizeOptions: { javascript: { compress: { passes: 2 }, format: { ascii_only: true } } },
       },
       devtool: production ? false : 'source-map',
       performance: { hints: false },
     },
-    require('./scripts/build/taskpane-webpack.cjs')({ production, EmitFilesPlugin }),
+    {
+      // office.js and the Outlook files it loads, from node_modules into dist/vendor/office-js (never committed).
+      name: 'vendor-office-js',
+      mode: production ? 'production' : 'development',
+      entry: {},
+      output: { path: path.resolve(__dirname, 'dist/vendor/office-js'), clean: true },
+      // Microsoft's files as published: not minified again.
+      optimization: { minimize: false },
+      performance: { hints: false },
+      plugins: [
+        new EmitFilesPlugin(
+          Object.fromEntries(
+            OFFICE_JS_FILES.map((file) => [
+              file,
+              () =>
+                readFileSync(
+                  path.join(path.dirname(require.resolve('@microsoft/office-js/package.json')), 'dist', file),
+                ),
+            ]),
+          ),
+        ),
+      ],
+    },
+    require('./scripts/build/taskpane-webpack.cjs')({ production, EmitFilesPlugin, policyValidator: policyValidatorModule }),
   ];
 };
 
 module.exports.EmitFilesPlugin = EmitFilesPlugin;
+module.exports.OFFICE_JS_FILES = OFFICE_JS_FILES;

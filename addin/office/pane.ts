@@ -37,6 +37,16 @@ export function whenOfficeReady(timeoutMs = 20000): Promise<void> {
 
 export type ItemChangeKind = 'item' | 'recipients' | 'attachments';
 
+/** The mailbox and the item as event sources, typed by what this module calls. */
+interface HandlerTarget {
+  addHandlerAsync?(
+    eventType: Office.EventType,
+    handler: (args: unknown) => void,
+    callback: (result: Office.AsyncResult<void>) => void,
+  ): void;
+  removeHandlerAsync?(eventType: Office.EventType, callback?: (result: Office.AsyncResult<void>) => void): void;
+}
+
 /**
  * Calls `listener` when Office reports a change: another item selected in a pinned pane (`ItemChanged`, Mailbox
  * 1.5), recipients (`RecipientsChanged`, 1.7) or attachments (`AttachmentsChanged`, 1.8). Outlook has no event for
@@ -45,12 +55,13 @@ export type ItemChangeKind = 'item' | 'recipients' | 'attachments';
 export function onItemChange(listener: (kind: ItemChangeKind) => void): Promise<() => void> {
   const added: Array<() => Promise<void>> = [];
   const add = (
-    target: { addHandlerAsync?: Function; removeHandlerAsync?: Function } | null | undefined,
+    target: HandlerTarget | null | undefined,
     eventType: Office.EventType | undefined,
     kind: ItemChangeKind,
     version: string,
   ): Promise<void> => {
-    if (!target || typeof target.addHandlerAsync !== 'function' || eventType === undefined) {
+    const addHandler = target ? target.addHandlerAsync : undefined;
+    if (!target || typeof addHandler !== 'function' || eventType === undefined) {
       return Promise.resolve();
     }
     if (!supportsMailbox(version as Parameters<typeof supportsMailbox>[0])) {
@@ -58,14 +69,17 @@ export function onItemChange(listener: (kind: ItemChangeKind) => void): Promise<
     }
     const handler = (): void => listener(kind);
     return officeAsync<void>(`addHandlerAsync(${String(eventType)})`, (cb) =>
-      (target.addHandlerAsync as Function).call(target, eventType, handler, cb),
+      addHandler.call(target, eventType, handler, cb),
     ).then(
       () => {
-        added.push(() =>
-          officeAsync<void>(`removeHandlerAsync(${String(eventType)})`, (cb) =>
-            (target.removeHandlerAsync as Function).call(target, eventType, cb),
-          ).then(undefined, () => undefined),
-        );
+        const removeHandler = target.removeHandlerAsync;
+        if (typeof removeHandler === 'function') {
+          added.push(() =>
+            officeAsync<void>(`removeHandlerAsync(${String(eventType)})`, (cb) =>
+              removeHandler.call(target, eventType, cb),
+            ).then(undefined, () => undefined),
+          );
+        }
       },
       () => undefined,
     );
@@ -101,24 +115,19 @@ export function officeTheme(): { readonly bodyBackgroundColor?: string } | null 
 
 /** Calls `listener` when the Office theme changes (Mailbox 1.14); resolves with the function that stops it. */
 export function onThemeChange(listener: () => void): Promise<() => void> {
-  const mailbox =
-    Office.context &&
-    (Office.context.mailbox as unknown as { addHandlerAsync?: Function; removeHandlerAsync?: Function });
+  const mailbox = Office.context && (Office.context.mailbox as unknown as HandlerTarget);
   const eventType = Office.EventType && Office.EventType.OfficeThemeChanged;
-  if (
-    !mailbox ||
-    typeof mailbox.addHandlerAsync !== 'function' ||
-    eventType === undefined ||
-    !supportsMailbox('1.14')
-  ) {
+  const addHandler = mailbox ? mailbox.addHandlerAsync : undefined;
+  if (!mailbox || typeof addHandler !== 'function' || eventType === undefined || !supportsMailbox('1.14')) {
     return Promise.resolve(() => undefined);
   }
   return officeAsync<void>('addHandlerAsync(OfficeThemeChanged)', (cb) =>
-    (mailbox.addHandlerAsync as Function).call(mailbox, eventType, () => listener(), cb),
+    addHandler.call(mailbox, eventType, () => listener(), cb),
   ).then(
     () => () => {
-      if (typeof mailbox.removeHandlerAsync === 'function') {
-        mailbox.removeHandlerAsync(eventType, () => undefined);
+      const removeHandler = mailbox.removeHandlerAsync;
+      if (typeof removeHandler === 'function') {
+        removeHandler.call(mailbox, eventType, () => undefined);
       }
     },
     () => () => undefined,

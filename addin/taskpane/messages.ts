@@ -3,8 +3,8 @@
  * the English ones must match them, so a missing translation does not compile.
  */
 import type { Level, UnscannableReason, VerdictKind } from '../../src/core';
-import { defineMessages } from '../../src/shared/i18n';
 import type { ReceiptStatus } from '../../src/shared/api';
+import { defineMessages } from '../../src/shared/i18n';
 
 const RULES_ZH: Record<string, string> = {
   'field.classification': '密等欄位',

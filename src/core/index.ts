@@ -11,5 +11,7 @@ export {
   type PersonalDataRule,
 } from './personal-data';
 export * from './policy';
+export { utf8Bytes } from './regex';
+export { sha256Hex } from './sha256';
 export * from './strip';
 export * from './types';

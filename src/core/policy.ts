@@ -239,11 +239,18 @@ export class PolicyError extends Error {
   }
 }
 
+/**
+ * The Ajv options the policy schema is compiled with. The on-send script cannot compile at run time (Ajv generates
+ * code with `new Function`, which the CSP of the add-in pages forbids), so its build precompiles the schema with these
+ * same options.
+ */
+export const POLICY_AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true } as const;
+
 let validator: ((data: unknown) => boolean) & { errors?: unknown } = undefined as never;
 
 function validate(data: unknown): readonly string[] {
   if (!validator) {
-    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+    const ajv = new Ajv({ ...POLICY_AJV_OPTIONS });
     validator = ajv.compile(POLICY_SCHEMA);
   }
   if (validator(data)) {

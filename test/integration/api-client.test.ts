@@ -5,12 +5,12 @@
 import type { FastifyInstance } from 'fastify';
 
 import { buildApp, inProcessEventBus } from '../../src/server/app';
-import { createTokenVerifier } from '../../src/server/auth';
 import type { Db } from '../../src/server/store/db';
 import { migrate } from '../../src/server/store/migrations';
 import { type AcknowledgementEvent, ApiError, createApiClient, DEFAULT_REMINDER } from '../../src/shared/api';
 import { followAcknowledgements, parseSse } from '../../src/shared/events';
-import { AUDIENCE, type FakeEntra, startFakeEntra, TENANT } from '../fakes/entra';
+import { type FakeEntra, startFakeEntra } from '../fakes/entra';
+import { entraVerifier } from '../support/entra-verifier';
 import { openStore } from '../support/stores';
 
 let entra: FakeEntra;
@@ -25,13 +25,7 @@ beforeAll(async () => {
   app = await buildApp({
     db,
     events: inProcessEventBus(),
-    verifier: createTokenVerifier({
-      clientId: null,
-      tenantIds: [TENANT],
-      jwksUrl: entra.jwksUrl,
-      issuer: entra.issuer,
-      audience: AUDIENCE,
-    }),
+    verifier: entraVerifier(entra),
   });
   baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
 });

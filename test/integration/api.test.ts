@@ -5,11 +5,11 @@ import type { FastifyInstance } from 'fastify';
 
 import { DEFAULT_POLICY } from '../../src/core';
 import { buildApp, inProcessEventBus } from '../../src/server/app';
-import { createTokenVerifier } from '../../src/server/auth';
 import { chainPending, verifyAuditChain } from '../../src/server/store/audit';
 import type { Db } from '../../src/server/store/db';
 import { migrate } from '../../src/server/store/migrations';
-import { AUDIENCE, type FakeEntra, FOREIGN_TENANT, startFakeEntra, TENANT } from '../fakes/entra';
+import { type FakeEntra, FOREIGN_TENANT, startFakeEntra, TENANT } from '../fakes/entra';
+import { entraVerifier } from '../support/entra-verifier';
 import { openStore, STORES } from '../support/stores';
 
 const CHAIR = '00000000-0000-0000-0000-00000000c4a1';
@@ -41,13 +41,7 @@ describe.each(STORES)('API on %s', (kind) => {
     buildApp({
       db,
       events: inProcessEventBus(),
-      verifier: createTokenVerifier({
-        clientId: null,
-        tenantIds,
-        jwksUrl: entra.jwksUrl,
-        issuer: entra.issuer,
-        audience: AUDIENCE,
-      }),
+      verifier: entraVerifier(entra, tenantIds),
       ...(rateLimitPerMinute ? { rateLimitPerMinute } : {}),
     });
 

@@ -18,7 +18,13 @@
  *
  * Plain TypeScript with no Node APIs: the browser tests bundle it as `/vendor/office-js/office.js`.
  */
-import { type FakeAttachment, type FakeItemState, type FakeOffice, type FakeOfficeError, type FakeRecipient } from './office-host';
+import {
+  type FakeAttachment,
+  type FakeItemState,
+  type FakeOffice,
+  type FakeOfficeError,
+  type FakeRecipient,
+} from './office-host';
 
 /** Office's names for the events (office.js `Microsoft.Office.WebExtension.EventType`). */
 export const FAKE_EVENT_TYPES = {
@@ -36,7 +42,11 @@ export const TASK_PANE_ERRORS = {
     message: 'The attachment cannot be deleted from the item.',
   },
   InvalidSelection: { code: 9016, name: 'InvalidSelection', message: 'The selection is invalid.' },
-  InvalidFormatError: { code: 2006, name: 'Invalid Format Error', message: 'The format of the specified data object is invalid.' },
+  InvalidFormatError: {
+    code: 2006,
+    name: 'Invalid Format Error',
+    message: 'The format of the specified data object is invalid.',
+  },
   NoValidRecipientsProvided: {
     code: 9013,
     name: 'NoValidRecipientsProvided',
@@ -111,9 +121,15 @@ export interface TaskPaneController {
 }
 
 const succeeded = (value?: unknown) => ({ status: 'succeeded', value, error: null, asyncContext: undefined });
-const failed = (error: FakeOfficeError) => ({ status: 'failed', value: undefined, error: { ...error }, asyncContext: undefined });
+const failed = (error: FakeOfficeError) => ({
+  status: 'failed',
+  value: undefined,
+  error: { ...error },
+  asyncContext: undefined,
+});
 
-const versionAtLeast = (isSetSupported: (name: string, v: string) => boolean, v: string): boolean => isSetSupported('Mailbox', v);
+const versionAtLeast = (isSetSupported: (name: string, v: string) => boolean, v: string): boolean =>
+  isSetSupported('Mailbox', v);
 
 /** Inserts the thread before `</body>` of the reply, or after it. */
 export function joinBody(reply: string, thread: string): string {
@@ -124,7 +140,11 @@ export function joinBody(reply: string, thread: string): string {
   return end === -1 ? reply + thread : reply.slice(0, end) + thread + reply.slice(end);
 }
 
-export function extendForTaskPane(fake: FakeOffice, item: FakeItemState, options: TaskPaneOptions = {}): TaskPaneController {
+export function extendForTaskPane(
+  fake: FakeOffice,
+  item: FakeItemState,
+  options: TaskPaneOptions = {},
+): TaskPaneController {
   const Office = fake.Office as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const context = Office.context as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const compose = context.mailbox.item as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -202,11 +222,18 @@ export function extendForTaskPane(fake: FakeOffice, item: FakeItemState, options
       return typeof token === 'string' ? Promise.resolve(token) : Promise.reject({ ...token });
     },
   };
-  const handlerApi = (handlers: Map<string, Array<(args: unknown) => void>>, allowed: readonly string[], name: string) => ({
+  const handlerApi = (
+    handlers: Map<string, Array<(args: unknown) => void>>,
+    allowed: readonly string[],
+    name: string,
+  ) => ({
     addHandlerAsync: (eventType: string, handler: (args: unknown) => void, ...rest: unknown[]) => {
       calls.push({ api: `${name}.addHandlerAsync`, detail: eventType });
       if (!allowed.includes(eventType)) {
-        respond(callbackOf(rest), failed({ code: 5003, name: 'Event Registration Error', message: 'The event handler cannot be registered.' }));
+        respond(
+          callbackOf(rest),
+          failed({ code: 5003, name: 'Event Registration Error', message: 'The event handler cannot be registered.' }),
+        );
         return;
       }
       handlers.set(eventType, [...(handlers.get(eventType) ?? []), handler]);
@@ -226,7 +253,10 @@ export function extendForTaskPane(fake: FakeOffice, item: FakeItemState, options
       'mailbox',
     ),
   );
-  Object.assign(compose, handlerApi(itemHandlers, [FAKE_EVENT_TYPES.RecipientsChanged, FAKE_EVENT_TYPES.AttachmentsChanged], 'item'));
+  Object.assign(
+    compose,
+    handlerApi(itemHandlers, [FAKE_EVENT_TYPES.RecipientsChanged, FAKE_EVENT_TYPES.AttachmentsChanged], 'item'),
+  );
 
   // The body.
   compose.body = {
@@ -338,7 +368,8 @@ export function extendForTaskPane(fake: FakeOffice, item: FakeItemState, options
       respond(callbackOf(rest), failed(TASK_PANE_ERRORS.InvalidAttachmentId));
       return;
     }
-    const error = options.removeErrors?.[id] ?? (a.isInline ? TASK_PANE_ERRORS.AttachmentDeleteGeneralFailure : undefined);
+    const error =
+      options.removeErrors?.[id] ?? (a.isInline ? TASK_PANE_ERRORS.AttachmentDeleteGeneralFailure : undefined);
     if (error) {
       respond(callbackOf(rest), failed(error));
       return;
@@ -355,7 +386,14 @@ export function extendForTaskPane(fake: FakeOffice, item: FakeItemState, options
     const size = Math.floor((base64.replace(/=+$/, '').length * 3) / 4);
     item.attachments = [
       ...item.attachments,
-      { id, name, size, attachmentType: 'file', isInline: o.isInline === true, content: { format: 'base64', content: base64 } },
+      {
+        id,
+        name,
+        size,
+        attachmentType: 'file',
+        isInline: o.isInline === true,
+        content: { format: 'base64', content: base64 },
+      },
     ];
     if (o.isInline === true) {
       contentIds[id] = name;

@@ -9,20 +9,12 @@ import webpack from 'webpack';
 
 import type * as Core from '../../../src/core';
 import type * as Extract from '../../../src/extract';
+import { ES2016_ONLY } from '../../support/es2016';
 
 /**
  * The core must bundle for the add-in runtimes: no Node built-ins, and syntax the classic Outlook JS-only runtime
  * (ES2016) parses. Built with the project's own webpack config, then run in a bare context with no Node globals.
  */
-const ES2016_ONLY = `
-  delete String.prototype.matchAll; delete String.prototype.padStart; delete String.prototype.padEnd;
-  delete String.prototype.trimStart; delete String.prototype.trimEnd; delete String.prototype.replaceAll;
-  delete String.prototype.at; delete Array.prototype.flat; delete Array.prototype.flatMap; delete Array.prototype.at;
-  delete Array.prototype.findLast; delete Object.fromEntries; delete Object.values; delete Object.entries;
-  delete Object.getOwnPropertyDescriptors; delete Object.hasOwn; delete Promise.prototype.finally;
-  delete Promise.allSettled; delete Promise.any; delete globalThis.TextEncoder; delete globalThis.TextDecoder;
-`;
-
 describe('core bundle', () => {
   let source = '';
   let extractSource = '';

@@ -1,0 +1,183 @@
+/**
+ * Decision events for the server's audit log: rule ids, levels, counts, sizes and hashes, never text. A send never
+ * waits for the server. The event is queued first (classic Outlook may stop running this script as soon as the event
+ * is completed), then sent; whatever fails stays queued and goes out with the next event. The queue lives where it
+ * will survive: in sessionData when the item stays open (the send was stopped), in roaming settings when it may
+ * leave (allowed, or sent anyway after a warning), since sessionData goes with the item.
+ */
+import { type Verdict } from '../../src/core';
+import type { ApiClient, AuditDecisionEvent } from '../../src/shared/api';
+import { roamingSettings, sessionData } from '../office';
+import type { RecipientSummary } from './recipients';
+import { background } from './timing';
+
+export const AUDIT_QUEUE_KEY = 'sg.audit';
+/** Most events kept in each queue; older ones give way to newer ones. */
+export const AUDIT_QUEUE_MAX_EVENTS = 20;
+/** Most characters each queue may take (sessionData and roaming settings are both small and shared). */
+export const AUDIT_QUEUE_MAX_CHARS = 8000;
+
+const MAX_RULES = 100;
+
+export interface DecisionFacts {
+  readonly kind: AuditDecisionEvent['kind'];
+  readonly verdict: Verdict;
+  readonly recipients: RecipientSummary | null;
+  readonly attachmentCount: number;
+  readonly bodyBytes: number;
+  readonly messageIdHash: string | null;
+  readonly policyVersion: number;
+}
+
+const unique = (values: readonly string[]): string[] => values.filter((v, i) => values.indexOf(v) === i);
+
+/** The audit event of a decision: what was found and judged, with nothing of what the message says. */
+export function decisionEvent(facts: DecisionFacts): AuditDecisionEvent {
+  const v = facts.verdict;
+  const rules = unique(v.findings.map((f) => f.rule).filter((r) => /^[a-z0-9][a-z0-9.-]{0,80}$/.test(r)));
+  return {
+    kind: facts.kind,
+    verdict: v.verdict,
+    level: v.level,
+    scope: v.scope,
+    rules: rules.slice(0, MAX_RULES),
+    unscannable: unique(v.unscannable.map((u) => u.reason)),
+    findingCount: v.findings.length,
+    attachmentCount: facts.attachmentCount,
+    recipientCount: facts.recipients ? facts.recipients.count : 0,
+    externalRecipientCount: facts.recipients ? facts.recipients.external : 0,
+    bodyBytes: facts.bodyBytes,
+    ...(facts.messageIdHash ? { messageIdHash: facts.messageIdHash } : {}),
+    policyVersion: facts.policyVersion,
+  };
+}
+
+type QueueStore = 'session' | 'roaming';
+
+function parseQueue(raw: unknown): AuditDecisionEvent[] {
+  try {
+    const list: unknown = typeof raw === 'string' ? JSON.parse(raw) : raw;
+    return Array.isArray(list) ? (list.filter((e) => e && typeof e === 'object') as AuditDecisionEvent[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+function bounded(events: readonly AuditDecisionEvent[]): AuditDecisionEvent[] {
+  const out = events.slice(-AUDIT_QUEUE_MAX_EVENTS);
+  while (out.length > 0 && JSON.stringify(out).length > AUDIT_QUEUE_MAX_CHARS) {
+    out.shift();
+  }
+  return out;
+}
+
+async function readQueue(store: QueueStore): Promise<AuditDecisionEvent[]> {
+  if (store === 'session') {
+    return sessionData.supported() ? parseQueue(await sessionData.get(AUDIT_QUEUE_KEY)) : [];
+  }
+  return roamingSettings.supported() ? parseQueue(roamingSettings.get(AUDIT_QUEUE_KEY)) : [];
+}
+
+async function writeQueue(store: QueueStore, events: readonly AuditDecisionEvent[]): Promise<void> {
+  if (store === 'session') {
+    if (!sessionData.supported()) {
+      return;
+    }
+    await (events.length > 0
+      ? sessionData.set(AUDIT_QUEUE_KEY, JSON.stringify(events))
+      : sessionData.remove(AUDIT_QUEUE_KEY));
+    return;
+  }
+  if (!roamingSettings.supported()) {
+    return;
+  }
+  if (events.length > 0) {
+    roamingSettings.set(AUDIT_QUEUE_KEY, events);
+  } else {
+    roamingSettings.remove(AUDIT_QUEUE_KEY);
+  }
+  await roamingSettings.save();
+}
+
+/**
+ * Queues one event: in sessionData when the item stays open, in roaming settings when it may be sent. Resolves once
+ * the event is held where the next event will find it.
+ */
+export async function enqueueAudit(event: AuditDecisionEvent, itemMayLeave: boolean): Promise<void> {
+  const store: QueueStore = itemMayLeave && roamingSettings.supported() ? 'roaming' : 'session';
+  const queue = await readQueue(store);
+  if (store === 'roaming') {
+    // Held in memory at once, so the send can complete; saving to the mailbox goes on in the background.
+    roamingSettings.set(AUDIT_QUEUE_KEY, bounded(queue.concat([event])));
+    background(roamingSettings.save());
+    return;
+  }
+  await writeQueue(store, bounded(queue.concat([event])));
+}
+
+let flushing: Promise<number> | null = null;
+
+async function flushStore(api: ApiClient, store: QueueStore): Promise<number> {
+  const queue = await readQueue(store);
+  let sent = 0;
+  for (const event of queue) {
+    try {
+      await api.audit(event);
+    } catch {
+      break;
+    }
+    sent++;
+  }
+  if (sent > 0) {
+    // Events queued meanwhile by another run are kept: only what was sent is taken off the front.
+    const now = await readQueue(store);
+    const sentJson = queue.slice(0, sent).map((e) => JSON.stringify(e));
+    let i = 0;
+    while (i < now.length && i < sentJson.length && JSON.stringify(now[i]) === sentJson[i]) {
+      i++;
+    }
+    await writeQueue(store, now.slice(i));
+  }
+  return sent;
+}
+
+/**
+ * Sends every queued event, oldest first, stopping at the first failure (the rest stay queued). One flush at a
+ * time per runtime. Resolves to how many went out; never rejects.
+ */
+export function flushAuditQueue(api: ApiClient): Promise<number> {
+  if (!flushing) {
+    flushing = Promise.all([
+      flushStore(api, 'session').then(undefined, () => 0),
+      flushStore(api, 'roaming').then(undefined, () => 0),
+    ]).then(([a, b]) => {
+      flushing = null;
+      return a + b;
+    });
+  }
+  return flushing;
+}
+
+/** Bytes of `text` in UTF-8, without building them. */
+export function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) {
+      n += 1;
+    } else if (c < 0x800) {
+      n += 2;
+    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    } else {
+      n += 3;
+    }
+  }
+  return n;
+}

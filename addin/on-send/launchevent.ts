@@ -1,0 +1,15 @@
+/**
+ * The on-send script: classic Outlook's JS-only runtime loads this one file directly, web, new Outlook and Mac load it
+ * from commands.html after office.js. It registers exactly the action ids the manifests name; a send event without
+ * a registered handler could not be sent at all.
+ */
+import { ADDIN_ACTIONS } from '../../src/shared/app-ids';
+import { associateHandler } from '../office';
+import { noteRecipientScope, prescanAttachments } from './background';
+import { enforceSend } from './enforce';
+
+associateHandler(ADDIN_ACTIONS.onMessageSend, enforceSend);
+associateHandler(ADDIN_ACTIONS.onAppointmentSend, enforceSend);
+associateHandler(ADDIN_ACTIONS.onMessageAttachmentsChanged, prescanAttachments);
+associateHandler(ADDIN_ACTIONS.onAppointmentAttachmentsChanged, prescanAttachments);
+associateHandler(ADDIN_ACTIONS.onMessageRecipientsChanged, noteRecipientScope);

@@ -1,0 +1,339 @@
+/**
+ * What the Smart Alerts dialog says, in zh-TW or English after Office's display language: the verdict, what is
+ * marked and where (rule, level, location; never the marked text), and how to fix it. Outlook allows 500 characters
+ * for `errorMessage` and for `errorMessageMarkdown`; the list of places is cut at whole lines to fit, with a count of
+ * what was left out.
+ */
+import { type Level, LEVEL_ENGLISH, type UnscannableReason, type Verdict } from '../../src/core';
+import { defineMessages, type Locale } from '../../src/shared/i18n';
+import type { CompactFinding, CompactUnscannable } from './attachment-scan';
+
+/** Outlook's limit for `errorMessage` and `errorMessageMarkdown`. */
+export const MAX_MESSAGE_CHARS = 500;
+/** Outlook's limit for `cancelLabel`. */
+export const MAX_CANCEL_LABEL_CHARS = 20;
+
+const MAX_NAME_CHARS = 40;
+/** The opening and the verdict's reasons together. */
+const MAX_LEAD_CHARS = 260;
+/** Room kept for at least one place in the list. */
+const MIN_LIST_CHARS = 80;
+
+export type MessageKind = 'warn' | 'warn-blocked' | 'strip' | 'block';
+
+const catalog = defineMessages({
+  'zh-TW': {
+    warn: '提醒：本郵件含機敏內容。請確認每位收件者都有權知悉後，再選「仍要傳送」；否則請選「不要傳送」並修改。',
+    warnBlocked: '提醒：本郵件含機敏內容。此版 Outlook 無法讓您確認後照寄：請移除標示的內容後再寄出，或洽政風單位。',
+    strip: '本郵件含須移除的機敏段落，移除後才能寄出。',
+    block: '本郵件不能以電子郵件寄出。',
+    places: '標示位置：',
+    unscannablePlaces: '無法檢查：',
+    fixStripPane: '請按「移除機敏內容」，在窗格中移除後再寄出；移除的段落請改以紙本傳送並簽收。',
+    fixStripRibbon: '請從功能區開啟「機敏守門員」窗格，移除後再寄出；移除的段落請改以紙本傳送並簽收。',
+    fixMarked: '含密等標示的內容不得以電子郵件傳送：請移除該內容或附件，改以紙本或公文系統傳送。',
+    fixCloud: '雲端附件無法檢查：請改附檔案複本。',
+    fixPdf: 'PDF 須在「機敏守門員」窗格中檢查後才能寄出。',
+    fixTimeout: '檢查逾時：請稍候再按「傳送」，或減少附件。',
+    fixUnreadable: '無法讀取的附件請移除，或改以可檢查的格式（如 .docx、.odt）附加。',
+    fixError: '檢查時發生錯誤：請再按一次「傳送」；如仍無法寄出，請洽資訊單位。',
+    cancelLabel: '移除機敏內容',
+    more: (n: number) => `…及其他 ${n} 處`,
+    times: (n: number) => `×${n}`,
+    finding: (place: string, what: string, level: string) => `${place}：${what}（${level}）`,
+    unscannable: (place: string, why: string) => `${place}：${why}`,
+    subject: '主旨',
+    body: '內文',
+    label: '敏感度標籤',
+    message: '郵件',
+    attachments: '附件清單',
+    attachment: (name: string) => `附件「${name}」`,
+    level: (level: Level): string => level,
+  },
+  en: {
+    warn: 'Warning: this message contains sensitive content. Send it only if every recipient may know it; otherwise choose Don’t Send and edit it.',
+    warnBlocked:
+      'Warning: this message contains sensitive content. This version of Outlook cannot let you confirm and send: remove the marked content, or ask your ethics office.',
+    strip: 'This message contains marked parts that must be removed before it can be sent.',
+    block: 'This message cannot be sent by e-mail.',
+    places: 'Marked:',
+    unscannablePlaces: 'Could not be checked:',
+    fixStripPane:
+      'Choose “Remove marked parts” and remove them in the pane, then send; send the removed parts on paper against a receipt.',
+    fixStripRibbon:
+      'Open the Secrecy Guard pane from the ribbon and remove them, then send; send the removed parts on paper against a receipt.',
+    fixMarked:
+      'Classified content must not go by e-mail: remove the content or attachment and send it on paper or through the document system.',
+    fixCloud: 'Cloud attachments cannot be checked: attach a copy of the file instead.',
+    fixPdf: 'PDFs must be checked in the Secrecy Guard pane before sending.',
+    fixTimeout: 'The check ran out of time: press Send again in a moment, or attach fewer files.',
+    fixUnreadable:
+      'Remove attachments that cannot be read, or attach them in a format that can (such as .docx or .odt).',
+    fixError: 'The check failed: press Send again; if it still fails, contact IT support.',
+    cancelLabel: 'Remove marked parts',
+    more: (n: number) => `…and ${n} more`,
+    times: (n: number) => `×${n}`,
+    finding: (place: string, what: string, level: string) => `${place}: ${what} (${level})`,
+    unscannable: (place: string, why: string) => `${place}: ${why}`,
+    subject: 'Subject',
+    body: 'Body',
+    label: 'Sensitivity label',
+    message: 'Message',
+    attachments: 'Attachment list',
+    attachment: (name: string) => `Attachment “${name}”`,
+    level: (level: Level) => `${level} ${LEVEL_ENGLISH[level]}`,
+  },
+});
+
+type Pair = readonly [zh: string, en: string];
+
+/** Parts of a document, by the extractors' location suffix (`#header`). */
+const PARTS: Readonly<Record<string, Pair>> = {
+  header: ['頁首', 'header'],
+  footer: ['頁尾', 'footer'],
+  watermark: ['浮水印', 'watermark'],
+  master: ['母片', 'master slide'],
+  comment: ['註解', 'comment'],
+  annotation: ['註解', 'comment'],
+  notes: ['備忘稿', 'notes'],
+  properties: ['文件屬性', 'properties'],
+  property: ['文件屬性', 'properties'],
+  meta: ['文件屬性', 'properties'],
+  info: ['文件屬性', 'properties'],
+  label: ['標籤', 'label'],
+  'tracked-deletion': ['追蹤修訂', 'tracked changes'],
+  'tracked-change': ['追蹤修訂', 'tracked changes'],
+  'alt-text': ['替代文字', 'alt text'],
+  subject: ['主旨', 'subject'],
+};
+
+/** Rules by id prefix, most specific first. */
+const RULES: readonly (readonly [prefix: string, names: Pair])[] = [
+  ['field.classification', ['密等欄位', 'classification field']],
+  ['level.declassification', ['解密條件', 'declassification condition']],
+  ['declassification', ['解密條件', 'declassification condition']],
+  ['portion', ['段落標示', 'portion mark']],
+  ['region.', ['標示段落', 'marked region']],
+  ['meeting.secrecy-notice', ['會議保密聲明', 'meeting secrecy notice']],
+  ['label.sensitivity', ['敏感度標籤', 'sensitivity label']],
+  ['label.', ['機敏標示', 'sensitivity marking']],
+  ['level.', ['密等標示', 'classification mark']],
+  ['position.', ['密等標示', 'classification mark']],
+  ['declaration', ['密件聲明', 'classified declaration']],
+  ['english.', ['英文密等標示', 'English classification marking']],
+  ['prc.', ['大陸密級標示', 'PRC classification mark']],
+  ['pii.', ['個人資料', 'personal data']],
+  ['custom.', ['自訂規則', 'custom rule']],
+];
+
+const REASONS: Readonly<Record<UnscannableReason, Pair>> = {
+  'unknown-type': ['無法辨識的格式', 'unknown type'],
+  'unsupported-format': ['須在窗格中檢查', 'to be checked in the pane'],
+  encrypted: ['已加密', 'encrypted'],
+  'image-only': ['圖片無法判讀', 'image only'],
+  'legacy-format': ['舊版格式', 'legacy format'],
+  'too-large': ['檔案過大', 'too large'],
+  timeout: ['檢查逾時', 'timed out'],
+  unreadable: ['無法讀取', 'unreadable'],
+  malformed: ['格式損毀', 'malformed'],
+  'cloud-attachment': ['雲端附件', 'cloud attachment'],
+  error: ['檢查錯誤', 'scan error'],
+};
+
+const pick = (pair: Pair, locale: Locale): string => (locale === 'zh-TW' ? pair[0] : pair[1]);
+
+function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Where a location is, for people: 主旨, 內文, 附件「報告.odt」頁首 (XML part names left out). */
+export function placeName(location: string, locale: Locale): string {
+  const t = catalog(locale);
+  const hash = location.lastIndexOf('#');
+  const part = hash > location.indexOf('attachment:') && hash !== -1 ? location.slice(hash + 1) : '';
+  const path = part ? location.slice(0, hash) : location;
+  if (path.indexOf('attachment:') !== 0) {
+    const simple: Record<string, string> = {
+      subject: t.subject,
+      body: t.body,
+      label: t.label,
+      message: t.message,
+      attachments: t.attachments,
+    };
+    return simple[path] ?? path;
+  }
+  const documents = path
+    .slice('attachment:'.length)
+    .split('/')
+    .filter((p, i) => i === 0 || !/\.(xml|rels)$/i.test(p));
+  const partName = PARTS[part];
+  return `${t.attachment(shorten(documents.join('/'), MAX_NAME_CHARS))}${partName ? (locale === 'zh-TW' ? '' : ' ') + pick(partName, locale) : ''}`;
+}
+
+export function ruleName(rule: string, locale: Locale): string {
+  for (const [prefix, names] of RULES) {
+    if (rule === prefix || rule.indexOf(prefix) === 0) {
+      return prefix === 'custom.' ? `${pick(names, locale)} ${rule.slice(prefix.length)}` : pick(names, locale);
+    }
+  }
+  return rule;
+}
+
+export interface MessageInput {
+  readonly kind: MessageKind;
+  readonly verdict: Verdict;
+  readonly findings: readonly CompactFinding[];
+  readonly unscannable: readonly CompactUnscannable[];
+  /** The dialog has the 「移除機敏內容」 button that opens the pane (Mailbox 1.14). */
+  readonly paneButton: boolean;
+}
+
+export interface DialogText {
+  readonly plain: string;
+  readonly markdown: string;
+}
+
+function fixes(input: MessageInput, locale: Locale): string[] {
+  const t = catalog(locale);
+  const out: string[] = [];
+  if (input.kind === 'strip') {
+    out.push(input.paneButton ? t.fixStripPane : t.fixStripRibbon);
+  } else if (input.kind === 'block' && input.findings.length > 0) {
+    out.push(t.fixMarked);
+  }
+  const reasons = input.unscannable.map((u) => u.reason);
+  const pdf = input.unscannable.some((u) => u.reason === 'unsupported-format' && /\.pdf(#|\/|$)/i.test(u.location));
+  if (reasons.indexOf('cloud-attachment') !== -1) {
+    out.push(t.fixCloud);
+  }
+  if (pdf) {
+    out.push(t.fixPdf);
+  }
+  if (reasons.indexOf('timeout') !== -1) {
+    out.push(t.fixTimeout);
+  }
+  if (
+    reasons.some((r) => r !== 'cloud-attachment' && r !== 'timeout' && r !== 'error' && r !== 'unsupported-format') ||
+    (reasons.indexOf('unsupported-format') !== -1 && !pdf)
+  ) {
+    out.push(t.fixUnreadable);
+  }
+  if (reasons.indexOf('error') !== -1) {
+    out.push(t.fixError);
+  }
+  return out;
+}
+
+const MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+\-.!|<>~]/g;
+const escapeMarkdown = (text: string): string => text.replace(MARKDOWN_SPECIAL, (c) => `\\${c}`);
+
+interface Section {
+  readonly heading: string | null;
+  readonly lines: readonly string[];
+}
+
+/**
+ * Lays out a message within `MAX_MESSAGE_CHARS`: the opening and the fixes always, then each list line while it
+ * fits, then how many lines were left out.
+ */
+function layout(
+  opening: string,
+  reasons: string,
+  sections: readonly Section[],
+  closing: readonly string[],
+  locale: Locale,
+  markdown: boolean,
+): string {
+  const t = catalog(locale);
+  const esc = markdown ? escapeMarkdown : (s: string): string => s;
+  const bullet = markdown ? '- ' : '• ';
+  const paragraphBreak = markdown ? '\n\n' : '\n';
+  const head = `${markdown ? `**${esc(opening)}**` : opening}${reasons ? ` ${esc(reasons)}` : ''}`;
+  // Fixes after the first give way to the list of places when space is short.
+  const fixesShown = closing.map(esc);
+  while (
+    fixesShown.length > 1 &&
+    head.length + paragraphBreak.length + fixesShown.join(paragraphBreak).length > MAX_MESSAGE_CHARS - MIN_LIST_CHARS
+  ) {
+    fixesShown.pop();
+  }
+  const tail = fixesShown.join(paragraphBreak);
+  const total = sections.reduce((n, s) => n + s.lines.length, 0);
+  // Room for the list: the message minus its fixed parts and the worst-case "and N more" line.
+  const moreLine = `${paragraphBreak}${bullet}${esc(t.more(total))}`;
+  let room = MAX_MESSAGE_CHARS - head.length - (tail ? paragraphBreak.length + tail.length : 0) - moreLine.length;
+  let body = '';
+  let shown = 0;
+  for (const section of sections) {
+    const heading = section.heading
+      ? `${paragraphBreak}${markdown ? `**${esc(section.heading)}**` : section.heading}`
+      : '';
+    let block = '';
+    for (const line of section.lines) {
+      const piece = `\n${bullet}${esc(line)}`;
+      const cost = (block ? 0 : heading.length) + piece.length;
+      if (cost > room) {
+        break;
+      }
+      block += piece;
+      room -= cost;
+      shown++;
+    }
+    if (block) {
+      body += heading + block;
+    }
+  }
+  const left = total - shown;
+  const more = left > 0 ? `${paragraphBreak}${bullet}${esc(t.more(left))}` : '';
+  const text = `${head}${body}${more}${tail ? paragraphBreak + tail : ''}`;
+  if (text.length <= MAX_MESSAGE_CHARS) {
+    return text;
+  }
+  // Only an unusually long opening gets here: cut at the last line break that fits, else at a character.
+  const cut = text.lastIndexOf('\n', MAX_MESSAGE_CHARS - 1);
+  return cut > MAX_MESSAGE_CHARS / 2 ? text.slice(0, cut) : `${text.slice(0, MAX_MESSAGE_CHARS - 1)}…`;
+}
+
+/** The dialog's text, plain and Markdown, for a verdict that stops or questions the send. */
+export function dialogText(input: MessageInput, locale: Locale): DialogText {
+  const t = catalog(locale);
+  const opening = {
+    warn: t.warn,
+    'warn-blocked': t.warnBlocked,
+    strip: t.strip,
+    block: t.block,
+  }[input.kind];
+  const reasons = input.verdict.reasons.map((r) => (locale === 'zh-TW' ? r.zh : r.en));
+  const ordered = input.findings
+    .slice()
+    .sort((a, b) => Number(a.strippable) - Number(b.strippable) || b.count - a.count);
+  const findingLines = ordered.map((f) => {
+    const line = t.finding(placeName(f.location, locale), ruleName(f.rule, locale), t.level(f.level));
+    return f.count > 1 ? `${line} ${t.times(f.count)}` : line;
+  });
+  const unscannableLines = input.unscannable.map((u) =>
+    t.unscannable(placeName(u.location, locale), pick(REASONS[u.reason] ?? REASONS.error, locale)),
+  );
+  const sections: Section[] = [
+    { heading: t.places, lines: findingLines },
+    { heading: t.unscannablePlaces, lines: unscannableLines },
+  ];
+  const closing = fixes(input, locale);
+  // The verdict's own reasons follow the opening while they leave room for the list.
+  let lead = '';
+  for (const reason of reasons) {
+    if (opening.length + lead.length + 1 + reason.length > MAX_LEAD_CHARS) {
+      break;
+    }
+    lead += lead ? ` ${reason}` : reason;
+  }
+  return {
+    plain: layout(opening, lead, sections, closing, locale, false),
+    markdown: layout(opening, lead, sections, closing, locale, true),
+  };
+}
+
+/** The label of the dialog button that opens the pane on the strip view (at most 20 characters). */
+export function cancelLabel(locale: Locale): string {
+  return shorten(catalog(locale).cancelLabel, MAX_CANCEL_LABEL_CHARS);
+}

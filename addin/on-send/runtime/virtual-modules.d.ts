@@ -1,0 +1,13 @@
+/** Modules the on-send build generates (webpack VirtualUrlPlugin, see webpack.config.js). */
+declare module 'virtual:big5-index' {
+  /** The packed Big5 index for `setBig5Index`. */
+  const packed: string;
+  export default packed;
+}
+
+declare module 'virtual:policy-validator' {
+  /** The policy schema compiled by Ajv at build time (standalone code), with Ajv's `errors` on failure. */
+  const validate: ((data: unknown) => boolean) & { errors?: unknown };
+  export default validate;
+  export const schemaId: string;
+}

@@ -1,0 +1,150 @@
+/**
+ * End-to-end driving of the built on-send script: the real server (PGlite, listening on loopback HTTP, fake Entra
+ * tokens) behind the script's own absolute URL, the Office fake, and one JS-only runtime per event.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+import type { FastifyInstance } from 'fastify';
+
+import { buildApp, inProcessEventBus } from '../../src/server/app';
+import type { Db } from '../../src/server/store/db';
+import { migrate } from '../../src/server/store/migrations';
+import { type FakeEntra, startFakeEntra } from '../fakes/entra';
+import {
+  createFakeItem,
+  createFakeMailbox,
+  createFakeOffice,
+  type FakeEvent,
+  type FakeItemState,
+  type FakeMailboxState,
+  type FakeMailboxVersion,
+  type FakeOffice,
+  type FakeOfficeError,
+} from '../fakes/office';
+import { type Runtime, startRuntime } from '../fakes/office/vm-runtime';
+import { entraVerifier } from './entra-verifier';
+import { openStore } from './stores';
+import { DIST, ensureWebBuild } from './web-build';
+
+export interface ServerRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly body: string | undefined;
+}
+
+export interface OnSendEnv {
+  readonly script: string;
+  readonly db: Db;
+  readonly entra: FakeEntra;
+  readonly baseUrl: string;
+  /** Every request the script made to the server, in order (including refused ones while down). */
+  readonly requests: ServerRequest[];
+  /** While true, the server cannot be reached (connection refused). */
+  down: boolean;
+  close(): Promise<void>;
+}
+
+export async function startOnSendEnv(): Promise<OnSendEnv> {
+  await ensureWebBuild();
+  const script = readFileSync(path.join(DIST, 'addin', 'launchevent.js'), 'utf8');
+  const entra = await startFakeEntra();
+  const db = await openStore('pglite');
+  await migrate(db);
+  const app: FastifyInstance = await buildApp({
+    db,
+    events: inProcessEventBus(),
+    verifier: entraVerifier(entra),
+  });
+  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  const env: OnSendEnv = {
+    script,
+    db,
+    entra,
+    baseUrl,
+    requests: [],
+    down: false,
+    close: async () => {
+      await app.close();
+      await db.close();
+      await entra.close();
+    },
+  };
+  return env;
+}
+
+/**
+ * The runtime's `fetch`: the script calls its build-time absolute URL (PUBLIC_URL); this sends the request to the test
+ * server instead, as DNS would, and records it.
+ */
+export function serverFetch(env: OnSendEnv): (url: string, init?: RequestInit) => Promise<Response> {
+  return async (url, init) => {
+    const u = new URL(url);
+    env.requests.push({
+      method: init?.method ?? 'GET',
+      path: u.pathname,
+      body: typeof init?.body === 'string' ? init.body : undefined,
+    });
+    if (env.down) {
+      throw new TypeError('fetch failed: connect ECONNREFUSED');
+    }
+    return fetch(`${env.baseUrl}${u.pathname}${u.search}`, init);
+  };
+}
+
+export interface SendOptions {
+  readonly mailboxVersion?: FakeMailboxVersion;
+  readonly displayLanguage?: string;
+  readonly mailbox?: FakeMailboxState;
+  readonly accessToken?: (() => Promise<string>) | FakeOfficeError;
+  readonly roamingSettings?: boolean;
+  readonly eventType?: string;
+  readonly eventFields?: Record<string, unknown>;
+}
+
+export interface EventRun {
+  readonly event: FakeEvent;
+  readonly office: FakeOffice;
+  readonly runtime: Runtime;
+  /** Milliseconds from firing to the first `completed()`. */
+  readonly elapsedMs: number;
+}
+
+/** Fires `actionId` in a fresh runtime and waits for the event to complete. */
+export async function fireEvent(
+  env: OnSendEnv,
+  item: FakeItemState,
+  actionId: string,
+  options: SendOptions = {},
+): Promise<EventRun> {
+  const office = createFakeOffice({
+    mailboxVersion: options.mailboxVersion ?? '1.15',
+    item,
+    mailbox: options.mailbox ?? createFakeMailbox(),
+    displayLanguage: options.displayLanguage ?? 'zh-TW',
+    accessToken:
+      options.accessToken ?? (() => env.entra.token({ oid: 'sender-1', name: '王承辦', upn: 'wang@example.gov.tw' })),
+    ...(options.roamingSettings !== undefined ? { roamingSettings: options.roamingSettings } : {}),
+  });
+  const runtime = startRuntime({ script: env.script, office, fetch: serverFetch(env) as never });
+  const event = office.event(options.eventType ?? 'OnMessageSend', options.eventFields);
+  const started = Date.now();
+  runtime.fire(actionId, event);
+  await event.whenCompleted();
+  return { event, office, runtime, elapsedMs: Date.now() - started };
+}
+
+/** Waits until the runtime has no timer left and no request in flight (the background audit flush). */
+export async function settle(run: EventRun, maxMs = 10000): Promise<void> {
+  const until = Date.now() + maxMs;
+  let quiet = 0;
+  while (Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 20));
+    quiet = run.runtime.pendingTimers() === 0 ? quiet + 1 : 0;
+    if (quiet >= 10) {
+      return;
+    }
+  }
+}
+
+export { createFakeItem };
