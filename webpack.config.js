@@ -13,9 +13,13 @@ const { packedBig5Index } = require('./scripts/build/big5-index.cjs');
  * or copy plugin is needed. `files` maps an output name to its content, or to a function returning it.
  */
 class EmitFilesPlugin {
-  /** @param {Record<string, string | Buffer | (() => string | Buffer)>} files */
-  constructor(files) {
+  /**
+   * @param {Record<string, string | Buffer | (() => string | Buffer)>} files
+   * @param {import('webpack').AssetInfo} [info] e.g. `{ minimized: true }` for files already minified upstream
+   */
+  constructor(files, info = {}) {
     this.files = files;
+    this.info = info;
   }
   /** @param {import('webpack').Compiler} compiler */
   apply(compiler) {
@@ -26,7 +30,7 @@ class EmitFilesPlugin {
         () => {
           for (const [name, content] of Object.entries(this.files)) {
             const value = typeof content === 'function' ? content() : content;
-            compilation.emitAsset(name, new sources.RawSource(value));
+            compilation.emitAsset(name, new sources.RawSource(value), this.info);
           }
         },
       );
@@ -183,7 +187,11 @@ module.exports = (_env, argv) => {
         ),
       ],
     },
-    require('./scripts/build/taskpane-webpack.cjs')({ production, EmitFilesPlugin, policyValidator: policyValidatorModule }),
+    require('./scripts/build/taskpane-webpack.cjs')({
+      production,
+      EmitFilesPlugin,
+      policyValidator: policyValidatorModule,
+    }),
   ];
 };
 

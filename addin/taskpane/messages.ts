@@ -4,7 +4,7 @@
  */
 import type { Level, UnscannableReason, VerdictKind } from '../../src/core';
 import type { ReceiptStatus } from '../../src/shared/api';
-import { defineMessages } from '../../src/shared/i18n';
+import { defineMessages, type Locale } from '../../src/shared/i18n';
 
 const RULES_ZH: Record<string, string> = {
   'field.classification': '密等欄位',
@@ -14,6 +14,10 @@ const RULES_ZH: Record<string, string> = {
   portion: '段落標示',
   declaration: '密件聲明',
   'level.inline': '密等標示',
+  'level.bracketed': '括號中的密等標示',
+  'label.bracketed': '括號中的機敏標示',
+  'level.standalone': '獨立一行的密等標示',
+  'label.standalone': '獨立一行的機敏標示',
   'prc.level': '大陸密級標示',
   'position.marking': '頁首、頁尾或浮水印標示',
   'english.banner': '英文密等標示',
@@ -35,6 +39,10 @@ const RULES_EN: Record<string, string> = {
   portion: 'Portion mark',
   declaration: 'Classified declaration',
   'level.inline': 'Classification mark',
+  'level.bracketed': 'Bracketed classification mark',
+  'label.bracketed': 'Bracketed sensitivity mark',
+  'level.standalone': 'Classification on a line of its own',
+  'label.standalone': 'Sensitivity mark on a line of its own',
   'prc.level': 'PRC classification mark',
   'position.marking': 'Header, footer or watermark mark',
   'english.banner': 'English classification banner',
@@ -84,6 +92,10 @@ const bytes = (n: number): string =>
       : n >= 1024
         ? `${(n / 1024).toFixed(0)} KB`
         : `${n} B`;
+
+/** A time of day in Taiwan, as the catalog's language writes it. */
+export const timeText = (at: Date, locale: Locale): string =>
+  at.toLocaleTimeString(locale === 'en' ? 'en-GB' : 'zh-TW', { timeZone: 'Asia/Taipei' });
 
 export const messages = defineMessages({
   'zh-TW': {
@@ -143,7 +155,8 @@ export const messages = defineMessages({
     progressLabel: (name: string) => `「${name}」的檢查進度`,
     // Mark selection
     markHeading: '標示選取的內容',
-    markHelp: '在郵件本文選取要以書面發送的段落，選擇密等後按「標示」。標示會以〔機密〕…〔/機密〕的文字顯示在郵件中。',
+    markHelp:
+      '在郵件本文選取要以書面發送的段落，選擇密等後按「標示選取內容」。標示會以〔機密〕…〔/機密〕的文字顯示在郵件中。',
     markLevel: '密等',
     markButton: '標示選取內容',
     markDone: (level: Level) => `已將選取內容標示為「${level}」。`,
@@ -287,7 +300,7 @@ export const messages = defineMessages({
     progressLabel: (name: string) => `Progress checking “${name}”`,
     markHeading: 'Mark the selection',
     markHelp:
-      'Select the passage in the body that must go on paper, choose its level and press Mark. The mark shows in the message as 〔機密〕…〔/機密〕.',
+      'Select the passage in the body that must go on paper, choose its level and press Mark selection. The mark shows in the message as 〔機密〕…〔/機密〕.',
     markLevel: 'Level',
     markButton: 'Mark selection',
     markDone: (level: Level) => `The selection is marked as ${level}.`,

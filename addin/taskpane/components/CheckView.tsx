@@ -6,6 +6,7 @@ import { Button, Caption1, makeStyles, MessageBar, MessageBarBody, Spinner, toke
 import * as React from 'react';
 
 import { usePane } from '../context';
+import { timeText } from '../messages';
 import { markedAttachments } from '../model/strip-plan';
 import type { LiveScan } from '../useLiveScan';
 import { AttachmentList } from './AttachmentList';
@@ -27,7 +28,7 @@ export type CheckViewProps = {
 };
 
 export function CheckView({ scan, onStrip }: CheckViewProps): React.JSX.Element {
-  const { m } = usePane();
+  const { m, locale } = usePane();
   const styles = useStyles();
   const { outcome, policy, error } = scan;
   const verdict = outcome?.verdict;
@@ -63,7 +64,7 @@ export function CheckView({ scan, onStrip }: CheckViewProps): React.JSX.Element 
           </Button>
           {scan.scanning && <Spinner size="extra-tiny" aria-hidden />}
         </div>
-        {outcome && <Caption1>{m.lastScanned(outcome.scannedAt.toLocaleTimeString())}</Caption1>}
+        {outcome && <Caption1>{m.lastScanned(timeText(outcome.scannedAt, locale))}</Caption1>}
       </section>
 
       {outcome && verdict?.verdict === 'warn' && (

@@ -19,7 +19,7 @@ import * as React from 'react';
 import type { Receipt, ReceiptStatus } from '../../../src/shared/api';
 import { LevelBadge } from '../../../src/ui/LevelBadge';
 import { usePane } from '../context';
-import { printFromHiddenFrame, receiptPageUrl } from '../services/print';
+import { openInNewWindow, printFromHiddenFrame, receiptPage } from '../services/print';
 
 const NEXT: Readonly<Record<ReceiptStatus, readonly Exclude<ReceiptStatus, 'pending'>[]>> = {
   pending: ['sent', 'cancelled'],
@@ -104,10 +104,10 @@ export function ReceiptsView({ refreshKey = 0 }: ReceiptsViewProps): React.JSX.E
       await load();
     });
   const print = (r: Receipt): Promise<void> =>
-    act(r.id, async () => printFromHiddenFrame(await receiptPageUrl(api, r.id), m.receiptPrintFrame(r.id)));
+    act(r.id, async () => printFromHiddenFrame(await receiptPage(api, r.id), m.receiptPrintFrame(r.id)));
   const open = (r: Receipt): Promise<void> =>
     act(r.id, async () => {
-      window.open(await receiptPageUrl(api, r.id), '_blank', 'noopener');
+      openInNewWindow(await receiptPage(api, r.id));
     });
   const date = (iso: string): string =>
     new Date(iso).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-TW', {
@@ -146,8 +146,10 @@ export function ReceiptsView({ refreshKey = 0 }: ReceiptsViewProps): React.JSX.E
                 </Badge>
               </div>
               <Caption1>
-                {m.receiptDate}：{date(r.createdAt)} · {m.receiptRecipients(r.recipients.length)} ·{' '}
-                {m.receiptParts(r.parts.length)}
+                {m.receiptDate}：{date(r.createdAt)}
+              </Caption1>
+              <Caption1>
+                {m.receiptRecipients(r.recipients.length)} · {m.receiptParts(r.parts.length)}
               </Caption1>
               <div className={styles.line}>
                 {[...new Set(r.parts.map((p) => p.level))].map((l) => (

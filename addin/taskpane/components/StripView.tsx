@@ -18,9 +18,10 @@ import * as React from 'react';
 
 import { LevelBadge } from '../../../src/ui/LevelBadge';
 import { usePane } from '../context';
+import { timeText } from '../messages';
 import { newReceiptNumber } from '../model/receipt-number';
 import { markedAttachments, planStrip } from '../model/strip-plan';
-import { printFromHiddenFrame, receiptPageUrl } from '../services/print';
+import { printFromHiddenFrame, receiptPage } from '../services/print';
 import type { ScanOutcome } from '../services/scanner';
 import { runStrip, type StripOutcome, type StripStep, undoStrip } from '../services/strip-flow';
 
@@ -43,7 +44,7 @@ export type StripViewProps = {
 };
 
 export function StripView({ outcome, rescan, onReceipt }: StripViewProps): React.JSX.Element {
-  const { m, host, api, scanner, client } = usePane();
+  const { m, host, api, scanner, client, locale } = usePane();
   const styles = useStyles();
   const [chosen, setChosen] = React.useState<ReadonlySet<string> | null>(null);
   const [step, setStep] = React.useState<StripStep | null>(null);
@@ -126,7 +127,7 @@ export function StripView({ outcome, rescan, onReceipt }: StripViewProps): React
 
   const print = async (id: string): Promise<void> => {
     try {
-      await printFromHiddenFrame(await receiptPageUrl(api, id), m.receiptPrintFrame(id));
+      await printFromHiddenFrame(await receiptPage(api, id), m.receiptPrintFrame(id));
     } catch (e) {
       setSendError(m.serverError(String((e as Error)?.message ?? e).slice(0, 200)));
     }
@@ -262,7 +263,7 @@ export function StripView({ outcome, rescan, onReceipt }: StripViewProps): React
           <MessageBarBody>{sendError}</MessageBarBody>
         </MessageBar>
       )}
-      <Caption1>{m.lastScanned(outcome.scannedAt.toLocaleTimeString())}</Caption1>
+      <Caption1>{m.lastScanned(timeText(outcome.scannedAt, locale))}</Caption1>
     </div>
   );
 }

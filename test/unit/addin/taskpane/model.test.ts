@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 
 import fc from 'fast-check';
 
+import { messages } from '../../../../addin/taskpane/messages';
 import { groupFindings, locate } from '../../../../addin/taskpane/model/findings';
 import { checkJustification, repeatsContent } from '../../../../addin/taskpane/model/justification';
 import { wrapSelection } from '../../../../addin/taskpane/model/mark-selection';
@@ -267,5 +270,25 @@ describe('override justification', () => {
     expect(repeatsContent('see THE BUDGET   draft now', ['the budget draft was sent'])).toBe(true);
     expect(repeatsContent('nothing in common here', ['the budget draft was sent'])).toBe(false);
     expect(repeatsContent('short', ['short'])).toBe(false);
+  });
+});
+
+describe('the catalog', () => {
+  it('names every rule the core can report, in both languages', () => {
+    const source = readFileSync(path.join(__dirname, '../../../../src/core/detect.ts'), 'utf8');
+    const ids = new Set(
+      [...source.matchAll(/'((?:[a-z]+\.)+[a-z-]+|portion|declaration|declassification)'/g)].map((m) => m[1] as string),
+    );
+    ids.add('label.sensitivity');
+    ids.add('pii.national-id');
+    ids.add('pii.resident-certificate');
+    ids.add('pii.ubn');
+    expect(ids.size).toBeGreaterThan(15);
+    for (const locale of ['zh-TW', 'en'] as const) {
+      for (const id of ids) {
+        expect([locale, id, messages(locale).rule(id) !== id]).toEqual([locale, id, true]);
+      }
+    }
+    expect(messages('en').rule('custom.project-x')).toBe('Agency rule (project-x)');
   });
 });

@@ -1,0 +1,115 @@
+/**
+ * The built task pane in real Chromium, served by the real server (HTTPS, PGlite in a temporary DATA_DIR, `dist/` as
+ * static files, fake Entra settings), with the Office host fake in place of office.js. Each pane is one page at the
+ * width of a real Outlook pane; the test configures the item and then acts as the user through `window.__fakeOutlook`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+
+import type { ServerConfig } from '../../src/server/config';
+import { type RunningServer, startServer } from '../../src/server/main';
+import type { FakeOutlookConfig } from '../e2e/taskpane/fake-office-entry';
+import { AUDIENCE, type FakeEntra, startFakeEntra, TENANT, type TokenOptions } from '../fakes/entra';
+import { launchChromium } from './browser';
+import { fakeOfficeBundle } from './fake-office-bundle';
+import { DIST, ensureWebBuild } from './web-build';
+
+export const PANE_WIDTH = 350;
+export const PANE_PATH = '/addin/taskpane/taskpane.html';
+
+export interface PaneEnv {
+  readonly server: RunningServer;
+  readonly entra: FakeEntra;
+  readonly browser: Browser;
+  /** An API call to the server as `token`, parsed as JSON when it is JSON. */
+  api(method: string, urlPath: string, token: string, body?: unknown): Promise<{ status: number; body: string }>;
+  /** Opens the pane with the fake configured as `config`; the token is the one Office SSO hands out. */
+  openPane(
+    config: FakeOutlookConfig,
+    options?: { forcedColors?: boolean },
+  ): Promise<{ page: Page; context: BrowserContext }>;
+  close(): Promise<void>;
+}
+
+export async function startPaneEnv(): Promise<PaneEnv> {
+  await ensureWebBuild();
+  const officeJs = await fakeOfficeBundle();
+  const entra = await startFakeEntra();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'sg-pane-'));
+  const config: ServerConfig = {
+    port: 0,
+    host: '127.0.0.1',
+    databaseUrl: null,
+    dataDir,
+    publicUrl: null,
+    auth: { clientId: null, tenantIds: [TENANT], jwksUrl: entra.jwksUrl, issuer: entra.issuer, audience: AUDIENCE },
+    bot: { appId: null, appPassword: null },
+    tls: { cert: null, key: null },
+  };
+  const server = await startServer(config, { staticDir: DIST, logger: false });
+  const browser = await launchChromium();
+  const agent = new Agent({ rejectUnauthorized: false });
+  const contexts: BrowserContext[] = [];
+  return {
+    server,
+    entra,
+    browser,
+    api: (method, urlPath, token, body) =>
+      new Promise((resolve, reject) => {
+        const payload = body === undefined ? undefined : JSON.stringify(body);
+        const req = request(
+          `${server.url}${urlPath}`,
+          {
+            agent,
+            method,
+            headers: {
+              authorization: `Bearer ${token}`,
+              ...(payload ? { 'content-type': 'application/json' } : {}),
+            },
+          },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (c: string) => (text += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          },
+        );
+        req.on('error', reject);
+        req.end(payload);
+      }),
+    openPane: async (fakeConfig, options = {}) => {
+      const context = await browser.newContext({
+        viewport: { width: PANE_WIDTH, height: 900 },
+        ignoreHTTPSErrors: true,
+        ...(options.forcedColors ? { forcedColors: 'active' as const } : {}),
+      });
+      contexts.push(context);
+      await context.route('**/vendor/office-js/office.js', (route) =>
+        route.fulfill({ status: 200, contentType: 'application/javascript; charset=utf-8', body: officeJs }),
+      );
+      await context.addInitScript((c) => {
+        (window as unknown as Record<string, unknown>).__FAKE_OUTLOOK_CONFIG__ = c;
+      }, fakeConfig);
+      const page = await context.newPage();
+      await page.goto(`${server.url}${PANE_PATH}`);
+      return { page, context };
+    },
+    close: async () => {
+      for (const c of contexts) {
+        await c.close().catch(() => undefined);
+      }
+      await browser.close();
+      await server.close();
+      await entra.close();
+      agent.destroy();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A token as the fake Entra issues it, for the pane's SSO and for the test's own API calls. */
+export const tokenFor = (env: PaneEnv, options: TokenOptions): Promise<string> => env.entra.token(options);
