@@ -2,6 +2,7 @@
  * What the task pane needs from Outlook, as plain data and promises. `office-host.ts` builds it from the adapter in
  * `addin/office` (the only code that touches `Office.*`); everything else in the pane depends on this type only.
  */
+import type { Finding, Policy, Unscannable } from '../../src/core';
 import type { BodyFormat } from './model/strip-plan';
 
 /**
@@ -39,6 +40,13 @@ export type PaneSelection = {
   readonly source: 'body' | 'subject';
 };
 
+/** One attachment's result, as the pane hands it to the send handler's cache. */
+export type SharedAttachmentScan = {
+  readonly attachment: PaneAttachment;
+  readonly findings: readonly Finding[];
+  readonly unscannable: readonly Unscannable[];
+};
+
 export type PaneHost = {
   readSubject(): Promise<string>;
   bodyFormat(): Promise<BodyFormat>;
@@ -69,4 +77,11 @@ export type PaneHost = {
   supportsNestedAppAuth(): boolean;
   /** An SSO token for our API from `Office.auth.getAccessToken`, which may prompt in a task pane. */
   getSsoToken(): Promise<string>;
+  /**
+   * Hands the pane's attachment results to the send handler (its cache in the item's sessionData), so what the pane
+   * read (PDFs above all, which the send handler leaves to the pane) counts when the mail is sent. Never rejects.
+   */
+  shareAttachmentScans(scans: readonly SharedAttachmentScan[], policy: Policy): Promise<void>;
+  /** The hash that joins this mail's audit events (the send handler's), or null. Never rejects. */
+  itemHash(): Promise<string | null>;
 };

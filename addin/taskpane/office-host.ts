@@ -22,10 +22,39 @@ import {
   removeAttachment,
   replaceSelection,
   sendItem,
+  sessionDataLimit,
   supportsNestedAppAuth,
   writeBody,
 } from '../office';
-import type { PaneHost } from './host';
+import { ATTACHMENT_CACHE_SHARE, AttachmentCache } from '../on-send/attachment-cache';
+import { compactFindings, compactUnscannable } from '../on-send/attachment-scan';
+import { itemHash } from '../on-send/item-key';
+import { policyFingerprint } from '../on-send/policy-source';
+import type { PaneHost, SharedAttachmentScan } from './host';
+
+/** Results another try could change are not shared, as the send handler does not cache them either. */
+const TRANSIENT = new Set(['timeout', 'error']);
+
+async function shareAttachmentScans(
+  scans: readonly SharedAttachmentScan[],
+  policy: Parameters<PaneHost['shareAttachmentScans']>[1],
+): Promise<void> {
+  try {
+    const cache = await AttachmentCache.load();
+    const fingerprint = policyFingerprint(policy);
+    for (const s of scans) {
+      const unscannable = compactUnscannable(s.unscannable);
+      cache.put(s.attachment, fingerprint, {
+        findings: compactFindings(s.findings),
+        unscannable,
+        definitive: !unscannable.some((u) => TRANSIENT.has(u.reason)),
+      });
+    }
+    await cache.save(Math.floor(sessionDataLimit() * ATTACHMENT_CACHE_SHARE));
+  } catch {
+    // Only a missed head start: the send handler scans what it does not find.
+  }
+}
 
 export function officePaneHost(): PaneHost {
   return {
@@ -65,5 +94,7 @@ export function officePaneHost(): PaneHost {
     displayLanguage,
     supportsNestedAppAuth,
     getSsoToken: getPaneAccessToken,
+    shareAttachmentScans,
+    itemHash,
   };
 }

@@ -29,7 +29,7 @@ export type OverrideFormProps = {
 };
 
 export function OverrideForm({ outcome }: OverrideFormProps): React.JSX.Element {
-  const { m, api, client } = usePane();
+  const { m, api, client, host } = usePane();
   const styles = useStyles();
   const [reason, setReason] = React.useState('');
   const [problem, setProblem] = React.useState<string | null>(null);
@@ -47,6 +47,7 @@ export function OverrideForm({ outcome }: OverrideFormProps): React.JSX.Element 
     setBusy(true);
     try {
       const v = outcome.verdict;
+      const messageIdHash = await host.itemHash();
       await api.audit({
         kind: 'override',
         verdict: v.verdict,
@@ -59,6 +60,7 @@ export function OverrideForm({ outcome }: OverrideFormProps): React.JSX.Element 
         recipientCount: outcome.recipients.length,
         policyVersion: outcome.policy.version,
         justification: reason.trim(),
+        ...(messageIdHash ? { messageIdHash } : {}),
         client,
       });
       setResult({ intent: 'success', text: m.overrideDone });

@@ -23,6 +23,7 @@ import {
   newJob,
   type PdfOptions,
 } from '../../../src/extract';
+import { locationOf } from '../../on-send/attachment-scan';
 import type { PaneAttachment, PaneHost } from '../host';
 import { type FindingGroup, groupFindings } from '../model/findings';
 import type { BodyFormat, ScannedAttachment } from '../model/strip-plan';
@@ -185,6 +186,14 @@ export class ItemScanner {
       ...s,
       highest: groups.find((g) => g.kind === 'attachment' && g.attachmentName === s.name)?.highest ?? null,
     }));
+    // What the pane read counts at send: the send handler finds it in its cache instead of leaving PDFs unread.
+    await host.shareAttachmentScans(
+      attachments.map((a) => {
+        const group = groups.find((g) => g.kind === 'attachment' && g.attachmentName === a.name);
+        return { attachment: a, findings: group?.findings ?? [], unscannable: group?.unscannable ?? [] };
+      }),
+      policy,
+    );
     const bodyText = bodyFormat === 'html' ? htmlToText(body).text : body;
     return {
       subject,
@@ -206,7 +215,7 @@ export class ItemScanner {
     update: (state: AttachmentProgress['state'], fraction?: number) => void,
   ): Promise<Cached> {
     update('reading');
-    const location = `attachment:${a.name}`;
+    const location = locationOf(a);
     try {
       const content = await this.#host.readAttachmentContent(a.id);
       if (content.format === 'url' || a.attachmentType === 'cloud') {
@@ -253,7 +262,7 @@ export class ItemScanner {
 
 function unscannableOnly(a: PaneAttachment, reason: Unscannable['reason'], detail: string): Cached {
   return {
-    input: { name: a.name, segments: [], unscannable: [{ location: `attachment:${a.name}`, reason, detail }] },
+    input: { name: a.name, segments: [], unscannable: [{ location: locationOf(a), reason, detail }] },
     byteLength: Math.max(0, a.size),
   };
 }

@@ -205,6 +205,7 @@ export async function runStrip(
   onStep('audit');
   let auditRecorded = true;
   try {
+    const messageIdHash = await host.itemHash();
     await api.audit({
       kind: 'strip',
       verdict: before.verdict.verdict,
@@ -216,6 +217,7 @@ export async function runStrip(
       recipientCount: recipients.length,
       removed: plan.parts.slice(0, 100),
       policyVersion: policy.version,
+      ...(messageIdHash ? { messageIdHash } : {}),
       ...(deps.client ? { client: deps.client } : {}),
     });
   } catch {
