@@ -12,7 +12,7 @@ import { policyFingerprint } from '../../addin/on-send/policy-source';
 import type { PaneHost } from '../../addin/taskpane/host';
 import { officePaneHost } from '../../addin/taskpane/office-host';
 import { ItemScanner } from '../../addin/taskpane/services/scanner';
-import { runStrip, undoStrip } from '../../addin/taskpane/services/strip-flow';
+import { runStrip, type StripOutcome, undoStrip } from '../../addin/taskpane/services/strip-flow';
 import { nodePdfOptions } from '../../src/cli/pdf-loader';
 import { DEFAULT_POLICY } from '../../src/core';
 import { buildApp, inProcessEventBus } from '../../src/server/app';
@@ -76,6 +76,17 @@ function outlook(
 let counter = 0;
 const numbers = (): string => `SG-20261125-T${String(++counter).padStart(5, '0')}`;
 
+/** Scans the item as the pane does, then strips it. */
+async function scanAndStrip(
+  host: PaneHost,
+  removeAttachmentIds: readonly string[] = [],
+  newReceiptNumber: () => string = numbers,
+): Promise<StripOutcome> {
+  const scanner = new ItemScanner(host, nodePdfOptions());
+  const before = await scanner.scan(DEFAULT_POLICY);
+  return runStrip({ host, api, scanner, policy: DEFAULT_POLICY, newReceiptNumber }, { before, removeAttachmentIds });
+}
+
 describe('the pane and the send handler', () => {
   it('hands what it read (the PDF the send handler leaves unread) to the send handler’s cache', async () => {
     const pdf = file('pdf-1', '附件.pdf', fixture('header-mark.pdf'));
@@ -105,12 +116,7 @@ describe('the strip flow', () => {
   it('writes the current reply only (HostConfig) when the thread is clean, and keeps the thread apart', async () => {
     const thread = '<blockquote><p>前次紀錄</p></blockquote>';
     const { host, user, calls } = outlook({ bodyHtml: marked }, { thread });
-    const scanner = new ItemScanner(host, nodePdfOptions());
-    const before = await scanner.scan(DEFAULT_POLICY);
-    const r = await runStrip(
-      { host, api, scanner, policy: DEFAULT_POLICY, newReceiptNumber: numbers },
-      { before, removeAttachmentIds: [] },
-    );
+    const r = await scanAndStrip(host, []);
     expect(r.status).toBe('done');
     expect(calls.filter((c) => c.api === 'body.setAsync').map((c) => c.detail)).toEqual(['html HostConfig']);
     expect(user.thread()).toBe(thread);
@@ -120,12 +126,7 @@ describe('the strip flow', () => {
   it('writes the whole body when the quoted thread itself carries a mark', async () => {
     const thread = '<blockquote><p>前次紀錄：〔密〕舊案金額〔/密〕</p></blockquote>';
     const { host, user, calls } = outlook({ bodyHtml: marked }, { thread });
-    const scanner = new ItemScanner(host, nodePdfOptions());
-    const before = await scanner.scan(DEFAULT_POLICY);
-    const r = await runStrip(
-      { host, api, scanner, policy: DEFAULT_POLICY, newReceiptNumber: numbers },
-      { before, removeAttachmentIds: [] },
-    );
+    const r = await scanAndStrip(host, []);
     expect(r.status === 'done' && r.plan.bodyParts.map((p) => p.level)).toEqual(['機密', '密']);
     expect(calls.filter((c) => c.api === 'body.setAsync').map((c) => c.detail)).toEqual(['html']);
     expect(user.fullBody()).toContain('<blockquote><p>前次紀錄：〔本段機敏內容已自電子郵件移除');
@@ -140,20 +141,9 @@ describe('the strip flow', () => {
       parts: [{ level: '密', length: 1, sha256: 'ab'.repeat(32) }],
     });
     const { host, user } = outlook({ bodyHtml: marked });
-    const scanner = new ItemScanner(host, nodePdfOptions());
-    const before = await scanner.scan(DEFAULT_POLICY);
     let calls = 0;
-    const r = await runStrip(
-      {
-        host,
-        api,
-        scanner,
-        policy: DEFAULT_POLICY,
-        // The plan's own number, then the taken one at the server, then a free one.
-        newReceiptNumber: () => (++calls <= 2 ? 'SG-20261125-TAKEN1' : 'SG-20261125-FRESH1'),
-      },
-      { before, removeAttachmentIds: [] },
-    );
+    // The plan's own number, then the taken one at the server, then a free one.
+    const r = await scanAndStrip(host, [], () => (++calls <= 2 ? 'SG-20261125-TAKEN1' : 'SG-20261125-FRESH1'));
     expect(r.status === 'done' && r.receiptId).toBe('SG-20261125-FRESH1');
     expect(user.fullBody()).toContain('簽收單號：SG-20261125-FRESH1');
     expect(user.fullBody()).not.toContain('TAKEN1');
@@ -166,12 +156,7 @@ describe('the strip flow', () => {
       { bodyHtml: '<p>附件如附</p>', attachments: [docx, odt] },
       { removeErrors: { 'odt-1': { code: 9009, name: 'AttachmentDeleteGeneralFailure', message: 'cannot' } } },
     );
-    const scanner = new ItemScanner(host, nodePdfOptions());
-    const before = await scanner.scan(DEFAULT_POLICY);
-    const r = await runStrip(
-      { host, api, scanner, policy: DEFAULT_POLICY, newReceiptNumber: numbers },
-      { before, removeAttachmentIds: ['doc-1', 'odt-1'] },
-    );
+    const r = await scanAndStrip(host, ['doc-1', 'odt-1']);
     if (r.status !== 'done') {
       throw new Error(`strip failed: ${r.message}`);
     }
@@ -187,32 +172,18 @@ describe('the strip flow', () => {
 
   it('changes nothing without recipients, or with nothing to strip', async () => {
     const none = outlook({ bodyHtml: marked, to: [] });
-    const scanner = new ItemScanner(none.host, nodePdfOptions());
-    const r = await runStrip(
-      { host: none.host, api, scanner, policy: DEFAULT_POLICY, newReceiptNumber: numbers },
-      { before: await scanner.scan(DEFAULT_POLICY), removeAttachmentIds: [] },
-    );
+    const r = await scanAndStrip(none.host);
     expect(r).toMatchObject({ status: 'failed', reason: 'no-recipients', mailState: 'unchanged' });
     expect(none.state.bodyHtml).toBe(marked);
 
-    const clean = outlook({ bodyHtml: '<p>一般公文</p>' });
-    const s2 = new ItemScanner(clean.host, nodePdfOptions());
-    const r2 = await runStrip(
-      { host: clean.host, api, scanner: s2, policy: DEFAULT_POLICY, newReceiptNumber: numbers },
-      { before: await s2.scan(DEFAULT_POLICY), removeAttachmentIds: [] },
-    );
+    const r2 = await scanAndStrip(outlook({ bodyHtml: '<p>一般公文</p>' }).host);
     expect(r2).toMatchObject({ status: 'failed', reason: 'nothing-to-strip', mailState: 'unchanged' });
   });
 
   it('undoes a finished strip: the body back, the files back, the receipt cancelled', async () => {
     const docx = file('doc-2', '丙.docx', fixture('header-mark.docx'));
     const { host, state, user } = outlook({ bodyHtml: marked, attachments: [docx] });
-    const scanner = new ItemScanner(host, nodePdfOptions());
-    const before = await scanner.scan(DEFAULT_POLICY);
-    const r = await runStrip(
-      { host, api, scanner, policy: DEFAULT_POLICY, newReceiptNumber: numbers },
-      { before, removeAttachmentIds: ['doc-2'] },
-    );
+    const r = await scanAndStrip(host, ['doc-2']);
     if (r.status !== 'done') {
       throw new Error(`strip failed: ${r.message}`);
     }
