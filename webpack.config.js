@@ -81,12 +81,19 @@ const OFFICE_JS_FILES = [
   'telemetry/oteljs_agave.js',
 ];
 
+/**
+ * Outlook's office.js host files need MicrosoftAjax.js, which they fetch from ajax.aspnetcdn.com unless it is already
+ * loaded; it is not in the npm package. An agency whose network blocks that CDN builds with MICROSOFT_AJAX_JS set to
+ * a copy of the file: it is served beside office.js and loaded before it.
+ */
+const MICROSOFT_AJAX_JS = process.env.MICROSOFT_AJAX_JS || '';
+
 /** The event runtime's page for web, new Outlook and Mac: office.js, then the on-send script. No UI. */
 const COMMANDS_HTML = `<!doctype html>
 <html lang="zh-Hant-TW">
   <head>
     <meta charset="utf-8" />
-    <title>Secrecy Guard</title>
+    <title>Secrecy Guard</title>${MICROSOFT_AJAX_JS ? '\n    <script src="../vendor/office-js/MicrosoftAjax.js"></script>' : ''}
     <script src="../vendor/office-js/office.js"></script>
     <script src="launchevent.js"></script>
   </head>
@@ -146,6 +153,7 @@ module.exports = (_env, argv) => {
           TextDecoder: [path.resolve(__dirname, 'addin/on-send/runtime/host-shims.ts'), 'TextDecoder'],
           TextEncoder: [path.resolve(__dirname, 'addin/on-send/runtime/host-shims.ts'), 'TextEncoder'],
           Blob: [path.resolve(__dirname, 'addin/on-send/runtime/host-shims.ts'), 'Blob'],
+          FileReader: [path.resolve(__dirname, 'addin/on-send/runtime/host-shims.ts'), 'FileReader'],
         }),
         new webpack.DefinePlugin({
           __PUBLIC_URL__: JSON.stringify((process.env.PUBLIC_URL || 'https://localhost:3000').replace(/\/+$/, '')),
@@ -175,15 +183,16 @@ module.exports = (_env, argv) => {
       performance: { hints: false },
       plugins: [
         new EmitFilesPlugin(
-          Object.fromEntries(
-            OFFICE_JS_FILES.map((file) => [
+          Object.fromEntries([
+            ...(MICROSOFT_AJAX_JS ? [['MicrosoftAjax.js', () => readFileSync(MICROSOFT_AJAX_JS)]] : []),
+            ...OFFICE_JS_FILES.map((file) => [
               file,
               () =>
                 readFileSync(
                   path.join(path.dirname(require.resolve('@microsoft/office-js/package.json')), 'dist', file),
                 ),
             ]),
-          ),
+          ]),
         ),
       ],
     },

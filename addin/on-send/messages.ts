@@ -146,7 +146,7 @@ function shorten(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** Where a location is, for people: 主旨, 內文, 附件「報告.odt」頁首 (XML part names left out). */
+/** Where a location is, for people: 主旨, 內文, 附件「報告.odt」頁首, 附件「資料.zip/報告.odt」浮水印. */
 export function placeName(location: string, locale: Locale): string {
   const t = catalog(locale);
   const hash = location.lastIndexOf('#');
@@ -165,7 +165,8 @@ export function placeName(location: string, locale: Locale): string {
   const documents = path
     .slice('attachment:'.length)
     .split('/')
-    .filter((p, i) => i === 0 || !/\.(xml|rels)$/i.test(p));
+    // Documents only: a package's folders and XML parts (word/, styles.xml) mean nothing to the sender.
+    .filter((p, i) => i === 0 || (/\.[A-Za-z0-9]{1,5}$/.test(p) && !/\.(xml|rels)$/i.test(p)));
   const partName = PARTS[part];
   return `${t.attachment(shorten(documents.join('/'), MAX_NAME_CHARS))}${partName ? (locale === 'zh-TW' ? '' : ' ') + pick(partName, locale) : ''}`;
 }

@@ -81,7 +81,14 @@ export async function startServer(
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", 'https://appsforoffice.microsoft.com', 'https://res.cdn.office.net'],
+        // Outlook's office.js host files load MicrosoftAjax.js from ajax.aspnetcdn.com before they can talk to Outlook
+        // (not in the npm package; see the README for serving it from here instead).
+        scriptSrc: [
+          "'self'",
+          'https://appsforoffice.microsoft.com',
+          'https://res.cdn.office.net',
+          'https://ajax.aspnetcdn.com',
+        ],
         connectSrc: ["'self'", 'https://login.microsoftonline.com', 'https://graph.microsoft.com'],
         imgSrc: ["'self'", 'data:'],
         styleSrc: ["'self'", "'unsafe-inline'"],

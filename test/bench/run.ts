@@ -7,6 +7,7 @@ import { detectSegment } from '../../src/core/detect';
 import { DEFAULT_POLICY } from '../../src/core/policy';
 import { mailHtml, mailText } from './corpus';
 import { extractionBench } from './extract-bench';
+import { onSendBench } from './onsend-bench';
 import { serverBench } from './server-bench';
 
 function timeMs(fn: () => unknown, runs: number): number {
@@ -64,7 +65,7 @@ function textBench(): void {
   );
 }
 
-/** `npm run bench` runs everything; `npm run bench -- text|extract|server` one part. */
+/** `npm run bench` runs everything; `npm run bench -- text|extract|onsend|server` one part. */
 async function main(): Promise<void> {
   const only = process.argv[2];
   console.log('Secrecy Guard benchmarks (median of runs; ratios against a baseline in the same run)');
@@ -73,6 +74,9 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'extract') {
     await extractionBench();
+  }
+  if (!only || only === 'onsend') {
+    await onSendBench();
   }
   if (!only || only === 'server') {
     await serverBench();

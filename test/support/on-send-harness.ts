@@ -42,6 +42,8 @@ export interface OnSendEnv {
   readonly requests: ServerRequest[];
   /** While true, the server cannot be reached (connection refused). */
   down: boolean;
+  /** Every event fired, for checks that hold for all of them (completed exactly once). */
+  readonly runs: EventRun[];
   close(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ export async function startOnSendEnv(): Promise<OnSendEnv> {
     baseUrl,
     requests: [],
     down: false,
+    runs: [],
     close: async () => {
       await app.close();
       await db.close();
@@ -131,7 +134,9 @@ export async function fireEvent(
   const started = Date.now();
   runtime.fire(actionId, event);
   await event.whenCompleted();
-  return { event, office, runtime, elapsedMs: Date.now() - started };
+  const run = { event, office, runtime, elapsedMs: Date.now() - started };
+  env.runs.push(run);
+  return run;
 }
 
 /** Waits until the runtime has no timer left and no request in flight (the background audit flush). */

@@ -11,7 +11,7 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 export const DIST = path.join(ROOT, 'dist');
 const STAMP = path.join(DIST, '.build-stamp');
 const LOCK = path.join(ROOT, '.web-build.lock');
-const SOURCES = ['src', 'addin', 'teams-app', 'manifest', 'webpack.config.js', 'package-lock.json'];
+const SOURCES = ['src', 'addin', 'teams-app', 'manifest', 'scripts/build', 'webpack.config.js', 'package-lock.json'];
 
 function newestMtime(p: string): number {
   if (!existsSync(p)) {

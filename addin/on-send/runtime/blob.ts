@@ -46,3 +46,31 @@ export class PureBlob {
     return Promise.resolve(this.bytes.slice().buffer);
   }
 }
+
+/**
+ * A `FileReader` for the same parser's fallback path, which is only taken for a Blob without `arrayBuffer()`: never
+ * with {@link PureBlob}, but then no code in the script refers to the host's FileReader.
+ */
+export class PureFileReader {
+  result: ArrayBuffer | null = null;
+  error: Error | null = null;
+  onload: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+
+  readAsArrayBuffer(blob: PureBlob): void {
+    blob.arrayBuffer().then(
+      (buffer) => {
+        this.result = buffer;
+        if (this.onload) {
+          this.onload();
+        }
+      },
+      (e: Error) => {
+        this.error = e;
+        if (this.onerror) {
+          this.onerror();
+        }
+      },
+    );
+  }
+}

@@ -1,13 +1,13 @@
 /**
  * What the on-send build substitutes (webpack ProvidePlugin) for the free globals `TextDecoder`, `TextEncoder` and
- * `Blob` in every module of the script, its dependencies included: the host's own where it has a working one (web,
+ * `Blob` (and `FileReader`) in every module of the script, its dependencies included: the host's own where it has a working one (web,
  * new Outlook and Mac run the script in a browser), the pure-JS ones in classic Outlook's JS-only runtime. The names
  * are read as properties of the global object here, never as free variables, which the build would rewrite to this
  * very module.
  */
 import big5Index from 'virtual:big5-index';
 
-import { PureBlob } from './blob';
+import { PureBlob, PureFileReader } from './blob';
 import { PureTextDecoder, PureTextEncoder, setBig5Index } from './text-codec';
 
 setBig5Index(big5Index);
@@ -41,4 +41,9 @@ const SelectedTextDecoder = NativeDecoder ?? PureTextDecoder;
 const SelectedTextEncoder = NativeEncoder ?? PureTextEncoder;
 const SelectedBlob = NativeBlob ?? PureBlob;
 
-export { SelectedBlob as Blob, SelectedTextDecoder as TextDecoder, SelectedTextEncoder as TextEncoder };
+export {
+  SelectedBlob as Blob,
+  PureFileReader as FileReader,
+  SelectedTextDecoder as TextDecoder,
+  SelectedTextEncoder as TextEncoder,
+};

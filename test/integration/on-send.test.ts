@@ -1,0 +1,757 @@
+/**
+ * The built on-send script (dist/addin/launchevent.js) end to end: run as classic Outlook's JS-only runtime would
+ * (test/fakes/office/vm-runtime.ts), against the Office host fake and the real server (PGlite over loopback HTTP,
+ * fake Entra tokens) for the policy and the audit log. Real fixtures: a Big5 mail, ODF and OOXML documents.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+import { DEFAULT_POLICY, type Policy } from '../../src/core';
+import { parseEml } from '../../src/extract';
+import { ADDIN_ACTIONS, TASKPANE_COMMAND_ID } from '../../src/shared/app-ids';
+import {
+  createFakeItem,
+  createFakeMailbox,
+  type FakeAttachment,
+  type FakeItemState,
+  type FakeMailboxState,
+  OFFICE_ERRORS,
+  SSO_ERRORS,
+} from '../fakes/office';
+import { type EventRun, fireEvent, type OnSendEnv, settle, startOnSendEnv } from '../support/on-send-harness';
+
+const DOCS = path.resolve(__dirname, '../fixtures/docs');
+
+/** An agency's policy: internal domains, warnings for 機敏 inside, unscannable content only warned about inside. */
+const AGENCY_POLICY: Policy = {
+  ...DEFAULT_POLICY,
+  version: 2,
+  name: '測試機關政策',
+  internalDomains: ['example.gov.tw'],
+  actions: {
+    internal: { 機敏: 'warn', 密: 'strip', 機密: 'strip', 極機密: 'block', 絕對機密: 'block' },
+    external: { 機敏: 'strip', 密: 'strip', 機密: 'block', 極機密: 'block', 絕對機密: 'block' },
+  },
+  unscannable: { internal: 'warn', external: 'block' },
+};
+
+const INSIDE = [{ emailAddress: 'chen@example.gov.tw', displayName: '陳科長' }];
+const OUTSIDE = [{ emailAddress: 'partner@example.com', displayName: 'Partner' }];
+
+let env: OnSendEnv;
+let attachmentIds = 0;
+
+function fileAttachment(file: string, name = file): FakeAttachment {
+  const bytes = readFileSync(path.join(DOCS, file));
+  return {
+    id: `AAMkAGI2-att-${++attachmentIds}`,
+    name,
+    size: bytes.length,
+    attachmentType: 'file',
+    content: { format: 'base64', content: bytes.toString('base64') },
+  };
+}
+
+function mailboxWith(policy: Policy, fetchedAt = Date.now()): FakeMailboxState {
+  const mailbox = createFakeMailbox();
+  mailbox.roamingSettings['sg.policy'] = { version: policy.version, fetchedAt, policy };
+  return mailbox;
+}
+
+const send = (item: FakeItemState, options: Parameters<typeof fireEvent>[3] = {}): Promise<EventRun> =>
+  fireEvent(env, item, ADDIN_ACTIONS.onMessageSend, options);
+
+interface AuditRow {
+  kind: string;
+  data: Record<string, unknown>;
+}
+
+async function auditEvents(): Promise<AuditRow[]> {
+  const rows = await env.db.query<{ kind: string; data: unknown }>(
+    "SELECT kind, data FROM audit_pending WHERE kind LIKE 'mail.%' ORDER BY id",
+  );
+  return rows.rows.map((r) => ({
+    kind: r.kind,
+    data: (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as Record<string, unknown>,
+  }));
+}
+
+const AUDIT_FIELDS = new Set([
+  'client',
+  'kind',
+  'verdict',
+  'level',
+  'scope',
+  'rules',
+  'unscannable',
+  'findingCount',
+  'attachmentCount',
+  'recipientCount',
+  'externalRecipientCount',
+  'bodyBytes',
+  'messageIdHash',
+  'policyVersion',
+]);
+
+/** An audit event holds identifiers, levels, counts and hashes only: none of `words` appears in it. */
+function expectNoContent(event: Record<string, unknown>, words: readonly string[]): void {
+  for (const key of Object.keys(event)) {
+    expect(AUDIT_FIELDS.has(key)).toBe(true);
+  }
+  const json = JSON.stringify(event);
+  for (const w of words) {
+    expect(json).not.toContain(w);
+  }
+  // The only non-ASCII a decision event may carry is a level name.
+  expect(json.replace(/"level":"[^"]*"/, '')).toMatch(/^[\x20-\x7e]*$/);
+}
+
+beforeAll(async () => {
+  env = await startOnSendEnv();
+  const admin = await env.entra.token({ oid: 'admin-1', roles: ['Policy.Admin'] });
+  const res = await fetch(`${env.baseUrl}/api/policy`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify(AGENCY_POLICY),
+  });
+  expect(res.status).toBe(200);
+}, 240000);
+afterAll(async () => {
+  await env?.close();
+});
+beforeEach(() => {
+  env.down = false;
+  env.runs.length = 0;
+});
+afterEach(async () => {
+  // Every event of the test, once its background work is over: completed exactly once, with no timer left behind.
+  for (const run of env.runs) {
+    await settle(run);
+    expect(run.event.completions).toHaveLength(1);
+    expect(run.runtime.pendingTimers()).toBe(0);
+    run.runtime.dispose();
+  }
+});
+
+describe('each verdict, end to end on real fixtures', () => {
+  it('allow: a plain mail with a plain .odt to colleagues is sent; the audit event reaches the server', async () => {
+    const before = (await auditEvents()).length;
+    const item = createFakeItem({
+      subject: '下週協調會議時間',
+      bodyHtml: '<p>各位同仁好：</p><p>會議改至週三下午，資料如附件。</p>',
+      to: INSIDE,
+      attachments: [fileAttachment('plain.odt', '議程.odt')],
+      itemId: 'AAMkAGI2-item-allow',
+    });
+    const run = await send(item);
+    expect(run.event.completions).toEqual([{ allowEvent: true }]);
+    expect(run.event.violations).toEqual([]);
+    await settle(run);
+    const events = (await auditEvents()).slice(before);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      kind: 'mail.decision',
+      data: {
+        kind: 'decision',
+        verdict: 'allow',
+        level: null,
+        scope: 'internal',
+        findingCount: 0,
+        attachmentCount: 1,
+        recipientCount: 1,
+        externalRecipientCount: 0,
+        policyVersion: 2,
+        client: 'outlook-addin/on-send',
+      },
+    });
+    expectNoContent(events[0]!.data, ['協調', '議程', '同仁', 'chen@']);
+    // Fetched with an SSO token, never prompting: an event handler cannot show UI.
+    expect(run.office.calls).toContainEqual({
+      api: 'OfficeRuntime.auth.getAccessToken',
+      detail: JSON.stringify({ allowSignInPrompt: false, allowConsentPrompt: false }),
+    });
+  });
+
+  it('warn: an .odt with a 機敏資料 watermark to colleagues asks, with Send Anyway (1.14+), and logs the override offer', async () => {
+    const before = (await auditEvents()).length;
+    const item = createFakeItem({
+      subject: '簡報資料',
+      bodyHtml: '<p>請參閱附件。</p>',
+      to: INSIDE,
+      attachments: [fileAttachment('watermark.odt', '簡報.odt')],
+    });
+    const run = await send(item, { mailboxVersion: '1.14' });
+    expect(run.event.completions).toHaveLength(1);
+    const options = run.event.completions[0]!;
+    expect(options).toMatchObject({ allowEvent: false, sendModeOverride: 'promptUser' });
+    expect(options.errorMessage).toContain('仍要傳送');
+    expect(options.errorMessage).toContain('附件「簡報.odt」浮水印');
+    expect(options).not.toHaveProperty('errorMessageMarkdown');
+    expect(options).not.toHaveProperty('commandId');
+    expect(run.event.violations).toEqual([]);
+    await settle(run);
+    const events = (await auditEvents()).slice(before);
+    expect(events.map((e) => [e.data.kind, e.data.verdict, e.data.level, e.data.rules])).toEqual([
+      ['override', 'warn', '機敏', ['label.standalone']],
+    ]);
+    expectNoContent(events[0]!.data, ['簡報', '機敏資料']);
+  });
+
+  it('strip: a 【密】 paragraph blocks with 「移除機敏內容」 opening the pane on the strip view, naming place, rule and level but no text', async () => {
+    const item = createFakeItem({
+      subject: '會議紀錄',
+      bodyHtml: '<p>一、討論事項如下。</p><p>二、預算分配方案細節待確認【密】</p>',
+      to: INSIDE,
+    });
+    const run = await send(item);
+    const options = run.event.completions[0]!;
+    expect(run.event.completions).toHaveLength(1);
+    expect(options).toMatchObject({
+      allowEvent: false,
+      cancelLabel: '移除機敏內容',
+      commandId: TASKPANE_COMMAND_ID,
+    });
+    expect(JSON.parse(options.contextData as string)).toEqual({ source: 'on-send', view: 'strip', verdict: 'strip' });
+    expect(options.errorMessage).toContain('內文：段落標示（密）');
+    expect(options.errorMessageMarkdown).toContain('**本郵件含須移除的機敏段落');
+    for (const text of [options.errorMessage, options.errorMessageMarkdown] as string[]) {
+      expect(text).not.toContain('預算');
+      expect(text.length).toBeLessThanOrEqual(500);
+    }
+    expect(run.event.violations).toEqual([]);
+    await settle(run);
+  });
+
+  it('block: a .docx with 機密 in its header to an outside address says why and how to fix it', async () => {
+    const item = createFakeItem({
+      subject: '資料提供',
+      bodyHtml: '<p>檢送資料一份。</p>',
+      to: OUTSIDE,
+      attachments: [fileAttachment('header-mark.docx', '報告.docx')],
+    });
+    const run = await send(item);
+    const options = run.event.completions[0]!;
+    expect(options.allowEvent).toBe(false);
+    expect(options).not.toHaveProperty('sendModeOverride');
+    expect(options).not.toHaveProperty('commandId');
+    expect(options.errorMessage).toContain('本郵件不能以電子郵件寄出');
+    expect(options.errorMessage).toContain('附件「報告.docx」頁首：密等標示（機密）');
+    expect(options.errorMessage).toContain('改以紙本或公文系統傳送');
+    await settle(run);
+  });
+
+  it('a Big5 mail: attached as an Outlook item it is decoded without TextDecoder, and its 機密 marks block it', async () => {
+    const eml = readFileSync(path.join(DOCS, 'big5-mail.eml'));
+    const item = createFakeItem({
+      subject: '轉寄：會議資料',
+      bodyHtml: '<p>供參。</p>',
+      to: OUTSIDE,
+      attachments: [
+        {
+          id: 'AAMkAGI2-item-big5',
+          name: '地區劃分會議',
+          size: eml.length,
+          attachmentType: 'item',
+          content: { format: 'eml', content: eml.toString('latin1') },
+        },
+      ],
+    });
+    const run = await send(item);
+    const options = run.event.completions[0]!;
+    expect(options.allowEvent).toBe(false);
+    // The nested subject 「【機密】地區劃分會議」 and the Big5 text attachment 說明.txt, read by the pure-JS decoder.
+    expect(options.errorMessage).toContain('附件「地區劃分會議」主旨：密等標示（機密）');
+    expect(options.errorMessage).toContain('附件「地區劃分會議/說明.txt」：密等欄位（機密）');
+    await settle(run);
+
+    // Forwarded inline instead, Outlook hands over the decoded text: the same marks, in subject and body.
+    const parsed = await parseEml(new Uint8Array(eml), {
+      limits: { maxFileBytes: 1e7, maxMessageBytes: 1e8, maxArchiveDepth: 3, maxArchiveEntries: 100 },
+      pdf: 'defer',
+    });
+    const forwarded = createFakeItem({
+      subject: `FW: ${parsed.subject}`,
+      bodyHtml: `<p>${parsed.bodyText}</p>`,
+      to: OUTSIDE,
+    });
+    const run2 = await send(forwarded);
+    expect(run2.event.completions[0]).toMatchObject({ allowEvent: false });
+    expect(run2.event.completions[0]!.errorMessage).toContain('主旨：密等標示（機密）');
+    await settle(run2);
+  });
+
+  it('a cloud attachment is unscannable, never clean: blocked for outside recipients with what to do', async () => {
+    const item = createFakeItem({
+      subject: '共享資料夾',
+      bodyHtml: '<p>連結如附。</p>',
+      to: OUTSIDE,
+      attachments: [
+        {
+          id: 'AAMkAGI2-cloud',
+          name: '會議資料.docx',
+          size: 24000,
+          attachmentType: 'cloud',
+          content: { format: 'url', content: 'https://contoso.sharepoint.com/sites/x/會議資料.docx' },
+        },
+      ],
+    });
+    const run = await send(item);
+    const options = run.event.completions[0]!;
+    expect(options.allowEvent).toBe(false);
+    expect(options.errorMessage).toContain('附件「會議資料.docx」：雲端附件');
+    expect(options.errorMessage).toContain('請改附檔案複本');
+    // Known to be a cloud file from the listing: its URL is not even fetched.
+    expect(run.office.calls.filter((c) => c.api === 'getAttachmentContentAsync')).toEqual([]);
+    await settle(run);
+  });
+
+  it('a timeout: an attachment Outlook never delivers is unscannable (timeout) at the deadline, well inside 5 s, completed once with no timer left', async () => {
+    const before = (await auditEvents()).length;
+    const item = createFakeItem({
+      subject: '資料',
+      bodyHtml: '<p>附件請參閱。</p>',
+      to: OUTSIDE,
+      attachments: [
+        fileAttachment('plain.odt', 'a.odt'),
+        { id: 'AAMkAGI2-stuck', name: '卡住.docx', size: 5000, attachmentType: 'file', content: { hang: true } },
+      ],
+    });
+    const run = await send(item);
+    expect(run.elapsedMs).toBeGreaterThanOrEqual(3300);
+    expect(run.elapsedMs).toBeLessThan(4500);
+    const options = run.event.completions[0]!;
+    expect(options.allowEvent).toBe(false);
+    expect(options.errorMessage).toContain('附件「卡住.docx」：檢查逾時');
+    expect(options.errorMessage).toContain('檢查逾時：請稍候再按「傳送」');
+    await settle(run);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(run.event.completions).toHaveLength(1);
+    expect(run.runtime.pendingTimers()).toBe(0);
+    const events = (await auditEvents()).slice(before);
+    expect(events.map((e) => [e.data.verdict, e.data.unscannable])).toEqual([['block', ['timeout']]]);
+  });
+});
+
+describe('fail closed: faults end in warn or block per policy, never allow, completed exactly once', () => {
+  const plainParts = (): Pick<FakeItemState, 'subject' | 'bodyHtml'> => ({
+    subject: '例行通知',
+    bodyHtml: '<p>沒有任何標示的內容。</p>',
+  });
+
+  it.each([
+    ['InvalidAttachmentId', OFFICE_ERRORS.InvalidAttachmentId, '無法讀取'],
+    ['AttachmentTypeNotSupported', OFFICE_ERRORS.AttachmentTypeNotSupported, '須在窗格中檢查'],
+    ['a generic 9xxx failure', OFFICE_ERRORS.AttachmentDownloadFailed, '無法讀取'],
+  ])('getAttachmentContentAsync fails (%s): warn inside, block outside', async (_label, error, why) => {
+    for (const [to, expected] of [
+      [INSIDE, 'warn'],
+      [OUTSIDE, 'block'],
+    ] as const) {
+      const item = createFakeItem({
+        ...plainParts(),
+        to: [...to],
+        attachments: [{ id: 'AAMkAGI2-bad', name: '壞掉.docx', size: 100, attachmentType: 'file', content: { error } }],
+      });
+      const run = await send(item);
+      expect(run.event.completions).toHaveLength(1);
+      const options = run.event.completions[0]!;
+      expect(options.allowEvent).toBe(false);
+      expect(options.sendModeOverride === 'promptUser').toBe(expected === 'warn');
+      expect(options.errorMessage).toContain(`附件「壞掉.docx」：${why}`);
+      await settle(run);
+    }
+  });
+
+  it('an empty content result is unscannable, not clean', async () => {
+    const item = createFakeItem({
+      ...plainParts(),
+      to: OUTSIDE,
+      attachments: [
+        {
+          id: 'AAMkAGI2-empty',
+          name: '加密.docx',
+          size: 9000,
+          attachmentType: 'file',
+          content: { format: 'base64', content: '' },
+        },
+      ],
+    });
+    const run = await send(item);
+    expect(run.event.completions).toEqual([expect.objectContaining({ allowEvent: false })]);
+    expect(run.event.completions[0]!.errorMessage).toContain('附件「加密.docx」：無法讀取');
+    await settle(run);
+  });
+
+  it('an exception in extraction (content that is not base64) is unscannable: error', async () => {
+    const item = createFakeItem({
+      ...plainParts(),
+      to: OUTSIDE,
+      attachments: [
+        {
+          id: 'AAMkAGI2-junk',
+          name: 'x.docx',
+          size: 10,
+          attachmentType: 'file',
+          content: { format: 'base64', content: '%%%不是base64%%%' },
+        },
+      ],
+    });
+    const run = await send(item);
+    expect(run.event.completions).toHaveLength(1);
+    expect(run.event.completions[0]).toMatchObject({ allowEvent: false });
+    expect(run.event.completions[0]!.errorMessage).toContain('附件「x.docx」：檢查錯誤');
+    await settle(run);
+  });
+
+  it('an exception from Office itself (body.getAsync throws) is an error for the whole message', async () => {
+    const before = (await auditEvents()).length;
+    const item = createFakeItem({ subject: '通知', to: INSIDE });
+    Object.defineProperty(item, 'bodyHtml', {
+      get() {
+        throw new Error('Sys.InvalidOperationException');
+      },
+    });
+    const run = await send(item);
+    expect(run.event.completions).toHaveLength(1);
+    // Inside, the agency's policy warns about what could not be read; the user may send anyway, knowingly.
+    expect(run.event.completions[0]).toMatchObject({ allowEvent: false, sendModeOverride: 'promptUser' });
+    expect(run.event.completions[0]!.errorMessage).toContain('內文：檢查錯誤');
+    await settle(run);
+    const events = (await auditEvents()).slice(before);
+    expect(events.map((e) => [e.data.kind, e.data.verdict])).toEqual([['scan-error', 'warn']]);
+  });
+
+  it('the budget exhausted: attachments past the message allowance are too large, and the scan clock running out is a timeout', async () => {
+    const small: Policy = {
+      ...AGENCY_POLICY,
+      limits: { ...AGENCY_POLICY.limits, maxMessageBytes: 20000, scanTimeoutMs: 600 },
+    };
+    const item = createFakeItem({
+      ...plainParts(),
+      to: OUTSIDE,
+      attachments: [
+        fileAttachment('plain.odt', 'one.odt'),
+        fileAttachment('plain.odt', 'two.odt'),
+        { ...fileAttachment('plain.docx', 'slow.docx'), delayMs: 1500 },
+      ],
+    });
+    const run = await send(item, { mailbox: mailboxWith(small) });
+    expect(run.elapsedMs).toBeLessThan(1500);
+    const options = run.event.completions[0]!;
+    expect(options.allowEvent).toBe(false);
+    expect(options.errorMessage).toContain('附件「two.odt」：檔案過大');
+    expect(options.errorMessage).toContain('附件「slow.docx」：檢查逾時');
+    await settle(run);
+    expect(run.event.completions).toHaveLength(1);
+  });
+
+  it('a malformed policy from the server weakens nothing: the cached policy stays in force', async () => {
+    const stale = Date.now() - 3600_000;
+    // A document that would allow everything, and is not a valid policy (unscannable cannot be 'allow').
+    const bogus = {
+      ...AGENCY_POLICY,
+      version: 99,
+      actions: {
+        internal: { ...AGENCY_POLICY.actions.internal, 機密: 'allow' },
+        external: AGENCY_POLICY.actions.external,
+      },
+      unscannable: { internal: 'allow', external: 'allow' },
+    };
+    await env.db.query('INSERT INTO policy_versions (version, document, created_by) VALUES ($1, $2, $3)', [
+      99,
+      JSON.stringify(bogus),
+      'corruption',
+    ]);
+    try {
+      const mailbox = mailboxWith(AGENCY_POLICY, stale);
+      const item = createFakeItem({
+        subject: '資料',
+        bodyHtml: '<p>密等：機密（本件於會議結束後解密）</p>',
+        to: INSIDE,
+      });
+      const run = await send(item, { mailbox });
+      expect(env.requests.map((r) => r.path)).toContain('/api/policy');
+      expect(run.event.completions[0]).toMatchObject({ allowEvent: false });
+      expect(run.event.completions[0]!.errorMessage).toContain('密等欄位（機密）');
+      await settle(run);
+      // Still the cached version 2, and still cached.
+      expect((mailbox.roamingSettings['sg.policy'] as { version: number }).version).toBe(2);
+      const events = await auditEvents();
+      expect(events[events.length - 1]!.data.policyVersion).toBe(2);
+    } finally {
+      await env.db.query('DELETE FROM policy_versions WHERE version = 99');
+    }
+  });
+
+  it('the server unreachable: the bundled default policy decides at once; the audit event waits in sessionData and goes out with the next event', async () => {
+    env.down = true;
+    const before = (await auditEvents()).length;
+    const item = createFakeItem({
+      subject: '會議',
+      bodyHtml: '<p>第三案附件【密】</p>',
+      to: INSIDE,
+      itemId: 'AAMkAGI2-item-offline',
+    });
+    const run = await send(item);
+    expect(run.elapsedMs).toBeLessThan(1500);
+    // The default policy: every level is strip, whatever the recipients.
+    expect(run.event.completions).toEqual([
+      expect.objectContaining({ allowEvent: false, commandId: TASKPANE_COMMAND_ID }),
+    ]);
+    await settle(run);
+    expect((await auditEvents()).length).toBe(before);
+    const queued = JSON.parse(item.sessionData['sg.audit'] ?? '[]') as Record<string, unknown>[];
+    expect(queued).toEqual([expect.objectContaining({ verdict: 'strip', policyVersion: 1, rules: ['portion'] })]);
+
+    // The server is back; the user edits the recipients: that event sends what was queued.
+    env.down = false;
+    const next = await fireEvent(env, item, ADDIN_ACTIONS.onMessageRecipientsChanged, {
+      eventType: 'OnMessageRecipientsChanged',
+      eventFields: { changedRecipientFields: { to: true } },
+    });
+    expect(next.event.completions).toEqual([undefined]);
+    await settle(next);
+    const events = (await auditEvents()).slice(before);
+    expect(events.map((e) => [e.data.verdict, e.data.policyVersion])).toEqual([['strip', 1]]);
+    expect(item.sessionData['sg.audit']).toBeUndefined();
+    expect(JSON.parse(item.sessionData['sg.scope']!)).toEqual({
+      scope: 'internal',
+      recipients: 1,
+      external: 0,
+      policyVersion: 2,
+    });
+  });
+
+  it('no SSO token (not signed in): the decision does not wait for it, and the event stays queued', async () => {
+    const mailbox = mailboxWith(AGENCY_POLICY);
+    const item = createFakeItem({ subject: '通知', bodyHtml: '<p>一般內容</p>', to: INSIDE });
+    const run = await send(item, { accessToken: SSO_ERRORS.UserNotSignedIn, mailbox });
+    expect(run.event.completions).toEqual([{ allowEvent: true }]);
+    await settle(run);
+    // Allowed, the item leaves with its sessionData: the event waits in the mailbox's roaming settings instead.
+    expect(item.sessionData['sg.audit']).toBeUndefined();
+    expect(mailbox.roamingSettings['sg.audit']).toEqual([
+      expect.objectContaining({ kind: 'decision', verdict: 'allow', policyVersion: 2 }),
+    ]);
+
+    // Signed in again, the next event (another mail) sends it and empties the queue.
+    const before = (await auditEvents()).length;
+    const next = await send(createFakeItem({ subject: '再一封', bodyHtml: '<p>一般</p>', to: INSIDE }), { mailbox });
+    await settle(next);
+    expect((await auditEvents()).slice(before).map((e) => e.data.verdict)).toEqual(['allow', 'allow']);
+    expect(mailbox.roamingSettings['sg.audit']).toBeUndefined();
+  });
+});
+
+describe('requirement sets, languages and limits', () => {
+  const warnItem = (): FakeItemState =>
+    createFakeItem({
+      subject: '簡報',
+      bodyHtml: '<p>參閱</p>',
+      to: INSIDE,
+      attachments: [fileAttachment('watermark.odt', 's.odt')],
+    });
+  const stripItem = (): FakeItemState =>
+    createFakeItem({ subject: '紀錄', bodyHtml: '<p>細節待確認【密】</p>', to: INSIDE });
+
+  it('Mailbox 1.12: no option newer than 1.12; a warning stops the send, since the host cannot offer Send Anyway', async () => {
+    const mailbox = mailboxWith(AGENCY_POLICY);
+    const warn = await send(warnItem(), { mailboxVersion: '1.12', mailbox });
+    expect(Object.keys(warn.event.completions[0]!).sort()).toEqual(['allowEvent', 'errorMessage']);
+    expect(warn.event.completions[0]!.errorMessage).toContain('此版 Outlook 無法讓您確認後照寄');
+    const strip = await send(stripItem(), { mailboxVersion: '1.12', mailbox });
+    expect(Object.keys(strip.event.completions[0]!).sort()).toEqual(['allowEvent', 'errorMessage']);
+    expect(strip.event.completions[0]!.errorMessage).toContain('從功能區開啟「機敏守門員」窗格');
+    for (const run of [warn, strip]) {
+      expect(run.event.violations).toEqual([]);
+      await settle(run);
+    }
+  });
+
+  it('Mailbox 1.14: promptUser, the pane button, no Markdown', async () => {
+    const mailbox = mailboxWith(AGENCY_POLICY);
+    const warn = await send(warnItem(), { mailboxVersion: '1.14', mailbox });
+    expect(Object.keys(warn.event.completions[0]!).sort()).toEqual(['allowEvent', 'errorMessage', 'sendModeOverride']);
+    const strip = await send(stripItem(), { mailboxVersion: '1.14', mailbox });
+    expect(Object.keys(strip.event.completions[0]!).sort()).toEqual([
+      'allowEvent',
+      'cancelLabel',
+      'commandId',
+      'contextData',
+      'errorMessage',
+    ]);
+    for (const run of [warn, strip]) {
+      expect(run.event.violations).toEqual([]);
+      await settle(run);
+    }
+  });
+
+  it('Mailbox 1.15: Markdown beside the plain message', async () => {
+    const run = await send(stripItem(), { mailboxVersion: '1.15', mailbox: mailboxWith(AGENCY_POLICY) });
+    const options = run.event.completions[0]!;
+    expect(Object.keys(options).sort()).toEqual([
+      'allowEvent',
+      'cancelLabel',
+      'commandId',
+      'contextData',
+      'errorMessage',
+      'errorMessageMarkdown',
+    ]);
+    expect(options.errorMessageMarkdown).toMatch(/^\*\*.+\*\*/);
+    expect(options.errorMessageMarkdown).toContain('\n- 內文：段落標示（密）');
+    expect(run.event.violations).toEqual([]);
+    await settle(run);
+  });
+
+  it('English when Office is in English; zh-TW for Chinese', async () => {
+    const mailbox = mailboxWith(AGENCY_POLICY);
+    const en = await send(stripItem(), { displayLanguage: 'en-US', mailbox });
+    expect(en.event.completions[0]!.cancelLabel).toBe('Remove marked parts');
+    expect(en.event.completions[0]!.errorMessage).toContain('Body: portion mark (密 Official secret (密))');
+    expect(en.event.completions[0]!.errorMessage).toContain('This message contains marked parts');
+    const zh = await send(stripItem(), { displayLanguage: 'zh-HK', mailbox });
+    expect(zh.event.completions[0]!.cancelLabel).toBe('移除機敏內容');
+    for (const run of [en, zh]) {
+      expect((run.event.completions[0]!.cancelLabel as string).length).toBeLessThanOrEqual(20);
+      await settle(run);
+    }
+  });
+
+  it('many marked attachments: both messages stay within 500 characters, cut at whole lines with a count of the rest', async () => {
+    const mailbox = mailboxWith(AGENCY_POLICY);
+    const attachments = Array.from({ length: 25 }, (_, i) =>
+      fileAttachment('header-mark.docx', `第${i + 1}號附件：一個相當冗長的檔案名稱用來測試截斷行為.docx`),
+    );
+    for (const displayLanguage of ['zh-TW', 'en-US']) {
+      const item = createFakeItem({ subject: '資料', bodyHtml: '<p>如附</p>', to: OUTSIDE, attachments });
+      const run = await send(item, { displayLanguage, mailbox });
+      const options = run.event.completions[0]!;
+      for (const text of [options.errorMessage, options.errorMessageMarkdown] as string[]) {
+        expect(text.length).toBeLessThanOrEqual(500);
+        expect(text).toMatch(displayLanguage === 'zh-TW' ? /…及其他 \d+ 處/ : /…and \d+ more/);
+        // Every line is whole: a cut name ends in an ellipsis, never mid-word without one.
+        expect(text).not.toMatch(/\n\S{0,2}$/);
+      }
+      expect(run.event.violations).toEqual([]);
+      await settle(run);
+    }
+  });
+});
+
+describe('the sessionData cache', () => {
+  it('attachments scanned when added are not fetched again at send', async () => {
+    const mailbox = mailboxWith(AGENCY_POLICY);
+    const item = createFakeItem({
+      subject: '資料',
+      bodyHtml: '<p>如附</p>',
+      to: OUTSIDE,
+      attachments: [fileAttachment('header-mark.docx', '報告.docx'), fileAttachment('plain.odt', '議程.odt')],
+    });
+    const added = await fireEvent(env, item, ADDIN_ACTIONS.onMessageAttachmentsChanged, {
+      mailbox,
+      eventType: 'OnMessageAttachmentsChanged',
+      eventFields: { attachmentStatus: 'added', attachmentDetails: { name: '議程.odt' } },
+    });
+    expect(added.event.completions).toEqual([undefined]);
+    await settle(added);
+    const cached = JSON.parse(item.sessionData['sg.attachments']!) as { e: Record<string, unknown> };
+    expect(Object.keys(cached.e)).toHaveLength(2);
+    // Compact: rule, level, place, strippable, count; no text.
+    expect(item.sessionData['sg.attachments']).not.toMatch(/機密/);
+
+    const run = await send(item, { mailbox });
+    expect(run.office.calls.filter((c) => c.api === 'getAttachmentContentAsync')).toEqual([]);
+    expect(run.event.completions[0]!.errorMessage).toContain('附件「報告.docx」頁首：密等標示（機密）');
+    await settle(run);
+  });
+
+  it('an attachment whose size changed is fetched and scanned again', async () => {
+    const mailbox = mailboxWith(AGENCY_POLICY);
+    const plain = fileAttachment('plain.docx', '報告.docx');
+    const item = createFakeItem({ subject: '資料', bodyHtml: '<p>如附</p>', to: OUTSIDE, attachments: [plain] });
+    const added = await fireEvent(env, item, ADDIN_ACTIONS.onMessageAttachmentsChanged, {
+      mailbox,
+      eventType: 'OnMessageAttachmentsChanged',
+    });
+    await settle(added);
+    expect((await send(item, { mailbox })).event.completions).toEqual([{ allowEvent: true }]);
+
+    // Same id, new content (re-attached after editing): the cached "clean" must not be trusted.
+    const marked = fileAttachment('header-mark.docx', '報告.docx');
+    item.attachments = [{ ...marked, id: plain.id }];
+    const run = await send(item, { mailbox });
+    expect(run.office.calls.filter((c) => c.api === 'getAttachmentContentAsync')).toEqual([
+      { api: 'getAttachmentContentAsync', detail: plain.id },
+    ]);
+    expect(run.event.completions[0]).toMatchObject({ allowEvent: false });
+    await settle(run);
+  });
+
+  it('a cache judged under another policy is not used', async () => {
+    const item = createFakeItem({
+      subject: '資料',
+      bodyHtml: '<p>如附</p>',
+      to: OUTSIDE,
+      attachments: [fileAttachment('plain.odt', 'a.odt')],
+    });
+    const added = await fireEvent(env, item, ADDIN_ACTIONS.onMessageAttachmentsChanged, {
+      mailbox: mailboxWith(AGENCY_POLICY),
+      eventType: 'OnMessageAttachmentsChanged',
+    });
+    await settle(added);
+    const stricter: Policy = {
+      ...AGENCY_POLICY,
+      version: 3,
+      customRules: [{ id: 'agenda', level: '密', keywords: ['議程'] }],
+    };
+    const run = await send(item, { mailbox: mailboxWith(stricter) });
+    expect(run.office.calls.filter((c) => c.api === 'getAttachmentContentAsync')).toHaveLength(1);
+    await settle(run);
+  });
+});
+
+describe('appointments and recipients', () => {
+  it('OnAppointmentSend reads the attendees; an unresolved distribution list counts as external', async () => {
+    const mailbox = mailboxWith(AGENCY_POLICY);
+    const invite = (attendees: FakeItemState['requiredAttendees']): FakeItemState =>
+      createFakeItem({
+        itemType: 'appointment',
+        subject: '專案會議',
+        bodyHtml: '<p>會議資料</p>',
+        requiredAttendees: attendees,
+        attachments: [fileAttachment('watermark.odt', '資料.odt')],
+      });
+    const inside = await fireEvent(env, invite(INSIDE), ADDIN_ACTIONS.onAppointmentSend, {
+      mailbox,
+      eventType: 'OnAppointmentSend',
+    });
+    // Inside the agency, 機敏 only warns.
+    expect(inside.event.completions[0]).toMatchObject({ sendModeOverride: 'promptUser' });
+    const list = await fireEvent(
+      env,
+      invite([...INSIDE, { emailAddress: 'all-staff@example.gov.tw', recipientType: 'distributionList' }]),
+      ADDIN_ACTIONS.onAppointmentSend,
+      { mailbox, eventType: 'OnAppointmentSend' },
+    );
+    // A list may hold anyone: judged as external, where the watermark cannot be stripped.
+    expect(list.event.completions[0]).toMatchObject({ allowEvent: false });
+    expect(list.event.completions[0]).not.toHaveProperty('sendModeOverride');
+    expect(list.office.calls.map((c) => c.api)).toContain('requiredAttendees.getAsync');
+  });
+
+  it('without roaming settings (reported for classic OnAppointmentSend) the server policy still applies', async () => {
+    const item = createFakeItem({
+      itemType: 'appointment',
+      subject: '專案會議',
+      bodyHtml: '<p>會議資料</p>',
+      requiredAttendees: INSIDE,
+      attachments: [fileAttachment('watermark.odt', '資料.odt')],
+    });
+    const run = await fireEvent(env, item, ADDIN_ACTIONS.onAppointmentSend, {
+      roamingSettings: false,
+      eventType: 'OnAppointmentSend',
+    });
+    // The agency's policy (from the server) warns inside; the bundled default would have blocked.
+    expect(run.event.completions[0]).toMatchObject({ sendModeOverride: 'promptUser' });
+  });
+});

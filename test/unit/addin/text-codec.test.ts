@@ -1,0 +1,140 @@
+/**
+ * The pure-JS decoders the on-send script uses where the runtime has no TextDecoder, held to Node's (WHATWG)
+ * decoder on the same bytes, and the base64 reader held to Node's Buffer.
+ */
+import fc from 'fast-check';
+
+import { base64ToBytes } from '../../../addin/on-send/runtime/base64';
+import { PureBlob } from '../../../addin/on-send/runtime/blob';
+import {
+  BIG5_FIRST_POINTER,
+  BIG5_POINTER_COUNT,
+  PureTextDecoder,
+  PureTextEncoder,
+  setBig5Index,
+} from '../../../addin/on-send/runtime/text-codec';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { packedBig5Index } = require('../../../scripts/build/big5-index.cjs') as { packedBig5Index: () => string };
+
+beforeAll(() => {
+  setBig5Index(packedBig5Index());
+});
+
+const native = (label: string, bytes: Uint8Array, fatal: boolean): string | 'error' => {
+  try {
+    return new TextDecoder(label, { fatal }).decode(bytes);
+  } catch {
+    return 'error';
+  }
+};
+const pure = (label: string, bytes: Uint8Array, fatal: boolean): string | 'error' => {
+  try {
+    return new PureTextDecoder(label, { fatal }).decode(bytes);
+  } catch {
+    return 'error';
+  }
+};
+
+describe('PureTextDecoder', () => {
+  it.each(['utf-8', 'utf-16le', 'utf-16be'])('decodes %s like the WHATWG decoder, fatal or not', (label) => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), fc.boolean(), (bytes, fatal) => {
+        expect(pure(label, bytes, fatal)).toEqual(native(label, bytes, fatal));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('decodes valid UTF-8 of any text exactly, BOM removed', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (text) => {
+        const bytes = new TextEncoder().encode(`\ufeff${text}`);
+        expect(new PureTextDecoder('utf-8', { fatal: true }).decode(bytes)).toBe(text);
+      }),
+    );
+  });
+
+  it('decodes every Big5 pair of lead bytes 0xA1–0xF9 as the WHATWG decoder does', () => {
+    const pairs: number[] = [];
+    for (let p = BIG5_FIRST_POINTER; p < BIG5_FIRST_POINTER + BIG5_POINTER_COUNT; p++) {
+      const t = p % 157;
+      pairs.push(Math.floor(p / 157) + 0x81, t < 0x3f ? t + 0x40 : t + 0x62);
+    }
+    const bytes = Uint8Array.from(pairs);
+    expect(pure('big5', bytes, false)).toBe(native('big5', bytes, false));
+  });
+
+  it('decodes Big5 text with ASCII and broken sequences like the WHATWG decoder', () => {
+    // Lead bytes only from 0xA1–0xF9 (0xFA–0xFE are user-defined: Node maps them to private use, the index does not).
+    const big5Byte = fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0xa1, max: 0xf9 }));
+    fc.assert(
+      fc.property(fc.array(big5Byte, { maxLength: 40 }), fc.boolean(), (list, fatal) => {
+        const bytes = Uint8Array.from(list);
+        expect(pure('big5', bytes, fatal)).toEqual(native('big5', bytes, fatal));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(new PureTextDecoder('big5').decode(Uint8Array.from([0xbe, 0xf7, 0xb1, 0x4b]))).toBe('機密');
+    // WHATWG: 0x80 and 0xFF are never Big5; a bad pair with an ASCII trail keeps the ASCII.
+    expect(new PureTextDecoder('big5').decode(Uint8Array.from([0x80, 0x41, 0xff, 0xa4, 0x20]))).toBe(
+      '\ufffdA\ufffd\ufffd ',
+    );
+    expect(() => new PureTextDecoder('big5', { fatal: true }).decode(Uint8Array.from([0xfa, 0x40]))).toThrow(TypeError);
+  });
+
+  it('decodes windows-1252 (what latin1 and ascii mean) with the WHATWG table for 0x80–0x9F', () => {
+    const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+    const text = new PureTextDecoder('latin1', { fatal: true }).decode(all);
+    expect(text.length).toBe(256);
+    for (let i = 0; i < 256; i++) {
+      if (i < 0x80 || i >= 0xa0) {
+        expect(text.charCodeAt(i)).toBe(i);
+      }
+    }
+    expect(text.slice(0x80, 0xa0)).toBe('€\x81‚ƒ„…†‡ˆ‰Š‹Œ\x8dŽ\x8f\x90‘’“”•–—˜™š›œ\x9džŸ');
+  });
+
+  it('knows GB18030 and Shift_JIS by name but refuses to decode them, so nothing falls back to windows-1252', () => {
+    for (const label of ['gb18030', 'GBK', 'gb2312', 'shift_jis', 'euc-kr', 'iso-8859-2']) {
+      const decoder = new PureTextDecoder(label);
+      expect(() => decoder.decode(Uint8Array.from([0xc3, 0xdc]))).toThrow(TypeError);
+    }
+    expect(() => new PureTextDecoder('klingon')).toThrow(RangeError);
+    expect(new PureTextDecoder('latin1').encoding).toBe('windows-1252');
+    expect(new PureTextDecoder(' UTF8 ').encoding).toBe('utf-8');
+  });
+});
+
+describe('PureTextEncoder, PureBlob, base64ToBytes', () => {
+  it('encodes like TextEncoder, lone surrogates included', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 100 }), (text) => {
+        expect(new PureTextEncoder().encode(text)).toEqual(new TextEncoder().encode(text));
+      }),
+    );
+  });
+
+  it('joins blob parts into one buffer', async () => {
+    const blob = new PureBlob([Uint8Array.from([1, 2]), '機', new Uint8Array([9]).buffer, new PureBlob(['a'])]);
+    expect(blob.size).toBe(7);
+    expect(new Uint8Array(await blob.arrayBuffer())).toEqual(Uint8Array.from([1, 2, 0xe6, 0xa9, 0x9f, 9, 0x61]));
+  });
+
+  it('reads base64 (with line breaks, with or without padding) as Buffer does, and rejects what is not base64', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.boolean(), (bytes, wrap) => {
+        let text = Buffer.from(bytes).toString('base64');
+        if (wrap) {
+          text = text.replace(/(.{76})/g, '$1\r\n');
+        }
+        expect(base64ToBytes(text)).toEqual(new Uint8Array(bytes));
+        expect(base64ToBytes(text.replace(/=+$/, ''))).toEqual(new Uint8Array(bytes));
+      }),
+    );
+    expect(() => base64ToBytes('%%%')).toThrow('not base64');
+    expect(() => base64ToBytes('QUJD\u6a5f')).toThrow('not base64');
+    expect(() => base64ToBytes('QUJDR')).toThrow('lone trailing digit');
+    expect(() => base64ToBytes('QU=JD')).toThrow('not base64');
+  });
+});
