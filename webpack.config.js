@@ -200,6 +200,7 @@ module.exports = (_env, argv) => {
       production,
       EmitFilesPlugin,
       policyValidator: policyValidatorModule,
+      microsoftAjax: Boolean(MICROSOFT_AJAX_JS),
     }),
   ];
 };

@@ -21,8 +21,9 @@ export function whenOfficeReady(timeoutMs = 20000): Promise<void> {
     Office.onReady().then(
       (info) => {
         clearTimeout(timer);
-        if (info && info.host && String(info.host) !== 'Outlook') {
-          reject(new OfficeApiError('Office.onReady', null, null, `not Outlook: ${String(info.host)}`));
+        // Outside Office (a page opened in a browser) office.js reports no host at all.
+        if (!info || String(info.host) !== 'Outlook') {
+          reject(new OfficeApiError('Office.onReady', null, null, `not Outlook: ${String(info && info.host)}`));
           return;
         }
         resolve();

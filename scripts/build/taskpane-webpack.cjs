@@ -9,8 +9,11 @@ const webpack = require('webpack');
 const ROOT = path.resolve(__dirname, '..', '..');
 const PDFJS = path.dirname(require.resolve('pdfjs-dist/package.json'));
 
-/** The page: office.js from our own origin (the on-send build copies it there), then the pane's script. */
-const TASKPANE_HTML = `<!doctype html>
+/**
+ * The page: office.js from our own origin (the on-send build copies it there, and MicrosoftAjax.js beside it when the
+ * build was given one), then the pane's script.
+ */
+const taskpaneHtml = (microsoftAjax) => `<!doctype html>
 <html lang="zh-Hant-TW">
   <head>
     <meta charset="utf-8" />
@@ -23,7 +26,7 @@ const TASKPANE_HTML = `<!doctype html>
         padding: 0;
       }
     </style>
-    <script src="/vendor/office-js/office.js"></script>
+    ${microsoftAjax ? '<script src="/vendor/office-js/MicrosoftAjax.js"></script>\n    ' : ''}<script src="/vendor/office-js/office.js"></script>
     <script defer src="taskpane.js"></script>
   </head>
   <body>
@@ -64,10 +67,10 @@ function authSettings() {
 }
 
 /**
- * @param {{ production: boolean, EmitFilesPlugin: new (files: object) => import('webpack').WebpackPluginInstance, policyValidator?: () => string }} options
+ * @param {{ production: boolean, EmitFilesPlugin: new (files: object, info?: object) => import('webpack').WebpackPluginInstance, policyValidator?: () => string, microsoftAjax?: boolean }} options
  * @returns {import('webpack').Configuration}
  */
-module.exports = function taskpaneConfig({ production, EmitFilesPlugin, policyValidator }) {
+module.exports = function taskpaneConfig({ production, EmitFilesPlugin, policyValidator, microsoftAjax = false }) {
   return {
     name: 'addin-taskpane',
     mode: production ? 'production' : 'development',
@@ -115,7 +118,7 @@ module.exports = function taskpaneConfig({ production, EmitFilesPlugin, policyVa
             }),
           ]
         : []),
-      new EmitFilesPlugin({ 'taskpane.html': TASKPANE_HTML }),
+      new EmitFilesPlugin({ 'taskpane.html': taskpaneHtml(microsoftAjax) }),
       // pdfjs ships its worker minified; minifying 1.2 MB again only costs build time.
       new EmitFilesPlugin(pdfFiles(), { minimized: true }),
     ],

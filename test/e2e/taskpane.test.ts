@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 
 import type { FakeAttachment } from '../fakes/office';
 import { runAxe, screenshot, seriousViolations } from '../support/browser';
-import { type PaneEnv, startPaneEnv, tokenFor } from '../support/taskpane-harness';
+import { cspViolations, type PaneEnv, startPaneEnv, tokenFor } from '../support/taskpane-harness';
 import type { FakeOutlookConfig } from './taskpane/fake-office-entry';
 
 jest.setTimeout(600_000);
@@ -127,17 +127,17 @@ describe('the task pane', () => {
 
     // The live scan: the body's region, the marked Word file and the marked PDF (read here, not by the send handler).
     expect(await verdictOf(page)).toBe('block');
-    await expect(page.getByRole('heading', { name: /本文/ }).first().isVisible()).resolves.toBe(true);
-    await expect(page.locator('[data-attachment="會議資料.docx"]').textContent()).resolves.toMatch(/處標示/);
-    await expect(page.locator('[data-attachment="附件二.pdf"]').textContent()).resolves.toMatch(/處標示/);
-    await expect(page.locator('[data-attachment="議程.pdf"]').textContent()).resolves.toMatch(/未發現標示/);
+    await page.getByRole('heading', { name: /本文/ }).first().waitFor();
+    await page.locator('[data-attachment="會議資料.docx"]', { hasText: /處標示/ }).waitFor();
+    await page.locator('[data-attachment="附件二.pdf"]', { hasText: /處標示/ }).waitFor();
+    await page.locator('[data-attachment="議程.pdf"]', { hasText: /未發現標示/ }).waitFor();
     await expect(page.locator('blockquote').first().textContent()).resolves.toContain('甲案金額');
     await expectNoSeriousViolations(page, 'check');
     await screenshot(page, 'taskpane-check-light');
 
     // Nothing selected: a clear message, and the mail is untouched.
     await page.getByRole('button', { name: '標示選取內容' }).click();
-    await expect(page.getByText('沒有選取任何文字').isVisible()).resolves.toBe(true);
+    await page.getByText('沒有選取任何文字').waitFor();
 
     // Mark a selection as 密.
     await fake(page, (f) => f.controller.select('人事調整之細節：王科長調任。'));
@@ -151,7 +151,7 @@ describe('the task pane', () => {
 
     // Strip.
     await page.getByRole('tab', { name: '移除機敏內容' }).click();
-    await expect(page.getByText(/本文 2 段/).isVisible()).resolves.toBe(true);
+    await page.getByText(/本文 2 段/).waitFor();
     await expectNoSeriousViolations(page, 'strip (plan)');
     await screenshot(page, 'taskpane-strip-plan-light');
     await page.getByRole('button', { name: '移除並建立簽收單' }).click();
@@ -228,6 +228,13 @@ describe('the task pane', () => {
     expect(audit.rows).toHaveLength(1);
     expect(JSON.stringify(audit.rows)).not.toMatch(/三千萬|王科長/);
 
+    // Signed in with Office SSO: nested app authentication is not offered here, so the fallback is what ran.
+    expect(
+      await fake(page, (f) => f.calls.filter((c) => c.api === 'Office.auth.getAccessToken').length),
+    ).toBeGreaterThan(0);
+    // pdfjs, its worker and CMaps and the policy validator all ran under the page's CSP.
+    expect(await cspViolations(page)).toEqual([]);
+
     // Send from the pane (Mailbox 1.15+).
     await page.getByRole('button', { name: '傳送', exact: true }).click();
     await page.waitForFunction(() => (window as unknown as FakeWindow).__fakeOutlook.controller.sent());
@@ -281,10 +288,10 @@ describe('the task pane', () => {
       expect(await verdictOf(page)).toBe('warn');
       const submit = page.getByRole('button', { name: '記錄理由' });
       await submit.click();
-      await expect(page.getByText('理由至少需要 10 個字。').isVisible()).resolves.toBe(true);
+      await page.getByText('理由至少需要 10 個字。').waitFor();
       await page.getByLabel('理由').fill('因為本次協調會議將討論各局處的預算');
       await submit.click();
-      await expect(page.getByText('理由與郵件內容重複').isVisible()).resolves.toBe(true);
+      await page.getByText('理由與郵件內容重複').waitFor();
       await expectNoSeriousViolations(page, 'override');
       await screenshot(page, 'taskpane-override-light');
       await page.getByLabel('理由').fill('收件人為本案承辦人，主管已口頭核准以電子郵件通知。');
@@ -341,6 +348,17 @@ describe('the task pane', () => {
     await english.page.locator('[data-verdict]').first().waitFor({ timeout: 60_000 });
     expect(await english.page.evaluate(() => document.documentElement.lang)).toBe('en');
     await screenshot(english.page, 'taskpane-check-english');
+  });
+
+  it('loads under the server’s CSP with the real office.js, and outside Outlook says it cannot reach Outlook', async () => {
+    const token = await tokenFor(env, SENDER);
+    const { page } = await env.openPane(itemConfig(token), { realOfficeJs: true });
+    const csp = await page.evaluate(async () => (await fetch(location.href)).headers.get('content-security-policy'));
+    expect(csp).toContain("script-src 'self'");
+    await page.getByRole('alert').waitFor({ timeout: 60_000 });
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('無法連線到 Outlook');
+    // office.js came from our origin; the only request elsewhere is office.js's own MicrosoftAjax.js, which the CSP allows.
+    expect(await cspViolations(page)).toEqual([]);
   });
 
   it('puts everything back when the body cannot be written, and says so', async () => {

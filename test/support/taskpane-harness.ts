@@ -30,7 +30,7 @@ export interface PaneEnv {
   /** Opens the pane with the fake configured as `config`; the token is the one Office SSO hands out. */
   openPane(
     config: FakeOutlookConfig,
-    options?: { forcedColors?: boolean },
+    options?: { forcedColors?: boolean; realOfficeJs?: boolean },
   ): Promise<{ page: Page; context: BrowserContext }>;
   close(): Promise<void>;
 }
@@ -85,14 +85,24 @@ export async function startPaneEnv(): Promise<PaneEnv> {
       const context = await browser.newContext({
         viewport: { width: PANE_WIDTH, height: 900 },
         ignoreHTTPSErrors: true,
+        locale: 'zh-TW',
         ...(options.forcedColors ? { forcedColors: 'active' as const } : {}),
       });
       contexts.push(context);
-      await context.route('**/vendor/office-js/office.js', (route) =>
-        route.fulfill({ status: 200, contentType: 'application/javascript; charset=utf-8', body: officeJs }),
-      );
+      if (!options.realOfficeJs) {
+        await context.route('**/vendor/office-js/office.js', (route) =>
+          route.fulfill({ status: 200, contentType: 'application/javascript; charset=utf-8', body: officeJs }),
+        );
+      }
       await context.addInitScript((c) => {
-        (window as unknown as Record<string, unknown>).__FAKE_OUTLOOK_CONFIG__ = c;
+        const w = window as unknown as Record<string, unknown>;
+        w.__FAKE_OUTLOOK_CONFIG__ = c;
+        // Every CSP refusal, from the first script on, for the tests to assert there is none.
+        const violations: string[] = [];
+        w.__cspViolations = violations;
+        document.addEventListener('securitypolicyviolation', (e) =>
+          violations.push(`${e.violatedDirective} ${e.blockedURI}`),
+        );
       }, fakeConfig);
       const page = await context.newPage();
       await page.goto(`${server.url}${PANE_PATH}`);
@@ -110,6 +120,10 @@ export async function startPaneEnv(): Promise<PaneEnv> {
     },
   };
 }
+
+/** The CSP refusals the page has seen since it started loading. */
+export const cspViolations = (page: Page): Promise<string[]> =>
+  page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations);
 
 /** A token as the fake Entra issues it, for the pane's SSO and for the test's own API calls. */
 export const tokenFor = (env: PaneEnv, options: TokenOptions): Promise<string> => env.entra.token(options);

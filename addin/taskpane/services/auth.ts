@@ -12,6 +12,8 @@ export type AuthSettings = {
   readonly scopes: readonly string[];
   /** @default 'https://login.microsoftonline.com/common' */
   readonly authority?: string;
+  /** @default NAA_TIMEOUT_MS */
+  readonly naaTimeoutMs?: number;
 };
 
 declare const SECRECY_GUARD_AUTH: AuthSettings | undefined;
@@ -21,6 +23,25 @@ export function buildAuthSettings(): AuthSettings {
   return typeof SECRECY_GUARD_AUTH === 'undefined' ? { clientId: '', scopes: [] } : SECRECY_GUARD_AUTH;
 }
 
+/** How long nested app authentication may take before Office SSO is tried instead (a host may never answer). */
+export const NAA_TIMEOUT_MS = 15_000;
+
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
 type NestableClient = {
   getActiveAccount(): unknown;
   getAllAccounts(): unknown[];
@@ -28,21 +49,31 @@ type NestableClient = {
   acquireTokenPopup(request: object): Promise<{ accessToken: string }>;
 };
 
+/** What is used of MSAL: its nestable client factory (loaded lazily; a parameter so it can be replaced in tests). */
+export type MsalLoader = () => Promise<{
+  createNestablePublicClientApplication(configuration: {
+    auth: { clientId: string; authority: string };
+  }): Promise<unknown>;
+}>;
+
+const loadMsal: MsalLoader = () => import(/* webpackChunkName: "msal" */ '@azure/msal-browser');
+
 export function createTokenProvider(
   host: Pick<PaneHost, 'supportsNestedAppAuth' | 'getSsoToken'>,
   settings: AuthSettings,
+  msal: MsalLoader = loadMsal,
 ): TokenProvider {
   let naa: Promise<NestableClient> | null = null;
   let naaFailed = false;
   const nestable = (): Promise<NestableClient> => {
-    naa ??= import(/* webpackChunkName: "msal" */ '@azure/msal-browser').then(
-      (msal) =>
-        msal.createNestablePublicClientApplication({
+    naa ??= msal().then(
+      (m) =>
+        m.createNestablePublicClientApplication({
           auth: {
             clientId: settings.clientId,
             authority: settings.authority ?? 'https://login.microsoftonline.com/common',
           },
-        }) as unknown as Promise<NestableClient>,
+        }) as Promise<NestableClient>,
     );
     return naa;
   };
@@ -59,7 +90,7 @@ export function createTokenProvider(
   return async ({ forceRefresh }) => {
     if (!naaFailed && settings.clientId && settings.scopes.length > 0 && host.supportsNestedAppAuth()) {
       try {
-        return await viaNaa(forceRefresh);
+        return await within(viaNaa(forceRefresh), settings.naaTimeoutMs ?? NAA_TIMEOUT_MS);
       } catch {
         // NAA is offered but not working here (an older host, an app registration without the NAA redirect URI):
         // Office SSO is the documented fallback.

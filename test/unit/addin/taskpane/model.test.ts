@@ -20,6 +20,7 @@ import {
   removeCidReferences,
   type ScannedAttachment,
 } from '../../../../addin/taskpane/model/strip-plan';
+import { createTokenProvider } from '../../../../addin/taskpane/services/auth';
 import {
   decide,
   DEFAULT_POLICY,
@@ -290,5 +291,84 @@ describe('the catalog', () => {
       }
     }
     expect(messages('en').rule('custom.project-x')).toBe('Agency rule (project-x)');
+  });
+});
+
+describe('sign-in', () => {
+  const APP = { clientId: '00000000-0000-0000-0000-000000000001', scopes: ['api://x/y/access_as_user'] };
+  const host = (naa: boolean) => {
+    const calls: string[] = [];
+    return {
+      calls,
+      supportsNestedAppAuth: () => naa,
+      getSsoToken: async () => {
+        calls.push('sso');
+        return 'sso-token';
+      },
+    };
+  };
+  /** Outlook's NAA bridge cannot exist here: a stand-in for MSAL's nestable client, scripted per test. */
+  const msal = (client: { silent: () => Promise<string>; popup: () => Promise<string> } | Error) => {
+    const calls: string[] = [];
+    return {
+      calls,
+      load: async () => ({
+        createNestablePublicClientApplication: async (configuration: { auth: { clientId: string } }) => {
+          calls.push(`create ${configuration.auth.clientId}`);
+          if (client instanceof Error) {
+            throw client;
+          }
+          return {
+            getActiveAccount: () => null,
+            getAllAccounts: () => [],
+            acquireTokenSilent: async (request: { scopes: string[] }) => {
+              calls.push(`silent ${request.scopes.join(' ')}`);
+              return { accessToken: await client.silent() };
+            },
+            acquireTokenPopup: async () => {
+              calls.push('popup');
+              return { accessToken: await client.popup() };
+            },
+          };
+        },
+      }),
+    };
+  };
+
+  it('uses nested app authentication where offered: silently, else with a prompt', async () => {
+    const h = host(true);
+    const naa = msal({
+      silent: () => Promise.reject(new Error('interaction_required')),
+      popup: async () => 'naa-token',
+    });
+    expect(await createTokenProvider(h, APP, naa.load)({ forceRefresh: false })).toBe('naa-token');
+    expect(naa.calls).toEqual([`create ${APP.clientId}`, `silent ${APP.scopes[0]}`, 'popup']);
+    expect(h.calls).toEqual([]);
+  });
+
+  it('uses Office SSO where nested app authentication is not offered or the build has no app', async () => {
+    const plain = host(false);
+    const unused = msal(new Error('must not be loaded'));
+    expect(await createTokenProvider(plain, APP, unused.load)({ forceRefresh: false })).toBe('sso-token');
+    const noApp = host(true);
+    expect(await createTokenProvider(noApp, { clientId: '', scopes: [] }, unused.load)({ forceRefresh: false })).toBe(
+      'sso-token',
+    );
+    expect(unused.calls).toEqual([]);
+  });
+
+  it('falls back to Office SSO when nested app authentication fails or never answers, and does not try it again', async () => {
+    const broken = host(true);
+    const failing = msal(new Error('no bridge'));
+    const provider = createTokenProvider(broken, APP, failing.load);
+    expect(await provider({ forceRefresh: false })).toBe('sso-token');
+    expect(await provider({ forceRefresh: true })).toBe('sso-token');
+    expect(broken.calls).toEqual(['sso', 'sso']);
+    expect(failing.calls).toHaveLength(1);
+
+    const stuck = host(true);
+    const silent = msal({ silent: () => new Promise<string>(() => undefined), popup: async () => 'never' });
+    const slow = createTokenProvider(stuck, { ...APP, naaTimeoutMs: 50 }, silent.load);
+    expect(await slow({ forceRefresh: false })).toBe('sso-token');
   });
 });
