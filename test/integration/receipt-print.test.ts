@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 
 import { buildApp, inProcessEventBus } from '../../src/server/app';
-import { createTokenVerifier } from '../../src/server/auth';
 import { renderReceiptPage, taiwanDateText } from '../../src/server/receipt-print';
 import type { Db } from '../../src/server/store/db';
 import { migrate } from '../../src/server/store/migrations';
-import { AUDIENCE, type FakeEntra, FOREIGN_TENANT, startFakeEntra, TENANT } from '../fakes/entra';
+import { type FakeEntra, FOREIGN_TENANT, startFakeEntra, TENANT } from '../fakes/entra';
+import { entraVerifier } from '../support/entra-verifier';
 import { openStore, STORES } from '../support/stores';
 
 const SENDER = '00000000-0000-0000-0000-0000000005e1';
@@ -53,13 +53,7 @@ describe.each(STORES)('receipts and overrides on %s', (kind) => {
     app = await buildApp({
       db,
       events: inProcessEventBus(),
-      verifier: createTokenVerifier({
-        clientId: null,
-        tenantIds: [TENANT, FOREIGN_TENANT],
-        jwksUrl: entra.jwksUrl,
-        issuer: entra.issuer,
-        audience: AUDIENCE,
-      }),
+      verifier: entraVerifier(entra, [TENANT, FOREIGN_TENANT]),
     });
     sender = await entra.token({ oid: SENDER, name: '林承辦', upn: 'lin@example.gov.tw' });
   });
