@@ -2,25 +2,16 @@
  * Each attachment with its state: waiting, being read (with progress for large files, where the extractor reports
  * it), or its result (marks found, none, or why it could not be checked).
  */
-import { Caption1, makeStyles, ProgressBar, Text, tokens } from '@fluentui/react-components';
+import { Caption1, makeStyles, ProgressBar, Text } from '@fluentui/react-components';
 import * as React from 'react';
 
 import { LevelBadge } from '../../../src/ui/LevelBadge';
 import { usePane } from '../context';
 import type { FindingGroup } from '../model/findings';
 import type { AttachmentProgress, ScanOutcome, ScanProgress } from '../services/scanner';
+import { useListStyles } from './listStyles.styles';
 
 const useStyles = makeStyles({
-  list: {
-    listStyleType: 'none',
-    margin: 0,
-    padding: 0,
-    display: 'flex',
-    flexDirection: 'column',
-    gap: tokens.spacingVerticalS,
-  },
-  item: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },
-  line: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
   name: { wordBreak: 'break-all' },
 });
 
@@ -52,7 +43,7 @@ function Status({ group, p }: { group?: FindingGroup; p?: AttachmentProgress }):
 
 export function AttachmentList({ outcome, progress }: AttachmentListProps): React.JSX.Element {
   const { m } = usePane();
-  const styles = useStyles();
+  const styles = { ...useListStyles(), ...useStyles() };
   const rows = progress
     ? progress.attachments.map((p) => ({
         id: p.id,

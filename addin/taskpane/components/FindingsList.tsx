@@ -8,6 +8,7 @@ import * as React from 'react';
 import { LevelBadge } from '../../../src/ui/LevelBadge';
 import { usePane } from '../context';
 import type { FindingGroup } from '../model/findings';
+import { useListStyles } from './listStyles.styles';
 
 const useStyles = makeStyles({
   group: {
@@ -24,16 +25,6 @@ const useStyles = makeStyles({
     fontWeight: tokens.fontWeightSemibold,
     wordBreak: 'break-word',
   },
-  list: {
-    listStyleType: 'none',
-    margin: 0,
-    padding: 0,
-    display: 'flex',
-    flexDirection: 'column',
-    gap: tokens.spacingVerticalS,
-  },
-  item: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },
-  line: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
   excerpt: {
     fontFamily: tokens.fontFamilyBase,
     backgroundColor: tokens.colorNeutralBackground3,
@@ -53,7 +44,7 @@ export type FindingsListProps = {
 
 export function FindingsList({ groups, headingLevel = 3 }: FindingsListProps): React.JSX.Element {
   const { m } = usePane();
-  const styles = useStyles();
+  const styles = { ...useListStyles(), ...useStyles() };
   const Heading = `h${headingLevel}` as 'h3' | 'h4';
   if (groups.every((g) => g.findings.length === 0 && g.unscannable.length === 0)) {
     return <Text>{m.noFindings}</Text>;

@@ -8,6 +8,7 @@ import {
   Button,
   Caption1,
   makeStyles,
+  mergeClasses,
   MessageBar,
   MessageBarBody,
   Spinner,
@@ -20,6 +21,7 @@ import type { Receipt, ReceiptStatus } from '../../../src/shared/api';
 import { LevelBadge } from '../../../src/ui/LevelBadge';
 import { usePane } from '../context';
 import { openInNewWindow, printFromHiddenFrame, receiptPage } from '../services/print';
+import { useListStyles } from './listStyles.styles';
 
 const NEXT: Readonly<Record<ReceiptStatus, readonly Exclude<ReceiptStatus, 'pending'>[]>> = {
   pending: ['sent', 'cancelled'],
@@ -36,14 +38,7 @@ const STATUS_COLOR: Readonly<Record<ReceiptStatus, BadgeProps['color']>> = {
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
-  list: {
-    listStyleType: 'none',
-    margin: 0,
-    padding: 0,
-    display: 'flex',
-    flexDirection: 'column',
-    gap: tokens.spacingVerticalM,
-  },
+  receipts: { gap: tokens.spacingVerticalM },
   item: {
     display: 'flex',
     flexDirection: 'column',
@@ -52,7 +47,6 @@ const useStyles = makeStyles({
     border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
     borderRadius: tokens.borderRadiusMedium,
   },
-  line: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
   number: {
     margin: 0,
     fontSize: tokens.fontSizeBase300,
@@ -69,6 +63,7 @@ export type ReceiptsViewProps = {
 export function ReceiptsView({ refreshKey = 0 }: ReceiptsViewProps): React.JSX.Element {
   const { m, api, locale } = usePane();
   const styles = useStyles();
+  const lists = useListStyles();
   const [receipts, setReceipts] = React.useState<readonly Receipt[] | null>(null);
   const [error, setError] = React.useState<string | null>(null);
   const [notice, setNotice] = React.useState<string | null>(null);
@@ -118,7 +113,7 @@ export function ReceiptsView({ refreshKey = 0 }: ReceiptsViewProps): React.JSX.E
 
   return (
     <div className={styles.root}>
-      <div className={styles.line}>
+      <div className={lists.line}>
         <Button onClick={() => void load()}>{m.receiptsRefresh}</Button>
       </div>
       {notice && (
@@ -134,10 +129,10 @@ export function ReceiptsView({ refreshKey = 0 }: ReceiptsViewProps): React.JSX.E
       {receipts === null && !error && <Spinner size="small" label={m.loading} />}
       {receipts?.length === 0 && <Text>{m.receiptsEmpty}</Text>}
       {receipts && receipts.length > 0 && (
-        <ul className={styles.list}>
+        <ul className={mergeClasses(lists.list, styles.receipts)}>
           {receipts.map((r) => (
             <li key={r.id} className={styles.item} data-receipt={r.id}>
-              <div className={styles.line}>
+              <div className={lists.line}>
                 <h3 className={styles.number}>
                   {m.receiptNumber} {r.id}
                 </h3>
@@ -151,12 +146,12 @@ export function ReceiptsView({ refreshKey = 0 }: ReceiptsViewProps): React.JSX.E
               <Caption1>
                 {m.receiptRecipients(r.recipients.length)} · {m.receiptParts(r.parts.length)}
               </Caption1>
-              <div className={styles.line}>
+              <div className={lists.line}>
                 {[...new Set(r.parts.map((p) => p.level))].map((l) => (
                   <LevelBadge key={l} level={l} size="small" />
                 ))}
               </div>
-              <div className={styles.line}>
+              <div className={lists.line}>
                 {NEXT[r.status].map((s) => (
                   <Button key={s} size="small" disabled={busy === r.id} onClick={() => void setStatus(r, s)}>
                     {m.receiptMark(s)}

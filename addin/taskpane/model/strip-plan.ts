@@ -18,19 +18,12 @@ import {
   stripText,
 } from '../../../src/core';
 import type { RemovedPart } from '../../../src/shared/api';
+import type { PaneAttachment } from '../host';
 
 export type BodyFormat = 'html' | 'text';
 
 /** An attachment as the scan left it: what the host said about it and what was found in it. */
-export type ScannedAttachment = {
-  readonly id: string;
-  readonly name: string;
-  /** Bytes, as the host reports (or as read). */
-  readonly size: number;
-  readonly attachmentType: 'file' | 'item' | 'cloud';
-  readonly isInline: boolean;
-  /** The `cid:` of an inline image, without angle brackets; undefined when the host does not say (before 1.16). */
-  readonly contentId?: string;
+export type ScannedAttachment = PaneAttachment & {
   /** Highest level found in it, null when nothing was found. */
   readonly highest: Level | null;
   /** SHA-256 of its bytes, lower-case hex, when they were read. */
