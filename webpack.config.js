@@ -16,9 +16,13 @@ const teamsPagesConfig = require('./teams-app/webpack.teams.js');
  * or copy plugin is needed. `files` maps an output name to its content, or to a function returning it.
  */
 class EmitFilesPlugin {
-  /** @param {Record<string, string | Buffer | (() => string | Buffer)>} files */
-  constructor(files) {
+  /**
+   * @param {Record<string, string | Buffer | (() => string | Buffer)>} files
+   * @param {import('webpack').AssetInfo} [info] e.g. `{ minimized: true }` for files already minified upstream
+   */
+  constructor(files, info = {}) {
     this.files = files;
+    this.info = info;
   }
   /** @param {import('webpack').Compiler} compiler */
   apply(compiler) {
@@ -29,7 +33,7 @@ class EmitFilesPlugin {
         () => {
           for (const [name, content] of Object.entries(this.files)) {
             const value = typeof content === 'function' ? content() : content;
-            compilation.emitAsset(name, new sources.RawSource(value));
+            compilation.emitAsset(name, new sources.RawSource(value), this.info);
           }
         },
       );
@@ -256,6 +260,12 @@ module.exports = (_env, argv) => {
     },
     teamsPagesConfig({ production, EmitFilesPlugin }),
     siteConfig({ production, EmitFilesPlugin }),
+    require('./scripts/build/taskpane-webpack.cjs')({
+      production,
+      EmitFilesPlugin,
+      policyValidator: policyValidatorModule,
+      microsoftAjax: Boolean(MICROSOFT_AJAX_JS),
+    }),
   ];
 };
 

@@ -4,6 +4,23 @@
  */
 export { officeAsync } from './async';
 export { getAccessToken } from './auth';
+export {
+  addFileAttachment,
+  type BodyCoercion,
+  type BodyModeName,
+  canSendItem,
+  MAX_BODY_CHARACTERS,
+  readBody,
+  readBodyType,
+  readContentIds,
+  readInitializationContext,
+  readSelection,
+  removeAttachment,
+  replaceSelection,
+  type SelectedData,
+  sendItem,
+  writeBody,
+} from './compose';
 export { isOfficeApiError, OFFICE_ERRORS, OfficeApiError, toOfficeApiError } from './errors';
 export { associateHandler, type Completion, completionOf, type LaunchEvent, type SendCompletion } from './events';
 export {
@@ -35,4 +52,13 @@ export {
   type RecipientField,
   type RecipientKind,
 } from './item';
+export {
+  getPaneAccessToken,
+  type ItemChangeKind,
+  officeTheme,
+  onItemChange,
+  onThemeChange,
+  supportsNestedAppAuth,
+  whenOfficeReady,
+} from './pane';
 export { ROAMING_SETTINGS_LIMIT, roamingSettings, sessionData, sessionDataLimit } from './storage';

@@ -16,9 +16,21 @@ import { DEFAULT_POLICY, LEVELS, parsePolicy, type Policy, POLICY_SCHEMA, type P
 import { createAcknowledgementRecorder } from './acknowledge';
 import { AuthError, type Caller, type TokenVerifier } from './auth';
 import type { GraphOptions } from './graph';
-import { caller, HttpError, iso, loadMeeting, MEETING_PARAMS, type MeetingRow, requireChair } from './http';
+import {
+  caller,
+  HttpError,
+  iso,
+  loadMeeting,
+  MEETING_PARAMS,
+  type MeetingRow,
+  RECEIPT_ID_PATTERN,
+  RECEIPT_PARAMS,
+  requireChair,
+} from './http';
 import { recordParticipant } from './invitees';
+import { checkJustification, JUSTIFICATION_SCHEMA } from './justification';
 import type { PdfFontResolution } from './pdf-font';
+import { registerReceiptPrint } from './receipt-print';
 import { registerMeetingRecords } from './sign-in-sheet';
 import { appendInTx, enqueueAudit } from './store/audit';
 import type { Db } from './store/db';
@@ -66,10 +78,10 @@ const REMOVED_PART = {
     level: { enum: [...LEVELS] },
     length: { type: 'integer', minimum: 0, maximum: 1e9 },
     sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    /** A stretch of the body (length in characters) or a whole attachment (length in bytes). */
+    kind: { enum: ['text', 'attachment'] },
   },
 } as const;
-/** A 簽收單 number, as the stripper's placeholder accepts it. */
-const RECEIPT_ID = '^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$';
 
 export async function buildApp(
   deps: AppDeps,
@@ -298,7 +310,8 @@ export async function buildApp(
     {
       schema: {
         body: {
-          // Only identifiers, levels, counts, sizes and hashes: there is no field a message's words could go in.
+          // Identifiers, levels, counts, sizes and hashes; the one free-text field, an override's justification, is
+          // bounded and refused when it carries a mark (justification.ts). No field takes a message's words.
           type: 'object',
           required: ['kind', 'verdict'],
           additionalProperties: false,
@@ -322,12 +335,16 @@ export async function buildApp(
             messageIdHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
             policyVersion: { type: 'integer', minimum: 1 },
             client: { type: 'string', pattern: '^[A-Za-z0-9 ._/-]{0,64}$' },
+            justification: JUSTIFICATION_SCHEMA,
           },
         },
       },
     },
     async (request, reply) => {
       const me = caller(request);
+      if (request.body.justification !== undefined) {
+        checkJustification(request.body.kind as string, request.body.justification as string, await currentPolicy(db));
+      }
       await db.transaction((tx) =>
         enqueueAudit(tx, {
           tenantId: me.tenantId,
@@ -353,7 +370,7 @@ export async function buildApp(
           additionalProperties: false,
           required: ['id', 'recipients', 'parts'],
           properties: {
-            id: { type: 'string', pattern: RECEIPT_ID },
+            id: { type: 'string', pattern: RECEIPT_ID_PATTERN },
             recipients: {
               type: 'array',
               minItems: 1,
@@ -425,12 +442,7 @@ export async function buildApp(
     '/api/receipts/:id/status',
     {
       schema: {
-        params: {
-          type: 'object',
-          required: ['id'],
-          additionalProperties: false,
-          properties: { id: { type: 'string', pattern: RECEIPT_ID } },
-        },
+        params: RECEIPT_PARAMS,
         body: {
           type: 'object',
           required: ['status'],
@@ -475,6 +487,7 @@ export async function buildApp(
   );
 
   registerMeetingRecords(app, deps);
+  registerReceiptPrint(app, db);
 
   app.get('/api/policy', async () => currentPolicy(db));
 

@@ -40,6 +40,15 @@ export const MEETING_PARAMS = {
   properties: { meetingId: { type: 'string', pattern: MEETING_ID_PATTERN } },
 } as const;
 
+/** A 簽收單 number, as the stripper's placeholder accepts it. */
+export const RECEIPT_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$';
+export const RECEIPT_PARAMS = {
+  type: 'object',
+  required: ['id'],
+  additionalProperties: false,
+  properties: { id: { type: 'string', pattern: RECEIPT_ID_PATTERN } },
+} as const;
+
 export interface MeetingRow {
   id: string;
   tenant_id: string;

@@ -76,9 +76,18 @@ export interface InviteeList {
 /** A part removed by stripping: level, length and hash, never its text. */
 export interface RemovedPart {
   readonly level: Level;
+  /** Characters for a stretch of the body, bytes for an attachment. */
   readonly length: number;
   readonly sha256: string;
+  /** What was removed: a stretch of the body or a whole attachment. */
+  readonly kind?: 'text' | 'attachment';
 }
+
+/**
+ * Bounds of an override justification: long enough to say why, too short to carry a document. The server also
+ * refuses one that carries a classification mark; the task pane also refuses one that repeats the mail's words.
+ */
+export const JUSTIFICATION_LIMITS = { minLength: 10, maxLength: 300 } as const;
 
 /** `POST /api/audit`: a decision event. There is deliberately no field a message's words could go in. */
 export interface AuditDecisionEvent {
@@ -100,6 +109,11 @@ export interface AuditDecisionEvent {
   readonly messageIdHash?: string;
   readonly policyVersion?: number;
   readonly client?: string;
+  /**
+   * Only with `kind: 'override'`: why the sender overrode a warning, in their own words (bounded by
+   * {@link JUSTIFICATION_LIMITS}); it is not message content, and text that looks like content is refused.
+   */
+  readonly justification?: string;
 }
 
 export const RECEIPT_STATUSES = ['pending', 'sent', 'signed', 'cancelled'] as const;

@@ -1,0 +1,111 @@
+/**
+ * The pane: a title, three views (check, strip, receipts) as tabs, and one live region that tells screen-reader users
+ * how the scan is going and what it found.
+ */
+import { Caption1, makeStyles, Tab, TabList, tokens } from '@fluentui/react-components';
+import * as React from 'react';
+
+import { CheckView } from './components/CheckView';
+import { ReceiptsView } from './components/ReceiptsView';
+import { StripView } from './components/StripView';
+import { usePane } from './context';
+import type { PaneView } from './model/initial-view';
+import { useLiveScan } from './useLiveScan';
+
+const useStyles = makeStyles({
+  root: {
+    display: 'flex',
+    flexDirection: 'column',
+    minHeight: '100vh',
+    boxSizing: 'border-box',
+    padding: tokens.spacingHorizontalM,
+    gap: tokens.spacingVerticalM,
+    backgroundColor: tokens.colorNeutralBackground1,
+    color: tokens.colorNeutralForeground1,
+  },
+  header: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },
+  title: { margin: 0, fontSize: tokens.fontSizeBase500, fontWeight: tokens.fontWeightSemibold },
+  tabs: { marginLeft: `calc(-1 * ${tokens.spacingHorizontalM})`, flexWrap: 'wrap' },
+  heading: {
+    margin: `0 0 ${tokens.spacingVerticalS}`,
+    fontSize: tokens.fontSizeBase400,
+    fontWeight: tokens.fontWeightSemibold,
+  },
+  visuallyHidden: {
+    position: 'absolute',
+    width: '1px',
+    height: '1px',
+    margin: '-1px',
+    padding: 0,
+    overflow: 'hidden',
+    clip: 'rect(0 0 0 0)',
+    whiteSpace: 'nowrap',
+    border: 0,
+  },
+});
+
+export type AppProps = {
+  /** @default 'check' */
+  initialView?: PaneView;
+};
+
+export function App({ initialView = 'check' }: AppProps): React.JSX.Element {
+  const { m } = usePane();
+  const styles = useStyles();
+  const scan = useLiveScan();
+  const [view, setView] = React.useState<PaneView>(initialView);
+  const [receiptsKey, setReceiptsKey] = React.useState(0);
+  const id = React.useId();
+
+  const announcement = scan.error
+    ? m.scanFailed(scan.error)
+    : scan.scanning
+      ? scan.progress?.current
+        ? m.scanningAttachment(scan.progress.current.name, scan.progress.done + 1, scan.progress.total)
+        : m.scanning
+      : scan.outcome
+        ? m.scanDone(m.verdict(scan.outcome.verdict.verdict), scan.outcome.verdict.findings.length)
+        : '';
+
+  const labels: Record<PaneView, string> = { check: m.tabCheck, strip: m.tabStrip, receipts: m.tabReceipts };
+  return (
+    <div className={styles.root}>
+      <header className={styles.header}>
+        <h1 className={styles.title}>{m.appTitle}</h1>
+        <Caption1>{m.appSubtitle}</Caption1>
+      </header>
+      <nav aria-label={m.tabsLabel}>
+        <TabList
+          className={styles.tabs}
+          selectedValue={view}
+          onTabSelect={(_e, data) => setView(data.value as PaneView)}
+          size="small"
+        >
+          {(['check', 'strip', 'receipts'] as const).map((v) => (
+            <Tab key={v} id={`${id}-tab-${v}`} value={v} aria-controls={`${id}-panel`}>
+              {labels[v]}
+            </Tab>
+          ))}
+        </TabList>
+      </nav>
+      <main id={`${id}-panel`} role="tabpanel" aria-labelledby={`${id}-tab-${view}`}>
+        {view === 'check' && <CheckView scan={scan} onStrip={() => setView('strip')} />}
+        {view === 'strip' && (
+          <>
+            <h2 className={styles.heading}>{m.stripHeading}</h2>
+            <StripView outcome={scan.outcome} rescan={scan.rescan} onReceipt={() => setReceiptsKey((k) => k + 1)} />
+          </>
+        )}
+        {view === 'receipts' && (
+          <>
+            <h2 className={styles.heading}>{m.receiptsHeading}</h2>
+            <ReceiptsView refreshKey={receiptsKey} />
+          </>
+        )}
+      </main>
+      <div role="status" aria-live="polite" aria-atomic="true" className={styles.visuallyHidden}>
+        {announcement}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,269 @@
+/**
+ * The strip view: what will be removed (computed before anything changes), the attachments to remove, then the strip
+ * itself step by step, the re-scan that proves the result, the receipt to print, and the send. Every failure says
+ * what state the mail is in; the original body is kept to restore.
+ */
+import {
+  Button,
+  Caption1,
+  Checkbox,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  Spinner,
+  Text,
+  tokens,
+} from '@fluentui/react-components';
+import * as React from 'react';
+
+import { LevelBadge } from '../../../src/ui/LevelBadge';
+import { usePane } from '../context';
+import { timeText } from '../messages';
+import { newReceiptNumber } from '../model/receipt-number';
+import { markedAttachments, planStrip } from '../model/strip-plan';
+import { printFromHiddenFrame, receiptPage } from '../services/print';
+import type { ScanOutcome } from '../services/scanner';
+import { runStrip, type StripOutcome, type StripStep, undoStrip } from '../services/strip-flow';
+
+const useStyles = makeStyles({
+  root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+  subheading: { margin: 0, fontSize: tokens.fontSizeBase300, fontWeight: tokens.fontWeightSemibold },
+  line: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
+  list: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
+});
+
+/** Stands for the real number in the preview; the real one is drawn when the strip runs. */
+const PREVIEW_NUMBER = 'SG-PREVIEW';
+
+export type StripViewProps = {
+  outcome: ScanOutcome | null;
+  rescan: () => Promise<void>;
+  /** A receipt was created (the receipts view reloads). */
+  onReceipt: () => void;
+};
+
+export function StripView({ outcome, rescan, onReceipt }: StripViewProps): React.JSX.Element {
+  const { m, host, api, scanner, client, locale } = usePane();
+  const styles = useStyles();
+  const [chosen, setChosen] = React.useState<ReadonlySet<string> | null>(null);
+  const [step, setStep] = React.useState<StripStep | null>(null);
+  const [result, setResult] = React.useState<StripOutcome | null>(null);
+  const [restore, setRestore] = React.useState<{ intent: 'success' | 'warning' | 'error'; text: string } | null>(null);
+  const [sendError, setSendError] = React.useState<string | null>(null);
+
+  const marked = React.useMemo(() => (outcome ? markedAttachments(outcome.attachments) : []), [outcome]);
+  const selected = React.useMemo(() => chosen ?? new Set(marked.map((a) => a.id)), [chosen, marked]);
+  const preview = React.useMemo(
+    () =>
+      outcome
+        ? planStrip({
+            body: outcome.body,
+            format: outcome.bodyFormat,
+            attachments: outcome.attachments,
+            removeAttachmentIds: [...selected],
+            policy: outcome.policy,
+            receiptNumber: PREVIEW_NUMBER,
+          })
+        : null,
+    [outcome, selected],
+  );
+
+  if (!outcome || !preview) {
+    return <Spinner size="small" label={m.scanning} />;
+  }
+  const subjectMarks = outcome.verdict.findings.filter((f) => f.location === 'subject' || f.location === 'label');
+  const remaining = preview.remaining.length + subjectMarks.length;
+  const bodyChars = preview.bodyParts.reduce((n, p) => n + p.length, 0);
+  const nothing = preview.parts.length === 0;
+  const noRecipients = outcome.recipients.length === 0;
+  const running = step !== null;
+
+  const start = async (): Promise<void> => {
+    setResult(null);
+    setRestore(null);
+    setSendError(null);
+    const r = await runStrip(
+      { host, api, scanner, policy: outcome.policy, newReceiptNumber: () => newReceiptNumber(), client },
+      { before: outcome, removeAttachmentIds: [...selected] },
+      setStep,
+    );
+    setStep(null);
+    setResult(r);
+    if (r.status === 'done') {
+      onReceipt();
+    }
+    void rescan();
+  };
+
+  const undo = async (): Promise<void> => {
+    const record = result?.status === 'done' ? result.undo : result?.undo;
+    if (!record) {
+      return;
+    }
+    const r = await undoStrip(host, api, record);
+    setRestore(
+      r.complete
+        ? { intent: 'success', text: m.restoreDone }
+        : r.notRestored.length > 0
+          ? { intent: 'warning', text: m.restorePartial(r.notRestored.join('、')) }
+          : { intent: 'error', text: m.stripNotRestored },
+    );
+    if (r.complete) {
+      setResult(null);
+    }
+    onReceipt();
+    void rescan();
+  };
+
+  const send = async (): Promise<void> => {
+    setSendError(null);
+    try {
+      await host.send();
+    } catch (e) {
+      setSendError(m.sendFailed(String((e as Error)?.message ?? e).slice(0, 200)));
+    }
+  };
+
+  const print = async (id: string): Promise<void> => {
+    try {
+      await printFromHiddenFrame(await receiptPage(api, id), m.receiptPrintFrame(id));
+    } catch (e) {
+      setSendError(m.serverError(String((e as Error)?.message ?? e).slice(0, 200)));
+    }
+  };
+
+  return (
+    <div className={styles.root}>
+      <Text>{m.stripIntro}</Text>
+
+      {nothing && !result && <Text>{m.stripNothing}</Text>}
+      {preview.bodyParts.length > 0 && (
+        <section className={styles.section} aria-label={m.location('body')}>
+          <h3 className={styles.subheading}>{m.location('body')}</h3>
+          <div className={styles.line}>
+            {[...new Set(preview.bodyParts.map((p) => p.level))].map((l) => (
+              <LevelBadge key={l} level={l} size="small" />
+            ))}
+            <Text>{m.stripBodyParts(preview.bodyParts.length, bodyChars)}</Text>
+          </div>
+        </section>
+      )}
+      {marked.length > 0 && (
+        <section className={styles.section} aria-label={m.stripAttachmentsHeading}>
+          <h3 className={styles.subheading}>{m.stripAttachmentsHeading}</h3>
+          {marked.map((a) => (
+            <Checkbox
+              key={a.id}
+              checked={selected.has(a.id)}
+              disabled={running}
+              onChange={(_e, data) => {
+                const next = new Set(selected);
+                if (data.checked) {
+                  next.add(a.id);
+                } else {
+                  next.delete(a.id);
+                }
+                setChosen(next);
+              }}
+              label={`${a.name}（${a.highest ? m.stripAttachmentMarked(a.highest) : ''}）`}
+            />
+          ))}
+        </section>
+      )}
+      {preview.cannotRemove.map((c) => (
+        <MessageBar key={c.attachment.id} intent="warning" layout="multiline">
+          <MessageBarBody>{m.stripCannotRemove(c.attachment.name, c.reason)}</MessageBarBody>
+        </MessageBar>
+      ))}
+      {remaining > 0 && (
+        <MessageBar intent="warning" layout="multiline">
+          <MessageBarBody>{m.stripRemaining(remaining)}</MessageBarBody>
+        </MessageBar>
+      )}
+      {noRecipients && !nothing && (
+        <MessageBar intent="warning" layout="multiline">
+          <MessageBarBody>{m.stripNeedsRecipients}</MessageBarBody>
+        </MessageBar>
+      )}
+
+      <div className={styles.line}>
+        <Button appearance="primary" disabled={nothing || noRecipients || running} onClick={() => void start()}>
+          {m.stripButton}
+        </Button>
+      </div>
+      <div role="status" aria-live="polite">
+        {step && <Spinner size="tiny" label={m.stripStep(step)} />}
+      </div>
+
+      {result?.status === 'done' && (
+        <section className={styles.section} aria-label={m.stripDone(result.receiptId)}>
+          <MessageBar intent="success" layout="multiline" role="status">
+            <MessageBarBody>{m.stripDone(result.receiptId)}</MessageBarBody>
+          </MessageBar>
+          {result.notRemoved.length > 0 && (
+            <MessageBar intent="warning" layout="multiline">
+              <MessageBarBody>{m.stripPartialAttachments(result.notRemoved.join('、'))}</MessageBarBody>
+            </MessageBar>
+          )}
+          {result.verifyError && (
+            <MessageBar intent="error" layout="multiline">
+              <MessageBarBody>{m.stripVerifyFailed(result.verifyError)}</MessageBarBody>
+            </MessageBar>
+          )}
+          {result.after && (
+            <MessageBar intent={result.clean ? 'success' : 'warning'} layout="multiline" data-clean={result.clean}>
+              <MessageBarBody>{result.clean ? m.stripVerified : m.stripStillFlagged}</MessageBarBody>
+            </MessageBar>
+          )}
+          {!result.auditRecorded && (
+            <MessageBar intent="warning" layout="multiline">
+              <MessageBarBody>{m.stripAuditMissing}</MessageBarBody>
+            </MessageBar>
+          )}
+          <div className={styles.line}>
+            <Button onClick={() => void print(result.receiptId)}>{m.printReceipt}</Button>
+            {result.clean && host.canSend() && (
+              <Button appearance="primary" onClick={() => void send()}>
+                {m.sendButton}
+              </Button>
+            )}
+            <Button appearance="subtle" onClick={() => void undo()}>
+              {m.restoreButton}
+            </Button>
+          </div>
+          {result.clean && !host.canSend() && <Text weight="semibold">{m.sendAgain}</Text>}
+        </section>
+      )}
+      {result?.status === 'failed' && result.reason !== 'no-recipients' && (
+        <MessageBar intent="error" layout="multiline" role="alert">
+          <MessageBarBody>
+            {result.reason === 'nothing-to-strip' ? m.stripNothing : m.stripFailed(result.message)}{' '}
+            {result.mailState === 'unchanged'
+              ? m.stripUnchanged
+              : result.mailState === 'restored'
+                ? m.stripRestored
+                : m.stripNotRestored}
+          </MessageBarBody>
+        </MessageBar>
+      )}
+      {result?.status === 'failed' && result.reason === 'no-recipients' && (
+        <MessageBar intent="warning" layout="multiline" role="alert">
+          <MessageBarBody>{m.stripNeedsRecipients}</MessageBarBody>
+        </MessageBar>
+      )}
+      {result?.status === 'failed' && result.undo && <Button onClick={() => void undo()}>{m.restoreButton}</Button>}
+      {restore && (
+        <MessageBar intent={restore.intent} layout="multiline" role="status">
+          <MessageBarBody>{restore.text}</MessageBarBody>
+        </MessageBar>
+      )}
+      {sendError && (
+        <MessageBar intent="error" layout="multiline" role="alert">
+          <MessageBarBody>{sendError}</MessageBarBody>
+        </MessageBar>
+      )}
+      <Caption1>{m.lastScanned(timeText(outcome.scannedAt, locale))}</Caption1>
+    </div>
+  );
+}

@@ -1,0 +1,100 @@
+/**
+ * The pane's host, made of the Office adapter's functions (`addin/office`, the only code that touches `Office.*`).
+ */
+import {
+  addFileAttachment,
+  canSendItem,
+  displayLanguage,
+  getPaneAccessToken,
+  listAttachments,
+  officeTheme,
+  onItemChange,
+  onThemeChange,
+  readAttachmentContent,
+  readBody,
+  readBodyType,
+  readContentIds,
+  readInitializationContext,
+  readRecipients,
+  readSelection,
+  readSensitivityLabel,
+  readSubject,
+  removeAttachment,
+  replaceSelection,
+  sendItem,
+  sessionDataLimit,
+  supportsNestedAppAuth,
+  writeBody,
+} from '../office';
+import { ATTACHMENT_CACHE_SHARE, AttachmentCache } from '../on-send/attachment-cache';
+import { compactFindings, compactUnscannable } from '../on-send/attachment-scan';
+import { itemHash } from '../on-send/item-key';
+import { policyFingerprint } from '../on-send/policy-source';
+import type { PaneHost, SharedAttachmentScan } from './host';
+
+/** Results another try could change are not shared, as the send handler does not cache them either. */
+const TRANSIENT = new Set(['timeout', 'error']);
+
+async function shareAttachmentScans(
+  scans: readonly SharedAttachmentScan[],
+  policy: Parameters<PaneHost['shareAttachmentScans']>[1],
+): Promise<void> {
+  try {
+    const cache = await AttachmentCache.load();
+    const fingerprint = policyFingerprint(policy);
+    for (const s of scans) {
+      const unscannable = compactUnscannable(s.unscannable);
+      cache.put(s.attachment, fingerprint, {
+        findings: compactFindings(s.findings),
+        unscannable,
+        definitive: !unscannable.some((u) => TRANSIENT.has(u.reason)),
+      });
+    }
+    await cache.save(Math.floor(sessionDataLimit() * ATTACHMENT_CACHE_SHARE));
+  } catch {
+    // Only a missed head start: the send handler scans what it does not find.
+  }
+}
+
+export function officePaneHost(): PaneHost {
+  return {
+    readSubject,
+    bodyFormat: readBodyType,
+    readBody,
+    writeBody,
+    readRecipients: async () =>
+      (await readRecipients()).map((r) => ({ emailAddress: r.emailAddress, displayName: r.displayName })),
+    listAttachments: async () => {
+      const [list, contentIds] = await Promise.all([listAttachments(), readContentIds().catch(() => ({}))]);
+      return list.map((a) => ({
+        id: a.id,
+        name: a.name,
+        size: a.size,
+        attachmentType: a.attachmentType,
+        isInline: a.isInline,
+        ...((contentIds as Record<string, string>)[a.id]
+          ? { contentId: (contentIds as Record<string, string>)[a.id] }
+          : {}),
+      }));
+    },
+    readAttachmentContent,
+    removeAttachment,
+    addFileAttachment: async (base64, name, isInline) => {
+      await addFileAttachment(base64, name, isInline);
+    },
+    readSensitivityLabel,
+    readSelection,
+    replaceSelection,
+    canSend: canSendItem,
+    send: sendItem,
+    initializationContext: readInitializationContext,
+    onChange: onItemChange,
+    officeTheme,
+    onThemeChange,
+    displayLanguage,
+    supportsNestedAppAuth,
+    getSsoToken: getPaneAccessToken,
+    shareAttachmentScans,
+    itemHash,
+  };
+}

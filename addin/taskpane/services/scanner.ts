@@ -1,0 +1,268 @@
+/**
+ * The live scan: reads the item through the host, extracts every attachment (PDFs included, which the send handler
+ * leaves to the pane), and asks the core for the verdict with the same policy and the same `decide` the send will
+ * use. Attachments are read one at a time (parallel reads have come back empty, office-js #6581) and kept by id and
+ * size, so a change to the body or the recipients re-decides without reading them again.
+ *
+ * Fail closed: an attachment that cannot be read becomes unscannable with its reason, never "nothing found".
+ */
+import {
+  type AttachmentInput,
+  decide,
+  htmlToText,
+  type MessageInput,
+  type Policy,
+  type Unscannable,
+  type Verdict,
+} from '../../../src/core';
+import {
+  budgetFor,
+  emlToExtracted,
+  extractFile,
+  type ExtractOptions,
+  newJob,
+  type PdfOptions,
+} from '../../../src/extract';
+import { locationOf } from '../../on-send/attachment-scan';
+import type { PaneAttachment, PaneHost } from '../host';
+import { type FindingGroup, groupFindings } from '../model/findings';
+import type { BodyFormat, ScannedAttachment } from '../model/strip-plan';
+
+/** The pane has no 5-second limit; a large PDF may take its time, but not forever. */
+export const PANE_SCAN_TIMEOUT_MS = 120_000;
+
+export type AttachmentProgress = {
+  readonly id: string;
+  readonly name: string;
+  readonly state: 'pending' | 'reading' | 'scanning' | 'done';
+  /** 0 to 1 when known; undefined while the host reads the bytes. */
+  readonly fraction?: number;
+};
+
+export type ScanProgress = {
+  readonly attachments: readonly AttachmentProgress[];
+  /** The attachment being read now, if any. */
+  readonly current: AttachmentProgress | null;
+  readonly done: number;
+  readonly total: number;
+};
+
+export type ScanOutcome = {
+  readonly subject: string;
+  readonly bodyFormat: BodyFormat;
+  /** The full body (with the quoted thread), as it will leave. */
+  readonly body: string;
+  readonly recipients: readonly string[];
+  readonly attachments: readonly ScannedAttachment[];
+  readonly verdict: Verdict;
+  readonly groups: readonly FindingGroup[];
+  readonly policy: Policy;
+  /** The mail's visible text (subject, body, attachments), kept on this machine to check an override reason. */
+  readonly texts: readonly string[];
+  readonly scannedAt: Date;
+};
+
+type Cached = {
+  readonly input: AttachmentInput;
+  readonly sha256?: string;
+  readonly byteLength: number;
+};
+
+const keyOf = (a: PaneAttachment): string => `${a.id}\u0000${a.size}\u0000${a.name}`;
+
+export function base64ToBytes(base64: string): Uint8Array {
+  const binary = atob(base64.replace(/\s+/g, ''));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) {
+    bytes[i] = binary.charCodeAt(i);
+  }
+  return bytes;
+}
+
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const errorText = (e: unknown): string => String((e as Error)?.message ?? e).slice(0, 200);
+
+export class ItemScanner {
+  readonly #host: PaneHost;
+  readonly #pdf: PdfOptions;
+  readonly #cache = new Map<string, Cached>();
+
+  constructor(host: PaneHost, pdf: PdfOptions) {
+    this.#host = host;
+    this.#pdf = pdf;
+  }
+
+  /** Forgets every attachment read, for a new item. */
+  reset(): void {
+    this.#cache.clear();
+  }
+
+  async scan(policy: Policy, onProgress: (p: ScanProgress) => void = () => undefined): Promise<ScanOutcome> {
+    const host = this.#host;
+    const [subject, bodyFormat, recipients, attachments, labelId] = await Promise.all([
+      host.readSubject(),
+      host.bodyFormat(),
+      host.readRecipients(),
+      host.listAttachments(),
+      host.readSensitivityLabel().catch(() => null),
+    ]);
+    const body = await host.readBody(bodyFormat, 'full');
+
+    const budget = budgetFor({
+      ...policy.limits,
+      scanTimeoutMs: Math.max(policy.limits.scanTimeoutMs, PANE_SCAN_TIMEOUT_MS),
+    });
+    const progress: AttachmentProgress[] = attachments.map((a) => ({
+      id: a.id,
+      name: a.name,
+      state: this.#cache.has(keyOf(a)) ? 'done' : 'pending',
+    }));
+    const report = (current: AttachmentProgress | null): void =>
+      onProgress({
+        attachments: [...progress],
+        current,
+        done: progress.filter((p) => p.state === 'done').length,
+        total: progress.length,
+      });
+    report(null);
+
+    const inputs: AttachmentInput[] = [];
+    const scanned: ScannedAttachment[] = [];
+    const live = new Set<string>();
+    const options: ExtractOptions = { limits: budget.limits, pdf: this.#pdf, expired: budget.expired };
+    const shared: ExtractOptions = { ...options, job: newJob(options) };
+    for (let i = 0; i < attachments.length; i++) {
+      const a = attachments[i] as PaneAttachment;
+      const key = keyOf(a);
+      live.add(key);
+      let cached = this.#cache.get(key);
+      if (!cached) {
+        if (i >= policy.limits.maxAttachments) {
+          cached = unscannableOnly(a, 'too-large', `more than ${policy.limits.maxAttachments} attachments`);
+        } else {
+          const update = (state: AttachmentProgress['state'], fraction?: number): void => {
+            progress[i] = { id: a.id, name: a.name, state, ...(fraction !== undefined ? { fraction } : {}) };
+            report(state === 'done' ? null : (progress[i] as AttachmentProgress));
+          };
+          cached = await this.#read(a, shared, update);
+        }
+        this.#cache.set(key, cached);
+        progress[i] = { id: a.id, name: a.name, state: 'done', fraction: 1 };
+        report(null);
+      }
+      inputs.push(cached.input);
+      scanned.push({
+        id: a.id,
+        name: a.name,
+        size: a.size >= 0 ? a.size : cached.byteLength,
+        attachmentType: a.attachmentType,
+        isInline: a.isInline,
+        ...(a.contentId !== undefined ? { contentId: a.contentId } : {}),
+        highest: null,
+        ...(cached.sha256 !== undefined ? { sha256: cached.sha256 } : {}),
+      });
+    }
+    for (const key of [...this.#cache.keys()]) {
+      if (!live.has(key)) {
+        this.#cache.delete(key);
+      }
+    }
+
+    const message: MessageInput = {
+      subject,
+      ...(bodyFormat === 'html' ? { bodyHtml: body } : { bodyText: body }),
+      recipients: recipients.map((r) => r.emailAddress).filter((r) => r.length > 0),
+      attachments: inputs,
+      ...(labelId ? { sensitivityLabelId: labelId } : {}),
+    };
+    const verdict = decide(message, policy);
+    const names = attachments.map((a) => a.name);
+    const groups = groupFindings(verdict.findings, verdict.unscannable, names);
+    const withLevels = scanned.map((s) => ({
+      ...s,
+      highest: groups.find((g) => g.kind === 'attachment' && g.attachmentName === s.name)?.highest ?? null,
+    }));
+    // What the pane read counts at send: the send handler finds it in its cache instead of leaving PDFs unread.
+    await host.shareAttachmentScans(
+      attachments.map((a) => {
+        const group = groups.find((g) => g.kind === 'attachment' && g.attachmentName === a.name);
+        return { attachment: a, findings: group?.findings ?? [], unscannable: group?.unscannable ?? [] };
+      }),
+      policy,
+    );
+    const bodyText = bodyFormat === 'html' ? htmlToText(body).text : body;
+    return {
+      subject,
+      bodyFormat,
+      body,
+      recipients: message.recipients ?? [],
+      attachments: withLevels,
+      verdict,
+      groups,
+      policy,
+      texts: [subject, bodyText, ...inputs.flatMap((a) => a.segments.map((s) => s.text))],
+      scannedAt: new Date(),
+    };
+  }
+
+  async #read(
+    a: PaneAttachment,
+    options: ExtractOptions,
+    update: (state: AttachmentProgress['state'], fraction?: number) => void,
+  ): Promise<Cached> {
+    update('reading');
+    const location = locationOf(a);
+    try {
+      const content = await this.#host.readAttachmentContent(a.id);
+      if (content.format === 'url' || a.attachmentType === 'cloud') {
+        return unscannableOnly(a, 'cloud-attachment', 'a link to a file in the cloud');
+      }
+      const bytes =
+        content.format === 'base64' ? base64ToBytes(content.content) : new TextEncoder().encode(content.content);
+      if (bytes.length === 0 && a.size !== 0) {
+        // Empty content for a non-empty attachment is the host failing (office-js #4725), not an empty file.
+        return unscannableOnly(a, 'unreadable', 'the host returned no content');
+      }
+      const sha256 = await sha256Hex(bytes);
+      update('scanning', 0);
+      const startRead = (options.job?.bytesRead ?? 0) as number;
+      const watched: ExtractOptions = {
+        ...options,
+        onProgress: (p) => update('scanning', Math.min(1, (p.bytesRead - startRead) / Math.max(1, bytes.length))),
+      };
+      const withEml: ExtractOptions = {
+        ...watched,
+        readEml: (b, loc, depth) => emlToExtracted(b, loc, depth, withEml),
+      };
+      const extracted =
+        content.format === 'eml'
+          ? await emlToExtracted(bytes, location, 1, withEml)
+          : await extractFile(a.name, bytes, withEml, location);
+      return {
+        input: {
+          name: a.name,
+          segments: extracted.segments,
+          unscannable: extracted.unscannable,
+          labels: extracted.labels,
+        },
+        sha256,
+        byteLength: bytes.length,
+      };
+    } catch (e) {
+      return unscannableOnly(a, 'error', errorText(e));
+    } finally {
+      update('done', 1);
+    }
+  }
+}
+
+function unscannableOnly(a: PaneAttachment, reason: Unscannable['reason'], detail: string): Cached {
+  return {
+    input: { name: a.name, segments: [], unscannable: [{ location: locationOf(a), reason, detail }] },
+    byteLength: Math.max(0, a.size),
+  };
+}

@@ -1,0 +1,395 @@
+/**
+ * The built task pane, end to end: real Chromium at a pane's width, the real server with PGlite, the Office host fake
+ * in place of office.js. The tests act as the user through the pane's own controls and read the mail back from the
+ * fake, and the receipts and audit events back from the server.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+import type { Page } from 'playwright-core';
+
+import type { FakeAttachment } from '../fakes/office';
+import { runAxe, screenshot, seriousViolations } from '../support/browser';
+import { cspViolations, type PaneEnv, startPaneEnv, tokenFor } from '../support/taskpane-harness';
+import type { FakeOutlookConfig } from './taskpane/fake-office-entry';
+
+jest.setTimeout(600_000);
+
+const SENDER = { oid: '00000000-0000-0000-0000-0000000005e1', name: '林承辦', upn: 'lin@example.gov.tw' };
+const fixture = (name: string): string =>
+  readFileSync(path.join(__dirname, '..', 'fixtures', 'docs', name)).toString('base64');
+/** A file attachment with the bytes of a fixture. */
+const fileFrom = (id: string, name: string, fixtureName: string): FakeAttachment => {
+  const content = fixture(fixtureName);
+  return {
+    id,
+    name,
+    size: Buffer.from(content, 'base64').length,
+    attachmentType: 'file',
+    content: { format: 'base64', content },
+  };
+};
+const PNG_1X1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+
+const THREAD =
+  '<div id="divRplyFwdMsg"><p><b>From:</b> 王科長</p></div><blockquote><p>前次會議紀錄，無標示。</p></blockquote>';
+const BODY =
+  '<html><body><p style="color:#c00">各位好，</p><p>會議結論如下：</p>' +
+  '<p>一、〔機密〕甲案金額為新臺幣三千萬元<img src="cid:chart001@sg" alt="圖表">〔/機密〕</p>' +
+  '<p>二、人事調整之細節：王科長調任。</p><p>謝謝</p></body></html>';
+
+type FakeWindow = {
+  __fakeOutlook: {
+    item: { bodyHtml: string; subject: string; attachments: { id: string; name: string }[] };
+    controller: {
+      fullBody(): string;
+      thread(): string;
+      select(text: string, where?: 'body' | 'subject'): void;
+      clearSelection(): void;
+      sent(): boolean;
+    };
+    calls: { api: string; detail?: string }[];
+  };
+};
+
+function itemConfig(token: string, over: Partial<FakeOutlookConfig> = {}): FakeOutlookConfig {
+  return {
+    mailboxVersion: '1.16',
+    displayLanguage: 'zh-TW',
+    item: {
+      subject: '第三季預算協調會議結論',
+      bodyHtml: BODY,
+      to: [{ emailAddress: 'wang@example.gov.tw', displayName: '王科長' }],
+      cc: [{ emailAddress: 'chen@partner.com.tw', displayName: '陳顧問' }],
+      attachments: [
+        fileFrom('att-docx', '會議資料.docx', 'header-mark.docx'),
+        fileFrom('att-pdf-marked', '附件二.pdf', 'header-mark.pdf'),
+        fileFrom('att-pdf-plain', '議程.pdf', 'plain.pdf'),
+        {
+          id: 'att-inline',
+          name: 'chart001.png',
+          size: 70,
+          attachmentType: 'file',
+          isInline: true,
+          content: { format: 'base64', content: PNG_1X1 },
+        },
+      ],
+    },
+    pane: {
+      thread: THREAD,
+      contentIds: { 'att-inline': 'chart001@sg' },
+      paneAccessToken: token,
+    },
+    ...over,
+  };
+}
+
+const fake = <T>(page: Page, fn: (f: FakeWindow['__fakeOutlook']) => T): Promise<T> =>
+  page.evaluate(`(${fn.toString()})(window.__fakeOutlook)`) as Promise<T>;
+
+async function expectNoSeriousViolations(page: Page, view: string): Promise<void> {
+  // Fluent's focus manager (tabster) puts focus sentinels around the tab list: focusable `<i aria-hidden>` that hand
+  // focus on at once. axe flags them (aria-hidden-focus); they are no content, so they alone are left out.
+  const serious = seriousViolations(await runAxe(page))
+    .map((v) => ({ ...v, nodes: v.nodes.filter((n) => !n.html.includes('data-tabster-dummy')) }))
+    .filter((v) => v.nodes.length > 0);
+  expect({
+    view,
+    serious: serious.map(
+      (v) => `${v.id}: ${v.help} ${v.nodes.map((n) => `${n.target.join(' ')} ${n.html}`).join(' | ')}`,
+    ),
+  }).toEqual({ view, serious: [] });
+}
+
+/** Waits until the live scan settled on a verdict. */
+async function verdictOf(page: Page): Promise<string> {
+  const bar = page.locator('[data-verdict]');
+  await bar.first().waitFor({ timeout: 60_000 });
+  await page
+    .getByRole('button', { name: '重新檢查' })
+    .and(page.locator(':not([disabled])'))
+    .waitFor({ timeout: 60_000 });
+  return (await bar.first().getAttribute('data-verdict')) ?? '';
+}
+
+let env: PaneEnv;
+beforeAll(async () => {
+  env = await startPaneEnv();
+});
+afterAll(async () => {
+  await env?.close();
+});
+
+describe('the task pane', () => {
+  it('finds the marks, marks a selection, strips, proves the mail clean, keeps a receipt, and sends', async () => {
+    const token = await tokenFor(env, SENDER);
+    const { page } = await env.openPane(itemConfig(token));
+
+    // The live scan: the body's region, the marked Word file and the marked PDF (read here, not by the send handler).
+    expect(await verdictOf(page)).toBe('block');
+    await page.getByRole('heading', { name: /本文/ }).first().waitFor();
+    await page.locator('[data-attachment="會議資料.docx"]', { hasText: /處標示/ }).waitFor();
+    await page.locator('[data-attachment="附件二.pdf"]', { hasText: /處標示/ }).waitFor();
+    await page.locator('[data-attachment="議程.pdf"]', { hasText: /未發現標示/ }).waitFor();
+    await expect(page.locator('blockquote').first().textContent()).resolves.toContain('甲案金額');
+    await expectNoSeriousViolations(page, 'check');
+    await screenshot(page, 'taskpane-check-light');
+
+    // Nothing selected: a clear message, and the mail is untouched.
+    await page.getByRole('button', { name: '標示選取內容' }).click();
+    await page.getByText('沒有選取任何文字').waitFor();
+
+    // Mark a selection as 密.
+    await fake(page, (f) => f.controller.select('人事調整之細節：王科長調任。'));
+    await page.getByRole('combobox', { name: '密等' }).selectOption('密');
+    await page.getByRole('button', { name: '標示選取內容' }).click();
+    await page.getByText('已將選取內容標示為「密」').waitFor();
+    expect(await fake(page, (f) => f.item.bodyHtml)).toContain('<p>二、〔密〕人事調整之細節：王科長調任。〔/密〕</p>');
+    await page.waitForFunction(() => document.querySelectorAll('[data-rule="region.delimited"]').length === 2, null, {
+      timeout: 60_000,
+    });
+
+    // Strip.
+    await page.getByRole('tab', { name: '移除機敏內容' }).click();
+    await page.getByText(/本文 2 段/).waitFor();
+    await expectNoSeriousViolations(page, 'strip (plan)');
+    await screenshot(page, 'taskpane-strip-plan-light');
+    await page.getByRole('button', { name: '移除並建立簽收單' }).click();
+    const done = page.getByText(/已移除機敏內容。簽收單號：/);
+    await done.waitFor({ timeout: 120_000 });
+    const receiptId = /簽收單號：(SG-\d{8}-[0-9A-Z]{6})/.exec((await done.textContent()) ?? '')?.[1] ?? '';
+    expect(receiptId).toMatch(/^SG-/);
+    await page.locator('[data-clean="true"]').waitFor({ timeout: 60_000 });
+    await expectNoSeriousViolations(page, 'strip (done)');
+    await screenshot(page, 'taskpane-strip-done-light');
+
+    // The mail as it will leave: placeholders with the number, the rest of the HTML and the thread kept.
+    const full = await fake(page, (f) => f.controller.fullBody());
+    expect(full.split(`簽收單號：${receiptId}`).length - 1).toBe(3); // two regions + the attachments line
+    expect(full).toContain('<p style="color:#c00">各位好，</p>');
+    expect(full).toContain('<p>會議結論如下：</p>');
+    expect(full).toContain('<p>謝謝</p>');
+    expect(full).toContain(THREAD);
+    expect(full).not.toMatch(/三千萬|王科長調任|cid:chart001/);
+    expect(await fake(page, (f) => f.controller.thread())).toBe(THREAD); // written in HostConfig: the thread stayed apart
+    expect(await fake(page, (f) => f.item.attachments.map((a) => a.name))).toEqual(['議程.pdf']);
+    expect(await fake(page, (f) => f.calls.filter((c) => c.api === 'body.setAsync').map((c) => c.detail))).toEqual([
+      'html HostConfig',
+    ]);
+
+    // The receipt on the server: level, length and hash per part, no text.
+    const receipts = JSON.parse((await env.api('GET', '/api/receipts', token)).body) as {
+      receipts: {
+        id: string;
+        recipients: string[];
+        parts: { level: string; length: number; sha256: string; kind: string }[];
+      }[];
+    };
+    const receipt = receipts.receipts.find((r) => r.id === receiptId);
+    expect(receipt?.recipients).toEqual(['wang@example.gov.tw', 'chen@partner.com.tw']);
+    expect(receipt?.parts.map((p) => [p.level, p.kind])).toEqual([
+      ['機密', 'text'],
+      ['密', 'text'],
+      ['機密', 'attachment'],
+      ['機密', 'attachment'],
+    ]);
+    for (const p of receipt?.parts ?? []) {
+      expect(p.sha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(p.length).toBeGreaterThan(0);
+    }
+    expect(JSON.stringify(receipts)).not.toMatch(/三千萬|王科長|人事/);
+
+    // The printable 簽收單 from the server, and from the pane's own button.
+    const print = await env.api('GET', `/api/receipts/${receiptId}/print`, token);
+    expect(print.status).toBe(200);
+    expect(print.body).toContain(receiptId);
+    for (const line of ['發文人', '收件人簽收', '日期']) {
+      expect(print.body).toContain(line);
+    }
+    const printed = await env.browser.newPage({ viewport: { width: 794, height: 1123 } });
+    await printed.setContent(print.body);
+    await printed.emulateMedia({ media: 'print' });
+    await screenshot(printed, 'receipt-print-a4');
+    await printed.close();
+    await page.getByRole('button', { name: '列印簽收單' }).click();
+    // The server's page is printed from a hidden frame in the pane.
+    await page.waitForFunction(
+      (id) =>
+        [...document.querySelectorAll('iframe')].some(
+          (f) => f.dataset.receiptPrint === 'true' && (f.contentDocument?.body?.innerText ?? '').includes(id),
+        ),
+      receiptId,
+    );
+
+    // The strip is in the audit log, without text.
+    const audit = await env.server.db.query<{ data: unknown }>(
+      "SELECT data FROM audit_pending WHERE kind = 'mail.strip' UNION ALL SELECT data FROM audit_events WHERE kind = 'mail.strip'",
+    );
+    expect(audit.rows).toHaveLength(1);
+    expect(JSON.stringify(audit.rows)).not.toMatch(/三千萬|王科長/);
+
+    // Signed in with Office SSO: nested app authentication is not offered here, so the fallback is what ran.
+    expect(
+      await fake(page, (f) => f.calls.filter((c) => c.api === 'Office.auth.getAccessToken').length),
+    ).toBeGreaterThan(0);
+    // pdfjs, its worker and CMaps and the policy validator all ran under the page's CSP.
+    expect(await cspViolations(page)).toEqual([]);
+
+    // Send from the pane (Mailbox 1.15+).
+    await page.getByRole('button', { name: '傳送', exact: true }).click();
+    await page.waitForFunction(() => (window as unknown as FakeWindow).__fakeOutlook.controller.sent());
+  });
+
+  it('lists receipts, moves their status forward, and is accessible there', async () => {
+    const token = await tokenFor(env, { ...SENDER, oid: '00000000-0000-0000-0000-0000000005e2' });
+    const created = await env.api('POST', '/api/receipts', token, {
+      id: 'SG-20261125-ABCDEF',
+      recipients: ['wang@example.gov.tw'],
+      parts: [{ level: '機密', length: 12, sha256: 'ab'.repeat(32), kind: 'text' }],
+    });
+    expect(created.status).toBe(201);
+    const { page } = await env.openPane(itemConfig(token, { item: { subject: '無標示', bodyHtml: '<p>你好</p>' } }));
+    await page.getByRole('tab', { name: '簽收單' }).click();
+    const item = page.locator('[data-receipt="SG-20261125-ABCDEF"]');
+    await item.waitFor();
+    await expect(item.textContent()).resolves.toContain('待發送');
+    await expectNoSeriousViolations(page, 'receipts');
+    await screenshot(page, 'taskpane-receipts-light');
+    await item.getByRole('button', { name: '標示為已發送' }).click();
+    await page.getByText('簽收單 SG-20261125-ABCDEF 已更新為「已發送」').waitFor();
+    await item.getByRole('button', { name: '標示為已簽收' }).click();
+    await page.getByText('已更新為「已簽收」').waitFor();
+    const mine = JSON.parse((await env.api('GET', '/api/receipts', token)).body) as { receipts: { status: string }[] };
+    expect(mine.receipts[0]?.status).toBe('signed');
+  });
+
+  it('requires a reason in the sender’s own words to override a warning, and logs it', async () => {
+    const admin = await tokenFor(env, { oid: '00000000-0000-0000-0000-00000000ad01', roles: ['Policy.Admin'] });
+    const policy = JSON.parse((await env.api('GET', '/api/policy', admin)).body) as Record<string, unknown>;
+    const warnAll = { 機敏: 'warn', 密: 'warn', 機密: 'warn', 極機密: 'block', 絕對機密: 'block' };
+    const put = await env.api('PUT', '/api/policy', admin, {
+      ...policy,
+      version: (policy.version as number) + 1,
+      name: '測試政策',
+      actions: { internal: warnAll, external: warnAll },
+    });
+    expect(put.status).toBe(200);
+    try {
+      const token = await tokenFor(env, { ...SENDER, oid: '00000000-0000-0000-0000-0000000005e3' });
+      const { page } = await env.openPane(
+        itemConfig(token, {
+          item: {
+            subject: '會議通知',
+            bodyHtml: '<p>請參閱：〔密〕下週協調會議時程〔/密〕</p><p>本次協調會議將討論各局處之預算分配原則。</p>',
+            to: [{ emailAddress: 'wang@example.gov.tw' }],
+          },
+        }),
+      );
+      expect(await verdictOf(page)).toBe('warn');
+      const submit = page.getByRole('button', { name: '記錄理由' });
+      await submit.click();
+      await page.getByText('理由至少需要 10 個字。').waitFor();
+      await page.getByLabel('理由').fill('因為本次協調會議將討論各局處的預算');
+      await submit.click();
+      await page.getByText('理由與郵件內容重複').waitFor();
+      await expectNoSeriousViolations(page, 'override');
+      await screenshot(page, 'taskpane-override-light');
+      await page.getByLabel('理由').fill('收件人為本案承辦人，主管已口頭核准以電子郵件通知。');
+      await submit.click();
+      await page.getByText('已記錄理由').waitFor();
+      const logged = await env.server.db.query<{ data: { justification?: string } }>(
+        "SELECT data FROM audit_pending WHERE kind = 'mail.override' UNION ALL SELECT data FROM audit_events WHERE kind = 'mail.override'",
+      );
+      expect(logged.rows.map((r) => (typeof r.data === 'string' ? JSON.parse(r.data) : r.data).justification)).toEqual([
+        '收件人為本案承辦人，主管已口頭核准以電子郵件通知。',
+      ]);
+    } finally {
+      const current = JSON.parse((await env.api('GET', '/api/policy', admin)).body) as Record<string, unknown>;
+      await env.api('PUT', '/api/policy', admin, { ...policy, version: (current.version as number) + 1 });
+    }
+  });
+
+  it('opens on the strip view from the Smart Alerts dialog, follows Office dark and high contrast, and English', async () => {
+    const token = await tokenFor(env, SENDER);
+    const context = JSON.stringify({ source: 'on-send', view: 'strip', verdict: 'block' });
+    const dark = await env.openPane(
+      itemConfig(token, {
+        pane: {
+          thread: THREAD,
+          contentIds: { 'att-inline': 'chart001@sg' },
+          paneAccessToken: token,
+          initializationContext: context,
+          officeTheme: {
+            bodyBackgroundColor: '#1f1f1f',
+            bodyForegroundColor: '#ffffff',
+            controlBackgroundColor: '#292929',
+            controlForegroundColor: '#ffffff',
+          },
+        },
+      }),
+    );
+    await dark.page.getByRole('tab', { name: '移除機敏內容', selected: true }).waitFor();
+    await dark.page.getByText(/本文 1 段/).waitFor({ timeout: 60_000 });
+    expect(await dark.page.locator('[data-theme]').getAttribute('data-theme')).toBe('dark');
+    await expectNoSeriousViolations(dark.page, 'strip (dark)');
+    await screenshot(dark.page, 'taskpane-strip-dark');
+    await dark.page.getByRole('tab', { name: '檢查' }).click();
+    await verdictOf(dark.page);
+    await screenshot(dark.page, 'taskpane-check-dark');
+
+    const contrast = await env.openPane(itemConfig(token), { forcedColors: true });
+    await verdictOf(contrast.page);
+    expect(await contrast.page.locator('[data-theme]').getAttribute('data-theme')).toBe('contrast');
+    await expectNoSeriousViolations(contrast.page, 'check (high contrast)');
+    await screenshot(contrast.page, 'taskpane-check-contrast');
+
+    const english = await env.openPane(itemConfig(token, { displayLanguage: 'en-US' }));
+    await english.page.getByRole('heading', { name: 'What happens when you send' }).waitFor();
+    await english.page.locator('[data-verdict]').first().waitFor({ timeout: 60_000 });
+    expect(await english.page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await screenshot(english.page, 'taskpane-check-english');
+  });
+
+  it('loads under the server’s CSP with the real office.js, and outside Outlook says it cannot reach Outlook', async () => {
+    const token = await tokenFor(env, SENDER);
+    const { page } = await env.openPane(itemConfig(token), { realOfficeJs: true });
+    const csp = await page.evaluate(async () => (await fetch(location.href)).headers.get('content-security-policy'));
+    expect(csp).toContain("script-src 'self'");
+    await page.getByRole('alert').waitFor({ timeout: 60_000 });
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('無法連線到 Outlook');
+    // office.js came from our origin; the only request elsewhere is office.js's own MicrosoftAjax.js, which the CSP allows.
+    expect(await cspViolations(page)).toEqual([]);
+  });
+
+  it('puts everything back when the body cannot be written, and says so', async () => {
+    const token = await tokenFor(env, { ...SENDER, oid: '00000000-0000-0000-0000-0000000005e4' });
+    const { page } = await env.openPane(
+      itemConfig(token, {
+        pane: {
+          thread: THREAD,
+          contentIds: { 'att-inline': 'chart001@sg' },
+          paneAccessToken: token,
+          setBodyError: {
+            code: 9041,
+            name: 'NetworkError',
+            message: 'The user is no longer connected to the network.',
+          },
+        },
+      }),
+    );
+    await verdictOf(page);
+    const before = await fake(page, (f) => ({
+      body: f.controller.fullBody(),
+      names: f.item.attachments.map((a) => a.name),
+    }));
+    await page.getByRole('tab', { name: '移除機敏內容' }).click();
+    await page.getByRole('button', { name: '移除並建立簽收單' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor({ timeout: 120_000 });
+    await expect(alert.textContent()).resolves.toMatch(/移除未完成.*郵件已還原為移除前的內容，簽收單已作廢/);
+    expect(await fake(page, (f) => f.controller.fullBody())).toBe(before.body);
+    expect((await fake(page, (f) => f.item.attachments.map((a) => a.name))).sort()).toEqual([...before.names].sort());
+    const mine = JSON.parse((await env.api('GET', '/api/receipts', token)).body) as { receipts: { status: string }[] };
+    expect(mine.receipts.map((r) => r.status)).toEqual(['cancelled']);
+  });
+});

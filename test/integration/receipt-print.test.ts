@@ -1,0 +1,154 @@
+import type { FastifyInstance } from 'fastify';
+
+import { buildApp, inProcessEventBus } from '../../src/server/app';
+import { renderReceiptPage, taiwanDateText } from '../../src/server/receipt-print';
+import type { Db } from '../../src/server/store/db';
+import { migrate } from '../../src/server/store/migrations';
+import { type FakeEntra, FOREIGN_TENANT, startFakeEntra, TENANT } from '../fakes/entra';
+import { entraVerifier } from '../support/entra-verifier';
+import { openStore, STORES } from '../support/stores';
+
+const SENDER = '00000000-0000-0000-0000-0000000005e1';
+const OTHER = '00000000-0000-0000-0000-0000000007e2';
+const HASH = 'ab'.repeat(32);
+
+let entra: FakeEntra;
+beforeAll(async () => {
+  entra = await startFakeEntra();
+});
+afterAll(async () => {
+  await entra.close();
+});
+
+describe('the printable receipt page', () => {
+  it('escapes everything that comes from the store or the token', () => {
+    const html = renderReceiptPage(
+      {
+        id: 'SG-20261125-7K3QXM',
+        recipients: ['"><script>alert(1)</script>@x.tw'],
+        parts: [{ level: '機密', length: 12, sha256: HASH, kind: 'text' }],
+        status: 'pending',
+        createdAt: new Date('2026-11-24T17:00:00Z'),
+      },
+      { name: '<img src=x onerror=alert(1)>', upn: 'a&b@example.gov.tw' },
+    );
+    expect(html).not.toMatch(/<script|<img/i);
+    expect(html).toContain('&#60;img src=x onerror=alert(1)&#62;');
+    expect(html).toContain('a&#38;b@example.gov.tw');
+  });
+
+  it('dates the receipt in Taiwan, in the ROC calendar and ISO', () => {
+    expect(taiwanDateText(new Date('2026-11-24T17:00:00Z'))).toBe('中華民國115年11月25日 (2026-11-25)');
+  });
+});
+
+describe.each(STORES)('receipts and overrides on %s', (kind) => {
+  let db: Db;
+  let app: FastifyInstance;
+  let sender: string;
+
+  beforeEach(async () => {
+    db = await openStore(kind);
+    await migrate(db);
+    app = await buildApp({
+      db,
+      events: inProcessEventBus(),
+      verifier: entraVerifier(entra, [TENANT, FOREIGN_TENANT]),
+    });
+    sender = await entra.token({ oid: SENDER, name: '林承辦', upn: 'lin@example.gov.tw' });
+  });
+  afterEach(async () => {
+    await app.close();
+    await db.close();
+  });
+
+  const get = (id: string, token?: string) =>
+    app.inject({
+      method: 'GET',
+      url: `/api/receipts/${encodeURIComponent(id)}/print`,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+
+  const send = (method: 'POST' | 'PUT', url: string, payload: object) =>
+    app.inject({ method, url, headers: { authorization: `Bearer ${sender}` }, payload });
+  const oneSmallReceipt = (id: string) =>
+    send('POST', '/api/receipts', {
+      id,
+      recipients: ['a@example.gov.tw'],
+      parts: [{ level: '密', length: 1, sha256: HASH }],
+    });
+
+  it('renders the sender’s own receipt: number, date, sender, recipients, parts and signature lines', async () => {
+    const created = await send('POST', '/api/receipts', {
+      id: 'SG-20261125-7K3QXM',
+      recipients: ['wang@example.gov.tw', 'chen@partner.com.tw'],
+      parts: [
+        { level: '機密', length: 42, sha256: HASH, kind: 'text' },
+        { level: '極機密', length: 2_500_000, sha256: 'cd'.repeat(32), kind: 'attachment' },
+      ],
+    });
+    expect(created.statusCode).toBe(201);
+
+    const res = await get('SG-20261125-7K3QXM', sender);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+    const html = res.body;
+    expect(html).toContain('SG-20261125-7K3QXM');
+    expect(html).toMatch(/中華民國\d+年\d+月\d+日/);
+    expect(html).toContain('林承辦 (lin@example.gov.tw)');
+    expect(html).toContain('wang@example.gov.tw');
+    expect(html).toContain('chen@partner.com.tw');
+    expect(html).toContain('42 字');
+    expect(html).toContain('附件 2.4 MB');
+    expect(html).toContain(HASH);
+    for (const line of ['發文人', '收件人簽收', '日期', '簽章']) {
+      expect(html).toContain(line);
+    }
+    expect(html).toContain('@page { size: A4');
+    expect(html).not.toMatch(/<script/i);
+    // One signature row per recipient.
+    expect(html.match(/<tr><td>[^<]+@[^<]+<\/td><td><\/td><td><\/td><\/tr>/g)).toHaveLength(2);
+  });
+
+  it('shows a cancelled receipt as cancelled', async () => {
+    await oneSmallReceipt('SG-1');
+    await send('PUT', '/api/receipts/SG-1/status', { status: 'cancelled' });
+    expect((await get('SG-1', sender)).body).toContain('已作廢 CANCELLED');
+  });
+
+  it('is the sender’s only: 404 for another user or tenant, 401 without a token, 400 for a bad id', async () => {
+    await oneSmallReceipt('SG-2');
+    expect((await get('SG-2', await entra.token({ oid: OTHER }))).statusCode).toBe(404);
+    expect((await get('SG-2', await entra.token({ oid: SENDER, tid: FOREIGN_TENANT }))).statusCode).toBe(404);
+    expect((await get('SG-2')).statusCode).toBe(401);
+    expect((await get('SG-404', sender)).statusCode).toBe(404);
+    expect((await get('-bad id', sender)).statusCode).toBe(400);
+  });
+
+  const audit = (payload: object) => send('POST', '/api/audit', payload);
+
+  it('takes a bounded reason on an override and refuses it anywhere else, too long, or carrying a mark', async () => {
+    const ok = await audit({ kind: 'override', verdict: 'warn', justification: '主管已核准，收件人皆為本案承辦人。' });
+    expect(ok.statusCode).toBe(202);
+    const rows = await db.query<{ kind: string; data: unknown }>(
+      'SELECT kind, data FROM audit_pending UNION ALL SELECT kind, data FROM audit_events',
+    );
+    expect(JSON.stringify(rows.rows)).toContain('主管已核准');
+
+    expect(
+      (await audit({ kind: 'decision', verdict: 'warn', justification: '主管已核准，收件人皆為本案承辦人。' }))
+        .statusCode,
+    ).toBe(400);
+    expect((await audit({ kind: 'override', verdict: 'warn', justification: '短' })).statusCode).toBe(400);
+    expect((await audit({ kind: 'override', verdict: 'warn', justification: '理'.repeat(301) })).statusCode).toBe(400);
+    const marked = await audit({ kind: 'override', verdict: 'warn', justification: '〔機密〕預算表細節〔/機密〕照寄' });
+    expect(marked.statusCode).toBe(400);
+    expect(marked.json()).toMatchObject({ code: 'justification_has_mark' });
+    expect(
+      (await audit({ kind: 'override', verdict: 'warn', justification: '主管已核准\u0000收件人皆為承辦人' }))
+        .statusCode,
+    ).toBe(400);
+  });
+});

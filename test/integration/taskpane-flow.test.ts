@@ -1,0 +1,234 @@
+/**
+ * The task pane's scan and strip flow through the real Office adapter against the Office host fake, and the real
+ * server: what the pane hands to the send handler, the body mode it writes in, and every way a strip can end.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+import type { FastifyInstance } from 'fastify';
+
+import { AttachmentCache } from '../../addin/on-send/attachment-cache';
+import { policyFingerprint } from '../../addin/on-send/policy-source';
+import type { PaneHost } from '../../addin/taskpane/host';
+import { officePaneHost } from '../../addin/taskpane/office-host';
+import { ItemScanner } from '../../addin/taskpane/services/scanner';
+import { runStrip, type StripOutcome, undoStrip } from '../../addin/taskpane/services/strip-flow';
+import { nodePdfOptions } from '../../src/cli/pdf-loader';
+import { DEFAULT_POLICY } from '../../src/core';
+import { buildApp, inProcessEventBus } from '../../src/server/app';
+import type { Db } from '../../src/server/store/db';
+import { migrate } from '../../src/server/store/migrations';
+import { type ApiClient, createApiClient } from '../../src/shared/api';
+import { ADDIN_ACTIONS } from '../../src/shared/app-ids';
+import { type FakeEntra, startFakeEntra } from '../fakes/entra';
+import { createFakeItem, createFakeOffice, type FakeAttachment, type FakeItemState } from '../fakes/office';
+import { extendForTaskPane, type TaskPaneController, type TaskPaneOptions } from '../fakes/office/task-pane';
+import { entraVerifier } from '../support/entra-verifier';
+import { fireEvent, type OnSendEnv, settle, startOnSendEnv } from '../support/on-send-harness';
+import { openStore } from '../support/stores';
+
+const fixture = (name: string): Buffer => readFileSync(path.join(__dirname, '..', 'fixtures', 'docs', name));
+const file = (id: string, name: string, bytes: Buffer): FakeAttachment => ({
+  id,
+  name,
+  size: bytes.length,
+  attachmentType: 'file',
+  content: { format: 'base64', content: bytes.toString('base64') },
+});
+const g = globalThis as unknown as Record<string, unknown>;
+
+let entra: FakeEntra;
+let db: Db;
+let app: FastifyInstance;
+let api: ApiClient;
+let token: string;
+
+beforeAll(async () => {
+  entra = await startFakeEntra();
+  db = await openStore('pglite');
+  await migrate(db);
+  app = await buildApp({ db, events: inProcessEventBus(), verifier: entraVerifier(entra) });
+  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  token = await entra.token({ oid: '00000000-0000-0000-0000-0000000005e1', name: '林承辦' });
+  api = createApiClient({ baseUrl, getToken: async () => token, fetch: (url, init) => fetch(url, init) });
+});
+afterAll(async () => {
+  await app.close();
+  await db.close();
+  await entra.close();
+  delete g.Office;
+  delete g.OfficeRuntime;
+});
+
+/** Installs the fake as the global `Office` the adapter uses, and returns the pane's host on it. */
+function outlook(
+  item: Partial<Omit<FakeItemState, 'sessionData'>>,
+  pane: TaskPaneOptions = {},
+): { host: PaneHost; state: FakeItemState; user: TaskPaneController; calls: { api: string; detail?: string }[] } {
+  const state = createFakeItem({ to: [{ emailAddress: 'wang@example.gov.tw' }], ...item });
+  const office = createFakeOffice({ mailboxVersion: '1.16', item: state });
+  const user = extendForTaskPane(office, state, pane);
+  g.Office = office.Office;
+  g.OfficeRuntime = office.OfficeRuntime;
+  return { host: officePaneHost(), state, user, calls: office.calls };
+}
+
+let counter = 0;
+const numbers = (): string => `SG-20261125-T${String(++counter).padStart(5, '0')}`;
+
+/** Scans the item as the pane does, then strips it. */
+async function scanAndStrip(
+  host: PaneHost,
+  removeAttachmentIds: readonly string[] = [],
+  newReceiptNumber: () => string = numbers,
+): Promise<StripOutcome> {
+  const scanner = new ItemScanner(host, nodePdfOptions());
+  const before = await scanner.scan(DEFAULT_POLICY);
+  return runStrip({ host, api, scanner, policy: DEFAULT_POLICY, newReceiptNumber }, { before, removeAttachmentIds });
+}
+
+describe('the pane and the send handler', () => {
+  it('hands what it read (the PDF the send handler leaves unread) to the send handler’s cache', async () => {
+    const pdf = file('pdf-1', '附件.pdf', fixture('header-mark.pdf'));
+    const { host } = outlook({ bodyHtml: '<p>請參閱附件</p>', attachments: [pdf] });
+    const outcome = await new ItemScanner(host, nodePdfOptions()).scan(DEFAULT_POLICY);
+    expect(outcome.attachments[0]?.highest).toBe('機密');
+
+    const cache = await AttachmentCache.load();
+    const shared = cache.lookup(
+      { id: pdf.id, name: pdf.name, size: pdf.size, attachmentType: 'file', isInline: false },
+      policyFingerprint(DEFAULT_POLICY),
+    );
+    expect(shared?.definitive).toBe(true);
+    expect(shared?.unscannable).toEqual([]);
+    expect(shared?.findings.map((f) => [f.level, f.location.startsWith('attachment:附件.pdf')])).toContainEqual([
+      '機密',
+      true,
+    ]);
+    // A different policy is a different judgement: the send handler scans again.
+    expect(cache.lookup({ ...pdf, isInline: false }, 'another-policy')).toBeNull();
+  });
+});
+
+describe('the strip flow', () => {
+  const marked = '<html><body><p>您好</p><p>〔機密〕預算細節〔/機密〕</p></body></html>';
+
+  it('writes the current reply only (HostConfig) when the thread is clean, and keeps the thread apart', async () => {
+    const thread = '<blockquote><p>前次紀錄</p></blockquote>';
+    const { host, user, calls } = outlook({ bodyHtml: marked }, { thread });
+    const r = await scanAndStrip(host, []);
+    expect(r.status).toBe('done');
+    expect(calls.filter((c) => c.api === 'body.setAsync').map((c) => c.detail)).toEqual(['html HostConfig']);
+    expect(user.thread()).toBe(thread);
+    expect(r.status === 'done' && r.clean).toBe(true);
+  });
+
+  it('writes the whole body when the quoted thread itself carries a mark', async () => {
+    const thread = '<blockquote><p>前次紀錄：〔密〕舊案金額〔/密〕</p></blockquote>';
+    const { host, user, calls } = outlook({ bodyHtml: marked }, { thread });
+    const r = await scanAndStrip(host, []);
+    expect(r.status === 'done' && r.plan.bodyParts.map((p) => p.level)).toEqual(['機密', '密']);
+    expect(calls.filter((c) => c.api === 'body.setAsync').map((c) => c.detail)).toEqual(['html']);
+    expect(user.fullBody()).toContain('<blockquote><p>前次紀錄：〔本段機敏內容已自電子郵件移除');
+    expect(user.fullBody()).not.toContain('舊案金額');
+    expect(r.status === 'done' && r.clean).toBe(true);
+  });
+
+  it('takes a fresh number when the receipt number is taken', async () => {
+    await api.createReceipt({
+      id: 'SG-20261125-TAKEN1',
+      recipients: ['a@example.gov.tw'],
+      parts: [{ level: '密', length: 1, sha256: 'ab'.repeat(32) }],
+    });
+    const { host, user } = outlook({ bodyHtml: marked });
+    let calls = 0;
+    // The plan's own number, then the taken one at the server, then a free one.
+    const r = await scanAndStrip(host, [], () => (++calls <= 2 ? 'SG-20261125-TAKEN1' : 'SG-20261125-FRESH1'));
+    expect(r.status === 'done' && r.receiptId).toBe('SG-20261125-FRESH1');
+    expect(user.fullBody()).toContain('簽收單號：SG-20261125-FRESH1');
+    expect(user.fullBody()).not.toContain('TAKEN1');
+  });
+
+  it('says which attachments the host would not remove, and lists only what went on the receipt', async () => {
+    const docx = file('doc-1', '甲.docx', fixture('header-mark.docx'));
+    const odt = file('odt-1', '乙.odt', fixture('header-mark.odt'));
+    const { host, user } = outlook(
+      { bodyHtml: '<p>附件如附</p>', attachments: [docx, odt] },
+      { removeErrors: { 'odt-1': { code: 9009, name: 'AttachmentDeleteGeneralFailure', message: 'cannot' } } },
+    );
+    const r = await scanAndStrip(host, ['doc-1', 'odt-1']);
+    if (r.status !== 'done') {
+      throw new Error(`strip failed: ${r.message}`);
+    }
+    expect(r.notRemoved).toEqual(['乙.odt']);
+    expect(r.plan.parts).toEqual([
+      { level: '機密', length: docx.size, sha256: expect.any(String), kind: 'attachment' },
+    ]);
+    expect(user.fullBody()).toContain('本郵件有 1 個含機敏內容之附件已移除');
+    expect(r.clean).toBe(false);
+    const receipt = (await api.receipts()).find((x) => x.id === r.receiptId);
+    expect(receipt?.parts).toHaveLength(1);
+  });
+
+  it('changes nothing without recipients, or with nothing to strip', async () => {
+    const none = outlook({ bodyHtml: marked, to: [] });
+    const r = await scanAndStrip(none.host);
+    expect(r).toMatchObject({ status: 'failed', reason: 'no-recipients', mailState: 'unchanged' });
+    expect(none.state.bodyHtml).toBe(marked);
+
+    const r2 = await scanAndStrip(outlook({ bodyHtml: '<p>一般公文</p>' }).host);
+    expect(r2).toMatchObject({ status: 'failed', reason: 'nothing-to-strip', mailState: 'unchanged' });
+  });
+
+  it('undoes a finished strip: the body back, the files back, the receipt cancelled', async () => {
+    const docx = file('doc-2', '丙.docx', fixture('header-mark.docx'));
+    const { host, state, user } = outlook({ bodyHtml: marked, attachments: [docx] });
+    const r = await scanAndStrip(host, ['doc-2']);
+    if (r.status !== 'done') {
+      throw new Error(`strip failed: ${r.message}`);
+    }
+    expect(state.attachments).toEqual([]);
+    const undone = await undoStrip(host, api, r.undo);
+    expect(undone).toEqual({ complete: true, notRestored: [] });
+    expect(user.fullBody()).toBe(marked);
+    expect(state.attachments.map((a) => [a.name, a.size])).toEqual([['丙.docx', docx.size]]);
+    expect((await api.receipts()).find((x) => x.id === r.receiptId)?.status).toBe('cancelled');
+  });
+});
+
+describe('the built send handler after the pane', () => {
+  let onSend: OnSendEnv;
+  beforeAll(async () => {
+    onSend = await startOnSendEnv();
+  }, 600_000);
+  afterAll(async () => {
+    await onSend?.close();
+  });
+
+  it('blocks a PDF it cannot read itself, and sends once the pane has read it and found it clean', async () => {
+    const pdf = file('pdf-clean', '議程.pdf', fixture('plain.pdf'));
+    const item = createFakeItem({
+      subject: '議程',
+      bodyHtml: '<p>請參閱議程</p>',
+      to: [{ emailAddress: 'wang@example.gov.tw' }],
+      attachments: [pdf],
+    });
+    const before = await fireEvent(onSend, item, ADDIN_ACTIONS.onMessageSend);
+    expect(before.event.completions[0]).toMatchObject({
+      allowEvent: false,
+      errorMessage: expect.stringContaining('附件「議程.pdf」'),
+    });
+    await settle(before);
+
+    // The pane opens on the same item and reads the PDF with pdfjs.
+    const office = createFakeOffice({ mailboxVersion: '1.15', item });
+    extendForTaskPane(office, item);
+    g.Office = office.Office;
+    const outcome = await new ItemScanner(officePaneHost(), nodePdfOptions()).scan(DEFAULT_POLICY);
+    expect(outcome.verdict.verdict).toBe('allow');
+
+    const after = await fireEvent(onSend, item, ADDIN_ACTIONS.onMessageSend);
+    expect(after.event.completions[0]).toMatchObject({ allowEvent: true });
+    await settle(after);
+  });
+});
