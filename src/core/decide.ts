@@ -4,7 +4,7 @@
 import { type DetectOptions, detectSegment } from './detect';
 import { htmlToText } from './html';
 import { type Level, LEVEL_ENGLISH, maxLevel } from './levels';
-import { type Action, compileCustomRules, type Policy } from './policy';
+import { type Action, compileCustomRules, type Policy, type UnscannableAction, unscannableAction } from './policy';
 import type {
   Finding,
   LocalisedText,
@@ -12,6 +12,7 @@ import type {
   RecipientScope,
   TextSegment,
   Unscannable,
+  UnscannableReason,
   Verdict,
   VerdictKind,
 } from './types';
@@ -177,15 +178,24 @@ export function verdictFor(
       en: `${findings.length} classification mark(s) found; highest level ${level} (${LEVEL_ENGLISH[level]}).`,
     });
   }
-  if (unscannable.length > 0) {
-    const action = policy.unscannable[scope];
+  // Each unread part is weighed by what the policy says for its reason; the reasons are reported per action.
+  const unreadBy: Record<UnscannableAction, UnscannableReason[]> = { warn: [], block: [] };
+  for (const u of unscannable) {
+    const action = unscannableAction(policy, u.reason, scope);
     if (SEVERITY[action] > SEVERITY[verdict]) {
       verdict = action;
     }
-    reasons.push({
-      zh: `有 ${unscannable.length} 個部分無法檢查（${[...new Set(unscannable.map((u) => u.reason))].join('、')}），依政策處理為「${action === 'block' ? '阻擋' : '警告'}」。`,
-      en: `${unscannable.length} part(s) could not be scanned (${[...new Set(unscannable.map((u) => u.reason))].join(', ')}); policy says ${action}.`,
-    });
+    unreadBy[action].push(u.reason);
+  }
+  for (const action of ['block', 'warn'] as const) {
+    const reasonsHere = unreadBy[action];
+    if (reasonsHere.length > 0) {
+      const names = reasonsHere.filter((r, i) => reasonsHere.indexOf(r) === i);
+      reasons.push({
+        zh: `有 ${reasonsHere.length} 個部分無法檢查（${names.join('、')}），依政策處理為「${action === 'block' ? '阻擋' : '警告'}」。`,
+        en: `${reasonsHere.length} part(s) could not be scanned (${names.join(', ')}); policy says ${action}.`,
+      });
+    }
   }
   return { verdict: verdict as VerdictKind, level, findings, unscannable, scope, reasons };
 }

@@ -9,6 +9,7 @@ import type { CompiledCustomRule } from './detect';
 import { escapeRegExp } from './grammar';
 import { type Level, LEVELS } from './levels';
 import { normaliseTerm } from './normalise';
+import { type RecipientScope, UNSCANNABLE_REASONS, type UnscannableReason } from './types';
 
 export const POLICY_SCHEMA_VERSION = 1;
 
@@ -56,11 +57,27 @@ export interface Policy {
   readonly name: string;
   readonly internalDomains: readonly string[];
   readonly actions: { readonly internal: LevelActions; readonly external: LevelActions };
-  readonly unscannable: { readonly internal: UnscannableAction; readonly external: UnscannableAction };
+  readonly unscannable: UnscannableActions;
+  /**
+   * Per reason, what replaces `unscannable` for parts unread for that reason: e.g. `image-only` as `warn`, so a
+   * signature logo asks instead of stopping every mail. Still only warn or block: nothing unread is ever allowed.
+   */
+  readonly unscannableByReason?: Readonly<Partial<Record<UnscannableReason, UnscannableActions>>>;
   readonly customRules: readonly CustomRule[];
   readonly sensitivityLabels: readonly SensitivityLabelMapping[];
   readonly detectors: { readonly personalData: boolean };
   readonly limits: PolicyLimits;
+}
+
+export interface UnscannableActions {
+  readonly internal: UnscannableAction;
+  readonly external: UnscannableAction;
+}
+
+/** What the policy does with a part unread for `reason`, sent to recipients of `scope`. */
+export function unscannableAction(policy: Policy, reason: UnscannableReason, scope: RecipientScope): UnscannableAction {
+  const byReason = policy.unscannableByReason ? policy.unscannableByReason[reason] : undefined;
+  return byReason ? byReason[scope] : policy.unscannable[scope];
 }
 
 /** A record with one entry per level (Object.fromEntries is ES2019, absent from the classic Outlook runtime). */
@@ -80,6 +97,25 @@ const levelActionsSchema = {
 } as const;
 
 /** JSON Schema (draft-07) of a policy document. */
+const unscannableActionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['internal', 'external'],
+  properties: {
+    internal: { enum: [...UNSCANNABLE_ACTIONS] },
+    external: { enum: [...UNSCANNABLE_ACTIONS] },
+  },
+} as const;
+
+/** One optional entry per unscannable reason (a loop: Object.fromEntries is not in the classic Outlook runtime). */
+function unscannableReasonProperties(): Record<UnscannableReason, typeof unscannableActionsSchema> {
+  const out = {} as Record<UnscannableReason, typeof unscannableActionsSchema>;
+  for (const r of UNSCANNABLE_REASONS) {
+    out[r] = unscannableActionsSchema;
+  }
+  return out;
+}
+
 export const POLICY_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://secrecy-guard.local/schemas/policy-v1.json',
@@ -119,14 +155,11 @@ export const POLICY_SCHEMA = {
       required: ['internal', 'external'],
       properties: { internal: levelActionsSchema, external: levelActionsSchema },
     },
-    unscannable: {
+    unscannable: unscannableActionsSchema,
+    unscannableByReason: {
       type: 'object',
       additionalProperties: false,
-      required: ['internal', 'external'],
-      properties: {
-        internal: { enum: [...UNSCANNABLE_ACTIONS] },
-        external: { enum: [...UNSCANNABLE_ACTIONS] },
-      },
+      properties: unscannableReasonProperties(),
     },
     customRules: {
       type: 'array',

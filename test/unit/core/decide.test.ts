@@ -69,6 +69,44 @@ describe('decide', () => {
     expect(decide({ bodyText: '你好', attachments }, DEFAULT_POLICY).verdict).toBe('block');
   });
 
+  it('weighs each unread part by its reason where the policy says so, still never allowing', () => {
+    const logo = {
+      name: 'image001.png',
+      segments: [],
+      unscannable: [{ location: 'attachment:image001.png', reason: 'image-only' as const }],
+    };
+    const locked = {
+      name: 'b.zip',
+      segments: [],
+      unscannable: [{ location: 'attachment:b.zip', reason: 'encrypted' as const }],
+    };
+    const logosAsk: Policy = {
+      ...DEFAULT_POLICY,
+      unscannableByReason: { 'image-only': { internal: 'warn', external: 'warn' } },
+    };
+    const only = decide({ bodyText: '你好', attachments: [logo], recipients: ['x@gmail.com'] }, logosAsk);
+    expect(only.verdict).toBe('warn');
+    expect(only.reasons.map((r) => r.en)).toEqual(['1 part(s) could not be scanned (image-only); policy says warn.']);
+    // Another reason keeps the scope's action, and the most severe wins.
+    const both = decide({ bodyText: '你好', attachments: [logo, locked], recipients: ['x@gmail.com'] }, logosAsk);
+    expect(both.verdict).toBe('block');
+    expect(both.reasons.map((r) => r.en)).toEqual([
+      '1 part(s) could not be scanned (encrypted); policy says block.',
+      '1 part(s) could not be scanned (image-only); policy says warn.',
+    ]);
+    // A reason can be stricter than its scope too.
+    const stricter: Policy = {
+      ...relaxed,
+      unscannableByReason: { encrypted: { internal: 'block', external: 'block' } },
+    };
+    expect(
+      decide({ bodyText: '你好', attachments: [locked], recipients: ['a@example.gov.tw'] }, stricter).verdict,
+    ).toBe('block');
+    expect(decide({ bodyText: '你好', attachments: [logo], recipients: ['a@example.gov.tw'] }, stricter).verdict).toBe(
+      'warn',
+    );
+  });
+
   it('maps sensitivity labels and custom rules', () => {
     const v = decide(
       { bodyText: '天　弓計畫進度', sensitivityLabelId: '11111111-2222-3333-4444-555555555555' },

@@ -32,6 +32,25 @@ describe('policy', () => {
     }
   });
 
+  it('takes per-reason actions for unread parts, but never allow and only known reasons', () => {
+    const p = clone(DEFAULT_POLICY) as unknown as Record<string, unknown>;
+    p.unscannableByReason = { 'image-only': { internal: 'warn', external: 'block' } };
+    expect(parsePolicy(p).unscannableByReason).toEqual({ 'image-only': { internal: 'warn', external: 'block' } });
+    for (const [bad, where] of [
+      [{ 'image-only': { internal: 'allow', external: 'block' } }, '/unscannableByReason/image-only/internal'],
+      [{ 'image-only': { internal: 'warn' } }, '/unscannableByReason/image-only'],
+      [{ 'looks-fine': { internal: 'warn', external: 'warn' } }, '/unscannableByReason'],
+    ] as const) {
+      p.unscannableByReason = bad;
+      expect(() => parsePolicy(p)).toThrow(PolicyError);
+      try {
+        parsePolicy(p);
+      } catch (e) {
+        expect((e as PolicyError).problems.join()).toContain(where);
+      }
+    }
+  });
+
   it.each([
     [
       'an unknown level',
