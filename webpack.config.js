@@ -8,6 +8,7 @@ const path = require('node:path');
 const webpack = require('webpack');
 
 const { packedBig5Index } = require('./scripts/build/big5-index.cjs');
+const { publicUrlFromEnv } = require('./scripts/build/public-url.cjs');
 const siteConfig = require('./scripts/build/site-webpack.cjs');
 const teamsPagesConfig = require('./teams-app/webpack.teams.js');
 
@@ -203,7 +204,7 @@ module.exports = (_env, argv) => {
           FileReader: [path.resolve(__dirname, 'addin/on-send/runtime/host-shims.ts'), 'FileReader'],
         }),
         new webpack.DefinePlugin({
-          __PUBLIC_URL__: JSON.stringify((process.env.PUBLIC_URL || 'https://localhost:3000').replace(/\/+$/, '')),
+          __PUBLIC_URL__: JSON.stringify(publicUrlFromEnv(process.env)),
         }),
         new webpack.experiments.schemes.VirtualUrlPlugin({
           'big5-index': { type: '.js', source: () => `export default ${JSON.stringify(packedBig5Index())};` },

@@ -12,8 +12,6 @@
 export const SEND_MODES = ['block', 'softBlock'] as const;
 export type SendMode = (typeof SEND_MODES)[number];
 
-export const DEFAULT_PUBLIC_URL = 'https://localhost:3000';
-
 /** The nil GUID: no tenant has an app with it, so a package built without `AUTH_CLIENT_ID` cannot be mistaken for real. */
 export const PLACEHOLDER_CLIENT_ID = '00000000-0000-0000-0000-000000000000';
 
@@ -69,7 +67,10 @@ function publicUrlOf(text: string): { publicUrl: string; host: string } {
 
 /** Reads and validates the options. @throws {ManifestOptionError} naming the variable. */
 export function readManifestOptions(env: Readonly<Record<string, string | undefined>>): ManifestOptions {
-  const { publicUrl, host } = publicUrlOf(value(env, 'PUBLIC_URL') ?? DEFAULT_PUBLIC_URL);
+  // Unset, the local server `npm start` runs, on its PORT (scripts/build/public-url.cjs says the same).
+  const { publicUrl, host } = publicUrlOf(
+    value(env, 'PUBLIC_URL') ?? `https://localhost:${value(env, 'PORT') ?? '3000'}`,
+  );
   const clientId = value(env, 'AUTH_CLIENT_ID');
   if (clientId !== null && !GUID.test(clientId)) {
     throw new ManifestOptionError('AUTH_CLIENT_ID', 'must be the Entra application (client) GUID');

@@ -4,6 +4,8 @@
 const { readdirSync, readFileSync } = require('node:fs');
 const path = require('node:path');
 
+const { publicUrlFromEnv } = require('./public-url.cjs');
+
 const webpack = require('webpack');
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -57,7 +59,7 @@ function authSettings() {
   const clientId = process.env.ADDIN_CLIENT_ID || process.env.AUTH_CLIENT_ID || '';
   const host = (() => {
     try {
-      return new URL(process.env.PUBLIC_URL || 'https://localhost:3000').host;
+      return new URL(publicUrlFromEnv(process.env)).host;
     } catch {
       return 'localhost:3000';
     }

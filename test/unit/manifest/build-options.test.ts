@@ -59,6 +59,20 @@ describe('build options', () => {
     });
   });
 
+  it('without PUBLIC_URL follow the local server’s PORT, as the add-in build does', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the build helper is CommonJS, like webpack.config.js
+    const { publicUrlFromEnv } = require('../../../scripts/build/public-url.cjs') as {
+      publicUrlFromEnv(env: Record<string, string | undefined>): string;
+    };
+    for (const env of [{ PORT: '3456' }, { PORT: '3456', PUBLIC_URL: 'https://sg.example.gov.tw/' }, {}]) {
+      expect(readManifestOptions(env).publicUrl).toBe(publicUrlFromEnv(env));
+    }
+    expect(readManifestOptions({ PORT: '3456' })).toMatchObject({
+      publicUrl: 'https://localhost:3456',
+      host: 'localhost:3456',
+    });
+  });
+
   it.each([
     [{ SEND_MODE: 'promptUser' }, 'SEND_MODE', /must be one of block, softBlock, not "promptUser"/],
     [{ SEND_MODE: 'Block' }, 'SEND_MODE', /not "Block"/],
