@@ -5,6 +5,7 @@
 import { Caption1, makeStyles, Tab, TabList, tokens } from '@fluentui/react-components';
 import * as React from 'react';
 
+import { VISUALLY_HIDDEN } from '../../src/ui/styles';
 import { CheckView } from './components/CheckView';
 import { ReceiptsView } from './components/ReceiptsView';
 import { StripView } from './components/StripView';
@@ -31,17 +32,7 @@ const useStyles = makeStyles({
     fontSize: tokens.fontSizeBase400,
     fontWeight: tokens.fontWeightSemibold,
   },
-  visuallyHidden: {
-    position: 'absolute',
-    width: '1px',
-    height: '1px',
-    margin: '-1px',
-    padding: 0,
-    overflow: 'hidden',
-    clip: 'rect(0 0 0 0)',
-    whiteSpace: 'nowrap',
-    border: 0,
-  },
+  visuallyHidden: VISUALLY_HIDDEN,
 });
 
 export type AppProps = {

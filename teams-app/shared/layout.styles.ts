@@ -1,6 +1,8 @@
 /** Layout shared by the pages: a single column that fits the 320 px side panel, and screen-reader-only text. */
 import { makeStyles, tokens } from '@fluentui/react-components';
 
+import { VISUALLY_HIDDEN } from '../../src/ui/styles';
+
 export const useLayoutStyles = makeStyles({
   page: {
     display: 'flex',
@@ -45,15 +47,5 @@ export const useLayoutStyles = makeStyles({
     flexWrap: 'wrap',
     gap: tokens.spacingHorizontalS,
   },
-  visuallyHidden: {
-    position: 'absolute',
-    width: '1px',
-    height: '1px',
-    margin: '-1px',
-    padding: 0,
-    overflow: 'hidden',
-    clip: 'rect(0 0 0 0)',
-    whiteSpace: 'nowrap',
-    border: 0,
-  },
+  visuallyHidden: VISUALLY_HIDDEN,
 });
