@@ -136,6 +136,42 @@ describe.each(STORES)('pending audit events on %s', (kind) => {
   });
 });
 
+describe.each(STORES)('the chainer under concurrent writers on %s', (kind) => {
+  it('chains every enqueued event exactly once, even when a lower id commits after a higher one', async () => {
+    const db = await openStore(kind);
+    await migrate(db);
+    const chainer = startAuditChainer(db, 5);
+    const writers = 16;
+    const each = kind === 'postgres' ? 120 : 30;
+    try {
+      await Promise.all(
+        Array.from({ length: writers }, async (_, w) => {
+          for (let i = 0; i < each; i++) {
+            await db.transaction(async (tx) => {
+              await enqueueAudit(tx, { tenantId: 't', actorOid: `w${w}`, kind: 'acknowledgement', data: { w, i } });
+              // Hold the id uncommitted for a moment, so later ids commit first and the chainer runs in between.
+              if (i % 3 === 0) {
+                await new Promise((r) => setTimeout(r, 1));
+              }
+            });
+          }
+        }),
+      );
+      await chainer.stop();
+      const rows = (await db.query<{ data: unknown }>('SELECT data FROM audit_events ORDER BY seq')).rows.map((r) => {
+        const d = (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as { w: number; i: number };
+        return `${d.w}:${d.i}`;
+      });
+      expect(new Set(rows).size).toBe(rows.length);
+      expect(rows.length).toBe(writers * each);
+      expect(await verifyAuditChain(db)).toEqual({ ok: true, events: writers * each });
+    } finally {
+      await chainer.stop();
+      await db.close();
+    }
+  }, 120000);
+});
+
 describe('canonical JSON', () => {
   it('sorts keys at every level and drops undefined', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: undefined } })).toBe(
