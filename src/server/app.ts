@@ -126,7 +126,7 @@ export async function buildApp(
   );
 
   app.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/api/')) {
+    if (isApiRequest(request)) {
       request.caller = await deps.verifier.verify(request.headers.authorization);
     }
   });
@@ -489,7 +489,10 @@ export async function buildApp(
   registerMeetingRecords(app, deps);
   registerReceiptPrint(app, db);
 
-  app.get('/api/policy', async () => currentPolicy(db));
+  app.get('/api/policy', async (request) => {
+    caller(request);
+    return currentPolicy(db);
+  });
 
   app.put<{ Body: unknown }>('/api/policy', { schema: { body: POLICY_SCHEMA } }, async (request, reply) => {
     const me = caller(request);
@@ -531,6 +534,16 @@ export async function buildApp(
   });
 
   return app;
+}
+
+/**
+ * Whether a request needs a verified caller. Decided by the route the router matched (its pattern, as registered),
+ * not by the raw URL: the router decodes percent-escapes, so `/%61pi/policy` reaches the `/api/policy` handler while
+ * its raw URL does not start with `/api/`. The raw URL still counts for paths no route matched (401 before 404).
+ */
+function isApiRequest(request: FastifyRequest): boolean {
+  const route = request.routeOptions.url;
+  return (route !== undefined && route.startsWith('/api/')) || request.url.startsWith('/api/');
 }
 
 async function currentPolicy(db: Db): Promise<Policy> {

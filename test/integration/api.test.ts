@@ -23,6 +23,25 @@ const settings = {
   spokesperson: '李發言人',
 };
 
+/** Every route the app registered, as method and path pattern, read from Fastify's own route tree. */
+function registeredRoutes(app: FastifyInstance): { method: string; url: string }[] {
+  const routes: { method: string; url: string }[] = [];
+  const stack: string[] = [];
+  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const m = /^([│ ]*)[├└]── (\S+) \(([A-Z, ]+)\)$/.exec(line);
+    if (!m) {
+      continue;
+    }
+    const depth = (m[1] as string).length / 4;
+    stack.length = depth;
+    stack.push(m[2] as string);
+    for (const method of (m[3] as string).split(', ')) {
+      routes.push({ method, url: stack.join('') });
+    }
+  }
+  return routes;
+}
+
 let entra: FakeEntra;
 beforeAll(async () => {
   entra = await startFakeEntra();
@@ -147,6 +166,28 @@ describe.each(STORES)('API on %s', (kind) => {
       expect(res.statusCode).toBe(401);
       expect(res.json()).toMatchObject({ code });
       expect(res.headers['www-authenticate']).toBe('Bearer');
+    });
+
+    it('every registered /api route refuses a request without a token, however its path is spelled → 401', async () => {
+      const routes = registeredRoutes(app);
+      expect(routes.length).toBeGreaterThanOrEqual(15);
+      for (const { method, url } of routes) {
+        const concrete = url.replace(':meetingId', encodeURIComponent(MEETING)).replace(':id', 'R-1');
+        // The router decodes percent-escapes, so each of these reaches the same handler as the plain path.
+        const spellings = [
+          concrete,
+          concrete.replace('/api/', '/%61pi/'),
+          concrete.replace('/api/', '/%61%70%69/'),
+          concrete.replace(/^\/api\/([a-z])/, (_m, c: string) => `/api/%${c.charCodeAt(0).toString(16)}`),
+        ];
+        for (const path of spellings) {
+          const res = await app.inject({ method: method as 'GET', url: path });
+          expect([method, path, res.statusCode]).toEqual([method, path, 401]);
+          if (method !== 'HEAD') {
+            expect(res.json()).toMatchObject({ code: 'missing_token' });
+          }
+        }
+      }
     });
 
     it('an attendee reading the roster or the events → 403', async () => {
