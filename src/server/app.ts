@@ -33,7 +33,7 @@ import type { PdfFontResolution } from './pdf-font';
 import { registerReceiptPrint } from './receipt-print';
 import { registerMeetingRecords } from './sign-in-sheet';
 import { appendInTx, enqueueAudit } from './store/audit';
-import type { Db } from './store/db';
+import type { Db, Queryable } from './store/db';
 
 export interface AcknowledgementEvent {
   readonly meetingId: string;
@@ -343,7 +343,11 @@ export async function buildApp(
     async (request, reply) => {
       const me = caller(request);
       if (request.body.justification !== undefined) {
-        checkJustification(request.body.kind as string, request.body.justification as string, await currentPolicy(db));
+        checkJustification(
+          request.body.kind as string,
+          request.body.justification as string,
+          await currentPolicy(db, me.tenantId),
+        );
       }
       await db.transaction((tx) =>
         enqueueAudit(tx, {
@@ -489,10 +493,8 @@ export async function buildApp(
   registerMeetingRecords(app, deps);
   registerReceiptPrint(app, db);
 
-  app.get('/api/policy', async (request) => {
-    caller(request);
-    return currentPolicy(db);
-  });
+  // Each tenant's own policy: one deployment may serve several agencies, and none enforces or sees another's.
+  app.get('/api/policy', async (request) => currentPolicy(db, caller(request).tenantId));
 
   app.put<{ Body: unknown }>('/api/policy', { schema: { body: POLICY_SCHEMA } }, async (request, reply) => {
     const me = caller(request);
@@ -509,16 +511,19 @@ export async function buildApp(
     } catch (e) {
       throw new HttpError(400, 'invalid_policy', (e as PolicyError).message.slice(0, 1000));
     }
-    const current = await currentPolicy(db);
-    if (policy.version <= current.version) {
-      throw new HttpError(
-        409,
-        'stale_policy_version',
-        `版本須大於 ${current.version} / version must be greater than ${current.version}`,
-      );
-    }
     await db.transaction(async (tx) => {
-      await tx.query('INSERT INTO policy_versions (version, document, created_by) VALUES ($1, $2, $3)', [
+      // Two admins saving at once: the second sees the first's version under the lock and gets 409, not a key clash.
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`policy:${me.tenantId}`]);
+      const current = await currentPolicy(tx, me.tenantId);
+      if (policy.version <= current.version) {
+        throw new HttpError(
+          409,
+          'stale_policy_version',
+          `版本須大於 ${current.version} / version must be greater than ${current.version}`,
+        );
+      }
+      await tx.query('INSERT INTO policy_versions (tenant_id, version, document, created_by) VALUES ($1, $2, $3, $4)', [
+        me.tenantId,
         policy.version,
         JSON.stringify(policy),
         me.oid,
@@ -546,9 +551,13 @@ function isApiRequest(request: FastifyRequest): boolean {
   return (route !== undefined && route.startsWith('/api/')) || request.url.startsWith('/api/');
 }
 
-async function currentPolicy(db: Db): Promise<Policy> {
+/** The tenant's latest policy, or the default when its admins have set none. */
+async function currentPolicy(db: Queryable, tenantId: string): Promise<Policy> {
   const row = (
-    await db.query<{ document: unknown }>('SELECT document FROM policy_versions ORDER BY version DESC LIMIT 1')
+    await db.query<{ document: unknown }>(
+      'SELECT document FROM policy_versions WHERE tenant_id = $1 ORDER BY version DESC LIMIT 1',
+      [tenantId],
+    )
   ).rows[0];
   if (!row) {
     return DEFAULT_POLICY;

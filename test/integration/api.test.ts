@@ -291,6 +291,31 @@ describe.each(STORES)('API on %s', (kind) => {
     });
   });
 
+  it('keeps one policy per tenant: another tenant’s admin changes only their own, and each caller reads their own', async () => {
+    await app.close();
+    app = await build([TENANT, FOREIGN_TENANT]);
+    const foreignAdmin = await entra.token({ oid: CHAIR, tid: FOREIGN_TENANT, roles: ['Policy.Admin'] });
+    const weaker = { ...DEFAULT_POLICY, version: 5, internalDomains: ['foreign.example'] };
+    expect((await call('PUT', '/api/policy', foreignAdmin, weaker)).statusCode).toBe(200);
+    expect((await call('GET', '/api/policy', attendee)).json()).toEqual(DEFAULT_POLICY);
+    expect((await call('GET', '/api/policy', foreignAdmin)).json()).toMatchObject({ version: 5 });
+    // Versions count per tenant: this tenant's first change may be version 2 although another tenant is at 5.
+    const admin = await entra.token({ oid: ATTENDEE, roles: ['Policy.Admin'] });
+    const mine = { ...DEFAULT_POLICY, version: 2, internalDomains: ['example.gov.tw'] };
+    expect((await call('PUT', '/api/policy', admin, mine)).statusCode).toBe(200);
+    expect((await call('GET', '/api/policy', attendee)).json()).toMatchObject({ version: 2 });
+    expect((await call('GET', '/api/policy', foreignAdmin)).json()).toMatchObject({ version: 5 });
+  });
+
+  it('answers 409, never 500, when policy admins race with the same version', async () => {
+    const admin = await entra.token({ oid: ATTENDEE, roles: ['Policy.Admin'] });
+    const next = { ...DEFAULT_POLICY, version: 2 };
+    const codes = (await Promise.all(Array.from({ length: 6 }, () => call('PUT', '/api/policy', admin, next)))).map(
+      (r) => r.statusCode,
+    );
+    expect(codes.sort()).toEqual([200, 409, 409, 409, 409, 409]);
+  });
+
   it('keeps paper-delivery receipts: level, length and hash of each part, the sender only, forward-only status', async () => {
     const receipt = {
       id: 'R-115-0042',

@@ -1,5 +1,6 @@
 import {
   appendAudit,
+  appendInTx,
   canonicalJson,
   chainPending,
   enqueueAudit,
@@ -44,6 +45,45 @@ describe.each(STORES)('store on %s', (kind) => {
       'policy_versions',
       'schema_migrations',
     ]);
+  });
+
+  it('gives each policy written before policies were per tenant to the tenant its audit event names', async () => {
+    const older = await openStore(kind);
+    try {
+      await migrate(
+        older,
+        MIGRATIONS.filter((m) => m.version < 5),
+      );
+      for (const [version, tenant] of [
+        [2, 'tenant-a'],
+        [3, 'tenant-b'],
+      ] as const) {
+        await older.transaction(async (tx) => {
+          await tx.query('INSERT INTO policy_versions (version, document, created_by) VALUES ($1, $2, $3)', [
+            version,
+            JSON.stringify({ version }),
+            'admin',
+          ]);
+          await appendInTx(tx, { tenantId: tenant, actorOid: 'admin', kind: 'policy.updated', data: { version } });
+        });
+      }
+      await older.query('INSERT INTO policy_versions (version, document) VALUES (4, \'{"version": 4}\')');
+      expect(await migrate(older)).toContain(5);
+      const rows = (
+        await older.query<{ tenant_id: string; version: number }>(
+          'SELECT tenant_id, version FROM policy_versions ORDER BY version',
+        )
+      ).rows;
+      expect(rows).toEqual([
+        { tenant_id: 'tenant-a', version: 2 },
+        { tenant_id: 'tenant-b', version: 3 },
+        { tenant_id: '', version: 4 },
+      ]);
+      // The same version number in two tenants is two rows now.
+      await older.query("INSERT INTO policy_versions (tenant_id, version, document) VALUES ('tenant-a', 3, '{}')");
+    } finally {
+      await older.close();
+    }
   });
 
   it('enforces the level and size constraints in the schema itself', async () => {

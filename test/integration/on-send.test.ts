@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { DEFAULT_POLICY, type Policy } from '../../src/core';
 import { parseEml } from '../../src/extract';
 import { ADDIN_ACTIONS, APPOINTMENT_TASKPANE_COMMAND_ID, TASKPANE_COMMAND_ID } from '../../src/shared/app-ids';
+import { TENANT } from '../fakes/entra';
 import {
   createFakeItem,
   createFakeMailbox,
@@ -457,11 +458,10 @@ describe('fail closed: faults end in warn or block per policy, never allow, comp
       },
       unscannable: { internal: 'allow', external: 'allow' },
     };
-    await env.db.query('INSERT INTO policy_versions (version, document, created_by) VALUES ($1, $2, $3)', [
-      99,
-      JSON.stringify(bogus),
-      'corruption',
-    ]);
+    await env.db.query(
+      'INSERT INTO policy_versions (tenant_id, version, document, created_by) VALUES ($1, $2, $3, $4)',
+      [TENANT, 99, JSON.stringify(bogus), 'corruption'],
+    );
     try {
       const mailbox = mailboxWith(AGENCY_POLICY, stale);
       const item = createFakeItem({
