@@ -1,11 +1,14 @@
 /**
  * Bearer-token authentication: an Entra ID v2 access token (or a token from the configured issuer), checked for
  * signature against the JWKS, issuer, audience, expiry with a small skew, and the tenant allow-list. Only RS256 is
- * accepted, so `alg: none` and HMAC confusion cannot get through.
+ * accepted, so `alg: none` and HMAC confusion cannot get through. Only a user's delegated access token for this API
+ * is a caller: it must carry the API's scope in `scp`. An app-only token (client credentials: `idtyp: "app"`, no
+ * `scp`) would otherwise act as any service principal, and an ID token (audience the bare client id, no `scp`) is
+ * proof of sign-in to the client, not a grant to call the API.
  */
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
 
-import type { ServerConfig } from './config';
+import { DEFAULT_API_SCOPE, type ServerConfig } from './config';
 
 export interface Caller {
   /** Entra object id of the user: the identity acknowledgements are recorded under. */
@@ -33,11 +36,20 @@ export interface TokenVerifier {
 
 /** Clock skew tolerated on exp/nbf, in seconds. */
 const CLOCK_SKEW = 60;
+/**
+ * The oldest `iat` accepted. Entra access tokens live 60–90 minutes, and up to 28 hours when continuous access
+ * evaluation is on; an older token is a replayed one whatever its `exp` says.
+ */
+const MAX_TOKEN_AGE = '28h';
 const ENTRA_JWKS = 'https://login.microsoftonline.com/common/discovery/v2.0/keys';
 
 export function createTokenVerifier(
-  auth: Pick<ServerConfig['auth'], 'clientId' | 'tenantIds' | 'jwksUrl' | 'issuer' | 'audience'>,
+  auth: Pick<ServerConfig['auth'], 'clientId' | 'tenantIds' | 'jwksUrl' | 'issuer' | 'audience'> & {
+    /** The delegated scope a caller's token must carry. @default DEFAULT_API_SCOPE */
+    readonly scope?: string;
+  },
 ): TokenVerifier {
+  const scope = auth.scope ?? DEFAULT_API_SCOPE;
   const jwks = createRemoteJWKSet(new URL(auth.jwksUrl ?? ENTRA_JWKS), {
     timeoutDuration: 5000,
     cooldownDuration: 30000,
@@ -61,6 +73,8 @@ export function createTokenVerifier(
           audience,
           algorithms: ['RS256'],
           clockTolerance: CLOCK_SKEW,
+          requiredClaims: ['exp', 'iat', 'tid', 'oid'],
+          maxTokenAge: MAX_TOKEN_AGE,
         }));
       } catch (e) {
         const reason = e instanceof errors.JWTExpired ? 'expired' : e instanceof errors.JOSEError ? e.code : 'invalid';
@@ -80,6 +94,13 @@ export function createTokenVerifier(
       }
       if (typeof payload.oid !== 'string' || payload.oid.length === 0 || payload.oid.length > 64) {
         throw new AuthError('invalid_token', '權杖缺少使用者識別 / Token has no user object id');
+      }
+      const scopes = typeof payload.scp === 'string' ? payload.scp.split(' ') : [];
+      if (payload.idtyp === 'app' || !scopes.includes(scope)) {
+        throw new AuthError(
+          'invalid_token',
+          `權杖非使用者存取本服務之權杖 / Not a user's access token for this API (needs scope ${scope})`,
+        );
       }
       return {
         oid: payload.oid,

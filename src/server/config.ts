@@ -17,6 +17,8 @@ export interface ServerConfig {
     readonly jwksUrl: string | null;
     readonly issuer: string | null;
     readonly audience: string | null;
+    /** The delegated scope the API exposes; a caller's access token must carry it in `scp`. */
+    readonly scope: string;
     /** The app's client secret, for the on-behalf-of exchange that lets the server read Graph as the chair. */
     readonly clientSecret: string | null;
     /** The Entra v2 token endpoint; `{tenantid}` is replaced by the caller's tenant. */
@@ -39,6 +41,9 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/** The scope Teams SSO requires the API to expose (`api://<host>/<client id>/access_as_user`). */
+export const DEFAULT_API_SCOPE = 'access_as_user';
 
 /** Entra ID v2's token endpoint, per tenant. */
 export const ENTRA_TOKEN_URL = 'https://login.microsoftonline.com/{tenantid}/oauth2/v2.0/token';
@@ -143,6 +148,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       throw new ConfigError('AUTH_CLIENT_SECRET', 'must be one line without spaces, at most 1,024 characters');
     }
   }
+  const scope = optional(env, 'AUTH_SCOPE') ?? DEFAULT_API_SCOPE;
+  if (!/^[\x21\x23-\x5b\x5d-\x7e]{1,200}$/.test(scope) || scope.includes('/')) {
+    // RFC 6749 scope-token characters; the bare name as it appears in `scp`, not the `api://…/name` form.
+    throw new ConfigError('AUTH_SCOPE', 'must be the scope name as tokens carry it in scp, e.g. access_as_user');
+  }
   const tokenUrl = secretEndpoint(env, 'AUTH_TOKEN_URL', ENTRA_TOKEN_URL);
   const graphBaseUrl = secretEndpoint(env, 'GRAPH_BASE_URL', GRAPH_BASE_URL);
   if (/\/v1\.0$|\/beta$/.test(graphBaseUrl)) {
@@ -165,6 +175,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       jwksUrl: url(env, 'AUTH_JWKS_URL', ['https:', 'http:']),
       issuer: optional(env, 'AUTH_ISSUER'),
       audience: optional(env, 'AUTH_AUDIENCE'),
+      scope,
       clientSecret,
       tokenUrl,
     },

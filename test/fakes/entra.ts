@@ -1,7 +1,10 @@
 /**
  * A fake Entra ID: a local issuer with its own RSA key, serving a JWKS over HTTP like
  * login.microsoftonline.com/common/discovery/v2.0/keys, and issuing v2 access tokens with the claims the server reads
- * (oid, tid, name, preferred_username). It can also mint every kind of bad token the authorisation matrix needs.
+ * (oid, tid, name, preferred_username) and the delegated scope `scp: "access_as_user"` that Teams SSO, nested app auth
+ * and Office SSO tokens for the API carry. It can also mint every kind of bad token the authorisation matrix needs:
+ * app-only (client credentials: `idtyp: "app"`, roles, no `scp`), ID tokens (audience the bare client id, `nonce`, no
+ * `scp`), tokens missing a claim, not yet valid, too old, signed by another key, HS256 with the public key, `alg: none`.
  *
  * Its token endpoint, `POST /{tenant}/oauth2/v2.0/token`, does the on-behalf-of exchange as Entra v2 documents it
  * (grant_type jwt-bearer, requested_token_use on_behalf_of): the assertion must be a token this issuer signed for the
@@ -10,7 +13,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 
-import { exportJWK, generateKeyPair, type JWK, jwtVerify, type KeyLike, SignJWT } from 'jose';
+import { exportJWK, exportSPKI, generateKeyPair, type JWK, jwtVerify, type KeyLike, SignJWT } from 'jose';
 
 export const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 export const FOREIGN_TENANT = '0c2b6f5a-1d3e-4f5a-8b9c-0d1e2f3a4b5c';
@@ -19,6 +22,9 @@ export const AUDIENCE = 'api://secrecy-guard-test';
 export const CLIENT_ID = '5e3f1c2a-7b4d-4e8f-9a0b-1c2d3e4f5a6b';
 export const CLIENT_SECRET = 'fake~client.secret_0123456789';
 const OBO_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+/** The delegated scope the API exposes, as Teams SSO requires it named. */
+export const API_SCOPE = 'access_as_user';
 
 export interface TokenOptions {
   oid?: string;
@@ -29,7 +35,15 @@ export interface TokenOptions {
   iss?: string;
   /** Seconds from now; negative for an expired token. */
   expiresIn?: number;
+  /** Seconds from now of `iat` (default −10); far negative for a token issued long ago. */
+  issuedAt?: number;
+  /** Seconds from now of `nbf` (default −10); positive for a token not yet valid. */
+  notBefore?: number;
   roles?: string[];
+  /** The delegated scopes, space-separated (default `access_as_user`); null for a token without `scp`. */
+  scp?: string | null;
+  /** Claims to leave out of the token. */
+  omit?: readonly ('oid' | 'tid' | 'exp' | 'iat' | 'nbf')[];
 }
 
 export interface FakeEntra {
@@ -41,6 +55,15 @@ export interface FakeEntra {
   foreignKeyToken(options?: TokenOptions): Promise<string>;
   /** `alg: none`, no signature. */
   unsignedToken(options?: TokenOptions): string;
+  /** HS256 with the issuer's public key (as PEM) as the HMAC secret: the algorithm-confusion attack. */
+  publicKeyHmacToken(options?: TokenOptions): Promise<string>;
+  /**
+   * An app-only token from the client-credentials grant, as Entra v2 issues it for an application calling the API:
+   * `idtyp: "app"`, the app's roles, the service principal's `oid`, and no `scp`.
+   */
+  appToken(options?: TokenOptions): Promise<string>;
+  /** A v2 ID token: audience the bare client id, a `nonce`, the user's claims, and no `scp`. */
+  idToken(options?: TokenOptions): Promise<string>;
   /** Counts JWKS fetches, to show keys are cached. */
   readonly jwksRequests: () => number;
   /** The token endpoint template, with `{tenantid}` as Entra's is. */
@@ -188,26 +211,31 @@ export async function startFakeEntra(): Promise<FakeEntra> {
       },
     };
   };
-  const claims = (o: TokenOptions): Record<string, unknown> => ({
-    oid: o.oid ?? '00000000-0000-0000-0000-00000000c4a1',
-    tid: o.tid ?? TENANT,
-    name: o.name ?? '王主席',
-    preferred_username: o.upn ?? 'chair@example.gov.tw',
-    ver: '2.0',
-    ...(o.roles ? { roles: o.roles } : {}),
-  });
-  const sign = async (o: TokenOptions, key: KeyLike, kid: string): Promise<string> => {
-    const tid = o.tid ?? TENANT;
+  const claims = (o: TokenOptions): Record<string, unknown> => {
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT(claims(o))
-      .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
-      .setIssuer(o.iss ?? issuerTemplate.replace('{tenantid}', tid))
-      .setAudience(o.aud ?? AUDIENCE)
-      .setIssuedAt(now - 10)
-      .setNotBefore(now - 10)
-      .setExpirationTime(now + (o.expiresIn ?? 3600))
-      .sign(key);
+    const tid = o.tid ?? TENANT;
+    const all: Record<string, unknown> = {
+      oid: o.oid ?? '00000000-0000-0000-0000-00000000c4a1',
+      tid,
+      name: o.name ?? '王主席',
+      preferred_username: o.upn ?? 'chair@example.gov.tw',
+      ver: '2.0',
+      ...(o.scp === null ? {} : { scp: o.scp ?? API_SCOPE }),
+      ...(o.roles ? { roles: o.roles } : {}),
+      iss: o.iss ?? issuerTemplate.replace('{tenantid}', tid),
+      aud: o.aud ?? AUDIENCE,
+      iat: now + (o.issuedAt ?? -10),
+      nbf: now + (o.notBefore ?? -10),
+      exp: now + (o.expiresIn ?? 3600),
+    };
+    for (const k of o.omit ?? []) {
+      delete all[k];
+    }
+    return all;
   };
+  const sign = (o: TokenOptions, key: KeyLike, kid: string, extra: Record<string, unknown> = {}): Promise<string> =>
+    new SignJWT({ ...claims(o), ...extra }).setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' }).sign(key);
+  const publicPem = new TextEncoder().encode(await exportSPKI(publicKey));
   return {
     jwksUrl: `${base}/discovery/v2.0/keys`,
     issuer: issuerTemplate,
@@ -215,10 +243,18 @@ export async function startFakeEntra(): Promise<FakeEntra> {
     foreignKeyToken: (o = {}) => sign(o, other.privateKey, 'test-key-1'),
     unsignedToken: (o = {}) => {
       const enc = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
-      const now = Math.floor(Date.now() / 1000);
-      const tid = o.tid ?? TENANT;
-      return `${enc({ alg: 'none', typ: 'JWT' })}.${enc({ ...claims(o), iss: issuerTemplate.replace('{tenantid}', tid), aud: AUDIENCE, exp: now + 3600 })}.`;
+      return `${enc({ alg: 'none', typ: 'JWT' })}.${enc(claims(o))}.`;
     },
+    publicKeyHmacToken: (o = {}) =>
+      new SignJWT(claims(o)).setProtectedHeader({ alg: 'HS256', kid: 'test-key-1', typ: 'JWT' }).sign(publicPem),
+    appToken: (o = {}) =>
+      sign(
+        { oid: '00000000-0000-0000-0000-0000000a9901', roles: ['Policy.Admin'], ...o, scp: null },
+        privateKey,
+        'test-key-1',
+        { idtyp: 'app', azp: CLIENT_ID, azpacr: '1', name: undefined, preferred_username: undefined },
+      ),
+    idToken: (o = {}) => sign({ aud: CLIENT_ID, ...o, scp: null }, privateKey, 'test-key-1', { nonce: 'n-0S6_WzA2Mj' }),
     jwksRequests: () => requests,
     tokenUrl: `${base}/{tenantid}/oauth2/v2.0/token`,
     tokenRequests: () => tokenRequests,

@@ -1,13 +1,20 @@
 import { createTokenVerifier, type TokenVerifier } from '../../src/server/auth';
 import { AUDIENCE, type FakeEntra, TENANT } from '../fakes/entra';
 
-/** The server's token verifier, configured for the fake Entra issuer and the given tenants. */
-export function entraVerifier(entra: FakeEntra, tenantIds: readonly string[] = [TENANT]): TokenVerifier {
+/**
+ * The server's token verifier, configured for the fake Entra issuer and the given tenants. With `clientId`, the
+ * audience is what the server derives from AUTH_CLIENT_ID alone (the client id and `api://<client id>`).
+ */
+export function entraVerifier(
+  entra: FakeEntra,
+  tenantIds: readonly string[] = [TENANT],
+  options: { clientId?: string } = {},
+): TokenVerifier {
   return createTokenVerifier({
-    clientId: null,
+    clientId: options.clientId ?? null,
     tenantIds: [...tenantIds],
     jwksUrl: entra.jwksUrl,
     issuer: entra.issuer,
-    audience: AUDIENCE,
+    audience: options.clientId ? null : AUDIENCE,
   });
 }

@@ -12,7 +12,7 @@ describe('server configuration', () => {
       dataDir: './data',
       publicUrl: null,
       pdfFont: null,
-      auth: { clientSecret: null, tokenUrl: ENTRA_TOKEN_URL },
+      auth: { clientSecret: null, tokenUrl: ENTRA_TOKEN_URL, scope: 'access_as_user' },
       graph: { baseUrl: GRAPH_BASE_URL },
     });
   });
@@ -34,6 +34,10 @@ describe('server configuration', () => {
       pdfFont: FONT,
     });
     expect(readConfig({ GRAPH_BASE_URL: 'http://127.0.0.1:8080' }).graph.baseUrl).toBe('http://127.0.0.1:8080');
+  });
+
+  it('reads the scope a caller’s token must carry', () => {
+    expect(readConfig({ AUTH_SCOPE: 'Meetings.Acknowledge' }).auth.scope).toBe('Meetings.Acknowledge');
   });
 
   it('reads every variable', () => {
@@ -79,6 +83,8 @@ describe('server configuration', () => {
     [{ GRAPH_BASE_URL: 'https://graph.example/v1.0' }, 'GRAPH_BASE_URL'],
     [{ GRAPH_BASE_URL: 'https://graph.example/?x=1' }, 'GRAPH_BASE_URL'],
     [{ GRAPH_BASE_URL: 'http://graph.example' }, 'GRAPH_BASE_URL'],
+    [{ AUTH_SCOPE: 'api://sg.example.gov.tw/11111111-2222-3333-4444-555555555555/access_as_user' }, 'AUTH_SCOPE'],
+    [{ AUTH_SCOPE: 'two scopes' }, 'AUTH_SCOPE'],
   ])('%j fails naming %s', (env, variable) => {
     expect(() => readConfig(env)).toThrow(ConfigError);
     expect(() => readConfig(env)).toThrow(new RegExp(variable));
