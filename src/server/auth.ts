@@ -8,7 +8,7 @@
  */
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
 
-import { DEFAULT_API_SCOPE, type ServerConfig } from './config';
+import { DEFAULT_API_SCOPE, ENTRA_ISSUER, perTenantIssuer, type ServerConfig } from './config';
 
 export interface Caller {
   /** Entra object id of the user: the identity acknowledgements are recorded under. */
@@ -50,6 +50,11 @@ export function createTokenVerifier(
   },
 ): TokenVerifier {
   const scope = auth.scope ?? DEFAULT_API_SCOPE;
+  const issuerTemplate = auth.issuer ?? ENTRA_ISSUER;
+  const tenantIds = auth.tenantIds.map((t) => t.toLowerCase());
+  if (tenantIds.length === 0 && perTenantIssuer(auth.issuer)) {
+    throw new Error('AUTH_TENANT_IDS must list the allowed tenants: with a per-tenant issuer any tenant would pass');
+  }
   const jwks = createRemoteJWKSet(new URL(auth.jwksUrl ?? ENTRA_JWKS), {
     timeoutDuration: 5000,
     cooldownDuration: 30000,
@@ -82,14 +87,11 @@ export function createTokenVerifier(
       }
       const tid = typeof payload.tid === 'string' ? payload.tid : '';
       // Entra v2 issuers name the tenant; a configured issuer may contain {tenantid} the same way.
-      const expectedIssuer = (auth.issuer ?? 'https://login.microsoftonline.com/{tenantid}/v2.0').replace(
-        '{tenantid}',
-        tid,
-      );
+      const expectedIssuer = issuerTemplate.replaceAll('{tenantid}', tid);
       if (payload.iss !== expectedIssuer) {
         throw new AuthError('invalid_token', '權杖簽發者不符 / Token issuer not accepted');
       }
-      if (!tid || (auth.tenantIds.length > 0 && !auth.tenantIds.includes(tid.toLowerCase()))) {
+      if (!tid || (tenantIds.length > 0 && !tenantIds.includes(tid.toLowerCase()))) {
         throw new AuthError('foreign_tenant', '不接受此租用戶 / Tenant not allowed');
       }
       if (typeof payload.oid !== 'string' || payload.oid.length === 0 || payload.oid.length > 64) {

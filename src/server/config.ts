@@ -45,6 +45,14 @@ export class ConfigError extends Error {
 /** The scope Teams SSO requires the API to expose (`api://<host>/<client id>/access_as_user`). */
 export const DEFAULT_API_SCOPE = 'access_as_user';
 
+/** Entra ID v2's issuer: one per tenant, `{tenantid}` standing for the token's `tid`. */
+export const ENTRA_ISSUER = 'https://login.microsoftonline.com/{tenantid}/v2.0';
+
+/** Whether an issuer (null: the Entra default) admits every tenant that can get a token, so needs an allow-list. */
+export function perTenantIssuer(issuer: string | null): boolean {
+  return (issuer ?? ENTRA_ISSUER).includes('{tenantid}');
+}
+
 /** Entra ID v2's token endpoint, per tenant. */
 export const ENTRA_TOKEN_URL = 'https://login.microsoftonline.com/{tenantid}/oauth2/v2.0/token';
 export const GRAPH_BASE_URL = 'https://graph.microsoft.com';
@@ -80,19 +88,25 @@ function parseUrl(name: string, v: string, protocols: readonly string[]): URL {
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+/** HTTPS, or plain HTTP only on the loopback interface (tests and local fakes). */
+function httpsOrLoopback(name: string, v: string, why: string): URL {
+  const parsed = parseUrl(name, v, ['https:', 'http:']);
+  if (parsed.protocol === 'http:' && !LOOPBACK.has(parsed.hostname)) {
+    throw new ConfigError(name, `must be https:// (plain http only on localhost): ${why}`);
+  }
+  return parsed;
+}
+
 /**
- * An endpoint that receives a secret or a bearer token: HTTPS, or plain HTTP only on the loopback interface (tests and
- * local fakes), and no query or fragment, since paths are appended to it.
+ * An endpoint that receives a secret or a bearer token: HTTPS, or plain HTTP only on the loopback interface, and no
+ * query or fragment, since paths are appended to it.
  */
 function secretEndpoint(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
   const v = optional(env, name);
   if (v === null) {
     return fallback;
   }
-  const parsed = parseUrl(name, v, ['https:', 'http:']);
-  if (parsed.protocol === 'http:' && !LOOPBACK.has(parsed.hostname)) {
-    throw new ConfigError(name, 'must be https:// (plain http only on localhost): it carries secrets and tokens');
-  }
+  const parsed = httpsOrLoopback(name, v, 'it carries secrets and tokens');
   if (parsed.search || parsed.hash || parsed.username || parsed.password) {
     throw new ConfigError(name, 'must not carry a query, fragment or user name');
   }
@@ -126,9 +140,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   if (!/^\d+$/.test(portText) || port < 1 || port > 65535) {
     throw new ConfigError('PORT', `must be a port number 1–65535, not ${JSON.stringify(portText)}`);
   }
+  // Lower case, as Entra writes `tid`: an allow-list copied in upper case from a portal must still match.
   const tenantIds = (optional(env, 'AUTH_TENANT_IDS') ?? '')
     .split(',')
-    .map((t) => t.trim())
+    .map((t) => t.trim().toLowerCase())
     .filter((t) => t.length > 0);
   for (const t of tenantIds) {
     if (!GUID.test(t)) {
@@ -147,6 +162,20 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     if (clientSecret.length > 1024 || /[\s\p{Cc}]/u.test(clientSecret)) {
       throw new ConfigError('AUTH_CLIENT_SECRET', 'must be one line without spaces, at most 1,024 characters');
     }
+  }
+  const audience = optional(env, 'AUTH_AUDIENCE');
+  const issuer = optional(env, 'AUTH_ISSUER');
+  // With a per-tenant issuer (Entra's default), an empty allow-list would admit any tenant: anyone can create one,
+  // register or consent to the app, and sign in. Without auth settings nothing is admitted, so nothing is needed.
+  if ((clientId !== null || audience !== null) && tenantIds.length === 0 && perTenantIssuer(issuer)) {
+    throw new ConfigError(
+      'AUTH_TENANT_IDS',
+      'list the allowed tenant GUIDs (comma-separated): with a per-tenant issuer, every tenant would be let in',
+    );
+  }
+  const jwksText = optional(env, 'AUTH_JWKS_URL');
+  if (jwksText !== null) {
+    httpsOrLoopback('AUTH_JWKS_URL', jwksText, 'the signing keys decide who is signed in');
   }
   const scope = optional(env, 'AUTH_SCOPE') ?? DEFAULT_API_SCOPE;
   if (!/^[\x21\x23-\x5b\x5d-\x7e]{1,200}$/.test(scope) || scope.includes('/')) {
@@ -172,9 +201,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     auth: {
       clientId,
       tenantIds,
-      jwksUrl: url(env, 'AUTH_JWKS_URL', ['https:', 'http:']),
-      issuer: optional(env, 'AUTH_ISSUER'),
-      audience: optional(env, 'AUTH_AUDIENCE'),
+      jwksUrl: jwksText,
+      issuer,
+      audience,
       scope,
       clientSecret,
       tokenUrl,

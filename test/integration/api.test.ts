@@ -5,10 +5,11 @@ import type { FastifyInstance } from 'fastify';
 
 import { DEFAULT_POLICY } from '../../src/core';
 import { buildApp, inProcessEventBus } from '../../src/server/app';
+import { createTokenVerifier } from '../../src/server/auth';
 import { chainPending, verifyAuditChain } from '../../src/server/store/audit';
 import type { Db } from '../../src/server/store/db';
 import { migrate } from '../../src/server/store/migrations';
-import { API_SCOPE, CLIENT_ID, type FakeEntra, FOREIGN_TENANT, startFakeEntra, TENANT } from '../fakes/entra';
+import { API_SCOPE, AUDIENCE, CLIENT_ID, type FakeEntra, FOREIGN_TENANT, startFakeEntra, TENANT } from '../fakes/entra';
 import { entraVerifier } from '../support/entra-verifier';
 import { openStore, STORES } from '../support/stores';
 
@@ -146,6 +147,33 @@ describe('token checks', () => {
     } finally {
       await byClientId.close();
     }
+  });
+
+  it('matches an allow-list written in upper case, and refuses to start with none for a per-tenant issuer', async () => {
+    const upper = entraVerifier(entra, [TENANT.toUpperCase()]);
+    await expect(upper.verify(`Bearer ${await entra.token({ oid: ATTENDEE })}`)).resolves.toMatchObject({
+      tenantId: TENANT,
+    });
+    await expect(upper.verify(`Bearer ${await entra.token({ tid: FOREIGN_TENANT })}`)).rejects.toMatchObject({
+      code: 'foreign_tenant',
+    });
+    expect(() => entraVerifier(entra, [])).toThrow(/AUTH_TENANT_IDS/);
+  });
+
+  it('puts the tenant in every place the issuer template names it', async () => {
+    const verifier = createTokenVerifier({
+      clientId: null,
+      tenantIds: [TENANT],
+      jwksUrl: entra.jwksUrl,
+      issuer: `${entra.issuer}?tenant={tenantid}`,
+      audience: AUDIENCE,
+    });
+    const iss = `${entra.issuer}?tenant={tenantid}`.replaceAll('{tenantid}', TENANT);
+    await expect(verifier.verify(`Bearer ${await entra.token({ iss })}`)).resolves.toMatchObject({ tenantId: TENANT });
+    const half = `${entra.issuer.replace('{tenantid}', TENANT)}?tenant={tenantid}`;
+    await expect(verifier.verify(`Bearer ${await entra.token({ iss: half })}`)).rejects.toMatchObject({
+      code: 'invalid_token',
+    });
   });
 
   it('a token with several scopes, the API’s among them, passes', async () => {

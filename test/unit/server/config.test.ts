@@ -1,6 +1,7 @@
 import { ConfigError, ENTRA_TOKEN_URL, GRAPH_BASE_URL, readConfig } from '../../../src/server/config';
 
 const CLIENT = '11111111-2222-3333-4444-555555555555';
+const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const FONT = '/usr/share/fonts/truetype/cns11643/TW-Sung-98_1.ttf';
 
 describe('server configuration', () => {
@@ -20,6 +21,7 @@ describe('server configuration', () => {
   it('reads the Graph and PDF settings: secret, endpoint overrides (loopback may be plain http), font', () => {
     const c = readConfig({
       AUTH_CLIENT_ID: CLIENT,
+      AUTH_TENANT_IDS: TENANT,
       AUTH_CLIENT_SECRET: 'abc~DEF.123_-',
       AUTH_TOKEN_URL: 'https://login.microsoftonline.us/{tenantid}/oauth2/v2.0/token',
       GRAPH_BASE_URL: 'https://graph.microsoft.us/',
@@ -38,6 +40,36 @@ describe('server configuration', () => {
 
   it('reads the scope a caller’s token must carry', () => {
     expect(readConfig({ AUTH_SCOPE: 'Meetings.Acknowledge' }).auth.scope).toBe('Meetings.Acknowledge');
+  });
+
+  it('needs the tenant allow-list once auth is configured with a per-tenant issuer (the Entra default)', () => {
+    // Without auth settings the server starts and refuses every /api call: nothing to allow-list yet.
+    expect(readConfig({}).auth.tenantIds).toEqual([]);
+    for (const env of [
+      { AUTH_CLIENT_ID: CLIENT },
+      { AUTH_AUDIENCE: 'api://sg' },
+      { AUTH_AUDIENCE: 'api://sg', AUTH_ISSUER: 'https://login.example/{tenantid}/v2.0' },
+      { AUTH_AUDIENCE: 'api://sg', AUTH_TENANT_IDS: ' , ' },
+    ]) {
+      expect(() => readConfig(env)).toThrow(/AUTH_TENANT_IDS/);
+    }
+    // A fixed issuer names its one tenant itself.
+    expect(
+      readConfig({ AUTH_AUDIENCE: 'api://sg', AUTH_ISSUER: 'https://login.example/fixed/v2.0' }).auth.tenantIds,
+    ).toEqual([]);
+  });
+
+  it('keeps tenant ids in lower case, as tokens carry them', () => {
+    expect(
+      readConfig({ AUTH_CLIENT_ID: CLIENT, AUTH_TENANT_IDS: `${TENANT.toUpperCase()}, ${CLIENT}` }).auth.tenantIds,
+    ).toEqual([TENANT, CLIENT]);
+  });
+
+  it('takes the JWKS over HTTPS, or plain HTTP only on the loopback interface', () => {
+    expect(readConfig({ AUTH_JWKS_URL: 'http://127.0.0.1:8080/keys' }).auth.jwksUrl).toBe('http://127.0.0.1:8080/keys');
+    expect(readConfig({ AUTH_JWKS_URL: 'https://login.example/keys?appid=x' }).auth.jwksUrl).toBe(
+      'https://login.example/keys?appid=x',
+    );
   });
 
   it('reads every variable', () => {
@@ -85,6 +117,8 @@ describe('server configuration', () => {
     [{ GRAPH_BASE_URL: 'http://graph.example' }, 'GRAPH_BASE_URL'],
     [{ AUTH_SCOPE: 'api://sg.example.gov.tw/11111111-2222-3333-4444-555555555555/access_as_user' }, 'AUTH_SCOPE'],
     [{ AUTH_SCOPE: 'two scopes' }, 'AUTH_SCOPE'],
+    [{ AUTH_JWKS_URL: 'http://login.example/keys' }, 'AUTH_JWKS_URL'],
+    [{ AUTH_JWKS_URL: 'ftp://login.example/keys' }, 'AUTH_JWKS_URL'],
   ])('%j fails naming %s', (env, variable) => {
     expect(() => readConfig(env)).toThrow(ConfigError);
     expect(() => readConfig(env)).toThrow(new RegExp(variable));
