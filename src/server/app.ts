@@ -34,6 +34,7 @@ import { registerReceiptPrint } from './receipt-print';
 import { registerMeetingRecords } from './sign-in-sheet';
 import { appendInTx, enqueueAudit } from './store/audit';
 import type { Db, Queryable } from './store/db';
+import { requireCleanText } from './text-input';
 
 export interface AcknowledgementEvent {
   readonly meetingId: string;
@@ -129,6 +130,9 @@ export async function buildApp(
     if (isApiRequest(request)) {
       request.caller = await deps.verifier.verify(request.headers.authorization);
     }
+  });
+  app.addHook('preValidation', async (request) => {
+    requireCleanText({ body: request.body, params: request.params, query: request.query });
   });
   await app.register(rateLimit, {
     hook: 'preHandler',
@@ -379,7 +383,8 @@ export async function buildApp(
               type: 'array',
               minItems: 1,
               maxItems: 500,
-              items: { type: 'string', maxLength: 320, pattern: '^[^\\s@]+@[^\\s@]+$' },
+              // No spaces, controls or invisible format characters (zero-width, bidi): what prints is what is stored.
+              items: { type: 'string', maxLength: 320, pattern: '^[^\\s@\\p{C}]+@[^\\s@\\p{C}]+$' },
             },
             parts: { type: 'array', minItems: 1, maxItems: 100, items: REMOVED_PART },
           },

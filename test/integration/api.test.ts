@@ -450,6 +450,44 @@ describe.each(STORES)('API on %s', (kind) => {
     expect(kinds).toEqual(['receipt.created', 'receipt.sent', 'receipt.signed']);
   });
 
+  it('refuses NUL, unpaired surrogates, control and bidi characters in any string with 400, never 500', async () => {
+    const admin = await entra.token({ oid: ATTENDEE, roles: ['Policy.Admin'] });
+    const receipt = { id: 'R-9', parts: [{ level: '密', length: 1, sha256: 'c'.repeat(64) }] };
+    const override = {
+      kind: 'override',
+      verdict: 'warn',
+      justification: '會議臨時改期需通知外部委員\ud800',
+    };
+    const cases: [string, 'PUT' | 'POST', string, unknown][] = [
+      ['NUL in a title', 'PUT', meetingUrl, { ...settings, title: 'a\u0000b' }],
+      ['an unpaired surrogate in a reminder', 'PUT', meetingUrl, { ...settings, reminder: 'x\udc00' }],
+      ['NUL in a recipient', 'POST', '/api/receipts', { ...receipt, recipients: ['a\u0000b@example.com'] }],
+      ['a lone surrogate in a recipient', 'POST', '/api/receipts', { ...receipt, recipients: ['a\ud83d@x.tw'] }],
+      ['a bell in a recipient', 'POST', '/api/receipts', { ...receipt, recipients: ['a\u0007b@x.tw'] }],
+      [
+        'a right-to-left override in a recipient',
+        'POST',
+        '/api/receipts',
+        { ...receipt, recipients: ['moc.\u202eevil@x.tw'] },
+      ],
+      ['a zero-width space in a recipient', 'POST', '/api/receipts', { ...receipt, recipients: ['a\u200bb@x.tw'] }],
+      ['an unpaired surrogate in a justification', 'POST', '/api/audit', override],
+      ['an unpaired surrogate in a policy', 'PUT', '/api/policy', { ...DEFAULT_POLICY, version: 2, name: 'p\ud800' }],
+      ['NUL in a policy', 'PUT', '/api/policy', { ...DEFAULT_POLICY, version: 2, name: 'p\u0000' }],
+      ['an isolate in a meeting title', 'PUT', meetingUrl, { ...settings, title: '\u2067會議\u2069' }],
+    ];
+    const answers: [string, number, string][] = [];
+    for (const [name, method, url, body] of cases) {
+      const res = await call(method, url, url === '/api/policy' ? admin : attendee, body);
+      answers.push([name, res.statusCode, (res.json() as { code: string }).code]);
+    }
+    expect(answers).toEqual(cases.map(([name]) => [name, 400, expect.stringMatching(/^invalid_/)]));
+    // Line breaks and tabs are text, and a well-formed astral character is too.
+    expect((await call('PUT', meetingUrl, chair, { ...settings, reminder: '第一行\n第二行\t𠀀' })).statusCode).toBe(
+      201,
+    );
+  });
+
   it('limits the request rate per user', async () => {
     await app.close();
     app = await build([TENANT], 5);
