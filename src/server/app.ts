@@ -15,6 +15,7 @@ import Fastify, {
 import { DEFAULT_POLICY, LEVELS, parsePolicy, type Policy, POLICY_SCHEMA, type PolicyError } from '../core';
 import { createAcknowledgementRecorder } from './acknowledge';
 import { AuthError, type Caller, type TokenVerifier } from './auth';
+import { type EventStreamLimits, registerEventStream } from './event-stream';
 import type { GraphOptions } from './graph';
 import {
   caller,
@@ -63,6 +64,8 @@ export interface AppDeps {
   readonly pdfFonts?: PdfFontResolution;
   /** Microsoft Graph for the meeting's invitees; null or absent: the participants seen stand in. */
   readonly graph?: GraphOptions | null;
+  /** Bounds on the chairs' live event streams. @default DEFAULT_EVENT_STREAM_LIMITS */
+  readonly eventStreams?: Partial<EventStreamLimits>;
   /** Requests per minute per user. @default 600 */
   readonly rateLimitPerMinute?: number;
   readonly logger?: boolean;
@@ -284,30 +287,7 @@ export async function buildApp(
     },
   );
 
-  app.get<{ Params: { meetingId: string } }>(
-    '/api/meetings/:meetingId/events',
-    { schema: { params: MEETING_PARAMS } },
-    async (request, reply) => {
-      const meeting = await meetingFor(request, request.params.meetingId);
-      requireChair(caller(request), meeting);
-      reply.hijack();
-      reply.raw.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-store',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      reply.raw.write(': connected\n\n');
-      const unsubscribe = deps.events.subscribe(meeting.id, (event) => {
-        reply.raw.write(`event: acknowledgement\ndata: ${JSON.stringify(event)}\n\n`);
-      });
-      const keepAlive = setInterval(() => reply.raw.write(': keep-alive\n\n'), 25_000);
-      request.raw.on('close', () => {
-        clearInterval(keepAlive);
-        unsubscribe();
-      });
-    },
-  );
+  registerEventStream(app, { db, events: deps.events, limits: deps.eventStreams ?? {} });
 
   app.post<{ Body: Record<string, unknown> }>(
     '/api/audit',
@@ -590,9 +570,13 @@ function meetingView(
 }
 
 /** The in-process event bus: enough for one instance; several instances share events through PostgreSQL later. */
-export function inProcessEventBus(): EventBus {
+export function inProcessEventBus(): EventBus & {
+  /** How many meetings have a listener: a meeting whose last listener left holds no memory. */
+  readonly meetingsListenedTo: () => number;
+} {
   const listeners = new Map<string, Set<(e: AcknowledgementEvent) => void>>();
   return {
+    meetingsListenedTo: () => listeners.size,
     publish(event) {
       listeners.get(event.meetingId)?.forEach((l) => l(event));
     },
@@ -603,8 +587,12 @@ export function inProcessEventBus(): EventBus {
         listeners.set(meetingId, set);
       }
       set.add(listener);
+      const mine = set;
       return () => {
-        set?.delete(listener);
+        mine.delete(listener);
+        if (mine.size === 0 && listeners.get(meetingId) === mine) {
+          listeners.delete(meetingId);
+        }
       };
     },
   };

@@ -18,6 +18,8 @@ export interface Caller {
   readonly upn: string | null;
   /** App roles granted in the Entra app registration (e.g. Policy.Admin). */
   readonly roles: readonly string[];
+  /** When the token expires: what it opened (a live stream) ends then. */
+  readonly expiresAt?: Date;
 }
 
 export class AuthError extends Error {
@@ -112,6 +114,7 @@ export function createTokenVerifier(
         roles: Array.isArray(payload.roles)
           ? payload.roles.filter((r): r is string => typeof r === 'string').slice(0, 50)
           : [],
+        expiresAt: new Date((payload.exp as number) * 1000),
       };
     },
   };

@@ -1,4 +1,4 @@
-import { request as httpRequest } from 'node:http';
+import { type ClientRequest, request as httpRequest } from 'node:http';
 
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
@@ -179,6 +179,146 @@ describe('token checks', () => {
   it('a token with several scopes, the API’s among them, passes', async () => {
     const t = await entra.token({ oid: ATTENDEE, scp: `User.Read ${API_SCOPE} offline_access` });
     expect((await call('GET', meetingUrl, t)).statusCode).toBe(200);
+  });
+});
+
+/** The chairs' live streams, on one listening app: how many, for how long, and what a slow reader or a shutdown does. */
+describe('live event streams', () => {
+  let db: Db;
+  let app: FastifyInstance | null;
+  let bus: ReturnType<typeof inProcessEventBus>;
+  let port: number;
+  let chair: string;
+  const limits = { perUser: 3, perInstance: 5, maxBufferedBytes: 32 * 1024 };
+
+  beforeEach(async () => {
+    db = await openStore('pglite');
+    await migrate(db);
+    bus = inProcessEventBus();
+    app = await buildApp({ db, events: bus, verifier: entraVerifier(entra), eventStreams: limits });
+    chair = await entra.token({ oid: CHAIR });
+    for (let i = 0; i < 4; i++) {
+      const token = await entra.token({ oid: `${CHAIR}-${i}` });
+      await app.inject({
+        method: 'PUT',
+        url: `/api/meetings/m-${i}`,
+        headers: { authorization: `Bearer ${token}` },
+        payload: settings,
+      });
+    }
+    await app.inject({
+      method: 'PUT',
+      url: meetingUrl,
+      headers: { authorization: `Bearer ${chair}` },
+      payload: settings,
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    port = (app.server.address() as { port: number }).port;
+  });
+  afterEach(async () => {
+    await app?.close();
+    await db.close();
+  });
+
+  interface Stream {
+    readonly status: number;
+    readonly body: () => string;
+    readonly ended: Promise<void>;
+    readonly request: ClientRequest;
+  }
+  /** Opens a stream and resolves once the head is in; `read: false` never reads a byte after the head. */
+  const openStream = (path: string, token: string, options: { read?: boolean } = {}): Promise<Stream> =>
+    new Promise((resolve, reject) => {
+      const req = httpRequest(
+        { host: '127.0.0.1', port, path, headers: { authorization: `Bearer ${token}` } },
+        (res) => {
+          let buf = '';
+          const ended = new Promise<void>((done) => {
+            res.on('end', done);
+            res.on('close', done);
+          });
+          if (options.read === false) {
+            res.pause();
+          } else {
+            res.on('data', (c: Buffer) => (buf += c.toString()));
+          }
+          resolve({ status: res.statusCode ?? 0, body: () => buf, ended, request: req });
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  const chairOf = (i: number) => entra.token({ oid: `${CHAIR}-${i}` });
+  const within = <T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> =>
+    Promise.race([p, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms))]);
+
+  it('caps the streams one user holds, and those of the whole instance', async () => {
+    const streams: Stream[] = [];
+    for (let i = 0; i < limits.perUser; i++) {
+      streams.push(await openStream(`${meetingUrl}/events`, chair));
+    }
+    expect(streams.map((s) => s.status)).toEqual([200, 200, 200]);
+    const refused = await app!.inject({
+      method: 'GET',
+      url: `${meetingUrl}/events`,
+      headers: { authorization: `Bearer ${chair}` },
+    });
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json()).toMatchObject({ code: 'too_many_streams' });
+    // Closing one frees its place.
+    streams.shift()?.request.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+    streams.push(await openStream(`${meetingUrl}/events`, chair));
+    expect(streams[streams.length - 1]?.status).toBe(200);
+    // Other chairs fill the instance: 3 + 2 = 5, then 503.
+    streams.push(await openStream('/api/meetings/m-0/events', await chairOf(0)));
+    streams.push(await openStream('/api/meetings/m-1/events', await chairOf(1)));
+    const busy = await openStream('/api/meetings/m-2/events', await chairOf(2));
+    expect(busy.status).toBe(503);
+    streams.forEach((s) => s.request.destroy());
+  });
+
+  it('ends a stream when the token that opened it expires', async () => {
+    const shortLived = await entra.token({ oid: CHAIR, expiresIn: 2 });
+    const stream = await openStream(`${meetingUrl}/events`, shortLived);
+    expect(stream.status).toBe(200);
+    expect(await within(stream.ended, 6000)).not.toBe('timeout');
+    expect(bus.meetingsListenedTo()).toBe(0);
+  });
+
+  it('cuts off a client that stops reading instead of buffering every event for it', async () => {
+    const stream = await openStream(`${meetingUrl}/events`, chair, { read: false });
+    expect(stream.status).toBe(200);
+    expect(bus.meetingsListenedTo()).toBe(1);
+    const event = { meetingId: MEETING, oid: ATTENDEE, name: '陳'.repeat(200), upn: null, acknowledgedAt: '' };
+    for (let i = 0; i < 20000 && bus.meetingsListenedTo() > 0; i++) {
+      bus.publish({ ...event, acknowledgedAt: new Date(i).toISOString() });
+      if (i % 500 === 0) {
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    expect(bus.meetingsListenedTo()).toBe(0);
+    stream.request.destroy();
+  });
+
+  it('closing the server ends every open stream instead of waiting for them', async () => {
+    const stream = await openStream(`${meetingUrl}/events`, chair);
+    expect(stream.body()).toContain(': connected');
+    const closing = app!.close();
+    expect(await within(closing, 5000)).not.toBe('timeout');
+    app = null;
+    expect(await within(stream.ended, 2000)).not.toBe('timeout');
+  });
+
+  it('forgets a meeting on the bus once its last listener leaves', () => {
+    const stop = [
+      bus.subscribe('a', () => undefined),
+      bus.subscribe('a', () => undefined),
+      bus.subscribe('b', () => undefined),
+    ];
+    expect(bus.meetingsListenedTo()).toBe(2);
+    stop.forEach((s) => s());
+    expect(bus.meetingsListenedTo()).toBe(0);
   });
 });
 
