@@ -67,8 +67,14 @@ export async function startServer(
   // Read once, first: a bad PDF_FONT stops start-up before anything opens, and a 35 MB font parsed per request would
   // cost more than the sheet itself.
   const pdfFonts = resolvePdfFonts(config.pdfFont);
+  // The app (and its logger) comes after the store; until then a lost connection is written to stderr.
+  let logStoreError = (e: Error): void => {
+    process.stderr.write(`secrecy-guard: PostgreSQL connection lost: ${e.message}\n`);
+  };
   const db = await openDb(
-    config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: path.resolve(config.dataDir, 'pglite') },
+    config.databaseUrl
+      ? { databaseUrl: config.databaseUrl, onError: (e) => logStoreError(e) }
+      : { dataDir: path.resolve(config.dataDir, 'pglite') },
   );
   await migrate(db);
   const events: ClosableEventBus = config.databaseUrl
@@ -92,6 +98,7 @@ export async function startServer(
       ? tlsFromFiles(config.tls.cert, config.tls.key)
       : await devCertificate(config.dataDir, config.host);
   const app = await buildApp(deps, { https: { cert: tls.cert, key: tls.key } });
+  logStoreError = (e) => app.log.warn({ err: e }, 'PostgreSQL: an idle pooled connection was lost; it is replaced');
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {

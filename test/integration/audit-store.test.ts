@@ -1,3 +1,10 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+import { Client } from 'pg';
+
 import {
   appendAudit,
   appendInTx,
@@ -221,6 +228,60 @@ describe('canonical JSON', () => {
 });
 
 if (STORES.includes('postgres')) {
+  describe('PostgreSQL connections lost', () => {
+    it('an idle pooled connection killed by the server is dropped and replaced; the process lives on', async () => {
+      const url = await freshPostgresUrl();
+      // In a child process: an 'error' event nobody listens for would end it, and with it a test runner.
+      const script = path.join(mkdtempSync(path.join(tmpdir(), 'sg-pool-')), 'pool.ts');
+      writeFileSync(
+        script,
+        `import { openDb } from ${JSON.stringify(path.resolve(__dirname, '../../src/server/store/db'))};
+const errors: string[] = [];
+void openDb({ databaseUrl: process.env.URL, onError: (e) => errors.push(e.message) }).then(async (db) => {
+  await Promise.all([db.query('SELECT pg_sleep(0.05)'), db.query('SELECT pg_sleep(0.05)')]);
+  process.stdout.write('ready\\n');
+  process.stdin.once('data', async () => {
+    const { rows } = await db.query<{ n: number }>('SELECT 1 AS n');
+    process.stdout.write(JSON.stringify({ n: rows[0]?.n, errors: errors.length }) + '\\n');
+    await db.close();
+    process.exit(0);
+  });
+});
+`,
+      );
+      const child = spawn(process.execPath, ['--import', 'tsx', script], {
+        env: { ...process.env, URL: url },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      for (let i = 0; i < 300 && !out.includes('ready'); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(out).toContain('ready');
+      const admin = new Client({ connectionString: url });
+      await admin.connect();
+      const killed = (
+        await admin.query<{ pid: number }>(
+          'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+        )
+      ).rows;
+      expect(killed.length).toBeGreaterThanOrEqual(2);
+      await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
+      await admin.end();
+      await new Promise((r) => setTimeout(r, 500));
+      child.stdin.write('go\n');
+      const code = await exited;
+      expect({ code, err: err.slice(0, 500) }).toEqual({ code: 0, err: '' });
+      expect(JSON.parse(out.split('\n')[1] ?? '{}')).toEqual({ n: 1, errors: killed.length });
+    }, 60000);
+  });
+
   describe('concurrent start-ups on one PostgreSQL', () => {
     it('apply each migration exactly once', async () => {
       const url = await freshPostgresUrl();

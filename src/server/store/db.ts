@@ -128,10 +128,20 @@ function wrap(client: PoolClient): Queryable {
   };
 }
 
-/** Opens PGlite in `dataDir` (or in memory for `memory://`), or PostgreSQL for a `postgres://` URL. */
-export async function openDb(target: { databaseUrl?: string; dataDir?: string }): Promise<Db> {
+/**
+ * Opens PGlite in `dataDir` (or in memory for `memory://`), or PostgreSQL for a `postgres://` URL.
+ * `onError` hears of pooled PostgreSQL connections lost while idle (a restart, a failover, pg_terminate_backend): the
+ * pool drops them and opens new ones on demand. Unheard, pg's 'error' event would end the process.
+ */
+export async function openDb(target: {
+  databaseUrl?: string;
+  dataDir?: string;
+  onError?: (e: Error) => void;
+}): Promise<Db> {
   if (target.databaseUrl) {
-    return new PostgresDb(new Pool({ connectionString: target.databaseUrl, max: 20 }));
+    const pool = new Pool({ connectionString: target.databaseUrl, max: 20 });
+    pool.on('error', target.onError ?? (() => undefined));
+    return new PostgresDb(pool);
   }
   const inMemory = target.dataDir === undefined || target.dataDir === 'memory://';
   if (!inMemory) {
