@@ -89,12 +89,31 @@ const REMOVED_PART = {
 
 export async function buildApp(
   deps: AppDeps,
-  server: { https?: { cert: string; key: string } } = {},
+  server: {
+    https?: { cert: string; key: string };
+    /** The proxies in front (TRUST_PROXY): their X-Forwarded-For names the client's address. */
+    trustProxy?: number | readonly string[];
+    /** How long a client gets to send its request's headers. @default 30000 */
+    requestTimeoutMs?: number;
+    /**
+     * How long a connection may go without a byte either way (a body sent a little at a time stops here; an event
+     * stream's keep-alive comes more often). @default 60000
+     */
+    idleTimeoutMs?: number;
+  } = {},
 ): Promise<FastifyInstance> {
+  const requestTimeout = server.requestTimeoutMs ?? 30_000;
+  // Node looks for requests past their time only this often (30 s by default, which would double a short timeout).
+  const timing = { connectionsCheckingInterval: Math.min(Math.ceil(requestTimeout / 2), 30_000) };
   const app = Fastify({
-    ...(server.https ? { https: server.https } : {}),
+    ...(server.https ? { https: { ...server.https, ...timing } } : { http: timing }),
+    ...(server.trustProxy !== undefined
+      ? { trustProxy: typeof server.trustProxy === 'number' ? server.trustProxy : [...server.trustProxy] }
+      : {}),
     logger: deps.logger ?? false,
     bodyLimit: 64 * 1024,
+    requestTimeout,
+    connectionTimeout: server.idleTimeoutMs ?? 60_000,
     // Validation with the same Ajv strictness the policy uses; coercion off, so types are what they claim to be.
     ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
   } as FastifyServerOptions) as unknown as FastifyInstance;
@@ -129,18 +148,34 @@ export async function buildApp(
     reply.code(404).send({ code: 'not_found', message: '找不到 / Not found' }),
   );
 
+  // Authentication, then the rate limit, then the refusal: a request with a bad token is counted (against its
+  // address) before it is turned away, so a flood of them is limited like any other; one with a good token counts
+  // against its user, whether it then fails validation or not.
+  const refused = new WeakMap<FastifyRequest, unknown>();
   app.addHook('onRequest', async (request) => {
     if (isApiRequest(request)) {
-      request.caller = await deps.verifier.verify(request.headers.authorization);
+      try {
+        request.caller = await deps.verifier.verify(request.headers.authorization);
+      } catch (e) {
+        refused.set(request, e);
+      }
+    }
+  });
+  app.addHook('preParsing', async (request) => {
+    if (refused.has(request)) {
+      throw refused.get(request);
     }
   });
   app.addHook('preValidation', async (request) => {
     requireCleanText({ body: request.body, params: request.params, query: request.query });
   });
   await app.register(rateLimit, {
-    hook: 'preHandler',
+    hook: 'onRequest',
     max: deps.rateLimitPerMinute ?? 600,
     timeWindow: 60_000,
+    // Pages, scripts, icons and the health check are not counted: behind an agency's NAT or load balancer every user
+    // shares one address, and the Office and Teams hosts load many files per page.
+    allowList: (request) => !isApiRequest(request),
     keyGenerator: (request) => (request.caller ? `${request.caller.tenantId}:${request.caller.oid}` : request.ip),
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,

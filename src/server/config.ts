@@ -3,6 +3,7 @@
  * that names the variable.
  */
 import { accessSync, constants, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 
 export interface ServerConfig {
   readonly port: number;
@@ -30,6 +31,11 @@ export interface ServerConfig {
   readonly pdfFont: string | null;
   readonly bot: { readonly appId: string | null; readonly appPassword: string | null };
   readonly tls: { readonly cert: string | null; readonly key: string | null };
+  /**
+   * The reverse proxies or load balancers in front: how many hops, or their addresses and CIDR ranges. Their
+   * X-Forwarded-For then names each client, so limits apply per client rather than to the whole agency at once.
+   */
+  readonly trustProxy: number | readonly string[] | null;
 }
 
 export class ConfigError extends Error {
@@ -133,6 +139,33 @@ function readableFile(env: NodeJS.ProcessEnv, name: string): string | null {
   return v;
 }
 
+function trustProxy(env: NodeJS.ProcessEnv): number | string[] | null {
+  const v = optional(env, 'TRUST_PROXY');
+  if (v === null) {
+    return null;
+  }
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    if (hops < 1 || hops > 10) {
+      throw new ConfigError('TRUST_PROXY', 'a hop count is 1 to 10');
+    }
+    return hops;
+  }
+  const entries = v.split(',').map((e) => e.trim());
+  for (const entry of entries) {
+    const [address = '', prefix] = entry.split('/');
+    const family = isIP(address);
+    const maxPrefix = family === 6 ? 128 : 32;
+    if (family === 0 || (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= maxPrefix))) {
+      throw new ConfigError(
+        'TRUST_PROXY',
+        `give a hop count or the proxies' addresses or CIDR ranges, comma-separated, not ${JSON.stringify(entry.slice(0, 60))}`,
+      );
+    }
+  }
+  return entries;
+}
+
 /** Reads and validates the configuration. @throws {ConfigError} naming the variable. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const portText = optional(env, 'PORT') ?? '3000';
@@ -212,5 +245,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     pdfFont: readableFile(env, 'PDF_FONT'),
     bot: { appId: optional(env, 'BOT_APP_ID'), appPassword: optional(env, 'BOT_APP_PASSWORD') },
     tls: { cert, key },
+    trustProxy: trustProxy(env),
   };
 }

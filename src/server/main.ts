@@ -97,7 +97,10 @@ export async function startServer(
     config.tls.cert && config.tls.key
       ? tlsFromFiles(config.tls.cert, config.tls.key)
       : await devCertificate(config.dataDir, config.host);
-  const app = await buildApp(deps, { https: { cert: tls.cert, key: tls.key } });
+  const app = await buildApp(deps, {
+    https: { cert: tls.cert, key: tls.key },
+    ...(config.trustProxy !== null ? { trustProxy: config.trustProxy } : {}),
+  });
   logStoreError = (e) => app.log.warn({ err: e }, 'PostgreSQL: an idle pooled connection was lost; it is replaced');
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -126,6 +129,9 @@ export async function startServer(
     // Framing is governed by CSP frame-ancestors; X-Frame-Options would forbid Teams and Outlook outright.
     frameguard: false,
     crossOriginEmbedderPolicy: false,
+    // MSAL's popup fallback (sign-in when nested app auth is unavailable) reads the popup it opened; same-origin would
+    // sever that link as soon as the popup goes to login.microsoftonline.com.
+    crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },
   });
   const staticDir = options.staticDir ?? path.resolve(__dirname, '..', '..', 'dist');
   if (existsSync(staticDir)) {
@@ -134,6 +140,9 @@ export async function startServer(
       prefix: '/',
       index: ['index.html'],
       setHeaders: (res, file) => {
+        // Outlook on the web and Teams load the manifest's icons and our pages from their own origins; the API's
+        // answers keep helmet's same-origin.
+        res.setHeader('cross-origin-resource-policy', 'cross-origin');
         // Administrators download the package to upload it in the Teams or Microsoft 365 admin center.
         if (path.resolve(file) === path.join(path.resolve(staticDir), APP_PACKAGE_FILE)) {
           res.setHeader('content-disposition', `attachment; filename="${APP_PACKAGE_DOWNLOAD_NAME}"`);

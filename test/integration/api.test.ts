@@ -1,4 +1,5 @@
 import { type ClientRequest, request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
@@ -308,6 +309,38 @@ describe('live event streams', () => {
     expect(await within(closing, 5000)).not.toBe('timeout');
     app = null;
     expect(await within(stream.ended, 2000)).not.toBe('timeout');
+  });
+
+  it('gives a client bounded time to send its request, while a stream outlives that time', async () => {
+    await app?.close();
+    app = await buildApp(
+      { db, events: bus, verifier: entraVerifier(entra), eventStreams: { keepAliveMs: 300 } },
+      { requestTimeoutMs: 1000, idleTimeoutMs: 2500 },
+    );
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    port = (app.server.address() as { port: number }).port;
+    const stream = await openStream(`${meetingUrl}/events`, chair);
+    expect(stream.status).toBe(200);
+    const slowly = (text: string): { answer: () => string; closed: Promise<void> } => {
+      const socket = connect({ host: '127.0.0.1', port });
+      let answer = '';
+      socket.on('data', (c: Buffer) => (answer += c.toString()));
+      const closed = new Promise<void>((r) => socket.on('close', () => r()));
+      socket.write(text);
+      return { answer: () => answer, closed };
+    };
+    // Half the headers, then nothing (slowloris); and the headers, then half a body.
+    const headers = slowly(`POST /api/audit HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${chair}\r\n`);
+    const body = slowly(
+      `POST /api/audit HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${chair}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"kind":`,
+    );
+    expect(await within(headers.closed, 5000)).not.toBe('timeout');
+    expect(headers.answer()).toMatch(/^HTTP\/1\.1 408/);
+    expect(await within(body.closed, 5000)).not.toBe('timeout');
+    bus.publish({ meetingId: MEETING, oid: ATTENDEE, name: '陳委員', upn: null, acknowledgedAt: 'now' });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(stream.body()).toContain('event: acknowledgement');
+    stream.request.destroy();
   });
 
   it('forgets a meeting on the bus once its last listener leaves', () => {
@@ -638,6 +671,45 @@ describe.each(STORES)('API on %s', (kind) => {
     expect(codes.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
     expect(codes[5]).toBe(429);
     expect((await call('GET', '/api/policy', chair)).statusCode).toBe(200);
+  });
+
+  it('counts requests that fail authentication (per address) or validation (per user) against the limit', async () => {
+    await app.close();
+    app = await build([TENANT], 5);
+    const bad = await entra.token({ aud: 'api://someone-else' });
+    const unauthenticated: number[] = [];
+    const invalid: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      unauthenticated.push((await call('GET', '/api/policy', bad)).statusCode);
+      invalid.push((await call('PUT', meetingUrl, attendee, { title: 1 })).statusCode);
+    }
+    expect(unauthenticated).toEqual([401, 401, 401, 401, 401, 429, 429]);
+    expect(invalid).toEqual([400, 400, 400, 400, 400, 429, 429]);
+  });
+
+  it('behind a trusted proxy, limits each client by its forwarded address', async () => {
+    const flood = async (forwardedFor: string): Promise<number[]> => {
+      const codes: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        codes.push(
+          (await app.inject({ method: 'GET', url: '/api/policy', headers: { 'x-forwarded-for': forwardedFor } }))
+            .statusCode,
+        );
+      }
+      return codes;
+    };
+    for (const [trustProxy, second] of [
+      [['127.0.0.1'], [401, 401, 401, 401, 401, 429]],
+      [undefined, [429, 429, 429, 429, 429, 429]],
+    ] as const) {
+      await app.close();
+      app = await buildApp(
+        { db, events: inProcessEventBus(), verifier: entraVerifier(entra), rateLimitPerMinute: 5 },
+        trustProxy ? { trustProxy } : {},
+      );
+      expect(await flood('10.1.1.1')).toEqual([401, 401, 401, 401, 401, 429]);
+      expect(await flood('10.2.2.2')).toEqual(second);
+    }
   });
 
   it('garbage bodies and parameters never cause a 500', async () => {

@@ -62,6 +62,49 @@ describe('the server serves the manifests', () => {
   });
 });
 
+describe('static hosting headers and limits', () => {
+  it('lets Outlook on the web load the ribbon icons from another origin, and the MSAL popup keep its opener', async () => {
+    const icon = await get(`${server.url}/manifest/icons/ribbon-80.png`);
+    expect(icon.headers['cross-origin-resource-policy']).toBe('cross-origin');
+    const page = await get(`${server.url}${PAGE_PATHS.taskpane}`);
+    expect(page.status).toBe(200);
+    expect(page.headers['cross-origin-opener-policy']).toBe('same-origin-allow-popups');
+    expect(page.headers['cross-origin-resource-policy']).toBe('cross-origin');
+    // The API keeps its answers to its own origin.
+    const api = await get(`${server.url}/api/policy`);
+    expect(api.status).toBe(401);
+    expect(api.headers['cross-origin-resource-policy']).toBe('same-origin');
+  });
+
+  it('does not count static files or the health check against the per-client request limit', async () => {
+    // Behind an agency's NAT or load balancer every user shares one address: pages must not run out at 600 a minute.
+    const statuses = new Map<number, number>();
+    const keepAlive = new Agent({ rejectUnauthorized: false, keepAlive: true, maxSockets: 8 });
+    try {
+      const one = (url: string): Promise<number> =>
+        new Promise((resolve, reject) => {
+          request(url, { agent: keepAlive }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          })
+            .on('error', reject)
+            .end();
+        });
+      for (let i = 0; i < 660; i += 20) {
+        const batch = await Promise.all(
+          Array.from({ length: 20 }, (_, j) =>
+            one(`${server.url}${(i + j) % 2 === 0 ? '/manifest/icons/ribbon-80.png' : '/healthz'}`),
+          ),
+        );
+        batch.forEach((s) => statuses.set(s, (statuses.get(s) ?? 0) + 1));
+      }
+    } finally {
+      keepAlive.destroy();
+    }
+    expect(Object.fromEntries(statuses)).toEqual({ 200: 660 });
+  }, 120000);
+});
+
 describe('the landing page', () => {
   it('is served at the root, and every link on it answers 200', async () => {
     const res = await get(`${server.url}/`);

@@ -72,6 +72,16 @@ describe('server configuration', () => {
     );
   });
 
+  it('reads the trusted proxies as a hop count or addresses and ranges', () => {
+    expect(readConfig({}).trustProxy).toBeNull();
+    expect(readConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(readConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.10, fd00::/8' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.10',
+      'fd00::/8',
+    ]);
+  });
+
   it('reads every variable', () => {
     const c = readConfig({
       PORT: '8443',
@@ -118,6 +128,10 @@ describe('server configuration', () => {
     [{ AUTH_SCOPE: 'api://sg.example.gov.tw/11111111-2222-3333-4444-555555555555/access_as_user' }, 'AUTH_SCOPE'],
     [{ AUTH_SCOPE: 'two scopes' }, 'AUTH_SCOPE'],
     [{ AUTH_JWKS_URL: 'http://login.example/keys' }, 'AUTH_JWKS_URL'],
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '0' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: 'proxy.example' }, 'TRUST_PROXY'],
     [{ AUTH_JWKS_URL: 'ftp://login.example/keys' }, 'AUTH_JWKS_URL'],
   ])('%j fails naming %s', (env, variable) => {
     expect(() => readConfig(env)).toThrow(ConfigError);
