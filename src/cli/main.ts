@@ -11,7 +11,8 @@ import { formatTable } from './format';
 import { expandPaths, ioMessage, type ScanError, scanFile, type ScanResult, UsageError } from './scan-files';
 
 export const USAGE = `用法 Usage: npm run --silent scan -- [--policy FILE] [--to a@x,b@y] [--json] PATH...
-       npm run --silent audit-log -- verify [--json]     (or: npx secrecy-guard scan|audit-log …)
+       npm run --silent audit-log -- verify [--expect-head HASH] [--min-seq N] [--json]
+       (or: npx secrecy-guard scan|audit-log …)
 
   PATH            .eml、.txt、.html 檔或目錄（遞迴） / .eml, .txt, .html files or directories (recursive)
   --policy FILE   政策 JSON 檔（預設：內建政策） / policy JSON (default: the built-in policy)

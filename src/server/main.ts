@@ -16,8 +16,8 @@ import { AuthError, createTokenVerifier, type TokenVerifier } from './auth';
 import { ConfigError, readConfig, type ServerConfig } from './config';
 import { type ClosableEventBus, postgresEventBus } from './events';
 import { resolvePdfFonts } from './pdf-font';
-import { startAuditChainer } from './store/audit';
-import { type Db, openDb } from './store/db';
+import { startAuditChainer, watchAuditHead } from './store/audit';
+import { type Db, openDb, storeTarget } from './store/db';
 import { migrate } from './store/migrations';
 import { devCertificate, tlsFromFiles } from './tls';
 
@@ -62,7 +62,12 @@ function unconfiguredVerifier(): TokenVerifier {
 
 export async function startServer(
   config: ServerConfig,
-  options: { staticDir?: string; logger?: boolean } = {},
+  options: {
+    staticDir?: string;
+    logger?: boolean;
+    /** How often the audit chain's head is logged when it changed. @default 60000 */
+    auditHeadLogMs?: number;
+  } = {},
 ): Promise<RunningServer> {
   // Read once, first: a bad PDF_FONT stops start-up before anything opens, and a 35 MB font parsed per request would
   // cost more than the sheet itself.
@@ -71,11 +76,7 @@ export async function startServer(
   let logStoreError = (e: Error): void => {
     process.stderr.write(`secrecy-guard: PostgreSQL connection lost: ${e.message}\n`);
   };
-  const db = await openDb(
-    config.databaseUrl
-      ? { databaseUrl: config.databaseUrl, onError: (e) => logStoreError(e) }
-      : { dataDir: path.resolve(config.dataDir, 'pglite') },
-  );
+  const db = await openDb({ ...storeTarget(config), onError: (e) => logStoreError(e) });
   await migrate(db);
   const events: ClosableEventBus = config.databaseUrl
     ? await postgresEventBus(config.databaseUrl)
@@ -173,6 +174,16 @@ export async function startServer(
       : 'invitees: participants seen (set AUTH_CLIENT_ID and AUTH_CLIENT_SECRET to read them from Microsoft Graph)',
   );
   const chainer = startAuditChainer(db, 50, (e) => app.log.error({ err: e }, 'audit chainer'));
+  const headLog = watchAuditHead(
+    db,
+    options.auditHeadLogMs ?? 60_000,
+    (auditHead) =>
+      app.log.info(
+        { auditHead },
+        `audit chain head #${auditHead.seq} ${auditHead.hash} (audit-log verify --expect-head)`,
+      ),
+    (e) => app.log.warn({ err: e }, 'audit chain head not read'),
+  );
   await app.listen({ port: config.port, host: config.host });
   const url = `https://${config.host}:${(app.server.address() as { port: number }).port}`;
   app.log.info(
@@ -190,6 +201,7 @@ export async function startServer(
     db,
     close: async () => {
       await app.close();
+      headLog.stop();
       await chainer.stop();
       await events.close();
       await db.close();

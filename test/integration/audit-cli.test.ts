@@ -4,9 +4,13 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 import { runAuditLog } from '../../src/cli/audit-log';
+import { readConfig } from '../../src/server/config';
+import { startServer } from '../../src/server/main';
 import { appendAudit } from '../../src/server/store/audit';
-import { openDb } from '../../src/server/store/db';
+import { openDb, storeTarget } from '../../src/server/store/db';
 import { migrate } from '../../src/server/store/migrations';
+import { AUDIENCE, startFakeEntra, TENANT } from '../fakes/entra';
+import { freePort } from '../support/net';
 import { freshPostgresUrl, STORES } from '../support/stores';
 
 async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
@@ -22,7 +26,7 @@ describe.each(STORES)('audit-log verify on %s', (kind) => {
       kind === 'pglite'
         ? { DATA_DIR: path.join(mkdtempSync(path.join(tmpdir(), 'sg-data-')), 'data') }
         : { DATABASE_URL: await freshPostgresUrl() };
-    const db = await openDb(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: env.DATA_DIR as string });
+    const db = await openDb(storeTarget(readConfig(env)));
     await migrate(db);
     for (let i = 0; i < 6; i++) {
       await appendAudit(db, { tenantId: 't', actorOid: 'u', kind: 'decision', data: { n: i } });
@@ -34,15 +38,93 @@ describe.each(STORES)('audit-log verify on %s', (kind) => {
       out: expect.stringMatching(/Audit chain intact: 6 events/),
     });
 
-    const again = await openDb(
-      env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: env.DATA_DIR as string },
-    );
+    const again = await openDb(storeTarget(readConfig(env)));
     await again.query(`UPDATE audit_events SET kind = 'override' WHERE seq = 4`);
     await again.close();
     const broken = await run(['verify', '--json'], env);
     expect(broken.code).toBe(1);
     expect(JSON.parse(broken.out)).toMatchObject({ ok: false, events: 3, broken: { seq: 4 } });
   });
+});
+
+describe.each(STORES)('audit-log verify against an anchor on %s', (kind) => {
+  const open = (env: NodeJS.ProcessEnv) => openDb(storeTarget(readConfig(env)));
+
+  it('detects the last events deleted, or the chain rewritten with fresh hashes, given the head recorded earlier', async () => {
+    const env: NodeJS.ProcessEnv =
+      kind === 'pglite'
+        ? { DATA_DIR: path.join(mkdtempSync(path.join(tmpdir(), 'sg-data-')), 'data') }
+        : { DATABASE_URL: await freshPostgresUrl() };
+    const db = await open(env);
+    await migrate(db);
+    const events = [];
+    for (let i = 0; i < 6; i++) {
+      events.push(await appendAudit(db, { tenantId: 't', actorOid: 'u', kind: 'decision', data: { n: i } }));
+    }
+    await db.close();
+    const head = events[5]?.hash as string;
+
+    // The head as the server logged it (and as verify prints it), kept outside the store.
+    const intact = await run(['verify'], env);
+    expect(intact).toMatchObject({ code: 0, out: expect.stringContaining(`#6 ${head}`) });
+    expect(await run(['verify', '--expect-head', head, '--min-seq', '6'], env)).toMatchObject({ code: 0 });
+    expect(await run(['verify', '--expect-head', events[3]?.hash as string], env)).toMatchObject({ code: 0 });
+
+    // Truncate the tail: the links that remain are all sound.
+    const tamper = await open(env);
+    await tamper.query('DELETE FROM audit_events WHERE seq > 4');
+    await tamper.close();
+    expect(await run(['verify'], env)).toMatchObject({ code: 0 });
+    expect(await run(['verify', '--expect-head', head], env)).toMatchObject({
+      code: 1,
+      out: expect.stringMatching(/not in the chain/),
+    });
+    const short = await run(['verify', '--min-seq', '6', '--json'], env);
+    expect(short.code).toBe(1);
+    expect(JSON.parse(short.out)).toMatchObject({ ok: false, events: 4, anchor: expect.stringMatching(/at least 6/) });
+
+    // Rewrite event 3 onwards with recomputed hashes: every link checks out, but the recorded head is gone.
+    const rewrite = await open(env);
+    await rewrite.query('DELETE FROM audit_events WHERE seq >= 3');
+    for (let i = 2; i < 6; i++) {
+      await appendAudit(rewrite, { tenantId: 't', actorOid: 'u', kind: 'decision', data: { n: i, forged: true } });
+    }
+    await rewrite.close();
+    expect(await run(['verify', '--min-seq', '6'], env)).toMatchObject({ code: 0 });
+    expect(await run(['verify', '--expect-head', head], env)).toMatchObject({ code: 1 });
+  });
+});
+
+describe('audit-log verify reads the store the server writes', () => {
+  it('finds the events a server recorded in DATA_DIR', async () => {
+    const entra = await startFakeEntra();
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'sg-data-'));
+    const env = {
+      DATA_DIR: dataDir,
+      AUTH_JWKS_URL: entra.jwksUrl,
+      AUTH_ISSUER: entra.issuer,
+      AUTH_AUDIENCE: AUDIENCE,
+      AUTH_TENANT_IDS: TENANT,
+    };
+    try {
+      const server = await startServer(readConfig({ ...env, PORT: String(await freePort()), HOST: '127.0.0.1' }), {
+        logger: false,
+      });
+      const res = await server.app.inject({
+        method: 'PUT',
+        url: '/api/meetings/m-1',
+        headers: { authorization: `Bearer ${await entra.token()}` },
+        payload: { title: 't', level: '密', reminder: 'r' },
+      });
+      expect(res.statusCode).toBe(201);
+      await server.close();
+    } finally {
+      await entra.close();
+    }
+    const report = await run(['verify', '--json'], env);
+    expect(report.code).toBe(0);
+    expect(JSON.parse(report.out)).toMatchObject({ ok: true, events: 1, head: { seq: 1 } });
+  }, 60000);
 });
 
 describe('the secrecy-guard command', () => {
@@ -63,6 +145,15 @@ describe('the secrecy-guard command', () => {
 describe('audit-log usage', () => {
   it('rejects unknown subcommands and bad configuration with exit 2', async () => {
     expect(await run(['frobnicate'], {})).toMatchObject({ code: 2, err: expect.stringMatching(/Usage/) });
+    for (const bad of [
+      ['verify', '--expect-head'],
+      ['verify', '--expect-head', 'abc'],
+      ['verify', '--min-seq', '-1'],
+      ['verify', '--min-seq', 'x'],
+      ['verify', '--frob'],
+    ]) {
+      expect(await run(bad, {})).toMatchObject({ code: 2, err: expect.stringMatching(/Usage/) });
+    }
     expect(await run(['verify'], { DATABASE_URL: 'mysql://x' })).toMatchObject({
       code: 2,
       err: expect.stringMatching(/DATABASE_URL/),

@@ -13,6 +13,7 @@ import {
   enqueueAudit,
   startAuditChainer,
   verifyAuditChain,
+  watchAuditHead,
 } from '../../src/server/store/audit';
 import type { Db } from '../../src/server/store/db';
 import { openDb } from '../../src/server/store/db';
@@ -217,6 +218,33 @@ describe.each(STORES)('the chainer under concurrent writers on %s', (kind) => {
       await db.close();
     }
   }, 120000);
+});
+
+describe('the chain head watch', () => {
+  it('reports the head when it changed, and only then', async () => {
+    const db = await openStore('pglite');
+    await migrate(db);
+    const heads: { seq: number; hash: string }[] = [];
+    const watch = watchAuditHead(db, 20, (h) => heads.push(h));
+    const settle = () => new Promise((r) => setTimeout(r, 120));
+    try {
+      await settle();
+      expect(heads).toEqual([]);
+      const first = await appendAudit(db, { tenantId: 't', actorOid: 'u', kind: 'decision', data: {} });
+      await settle();
+      expect(heads).toEqual([{ seq: 1, hash: first.hash }]);
+      await settle();
+      expect(heads).toHaveLength(1);
+      await appendAudit(db, { tenantId: 't', actorOid: 'u', kind: 'decision', data: {} });
+      const third = await appendAudit(db, { tenantId: 't', actorOid: 'u', kind: 'decision', data: {} });
+      await settle();
+      expect(heads[heads.length - 1]).toEqual({ seq: 3, hash: third.hash });
+      expect(await verifyAuditChain(db, 1000, { head: third.hash, minSeq: 3 })).toEqual({ ok: true, events: 3 });
+    } finally {
+      watch.stop();
+      await db.close();
+    }
+  });
 });
 
 describe('canonical JSON', () => {

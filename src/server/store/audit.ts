@@ -68,12 +68,8 @@ export async function appendInTx(
   now: () => Date = () => new Date(),
 ): Promise<AuditEvent> {
   await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [CHAIN_LOCK]);
-  const head = (
-    await tx.query<{ seq: string | number; hash: string }>(
-      'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
-    )
-  ).rows[0];
-  const seq = head ? Number(head.seq) + 1 : 1;
+  const head = await auditHead(tx);
+  const seq = head ? head.seq + 1 : 1;
   const prevHash = head ? head.hash : GENESIS_HASH;
   const at = now().toISOString();
   const event = { seq, at, tenantId: input.tenantId, actorOid: input.actorOid, kind: input.kind, data: input.data };
@@ -144,12 +140,8 @@ export async function chainPending(db: Db, max = 2000, options: { ifFree?: boole
     if (pending.length === 0) {
       return 0;
     }
-    const head = (
-      await tx.query<{ seq: string | number; hash: string }>(
-        'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
-      )
-    ).rows[0];
-    let seq = head ? Number(head.seq) : 0;
+    const head = await auditHead(tx);
+    let seq = head ? head.seq : 0;
     let prevHash = head ? head.hash : GENESIS_HASH;
     const values: unknown[] = [];
     const tuples: string[] = [];
@@ -173,36 +165,73 @@ export async function chainPending(db: Db, max = 2000, options: { ifFree?: boole
   });
 }
 
+/** `work` for a timer: a call while the last one still runs is skipped, and errors go to `onError`. */
+function oneAtATime(work: () => Promise<void>, onError: (e: Error) => void): { run(): Promise<void>; busy(): boolean } {
+  let busy = false;
+  return {
+    busy: () => busy,
+    async run() {
+      if (busy) {
+        return;
+      }
+      busy = true;
+      try {
+        await work();
+      } catch (e) {
+        onError(e as Error);
+      } finally {
+        busy = false;
+      }
+    },
+  };
+}
+
 /** Chains waiting events every `intervalMs` until stopped; `stop` drains what is left. */
 export function startAuditChainer(
   db: Db,
   intervalMs = 50,
   onError: (e: Error) => void = () => undefined,
 ): { stop(): Promise<void> } {
-  let running = false;
-  const tick = async (): Promise<void> => {
-    if (running) {
-      return;
+  const tick = oneAtATime(async () => {
+    while ((await chainPending(db, 2000, { ifFree: true })) > 0) {
+      // keep going while there is a backlog
     }
-    running = true;
-    try {
-      while ((await chainPending(db, 2000, { ifFree: true })) > 0) {
-        // keep going while there is a backlog
-      }
-    } catch (e) {
-      onError(e as Error);
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), intervalMs);
+  }, onError);
+  const timer = setInterval(() => void tick.run(), intervalMs);
   return {
     async stop() {
       clearInterval(timer);
-      while (running) {
+      while (tick.busy()) {
         await new Promise((r) => setTimeout(r, 5));
       }
-      await tick();
+      await tick.run();
+    },
+  };
+}
+
+/**
+ * Reports the chain's head every `intervalMs` when it changed: the server logs it, so the operator has an anchor
+ * outside the store (log shipping, syslog) to verify against with `audit-log verify --expect-head`.
+ */
+export function watchAuditHead(
+  db: Queryable,
+  intervalMs: number,
+  onHead: (head: { seq: number; hash: string }) => void,
+  onError: (e: Error) => void = () => undefined,
+): { stop(): void } {
+  let last: string | null = null;
+  const look = oneAtATime(async () => {
+    const head = await auditHead(db);
+    if (head && head.hash !== last) {
+      last = head.hash;
+      onHead(head);
+    }
+  }, onError);
+  const timer = setInterval(() => void look.run(), intervalMs);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
     },
   };
 }
@@ -214,14 +243,69 @@ export interface ChainReport {
   readonly broken?: { readonly seq: number; readonly reason: string };
   /** Events recorded but not yet chained (normally chained within a fraction of a second). */
   readonly pending?: number;
+  /** Why the chain, sound link by link, does not reach an anchor recorded outside the store. */
+  readonly anchor?: string;
 }
 
-/** Walks the chain in order and reports the first broken link. */
-export async function verifyAuditChain(db: Queryable, pageSize = 1000): Promise<ChainReport> {
+/**
+ * What was known of the chain earlier, from outside the store (the head the server logged, a printed sign-in sheet):
+ * the links alone cannot show that the last events were deleted, or that everything from some event on was rewritten
+ * with fresh hashes, but either loses an event recorded earlier.
+ */
+export interface ChainAnchor {
+  /** A hash the chain must still hold. */
+  readonly head?: string;
+  /** How many events the chain must at least have. */
+  readonly minSeq?: number;
+}
+
+/** The last chained event, if any. */
+export async function auditHead(db: Queryable): Promise<{ seq: number; hash: string } | null> {
+  const row = (
+    await db.query<{ seq: string | number; hash: string }>(
+      'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
+    )
+  ).rows[0];
+  return row ? { seq: Number(row.seq), hash: row.hash } : null;
+}
+
+/** Walks the chain in order and reports the first broken link, or an anchor the chain no longer reaches. */
+export async function verifyAuditChain(db: Queryable, pageSize = 1000, anchor: ChainAnchor = {}): Promise<ChainReport> {
+  const chain = await verifyLinks(db, pageSize, anchor.head);
+  if (!chain.report.ok) {
+    return chain.report;
+  }
+  const { events } = chain.report;
+  if (anchor.minSeq !== undefined && events < anchor.minSeq) {
+    return {
+      ...chain.report,
+      ok: false,
+      anchor: `the chain ends at event ${events}; at least ${anchor.minSeq} were expected (the last events are gone)`,
+    };
+  }
+  if (anchor.head !== undefined && !chain.sawHead) {
+    return {
+      ...chain.report,
+      ok: false,
+      anchor: `event ${anchor.head} is not in the chain (the chain was truncated or rewritten from an earlier event)`,
+    };
+  }
+  return chain.report;
+}
+
+interface LinksWalked {
+  readonly report: ChainReport;
+  /** Whether the anchor's hash was among the events walked. */
+  readonly sawHead: boolean;
+}
+
+async function verifyLinks(db: Queryable, pageSize: number, head: string | undefined): Promise<LinksWalked> {
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
   let count = 0;
   let after = 0;
+  let sawHead = false;
+  const done = (report: ChainReport): LinksWalked => ({ report, sawHead });
   for (;;) {
     const rows = (
       await db.query<{
@@ -242,17 +326,17 @@ export async function verifyAuditChain(db: Queryable, pageSize = 1000): Promise<
       const pending = Number(
         (await db.query<{ n: string | number }>('SELECT count(*) AS n FROM audit_pending')).rows[0]?.n ?? 0,
       );
-      return pending > 0 ? { ok: true, events: count, pending } : { ok: true, events: count };
+      return done(pending > 0 ? { ok: true, events: count, pending } : { ok: true, events: count });
     }
     for (const r of rows) {
       const seq = Number(r.seq);
-      const broken = (reason: string): ChainReport => ({ ok: false, events: count, broken: { seq, reason } });
+      const broken = (reason: string): LinksWalked => done({ ok: false, events: count, broken: { seq, reason } });
       if (seq !== expectedSeq) {
-        return {
+        return done({
           ok: false,
           events: count,
           broken: { seq: expectedSeq, reason: `event ${expectedSeq} is missing (next is ${seq})` },
-        };
+        });
       }
       if (r.prev_hash !== prevHash) {
         return broken('prev_hash does not match the previous event (deleted, inserted or reordered)');
@@ -264,6 +348,7 @@ export async function verifyAuditChain(db: Queryable, pageSize = 1000): Promise<
         return broken('hash does not match the event (edited)');
       }
       prevHash = r.hash;
+      sawHead ||= r.hash === head;
       expectedSeq++;
       count++;
       after = seq;

@@ -3,6 +3,7 @@
  * Typed structurally, so the rest of the server never sees which one it has.
  */
 import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
 
 import { PGlite } from '@electric-sql/pglite';
 import { Pool, type PoolClient } from 'pg';
@@ -126,6 +127,17 @@ function wrap(client: PoolClient): Queryable {
       await client.query(sql);
     },
   };
+}
+
+/**
+ * Where the configured store is: PostgreSQL when DATABASE_URL is set, else PGlite in DATA_DIR's `pglite` folder (the
+ * development certificate lives beside it). The server and the audit-log command both open this, so they agree.
+ */
+export function storeTarget(config: { readonly databaseUrl: string | null; readonly dataDir: string }): {
+  databaseUrl?: string;
+  dataDir?: string;
+} {
+  return config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: path.resolve(config.dataDir, 'pglite') };
 }
 
 /**
