@@ -70,21 +70,32 @@ function optional(env: NodeJS.ProcessEnv, name: string): string | null {
   return v === undefined || v.trim() === '' ? null : v.trim();
 }
 
-function url(env: NodeJS.ProcessEnv, name: string, protocols: readonly string[]): string | null {
+function url(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  protocols: readonly string[],
+  options: { secret?: boolean } = {},
+): string | null {
   const v = optional(env, name);
   if (v === null) {
     return null;
   }
-  parseUrl(name, v, protocols);
+  parseUrl(name, v, protocols, options);
   return v;
 }
 
-function parseUrl(name: string, v: string, protocols: readonly string[]): URL {
+/** `secret`: the value may hold a password, so an error never repeats it (errors end up in logs). */
+function parseUrl(name: string, v: string, protocols: readonly string[], options: { secret?: boolean } = {}): URL {
   let parsed: URL;
   try {
     parsed = new URL(v);
   } catch {
-    throw new ConfigError(name, `not a URL: ${JSON.stringify(v.slice(0, 100))}`);
+    throw new ConfigError(
+      name,
+      options.secret
+        ? 'not a URL (value not shown: it may hold a password)'
+        : `not a URL: ${JSON.stringify(v.slice(0, 100))}`,
+    );
   }
   if (!protocols.includes(parsed.protocol)) {
     throw new ConfigError(name, `must start with ${protocols.join(' or ')}`);
@@ -220,15 +231,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   if (/\/v1\.0$|\/beta$/.test(graphBaseUrl)) {
     throw new ConfigError('GRAPH_BASE_URL', 'give the origin without the version (the server calls /v1.0 itself)');
   }
-  const cert = optional(env, 'TLS_CERT');
-  const key = optional(env, 'TLS_KEY');
-  if ((cert === null) !== (key === null)) {
-    throw new ConfigError(cert === null ? 'TLS_CERT' : 'TLS_KEY', 'TLS_CERT and TLS_KEY go together');
+  if ((optional(env, 'TLS_CERT') === null) !== (optional(env, 'TLS_KEY') === null)) {
+    throw new ConfigError(
+      optional(env, 'TLS_CERT') === null ? 'TLS_CERT' : 'TLS_KEY',
+      'TLS_CERT and TLS_KEY go together',
+    );
   }
+  const cert = readableFile(env, 'TLS_CERT');
+  const key = readableFile(env, 'TLS_KEY');
   return {
     port,
     host: optional(env, 'HOST') ?? 'localhost',
-    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], { secret: true }),
     dataDir: optional(env, 'DATA_DIR') ?? './data',
     publicUrl: url(env, 'PUBLIC_URL', ['https:', 'http:']),
     auth: {

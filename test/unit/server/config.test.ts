@@ -82,6 +82,25 @@ describe('server configuration', () => {
     ]);
   });
 
+  it('never echoes a DATABASE_URL it cannot parse, which may hold a password', () => {
+    let message = '';
+    try {
+      readConfig({ DATABASE_URL: 'postgres://sg:S3cret pass@db host/sg' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/DATABASE_URL/);
+    expect(message).not.toContain('S3cret');
+    let wrongScheme = '';
+    try {
+      readConfig({ DATABASE_URL: 'mysql://sg:S3cret@db/sg' });
+    } catch (e) {
+      wrongScheme = (e as Error).message;
+    }
+    expect(wrongScheme).toMatch(/DATABASE_URL/);
+    expect(wrongScheme).not.toContain('S3cret');
+  });
+
   it('reads every variable', () => {
     const c = readConfig({
       PORT: '8443',
@@ -94,14 +113,14 @@ describe('server configuration', () => {
       AUTH_JWKS_URL: 'https://login.example/keys',
       AUTH_ISSUER: 'https://login.example/v2.0',
       AUTH_AUDIENCE: 'api://sg',
-      TLS_CERT: '/c.pem',
-      TLS_KEY: '/k.pem',
+      TLS_CERT: FONT,
+      TLS_KEY: FONT,
     });
     expect(c.auth.tenantIds).toHaveLength(2);
     expect(c).toMatchObject({
       port: 8443,
       databaseUrl: 'postgres://sg@db:5432/sg',
-      tls: { cert: '/c.pem', key: '/k.pem' },
+      tls: { cert: FONT, key: FONT },
     });
   });
 
@@ -114,6 +133,8 @@ describe('server configuration', () => {
     [{ AUTH_TENANT_IDS: 'contoso' }, 'AUTH_TENANT_IDS'],
     [{ AUTH_CLIENT_ID: 'x' }, 'AUTH_CLIENT_ID'],
     [{ TLS_CERT: '/c.pem' }, 'TLS_KEY'],
+    [{ TLS_CERT: '/nowhere/c.pem', TLS_KEY: FONT }, 'TLS_CERT'],
+    [{ TLS_CERT: FONT, TLS_KEY: '/nowhere/k.pem' }, 'TLS_KEY'],
     [{ PDF_FONT: '/nowhere/TW-Sung-98_1.ttf' }, 'PDF_FONT'],
     [{ PDF_FONT: '/usr/share/fonts' }, 'PDF_FONT'],
     [{ AUTH_CLIENT_SECRET: 'secret' }, 'AUTH_CLIENT_SECRET'],
