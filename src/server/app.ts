@@ -66,6 +66,10 @@ export interface AppDeps {
   readonly graph?: GraphOptions | null;
   /** Bounds on the chairs' live event streams. @default DEFAULT_EVENT_STREAM_LIMITS */
   readonly eventStreams?: Partial<EventStreamLimits>;
+  /** Meetings one user may create in 24 hours (changing one does not count). @default 200 */
+  readonly meetingsPerDay?: number;
+  /** Most acknowledgements one roster answer lists. @default 10000 */
+  readonly rosterLimit?: number;
   /** Requests per minute per user. @default 600 */
   readonly rateLimitPerMinute?: number;
   readonly logger?: boolean;
@@ -184,6 +188,7 @@ export async function buildApp(
     }),
   });
 
+  const rosterLimit = deps.rosterLimit ?? 10_000;
   const meetingFor = (request: FastifyRequest, meetingId: string): Promise<MeetingRow> =>
     loadMeeting(db, caller(request), meetingId);
 
@@ -221,6 +226,9 @@ export async function buildApp(
         }
         if (existing && existing.chair_oid !== me.oid) {
           throw new HttpError(403, 'not_chair', '僅會議主席可設定 / Only the meeting chair can configure it');
+        }
+        if (!existing) {
+          await requireMeetingAllowance(tx, me, deps.meetingsPerDay ?? 200);
         }
         const row = (
           await tx.query<MeetingRow>(
@@ -307,17 +315,19 @@ export async function buildApp(
       requireChair(caller(request), meeting);
       const rows = (
         await db.query<{ user_oid: string; display_name: string; upn: string | null; acknowledged_at: Date | string }>(
-          'SELECT user_oid, display_name, upn, acknowledged_at FROM acknowledgements WHERE meeting_id = $1 ORDER BY acknowledged_at, user_oid',
-          [meeting.id],
+          'SELECT user_oid, display_name, upn, acknowledged_at FROM acknowledgements WHERE meeting_id = $1 ORDER BY acknowledged_at, user_oid LIMIT $2',
+          [meeting.id, rosterLimit + 1],
         )
       ).rows;
       return {
-        acknowledgements: rows.map((r) => ({
+        acknowledgements: rows.slice(0, rosterLimit).map((r) => ({
           oid: r.user_oid,
           name: r.display_name,
           upn: r.upn,
           acknowledgedAt: iso(r.acknowledged_at),
         })),
+        // The first `rosterLimit` by time; the sign-in sheet export is the record of a meeting larger than that.
+        ...(rows.length > rosterLimit ? { truncated: true } : {}),
       };
     },
   );
@@ -559,6 +569,24 @@ export async function buildApp(
   });
 
   return app;
+}
+
+/** A user creates a bounded number of meetings a day: each one is rows, audit events and roster space. */
+async function requireMeetingAllowance(tx: Queryable, me: Caller, perDay: number): Promise<void> {
+  const created = (
+    await tx.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM meetings
+        WHERE tenant_id = $1 AND chair_oid = $2 AND created_at > now() - interval '1 day'`,
+      [me.tenantId, me.oid],
+    )
+  ).rows[0];
+  if (Number(created?.n ?? 0) >= perDay) {
+    throw new HttpError(
+      429,
+      'too_many_meetings',
+      `一日內建立的會議已達上限 ${perDay} / At most ${perDay} new meetings a day`,
+    );
+  }
 }
 
 /**

@@ -673,6 +673,40 @@ describe.each(STORES)('API on %s', (kind) => {
     expect((await call('GET', '/api/policy', chair)).statusCode).toBe(200);
   });
 
+  it('bounds how many meetings one user creates in a day; changing one of them is not creating', async () => {
+    await app.close();
+    app = await buildApp({ db, events: inProcessEventBus(), verifier: entraVerifier(entra), meetingsPerDay: 3 });
+    const codes: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      codes.push((await call('PUT', `/api/meetings/day-${i}`, chair, settings)).statusCode);
+    }
+    expect(codes).toEqual([201, 201, 201, 429]);
+    expect((await call('PUT', '/api/meetings/day-9', chair, settings)).json()).toMatchObject({
+      code: 'too_many_meetings',
+    });
+    expect((await call('PUT', '/api/meetings/day-0', chair, { ...settings, level: '密' })).statusCode).toBe(200);
+    expect((await call('PUT', '/api/meetings/day-9', attendee, settings)).statusCode).toBe(201);
+  });
+
+  it('lists a bounded roster, and says when there is more', async () => {
+    await app.close();
+    app = await buildApp({ db, events: inProcessEventBus(), verifier: entraVerifier(entra), rosterLimit: 3 });
+    await call('PUT', meetingUrl, chair, settings);
+    const roster = async () =>
+      (await call('GET', `${meetingUrl}/acknowledgements`, chair)).json() as {
+        acknowledgements: { oid: string }[];
+        truncated?: boolean;
+      };
+    for (let i = 0; i < 3; i++) {
+      await call('POST', `${meetingUrl}/acknowledgements`, await entra.token({ oid: `r-${i}` }), {});
+    }
+    expect(await roster()).toEqual({ acknowledgements: expect.any(Array) });
+    await call('POST', `${meetingUrl}/acknowledgements`, await entra.token({ oid: 'r-3' }), {});
+    const full = await roster();
+    expect(full.acknowledgements.map((a) => a.oid)).toHaveLength(3);
+    expect(full.truncated).toBe(true);
+  });
+
   it('counts requests that fail authentication (per address) or validation (per user) against the limit', async () => {
     await app.close();
     app = await build([TENANT], 5);

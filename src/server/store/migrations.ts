@@ -105,6 +105,12 @@ ALTER TABLE policy_versions ALTER COLUMN tenant_id SET NOT NULL;
 ALTER TABLE policy_versions DROP CONSTRAINT policy_versions_pkey;
 ALTER TABLE policy_versions ADD PRIMARY KEY (tenant_id, version);`,
   },
+  {
+    version: 6,
+    name: 'meetings by chair and creation time',
+    // The daily allowance of new meetings per user counts these on every meeting created.
+    sql: `CREATE INDEX meetings_by_chair ON meetings (tenant_id, chair_oid, created_at);`,
+  },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. */
