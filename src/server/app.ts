@@ -444,33 +444,62 @@ export async function buildApp(
     },
   );
 
-  app.get('/api/receipts', async (request) => {
-    const me = caller(request);
-    const rows = (
-      await db.query<{
-        id: string;
-        recipients: unknown;
-        parts: unknown;
-        status: string;
-        created_at: Date | string;
-        updated_at: Date | string;
-      }>(
-        'SELECT id, recipients, parts, status, created_at, updated_at FROM paper_receipts WHERE tenant_id = $1 AND sender = $2 ORDER BY created_at DESC LIMIT 500',
-        [me.tenantId, me.oid],
-      )
-    ).rows;
-    const json = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v);
-    return {
-      receipts: rows.map((r) => ({
-        id: r.id,
-        recipients: json(r.recipients),
-        parts: json(r.parts),
-        status: r.status,
-        createdAt: iso(r.created_at),
-        updatedAt: iso(r.updated_at),
-      })),
-    };
-  });
+  /** The sender's receipts, newest first, a page at a time: `next` is the cursor for the page after, if any. */
+  app.get<{ Querystring: { limit?: string; before?: string } }>(
+    '/api/receipts',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            limit: { type: 'string', pattern: '^(?:[1-9]\\d{0,1}|[1-4]\\d\\d|500)$' },
+            before: { type: 'string', pattern: '^\\d{1,18}~[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$' },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const me = caller(request);
+      const limit = Number(request.query.limit ?? 500);
+      const [beforeMicros = null, beforeId = null] = request.query.before?.split('~') ?? [];
+      const rows = (
+        await db.query<{
+          id: string;
+          recipients: unknown;
+          parts: unknown;
+          status: string;
+          created_at: Date | string;
+          updated_at: Date | string;
+          micros: string;
+        }>(
+          // Microseconds since the epoch, exact (extract returns numeric), so a page boundary never skips or repeats.
+          `SELECT id, recipients, parts, status, created_at, updated_at,
+                  (extract(epoch FROM created_at) * 1000000)::bigint::text AS micros
+             FROM paper_receipts
+            WHERE tenant_id = $1 AND sender = $2
+              AND ($3::bigint IS NULL OR ((extract(epoch FROM created_at) * 1000000)::bigint, id) < ($3::bigint, $4::text))
+            ORDER BY created_at DESC, id DESC
+            LIMIT $5`,
+          [me.tenantId, me.oid, beforeMicros, beforeId, limit + 1],
+        )
+      ).rows;
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      const json = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v);
+      return {
+        receipts: page.map((r) => ({
+          id: r.id,
+          recipients: json(r.recipients),
+          parts: json(r.parts),
+          status: r.status,
+          createdAt: iso(r.created_at),
+          updatedAt: iso(r.updated_at),
+        })),
+        ...(rows.length > limit && last ? { next: `${last.micros}~${last.id}` } : {}),
+      };
+    },
+  );
 
   app.put<{ Params: { id: string }; Body: { status: 'sent' | 'signed' | 'cancelled' } }>(
     '/api/receipts/:id/status',

@@ -707,6 +707,37 @@ describe.each(STORES)('API on %s', (kind) => {
     expect(full.truncated).toBe(true);
   });
 
+  it('pages through a sender’s receipts, newest first, each once', async () => {
+    const parts = [{ level: '密', length: 1, sha256: 'd'.repeat(64) }];
+    const ids = Array.from({ length: 7 }, (_, i) => `P-${i}`);
+    // Several in one statement share a creation time: the id breaks the tie.
+    await db.query(
+      `INSERT INTO paper_receipts (id, tenant_id, sender, recipients, parts, status, created_at)
+       SELECT id, $2, $3, '["a@x.tw"]', $4, 'pending', now() - (n % 3) * interval '1 minute'
+         FROM unnest($1::text[]) WITH ORDINALITY AS t(id, n)`,
+      [ids, TENANT, ATTENDEE, JSON.stringify(parts)],
+    );
+    const seen: string[] = [];
+    let url: string | null = '/api/receipts?limit=3';
+    let pages = 0;
+    while (url) {
+      const res = await call('GET', url, attendee);
+      expect(res.statusCode).toBe(200);
+      const page = res.json() as { receipts: { id: string; createdAt: string }[]; next?: string };
+      seen.push(...page.receipts.map((r) => r.id));
+      pages++;
+      url = page.next ? `/api/receipts?limit=3&before=${encodeURIComponent(page.next)}` : null;
+    }
+    expect(pages).toBe(3);
+    expect([...seen].sort()).toEqual(ids);
+    const all = (await call('GET', '/api/receipts', attendee)).json() as { receipts: { id: string }[]; next?: string };
+    expect(all.receipts.map((r) => r.id)).toEqual(seen);
+    expect(all.next).toBeUndefined();
+    for (const bad of ['limit=0', 'limit=501', 'limit=x', 'before=abc', 'other=1']) {
+      expect((await call('GET', `/api/receipts?${bad}`, attendee)).statusCode).toBe(400);
+    }
+  });
+
   it('counts requests that fail authentication (per address) or validation (per user) against the limit', async () => {
     await app.close();
     app = await build([TENANT], 5);
