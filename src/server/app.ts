@@ -12,7 +12,16 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 
-import { DEFAULT_POLICY, LEVELS, parsePolicy, type Policy, POLICY_SCHEMA, type PolicyError } from '../core';
+import {
+  DEFAULT_POLICY,
+  LEVELS,
+  parsePolicy,
+  type Policy,
+  POLICY_SCHEMA,
+  type PolicyError,
+  UNSCANNABLE_REASONS,
+} from '../core';
+import { AUDIT_RULE_PATTERN, AUDIT_RULES_MAX_CHARS } from '../shared/api';
 import { createAcknowledgementRecorder } from './acknowledge';
 import { AuthError, type Caller, type TokenVerifier } from './auth';
 import { type EventStreamLimits, registerEventStream } from './event-stream';
@@ -349,8 +358,13 @@ export async function buildApp(
             verdict: { enum: ['allow', 'warn', 'strip', 'block'] },
             level: { anyOf: [{ enum: [...LEVELS] }, { type: 'null' }] },
             scope: { enum: ['internal', 'external'] },
-            rules: { type: 'array', maxItems: 100, items: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{0,80}$' } },
-            unscannable: { type: 'array', maxItems: 100, items: { type: 'string', pattern: '^[a-z-]{1,32}$' } },
+            rules: {
+              type: 'array',
+              maxItems: 100,
+              uniqueItems: true,
+              items: { type: 'string', pattern: AUDIT_RULE_PATTERN },
+            },
+            unscannable: { type: 'array', uniqueItems: true, items: { enum: [...UNSCANNABLE_REASONS] } },
             findingCount: { type: 'integer', minimum: 0, maximum: 100000 },
             attachmentCount: { type: 'integer', minimum: 0, maximum: 1000 },
             recipientCount: { type: 'integer', minimum: 0, maximum: 10000 },
@@ -371,6 +385,15 @@ export async function buildApp(
     },
     async (request, reply) => {
       const me = caller(request);
+      // Each id in shape, yet together they could still spell a paragraph: bound the sum too.
+      const rules = (request.body.rules as string[] | undefined) ?? [];
+      if (rules.reduce((n, r) => n + r.length, 0) > AUDIT_RULES_MAX_CHARS) {
+        throw new HttpError(
+          400,
+          'invalid_request',
+          `規則代碼總長超過 ${AUDIT_RULES_MAX_CHARS} 字元 / The rule ids exceed ${AUDIT_RULES_MAX_CHARS} characters together`,
+        );
+      }
       if (request.body.justification !== undefined) {
         checkJustification(
           request.body.kind as string,

@@ -89,13 +89,41 @@ export interface RemovedPart {
  */
 export const JUSTIFICATION_LIMITS = { minLength: 10, maxLength: 300 } as const;
 
+/**
+ * Rule ids as an audit event may name them: a built-in id (`portion`, `level.standalone`, `pii.national-id`) or a policy's
+ * custom rule (`custom.` and the policy's id). Anything else could be a message's words in lower case.
+ */
+export const AUDIT_RULE_PATTERN = '^(?:[a-z]{2,16}(?:\\.[a-z0-9-]{1,40})?|custom\\.[a-z0-9][a-z0-9-]{0,63})$';
+
+/** Together, an event's rule ids name at most this many characters: enough for every rule one mail hits. */
+export const AUDIT_RULES_MAX_CHARS = 2048;
+
+/**
+ * The rule ids of findings as an audit event carries them: each once, in shape, first come first kept, within
+ * {@link AUDIT_RULES_MAX_CHARS} (a mail hitting more custom rules than that names the first ones; the count of
+ * findings still says how many). ES2016 (the on-send runtime uses it).
+ */
+export function auditRules(rules: readonly string[]): string[] {
+  const shape = new RegExp(AUDIT_RULE_PATTERN);
+  const out: string[] = [];
+  let chars = 0;
+  for (const r of rules) {
+    if (out.indexOf(r) !== -1 || !shape.test(r) || chars + r.length > AUDIT_RULES_MAX_CHARS) {
+      continue;
+    }
+    out.push(r);
+    chars += r.length;
+  }
+  return out;
+}
+
 /** `POST /api/audit`: a decision event. There is deliberately no field a message's words could go in. */
 export interface AuditDecisionEvent {
   readonly kind: 'decision' | 'override' | 'strip' | 'scan-error';
   readonly verdict: VerdictKind;
   readonly level?: Level | null;
   readonly scope?: 'internal' | 'external';
-  /** Rule ids (`field.classification`, `portion`, `custom.project-x` …). */
+  /** Rule ids (`field.classification`, `custom.project-x` …), as {@link auditRules} makes them. */
   readonly rules?: readonly string[];
   /** Unscannable reasons (`encrypted`, `timeout` …). */
   readonly unscannable?: readonly string[];

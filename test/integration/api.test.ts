@@ -540,6 +540,35 @@ describe.each(STORES)('API on %s', (kind) => {
     expect(JSON.stringify(stored?.data)).not.toMatch(/[\u4e00-\u9fff]{3}/);
   });
 
+  it('takes rule ids and unscannable reasons only in their own shapes, and only so many characters of them', async () => {
+    const event = (extra: Record<string, unknown>) => ({ kind: 'decision', verdict: 'block', ...extra });
+    const post = async (extra: Record<string, unknown>) =>
+      (await call('POST', '/api/audit', attendee, event(extra))).statusCode;
+    const custom = (i: number) => `custom.${String(i).padStart(3, '0')}-${'x'.repeat(60)}`;
+    expect(
+      await post({
+        rules: [
+          'portion',
+          'level.standalone',
+          'english.subject-tag',
+          'pii.national-id',
+          'custom.budget-2026',
+          custom(1),
+        ],
+        unscannable: ['encrypted', 'image-only'],
+      }),
+    ).toBe(202);
+    expect(await post({ rules: ['thebudgetforthenorthernregionisfortymilliondollarsanddue'] })).toBe(400);
+    expect(await post({ rules: ['a.b.c.d'] })).toBe(400);
+    expect(await post({ rules: ['portion', 'portion'] })).toBe(400);
+    expect(await post({ unscannable: ['meeting-moved-to-friday'] })).toBe(400);
+    expect(await post({ unscannable: ['encrypted', 'encrypted'] })).toBe(400);
+    // Each id in shape, but together far more text than a message's findings could name.
+    const many = Array.from({ length: 40 }, (_, i) => custom(i));
+    expect(await post({ rules: many })).toBe(400);
+    expect(await post({ rules: many.slice(0, 10) })).toBe(202);
+  });
+
   it('serves the policy, and only a policy admin changes it, with validation', async () => {
     expect((await call('GET', '/api/policy', attendee)).json()).toEqual(DEFAULT_POLICY);
     const next = { ...DEFAULT_POLICY, version: 2, internalDomains: ['example.gov.tw'] };
