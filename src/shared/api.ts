@@ -300,7 +300,16 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const json = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const res = await send(method, path, body);
     const text = await res.text();
-    return (text ? JSON.parse(text) : undefined) as T;
+    try {
+      return (text ? JSON.parse(text) : undefined) as T;
+    } catch {
+      // A proxy's or captive portal's HTML page with a 200: callers handle ApiError, not a bare SyntaxError.
+      throw new ApiError(
+        res.status,
+        'invalid_response',
+        `伺服器的回應無法解讀 / The server's answer could not be read (${res.contentType || 'no content type'})`,
+      );
+    }
   };
   const withClient = options.client ? { client: options.client } : {};
 

@@ -94,6 +94,22 @@ it('reports an unreachable server as status 0, not as a verdict or a crash', asy
   await expect(client.policy()).rejects.toMatchObject({ status: 0, code: 'unreachable' });
 });
 
+it('reports a 200 that is not JSON (a proxy’s login page) as ApiError, never a bare SyntaxError', async () => {
+  const client = createApiClient({
+    baseUrl,
+    fetch: async () =>
+      new Response('<html><body>請先登入代理伺服器</body></html>', {
+        status: 200,
+        headers: { 'content-type': 'text/html; charset=utf-8' },
+      }),
+    getToken: async () => 'x',
+  });
+  const error: unknown = await client.policy().catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(ApiError);
+  expect(error).toMatchObject({ status: 200, code: 'invalid_response' });
+  expect((error as ApiError).message).toContain('text/html');
+});
+
 it('follows the chair’s event stream and sees each acknowledgement', async () => {
   const chair = clientFor('chair-2');
   await chair.putMeeting('m-events', { title: 't', level: '密', reminder: DEFAULT_REMINDER });
