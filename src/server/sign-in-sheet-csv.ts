@@ -3,12 +3,13 @@
  * page and the names come out garbled), CRLF line ends, RFC 4180 quoting, and every record the same width. Cells that
  * a spreadsheet would run as a formula are defused with a leading apostrophe.
  */
+import { DEFAULT_REMINDER } from '../shared/api';
 import {
+  chairReminder,
   cleanText,
   expectedTotal,
   levelLabel,
   meetingDate,
-  secrecySentences,
   type SignInSheet,
   SOURCE_LABEL,
   taipeiDateTime,
@@ -49,12 +50,14 @@ export function renderSignInSheetCsv(sheet: SignInSheet): Buffer {
   const m = sheet.meeting;
   const date = meetingDate(sheet);
   const expected = expectedTotal(sheet);
+  const reminder = chairReminder(m.reminder);
   const lines: string[] = [
     record(['會議簽到表 Meeting sign-in sheet']),
     record(['會議名稱 Meeting', cleanText(m.title)]),
     record(['會議日期 Date', date.text, date.basis]),
     record(['密等 Level', levelLabel(m.level)]),
-    ...secrecySentences(m.reminder).map((s) => record(['保密警語 Confidentiality', s])),
+    record(['保密警語 Confidentiality', DEFAULT_REMINDER]),
+    ...(reminder === null ? [] : [record(['主席提醒 Chair’s reminder', reminder])]),
     record(['發言人 Spokesperson', m.spokesperson ?? '未指定 / not named']),
     record(['主席 Chair', cleanText(sheet.chair.name), sheet.chair.upn]),
     record(['已確認 Acknowledged', sheet.acknowledgedTotal]),

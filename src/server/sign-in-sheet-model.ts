@@ -1,7 +1,8 @@
 /**
  * The sign-in sheet as data, and what the PDF and CSV renderings share: the secrecy sentences, the totals, the
  * meeting date, Taiwan time and the file name. The guidance (機敏會議資訊保密之道, 策進作為三) asks that the sign-in
- * sheet carry 「本會議因具機敏性質，與會人員應行保密。」; both renderings print it whatever the chair's reminder says.
+ * sheet carry 「本會議因具機敏性質，與會人員應行保密。」; both renderings print it on its own, whatever the chair's reminder
+ * says, and then the chair's reminder in full.
  */
 import { type Level, LEVEL_ENGLISH } from '../core';
 import { DEFAULT_REMINDER, type Invitee } from '../shared/api';
@@ -43,10 +44,14 @@ export const expectedTotal = (sheet: SignInSheet): number => sheet.acknowledgedT
 
 const compact = (s: string): string => s.replace(/\s+/g, '');
 
-/** The chair's reminder, and the guidance's sentence itself when the reminder does not already contain it. */
-export function secrecySentences(reminder: string): string[] {
+/**
+ * The chair's own reminder, to print beside the guidance's sentence; null when it is only that sentence (then it is
+ * printed once). The sentence itself is always printed on its own, so however long the chair's text, it is never lost
+ * in it.
+ */
+export function chairReminder(reminder: string): string | null {
   const text = reminder.trim();
-  return compact(text).includes(compact(DEFAULT_REMINDER)) ? [text] : [text, DEFAULT_REMINDER];
+  return compact(text) === compact(DEFAULT_REMINDER) ? null : text;
 }
 
 export const SECRECY_ENGLISH = 'This meeting is sensitive in nature; every attendee shall keep it confidential.';

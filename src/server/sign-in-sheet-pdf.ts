@@ -9,14 +9,15 @@
  */
 import { PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
 
+import { DEFAULT_REMINDER } from '../shared/api';
 import { MISSING_GLYPH, type PdfFontChain } from './pdf-font';
 import {
+  chairReminder,
   cleanText,
   expectedTotal,
   levelLabel,
   meetingDate,
   SECRECY_ENGLISH,
-  secrecySentences,
   type SignInSheet,
   SOURCE_LABEL,
   taipeiDateTime,
@@ -193,7 +194,11 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
   const ts = new Typesetter(fonts);
   const m = sheet.meeting;
   const title = cleanText(m.title);
-  const sentences = secrecySentences(m.reminder).map(cleanText);
+  // The chair's text keeps its paragraphs; each is cleaned like any other line.
+  const reminder = (chairReminder(m.reminder) ?? '')
+    .split(/\r\n?|\n/)
+    .map(cleanText)
+    .filter((p) => p !== '');
   const date = meetingDate(sheet);
   const expected = expectedTotal(sheet);
   const spokesperson = m.spokesperson ? cleanText(m.spokesperson) : '未指定 / not named';
@@ -204,7 +209,8 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
     title,
     spokesperson,
     chair,
-    ...sentences,
+    DEFAULT_REMINDER,
+    ...reminder,
     ...names(sheet.acknowledged),
     ...names(sheet.unacknowledged),
     LABELS,
@@ -237,8 +243,8 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
   ts.draw(page, sub, (A4[0] - ts.width(sub, 10)) / 2, y - 10, 10, GREY);
   y -= 22;
 
-  // The secrecy sentence, boxed and larger than anything but the title.
-  const boxLines = sentences.flatMap((s) => ts.wrap(s, 13.5, WIDTH - 28, 8));
+  // The guidance's sentence on its own, boxed and larger than anything but the title.
+  const boxLines = ts.wrap(DEFAULT_REMINDER, 13.5, WIDTH - 28, 3);
   const englishLines = ts.wrap(SECRECY_ENGLISH, 8.5, WIDTH - 28, 2);
   const boxHeight = 22 + boxLines.length * 19 + englishLines.length * 11 + 8;
   page.drawRectangle({
@@ -286,6 +292,21 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
   field('產製時間', 'Generated', [`${taipeiDateTime(sheet.generatedAt)} (Asia/Taipei)`], 9);
   field('稽核雜湊', 'Audit hash', [`${sheet.audit.hash}  (seq ${sheet.audit.seq})`], 8);
   y -= 8;
+
+  // The chair's reminder, in full (up to the 2,000 characters the server takes), over as many pages as it needs.
+  if (reminder.length > 0) {
+    ts.draw(page, '主席提醒', MARGIN, y - 12, 12);
+    ts.draw(page, 'Chair’s reminder', MARGIN + ts.width('主席提醒', 12) + 6, y - 12, 8, GREY);
+    y -= 20;
+    for (const l of reminder.flatMap((p) => ts.wrap(p, 10.5, WIDTH, Number.MAX_SAFE_INTEGER))) {
+      if (y - 15 < CONTENT_BOTTOM) {
+        newPage();
+      }
+      ts.draw(page, l, MARGIN, y - 10.5, 10.5);
+      y -= 15;
+    }
+    y -= 14;
+  }
 
   let rowsDrawn = 0;
   const table = async (
@@ -427,7 +448,7 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
 const LABELS = [
   '會議簽到表 Meeting sign-in sheet 保密警語 Confidentiality notice 會議名稱 日期 密等 發言人 主席 人數 受邀名單來源',
   '產製時間 稽核雜湊 已確認名單 未確認之受邀者（續）序號 姓名 帳號 確認時間 簽名 無 另有位未列出見 CSV 第頁，共',
-  '主席簽章 政風人員簽章 日期：· 〓字型缺字請以核對 應到人未確認 Acknowledged of expected not yet',
+  '主席簽章 政風人員簽章 日期：· 〓字型缺字請以核對 應到人未確認 Acknowledged of expected not yet 主席提醒 Chair’s reminder',
   '0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ ()（）／/:–-…',
   SECRECY_ENGLISH,
   Object.values(SOURCE_LABEL).join(' '),

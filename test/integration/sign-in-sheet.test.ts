@@ -186,6 +186,34 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
     ]);
   });
 
+  it('the guidance’s sentence stands on its own and the chair’s longest reminder is printed whole', async () => {
+    // 2,000 characters (the most the server takes) that already contain the sentence, at the very end.
+    const filler = '與會人員注意事項：'.repeat(40);
+    const rule = '會議資料不得攜出。';
+    const rules = Math.floor((2000 - filler.length - DEFAULT_REMINDER.length) / rule.length);
+    const reminder = `${filler}${rule.repeat(rules)}${DEFAULT_REMINDER}`;
+    expect(reminder.length).toBeLessThanOrEqual(2000);
+    expect((await t.call('PUT', url, t.chair, { ...meetingSettings, reminder })).statusCode).toBe(200);
+    await acknowledgeAll();
+    const res = await t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair);
+    expect(res.statusCode).toBe(200);
+    const { text } = await pdfText(res.rawPayload);
+    const flat = text.replace(/\s+/g, '');
+    const count = (s: string): number => flat.split(s).length - 1;
+    // The sentence at the top of the notice, and again where the chair's text ends (it runs onto the next page, past
+    // the page's footer): nothing is cut off.
+    expect(count(DEFAULT_REMINDER)).toBe(2);
+    expect(flat.indexOf(DEFAULT_REMINDER)).toBeLessThan(flat.indexOf(filler));
+    expect([count('與會人員注意事項：'), count(rule)]).toEqual([40, rules]);
+    expect(count('…')).toBe(0);
+    // The sentence is printed once when it is all the chair wrote.
+    expect((await t.call('PUT', url, t.chair, { ...meetingSettings, reminder: DEFAULT_REMINDER })).statusCode).toBe(
+      200,
+    );
+    const again = (await pdfText((await t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair)).rawPayload)).text;
+    expect(again.replace(/\s+/g, '').split(DEFAULT_REMINDER).length - 1).toBe(1);
+  });
+
   it('a sheet of 1,000 attendees runs over many pages, headings repeated, and every name comes back', async () => {
     await t.start({ graph: null });
     const surnames = [...'王李張劉陳楊黃趙吳周徐孫馬朱胡郭何高林羅'];
@@ -249,8 +277,12 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
 
     const header = new Map(records.slice(0, 16).map((r) => [r[0], r.slice(1)]));
     expect(header.get('會議名稱 Meeting')?.[0]).toBe(meetingSettings.title);
-    const sentences = records.filter((r) => r[0] === '保密警語 Confidentiality').map((r) => r[1]);
-    expect(sentences).toEqual([reminder, DEFAULT_REMINDER]);
+    // The guidance's sentence on its own row, the chair's reminder whole on the next.
+    const notices = records.filter((r) => /^(保密警語|主席提醒) /.test(r[0] as string)).map((r) => r.slice(0, 2));
+    expect(notices).toEqual([
+      ['保密警語 Confidentiality', DEFAULT_REMINDER],
+      ['主席提醒 Chair’s reminder', reminder],
+    ]);
     expect(header.get('已確認 Acknowledged')?.[0]).toBe('9');
     expect(header.get('應到 Expected')?.[0]).toBe('12');
     expect(header.get('發言人 Spokesperson')?.[0]).toBe(meetingSettings.spokesperson);
