@@ -1,6 +1,9 @@
 /**
  * The meeting side panel (and the meeting chat tab): every attendee sees the chair's reminder and acknowledges it;
  * the chair, as the server judges from the token, also gets the live roster, stage sharing and the sign-in sheet.
+ *
+ * This page is the tab's contentUrl, so Teams' own "Share to stage" button puts this very page on the stage (frame
+ * `meetingStage`): there it is the stage page, large and for everyone, never the chair's tools on a shared screen.
  */
 import { Divider, MessageBar, MessageBarBody } from '@fluentui/react-components';
 import * as React from 'react';
@@ -12,12 +15,16 @@ import { ReminderCard } from '../shared/ReminderCard';
 import type { PageServices } from '../shared/TeamsPage';
 import { useAcknowledgement } from '../shared/useAcknowledgement';
 import { useMeeting } from '../shared/useMeeting';
+import { StagePage } from '../stage/StagePage';
 import { RosterSection } from './RosterSection';
 import { SignInSheetSection } from './SignInSheetSection';
 import { StageShareSection } from './StageShareSection';
 
 export function SidePanelPage({ services }: { services: PageServices }): React.JSX.Element {
   const layout = useLayoutStyles();
+  if (services.context.frame === 'meetingStage') {
+    return <StagePage services={services} />;
+  }
   return (
     <RequireMeeting services={services} className={layout.page}>
       {(meetingId) => <MeetingPanel services={services} meetingId={meetingId} />}

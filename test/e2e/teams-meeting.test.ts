@@ -421,6 +421,23 @@ describe('Teams meeting pages in the fake Teams host', () => {
       .waitFor();
   });
 
+  it('Teams’ own Share to stage puts the tab’s side-panel page on the stage: it renders the stage, never the chair’s tools', async () => {
+    const meetingId = newMeetingId();
+    await configureByApi(meetingId);
+    // The tab's contentUrl is the side panel's; Teams loads that same URL in the meetingStage frame.
+    const stage = await open(CHAIR, 'side-panel', 'meetingStage', meetingId, { viewport: STAGE });
+    const frame = stage.app();
+    await frame.getByTestId('stage-count').getByText('已有 0 人確認知悉並同意保密').waitFor();
+    expect(await frame.getByTestId('chair-tools').count()).toBe(0);
+    expect(await frame.getByTestId('roster').count()).toBe(0);
+    const reminderSize = await frame
+      .getByText(DEFAULT_REMINDER)
+      .evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    expect(reminderSize).toBeGreaterThanOrEqual(40);
+    await ackButton(frame).click();
+    await frame.getByTestId('stage-count').getByText('已有 1 人確認知悉並同意保密').waitFor();
+  });
+
   it('the configuration page: existing settings load; someone else is refused clearly and keeps what they typed', async () => {
     const meetingId = newMeetingId();
     // Someone (the would-be chair) starts filling in a new meeting …
@@ -685,6 +702,10 @@ describe('Teams meeting pages in the fake Teams host', () => {
       });
       await stage.app().getByTestId('stage-count').waitFor();
       await capture(stage, `teams-stage-${label}`, STAGE.width);
+      // What Teams' own Share to stage shows: the tab's side-panel page in the stage frame, as the chair sees it.
+      const shared = await open(CHAIR, 'side-panel', 'meetingStage', meetingId, { theme, viewport: STAGE });
+      await shared.app().getByTestId('stage-count').waitFor();
+      await capture(shared, `teams-stage-from-side-panel-${label}`, STAGE.width);
       await Promise.all(contexts.splice(0).map((c) => c.close()));
     }
     const english = await open(CHAIR, 'side-panel', 'sidePanel', meetingId, { locale: 'en-us' });
