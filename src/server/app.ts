@@ -51,7 +51,13 @@ export interface EventBus {
    */
   readonly channel?: string;
   publish(event: AcknowledgementEvent): void;
-  subscribe(meetingId: string, listener: (event: AcknowledgementEvent) => void): () => void;
+  /**
+   * `onLost` is called when the bus can no longer promise every event (its database connection dropped): the
+   * subscriber ends its stream, so the client reconnects and refetches what it missed.
+   */
+  subscribe(meetingId: string, listener: (event: AcknowledgementEvent) => void, onLost?: () => void): () => void;
+  /** False while the bus cannot deliver (getting its database connection back): new streams are refused then. */
+  isLive?(): boolean;
 }
 
 export interface AppDeps {
@@ -286,6 +292,14 @@ export async function buildApp(
     async (request, reply) => {
       const meeting = await meetingFor(request, request.params.meetingId);
       requireChair(caller(request), meeting);
+      if (deps.events.isLive?.() === false) {
+        // A stream now would miss events; the client retries with backoff and refetches the roster when it gets in.
+        throw new HttpError(
+          503,
+          'events_unavailable',
+          '即時更新暫時中斷，將自動重新連線 / Live updates are briefly unavailable; reconnecting',
+        );
+      }
       reply.hijack();
       reply.raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
@@ -294,14 +308,25 @@ export async function buildApp(
         'x-accel-buffering': 'no',
       });
       reply.raw.write(': connected\n\n');
-      const unsubscribe = deps.events.subscribe(meeting.id, (event) => {
-        reply.raw.write(`event: acknowledgement\ndata: ${JSON.stringify(event)}\n\n`);
-      });
       const keepAlive = setInterval(() => reply.raw.write(': keep-alive\n\n'), 25_000);
-      request.raw.on('close', () => {
-        clearInterval(keepAlive);
-        unsubscribe();
-      });
+      let ended = false;
+      const end = (): void => {
+        if (!ended) {
+          ended = true;
+          clearInterval(keepAlive);
+          unsubscribe();
+          reply.raw.end();
+        }
+      };
+      const unsubscribe = deps.events.subscribe(
+        meeting.id,
+        (event) => {
+          reply.raw.write(`event: acknowledgement\ndata: ${JSON.stringify(event)}\n\n`);
+        },
+        end,
+      );
+      request.raw.on('close', end);
+      reply.raw.on('close', end);
     },
   );
 
@@ -562,23 +587,40 @@ function meetingView(
   };
 }
 
-/** The in-process event bus: enough for one instance; several instances share events through PostgreSQL later. */
-export function inProcessEventBus(): EventBus {
-  const listeners = new Map<string, Set<(e: AcknowledgementEvent) => void>>();
+interface Subscriber {
+  readonly listener: (e: AcknowledgementEvent) => void;
+  readonly onLost?: () => void;
+}
+
+/** The in-process event bus: one instance's subscribers (the PostgreSQL bus delivers through one of these). */
+export function inProcessEventBus(): EventBus & { dropSubscribers(): void } {
+  const subscribers = new Map<string, Set<Subscriber>>();
   return {
     publish(event) {
-      listeners.get(event.meetingId)?.forEach((l) => l(event));
+      subscribers.get(event.meetingId)?.forEach((s) => s.listener(event));
     },
-    subscribe(meetingId, listener) {
-      let set = listeners.get(meetingId);
+    subscribe(meetingId, listener, onLost) {
+      let set = subscribers.get(meetingId);
       if (!set) {
         set = new Set();
-        listeners.set(meetingId, set);
+        subscribers.set(meetingId, set);
       }
-      set.add(listener);
+      const subscriber: Subscriber = { listener, ...(onLost ? { onLost } : {}) };
+      set.add(subscriber);
       return () => {
-        set?.delete(listener);
+        set?.delete(subscriber);
+        if (set?.size === 0 && subscribers.get(meetingId) === set) {
+          subscribers.delete(meetingId);
+        }
       };
+    },
+    /** Tells every subscriber its stream can no longer be promised every event, and forgets them all. */
+    dropSubscribers() {
+      const all = [...subscribers.values()].flatMap((set) => [...set]);
+      subscribers.clear();
+      for (const s of all) {
+        s.onLost?.();
+      }
     },
   };
 }

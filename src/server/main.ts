@@ -71,8 +71,10 @@ export async function startServer(
     config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: path.resolve(config.dataDir, 'pglite') },
   );
   await migrate(db);
+  // The bus starts before the app (and its logger) exists; its trouble is logged once the app is there.
+  let logBusError = (_e: Error): void => undefined;
   const events: ClosableEventBus = config.databaseUrl
-    ? await postgresEventBus(config.databaseUrl)
+    ? await postgresEventBus(config.databaseUrl, (e) => logBusError(e))
     : { ...inProcessEventBus(), close: async () => undefined };
   const configured = config.auth.audience !== null || config.auth.clientId !== null;
   const { clientId, clientSecret } = config.auth;
@@ -92,6 +94,8 @@ export async function startServer(
       ? tlsFromFiles(config.tls.cert, config.tls.key)
       : await devCertificate(config.dataDir, config.host);
   const app = await buildApp(deps, { https: { cert: tls.cert, key: tls.key } });
+  logBusError = (e) =>
+    app.log.warn({ err: e }, 'acknowledgement events: LISTEN connection lost or failing; streams end, reconnecting');
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
