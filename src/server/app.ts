@@ -13,7 +13,7 @@ import Fastify, {
 } from 'fastify';
 
 import { DEFAULT_POLICY, LEVELS, parsePolicy, type Policy, POLICY_SCHEMA, type PolicyError } from '../core';
-import { createAcknowledgementRecorder } from './acknowledge';
+import { createAcknowledgementRecorder, REMINDER_SHA256_SQL, reminderSha256 } from './acknowledge';
 import { AuthError, type Caller, type TokenVerifier } from './auth';
 import type { GraphOptions } from './graph';
 import {
@@ -214,19 +214,26 @@ export async function buildApp(
     async (request) => {
       const meeting = await meetingFor(request, request.params.meetingId);
       await recordParticipant(db, meeting, caller(request));
-      // The count is for everyone (the stage shows it to each viewer); who acknowledged stays with the chair.
+      // The count is for everyone (the stage shows it to each viewer); who acknowledged stays with the chair. Both
+      // count only acknowledgements of the meeting's current level and reminder.
       const acks = (
-        await db.query<{ count: number; mine: Date | string | null }>(
-          `SELECT count(*)::int AS count, max(acknowledged_at) FILTER (WHERE user_oid = $2) AS mine
-             FROM acknowledgements WHERE meeting_id = $1`,
+        await db.query<{ count: number; mine: Date | string | null; mine_current: boolean | null }>(
+          `SELECT count(*) FILTER (WHERE ${CURRENT_VERSION})::int AS count,
+                  max(a.acknowledged_at) FILTER (WHERE a.user_oid = $2) AS mine,
+                  bool_or(${CURRENT_VERSION}) FILTER (WHERE a.user_oid = $2) AS mine_current
+             FROM acknowledgements a JOIN meetings m ON m.id = a.meeting_id WHERE a.meeting_id = $1`,
           [meeting.id, caller(request).oid],
         )
       ).rows[0];
-      return meetingView(meeting, caller(request), acks?.mine ? iso(acks.mine) : null, Number(acks?.count ?? 0));
+      const mine = acks?.mine ? { acknowledgedAt: iso(acks.mine), current: acks.mine_current === true } : null;
+      return meetingView(meeting, caller(request), mine, Number(acks?.count ?? 0));
     },
   );
 
-  app.post<{ Params: { meetingId: string }; Body: { client?: string } | undefined }>(
+  app.post<{
+    Params: { meetingId: string };
+    Body: { client?: string; level?: string; reminderSha256?: string } | undefined;
+  }>(
     '/api/meetings/:meetingId/acknowledgements',
     {
       schema: {
@@ -234,14 +241,21 @@ export async function buildApp(
         body: {
           type: ['object', 'null'],
           additionalProperties: false,
-          properties: { client: { type: 'string', maxLength: 64, pattern: '^[A-Za-z0-9 ._/-]*$' } },
+          properties: {
+            client: { type: 'string', maxLength: 64, pattern: '^[A-Za-z0-9 ._/-]*$' },
+            // What the page showed (the meeting's `level` and `reminderSha256`): acknowledging text that has since
+            // changed is refused, so nobody is recorded as acknowledging words they never saw.
+            level: { enum: [...LEVELS] },
+            reminderSha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+          },
+          dependencies: { level: ['reminderSha256'], reminderSha256: ['level'] },
         },
       },
     },
     async (request, reply) => {
       const me = caller(request);
       const meetingId = request.params.meetingId;
-      const client = request.body?.client ?? null;
+      const { client, level, reminderSha256: shownSha256 } = request.body ?? {};
       // Durable before the reply: the recorder answers only after the statement holding this row has committed.
       const result = await acknowledgements.record({
         meetingId,
@@ -249,10 +263,18 @@ export async function buildApp(
         oid: me.oid,
         name: me.name,
         upn: me.upn,
-        client,
+        client: client ?? null,
+        shown: level && shownSha256 ? { level, reminderSha256: shownSha256 } : null,
       });
       if (result.meeting === 'not_found') {
         throw new HttpError(404, 'meeting_not_found', '找不到此會議 / Meeting not found');
+      }
+      if (result.meeting === 'stale') {
+        throw new HttpError(
+          409,
+          'meeting_changed',
+          '主席已更新密等或提醒內容，請閱讀新的內容後再確認 / The chair has changed the level or the reminder; read it again, then acknowledge',
+        );
       }
       const { created } = result;
       const at = result.acknowledgedAt.toISOString();
@@ -270,8 +292,16 @@ export async function buildApp(
       const meeting = await meetingFor(request, request.params.meetingId);
       requireChair(caller(request), meeting);
       const rows = (
-        await db.query<{ user_oid: string; display_name: string; upn: string | null; acknowledged_at: Date | string }>(
-          'SELECT user_oid, display_name, upn, acknowledged_at FROM acknowledgements WHERE meeting_id = $1 ORDER BY acknowledged_at, user_oid',
+        await db.query<{
+          user_oid: string;
+          display_name: string;
+          upn: string | null;
+          acknowledged_at: Date | string;
+          current: boolean;
+        }>(
+          `SELECT a.user_oid, a.display_name, a.upn, a.acknowledged_at, coalesce(${CURRENT_VERSION}, false) AS current
+             FROM acknowledgements a JOIN meetings m ON m.id = a.meeting_id
+            WHERE a.meeting_id = $1 ORDER BY a.acknowledged_at, a.user_oid`,
           [meeting.id],
         )
       ).rows;
@@ -281,6 +311,7 @@ export async function buildApp(
           name: r.display_name,
           upn: r.upn,
           acknowledgedAt: iso(r.acknowledged_at),
+          current: r.current,
         })),
       };
     },
@@ -568,10 +599,13 @@ async function currentPolicy(db: Db): Promise<Policy> {
   return (typeof row.document === 'string' ? JSON.parse(row.document) : row.document) as Policy;
 }
 
+/** An acknowledgement `a` of meeting `m` given for its current level and reminder (NULL when not recorded). */
+const CURRENT_VERSION = `(a.level = m.level AND a.reminder_sha256 = ${REMINDER_SHA256_SQL('m')})`;
+
 function meetingView(
   m: MeetingRow,
   me: Caller,
-  acknowledgedAt: string | null,
+  acknowledgement: { acknowledgedAt: string; current: boolean } | null,
   acknowledgementCount?: number,
 ): Record<string, unknown> {
   return {
@@ -580,9 +614,10 @@ function meetingView(
     sensitive: m.sensitive,
     level: m.level,
     reminder: m.reminder,
+    reminderSha256: reminderSha256(m.reminder),
     spokesperson: m.spokesperson,
     isChair: m.chair_oid === me.oid,
-    acknowledgement: acknowledgedAt ? { acknowledgedAt } : null,
+    acknowledgement,
     ...(acknowledgementCount !== undefined ? { acknowledgementCount } : {}),
   };
 }

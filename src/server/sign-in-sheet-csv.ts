@@ -7,6 +7,7 @@ import { DEFAULT_REMINDER } from '../shared/api';
 import {
   chairReminder,
   cleanText,
+  EARLIER_VERSION_LEGEND,
   expectedTotal,
   levelLabel,
   meetingDate,
@@ -22,9 +23,12 @@ const COLUMNS = [
   '確認時間 Acknowledged at (ISO 8601)',
   '確認時間 Acknowledged at (Asia/Taipei)',
   '狀態 Status',
+  '確認之密等 Level acknowledged',
+  '確認之提醒 SHA-256 Reminder acknowledged (SHA-256)',
 ] as const;
 
 export const STATUS_ACKNOWLEDGED = '已確認 acknowledged';
+export const STATUS_EARLIER_VERSION = '已確認先前版本 acknowledged an earlier version';
 export const STATUS_NOT_YET = '未確認 not yet';
 
 /** Characters that start a formula in Excel, LibreOffice or Google Sheets (OWASP "CSV injection"). */
@@ -60,7 +64,9 @@ export function renderSignInSheetCsv(sheet: SignInSheet): Buffer {
     ...(reminder === null ? [] : [record(['主席提醒 Chair’s reminder', reminder])]),
     record(['發言人 Spokesperson', m.spokesperson ?? '未指定 / not named']),
     record(['主席 Chair', cleanText(sheet.chair.name), sheet.chair.upn]),
+    record(['提醒 SHA-256 Reminder (SHA-256)', m.reminderSha256]),
     record(['已確認 Acknowledged', sheet.acknowledgedTotal]),
+    record(['其中先前版本 Of which an earlier version', sheet.earlierVersionTotal, EARLIER_VERSION_LEGEND]),
     record(['應到 Expected', expected]),
     record(['未確認 Not yet', sheet.unacknowledgedTotal]),
     record(['受邀名單來源 Invitee list', SOURCE_LABEL[sheet.inviteeSource]]),
@@ -83,7 +89,9 @@ export function renderSignInSheetCsv(sheet: SignInSheet): Buffer {
         a.upn,
         a.acknowledgedAt.toISOString(),
         taipeiDateTime(a.acknowledgedAt),
-        STATUS_ACKNOWLEDGED,
+        a.current ? STATUS_ACKNOWLEDGED : STATUS_EARLIER_VERSION,
+        a.level,
+        a.reminderSha256,
       ]),
     );
   }

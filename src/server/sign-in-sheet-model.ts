@@ -15,6 +15,12 @@ export interface SheetAttendee {
   readonly name: string;
   readonly upn: string | null;
   readonly acknowledgedAt: Date;
+  /** The level the attendee acknowledged; null for an acknowledgement from before versions were recorded. */
+  readonly level: string | null;
+  /** SHA-256 of the reminder text the attendee acknowledged; null as for `level`. */
+  readonly reminderSha256: string | null;
+  /** Given for the meeting's current level and reminder; false means an earlier (or unrecorded) version. */
+  readonly current: boolean;
 }
 
 export interface SignInSheet {
@@ -23,6 +29,7 @@ export interface SignInSheet {
     readonly title: string;
     readonly level: Level;
     readonly reminder: string;
+    readonly reminderSha256: string;
     readonly spokesperson: string | null;
     readonly configuredAt: Date;
   };
@@ -30,6 +37,8 @@ export interface SignInSheet {
   /** In the order they acknowledged; at most {@link MAX_SHEET_ROWS}. */
   readonly acknowledged: readonly SheetAttendee[];
   readonly acknowledgedTotal: number;
+  /** Of `acknowledgedTotal`, those given for an earlier level or reminder (the attendee has not seen the current). */
+  readonly earlierVersionTotal: number;
   /** Invitees with no acknowledgement; at most {@link MAX_SHEET_ROWS}. */
   readonly unacknowledged: readonly Invitee[];
   readonly unacknowledgedTotal: number;
@@ -57,6 +66,13 @@ export function chairReminder(reminder: string): string | null {
 export const SECRECY_ENGLISH = 'This meeting is sensitive in nature; every attendee shall keep it confidential.';
 
 export const levelLabel = (level: Level): string => `${level} ${LEVEL_ENGLISH[level]}`;
+
+/** What the sheet says of an acknowledgement given for an earlier version, e.g. `先前版本（密）`. */
+export const earlierVersionNote = (a: SheetAttendee): string =>
+  a.level ? `先前版本（${a.level}）` : '先前版本（未記錄）';
+export const EARLIER_VERSION_LEGEND =
+  '先前版本：此人確認的是主席修改密等或提醒內容前的版本，尚未確認現行內容 / earlier version: acknowledged before the chair ' +
+  'changed the level or the reminder; the current one is not acknowledged yet';
 
 export const SOURCE_LABEL: Readonly<Record<SignInSheet['inviteeSource'], string>> = {
   graph: '會議成員（Microsoft Graph） / meeting members (Microsoft Graph)',

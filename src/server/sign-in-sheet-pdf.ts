@@ -14,6 +14,8 @@ import { MISSING_GLYPH, type PdfFontChain } from './pdf-font';
 import {
   chairReminder,
   cleanText,
+  EARLIER_VERSION_LEGEND,
+  earlierVersionNote,
   expectedTotal,
   levelLabel,
   meetingDate,
@@ -174,16 +176,17 @@ interface Column {
 }
 
 const ACK_COLUMNS: readonly Column[] = [
-  { zh: '序號', en: 'No.', width: 34 },
-  { zh: '姓名', en: 'Name', width: 150 },
-  { zh: '帳號', en: 'Account', width: 197 },
-  { zh: '確認時間', en: 'Acknowledged (Asia/Taipei)', width: WIDTH - 381 },
+  { zh: '序號', en: 'No.', width: 30 },
+  { zh: '姓名', en: 'Name', width: 118 },
+  { zh: '帳號', en: 'Account', width: 170 },
+  { zh: '確認時間', en: 'Acknowledged (Asia/Taipei)', width: 105 },
+  { zh: '備註', en: 'Note', width: WIDTH - 423 },
 ];
 const PENDING_COLUMNS: readonly Column[] = [
-  { zh: '序號', en: 'No.', width: 34 },
-  { zh: '姓名', en: 'Name', width: 150 },
-  { zh: '帳號', en: 'Account', width: 197 },
-  { zh: '簽名', en: 'Signature', width: WIDTH - 381 },
+  { zh: '序號', en: 'No.', width: 30 },
+  { zh: '姓名', en: 'Name', width: 118 },
+  { zh: '帳號', en: 'Account', width: 170 },
+  { zh: '簽名', en: 'Signature', width: WIDTH - 318 },
 ];
 const CELL_SIZE = 9.5;
 const CELL_LEADING = 12.5;
@@ -284,9 +287,11 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
   field('密等', 'Level', [levelLabel(m.level)]);
   field('發言人', 'Spokesperson', [spokesperson]);
   field('主席', 'Chair', [chair]);
+  const earlier = sheet.earlierVersionTotal;
   field('人數', 'Totals', [
     `已確認 ${sheet.acknowledgedTotal} 人／應到 ${expected} 人（未確認 ${sheet.unacknowledgedTotal} 人）`,
     `Acknowledged ${sheet.acknowledgedTotal} of ${expected} expected (${sheet.unacknowledgedTotal} not yet)`,
+    ...(earlier > 0 ? [`其中 ${earlier} 人確認的是先前版本 / ${earlier} of them acknowledged an earlier version`] : []),
   ]);
   field('受邀名單來源', 'Invitee list', [SOURCE_LABEL[sheet.inviteeSource]], 9);
   field('產製時間', 'Generated', [`${taipeiDateTime(sheet.generatedAt)} (Asia/Taipei)`], 9);
@@ -339,7 +344,7 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
       return;
     }
     for (const row of rows) {
-      const cells = row.map((text, i) => ts.wrap(text, CELL_SIZE, (columns[i] as Column).width - 2 * CELL_PAD, 2));
+      const cells = row.map((text, i) => ts.wrap(text, CELL_SIZE, (columns[i] as Column).width - 2 * CELL_PAD, 3));
       const height = Math.max(minRowHeight, Math.max(...cells.map((c) => c.length)) * CELL_LEADING + 2 * CELL_PAD);
       if (y - height < CONTENT_BOTTOM) {
         newPage();
@@ -369,10 +374,22 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
   await table(
     ['已確認名單', 'Acknowledged'],
     ACK_COLUMNS,
-    sheet.acknowledged.map((a, i) => [String(i + 1), cleanText(a.name), a.upn ?? '', taipeiDateTime(a.acknowledgedAt)]),
+    sheet.acknowledged.map((a, i) => [
+      String(i + 1),
+      cleanText(a.name),
+      a.upn ?? '',
+      taipeiDateTime(a.acknowledgedAt),
+      a.current ? '' : earlierVersionNote(a),
+    ]),
     CELL_LEADING + 2 * CELL_PAD,
   );
   more(sheet.acknowledgedTotal, sheet.acknowledged.length, '已確認者');
+  if (earlier > 0) {
+    y -= 4;
+    for (const l of ts.wrap(EARLIER_VERSION_LEGEND, 8.5, WIDTH, 3)) {
+      line(l, 8.5, { color: NOTICE });
+    }
+  }
   y -= 14;
   await table(
     ['未確認之受邀者', 'Invitees not yet acknowledged'],
@@ -452,4 +469,6 @@ const LABELS = [
   '0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ ()（）／/:–-…',
   SECRECY_ENGLISH,
   Object.values(SOURCE_LABEL).join(' '),
+  EARLIER_VERSION_LEGEND,
+  '備註 Note 先前版本（未記錄）機敏密機密極機密絕對機密 其中人確認的是 of them acknowledged an earlier version',
 ].join(' ');

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import type { Level } from '../core';
 import type { InviteeList } from '../shared/api';
+import { reminderSha256 } from './acknowledge';
 import type { Caller } from './auth';
 import { createGraphDirectory, type GraphOptions } from './graph';
 import { caller, HttpError, loadMeeting, MEETING_PARAMS, type MeetingRow, requireChair } from './http';
@@ -46,11 +47,18 @@ export async function loadSignInSheet(
       display_name: string;
       upn: string | null;
       acknowledged_at: Date | string;
+      level: string | null;
+      reminder_sha256: string | null;
+      current: boolean;
       total: string | number;
+      earlier: string | number;
     }>(
-      `SELECT user_oid, display_name, upn, acknowledged_at, count(*) OVER () AS total
-         FROM acknowledgements WHERE meeting_id = $1 ORDER BY acknowledged_at, user_oid LIMIT $2`,
-      [meeting.id, MAX_SHEET_ROWS],
+      `SELECT user_oid, display_name, upn, acknowledged_at, level, reminder_sha256, current,
+              count(*) OVER () AS total, count(*) FILTER (WHERE NOT current) OVER () AS earlier
+         FROM (SELECT a.*, coalesce(a.level = $3 AND a.reminder_sha256 = $4, false) AS current
+                 FROM acknowledgements a WHERE a.meeting_id = $1) s
+        ORDER BY acknowledged_at, user_oid LIMIT $2`,
+      [meeting.id, MAX_SHEET_ROWS, meeting.level, reminderSha256(meeting.reminder)],
     )
   ).rows;
   const acknowledgedTotal = rows.length > 0 ? Number(rows[0]?.total) : 0;
@@ -75,6 +83,7 @@ export async function loadSignInSheet(
       title: meeting.title,
       level: meeting.level as Level,
       reminder: meeting.reminder,
+      reminderSha256: reminderSha256(meeting.reminder),
       spokesperson: meeting.spokesperson,
       configuredAt: new Date(meeting.created_at ?? Date.now()),
     },
@@ -84,8 +93,12 @@ export async function loadSignInSheet(
       name: r.display_name,
       upn: r.upn,
       acknowledgedAt: new Date(r.acknowledged_at),
+      level: r.level,
+      reminderSha256: r.reminder_sha256,
+      current: r.current,
     })),
     acknowledgedTotal,
+    earlierVersionTotal: rows.length > 0 ? Number(rows[0]?.earlier) : 0,
     unacknowledged: pending.slice(0, MAX_SHEET_ROWS),
     unacknowledgedTotal: pending.length,
     inviteeSource: invitees.source,
@@ -116,6 +129,7 @@ async function recordExport(
         meetingId: sheet.meeting.id,
         format,
         acknowledged: sheet.acknowledgedTotal,
+        earlierVersion: sheet.earlierVersionTotal,
         unacknowledged: sheet.unacknowledgedTotal,
         expected: sheet.acknowledgedTotal + sheet.unacknowledgedTotal,
         inviteeSource: sheet.inviteeSource,

@@ -13,8 +13,7 @@ import { useLayoutStyles } from '../shared/layout.styles';
 import { MeetingStatus, RequireMeeting } from '../shared/PageStates';
 import { ReminderCard } from '../shared/ReminderCard';
 import type { PageServices } from '../shared/TeamsPage';
-import { useAcknowledgement } from '../shared/useAcknowledgement';
-import { useMeeting } from '../shared/useMeeting';
+import { useMeetingAcknowledgement } from '../shared/useAcknowledgement';
 import { StagePage } from '../stage/StagePage';
 import { RosterSection } from './RosterSection';
 import { SignInSheetSection } from './SignInSheetSection';
@@ -35,9 +34,7 @@ export function SidePanelPage({ services }: { services: PageServices }): React.J
 function MeetingPanel({ services, meetingId }: { services: PageServices; meetingId: string }): React.JSX.Element {
   const layout = useLayoutStyles();
   const { api, getToken, locale, origin, t } = services;
-  const { state, reload, markAcknowledged } = useMeeting(api, meetingId);
-  const acknowledgedAt = state.phase === 'ready' ? (state.meeting.acknowledgement?.acknowledgedAt ?? null) : null;
-  const ack = useAcknowledgement(api, meetingId, acknowledgedAt, markAcknowledged);
+  const { state, reload, ack } = useMeetingAcknowledgement(api, meetingId);
   const chairHeadingId = React.useId();
 
   if (state.phase !== 'ready') {
@@ -48,7 +45,7 @@ function MeetingPanel({ services, meetingId }: { services: PageServices; meeting
     <main className={layout.page}>
       {meeting.sensitive ? (
         <ReminderCard meeting={meeting} t={t}>
-          <AcknowledgeControl state={ack.state} onAcknowledge={ack.acknowledge} locale={locale} t={t} />
+          <AcknowledgeControl ack={ack} locale={locale} t={t} />
         </ReminderCard>
       ) : (
         <MessageBar intent="info">
@@ -61,7 +58,15 @@ function MeetingPanel({ services, meetingId }: { services: PageServices; meeting
           <h2 id={chairHeadingId} className={layout.h2}>
             {t.chairHeading}
           </h2>
-          <RosterSection api={api} getToken={getToken} origin={origin} meetingId={meetingId} locale={locale} t={t} />
+          <RosterSection
+            api={api}
+            getToken={getToken}
+            origin={origin}
+            meetingId={meetingId}
+            locale={locale}
+            t={t}
+            version={`${meeting.level}:${meeting.reminderSha256}`}
+          />
           <Divider />
           {meeting.sensitive ? <StageShareSection origin={origin} t={t} /> : null}
           <Divider />

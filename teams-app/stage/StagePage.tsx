@@ -9,8 +9,7 @@ import { AcknowledgeControl } from '../shared/AcknowledgeControl';
 import { MeetingStatus, RequireMeeting } from '../shared/PageStates';
 import { ReminderCard } from '../shared/ReminderCard';
 import type { PageServices } from '../shared/TeamsPage';
-import { useAcknowledgement } from '../shared/useAcknowledgement';
-import { useMeeting } from '../shared/useMeeting';
+import { useMeetingAcknowledgement } from '../shared/useAcknowledgement';
 
 /** The count on the stage refreshes this often (the live stream is the chair's; the count is for everyone). */
 export const STAGE_COUNT_REFRESH_MS = 3000;
@@ -53,9 +52,7 @@ export function StagePage({ services }: { services: PageServices }): React.JSX.E
 function StageReminder({ services, meetingId }: { services: PageServices; meetingId: string }): React.JSX.Element {
   const s = useStyles();
   const { api, locale, t } = services;
-  const { state, reload, markAcknowledged } = useMeeting(api, meetingId, { pollMs: STAGE_COUNT_REFRESH_MS });
-  const acknowledgedAt = state.phase === 'ready' ? (state.meeting.acknowledgement?.acknowledgedAt ?? null) : null;
-  const ack = useAcknowledgement(api, meetingId, acknowledgedAt, markAcknowledged);
+  const { state, reload, ack } = useMeetingAcknowledgement(api, meetingId, { pollMs: STAGE_COUNT_REFRESH_MS });
 
   if (state.phase !== 'ready') {
     return <MeetingStatus state={state} reload={reload} t={t} className={s.page} spinnerSize="large" />;
@@ -66,7 +63,7 @@ function StageReminder({ services, meetingId }: { services: PageServices; meetin
     <main className={s.page}>
       <ReminderCard meeting={meeting} t={t} variant="stage">
         <div className={s.footer}>
-          <AcknowledgeControl state={ack.state} onAcknowledge={ack.acknowledge} locale={locale} t={t} variant="stage" />
+          <AcknowledgeControl ack={ack} locale={locale} t={t} variant="stage" />
           {count !== undefined ? (
             <p className={s.count} role="status" aria-live="polite" data-testid="stage-count">
               {t.stageCount(count)}

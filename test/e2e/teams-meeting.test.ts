@@ -438,6 +438,65 @@ describe('Teams meeting pages in the fake Teams host', () => {
     await frame.getByTestId('stage-count').getByText('已有 1 人確認知悉並同意保密').waitFor();
   });
 
+  it('when the chair changes the level or the reminder, attendees are asked again, and a page showing the old one cannot acknowledge the new', async () => {
+    const meetingId = newMeetingId();
+    await configureByApi(meetingId);
+    const person = ATTENDEES[0] as HostUser;
+    const host = await open(person, 'side-panel', 'sidePanel', meetingId);
+    const frame = host.app();
+    await ackButton(frame).click();
+    await frame.getByText(/您已於 .*確認知悉並同意保密。/).waitFor();
+
+    // The chair raises the level: reopening the panel shows the new level with the button again, and why.
+    const chairToken = await tokenFor(CHAIR);
+    const change = (extra: Record<string, unknown>) =>
+      api('PUT', meetingPath(meetingId), chairToken, {
+        title: TITLE,
+        level: '機密',
+        reminder: DEFAULT_REMINDER,
+        spokesperson: '李發言人',
+        ...extra,
+      });
+    expect((await change({ level: '絕對機密' })).status).toBe(200);
+    const again = await open(person, 'side-panel', 'sidePanel', meetingId);
+    const panel = again.app();
+    await panel
+      .getByTestId('ack-renew')
+      .getByText(/主席已更新密等或提醒內容（您曾於 .*確認先前的版本）/)
+      .waitFor();
+    await panel.getByText('絕對機密', { exact: true }).waitFor();
+
+    // While the page shows that, the chair rewrites the reminder: the click is refused, the new text comes up.
+    const rewritten = '會議資料一律不得攜出會場。';
+    expect((await change({ level: '絕對機密', reminder: rewritten })).status).toBe(200);
+    await ackButton(panel).click();
+    await panel
+      .getByRole('alert')
+      .getByText('主席剛更新了密等或提醒內容，上方已顯示新的內容；請閱讀後再確認。')
+      .waitFor();
+    await panel.getByText(rewritten).waitFor();
+    const before = JSON.parse((await api('GET', `${meetingPath(meetingId)}/acknowledgements`, chairToken)).body) as {
+      acknowledgements: { current: boolean }[];
+    };
+    expect(before.acknowledgements).toMatchObject([{ current: false }]);
+    const chair = await open(CHAIR, 'side-panel', 'sidePanel', meetingId);
+    await chair
+      .app()
+      .locator(`[data-testid="roster-acknowledged"] li[data-oid="${person.oid}"]`)
+      .getByTestId('roster-earlier-version')
+      .getByText('確認的是先前版本（密等或提醒已更新），尚待重新確認')
+      .waitFor();
+
+    // Read, acknowledged: recorded for the current version.
+    await ackButton(panel).click();
+    await panel.getByText(/您已於 .*確認知悉並同意保密。/).waitFor();
+    expect(await panel.getByTestId('ack-renew').count()).toBe(0);
+    const after = JSON.parse((await api('GET', `${meetingPath(meetingId)}/acknowledgements`, chairToken)).body) as {
+      acknowledgements: { current: boolean }[];
+    };
+    expect(after.acknowledgements).toMatchObject([{ current: true }]);
+  });
+
   it('the configuration page: existing settings load; someone else is refused clearly and keeps what they typed', async () => {
     const meetingId = newMeetingId();
     // Someone (the would-be chair) starts filling in a new meeting …

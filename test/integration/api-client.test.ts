@@ -57,10 +57,22 @@ it('configures, acknowledges and reads the roster; errors are ApiError with the 
   const attendee = clientFor('att-1', '陳委員');
   const { acknowledgedAt } = await attendee.acknowledge('m-client');
   expect(new Date(acknowledgedAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
-  expect((await attendee.getMeeting('m-client')).acknowledgement).toEqual({ acknowledgedAt });
+  expect((await attendee.getMeeting('m-client')).acknowledgement).toEqual({ acknowledgedAt, current: true });
 
   const roster = await chair.roster('m-client');
   expect(roster.map((r) => [r.oid, r.name])).toEqual([['att-1', '陳委員']]);
+
+  // The client names the version its page showed; a version the chair has since replaced is refused.
+  const shown = await attendee.getMeeting('m-client');
+  await chair.putMeeting('m-client', { title: '協調會議', level: '極機密', reminder: DEFAULT_REMINDER });
+  await expect(clientFor('att-9').acknowledge('m-client', shown)).rejects.toMatchObject({
+    status: 409,
+    code: 'meeting_changed',
+  });
+  const current = await attendee.getMeeting('m-client');
+  expect(current.acknowledgement).toMatchObject({ current: false });
+  await attendee.acknowledge('m-client', current);
+  expect((await attendee.getMeeting('m-client')).acknowledgement).toMatchObject({ current: true });
 
   const refused = await attendee.roster('m-client').catch((e: unknown) => e);
   expect(refused).toBeInstanceOf(ApiError);

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -170,6 +171,7 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
       meetingId: MEETING,
       format: 'pdf',
       acknowledged: 5,
+      earlierVersion: 0,
       unacknowledged: 3,
       expected: 8,
       inviteeSource: 'graph',
@@ -212,6 +214,41 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
     );
     const again = (await pdfText((await t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair)).rawPayload)).text;
     expect(again.replace(/\s+/g, '').split(DEFAULT_REMINDER).length - 1).toBe(1);
+  });
+
+  it('marks acknowledgements of an earlier level or reminder, on the PDF and in the CSV, until renewed', async () => {
+    await acknowledgeAll();
+    // The chair raises the level after everyone acknowledged 機密.
+    expect((await t.call('PUT', url, t.chair, { ...meetingSettings, level: '絕對機密' })).statusCode).toBe(200);
+    const view = (await t.call('GET', url, await entra.token(ATTENDEES[0]))).json() as {
+      level: string;
+      reminderSha256: string;
+    };
+    // One attendee, shown the new level, acknowledges again.
+    const renewed = await t.call('POST', `${url}/acknowledgements`, await entra.token(ATTENDEES[0]), {
+      level: view.level,
+      reminderSha256: view.reminderSha256,
+    });
+    expect(renewed.statusCode).toBe(201);
+
+    const { text } = await pdfText((await t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair)).rawPayload);
+    const flat = text.replace(/\s+/g, '');
+    expect(flat).toContain('其中4人確認的是先前版本');
+    expect(flat.split('先前版本（機密）').length - 1).toBe(4);
+    expect(flat).toContain('尚未確認現行內容');
+    expect((await lastEvent()).data).toMatchObject({ acknowledged: 5, earlierVersion: 4 });
+
+    const csv = parseCsv((await t.call('GET', `${url}/sign-in-sheet.csv`, t.chair)).rawPayload.subarray(3).toString());
+    const start = csv.findIndex((r) => r[0] === '序號 No.');
+    const rows = csv.slice(start + 1).filter((r) => r[5] !== '未確認 not yet');
+    const oldSha = createHash('sha256').update(meetingSettings.reminder, 'utf8').digest('hex');
+    // The renewal is the latest acknowledgement; the others still say what they were given for.
+    expect(rows.map((r) => [r[1], r[5], r[6], r[7]])).toEqual([
+      ...ATTENDEES.slice(1).map((a) => [a.name, '已確認先前版本 acknowledged an earlier version', '機密', oldSha]),
+      [ATTENDEES[0]?.name, '已確認 acknowledged', '絕對機密', view.reminderSha256],
+    ]);
+    expect(csv.find((r) => r[0] === '提醒 SHA-256 Reminder (SHA-256)')?.[1]).toBe(view.reminderSha256);
+    expect(csv.find((r) => r[0] === '其中先前版本 Of which an earlier version')?.[1]).toBe('4');
   });
 
   it('a sheet of 1,000 attendees runs over many pages, headings repeated, and every name comes back', async () => {
@@ -273,9 +310,9 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
     const text = bytes.subarray(3).toString('utf8');
     // parseCsv refuses a bare LF or CR outside quotes, so every record ends in CRLF.
     const records = parseCsv(text);
-    expect(new Set(records.map((r) => r.length))).toEqual(new Set([6]));
+    expect(new Set(records.map((r) => r.length))).toEqual(new Set([8]));
 
-    const header = new Map(records.slice(0, 16).map((r) => [r[0], r.slice(1)]));
+    const header = new Map(records.slice(0, 20).map((r) => [r[0], r.slice(1)]));
     expect(header.get('會議名稱 Meeting')?.[0]).toBe(meetingSettings.title);
     // The guidance's sentence on its own row, the chair's reminder whole on the next.
     const notices = records.filter((r) => /^(保密警語|主席提醒) /.test(r[0] as string)).map((r) => r.slice(0, 2));
