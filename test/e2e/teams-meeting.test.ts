@@ -283,6 +283,30 @@ describe('Teams meeting pages in the fake Teams host', () => {
     expect(tokenCalls[1]?.args[2]).toBe(false);
   });
 
+  it('identity is the SSO token only: the context’s user never makes anyone the chair, or stops the chair being one', async () => {
+    const meetingId = newMeetingId();
+    await configureByApi(meetingId);
+    const attendee = ATTENDEES[0] as HostUser;
+    // Teams' context says the chair; the token is the attendee's: an attendee's panel, and their acknowledgement.
+    const posing = await open(CHAIR, 'side-panel', 'sidePanel', meetingId, { token: await tokenFor(attendee) });
+    await ackButton(posing.app()).click();
+    await posing
+      .app()
+      .getByText(/您已於 .*確認知悉並同意保密。/)
+      .waitFor();
+    expect(await posing.app().getByTestId('chair-tools').count()).toBe(0);
+    const roster = JSON.parse(
+      (await api('GET', `${meetingPath(meetingId)}/acknowledgements`, await tokenFor(CHAIR))).body,
+    ) as {
+      acknowledgements: { oid: string }[];
+    };
+    expect(roster.acknowledgements.map((a) => a.oid)).toEqual([attendee.oid]);
+    // The reverse: the context says an attendee, the token is the chair's: the chair's tools.
+    const chair = await open(attendee, 'side-panel', 'sidePanel', meetingId, { token: await tokenFor(CHAIR) });
+    await chair.app().getByTestId('chair-tools').waitFor();
+    await chair.app().locator(`[data-testid="roster-acknowledged"] li[data-oid="${attendee.oid}"]`).waitFor();
+  });
+
   it('a token Teams refuses is shown with its reason and can be retried', async () => {
     const meetingId = newMeetingId();
     await configureByApi(meetingId);
