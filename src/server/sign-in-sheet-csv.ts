@@ -11,6 +11,7 @@ import {
   expectedTotal,
   levelLabel,
   meetingDate,
+  NOT_INVITED_LEGEND,
   type SignInSheet,
   SOURCE_LABEL,
   taipeiDateTime,
@@ -25,7 +26,11 @@ const COLUMNS = [
   '狀態 Status',
   '確認之密等 Level acknowledged',
   '確認之提醒 SHA-256 Reminder acknowledged (SHA-256)',
+  '受邀 Invited',
 ] as const;
+
+const INVITED = '是 yes';
+const NOT_INVITED = '否 not invited';
 
 export const STATUS_ACKNOWLEDGED = '已確認 acknowledged';
 export const STATUS_EARLIER_VERSION = '已確認先前版本 acknowledged an earlier version';
@@ -61,11 +66,12 @@ export function renderSignInSheetCsv(sheet: SignInSheet): Buffer {
     record(['會議日期 Date', date.text, date.basis]),
     record(['密等 Level', levelLabel(m.level)]),
     record(['保密警語 Confidentiality', DEFAULT_REMINDER]),
-    ...(reminder === null ? [] : [record(['主席提醒 Chair’s reminder', reminder])]),
+    ...(reminder === null ? [] : [record(["主席提醒 Chair's reminder", reminder])]),
     record(['發言人 Spokesperson', m.spokesperson ?? '未指定 / not named']),
     record(['主席 Chair', cleanText(sheet.chair.name), sheet.chair.upn]),
     record(['提醒 SHA-256 Reminder (SHA-256)', m.reminderSha256]),
     record(['已確認 Acknowledged', sheet.acknowledgedTotal]),
+    record(['其中非受邀者 Of which not invited', sheet.uninvitedTotal, NOT_INVITED_LEGEND]),
     record(['其中先前版本 Of which an earlier version', sheet.earlierVersionTotal, EARLIER_VERSION_LEGEND]),
     record(['應到 Expected', expected]),
     record(['未確認 Not yet', sheet.unacknowledgedTotal]),
@@ -92,6 +98,7 @@ export function renderSignInSheetCsv(sheet: SignInSheet): Buffer {
         a.current ? STATUS_ACKNOWLEDGED : STATUS_EARLIER_VERSION,
         a.level,
         a.reminderSha256,
+        a.invited ? INVITED : NOT_INVITED,
       ]),
     );
   }
@@ -101,7 +108,7 @@ export function renderSignInSheetCsv(sheet: SignInSheet): Buffer {
   }
   for (const i of sheet.unacknowledged) {
     n++;
-    lines.push(record([n, cleanText(i.name), i.upn, null, null, STATUS_NOT_YET]));
+    lines.push(record([n, cleanText(i.name), i.upn, null, null, STATUS_NOT_YET, null, null, INVITED]));
   }
   if (sheet.unacknowledgedTotal > sheet.unacknowledged.length) {
     const more = sheet.unacknowledgedTotal - sheet.unacknowledged.length;

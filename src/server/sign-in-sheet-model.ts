@@ -21,6 +21,8 @@ export interface SheetAttendee {
   readonly reminderSha256: string | null;
   /** Given for the meeting's current level and reminder; false means an earlier (or unrecorded) version. */
   readonly current: boolean;
+  /** On the invitee list (by id or account); false for someone who acknowledged without being invited. */
+  readonly invited: boolean;
 }
 
 export interface SignInSheet {
@@ -39,17 +41,38 @@ export interface SignInSheet {
   readonly acknowledgedTotal: number;
   /** Of `acknowledgedTotal`, those given for an earlier level or reminder (the attendee has not seen the current). */
   readonly earlierVersionTotal: number;
+  /** Of `acknowledgedTotal`, those not on the invitee list. */
+  readonly uninvitedTotal: number;
   /** Invitees with no acknowledgement; at most {@link MAX_SHEET_ROWS}. */
   readonly unacknowledged: readonly Invitee[];
   readonly unacknowledgedTotal: number;
+  /** The invitee list's length: who is expected (應到). */
+  readonly inviteeTotal: number;
   readonly inviteeSource: 'graph' | 'seen';
   readonly generatedAt: Date;
   /** The audit event that records this export: its hash is the chain's head at export. */
   readonly audit: { readonly hash: string; readonly seq: number };
 }
 
-/** Everyone expected to sign: the invitees, and anyone who acknowledged without being on the list. */
-export const expectedTotal = (sheet: SignInSheet): number => sheet.acknowledgedTotal + sheet.unacknowledgedTotal;
+/** Everyone expected to sign (應到): the invitees. Someone who acknowledged without being invited is not expected. */
+export const expectedTotal = (sheet: SignInSheet): number => sheet.inviteeTotal;
+
+/** What the sheet says of an acknowledgement by someone not on the invitee list. */
+export const NOT_INVITED_NOTE = '非受邀者';
+export const NOT_INVITED_LEGEND =
+  '非受邀者：不在受邀名單中，不計入應到人數 / not invited: not on the invitee list, not counted as expected';
+
+/** The acknowledgement line of the totals, e.g. `已確認 9 人（受邀者 5 人、非受邀者 4 人）`. */
+export function acknowledgedTotals(sheet: SignInSheet): { zh: string; en: string } {
+  const n = sheet.acknowledgedTotal;
+  const out = sheet.uninvitedTotal;
+  return out === 0
+    ? { zh: `已確認 ${n} 人`, en: `Acknowledged ${n}` }
+    : {
+        zh: `已確認 ${n} 人（受邀者 ${n - out} 人、非受邀者 ${out} 人）`,
+        en: `Acknowledged ${n} (${n - out} invited, ${out} not invited)`,
+      };
+}
 
 const compact = (s: string): string => s.replace(/\s+/g, '');
 

@@ -13,12 +13,15 @@ import { DEFAULT_REMINDER } from '../shared/api';
 import { MISSING_GLYPH, type PdfFontChain } from './pdf-font';
 import {
   chairReminder,
+  acknowledgedTotals,
   cleanText,
   EARLIER_VERSION_LEGEND,
   earlierVersionNote,
   expectedTotal,
   levelLabel,
   meetingDate,
+  NOT_INVITED_LEGEND,
+  NOT_INVITED_NOTE,
   SECRECY_ENGLISH,
   type SignInSheet,
   SOURCE_LABEL,
@@ -288,9 +291,10 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
   field('發言人', 'Spokesperson', [spokesperson]);
   field('主席', 'Chair', [chair]);
   const earlier = sheet.earlierVersionTotal;
+  const acknowledged = acknowledgedTotals(sheet);
   field('人數', 'Totals', [
-    `已確認 ${sheet.acknowledgedTotal} 人／應到 ${expected} 人（未確認 ${sheet.unacknowledgedTotal} 人）`,
-    `Acknowledged ${sheet.acknowledgedTotal} of ${expected} expected (${sheet.unacknowledgedTotal} not yet)`,
+    `${acknowledged.zh}／應到 ${expected} 人（未確認 ${sheet.unacknowledgedTotal} 人）`,
+    `${acknowledged.en}; ${expected} expected (${sheet.unacknowledgedTotal} not yet)`,
     ...(earlier > 0 ? [`其中 ${earlier} 人確認的是先前版本 / ${earlier} of them acknowledged an earlier version`] : []),
   ]);
   field('受邀名單來源', 'Invitee list', [SOURCE_LABEL[sheet.inviteeSource]], 9);
@@ -301,7 +305,7 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
   // The chair's reminder, in full (up to the 2,000 characters the server takes), over as many pages as it needs.
   if (reminder.length > 0) {
     ts.draw(page, '主席提醒', MARGIN, y - 12, 12);
-    ts.draw(page, 'Chair’s reminder', MARGIN + ts.width('主席提醒', 12) + 6, y - 12, 8, GREY);
+    ts.draw(page, "Chair's reminder", MARGIN + ts.width('主席提醒', 12) + 6, y - 12, 8, GREY);
     y -= 20;
     for (const l of reminder.flatMap((p) => ts.wrap(p, 10.5, WIDTH, Number.MAX_SAFE_INTEGER))) {
       if (y - 15 < CONTENT_BOTTOM) {
@@ -344,7 +348,13 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
       return;
     }
     for (const row of rows) {
-      const cells = row.map((text, i) => ts.wrap(text, CELL_SIZE, (columns[i] as Column).width - 2 * CELL_PAD, 3));
+      // A cell's own line breaks (two notes) are kept; each part wraps, three lines at most.
+      const cells = row.map((text, i) =>
+        text
+          .split('\n')
+          .flatMap((part) => ts.wrap(part, CELL_SIZE, (columns[i] as Column).width - 2 * CELL_PAD, 3))
+          .slice(0, 3),
+      );
       const height = Math.max(minRowHeight, Math.max(...cells.map((c) => c.length)) * CELL_LEADING + 2 * CELL_PAD);
       if (y - height < CONTENT_BOTTOM) {
         newPage();
@@ -379,14 +389,18 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
       cleanText(a.name),
       a.upn ?? '',
       taipeiDateTime(a.acknowledgedAt),
-      a.current ? '' : earlierVersionNote(a),
+      [a.current ? '' : earlierVersionNote(a), a.invited ? '' : NOT_INVITED_NOTE].filter(Boolean).join('\n'),
     ]),
     CELL_LEADING + 2 * CELL_PAD,
   );
   more(sheet.acknowledgedTotal, sheet.acknowledged.length, '已確認者');
-  if (earlier > 0) {
+  const legends = [
+    ...(earlier > 0 ? [EARLIER_VERSION_LEGEND] : []),
+    ...(sheet.uninvitedTotal > 0 ? [NOT_INVITED_LEGEND] : []),
+  ];
+  if (legends.length > 0) {
     y -= 4;
-    for (const l of ts.wrap(EARLIER_VERSION_LEGEND, 8.5, WIDTH, 3)) {
+    for (const l of legends.flatMap((legend) => ts.wrap(legend, 8.5, WIDTH, 3))) {
       line(l, 8.5, { color: NOTICE });
     }
   }
@@ -465,10 +479,11 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
 const LABELS = [
   '會議簽到表 Meeting sign-in sheet 保密警語 Confidentiality notice 會議名稱 日期 密等 發言人 主席 人數 受邀名單來源',
   '產製時間 稽核雜湊 已確認名單 未確認之受邀者（續）序號 姓名 帳號 確認時間 簽名 無 另有位未列出見 CSV 第頁，共',
-  '主席簽章 政風人員簽章 日期：· 〓字型缺字請以核對 應到人未確認 Acknowledged of expected not yet 主席提醒 Chair’s reminder',
+  "主席簽章 政風人員簽章 日期：· 〓字型缺字請以核對 應到人未確認 Acknowledged of expected not yet 主席提醒 Chair's reminder",
   '0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ ()（）／/:–-…',
   SECRECY_ENGLISH,
   Object.values(SOURCE_LABEL).join(' '),
   EARLIER_VERSION_LEGEND,
-  '備註 Note 先前版本（未記錄）機敏密機密極機密絕對機密 其中人確認的是 of them acknowledged an earlier version',
+  NOT_INVITED_LEGEND,
+  '受邀者 非受邀者 invited not invited;、 備註 Note 先前版本（未記錄）機敏密機密極機密絕對機密 其中人確認的是 of them acknowledged an earlier version',
 ].join(' ');

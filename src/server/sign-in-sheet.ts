@@ -41,6 +41,9 @@ export async function loadSignInSheet(
   me: Caller,
   invitees: InviteeList,
 ): Promise<Omit<SignInSheet, 'generatedAt' | 'audit'>> {
+  // Who is invited, by id or else by account, asked of the whole table (not just the rows listed).
+  const oids = invitees.invitees.flatMap((i) => (i.oid ? [i.oid] : []));
+  const upns = invitees.invitees.flatMap((i) => (i.upn ? [i.upn.toLowerCase()] : []));
   const rows = (
     await db.query<{
       user_oid: string;
@@ -50,21 +53,23 @@ export async function loadSignInSheet(
       level: string | null;
       reminder_sha256: string | null;
       current: boolean;
+      invited: boolean;
       total: string | number;
       earlier: string | number;
+      uninvited: string | number;
     }>(
-      `SELECT user_oid, display_name, upn, acknowledged_at, level, reminder_sha256, current,
-              count(*) OVER () AS total, count(*) FILTER (WHERE NOT current) OVER () AS earlier
-         FROM (SELECT a.*, coalesce(a.level = $3 AND a.reminder_sha256 = $4, false) AS current
+      `SELECT user_oid, display_name, upn, acknowledged_at, level, reminder_sha256, current, invited,
+              count(*) OVER () AS total, count(*) FILTER (WHERE NOT current) OVER () AS earlier,
+              count(*) FILTER (WHERE NOT invited) OVER () AS uninvited
+         FROM (SELECT a.*, coalesce(a.level = $3 AND a.reminder_sha256 = $4, false) AS current,
+                      coalesce(a.user_oid = ANY($5::text[]) OR lower(a.upn) = ANY($6::text[]), false) AS invited
                  FROM acknowledgements a WHERE a.meeting_id = $1) s
         ORDER BY acknowledged_at, user_oid LIMIT $2`,
-      [meeting.id, MAX_SHEET_ROWS, meeting.level, reminderSha256(meeting.reminder)],
+      [meeting.id, MAX_SHEET_ROWS, meeting.level, reminderSha256(meeting.reminder), oids, upns],
     )
   ).rows;
-  const acknowledgedTotal = rows.length > 0 ? Number(rows[0]?.total) : 0;
-  // Which invitees acknowledged, asked of the whole table (not just the rows listed), by id or else by account.
-  const oids = invitees.invitees.flatMap((i) => (i.oid ? [i.oid] : []));
-  const upns = invitees.invitees.flatMap((i) => (i.upn ? [i.upn.toLowerCase()] : []));
+  const total = (column: 'total' | 'earlier' | 'uninvited'): number =>
+    rows.length > 0 ? Number(rows[0]?.[column]) : 0;
   const matched = (
     await db.query<{ user_oid: string; upn: string | null }>(
       `SELECT user_oid, lower(upn) AS upn FROM acknowledgements
@@ -96,11 +101,14 @@ export async function loadSignInSheet(
       level: r.level,
       reminderSha256: r.reminder_sha256,
       current: r.current,
+      invited: r.invited,
     })),
-    acknowledgedTotal,
-    earlierVersionTotal: rows.length > 0 ? Number(rows[0]?.earlier) : 0,
+    acknowledgedTotal: total('total'),
+    earlierVersionTotal: total('earlier'),
+    uninvitedTotal: total('uninvited'),
     unacknowledged: pending.slice(0, MAX_SHEET_ROWS),
     unacknowledgedTotal: pending.length,
+    inviteeTotal: invitees.invitees.length,
     inviteeSource: invitees.source,
   };
 }
@@ -130,8 +138,9 @@ async function recordExport(
         format,
         acknowledged: sheet.acknowledgedTotal,
         earlierVersion: sheet.earlierVersionTotal,
+        uninvited: sheet.uninvitedTotal,
         unacknowledged: sheet.unacknowledgedTotal,
-        expected: sheet.acknowledgedTotal + sheet.unacknowledgedTotal,
+        expected: sheet.inviteeTotal,
         inviteeSource: sheet.inviteeSource,
       },
     },

@@ -160,7 +160,7 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
       expect(text).toContain(a.name);
     }
     expect(flat).toContain('已確認5人／應到8人');
-    expect(text).toContain('Acknowledged 5 of 8 expected');
+    expect(text).toContain('Acknowledged 5; 8 expected (3 not yet)');
     expect(text).toContain('第 1 頁，共 1 頁');
     expect(pages).toBe(1);
 
@@ -172,6 +172,7 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
       format: 'pdf',
       acknowledged: 5,
       earlierVersion: 0,
+      uninvited: 0,
       unacknowledged: 3,
       expected: 8,
       inviteeSource: 'graph',
@@ -310,7 +311,7 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
     const text = bytes.subarray(3).toString('utf8');
     // parseCsv refuses a bare LF or CR outside quotes, so every record ends in CRLF.
     const records = parseCsv(text);
-    expect(new Set(records.map((r) => r.length))).toEqual(new Set([8]));
+    expect(new Set(records.map((r) => r.length))).toEqual(new Set([9]));
 
     const header = new Map(records.slice(0, 20).map((r) => [r[0], r.slice(1)]));
     expect(header.get('會議名稱 Meeting')?.[0]).toBe(meetingSettings.title);
@@ -318,19 +319,25 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
     const notices = records.filter((r) => /^(保密警語|主席提醒) /.test(r[0] as string)).map((r) => r.slice(0, 2));
     expect(notices).toEqual([
       ['保密警語 Confidentiality', DEFAULT_REMINDER],
-      ['主席提醒 Chair’s reminder', reminder],
+      ["主席提醒 Chair's reminder", reminder],
     ]);
     expect(header.get('已確認 Acknowledged')?.[0]).toBe('9');
-    expect(header.get('應到 Expected')?.[0]).toBe('12');
+    // Expected are the invitees (8); the four who acknowledged without an invitation are counted and flagged apart.
+    expect(header.get('應到 Expected')?.[0]).toBe('8');
+    expect(header.get('其中非受邀者 Of which not invited')?.[0]).toBe('4');
     expect(header.get('發言人 Spokesperson')?.[0]).toBe(meetingSettings.spokesperson);
     const event = await lastEvent();
     expect(header.get('稽核雜湊 Audit hash')?.[0]).toBe(event.hash);
-    expect(event.data).toMatchObject({ format: 'csv', acknowledged: 9, expected: 12 });
+    expect(event.data).toMatchObject({ format: 'csv', acknowledged: 9, uninvited: 4, expected: 8 });
 
     const start = records.findIndex((r) => r[0] === '序號 No.');
     const rows = records.slice(start + 1);
     expect(rows).toHaveLength(12);
     const acknowledged = rows.filter((r) => r[5] === '已確認 acknowledged');
+    expect(acknowledged.map((r) => r[8])).toEqual([
+      ...ATTENDEES.map(() => '是 yes'),
+      ...tricky.map(() => '否 not invited'),
+    ]);
     expect(acknowledged.map((r) => r[1])).toEqual([
       ...ATTENDEES.map((a) => a.name),
       `'=HYPERLINK("http://evil.example","點我")`,
@@ -354,6 +361,13 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
     expect(rows.filter((r) => r[5] === '未確認 not yet').map((r) => r[1])).toEqual(
       list.invitees.filter((i) => !acked.has(i.oid as string)).map((i) => i.name),
     );
+
+    // The PDF says the same: expected are the invitees, and each uninvited acknowledgement is marked.
+    const pdf = (await pdfText((await t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair)).rawPayload)).text;
+    const flat = pdf.replace(/\s+/g, '');
+    expect(flat).toContain('已確認9人（受邀者5人、非受邀者4人）／應到8人（未確認3人）');
+    expect(flat.split('非受邀者').length - 1).toBe(4 + 2);
+    expect(flat).toContain('不計入應到人數');
   });
 
   it('only the chair: an attendee gets 403, another tenant 404, no token 401', async () => {
