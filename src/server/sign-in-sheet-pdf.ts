@@ -12,8 +12,8 @@ import { PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
 import { DEFAULT_REMINDER } from '../shared/api';
 import { MISSING_GLYPH, type PdfFontChain } from './pdf-font';
 import {
-  chairReminder,
   acknowledgedTotals,
+  chairReminder,
   cleanText,
   EARLIER_VERSION_LEGEND,
   earlierVersionNote,
