@@ -2,7 +2,7 @@
  * The reminder on the meeting stage, large enough to read on a shared screen. Each viewer has their own
  * acknowledgement button (the page runs per viewer, with their own token) and sees how many have acknowledged.
  */
-import { makeStyles, tokens } from '@fluentui/react-components';
+import { makeStyles, MessageBar, MessageBarBody, tokens } from '@fluentui/react-components';
 import * as React from 'react';
 
 import { AcknowledgeControl } from '../shared/AcknowledgeControl';
@@ -31,6 +31,7 @@ const useStyles = makeStyles({
     justifyContent: 'space-between',
     gap: tokens.spacingHorizontalXL,
   },
+  notice: { fontSize: tokens.fontSizeBase500, lineHeight: tokens.lineHeightBase500 },
   count: {
     margin: 0,
     fontSize: tokens.fontSizeBase600,
@@ -58,6 +59,16 @@ function StageReminder({ services, meetingId }: { services: PageServices; meetin
     return <MeetingStatus state={state} reload={reload} t={t} className={s.page} spinnerSize="large" />;
   }
   const { meeting } = state;
+  if (!meeting.sensitive) {
+    // As in the side panel: nothing to acknowledge, so no reminder, no button and no count.
+    return (
+      <main className={s.page}>
+        <MessageBar intent="info" layout="multiline">
+          <MessageBarBody className={s.notice}>{t.notSensitive}</MessageBarBody>
+        </MessageBar>
+      </main>
+    );
+  }
   const count = meeting.acknowledgementCount;
   return (
     <main className={s.page}>

@@ -445,6 +445,20 @@ describe('Teams meeting pages in the fake Teams host', () => {
       .waitFor();
   });
 
+  it('a meeting the chair has not marked sensitive: the stage, like the side panel, asks nothing', async () => {
+    const meetingId = newMeetingId();
+    await configureByApi(meetingId, { sensitive: false });
+    for (const [page, frameContext, viewport] of [
+      ['stage', 'meetingStage', STAGE],
+      ['side-panel', 'sidePanel', SIDE_PANEL],
+    ] as const) {
+      const host = await open(ATTENDEES[0] as HostUser, page, frameContext, meetingId, { viewport });
+      await host.app().getByText('主席未將此會議標示為機敏會議，無須確認。').waitFor();
+      expect(await ackButton(host.app()).count()).toBe(0);
+      expect(await host.app().getByTestId('stage-count').count()).toBe(0);
+    }
+  });
+
   it('Teams’ own Share to stage puts the tab’s side-panel page on the stage: it renders the stage, never the chair’s tools', async () => {
     const meetingId = newMeetingId();
     await configureByApi(meetingId);
