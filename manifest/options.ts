@@ -16,7 +16,7 @@ export type SendMode = (typeof SEND_MODES)[number];
 export const PLACEHOLDER_CLIENT_ID = '00000000-0000-0000-0000-000000000000';
 
 export interface ManifestOptions {
-  /** The HTTPS origin (and optional path prefix) the server serves `dist/` from, without a trailing slash. */
+  /** The HTTPS origin the server serves `dist/` from, without a trailing slash (no path: see `publicUrlOf`). */
   readonly publicUrl: string;
   /** `host[:port]` of `publicUrl`: the Teams valid domain and the SSO resource's authority. */
   readonly host: string;
@@ -57,12 +57,18 @@ function publicUrlOf(text: string): { publicUrl: string; host: string } {
     );
   }
   if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw new ManifestOptionError('PUBLIC_URL', 'must be an origin, without query, fragment or credentials');
+  }
+  // The pages reach the API and each other at their own origin (the server serves dist/ and /api at its root), so a
+  // path here would deploy manifests whose pages then call the wrong URLs.
+  if (url.pathname !== '/') {
     throw new ManifestOptionError(
       'PUBLIC_URL',
-      'must be an origin with an optional path, without query, fragment or credentials',
+      `must be an origin without a path, e.g. ${url.origin}, not ${JSON.stringify(text.slice(0, 100))}: the server ` +
+        'serves the pages and the API at the root of its origin; give it its own host name',
     );
   }
-  return { publicUrl: `${url.origin}${url.pathname.replace(/\/+$/, '')}`, host: url.host };
+  return { publicUrl: url.origin, host: url.host };
 }
 
 /** Reads and validates the options. @throws {ManifestOptionError} naming the variable. */

@@ -6,7 +6,15 @@
  * waits; under heavy load batches grow, which is what keeps PGlite (one connection) and PostgreSQL (one WAL flush per
  * commit) ahead of the request rate.
  */
+import { createHash } from 'node:crypto';
+
 import type { Db, Queryable } from './store/db';
+
+/** The meeting's reminder as the acknowledgement records it: the level and the SHA-256 of the reminder's text. */
+export interface ReminderVersion {
+  readonly level: string;
+  readonly reminderSha256: string;
+}
 
 export interface AcknowledgementInput {
   readonly meetingId: string;
@@ -15,11 +23,23 @@ export interface AcknowledgementInput {
   readonly name: string;
   readonly upn: string | null;
   readonly client: string | null;
+  /** What the attendee's page showed; when the meeting has changed since, nothing is recorded (`stale`). */
+  readonly shown: ReminderVersion | null;
 }
 
 export type AcknowledgementResult =
   | { readonly meeting: 'not_found' }
+  /** The chair changed the level or the reminder after the attendee's page loaded it. */
+  | { readonly meeting: 'stale' }
+  /** `created`: a new acknowledgement, or one renewed for the meeting's current version. */
   | { readonly meeting: 'found'; readonly created: boolean; readonly acknowledgedAt: Date };
+
+/** The SHA-256 of a reminder's text (UTF-8), hex: how an acknowledgement names the text it was given for. */
+export const reminderSha256 = (reminder: string): string => createHash('sha256').update(reminder, 'utf8').digest('hex');
+
+/** The SQL for a meeting row's reminder hash (the same as {@link reminderSha256}). */
+export const REMINDER_SHA256_SQL = (meeting: string): string =>
+  `encode(sha256(convert_to(${meeting}.reminder, 'UTF8')), 'hex')`;
 
 export interface AcknowledgementRecorder {
   record(input: AcknowledgementInput): Promise<AcknowledgementResult>;
@@ -28,23 +48,35 @@ export interface AcknowledgementRecorder {
 /** Enough to amortise a commit, small enough that one statement stays short. */
 const MAX_BATCH = 256;
 
+// An acknowledgement records the version it was given for. One already there for the current version stands (its
+// time is kept); one for an earlier version is renewed (time and version), which is what asking again means.
 const BATCH_SQL = `
 WITH input AS (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
-    WITH ORDINALITY AS t(meeting_id, tenant_id, user_oid, display_name, upn, client, at, n)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
+                       $9::text[], $10::text[])
+    WITH ORDINALITY AS t(meeting_id, tenant_id, user_oid, display_name, upn, client, at, shown_level, shown_sha256, n)
+),
+target AS (
+  SELECT i.*, m.level, ${REMINDER_SHA256_SQL('m')} AS reminder_sha256
+    FROM input i JOIN meetings m ON m.id = i.meeting_id AND m.tenant_id = i.tenant_id
 ),
 ins AS (
-  INSERT INTO acknowledgements (meeting_id, tenant_id, user_oid, display_name, upn, client)
-  SELECT m.id, i.tenant_id, i.user_oid, i.display_name, i.upn, i.client
-    FROM input i JOIN meetings m ON m.id = i.meeting_id AND m.tenant_id = i.tenant_id
-    ORDER BY i.n
-  ON CONFLICT (meeting_id, user_oid) DO NOTHING
-  RETURNING meeting_id, tenant_id, user_oid, display_name, upn, client, acknowledged_at
+  INSERT INTO acknowledgements AS a (meeting_id, tenant_id, user_oid, display_name, upn, client, level, reminder_sha256)
+  SELECT meeting_id, tenant_id, user_oid, display_name, upn, client, level, reminder_sha256
+    FROM target
+   WHERE shown_level IS NULL OR (shown_level = level AND shown_sha256 = reminder_sha256)
+   ORDER BY n
+  ON CONFLICT (meeting_id, user_oid) DO UPDATE
+    SET display_name = EXCLUDED.display_name, upn = EXCLUDED.upn, client = EXCLUDED.client,
+        level = EXCLUDED.level, reminder_sha256 = EXCLUDED.reminder_sha256, acknowledged_at = now()
+    WHERE a.level IS DISTINCT FROM EXCLUDED.level OR a.reminder_sha256 IS DISTINCT FROM EXCLUDED.reminder_sha256
+  RETURNING meeting_id, tenant_id, user_oid, display_name, upn, client, acknowledged_at, level, reminder_sha256
 ),
 aud AS (
   INSERT INTO audit_pending (at, tenant_id, actor_oid, kind, data)
   SELECT i.at, ins.tenant_id, ins.user_oid, 'acknowledgement',
-         jsonb_build_object('meetingId', ins.meeting_id, 'client', ins.client)
+         jsonb_build_object('meetingId', ins.meeting_id, 'client', ins.client, 'level', ins.level,
+                            'reminderSha256', ins.reminder_sha256)
     FROM ins JOIN input i ON i.meeting_id = ins.meeting_id AND i.user_oid = ins.user_oid
     ORDER BY i.n
   RETURNING 1
@@ -55,13 +87,15 @@ note AS (
     FROM ins WHERE $8::text IS NOT NULL
 )
 SELECT i.n::int AS n,
-       (m.id IS NOT NULL) AS meeting,
+       (t.meeting_id IS NOT NULL) AS meeting,
+       (i.shown_level IS NOT NULL AND (i.shown_level IS DISTINCT FROM t.level
+                                       OR i.shown_sha256 IS DISTINCT FROM t.reminder_sha256)) AS stale,
        ins.acknowledged_at AS inserted,
-       a.acknowledged_at AS existing,
+       CASE WHEN a.level = t.level AND a.reminder_sha256 = t.reminder_sha256 THEN a.acknowledged_at END AS existing,
        (SELECT count(*) FROM aud)::int AS audited,
        (SELECT count(*) FROM note)::int AS notified
   FROM input i
-  LEFT JOIN meetings m ON m.id = i.meeting_id AND m.tenant_id = i.tenant_id
+  LEFT JOIN target t ON t.n = i.n
   LEFT JOIN ins ON ins.meeting_id = i.meeting_id AND ins.user_oid = i.user_oid
   LEFT JOIN acknowledgements a ON a.meeting_id = i.meeting_id AND a.user_oid = i.user_oid
  ORDER BY i.n`;
@@ -76,6 +110,7 @@ interface Waiting {
 interface Row {
   n: number;
   meeting: boolean;
+  stale: boolean;
   inserted: Date | string | null;
   existing: Date | string | null;
 }
@@ -126,12 +161,14 @@ export function createAcknowledgementRecorder(
       const row = byN.get(k + 1);
       if (!row || !row.meeting) {
         w.resolve({ meeting: 'not_found' });
+      } else if (row.stale) {
+        w.resolve({ meeting: 'stale' });
       } else if (row.inserted !== null) {
         w.resolve({ meeting: 'found', created: true, acknowledgedAt: asDate(row.inserted) });
       } else if (row.existing !== null) {
         w.resolve({ meeting: 'found', created: false, acknowledgedAt: asDate(row.existing) });
       } else {
-        // A concurrent statement inserted this user's row after ours took its snapshot: read it again.
+        // A concurrent statement wrote this user's row after ours took its snapshot: read it again.
         queue.push(w);
       }
     }
@@ -191,6 +228,8 @@ async function statement(db: Queryable, batch: readonly Waiting[], channel: stri
       col((w) => w.input.client),
       col((w) => w.at),
       channel,
+      col((w) => w.input.shown?.level ?? null),
+      col((w) => w.input.shown?.reminderSha256 ?? null),
     ],
     { name: 'acknowledge-batch' },
   );

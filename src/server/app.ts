@@ -22,7 +22,7 @@ import {
   UNSCANNABLE_REASONS,
 } from '../core';
 import { AUDIT_RULE_PATTERN, AUDIT_RULES_MAX_CHARS } from '../shared/api';
-import { createAcknowledgementRecorder } from './acknowledge';
+import { createAcknowledgementRecorder, REMINDER_SHA256_SQL, reminderSha256 } from './acknowledge';
 import { AuthError, type Caller, type TokenVerifier } from './auth';
 import { type EventStreamLimits, registerEventStream } from './event-stream';
 import type { GraphOptions } from './graph';
@@ -62,7 +62,13 @@ export interface EventBus {
    */
   readonly channel?: string;
   publish(event: AcknowledgementEvent): void;
-  subscribe(meetingId: string, listener: (event: AcknowledgementEvent) => void): () => void;
+  /**
+   * `onLost` is called when the bus can no longer promise every event (its database connection dropped): the
+   * subscriber ends its stream, so the client reconnects and refetches what it missed.
+   */
+  subscribe(meetingId: string, listener: (event: AcknowledgementEvent) => void, onLost?: () => void): () => void;
+  /** False while the bus cannot deliver (getting its database connection back): new streams are refused then. */
+  isLive?(): boolean;
 }
 
 export interface AppDeps {
@@ -267,19 +273,26 @@ export async function buildApp(
     async (request) => {
       const meeting = await meetingFor(request, request.params.meetingId);
       await recordParticipant(db, meeting, caller(request));
-      // The count is for everyone (the stage shows it to each viewer); who acknowledged stays with the chair.
+      // The count is for everyone (the stage shows it to each viewer); who acknowledged stays with the chair. Both
+      // count only acknowledgements of the meeting's current level and reminder.
       const acks = (
-        await db.query<{ count: number; mine: Date | string | null }>(
-          `SELECT count(*)::int AS count, max(acknowledged_at) FILTER (WHERE user_oid = $2) AS mine
-             FROM acknowledgements WHERE meeting_id = $1`,
+        await db.query<{ count: number; mine: Date | string | null; mine_current: boolean | null }>(
+          `SELECT count(*) FILTER (WHERE ${CURRENT_VERSION})::int AS count,
+                  max(a.acknowledged_at) FILTER (WHERE a.user_oid = $2) AS mine,
+                  bool_or(${CURRENT_VERSION}) FILTER (WHERE a.user_oid = $2) AS mine_current
+             FROM acknowledgements a JOIN meetings m ON m.id = a.meeting_id WHERE a.meeting_id = $1`,
           [meeting.id, caller(request).oid],
         )
       ).rows[0];
-      return meetingView(meeting, caller(request), acks?.mine ? iso(acks.mine) : null, Number(acks?.count ?? 0));
+      const mine = acks?.mine ? { acknowledgedAt: iso(acks.mine), current: acks.mine_current === true } : null;
+      return meetingView(meeting, caller(request), mine, Number(acks?.count ?? 0));
     },
   );
 
-  app.post<{ Params: { meetingId: string }; Body: { client?: string } | undefined }>(
+  app.post<{
+    Params: { meetingId: string };
+    Body: { client?: string; level?: string; reminderSha256?: string } | undefined;
+  }>(
     '/api/meetings/:meetingId/acknowledgements',
     {
       schema: {
@@ -287,14 +300,21 @@ export async function buildApp(
         body: {
           type: ['object', 'null'],
           additionalProperties: false,
-          properties: { client: { type: 'string', maxLength: 64, pattern: '^[A-Za-z0-9 ._/-]*$' } },
+          properties: {
+            client: { type: 'string', maxLength: 64, pattern: '^[A-Za-z0-9 ._/-]*$' },
+            // What the page showed (the meeting's `level` and `reminderSha256`): acknowledging text that has since
+            // changed is refused, so nobody is recorded as acknowledging words they never saw.
+            level: { enum: [...LEVELS] },
+            reminderSha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+          },
+          dependencies: { level: ['reminderSha256'], reminderSha256: ['level'] },
         },
       },
     },
     async (request, reply) => {
       const me = caller(request);
       const meetingId = request.params.meetingId;
-      const client = request.body?.client ?? null;
+      const { client, level, reminderSha256: shownSha256 } = request.body ?? {};
       // Durable before the reply: the recorder answers only after the statement holding this row has committed.
       const result = await acknowledgements.record({
         meetingId,
@@ -302,10 +322,18 @@ export async function buildApp(
         oid: me.oid,
         name: me.name,
         upn: me.upn,
-        client,
+        client: client ?? null,
+        shown: level && shownSha256 ? { level, reminderSha256: shownSha256 } : null,
       });
       if (result.meeting === 'not_found') {
         throw new HttpError(404, 'meeting_not_found', '找不到此會議 / Meeting not found');
+      }
+      if (result.meeting === 'stale') {
+        throw new HttpError(
+          409,
+          'meeting_changed',
+          '主席已更新密等或提醒內容，請閱讀新的內容後再確認 / The chair has changed the level or the reminder; read it again, then acknowledge',
+        );
       }
       const { created } = result;
       const at = result.acknowledgedAt.toISOString();
@@ -323,8 +351,16 @@ export async function buildApp(
       const meeting = await meetingFor(request, request.params.meetingId);
       requireChair(caller(request), meeting);
       const rows = (
-        await db.query<{ user_oid: string; display_name: string; upn: string | null; acknowledged_at: Date | string }>(
-          'SELECT user_oid, display_name, upn, acknowledged_at FROM acknowledgements WHERE meeting_id = $1 ORDER BY acknowledged_at, user_oid LIMIT $2',
+        await db.query<{
+          user_oid: string;
+          display_name: string;
+          upn: string | null;
+          acknowledged_at: Date | string;
+          current: boolean;
+        }>(
+          `SELECT a.user_oid, a.display_name, a.upn, a.acknowledged_at, coalesce(${CURRENT_VERSION}, false) AS current
+             FROM acknowledgements a JOIN meetings m ON m.id = a.meeting_id
+            WHERE a.meeting_id = $1 ORDER BY a.acknowledged_at, a.user_oid LIMIT $2`,
           [meeting.id, rosterLimit + 1],
         )
       ).rows;
@@ -334,6 +370,7 @@ export async function buildApp(
           name: r.display_name,
           upn: r.upn,
           acknowledgedAt: iso(r.acknowledged_at),
+          current: r.current,
         })),
         // The first `rosterLimit` by time; the sign-in sheet export is the record of a meeting larger than that.
         ...(rows.length > rosterLimit ? { truncated: true } : {}),
@@ -665,10 +702,13 @@ async function currentPolicy(db: Queryable, tenantId: string): Promise<Policy> {
   return (typeof row.document === 'string' ? JSON.parse(row.document) : row.document) as Policy;
 }
 
+/** An acknowledgement `a` of meeting `m` given for its current level and reminder (NULL when not recorded). */
+const CURRENT_VERSION = `(a.level = m.level AND a.reminder_sha256 = ${REMINDER_SHA256_SQL('m')})`;
+
 function meetingView(
   m: MeetingRow,
   me: Caller,
-  acknowledgedAt: string | null,
+  acknowledgement: { acknowledgedAt: string; current: boolean } | null,
   acknowledgementCount?: number,
 ): Record<string, unknown> {
   return {
@@ -677,38 +717,53 @@ function meetingView(
     sensitive: m.sensitive,
     level: m.level,
     reminder: m.reminder,
+    reminderSha256: reminderSha256(m.reminder),
     spokesperson: m.spokesperson,
     isChair: m.chair_oid === me.oid,
-    acknowledgement: acknowledgedAt ? { acknowledgedAt } : null,
+    acknowledgement,
     ...(acknowledgementCount !== undefined ? { acknowledgementCount } : {}),
   };
 }
 
-/** The in-process event bus: enough for one instance; several instances share events through PostgreSQL later. */
+interface Subscriber {
+  readonly listener: (e: AcknowledgementEvent) => void;
+  readonly onLost?: () => void;
+}
+
+/** The in-process event bus: one instance's subscribers (the PostgreSQL bus delivers through one of these). */
 export function inProcessEventBus(): EventBus & {
+  dropSubscribers(): void;
   /** How many meetings have a listener: a meeting whose last listener left holds no memory. */
   readonly meetingsListenedTo: () => number;
 } {
-  const listeners = new Map<string, Set<(e: AcknowledgementEvent) => void>>();
+  const subscribers = new Map<string, Set<Subscriber>>();
   return {
-    meetingsListenedTo: () => listeners.size,
+    meetingsListenedTo: () => subscribers.size,
     publish(event) {
-      listeners.get(event.meetingId)?.forEach((l) => l(event));
+      subscribers.get(event.meetingId)?.forEach((s) => s.listener(event));
     },
-    subscribe(meetingId, listener) {
-      let set = listeners.get(meetingId);
+    subscribe(meetingId, listener, onLost) {
+      let set = subscribers.get(meetingId);
       if (!set) {
         set = new Set();
-        listeners.set(meetingId, set);
+        subscribers.set(meetingId, set);
       }
-      set.add(listener);
-      const mine = set;
+      const subscriber: Subscriber = { listener, ...(onLost ? { onLost } : {}) };
+      set.add(subscriber);
       return () => {
-        mine.delete(listener);
-        if (mine.size === 0 && listeners.get(meetingId) === mine) {
-          listeners.delete(meetingId);
+        set?.delete(subscriber);
+        if (set?.size === 0 && subscribers.get(meetingId) === set) {
+          subscribers.delete(meetingId);
         }
       };
+    },
+    /** Tells every subscriber its stream can no longer be promised every event, and forgets them all. */
+    dropSubscribers() {
+      const all = [...subscribers.values()].flatMap((set) => [...set]);
+      subscribers.clear();
+      for (const s of all) {
+        s.onLost?.();
+      }
     },
   };
 }

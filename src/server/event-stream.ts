@@ -64,6 +64,14 @@ export function registerEventStream(
       if (open.size >= limits.perInstance) {
         throw new HttpError(503, 'server_busy', '伺服器忙碌，請稍後再試 / The server is busy; try again shortly');
       }
+      if (deps.events.isLive?.() === false) {
+        // A stream now would miss events; the client retries with backoff and refetches the roster when it gets in.
+        throw new HttpError(
+          503,
+          'events_unavailable',
+          '即時更新暫時中斷，將自動重新連線 / Live updates are briefly unavailable; reconnecting',
+        );
+      }
       const res = reply.raw;
       reply.hijack();
       res.writeHead(200, {
@@ -109,9 +117,14 @@ export function registerEventStream(
       request.raw.on('close', end);
       res.on('close', end);
       write(': connected\n\n');
-      unsubscribe = deps.events.subscribe(meeting.id, (event: AcknowledgementEvent) => {
-        write(`event: acknowledgement\ndata: ${JSON.stringify(event)}\n\n`);
-      });
+      unsubscribe = deps.events.subscribe(
+        meeting.id,
+        (event: AcknowledgementEvent) => {
+          write(`event: acknowledgement\ndata: ${JSON.stringify(event)}\n\n`);
+        },
+        // The bus lost its feed (PostgreSQL LISTEN): ending the stream makes the client reconnect and refetch.
+        end,
+      );
       timers.keepAlive = setInterval(() => write(': keep-alive\n\n'), limits.keepAliveMs);
       if (me.expiresAt) {
         timers.expiry = setTimeout(end, Math.max(0, me.expiresAt.getTime() - Date.now()));

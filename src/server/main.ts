@@ -78,8 +78,10 @@ export async function startServer(
   };
   const db = await openDb({ ...storeTarget(config), onError: (e) => logStoreError(e) });
   await migrate(db);
+  // The bus starts before the app (and its logger) exists; its trouble is logged once the app is there.
+  let logBusError = (_e: Error): void => undefined;
   const events: ClosableEventBus = config.databaseUrl
-    ? await postgresEventBus(config.databaseUrl)
+    ? await postgresEventBus(config.databaseUrl, (e) => logBusError(e))
     : { ...inProcessEventBus(), close: async () => undefined };
   const configured = config.auth.audience !== null || config.auth.clientId !== null;
   const { clientId, clientSecret } = config.auth;
@@ -103,6 +105,8 @@ export async function startServer(
     ...(config.trustProxy !== null ? { trustProxy: config.trustProxy } : {}),
   });
   logStoreError = (e) => app.log.warn({ err: e }, 'PostgreSQL: an idle pooled connection was lost; it is replaced');
+  logBusError = (e) =>
+    app.log.warn({ err: e }, 'acknowledgement events: LISTEN connection lost or failing; streams end, reconnecting');
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {

@@ -3,12 +3,15 @@
  * page and the names come out garbled), CRLF line ends, RFC 4180 quoting, and every record the same width. Cells that
  * a spreadsheet would run as a formula are defused with a leading apostrophe.
  */
+import { DEFAULT_REMINDER } from '../shared/api';
 import {
+  chairReminder,
   cleanText,
+  EARLIER_VERSION_LEGEND,
   expectedTotal,
   levelLabel,
   meetingDate,
-  secrecySentences,
+  NOT_INVITED_LEGEND,
   type SignInSheet,
   SOURCE_LABEL,
   taipeiDateTime,
@@ -21,9 +24,16 @@ const COLUMNS = [
   '確認時間 Acknowledged at (ISO 8601)',
   '確認時間 Acknowledged at (Asia/Taipei)',
   '狀態 Status',
+  '確認之密等 Level acknowledged',
+  '確認之提醒 SHA-256 Reminder acknowledged (SHA-256)',
+  '受邀 Invited',
 ] as const;
 
+const INVITED = '是 yes';
+const NOT_INVITED = '否 not invited';
+
 export const STATUS_ACKNOWLEDGED = '已確認 acknowledged';
+export const STATUS_EARLIER_VERSION = '已確認先前版本 acknowledged an earlier version';
 export const STATUS_NOT_YET = '未確認 not yet';
 
 /** Characters that start a formula in Excel, LibreOffice or Google Sheets (OWASP "CSV injection"). */
@@ -49,15 +59,20 @@ export function renderSignInSheetCsv(sheet: SignInSheet): Buffer {
   const m = sheet.meeting;
   const date = meetingDate(sheet);
   const expected = expectedTotal(sheet);
+  const reminder = chairReminder(m.reminder);
   const lines: string[] = [
     record(['會議簽到表 Meeting sign-in sheet']),
     record(['會議名稱 Meeting', cleanText(m.title)]),
     record(['會議日期 Date', date.text, date.basis]),
     record(['密等 Level', levelLabel(m.level)]),
-    ...secrecySentences(m.reminder).map((s) => record(['保密警語 Confidentiality', s])),
+    record(['保密警語 Confidentiality', DEFAULT_REMINDER]),
+    ...(reminder === null ? [] : [record(["主席提醒 Chair's reminder", reminder])]),
     record(['發言人 Spokesperson', m.spokesperson ?? '未指定 / not named']),
     record(['主席 Chair', cleanText(sheet.chair.name), sheet.chair.upn]),
+    record(['提醒 SHA-256 Reminder (SHA-256)', m.reminderSha256]),
     record(['已確認 Acknowledged', sheet.acknowledgedTotal]),
+    record(['其中非受邀者 Of which not invited', sheet.uninvitedTotal, NOT_INVITED_LEGEND]),
+    record(['其中先前版本 Of which an earlier version', sheet.earlierVersionTotal, EARLIER_VERSION_LEGEND]),
     record(['應到 Expected', expected]),
     record(['未確認 Not yet', sheet.unacknowledgedTotal]),
     record(['受邀名單來源 Invitee list', SOURCE_LABEL[sheet.inviteeSource]]),
@@ -80,7 +95,10 @@ export function renderSignInSheetCsv(sheet: SignInSheet): Buffer {
         a.upn,
         a.acknowledgedAt.toISOString(),
         taipeiDateTime(a.acknowledgedAt),
-        STATUS_ACKNOWLEDGED,
+        a.current ? STATUS_ACKNOWLEDGED : STATUS_EARLIER_VERSION,
+        a.level,
+        a.reminderSha256,
+        a.invited ? INVITED : NOT_INVITED,
       ]),
     );
   }
@@ -90,7 +108,7 @@ export function renderSignInSheetCsv(sheet: SignInSheet): Buffer {
   }
   for (const i of sheet.unacknowledged) {
     n++;
-    lines.push(record([n, cleanText(i.name), i.upn, null, null, STATUS_NOT_YET]));
+    lines.push(record([n, cleanText(i.name), i.upn, null, null, STATUS_NOT_YET, null, null, INVITED]));
   }
   if (sheet.unacknowledgedTotal > sheet.unacknowledged.length) {
     const more = sheet.unacknowledgedTotal - sheet.unacknowledged.length;

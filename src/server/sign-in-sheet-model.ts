@@ -1,7 +1,8 @@
 /**
  * The sign-in sheet as data, and what the PDF and CSV renderings share: the secrecy sentences, the totals, the
  * meeting date, Taiwan time and the file name. The guidance (機敏會議資訊保密之道, 策進作為三) asks that the sign-in
- * sheet carry 「本會議因具機敏性質，與會人員應行保密。」; both renderings print it whatever the chair's reminder says.
+ * sheet carry 「本會議因具機敏性質，與會人員應行保密。」; both renderings print it on its own, whatever the chair's reminder
+ * says, and then the chair's reminder in full.
  */
 import { type Level, LEVEL_ENGLISH } from '../core';
 import { DEFAULT_REMINDER, type Invitee } from '../shared/api';
@@ -14,6 +15,14 @@ export interface SheetAttendee {
   readonly name: string;
   readonly upn: string | null;
   readonly acknowledgedAt: Date;
+  /** The level the attendee acknowledged; null for an acknowledgement from before versions were recorded. */
+  readonly level: string | null;
+  /** SHA-256 of the reminder text the attendee acknowledged; null as for `level`. */
+  readonly reminderSha256: string | null;
+  /** Given for the meeting's current level and reminder; false means an earlier (or unrecorded) version. */
+  readonly current: boolean;
+  /** On the invitee list (by id or account); false for someone who acknowledged without being invited. */
+  readonly invited: boolean;
 }
 
 export interface SignInSheet {
@@ -22,6 +31,7 @@ export interface SignInSheet {
     readonly title: string;
     readonly level: Level;
     readonly reminder: string;
+    readonly reminderSha256: string;
     readonly spokesperson: string | null;
     readonly configuredAt: Date;
   };
@@ -29,29 +39,63 @@ export interface SignInSheet {
   /** In the order they acknowledged; at most {@link MAX_SHEET_ROWS}. */
   readonly acknowledged: readonly SheetAttendee[];
   readonly acknowledgedTotal: number;
+  /** Of `acknowledgedTotal`, those given for an earlier level or reminder (the attendee has not seen the current). */
+  readonly earlierVersionTotal: number;
+  /** Of `acknowledgedTotal`, those not on the invitee list. */
+  readonly uninvitedTotal: number;
   /** Invitees with no acknowledgement; at most {@link MAX_SHEET_ROWS}. */
   readonly unacknowledged: readonly Invitee[];
   readonly unacknowledgedTotal: number;
+  /** The invitee list's length: who is expected (應到). */
+  readonly inviteeTotal: number;
   readonly inviteeSource: 'graph' | 'seen';
   readonly generatedAt: Date;
   /** The audit event that records this export: its hash is the chain's head at export. */
   readonly audit: { readonly hash: string; readonly seq: number };
 }
 
-/** Everyone expected to sign: the invitees, and anyone who acknowledged without being on the list. */
-export const expectedTotal = (sheet: SignInSheet): number => sheet.acknowledgedTotal + sheet.unacknowledgedTotal;
+/** Everyone expected to sign (應到): the invitees. Someone who acknowledged without being invited is not expected. */
+export const expectedTotal = (sheet: SignInSheet): number => sheet.inviteeTotal;
+
+/** What the sheet says of an acknowledgement by someone not on the invitee list. */
+export const NOT_INVITED_NOTE = '非受邀者';
+export const NOT_INVITED_LEGEND =
+  '非受邀者：不在受邀名單中，不計入應到人數 / not invited: not on the invitee list, not counted as expected';
+
+/** The acknowledgement line of the totals, e.g. `已確認 9 人（受邀者 5 人、非受邀者 4 人）`. */
+export function acknowledgedTotals(sheet: SignInSheet): { zh: string; en: string } {
+  const n = sheet.acknowledgedTotal;
+  const out = sheet.uninvitedTotal;
+  return out === 0
+    ? { zh: `已確認 ${n} 人`, en: `Acknowledged ${n}` }
+    : {
+        zh: `已確認 ${n} 人（受邀者 ${n - out} 人、非受邀者 ${out} 人）`,
+        en: `Acknowledged ${n} (${n - out} invited, ${out} not invited)`,
+      };
+}
 
 const compact = (s: string): string => s.replace(/\s+/g, '');
 
-/** The chair's reminder, and the guidance's sentence itself when the reminder does not already contain it. */
-export function secrecySentences(reminder: string): string[] {
+/**
+ * The chair's own reminder, to print beside the guidance's sentence; null when it is only that sentence (then it is
+ * printed once). The sentence itself is always printed on its own, so however long the chair's text, it is never lost
+ * in it.
+ */
+export function chairReminder(reminder: string): string | null {
   const text = reminder.trim();
-  return compact(text).includes(compact(DEFAULT_REMINDER)) ? [text] : [text, DEFAULT_REMINDER];
+  return compact(text) === compact(DEFAULT_REMINDER) ? null : text;
 }
 
 export const SECRECY_ENGLISH = 'This meeting is sensitive in nature; every attendee shall keep it confidential.';
 
 export const levelLabel = (level: Level): string => `${level} ${LEVEL_ENGLISH[level]}`;
+
+/** What the sheet says of an acknowledgement given for an earlier version, e.g. `先前版本（密）`. */
+export const earlierVersionNote = (a: SheetAttendee): string =>
+  a.level ? `先前版本（${a.level}）` : '先前版本（未記錄）';
+export const EARLIER_VERSION_LEGEND =
+  '先前版本：此人確認的是主席修改密等或提醒內容前的版本，尚未確認現行內容 / earlier version: acknowledged before the chair ' +
+  'changed the level or the reminder; the current one is not acknowledged yet';
 
 export const SOURCE_LABEL: Readonly<Record<SignInSheet['inviteeSource'], string>> = {
   graph: '會議成員（Microsoft Graph） / meeting members (Microsoft Graph)',

@@ -9,14 +9,20 @@
  */
 import { PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
 
+import { DEFAULT_REMINDER } from '../shared/api';
 import { MISSING_GLYPH, type PdfFontChain } from './pdf-font';
 import {
+  acknowledgedTotals,
+  chairReminder,
   cleanText,
+  EARLIER_VERSION_LEGEND,
+  earlierVersionNote,
   expectedTotal,
   levelLabel,
   meetingDate,
+  NOT_INVITED_LEGEND,
+  NOT_INVITED_NOTE,
   SECRECY_ENGLISH,
-  secrecySentences,
   type SignInSheet,
   SOURCE_LABEL,
   taipeiDateTime,
@@ -173,16 +179,17 @@ interface Column {
 }
 
 const ACK_COLUMNS: readonly Column[] = [
-  { zh: '序號', en: 'No.', width: 34 },
-  { zh: '姓名', en: 'Name', width: 150 },
-  { zh: '帳號', en: 'Account', width: 197 },
-  { zh: '確認時間', en: 'Acknowledged (Asia/Taipei)', width: WIDTH - 381 },
+  { zh: '序號', en: 'No.', width: 30 },
+  { zh: '姓名', en: 'Name', width: 118 },
+  { zh: '帳號', en: 'Account', width: 170 },
+  { zh: '確認時間', en: 'Acknowledged (Asia/Taipei)', width: 105 },
+  { zh: '備註', en: 'Note', width: WIDTH - 423 },
 ];
 const PENDING_COLUMNS: readonly Column[] = [
-  { zh: '序號', en: 'No.', width: 34 },
-  { zh: '姓名', en: 'Name', width: 150 },
-  { zh: '帳號', en: 'Account', width: 197 },
-  { zh: '簽名', en: 'Signature', width: WIDTH - 381 },
+  { zh: '序號', en: 'No.', width: 30 },
+  { zh: '姓名', en: 'Name', width: 118 },
+  { zh: '帳號', en: 'Account', width: 170 },
+  { zh: '簽名', en: 'Signature', width: WIDTH - 318 },
 ];
 const CELL_SIZE = 9.5;
 const CELL_LEADING = 12.5;
@@ -193,7 +200,11 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
   const ts = new Typesetter(fonts);
   const m = sheet.meeting;
   const title = cleanText(m.title);
-  const sentences = secrecySentences(m.reminder).map(cleanText);
+  // The chair's text keeps its paragraphs; each is cleaned like any other line.
+  const reminder = (chairReminder(m.reminder) ?? '')
+    .split(/\r\n?|\n/)
+    .map(cleanText)
+    .filter((p) => p !== '');
   const date = meetingDate(sheet);
   const expected = expectedTotal(sheet);
   const spokesperson = m.spokesperson ? cleanText(m.spokesperson) : '未指定 / not named';
@@ -204,7 +215,8 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
     title,
     spokesperson,
     chair,
-    ...sentences,
+    DEFAULT_REMINDER,
+    ...reminder,
     ...names(sheet.acknowledged),
     ...names(sheet.unacknowledged),
     LABELS,
@@ -237,8 +249,8 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
   ts.draw(page, sub, (A4[0] - ts.width(sub, 10)) / 2, y - 10, 10, GREY);
   y -= 22;
 
-  // The secrecy sentence, boxed and larger than anything but the title.
-  const boxLines = sentences.flatMap((s) => ts.wrap(s, 13.5, WIDTH - 28, 8));
+  // The guidance's sentence on its own, boxed and larger than anything but the title.
+  const boxLines = ts.wrap(DEFAULT_REMINDER, 13.5, WIDTH - 28, 3);
   const englishLines = ts.wrap(SECRECY_ENGLISH, 8.5, WIDTH - 28, 2);
   const boxHeight = 22 + boxLines.length * 19 + englishLines.length * 11 + 8;
   page.drawRectangle({
@@ -278,14 +290,32 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
   field('密等', 'Level', [levelLabel(m.level)]);
   field('發言人', 'Spokesperson', [spokesperson]);
   field('主席', 'Chair', [chair]);
+  const earlier = sheet.earlierVersionTotal;
+  const acknowledged = acknowledgedTotals(sheet);
   field('人數', 'Totals', [
-    `已確認 ${sheet.acknowledgedTotal} 人／應到 ${expected} 人（未確認 ${sheet.unacknowledgedTotal} 人）`,
-    `Acknowledged ${sheet.acknowledgedTotal} of ${expected} expected (${sheet.unacknowledgedTotal} not yet)`,
+    `${acknowledged.zh}／應到 ${expected} 人（未確認 ${sheet.unacknowledgedTotal} 人）`,
+    `${acknowledged.en}; ${expected} expected (${sheet.unacknowledgedTotal} not yet)`,
+    ...(earlier > 0 ? [`其中 ${earlier} 人確認的是先前版本 / ${earlier} of them acknowledged an earlier version`] : []),
   ]);
   field('受邀名單來源', 'Invitee list', [SOURCE_LABEL[sheet.inviteeSource]], 9);
   field('產製時間', 'Generated', [`${taipeiDateTime(sheet.generatedAt)} (Asia/Taipei)`], 9);
   field('稽核雜湊', 'Audit hash', [`${sheet.audit.hash}  (seq ${sheet.audit.seq})`], 8);
   y -= 8;
+
+  // The chair's reminder, in full (up to the 2,000 characters the server takes), over as many pages as it needs.
+  if (reminder.length > 0) {
+    ts.draw(page, '主席提醒', MARGIN, y - 12, 12);
+    ts.draw(page, "Chair's reminder", MARGIN + ts.width('主席提醒', 12) + 6, y - 12, 8, GREY);
+    y -= 20;
+    for (const l of reminder.flatMap((p) => ts.wrap(p, 10.5, WIDTH, Number.MAX_SAFE_INTEGER))) {
+      if (y - 15 < CONTENT_BOTTOM) {
+        newPage();
+      }
+      ts.draw(page, l, MARGIN, y - 10.5, 10.5);
+      y -= 15;
+    }
+    y -= 14;
+  }
 
   let rowsDrawn = 0;
   const table = async (
@@ -318,7 +348,13 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
       return;
     }
     for (const row of rows) {
-      const cells = row.map((text, i) => ts.wrap(text, CELL_SIZE, (columns[i] as Column).width - 2 * CELL_PAD, 2));
+      // A cell's own line breaks (two notes) are kept; each part wraps, three lines at most.
+      const cells = row.map((text, i) =>
+        text
+          .split('\n')
+          .flatMap((part) => ts.wrap(part, CELL_SIZE, (columns[i] as Column).width - 2 * CELL_PAD, 3))
+          .slice(0, 3),
+      );
       const height = Math.max(minRowHeight, Math.max(...cells.map((c) => c.length)) * CELL_LEADING + 2 * CELL_PAD);
       if (y - height < CONTENT_BOTTOM) {
         newPage();
@@ -348,10 +384,26 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
   await table(
     ['已確認名單', 'Acknowledged'],
     ACK_COLUMNS,
-    sheet.acknowledged.map((a, i) => [String(i + 1), cleanText(a.name), a.upn ?? '', taipeiDateTime(a.acknowledgedAt)]),
+    sheet.acknowledged.map((a, i) => [
+      String(i + 1),
+      cleanText(a.name),
+      a.upn ?? '',
+      taipeiDateTime(a.acknowledgedAt),
+      [a.current ? '' : earlierVersionNote(a), a.invited ? '' : NOT_INVITED_NOTE].filter(Boolean).join('\n'),
+    ]),
     CELL_LEADING + 2 * CELL_PAD,
   );
   more(sheet.acknowledgedTotal, sheet.acknowledged.length, '已確認者');
+  const legends = [
+    ...(earlier > 0 ? [EARLIER_VERSION_LEGEND] : []),
+    ...(sheet.uninvitedTotal > 0 ? [NOT_INVITED_LEGEND] : []),
+  ];
+  if (legends.length > 0) {
+    y -= 4;
+    for (const l of legends.flatMap((legend) => ts.wrap(legend, 8.5, WIDTH, 3))) {
+      line(l, 8.5, { color: NOTICE });
+    }
+  }
   y -= 14;
   await table(
     ['未確認之受邀者', 'Invitees not yet acknowledged'],
@@ -427,8 +479,11 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
 const LABELS = [
   '會議簽到表 Meeting sign-in sheet 保密警語 Confidentiality notice 會議名稱 日期 密等 發言人 主席 人數 受邀名單來源',
   '產製時間 稽核雜湊 已確認名單 未確認之受邀者（續）序號 姓名 帳號 確認時間 簽名 無 另有位未列出見 CSV 第頁，共',
-  '主席簽章 政風人員簽章 日期：· 〓字型缺字請以核對 應到人未確認 Acknowledged of expected not yet',
+  "主席簽章 政風人員簽章 日期：· 〓字型缺字請以核對 應到人未確認 Acknowledged of expected not yet 主席提醒 Chair's reminder",
   '0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ ()（）／/:–-…',
   SECRECY_ENGLISH,
   Object.values(SOURCE_LABEL).join(' '),
+  EARLIER_VERSION_LEGEND,
+  NOT_INVITED_LEGEND,
+  '受邀者 非受邀者 invited not invited;、 備註 Note 先前版本（未記錄）機敏密機密極機密絕對機密 其中人確認的是 of them acknowledged an earlier version',
 ].join(' ');

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import type { Level } from '../core';
 import type { InviteeList } from '../shared/api';
+import { reminderSha256 } from './acknowledge';
 import type { Caller } from './auth';
 import { createGraphDirectory, type GraphOptions } from './graph';
 import { caller, HttpError, loadMeeting, MEETING_PARAMS, type MeetingRow, requireChair } from './http';
@@ -40,23 +41,35 @@ export async function loadSignInSheet(
   me: Caller,
   invitees: InviteeList,
 ): Promise<Omit<SignInSheet, 'generatedAt' | 'audit'>> {
+  // Who is invited, by id or else by account, asked of the whole table (not just the rows listed).
+  const oids = invitees.invitees.flatMap((i) => (i.oid ? [i.oid] : []));
+  const upns = invitees.invitees.flatMap((i) => (i.upn ? [i.upn.toLowerCase()] : []));
   const rows = (
     await db.query<{
       user_oid: string;
       display_name: string;
       upn: string | null;
       acknowledged_at: Date | string;
+      level: string | null;
+      reminder_sha256: string | null;
+      current: boolean;
+      invited: boolean;
       total: string | number;
+      earlier: string | number;
+      uninvited: string | number;
     }>(
-      `SELECT user_oid, display_name, upn, acknowledged_at, count(*) OVER () AS total
-         FROM acknowledgements WHERE meeting_id = $1 ORDER BY acknowledged_at, user_oid LIMIT $2`,
-      [meeting.id, MAX_SHEET_ROWS],
+      `SELECT user_oid, display_name, upn, acknowledged_at, level, reminder_sha256, current, invited,
+              count(*) OVER () AS total, count(*) FILTER (WHERE NOT current) OVER () AS earlier,
+              count(*) FILTER (WHERE NOT invited) OVER () AS uninvited
+         FROM (SELECT a.*, coalesce(a.level = $3 AND a.reminder_sha256 = $4, false) AS current,
+                      coalesce(a.user_oid = ANY($5::text[]) OR lower(a.upn) = ANY($6::text[]), false) AS invited
+                 FROM acknowledgements a WHERE a.meeting_id = $1) s
+        ORDER BY acknowledged_at, user_oid LIMIT $2`,
+      [meeting.id, MAX_SHEET_ROWS, meeting.level, reminderSha256(meeting.reminder), oids, upns],
     )
   ).rows;
-  const acknowledgedTotal = rows.length > 0 ? Number(rows[0]?.total) : 0;
-  // Which invitees acknowledged, asked of the whole table (not just the rows listed), by id or else by account.
-  const oids = invitees.invitees.flatMap((i) => (i.oid ? [i.oid] : []));
-  const upns = invitees.invitees.flatMap((i) => (i.upn ? [i.upn.toLowerCase()] : []));
+  const total = (column: 'total' | 'earlier' | 'uninvited'): number =>
+    rows.length > 0 ? Number(rows[0]?.[column]) : 0;
   const matched = (
     await db.query<{ user_oid: string; upn: string | null }>(
       `SELECT user_oid, lower(upn) AS upn FROM acknowledgements
@@ -75,6 +88,7 @@ export async function loadSignInSheet(
       title: meeting.title,
       level: meeting.level as Level,
       reminder: meeting.reminder,
+      reminderSha256: reminderSha256(meeting.reminder),
       spokesperson: meeting.spokesperson,
       configuredAt: new Date(meeting.created_at ?? Date.now()),
     },
@@ -84,10 +98,17 @@ export async function loadSignInSheet(
       name: r.display_name,
       upn: r.upn,
       acknowledgedAt: new Date(r.acknowledged_at),
+      level: r.level,
+      reminderSha256: r.reminder_sha256,
+      current: r.current,
+      invited: r.invited,
     })),
-    acknowledgedTotal,
+    acknowledgedTotal: total('total'),
+    earlierVersionTotal: total('earlier'),
+    uninvitedTotal: total('uninvited'),
     unacknowledged: pending.slice(0, MAX_SHEET_ROWS),
     unacknowledgedTotal: pending.length,
+    inviteeTotal: invitees.invitees.length,
     inviteeSource: invitees.source,
   };
 }
@@ -116,8 +137,10 @@ async function recordExport(
         meetingId: sheet.meeting.id,
         format,
         acknowledged: sheet.acknowledgedTotal,
+        earlierVersion: sheet.earlierVersionTotal,
+        uninvited: sheet.uninvitedTotal,
         unacknowledged: sheet.unacknowledgedTotal,
-        expected: sheet.acknowledgedTotal + sheet.unacknowledgedTotal,
+        expected: sheet.inviteeTotal,
         inviteeSource: sheet.inviteeSource,
       },
     },

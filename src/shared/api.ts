@@ -30,17 +30,25 @@ export interface MeetingView {
   readonly sensitive: boolean;
   readonly level: Level;
   readonly reminder: string;
+  /** SHA-256 (hex) of `reminder`: with `level`, the version an acknowledgement is given for. */
+  readonly reminderSha256: string;
   readonly spokesperson: string | null;
   /** True when the caller is the chair (from the token, as the server judges it). */
   readonly isChair: boolean;
-  /** The caller's own acknowledgement, if any. */
-  readonly acknowledgement: { readonly acknowledgedAt: string } | null;
   /**
-   * How many have acknowledged so far (`GET` only). Everyone may see the number, for the stage's live count; who
-   * acknowledged is the chair's roster alone.
+   * The caller's own acknowledgement, if any. `current` is false when it was given for an earlier level or reminder
+   * (the chair changed them since): the attendee is asked again.
+   */
+  readonly acknowledgement: { readonly acknowledgedAt: string; readonly current: boolean } | null;
+  /**
+   * How many have acknowledged the current level and reminder (`GET` only). Everyone may see the number, for the
+   * stage's live count; who acknowledged is the chair's roster alone.
    */
   readonly acknowledgementCount?: number;
 }
+
+/** What an attendee's page showed when they acknowledged: the meeting's `level` and `reminderSha256`. */
+export type ReminderVersion = Pick<MeetingView, 'level' | 'reminderSha256'>;
 
 /** One row of the chair's roster. */
 export interface RosterEntry {
@@ -48,6 +56,11 @@ export interface RosterEntry {
   readonly name: string;
   readonly upn: string | null;
   readonly acknowledgedAt: string;
+  /**
+   * False when given for an earlier level or reminder than the meeting's current one (the roster route says; the
+   * event stream delivers only acknowledgements of the version current when they were made).
+   */
+  readonly current?: boolean;
 }
 
 /** What the chair's event stream delivers as each acknowledgement lands. */
@@ -213,7 +226,11 @@ export interface ApiClientOptions {
 export interface ApiClient {
   getMeeting(meetingId: string): Promise<MeetingView>;
   putMeeting(meetingId: string, settings: MeetingSettings): Promise<MeetingView>;
-  acknowledge(meetingId: string): Promise<{ readonly acknowledgedAt: string }>;
+  /**
+   * Acknowledges the meeting's reminder as `shown`; the server answers 409 `meeting_changed` when the chair has
+   * changed it since (reload the meeting and show it again).
+   */
+  acknowledge(meetingId: string, shown?: ReminderVersion): Promise<{ readonly acknowledgedAt: string }>;
   roster(meetingId: string): Promise<readonly RosterEntry[]>;
   invitees(meetingId: string): Promise<InviteeList>;
   /** The chair's sign-in sheet as bytes (`pdf` or `csv`). */
@@ -316,8 +333,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   return {
     getMeeting: (id) => json<MeetingView>('GET', `/api/meetings/${enc(id)}`),
     putMeeting: (id, settings) => json<MeetingView>('PUT', `/api/meetings/${enc(id)}`, settings),
-    acknowledge: (id) =>
-      json<{ acknowledgedAt: string }>('POST', `/api/meetings/${enc(id)}/acknowledgements`, withClient),
+    acknowledge: (id, shown) =>
+      json<{ acknowledgedAt: string }>('POST', `/api/meetings/${enc(id)}/acknowledgements`, {
+        ...withClient,
+        ...(shown ? { level: shown.level, reminderSha256: shown.reminderSha256 } : {}),
+      }),
     roster: async (id) =>
       (await json<{ acknowledgements: RosterEntry[] }>('GET', `/api/meetings/${enc(id)}/acknowledgements`))
         .acknowledgements,

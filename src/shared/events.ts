@@ -21,6 +21,11 @@ export interface EventStreamOptions {
   readonly fetch: FetchLike;
   /** @default [500, 1000, 2000, 5000, 10000] */
   readonly backoffMs?: readonly number[];
+  /**
+   * With nothing at all from the server for this long (it sends a keep-alive every 25 s), the connection is taken
+   * for dead (a laptop that slept, a changed network) and replaced. @default 60000
+   */
+  readonly idleTimeoutMs?: number;
 }
 
 /** Parses SSE text as it arrives; returns the complete events and keeps the unfinished tail. */
@@ -60,6 +65,7 @@ export function followAcknowledgements(
   handlers: EventStreamHandlers,
 ): () => void {
   const backoff = options.backoffMs ?? [500, 1000, 2000, 5000, 10000];
+  const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
   const base = options.baseUrl.replace(/\/+$/, '');
   let stopped = false;
   let failures = 0;
@@ -77,17 +83,27 @@ export function followAcknowledgements(
   };
 
   const connect = async (forceRefresh: boolean): Promise<void> => {
-    controller = new AbortController();
+    const current = new AbortController();
+    controller = current;
     let status: number | null = null;
+    // A half-open connection never ends and never errors; silence longer than the keep-alive interval gives it away.
+    let idle: ReturnType<typeof setTimeout> | null = null;
+    const quiet = (): void => {
+      if (idle) {
+        clearTimeout(idle);
+      }
+      idle = setTimeout(() => current.abort(), idleTimeoutMs);
+    };
     try {
       const token = await options.getToken({ forceRefresh });
+      quiet();
       const res = await options.fetch(`${base}/api/meetings/${encodeURIComponent(meetingId)}/events`, {
         method: 'GET',
         headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
-        signal: controller.signal,
+        signal: current.signal,
       });
-      status = res.status;
       if (!res.ok || !res.body) {
+        status = res.status;
         // 403/404 will not heal by retrying soon, but the chair may be reassigned; keep trying with backoff.
         retry(status, status === 401);
         return;
@@ -98,6 +114,7 @@ export function followAcknowledgements(
       const decoder = new TextDecoder();
       let buffer = '';
       for (;;) {
+        quiet();
         const { done, value } = await reader.read();
         if (done) {
           break;
@@ -119,6 +136,10 @@ export function followAcknowledgements(
     } catch {
       if (!stopped) {
         retry(status, false);
+      }
+    } finally {
+      if (idle) {
+        clearTimeout(idle);
       }
     }
   };

@@ -1,6 +1,7 @@
 /**
  * The one button an attendee presses, 「我已知悉並同意保密」, and what follows: the time it was recorded, or why it was
  * not (the button stays, so pressing it again retries). Focus moves to the confirmation so a screen reader reads it.
+ * An attendee who acknowledged before the chair changed the level or the reminder sees the button again, and why.
  */
 import {
   makeStyles,
@@ -17,12 +18,12 @@ import { describeError } from './errors';
 import { formatAcknowledgedAt } from './format';
 import type { TeamsMessages } from './messages';
 import { BusyButton } from './PageStates';
-import type { AcknowledgementState } from './useAcknowledgement';
+import type { UseAcknowledgement } from './useAcknowledgement';
 
 export type AcknowledgeControlProps = {
+  /** The caller's acknowledgement; when it was of an earlier level or reminder, they are asked again and told why. */
+  ack: UseAcknowledgement;
   locale: Locale;
-  onAcknowledge: () => void;
-  state: AcknowledgementState;
   t: TeamsMessages;
   /** @default 'panel' */
   variant?: 'panel' | 'stage';
@@ -52,13 +53,8 @@ const useStyles = makeStyles({
   doneStage: { fontSize: tokens.fontSizeBase500, lineHeight: tokens.lineHeightBase500 },
 });
 
-export function AcknowledgeControl({
-  locale,
-  onAcknowledge,
-  state,
-  t,
-  variant = 'panel',
-}: AcknowledgeControlProps): React.JSX.Element {
+export function AcknowledgeControl({ ack, locale, t, variant = 'panel' }: AcknowledgeControlProps): React.JSX.Element {
+  const { state, earlierAcknowledgedAt } = ack;
   const s = useStyles();
   const stage = variant === 'stage';
   const doneRef = React.useRef<HTMLParagraphElement>(null);
@@ -81,12 +77,17 @@ export function AcknowledgeControl({
   const sending = state.phase === 'sending';
   return (
     <div className={s.root}>
+      {earlierAcknowledgedAt ? (
+        <MessageBar intent="warning" data-testid="ack-renew">
+          <MessageBarBody>{t.ackRenew(formatAcknowledgedAt(earlierAcknowledgedAt, locale))}</MessageBarBody>
+        </MessageBar>
+      ) : null}
       <BusyButton
         appearance="primary"
         size="large"
         className={mergeClasses(s.button, stage && s.buttonStage)}
         busy={sending}
-        onClick={onAcknowledge}
+        onClick={ack.acknowledge}
       >
         {sending ? t.acknowledging : t.acknowledge}
       </BusyButton>

@@ -16,6 +16,8 @@ export function describeError(e: unknown, t: TeamsMessages): string {
   switch (true) {
     case e.status === 0:
       return t.errUnreachable;
+    case e.code === 'meeting_changed':
+      return t.errMeetingChanged;
     case e.code === 'no_token': {
       const reason = tokenFailureReason(e.message);
       return /consent/i.test(reason) ? t.errConsent : t.errAuth(reason);

@@ -28,6 +28,9 @@ export const teamsMessages = defineMessages({
     acknowledgedAt: (time: string) => `您已於 ${time}確認知悉並同意保密。`,
     ackFailed: (detail: string) => `未能記錄您的確認：${detail}`,
     ackFailedTitle: '尚未記錄',
+    ackRenew: (time: string) =>
+      `主席已更新密等或提醒內容（您曾於 ${time}確認先前的版本）。請閱讀上方的內容後再次確認。`,
+    errMeetingChanged: '主席剛更新了密等或提醒內容，上方已顯示新的內容；請閱讀後再確認。',
     notSensitive: '主席未將此會議標示為機敏會議，無須確認。',
     chairHeading: '主席專區',
     rosterHeading: '知悉名單',
@@ -39,6 +42,7 @@ export const teamsMessages = defineMessages({
     rosterSeenNote: '無法取得會議邀請名單；「尚未知悉」僅列出已開啟本應用程式的與會者，未開啟者不在其中。',
     rosterInviteesUnavailable: (detail: string) => `無法取得預計與會名單（${detail}），僅顯示已知悉者。`,
     rosterNotExpected: '不在預計名單中',
+    rosterEarlierVersion: '確認的是先前版本（密等或提醒已更新），尚待重新確認',
     featureUnavailable: '伺服器尚未提供此功能',
     rosterEmpty: '尚無人確認知悉。',
     rosterAllDone: '預計與會者皆已確認知悉。',
@@ -118,6 +122,10 @@ export const teamsMessages = defineMessages({
     acknowledgedAt: (time: string) => `You acknowledged and agreed to keep this confidential on ${time}.`,
     ackFailed: (detail: string) => `Your acknowledgement was not recorded: ${detail}`,
     ackFailedTitle: 'Not recorded',
+    ackRenew: (time: string) =>
+      `The chair has changed the level or the reminder (you acknowledged the earlier version on ${time}). Read it above and acknowledge again.`,
+    errMeetingChanged:
+      'The chair has just changed the level or the reminder; the new text is shown above. Read it, then acknowledge.',
     notSensitive: 'The chair has not marked this meeting as sensitive; nothing to acknowledge.',
     chairHeading: 'Chair',
     rosterHeading: 'Acknowledgements',
@@ -131,6 +139,7 @@ export const teamsMessages = defineMessages({
     rosterInviteesUnavailable: (detail: string) =>
       `The expected attendee list is not available (${detail}); showing acknowledgements only.`,
     rosterNotExpected: 'not on the expected list',
+    rosterEarlierVersion: 'acknowledged an earlier version (the level or reminder has changed); not yet again',
     featureUnavailable: 'the server does not offer this yet',
     rosterEmpty: 'No one has acknowledged yet.',
     rosterAllDone: 'Everyone expected has acknowledged.',

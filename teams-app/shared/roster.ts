@@ -11,6 +11,8 @@ export interface AcknowledgedRow {
   readonly acknowledgedAt: string;
   /** On the expected list (false for someone who acknowledged without being invited or seen). */
   readonly expected: boolean;
+  /** Given for the meeting's current level and reminder (false: an earlier version; they are asked again). */
+  readonly current: boolean;
 }
 
 export interface PendingRow {
@@ -28,6 +30,8 @@ export interface RosterView {
   readonly source: InviteeList['source'] | null;
   readonly counts: {
     readonly acknowledged: number;
+    /** Of `acknowledged`, those given for an earlier level or reminder. */
+    readonly earlier: number;
     readonly pending: number;
     /** The length of the expected list; null when it is not available. */
     readonly expected: number | null;
@@ -37,15 +41,19 @@ export interface RosterView {
 const lower = (s: string | null | undefined): string | null => (s ? s.trim().toLowerCase() : null);
 
 /**
- * Adds an acknowledgement to the list unless that person is already on it. An acknowledgement is idempotent on the
- * server, so the same person can arrive twice (the stream, then the refetch after a reconnect); the first time wins.
+ * Adds an acknowledgement to the list, once per person. The same acknowledgement can arrive twice (the stream, then
+ * the refetch after a reconnect): it has the same time, and the later word on whether it is for the current version
+ * counts (a refetch after the chair changed the reminder says it is not). A later time is a renewal, after the chair
+ * changed the level or the reminder: it replaces the earlier one.
  */
 export function addAcknowledgement(entries: readonly RosterEntry[], entry: RosterEntry): readonly RosterEntry[] {
   const existing = entries.find((e) => e.oid === entry.oid);
   if (!existing) {
     return [...entries, entry];
   }
-  if (Date.parse(entry.acknowledgedAt) < Date.parse(existing.acknowledgedAt)) {
+  const [was, now] = [Date.parse(existing.acknowledgedAt), Date.parse(entry.acknowledgedAt)];
+  const newerWord = now === was && entry.current !== undefined && entry.current !== existing.current;
+  if (now > was || newerWord) {
     return entries.map((e) => (e.oid === entry.oid ? entry : e));
   }
   return entries;
@@ -76,7 +84,14 @@ export function buildRoster(entries: readonly RosterEntry[], expected: InviteeLi
     if (index !== -1) {
       matched.add(index);
     }
-    return { key: ack.oid, name: ack.name, upn: ack.upn, acknowledgedAt: ack.acknowledgedAt, expected: index !== -1 };
+    return {
+      key: ack.oid,
+      name: ack.name,
+      upn: ack.upn,
+      acknowledgedAt: ack.acknowledgedAt,
+      expected: index !== -1,
+      current: ack.current !== false,
+    };
   });
   acknowledged.sort(byTimeThenName);
   const pending: PendingRow[] = invitees
@@ -94,6 +109,7 @@ export function buildRoster(entries: readonly RosterEntry[], expected: InviteeLi
     source: expected?.source ?? null,
     counts: {
       acknowledged: acknowledged.length,
+      earlier: acknowledged.filter((a) => !a.current).length,
       pending: pending.length,
       expected: expected ? invitees.length : null,
     },

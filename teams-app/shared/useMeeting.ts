@@ -1,7 +1,7 @@
 /** The meeting as the caller sees it (`GET /api/meetings/{id}`), optionally refreshed on an interval. */
 import * as React from 'react';
 
-import { type ApiClient, isApiError, type MeetingView } from '../../src/shared/api';
+import { type ApiClient, isApiError, type MeetingView, type ReminderVersion } from '../../src/shared/api';
 
 export type MeetingState =
   | { readonly phase: 'loading'; readonly meeting?: never; readonly error?: never }
@@ -13,13 +13,16 @@ export type MeetingState =
 export interface UseMeeting {
   readonly state: MeetingState;
   readonly reload: () => void;
-  /** Records the caller's own acknowledgement without a round trip. */
-  readonly markAcknowledged: (acknowledgedAt: string) => void;
+  /** Loads the meeting again without leaving what is on screen (after the server said it changed). */
+  readonly refresh: () => void;
+  /** Records the caller's own acknowledgement of `version` without a round trip. */
+  readonly markAcknowledged: (acknowledgedAt: string, version: ReminderVersion) => void;
 }
 
 export function useMeeting(api: ApiClient, meetingId: string, options: { readonly pollMs?: number } = {}): UseMeeting {
   const [state, setState] = React.useState<MeetingState>({ phase: 'loading' });
   const [generation, setGeneration] = React.useState(0);
+  const refreshRef = React.useRef<() => void>(() => undefined);
   const { pollMs } = options;
 
   React.useEffect(() => {
@@ -60,6 +63,13 @@ export function useMeeting(api: ApiClient, meetingId: string, options: { readonl
       }
     };
     document.addEventListener('visibilitychange', onVisible);
+    refreshRef.current = () => {
+      if (timer) {
+        clearTimeout(timer);
+        timer = null;
+      }
+      void load(true);
+    };
     void load(false);
     return () => {
       cancelled = true;
@@ -74,19 +84,23 @@ export function useMeeting(api: ApiClient, meetingId: string, options: { readonl
     setState({ phase: 'loading' });
     setGeneration((g) => g + 1);
   }, []);
-  const markAcknowledged = React.useCallback((acknowledgedAt: string) => {
+  const refresh = React.useCallback(() => refreshRef.current(), []);
+  const markAcknowledged = React.useCallback((acknowledgedAt: string, version: ReminderVersion) => {
     setState((s) =>
-      s.phase === 'ready' && !s.meeting.acknowledgement
+      s.phase === 'ready' &&
+      !s.meeting.acknowledgement?.current &&
+      s.meeting.level === version.level &&
+      s.meeting.reminderSha256 === version.reminderSha256
         ? {
             phase: 'ready',
             meeting: {
               ...s.meeting,
-              acknowledgement: { acknowledgedAt },
+              acknowledgement: { acknowledgedAt, current: true },
               acknowledgementCount: (s.meeting.acknowledgementCount ?? 0) + 1,
             },
           }
         : s,
     );
   }, []);
-  return { state, reload, markAcknowledged };
+  return { state, reload, refresh, markAcknowledged };
 }

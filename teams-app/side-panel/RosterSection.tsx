@@ -27,6 +27,8 @@ export type RosterSectionProps = {
   meetingId: string;
   origin: string;
   t: TeamsMessages;
+  /** The meeting's current level and reminder, as a key: a change reads the roster again. */
+  version: string;
 };
 
 const useStyles = makeStyles({
@@ -49,12 +51,26 @@ const useStyles = makeStyles({
   },
   time: { fontVariantNumeric: 'tabular-nums', color: tokens.colorNeutralForeground2 },
   flag: { gridColumn: '1 / -1', fontSize: tokens.fontSizeBase200, color: tokens.colorNeutralForeground2 },
+  earlier: {
+    gridColumn: '1 / -1',
+    fontSize: tokens.fontSizeBase200,
+    fontWeight: tokens.fontWeightSemibold,
+    color: tokens.colorPaletteDarkOrangeForeground1,
+  },
 });
 
-export function RosterSection({ api, getToken, locale, meetingId, origin, t }: RosterSectionProps): React.JSX.Element {
+export function RosterSection({
+  api,
+  getToken,
+  locale,
+  meetingId,
+  origin,
+  t,
+  version,
+}: RosterSectionProps): React.JSX.Element {
   const layout = useLayoutStyles();
   const s = useStyles();
-  const roster = useRoster(api, getToken, origin, meetingId);
+  const roster = useRoster(api, getToken, origin, meetingId, version);
   const view = buildRoster(roster.entries, roster.invitees);
   const headingId = React.useId();
   const inviteesMissing = !roster.inviteesError
@@ -120,6 +136,11 @@ export function RosterSection({ api, getToken, locale, meetingId, origin, t }: R
               </time>
               {row.upn ? <span className={s.upn}>{row.upn}</span> : null}
               {view.source !== null && !row.expected ? <span className={s.flag}>{t.rosterNotExpected}</span> : null}
+              {row.current ? null : (
+                <span className={s.earlier} data-testid="roster-earlier-version">
+                  {t.rosterEarlierVersion}
+                </span>
+              )}
             </li>
           ))}
         </ol>

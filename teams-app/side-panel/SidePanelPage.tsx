@@ -1,6 +1,9 @@
 /**
  * The meeting side panel (and the meeting chat tab): every attendee sees the chair's reminder and acknowledges it;
  * the chair, as the server judges from the token, also gets the live roster, stage sharing and the sign-in sheet.
+ *
+ * This page is the tab's contentUrl, so Teams' own "Share to stage" button puts this very page on the stage (frame
+ * `meetingStage`): there it is the stage page, large and for everyone, never the chair's tools on a shared screen.
  */
 import { Divider, MessageBar, MessageBarBody } from '@fluentui/react-components';
 import * as React from 'react';
@@ -10,14 +13,17 @@ import { useLayoutStyles } from '../shared/layout.styles';
 import { MeetingStatus, RequireMeeting } from '../shared/PageStates';
 import { ReminderCard } from '../shared/ReminderCard';
 import type { PageServices } from '../shared/TeamsPage';
-import { useAcknowledgement } from '../shared/useAcknowledgement';
-import { useMeeting } from '../shared/useMeeting';
+import { useMeetingAcknowledgement } from '../shared/useAcknowledgement';
+import { StagePage } from '../stage/StagePage';
 import { RosterSection } from './RosterSection';
 import { SignInSheetSection } from './SignInSheetSection';
 import { StageShareSection } from './StageShareSection';
 
 export function SidePanelPage({ services }: { services: PageServices }): React.JSX.Element {
   const layout = useLayoutStyles();
+  if (services.context.frame === 'meetingStage') {
+    return <StagePage services={services} />;
+  }
   return (
     <RequireMeeting services={services} className={layout.page}>
       {(meetingId) => <MeetingPanel services={services} meetingId={meetingId} />}
@@ -28,9 +34,7 @@ export function SidePanelPage({ services }: { services: PageServices }): React.J
 function MeetingPanel({ services, meetingId }: { services: PageServices; meetingId: string }): React.JSX.Element {
   const layout = useLayoutStyles();
   const { api, getToken, locale, origin, t } = services;
-  const { state, reload, markAcknowledged } = useMeeting(api, meetingId);
-  const acknowledgedAt = state.phase === 'ready' ? (state.meeting.acknowledgement?.acknowledgedAt ?? null) : null;
-  const ack = useAcknowledgement(api, meetingId, acknowledgedAt, markAcknowledged);
+  const { state, reload, ack } = useMeetingAcknowledgement(api, meetingId);
   const chairHeadingId = React.useId();
 
   if (state.phase !== 'ready') {
@@ -41,7 +45,7 @@ function MeetingPanel({ services, meetingId }: { services: PageServices; meeting
     <main className={layout.page}>
       {meeting.sensitive ? (
         <ReminderCard meeting={meeting} t={t}>
-          <AcknowledgeControl state={ack.state} onAcknowledge={ack.acknowledge} locale={locale} t={t} />
+          <AcknowledgeControl ack={ack} locale={locale} t={t} />
         </ReminderCard>
       ) : (
         <MessageBar intent="info">
@@ -54,7 +58,15 @@ function MeetingPanel({ services, meetingId }: { services: PageServices; meeting
           <h2 id={chairHeadingId} className={layout.h2}>
             {t.chairHeading}
           </h2>
-          <RosterSection api={api} getToken={getToken} origin={origin} meetingId={meetingId} locale={locale} t={t} />
+          <RosterSection
+            api={api}
+            getToken={getToken}
+            origin={origin}
+            meetingId={meetingId}
+            locale={locale}
+            t={t}
+            version={`${meeting.level}:${meeting.reminderSha256}`}
+          />
           <Divider />
           {meeting.sensitive ? <StageShareSection origin={origin} t={t} /> : null}
           <Divider />

@@ -28,6 +28,8 @@ export function useRoster(
   getToken: TokenProvider,
   origin: string,
   meetingId: string,
+  /** The meeting's level and reminder: when the chair changes them, the roster is read again (who is now behind). */
+  version: string,
 ): RosterState & { readonly retry: () => void } {
   const [state, setState] = React.useState<RosterState>({
     entries: [],
@@ -102,7 +104,7 @@ export function useRoster(
         clearTimeout(inviteeTimer);
       }
     };
-  }, [api, getToken, origin, meetingId, generation]);
+  }, [api, getToken, origin, meetingId, generation, version]);
 
   const retry = React.useCallback(() => setGeneration((g) => g + 1), []);
   return { ...state, retry };

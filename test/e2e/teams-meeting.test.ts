@@ -283,6 +283,30 @@ describe('Teams meeting pages in the fake Teams host', () => {
     expect(tokenCalls[1]?.args[2]).toBe(false);
   });
 
+  it('identity is the SSO token only: the context’s user never makes anyone the chair, or stops the chair being one', async () => {
+    const meetingId = newMeetingId();
+    await configureByApi(meetingId);
+    const attendee = ATTENDEES[0] as HostUser;
+    // Teams' context says the chair; the token is the attendee's: an attendee's panel, and their acknowledgement.
+    const posing = await open(CHAIR, 'side-panel', 'sidePanel', meetingId, { token: await tokenFor(attendee) });
+    await ackButton(posing.app()).click();
+    await posing
+      .app()
+      .getByText(/您已於 .*確認知悉並同意保密。/)
+      .waitFor();
+    expect(await posing.app().getByTestId('chair-tools').count()).toBe(0);
+    const roster = JSON.parse(
+      (await api('GET', `${meetingPath(meetingId)}/acknowledgements`, await tokenFor(CHAIR))).body,
+    ) as {
+      acknowledgements: { oid: string }[];
+    };
+    expect(roster.acknowledgements.map((a) => a.oid)).toEqual([attendee.oid]);
+    // The reverse: the context says an attendee, the token is the chair's: the chair's tools.
+    const chair = await open(attendee, 'side-panel', 'sidePanel', meetingId, { token: await tokenFor(CHAIR) });
+    await chair.app().getByTestId('chair-tools').waitFor();
+    await chair.app().locator(`[data-testid="roster-acknowledged"] li[data-oid="${attendee.oid}"]`).waitFor();
+  });
+
   it('a token Teams refuses is shown with its reason and can be retried', async () => {
     const meetingId = newMeetingId();
     await configureByApi(meetingId);
@@ -419,6 +443,96 @@ describe('Teams meeting pages in the fake Teams host', () => {
       .app()
       .getByText(/You acknowledged and agreed to keep this confidential on .* \(Taipei time\)\./)
       .waitFor();
+  });
+
+  it('a meeting the chair has not marked sensitive: the stage, like the side panel, asks nothing', async () => {
+    const meetingId = newMeetingId();
+    await configureByApi(meetingId, { sensitive: false });
+    for (const [page, frameContext, viewport] of [
+      ['stage', 'meetingStage', STAGE],
+      ['side-panel', 'sidePanel', SIDE_PANEL],
+    ] as const) {
+      const host = await open(ATTENDEES[0] as HostUser, page, frameContext, meetingId, { viewport });
+      await host.app().getByText('主席未將此會議標示為機敏會議，無須確認。').waitFor();
+      expect(await ackButton(host.app()).count()).toBe(0);
+      expect(await host.app().getByTestId('stage-count').count()).toBe(0);
+    }
+  });
+
+  it('Teams’ own Share to stage puts the tab’s side-panel page on the stage: it renders the stage, never the chair’s tools', async () => {
+    const meetingId = newMeetingId();
+    await configureByApi(meetingId);
+    // The tab's contentUrl is the side panel's; Teams loads that same URL in the meetingStage frame.
+    const stage = await open(CHAIR, 'side-panel', 'meetingStage', meetingId, { viewport: STAGE });
+    const frame = stage.app();
+    await frame.getByTestId('stage-count').getByText('已有 0 人確認知悉並同意保密').waitFor();
+    expect(await frame.getByTestId('chair-tools').count()).toBe(0);
+    expect(await frame.getByTestId('roster').count()).toBe(0);
+    const reminderSize = await frame
+      .getByText(DEFAULT_REMINDER)
+      .evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    expect(reminderSize).toBeGreaterThanOrEqual(40);
+    await ackButton(frame).click();
+    await frame.getByTestId('stage-count').getByText('已有 1 人確認知悉並同意保密').waitFor();
+  });
+
+  it('when the chair changes the level or the reminder, attendees are asked again, and a page showing the old one cannot acknowledge the new', async () => {
+    const meetingId = newMeetingId();
+    await configureByApi(meetingId);
+    const person = ATTENDEES[0] as HostUser;
+    const host = await open(person, 'side-panel', 'sidePanel', meetingId);
+    const frame = host.app();
+    await ackButton(frame).click();
+    await frame.getByText(/您已於 .*確認知悉並同意保密。/).waitFor();
+
+    // The chair raises the level: reopening the panel shows the new level with the button again, and why.
+    const chairToken = await tokenFor(CHAIR);
+    const change = (extra: Record<string, unknown>) =>
+      api('PUT', meetingPath(meetingId), chairToken, {
+        title: TITLE,
+        level: '機密',
+        reminder: DEFAULT_REMINDER,
+        spokesperson: '李發言人',
+        ...extra,
+      });
+    expect((await change({ level: '絕對機密' })).status).toBe(200);
+    const again = await open(person, 'side-panel', 'sidePanel', meetingId);
+    const panel = again.app();
+    await panel
+      .getByTestId('ack-renew')
+      .getByText(/主席已更新密等或提醒內容（您曾於 .*確認先前的版本）/)
+      .waitFor();
+    await panel.getByText('絕對機密', { exact: true }).waitFor();
+
+    // While the page shows that, the chair rewrites the reminder: the click is refused, the new text comes up.
+    const rewritten = '會議資料一律不得攜出會場。';
+    expect((await change({ level: '絕對機密', reminder: rewritten })).status).toBe(200);
+    await ackButton(panel).click();
+    await panel
+      .getByRole('alert')
+      .getByText('主席剛更新了密等或提醒內容，上方已顯示新的內容；請閱讀後再確認。')
+      .waitFor();
+    await panel.getByText(rewritten).waitFor();
+    const before = JSON.parse((await api('GET', `${meetingPath(meetingId)}/acknowledgements`, chairToken)).body) as {
+      acknowledgements: { current: boolean }[];
+    };
+    expect(before.acknowledgements).toMatchObject([{ current: false }]);
+    const chair = await open(CHAIR, 'side-panel', 'sidePanel', meetingId);
+    await chair
+      .app()
+      .locator(`[data-testid="roster-acknowledged"] li[data-oid="${person.oid}"]`)
+      .getByTestId('roster-earlier-version')
+      .getByText('確認的是先前版本（密等或提醒已更新），尚待重新確認')
+      .waitFor();
+
+    // Read, acknowledged: recorded for the current version.
+    await ackButton(panel).click();
+    await panel.getByText(/您已於 .*確認知悉並同意保密。/).waitFor();
+    expect(await panel.getByTestId('ack-renew').count()).toBe(0);
+    const after = JSON.parse((await api('GET', `${meetingPath(meetingId)}/acknowledgements`, chairToken)).body) as {
+      acknowledgements: { current: boolean }[];
+    };
+    expect(after.acknowledgements).toMatchObject([{ current: true }]);
   });
 
   it('the configuration page: existing settings load; someone else is refused clearly and keeps what they typed', async () => {
@@ -685,6 +799,10 @@ describe('Teams meeting pages in the fake Teams host', () => {
       });
       await stage.app().getByTestId('stage-count').waitFor();
       await capture(stage, `teams-stage-${label}`, STAGE.width);
+      // What Teams' own Share to stage shows: the tab's side-panel page in the stage frame, as the chair sees it.
+      const shared = await open(CHAIR, 'side-panel', 'meetingStage', meetingId, { theme, viewport: STAGE });
+      await shared.app().getByTestId('stage-count').waitFor();
+      await capture(shared, `teams-stage-from-side-panel-${label}`, STAGE.width);
       await Promise.all(contexts.splice(0).map((c) => c.close()));
     }
     const english = await open(CHAIR, 'side-panel', 'sidePanel', meetingId, { locale: 'en-us' });

@@ -1,7 +1,7 @@
-import { createAcknowledgementRecorder } from '../../src/server/acknowledge';
+import { createAcknowledgementRecorder, reminderSha256 } from '../../src/server/acknowledge';
 import { chainPending } from '../../src/server/store/audit';
 import type { Db, QueryOptions } from '../../src/server/store/db';
-import { migrate } from '../../src/server/store/migrations';
+import { migrate, MIGRATIONS } from '../../src/server/store/migrations';
 import { openStore, STORES } from '../support/stores';
 
 describe.each(STORES)('acknowledgement group commit on %s', (kind) => {
@@ -41,6 +41,7 @@ describe.each(STORES)('acknowledgement group commit on %s', (kind) => {
     name,
     upn: `${oid}@example.gov.tw`,
     client: 'test',
+    shown: null,
   });
 
   it('records each user once, in fewer statements than requests, and audits each acknowledgement once', async () => {
@@ -79,7 +80,8 @@ describe.each(STORES)('acknowledgement group commit on %s', (kind) => {
     expect(new Set(audit.rows.map((r) => r.actor_oid)).size).toBe(100);
     const first = audit.rows.find((r) => r.actor_oid === 'u3');
     const data = typeof first?.data === 'string' ? JSON.parse(first.data) : first?.data;
-    expect(data).toEqual({ meetingId: 'm2', client: 'test' });
+    // The version acknowledged: the meeting's level and the SHA-256 of its reminder ('r').
+    expect(data).toEqual({ meetingId: 'm2', client: 'test', level: '密', reminderSha256: reminderSha256('r') });
   });
 
   it('answers an unknown meeting and another tenant’s meeting with not_found, without disturbing the batch', async () => {
@@ -111,5 +113,84 @@ describe.each(STORES)('acknowledgement group commit on %s', (kind) => {
     const rows = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM acknowledgements');
     expect(Number(rows.rows[0]?.n)).toBe(9);
     expect(await chainPending(db)).toBe(9);
+  });
+
+  it('records the level and reminder acknowledged; a change asks again, and the renewal replaces the row', async () => {
+    const recorder = createAcknowledgementRecorder(db, { concurrency: 1 });
+    const version = async (oid: string) =>
+      (
+        await db.query<{ level: string; reminder_sha256: string; acknowledged_at: Date | string }>(
+          "SELECT level, reminder_sha256, acknowledged_at FROM acknowledgements WHERE meeting_id = 'm1' AND user_oid = $1",
+          [oid],
+        )
+      ).rows[0];
+    const shownFirst = { level: '密', reminderSha256: reminderSha256('r') };
+    const first = await recorder.record({ ...input('m1', 'v1'), shown: shownFirst });
+    expect(first).toMatchObject({ meeting: 'found', created: true });
+    expect(await version('v1')).toMatchObject({ level: '密', reminder_sha256: shownFirst.reminderSha256 });
+    // Again for the same version: nothing changes, the first time stands.
+    const same = await recorder.record({ ...input('m1', 'v1'), shown: shownFirst });
+    expect(same).toEqual({
+      meeting: 'found',
+      created: false,
+      acknowledgedAt: (first as { acknowledgedAt: Date }).acknowledgedAt,
+    });
+
+    // The chair raises the level and rewrites the reminder.
+    await db.query("UPDATE meetings SET level = '絕對機密', reminder = '新的提醒' WHERE id = 'm1'");
+    // A page still showing the old version cannot acknowledge the new one.
+    expect(await recorder.record({ ...input('m1', 'v1'), shown: shownFirst })).toEqual({ meeting: 'stale' });
+    expect(await recorder.record({ ...input('m1', 'v2'), shown: shownFirst })).toEqual({ meeting: 'stale' });
+    expect(await version('v2')).toBeUndefined();
+    expect(await version('v1')).toMatchObject({ level: '密' });
+    // Shown the new version, the attendee acknowledges it: the row is renewed, and audited again.
+    const shownNew = { level: '絕對機密', reminderSha256: reminderSha256('新的提醒') };
+    const renewed = await recorder.record({ ...input('m1', 'v1'), shown: shownNew });
+    expect(renewed).toMatchObject({ meeting: 'found', created: true });
+    expect((renewed as { acknowledgedAt: Date }).acknowledgedAt.getTime()).toBeGreaterThanOrEqual(
+      (first as { acknowledgedAt: Date }).acknowledgedAt.getTime(),
+    );
+    expect(await version('v1')).toMatchObject({ level: '絕對機密', reminder_sha256: shownNew.reminderSha256 });
+    expect(await chainPending(db)).toBe(2);
+    const audit = await db.query<{ data: Record<string, unknown> | string }>(
+      "SELECT data FROM audit_events WHERE kind = 'acknowledgement' AND actor_oid = 'v1' ORDER BY seq",
+    );
+    expect(audit.rows.map((r) => (typeof r.data === 'string' ? JSON.parse(r.data) : r.data).level)).toEqual([
+      '密',
+      '絕對機密',
+    ]);
+  });
+
+  it('migration 4 gives earlier acknowledgements the current version only when the meeting has not changed since', async () => {
+    const old = await openStore(kind);
+    try {
+      // A store as it was before migration 4, with a meeting changed after one of its acknowledgements.
+      await old.exec(
+        'CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+      );
+      for (const m of MIGRATIONS.filter((m) => m.version < 4)) {
+        await old.exec(m.sql);
+        await old.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      }
+      await old.query(
+        `INSERT INTO meetings (id, tenant_id, title, level, reminder, chair_oid, updated_at)
+         VALUES ('m', 't1', 'x', '機密', '提醒', 'chair', '2025-05-14T02:00:00Z')`,
+      );
+      await old.query(
+        `INSERT INTO acknowledgements (meeting_id, tenant_id, user_oid, display_name, acknowledged_at)
+         VALUES ('m', 't1', 'before-change', 'a', '2025-05-14T01:00:00Z'), ('m', 't1', 'after-change', 'b', '2025-05-14T03:00:00Z')`,
+      );
+      expect(await migrate(old)).toEqual([4]);
+      const rows = await old.query<{ user_oid: string; level: string | null; reminder_sha256: string | null }>(
+        'SELECT user_oid, level, reminder_sha256 FROM acknowledgements ORDER BY user_oid',
+      );
+      expect(rows.rows).toEqual([
+        { user_oid: 'after-change', level: '機密', reminder_sha256: reminderSha256('提醒') },
+        // Acknowledged before the meeting was last changed: nobody knows what it was given for.
+        { user_oid: 'before-change', level: null, reminder_sha256: null },
+      ]);
+    } finally {
+      await old.close();
+    }
   });
 });

@@ -7,8 +7,14 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, inProcessEventBus } from '../../src/server/app';
 import type { Db } from '../../src/server/store/db';
 import { migrate } from '../../src/server/store/migrations';
-import { type AcknowledgementEvent, ApiError, createApiClient, DEFAULT_REMINDER } from '../../src/shared/api';
-import { followAcknowledgements, parseSse } from '../../src/shared/events';
+import {
+  type AcknowledgementEvent,
+  ApiError,
+  createApiClient,
+  DEFAULT_REMINDER,
+  type FetchLike,
+} from '../../src/shared/api';
+import { type EventStreamHandlers, followAcknowledgements, parseSse } from '../../src/shared/events';
 import { type FakeEntra, startFakeEntra } from '../fakes/entra';
 import { entraVerifier } from '../support/entra-verifier';
 import { openStore } from '../support/stores';
@@ -51,10 +57,22 @@ it('configures, acknowledges and reads the roster; errors are ApiError with the 
   const attendee = clientFor('att-1', '陳委員');
   const { acknowledgedAt } = await attendee.acknowledge('m-client');
   expect(new Date(acknowledgedAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
-  expect((await attendee.getMeeting('m-client')).acknowledgement).toEqual({ acknowledgedAt });
+  expect((await attendee.getMeeting('m-client')).acknowledgement).toEqual({ acknowledgedAt, current: true });
 
   const roster = await chair.roster('m-client');
   expect(roster.map((r) => [r.oid, r.name])).toEqual([['att-1', '陳委員']]);
+
+  // The client names the version its page showed; a version the chair has since replaced is refused.
+  const shown = await attendee.getMeeting('m-client');
+  await chair.putMeeting('m-client', { title: '協調會議', level: '極機密', reminder: DEFAULT_REMINDER });
+  await expect(clientFor('att-9').acknowledge('m-client', shown)).rejects.toMatchObject({
+    status: 409,
+    code: 'meeting_changed',
+  });
+  const current = await attendee.getMeeting('m-client');
+  expect(current.acknowledgement).toMatchObject({ current: false });
+  await attendee.acknowledge('m-client', current);
+  expect((await attendee.getMeeting('m-client')).acknowledgement).toMatchObject({ current: true });
 
   const refused = await attendee.roster('m-client').catch((e: unknown) => e);
   expect(refused).toBeInstanceOf(ApiError);
@@ -144,4 +162,85 @@ it('parses server-sent events split anywhere, with comments and CRLF', () => {
   const second = parseSse(`${first.rest}:2}\n\n`);
   expect(second.events).toEqual([{ event: 'acknowledgement', data: '{"a":2}' }]);
   expect(second.rest).toBe('');
+});
+
+describe('the event stream notices a connection that is gone', () => {
+  /** A `fetch` whose every answer is an event stream driven by `feed`, and how many times it was asked. */
+  const streamingFetch = (feed: (controller: ReadableStreamDefaultController<Uint8Array>) => void) => {
+    const calls = { count: 0 };
+    const fetchLike: FetchLike = async (_url, init) => {
+      calls.count++;
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          // What fetch does to a body still being read when its request is aborted: the read fails.
+          init.signal?.addEventListener('abort', () => controller.error(new DOMException('aborted', 'AbortError')));
+          feed(controller);
+        },
+      });
+      return {
+        status: 200,
+        ok: true,
+        headers: new Headers({ 'content-type': 'text/event-stream' }),
+        text: async () => '',
+        arrayBuffer: async () => new ArrayBuffer(0),
+        body,
+      };
+    };
+    return { fetchLike, calls };
+  };
+  const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+  const follow = (
+    fetchLike: FetchLike,
+    handlers: Omit<EventStreamHandlers, 'onAcknowledgement'>,
+    idleTimeoutMs?: number,
+  ) =>
+    followAcknowledgements(
+      { baseUrl: 'https://sg.example', fetch: fetchLike, getToken: async () => 't', backoffMs: [10], idleTimeoutMs },
+      'm',
+      { onAcknowledgement: () => undefined, ...handlers },
+    );
+  const waitFor = async (check: () => boolean, ms: number): Promise<void> => {
+    for (const deadline = Date.now() + ms; !check() && Date.now() < deadline;) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+
+  it('a stream the server ends: reconnects, and onOpen fires again (the roster refetches)', async () => {
+    const { fetchLike } = streamingFetch((c) => {
+      c.enqueue(text(': connected\n\n'));
+      c.close();
+    });
+    let opens = 0;
+    const stop = follow(fetchLike, { onOpen: () => opens++ });
+    await waitFor(() => opens >= 3, 2000);
+    stop();
+    expect(opens).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a stream that goes silent (half-open) is dropped after idleTimeoutMs and replaced', async () => {
+    // Connected, then nothing ever again: no bytes, no end, no error, as after a laptop's sleep.
+    const { fetchLike, calls } = streamingFetch((c) => c.enqueue(text(': connected\n\n')));
+    const disconnects: (number | null)[] = [];
+    let opens = 0;
+    const stop = follow(fetchLike, { onOpen: () => opens++, onDisconnect: (d) => disconnects.push(d.status) }, 150);
+    await waitFor(() => opens >= 2, 3000);
+    stop();
+    expect(opens).toBeGreaterThanOrEqual(2);
+    expect(calls.count).toBeGreaterThanOrEqual(2);
+    expect(disconnects[0]).toBeNull();
+  });
+
+  it('keep-alive comments keep a quiet stream open', async () => {
+    let timer: ReturnType<typeof setInterval> | undefined;
+    const { fetchLike, calls } = streamingFetch((c) => {
+      c.enqueue(text(': connected\n\n'));
+      timer = setInterval(() => c.enqueue(text(': keep-alive\n\n')), 40);
+    });
+    let disconnects = 0;
+    const stop = follow(fetchLike, { onDisconnect: () => disconnects++ }, 150);
+    await new Promise((r) => setTimeout(r, 600));
+    stop();
+    clearInterval(timer);
+    expect({ disconnects, calls: calls.count }).toEqual({ disconnects: 0, calls: 1 });
+  });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type ClientRequest, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 
@@ -409,7 +410,7 @@ describe.each(STORES)('API on %s', (kind) => {
 
     const roster = await call('GET', `${meetingUrl}/acknowledgements`, chair);
     expect(roster.json()).toEqual({
-      acknowledgements: [{ oid: ATTENDEE, name: '陳委員', upn: 'chen@example.gov.tw', acknowledgedAt }],
+      acknowledgements: [{ oid: ATTENDEE, name: '陳委員', upn: 'chen@example.gov.tw', acknowledgedAt, current: true }],
     });
 
     // The acknowledgement's audit event is durable at once and chained moments later.
@@ -420,6 +421,61 @@ describe.each(STORES)('API on %s', (kind) => {
       (r) => r.kind,
     );
     expect(kinds).toEqual(['meeting.chair-assigned', 'acknowledgement']);
+  });
+
+  it('an acknowledgement is of one level and reminder: a change asks again, a stale page is refused, the renewal counts', async () => {
+    const view = (await call('PUT', meetingUrl, chair, settings)).json() as { reminderSha256: string };
+    expect(view.reminderSha256).toBe(createHash('sha256').update(settings.reminder, 'utf8').digest('hex'));
+    const shown = { level: settings.level, reminderSha256: view.reminderSha256 };
+    const first = await call('POST', `${meetingUrl}/acknowledgements`, attendee, shown);
+    expect(first.statusCode).toBe(201);
+    const mine = async () =>
+      (await call('GET', meetingUrl, attendee)).json() as {
+        acknowledgement: { acknowledgedAt: string; current: boolean } | null;
+        acknowledgementCount: number;
+        level: string;
+        reminderSha256: string;
+      };
+    expect(await mine()).toMatchObject({ acknowledgement: { current: true }, acknowledgementCount: 1 });
+
+    // The chair raises the level: the attendee's acknowledgement is of an earlier version now.
+    expect((await call('PUT', meetingUrl, chair, { ...settings, level: '絕對機密' })).statusCode).toBe(200);
+    const after = await mine();
+    expect(after).toMatchObject({
+      acknowledgement: { acknowledgedAt: (first.json() as { acknowledgedAt: string }).acknowledgedAt, current: false },
+      acknowledgementCount: 0,
+    });
+    const roster = async () =>
+      (
+        (await call('GET', `${meetingUrl}/acknowledgements`, chair)).json() as {
+          acknowledgements: { current: boolean }[];
+        }
+      ).acknowledgements;
+    expect(await roster()).toMatchObject([{ current: false }]);
+
+    // A page still showing the old level is refused, and nothing changes.
+    const stale = await call('POST', `${meetingUrl}/acknowledgements`, attendee, shown);
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json()).toMatchObject({ code: 'meeting_changed' });
+    expect((await mine()).acknowledgement?.current).toBe(false);
+    // Half a version is not a version.
+    expect((await call('POST', `${meetingUrl}/acknowledgements`, attendee, { level: '絕對機密' })).statusCode).toBe(
+      400,
+    );
+
+    // Shown the new one, the attendee acknowledges again: renewed, counted, and on the roster as current.
+    const renewed = await call('POST', `${meetingUrl}/acknowledgements`, attendee, {
+      level: after.level,
+      reminderSha256: after.reminderSha256,
+    });
+    expect(renewed.statusCode).toBe(201);
+    expect(await mine()).toMatchObject({ acknowledgement: { current: true }, acknowledgementCount: 1 });
+    expect(await roster()).toMatchObject([{ current: true }]);
+    // Rewriting the reminder (same level) asks again too.
+    expect(
+      (await call('PUT', meetingUrl, chair, { ...settings, level: '絕對機密', reminder: '新的提醒' })).statusCode,
+    ).toBe(200);
+    expect(await mine()).toMatchObject({ acknowledgement: { current: false }, acknowledgementCount: 0 });
   });
 
   it('tells everyone how many have acknowledged (the stage count), but only the chair who', async () => {

@@ -1,10 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { Agent, request } from 'node:https';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
+import { Client } from 'pg';
+
 import { readConfig } from '../../src/server/config';
+import { LISTENER_APPLICATION_NAME, postgresEventBus } from '../../src/server/events';
 import { startServer } from '../../src/server/main';
 import { AUDIENCE, type FakeEntra, startFakeEntra, TENANT } from '../fakes/entra';
 import { freePort } from '../support/net';
@@ -137,6 +141,175 @@ if (STORES.includes('postgres')) {
       } finally {
         await a.close();
         await b.close();
+      }
+    });
+  });
+}
+
+if (STORES.includes('postgres')) {
+  describe('the LISTEN connection drops (PostgreSQL restart, failover, an idle cut)', () => {
+    /** Opens the chair's event stream; resolves once connected, with the events and whether the server ended it. */
+    const openStream = (url: string, token: string) =>
+      new Promise<{ status: number; events: string[]; ended: Promise<void>; close(): void }>((resolve, reject) => {
+        const events: string[] = [];
+        const req = request(url, { agent: insecure, headers: { authorization: `Bearer ${token}` } }, (res) => {
+          let buf = '';
+          const ended = new Promise<void>((done) => res.on('end', () => done()));
+          res.on('data', (c: Buffer) => {
+            buf += c.toString();
+            for (let m = /data: (.*)\n/.exec(buf); m; m = /data: (.*)\n/.exec(buf)) {
+              events.push(m[1] as string);
+              buf = buf.slice((m.index ?? 0) + m[0].length);
+            }
+          });
+          if (res.statusCode !== 200) {
+            res.resume();
+            resolve({ status: res.statusCode ?? 0, events, ended, close: () => req.destroy() });
+            return;
+          }
+          res.once('data', () => resolve({ status: 200, events, ended, close: () => req.destroy() }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const within = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
+      Promise.race([
+        promise,
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)),
+      ]);
+
+    it('ends open streams, refuses new ones until it LISTENs again, and then delivers; nothing acknowledged is lost', async () => {
+      const url = await freshPostgresUrl();
+      const server = await startServer(
+        readConfig({
+          ...authEnv(),
+          PORT: String(await freePort()),
+          HOST: '127.0.0.1',
+          DATA_DIR: mkdtempSync(path.join(tmpdir(), 'sg-srv-')),
+          DATABASE_URL: url,
+        }),
+        { logger: false },
+      );
+      const admin = new Client({ connectionString: url });
+      await admin.connect();
+      try {
+        const chair = await entra.token({ oid: 'chair-1' });
+        const meeting = `${server.url}/api/meetings/m-listen`;
+        const body = { title: 't', level: '密', reminder: 'r' };
+        expect((await https(meeting, { method: 'PUT', token: chair, body })).status).toBe(201);
+        const acknowledge = async (oid: string): Promise<number> =>
+          (await https(`${meeting}/acknowledgements`, { method: 'POST', token: await entra.token({ oid }), body: {} }))
+            .status;
+        const first = await openStream(`${meeting}/events`, chair);
+        expect(first.status).toBe(200);
+
+        // The listener's connection is killed, as a restart or a failover would.
+        const killed = await admin.query(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()',
+          [LISTENER_APPLICATION_NAME],
+        );
+        expect(killed.rowCount).toBe(1);
+        // The open stream ends, so its client reconnects and refetches, instead of staying "live" and deaf.
+        await within(first.ended, 5000, 'the open stream ends');
+        // Acknowledgements still commit while nobody listens.
+        expect(await acknowledge('while-down')).toBe(201);
+
+        // Back: a new stream is accepted once the listener LISTENs again (503 until then), the roster has the
+        // acknowledgement made meanwhile, and new ones arrive live.
+        let second = await openStream(`${meeting}/events`, chair);
+        for (let i = 0; i < 100 && second.status !== 200; i++) {
+          expect(second.status).toBe(503);
+          await new Promise((r) => setTimeout(r, 100));
+          second = await openStream(`${meeting}/events`, chair);
+        }
+        expect(second.status).toBe(200);
+        const roster = JSON.parse((await https(`${meeting}/acknowledgements`, { token: chair })).body) as {
+          acknowledgements: { oid: string }[];
+        };
+        expect(roster.acknowledgements.map((a) => a.oid)).toEqual(['while-down']);
+        expect(await acknowledge('after')).toBe(201);
+        await within(
+          (async () => {
+            while (second.events.length === 0) {
+              await new Promise((r) => setTimeout(r, 20));
+            }
+          })(),
+          5000,
+          'the next acknowledgement arrives on the new stream',
+        );
+        expect(JSON.parse(second.events[0] as string)).toMatchObject({ meetingId: 'm-listen', oid: 'after' });
+        second.close();
+      } finally {
+        await admin.end();
+        await server.close();
+      }
+    });
+
+    it('a connection that goes silent (no FIN, no RST) is found by the heartbeat and replaced', async () => {
+      const target = new URL(await freshPostgresUrl());
+      // A TCP proxy in front of PostgreSQL that can swallow everything in both directions while keeping the sockets
+      // open: what a dead NAT entry or a firewall's idle cut looks like from here.
+      let blackHole = false;
+      const sockets = new Set<Socket>();
+      const proxy = createServer((down) => {
+        const up = connect(Number(target.port), target.hostname);
+        for (const s of [down, up]) {
+          sockets.add(s);
+          s.on('error', () => undefined);
+          s.on('close', () => sockets.delete(s));
+        }
+        down.on('data', (d) => !blackHole && up.write(d));
+        up.on('data', (d) => !blackHole && down.write(d));
+        down.on('end', () => up.end());
+        up.on('end', () => down.end());
+      });
+      await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+      const via = new URL(target);
+      via.hostname = '127.0.0.1';
+      via.port = String((proxy.address() as AddressInfo).port);
+      const errors: string[] = [];
+      const bus = await postgresEventBus(via.toString(), (e) => errors.push(e.message), {
+        heartbeatMs: 100,
+        heartbeatTimeoutMs: 300,
+        connectTimeoutMs: 500,
+        backoffMs: [50],
+      });
+      try {
+        let lost = 0;
+        bus.subscribe(
+          'm-silent',
+          () => undefined,
+          () => lost++,
+        );
+        expect(bus.isLive?.()).toBe(true);
+        blackHole = true;
+        for (let i = 0; i < 100 && lost === 0; i++) {
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        expect(lost).toBe(1);
+        expect(bus.isLive?.()).toBe(false);
+        expect(errors).toContain('the LISTEN connection did not answer a heartbeat');
+        blackHole = false;
+        for (let i = 0; i < 200 && !bus.isLive?.(); i++) {
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        expect(bus.isLive?.()).toBe(true);
+        // Listening again: a notification sent now is delivered.
+        const got = new Promise<string>((resolve) => bus.subscribe('m-silent', (e) => resolve(e.oid)));
+        bus.publish({
+          meetingId: 'm-silent',
+          oid: 'back',
+          name: 'n',
+          upn: null,
+          acknowledgedAt: new Date().toISOString(),
+        });
+        expect(await got).toBe('back');
+      } finally {
+        await bus.close();
+        for (const s of sockets) {
+          s.destroy();
+        }
+        await new Promise((r) => proxy.close(r));
       }
     });
   });

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -159,7 +160,7 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
       expect(text).toContain(a.name);
     }
     expect(flat).toContain('已確認5人／應到8人');
-    expect(text).toContain('Acknowledged 5 of 8 expected');
+    expect(text).toContain('Acknowledged 5; 8 expected (3 not yet)');
     expect(text).toContain('第 1 頁，共 1 頁');
     expect(pages).toBe(1);
 
@@ -170,6 +171,8 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
       meetingId: MEETING,
       format: 'pdf',
       acknowledged: 5,
+      earlierVersion: 0,
+      uninvited: 0,
       unacknowledged: 3,
       expected: 8,
       inviteeSource: 'graph',
@@ -184,6 +187,69 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
       ...ATTENDEES.map(() => 'acknowledgement'),
       'sign-in-sheet.exported',
     ]);
+  });
+
+  it('the guidance’s sentence stands on its own and the chair’s longest reminder is printed whole', async () => {
+    // 2,000 characters (the most the server takes) that already contain the sentence, at the very end.
+    const filler = '與會人員注意事項：'.repeat(40);
+    const rule = '會議資料不得攜出。';
+    const rules = Math.floor((2000 - filler.length - DEFAULT_REMINDER.length) / rule.length);
+    const reminder = `${filler}${rule.repeat(rules)}${DEFAULT_REMINDER}`;
+    expect(reminder.length).toBeLessThanOrEqual(2000);
+    expect((await t.call('PUT', url, t.chair, { ...meetingSettings, reminder })).statusCode).toBe(200);
+    await acknowledgeAll();
+    const res = await t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair);
+    expect(res.statusCode).toBe(200);
+    const { text } = await pdfText(res.rawPayload);
+    const flat = text.replace(/\s+/g, '');
+    const count = (s: string): number => flat.split(s).length - 1;
+    // The sentence at the top of the notice, and again where the chair's text ends (it runs onto the next page, past
+    // the page's footer): nothing is cut off.
+    expect(count(DEFAULT_REMINDER)).toBe(2);
+    expect(flat.indexOf(DEFAULT_REMINDER)).toBeLessThan(flat.indexOf(filler));
+    expect([count('與會人員注意事項：'), count(rule)]).toEqual([40, rules]);
+    expect(count('…')).toBe(0);
+    // The sentence is printed once when it is all the chair wrote.
+    expect((await t.call('PUT', url, t.chair, { ...meetingSettings, reminder: DEFAULT_REMINDER })).statusCode).toBe(
+      200,
+    );
+    const again = (await pdfText((await t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair)).rawPayload)).text;
+    expect(again.replace(/\s+/g, '').split(DEFAULT_REMINDER).length - 1).toBe(1);
+  });
+
+  it('marks acknowledgements of an earlier level or reminder, on the PDF and in the CSV, until renewed', async () => {
+    await acknowledgeAll();
+    // The chair raises the level after everyone acknowledged 機密.
+    expect((await t.call('PUT', url, t.chair, { ...meetingSettings, level: '絕對機密' })).statusCode).toBe(200);
+    const view = (await t.call('GET', url, await entra.token(ATTENDEES[0]))).json() as {
+      level: string;
+      reminderSha256: string;
+    };
+    // One attendee, shown the new level, acknowledges again.
+    const renewed = await t.call('POST', `${url}/acknowledgements`, await entra.token(ATTENDEES[0]), {
+      level: view.level,
+      reminderSha256: view.reminderSha256,
+    });
+    expect(renewed.statusCode).toBe(201);
+
+    const { text } = await pdfText((await t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair)).rawPayload);
+    const flat = text.replace(/\s+/g, '');
+    expect(flat).toContain('其中4人確認的是先前版本');
+    expect(flat.split('先前版本（機密）').length - 1).toBe(4);
+    expect(flat).toContain('尚未確認現行內容');
+    expect((await lastEvent()).data).toMatchObject({ acknowledged: 5, earlierVersion: 4 });
+
+    const csv = parseCsv((await t.call('GET', `${url}/sign-in-sheet.csv`, t.chair)).rawPayload.subarray(3).toString());
+    const start = csv.findIndex((r) => r[0] === '序號 No.');
+    const rows = csv.slice(start + 1).filter((r) => r[5] !== '未確認 not yet');
+    const oldSha = createHash('sha256').update(meetingSettings.reminder, 'utf8').digest('hex');
+    // The renewal is the latest acknowledgement; the others still say what they were given for.
+    expect(rows.map((r) => [r[1], r[5], r[6], r[7]])).toEqual([
+      ...ATTENDEES.slice(1).map((a) => [a.name, '已確認先前版本 acknowledged an earlier version', '機密', oldSha]),
+      [ATTENDEES[0]?.name, '已確認 acknowledged', '絕對機密', view.reminderSha256],
+    ]);
+    expect(csv.find((r) => r[0] === '提醒 SHA-256 Reminder (SHA-256)')?.[1]).toBe(view.reminderSha256);
+    expect(csv.find((r) => r[0] === '其中先前版本 Of which an earlier version')?.[1]).toBe('4');
   });
 
   it('a sheet of 1,000 attendees runs over many pages, headings repeated, and every name comes back', async () => {
@@ -245,23 +311,33 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
     const text = bytes.subarray(3).toString('utf8');
     // parseCsv refuses a bare LF or CR outside quotes, so every record ends in CRLF.
     const records = parseCsv(text);
-    expect(new Set(records.map((r) => r.length))).toEqual(new Set([6]));
+    expect(new Set(records.map((r) => r.length))).toEqual(new Set([9]));
 
-    const header = new Map(records.slice(0, 16).map((r) => [r[0], r.slice(1)]));
+    const header = new Map(records.slice(0, 20).map((r) => [r[0], r.slice(1)]));
     expect(header.get('會議名稱 Meeting')?.[0]).toBe(meetingSettings.title);
-    const sentences = records.filter((r) => r[0] === '保密警語 Confidentiality').map((r) => r[1]);
-    expect(sentences).toEqual([reminder, DEFAULT_REMINDER]);
+    // The guidance's sentence on its own row, the chair's reminder whole on the next.
+    const notices = records.filter((r) => /^(保密警語|主席提醒) /.test(r[0] as string)).map((r) => r.slice(0, 2));
+    expect(notices).toEqual([
+      ['保密警語 Confidentiality', DEFAULT_REMINDER],
+      ["主席提醒 Chair's reminder", reminder],
+    ]);
     expect(header.get('已確認 Acknowledged')?.[0]).toBe('9');
-    expect(header.get('應到 Expected')?.[0]).toBe('12');
+    // Expected are the invitees (8); the four who acknowledged without an invitation are counted and flagged apart.
+    expect(header.get('應到 Expected')?.[0]).toBe('8');
+    expect(header.get('其中非受邀者 Of which not invited')?.[0]).toBe('4');
     expect(header.get('發言人 Spokesperson')?.[0]).toBe(meetingSettings.spokesperson);
     const event = await lastEvent();
     expect(header.get('稽核雜湊 Audit hash')?.[0]).toBe(event.hash);
-    expect(event.data).toMatchObject({ format: 'csv', acknowledged: 9, expected: 12 });
+    expect(event.data).toMatchObject({ format: 'csv', acknowledged: 9, uninvited: 4, expected: 8 });
 
     const start = records.findIndex((r) => r[0] === '序號 No.');
     const rows = records.slice(start + 1);
     expect(rows).toHaveLength(12);
     const acknowledged = rows.filter((r) => r[5] === '已確認 acknowledged');
+    expect(acknowledged.map((r) => r[8])).toEqual([
+      ...ATTENDEES.map(() => '是 yes'),
+      ...tricky.map(() => '否 not invited'),
+    ]);
     expect(acknowledged.map((r) => r[1])).toEqual([
       ...ATTENDEES.map((a) => a.name),
       `'=HYPERLINK("http://evil.example","點我")`,
@@ -285,6 +361,13 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
     expect(rows.filter((r) => r[5] === '未確認 not yet').map((r) => r[1])).toEqual(
       list.invitees.filter((i) => !acked.has(i.oid as string)).map((i) => i.name),
     );
+
+    // The PDF says the same: expected are the invitees, and each uninvited acknowledgement is marked.
+    const pdf = (await pdfText((await t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair)).rawPayload)).text;
+    const flat = pdf.replace(/\s+/g, '');
+    expect(flat).toContain('已確認9人（受邀者5人、非受邀者4人）／應到8人（未確認3人）');
+    expect(flat.split('非受邀者').length - 1).toBe(4 + 2);
+    expect(flat).toContain('不計入應到人數');
   });
 
   it('only the chair: an attendee gets 403, another tenant 404, no token 401', async () => {

@@ -88,7 +88,21 @@ CREATE TABLE meeting_participants (
   PRIMARY KEY (meeting_id, user_oid)
 );`,
   },
-  // Version 4 belongs to another change landing at the same time; the runner applies whatever is missing, gaps and all.
+  {
+    version: 4,
+    name: 'the level and reminder each acknowledgement was given for',
+    // What the attendee was shown, so a sheet never attests to a level or reminder the chair set afterwards. Rows
+    // from before: a meeting untouched since the acknowledgement was then as it is now, so those rows take its
+    // current version; for the others nobody knows, and they stay NULL (an earlier version: asked again).
+    sql: `
+ALTER TABLE acknowledgements
+  ADD COLUMN level text CHECK (level IN ('機敏', '密', '機密', '極機密', '絕對機密')),
+  ADD COLUMN reminder_sha256 text CHECK (reminder_sha256 ~ '^[0-9a-f]{64}$');
+UPDATE acknowledgements a
+   SET level = m.level, reminder_sha256 = encode(sha256(convert_to(m.reminder, 'UTF8')), 'hex')
+  FROM meetings m
+ WHERE m.id = a.meeting_id AND m.updated_at <= a.acknowledged_at;`,
+  },
   {
     version: 5,
     name: 'a policy per tenant',

@@ -52,8 +52,8 @@ describe('build options', () => {
       clientIdIsPlaceholder: true,
       sendMode: 'block',
     });
-    expect(readManifestOptions({ PUBLIC_URL: 'https://sg.example.gov.tw/sg/', SEND_MODE: 'softBlock' })).toMatchObject({
-      publicUrl: 'https://sg.example.gov.tw/sg',
+    expect(readManifestOptions({ PUBLIC_URL: 'https://sg.example.gov.tw/', SEND_MODE: 'softBlock' })).toMatchObject({
+      publicUrl: 'https://sg.example.gov.tw',
       host: 'sg.example.gov.tw',
       sendMode: 'softBlock',
     });
@@ -79,6 +79,13 @@ describe('build options', () => {
     [{ PUBLIC_URL: 'http://sg.example.gov.tw' }, 'PUBLIC_URL', /must be an https:\/\/ URL/],
     [{ PUBLIC_URL: 'sg.example.gov.tw' }, 'PUBLIC_URL', /not a URL/],
     [{ PUBLIC_URL: 'https://sg.example.gov.tw/?x=1' }, 'PUBLIC_URL', /without query/],
+    // The pages call the API at their own origin's root: a path prefix would break every page.
+    [
+      { PUBLIC_URL: 'https://sg.example.gov.tw/pilot' },
+      'PUBLIC_URL',
+      /must be an origin without a path, e\.g\. https:\/\/sg\.example\.gov\.tw,/,
+    ],
+    [{ PUBLIC_URL: 'https://sg.example.gov.tw/sg/' }, 'PUBLIC_URL', /without a path/],
     [{ AUTH_CLIENT_ID: 'my-app' }, 'AUTH_CLIENT_ID', /Entra application \(client\) GUID/],
   ])('reject %j naming %s', (env, variable, message) => {
     let error: unknown;
@@ -136,10 +143,15 @@ describe('webpack build of the manifests', () => {
     expect(Buffer.from(zipped['manifest.json'] as Uint8Array).toString('utf8')).toBe(jsonB);
   }, 60000);
 
-  it('a bad SEND_MODE fails the build with a message that names it', async () => {
-    const result = await webpackManifest(outDir(), { SEND_MODE: 'hard' });
-    expect(result.code).not.toBe(0);
-    expect(result.output).toMatch(/SEND_MODE: must be one of block, softBlock, not "hard"/);
+  it('a bad SEND_MODE or a PUBLIC_URL with a path fails the build with a message that names it', async () => {
+    const [mode, path] = await Promise.all([
+      webpackManifest(outDir(), { SEND_MODE: 'hard' }),
+      webpackManifest(outDir(), { PUBLIC_URL: 'https://sg.example.gov.tw/pilot/' }),
+    ]);
+    expect(mode.code).not.toBe(0);
+    expect(mode.output).toMatch(/SEND_MODE: must be one of block, softBlock, not "hard"/);
+    expect(path.code).not.toBe(0);
+    expect(path.output).toMatch(/PUBLIC_URL: must be an origin without a path/);
   }, 60000);
 
   it('cleans only its own outputs in dist/', async () => {

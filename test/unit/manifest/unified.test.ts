@@ -10,7 +10,7 @@ import { buildManifests, jsonStrings } from '../../support/manifest-build';
 import { bundledSchemaPath, validateLocalisation, validateUnifiedManifest } from '../../support/manifest-schema';
 
 const CLIENT_ID = '3f6a8c2e-1b4d-4e7f-9a0b-5c6d7e8f9a0b';
-const PILOT = { PUBLIC_URL: 'https://sg.example.gov.tw/pilot/', AUTH_CLIENT_ID: CLIENT_ID, SEND_MODE: 'softBlock' };
+const PILOT = { PUBLIC_URL: 'https://sg.example.gov.tw/', AUTH_CLIENT_ID: CLIENT_ID, SEND_MODE: 'softBlock' };
 
 /**
  * What each handler must be wired to, from Microsoft's event-based activation table (unified event names, the Mailbox
@@ -62,7 +62,7 @@ const mailboxOf = (requirements: Capabilities): string | undefined =>
 describe('unified manifest: schema', () => {
   it.each([
     ['the defaults', {}],
-    ['a pilot build (softBlock, a path prefix, a real client id)', PILOT],
+    ['a pilot build (softBlock, its own origin, a real client id)', PILOT],
   ])('validates offline against the bundled v1.30 schema: %s', async (_name, env) => {
     const { manifest } = buildManifests(env);
     expect(manifest.manifestVersion).toBe('1.30');
@@ -218,7 +218,7 @@ describe('unified manifest: Teams meeting extension', () => {
     const { manifest } = buildManifests(PILOT);
     expect(manifest.configurableTabs).toEqual([
       expect.objectContaining({
-        configurationUrl: `https://sg.example.gov.tw/pilot${PAGE_PATHS.teamsConfig}`,
+        configurationUrl: `https://sg.example.gov.tw${PAGE_PATHS.teamsConfig}`,
         scopes: ['groupChat', 'team'],
         context: ['meetingDetailsTab', 'meetingChatTab', 'meetingSidePanel', 'meetingStage'],
       }),

@@ -46,6 +46,7 @@ describe('the chair configuration form', () => {
       spokesperson: null,
       isChair: true,
       acknowledgement: null,
+      reminderSha256: '0'.repeat(64),
     };
     expect(formFromMeeting(meeting)).toEqual({
       sensitive: false,

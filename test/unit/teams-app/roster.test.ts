@@ -11,17 +11,29 @@ const ack = (oid: string, name: string, at: string, upn: string | null = `${oid}
 });
 
 describe('roster: acknowledgements from the stream and the refetch', () => {
-  it('adds a new person and ignores a repeat of the same person', () => {
+  it('adds a new person and ignores a repeat of the same acknowledgement', () => {
     const one = addAcknowledgement([], ack('a', '陳委員', '2025-05-14T02:00:01.000Z'));
     expect(one).toHaveLength(1);
-    const same = addAcknowledgement(one, ack('a', '陳委員', '2025-05-14T02:00:05.000Z'));
+    const same = addAcknowledgement(one, ack('a', '陳委員', '2025-05-14T02:00:01.000Z'));
     expect(same).toBe(one);
   });
 
-  it('keeps the earliest time when the same person arrives twice', () => {
-    const later = [ack('a', '陳委員', '2025-05-14T02:00:05.000Z')];
-    const merged = addAcknowledgement(later, ack('a', '陳委員', '2025-05-14T02:00:01.000Z'));
-    expect(merged).toEqual([ack('a', '陳委員', '2025-05-14T02:00:01.000Z')]);
+  it('a renewal (a later time, after the chair changed the reminder) replaces the earlier acknowledgement', () => {
+    const earlier = [{ ...ack('a', '陳委員', '2025-05-14T02:00:01.000Z'), current: false }];
+    const renewed = addAcknowledgement(earlier, ack('a', '陳委員', '2025-05-14T02:09:00.000Z'));
+    expect(renewed).toEqual([ack('a', '陳委員', '2025-05-14T02:09:00.000Z')]);
+    // A refetch that left before the renewal does not bring the earlier one back.
+    expect(addAcknowledgement(renewed, earlier[0] as RosterEntry)).toBe(renewed);
+  });
+
+  it('a refetch after the chair changed the reminder marks the same acknowledgement as an earlier version', () => {
+    const streamed = [ack('a', '陳委員', '2025-05-14T02:00:01.000Z')];
+    const refetched = mergeRoster(streamed, [{ ...ack('a', '陳委員', '2025-05-14T02:00:01.000Z'), current: false }]);
+    expect(refetched).toEqual([{ ...ack('a', '陳委員', '2025-05-14T02:00:01.000Z'), current: false }]);
+    expect(buildRoster(refetched, null)).toMatchObject({
+      acknowledged: [{ key: 'a', current: false }],
+      counts: { acknowledged: 1, earlier: 1 },
+    });
   });
 
   it('a refetch after a reconnect fills the gap and never drops what the stream delivered', () => {
@@ -73,7 +85,7 @@ describe('roster: joined with the expected attendees', () => {
       ['林科長', true],
     ]);
     expect(view.pending.map((r) => r.name)).toEqual(['張專員']);
-    expect(view.counts).toEqual({ acknowledged: 2, pending: 1, expected: 3 });
+    expect(view.counts).toEqual({ acknowledged: 2, earlier: 0, pending: 1, expected: 3 });
     expect(view.source).toBe('graph');
   });
 
@@ -82,12 +94,16 @@ describe('roster: joined with the expected attendees', () => {
     expect(view.acknowledged).toEqual([
       expect.objectContaining({ name: '訪客', expected: false, acknowledgedAt: '2025-05-14T02:00:01.000Z' }),
     ]);
-    expect(view.counts).toEqual({ acknowledged: 1, pending: 3, expected: 3 });
+    expect(view.counts).toEqual({ acknowledged: 1, earlier: 0, pending: 3, expected: 3 });
   });
 
   it('without an expected list there is nothing pending and no expected count', () => {
     const view = buildRoster([ack('a', '陳委員', '2025-05-14T02:00:01.000Z')], null);
-    expect(view).toMatchObject({ pending: [], source: null, counts: { acknowledged: 1, pending: 0, expected: null } });
+    expect(view).toMatchObject({
+      pending: [],
+      source: null,
+      counts: { acknowledged: 1, earlier: 0, pending: 0, expected: null },
+    });
   });
 
   it('keeps the source of a "seen so far" list so the page can label it', () => {
