@@ -63,10 +63,23 @@ export interface Policy {
    * signature logo asks instead of stopping every mail. Still only warn or block: nothing unread is ever allowed.
    */
   readonly unscannableByReason?: Readonly<Partial<Record<UnscannableReason, UnscannableActions>>>;
+  /**
+   * How a `warn` lets a mail go. `prompt` (the default): Outlook's Send Anyway (Mailbox 1.14), or a reason given in the
+   * task pane. `reason`: only a reason given in the task pane, logged, so no warned mail leaves without one.
+   */
+  readonly warnOverride?: WarnOverride;
   readonly customRules: readonly CustomRule[];
   readonly sensitivityLabels: readonly SensitivityLabelMapping[];
   readonly detectors: { readonly personalData: boolean };
   readonly limits: PolicyLimits;
+}
+
+export const WARN_OVERRIDES = ['prompt', 'reason'] as const;
+export type WarnOverride = (typeof WARN_OVERRIDES)[number];
+
+/** Whether a warned mail may go by Outlook's Send Anyway, without a reason given in the task pane. */
+export function warnMayPrompt(policy: Pick<Policy, 'warnOverride'>): boolean {
+  return policy.warnOverride !== 'reason';
 }
 
 export interface UnscannableActions {
@@ -161,6 +174,7 @@ export const POLICY_SCHEMA = {
       additionalProperties: false,
       properties: unscannableReasonProperties(),
     },
+    warnOverride: { enum: [...WARN_OVERRIDES] },
     customRules: {
       type: 'array',
       maxItems: 200,

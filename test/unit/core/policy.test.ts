@@ -7,6 +7,7 @@ import {
   type Policy,
   POLICY_SCHEMA,
   PolicyError,
+  warnMayPrompt,
 } from '../../../src/core/policy';
 
 const clone = (p: Policy): Record<string, unknown> => JSON.parse(JSON.stringify(p)) as Record<string, unknown>;
@@ -49,6 +50,17 @@ describe('policy', () => {
         expect((e as PolicyError).problems.join()).toContain(where);
       }
     }
+  });
+
+  it('takes how a warning may be overridden: Send Anyway by default, or only with a reason', () => {
+    const p = clone(DEFAULT_POLICY);
+    expect(warnMayPrompt(parsePolicy(p))).toBe(true);
+    p.warnOverride = 'reason';
+    expect(warnMayPrompt(parsePolicy(p))).toBe(false);
+    p.warnOverride = 'prompt';
+    expect(warnMayPrompt(parsePolicy(p))).toBe(true);
+    p.warnOverride = 'never-mind';
+    expect(() => parsePolicy(p)).toThrow(/warnOverride/);
   });
 
   it.each([
