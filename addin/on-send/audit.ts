@@ -6,7 +6,7 @@
  * leave (allowed, or sent anyway after a warning), since sessionData goes with the item.
  */
 import { type Verdict } from '../../src/core';
-import type { ApiClient, AuditDecisionEvent } from '../../src/shared/api';
+import { type ApiClient, type AuditDecisionEvent, auditRules } from '../../src/shared/api';
 import { roamingSettings, sessionData } from '../office';
 import type { RecipientSummary } from './recipients';
 import { background } from './timing';
@@ -16,8 +16,6 @@ export const AUDIT_QUEUE_KEY = 'sg.audit';
 export const AUDIT_QUEUE_MAX_EVENTS = 20;
 /** Most characters each queue may take (sessionData and roaming settings are both small and shared). */
 export const AUDIT_QUEUE_MAX_CHARS = 8000;
-
-const MAX_RULES = 100;
 
 export interface DecisionFacts {
   readonly kind: AuditDecisionEvent['kind'];
@@ -34,13 +32,12 @@ const unique = (values: readonly string[]): string[] => values.filter((v, i) => 
 /** The audit event of a decision: what was found and judged, with nothing of what the message says. */
 export function decisionEvent(facts: DecisionFacts): AuditDecisionEvent {
   const v = facts.verdict;
-  const rules = unique(v.findings.map((f) => f.rule).filter((r) => /^[a-z0-9][a-z0-9.-]{0,80}$/.test(r)));
   return {
     kind: facts.kind,
     verdict: v.verdict,
     level: v.level,
     scope: v.scope,
-    rules: rules.slice(0, MAX_RULES),
+    rules: auditRules(v.findings.map((f) => f.rule)),
     unscannable: unique(v.unscannable.map((u) => u.reason)),
     findingCount: v.findings.length,
     attachmentCount: facts.attachmentCount,

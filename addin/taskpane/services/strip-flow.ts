@@ -15,7 +15,7 @@
  * and the outcome names the state the mail is left in. The original body stays in memory for "還原原文".
  */
 import type { Policy } from '../../../src/core';
-import { type ApiClient, isApiError, type ReceiptInput } from '../../../src/shared/api';
+import { type ApiClient, auditRules, isApiError, type ReceiptInput } from '../../../src/shared/api';
 import type { BodyMode, PaneHost } from '../host';
 import { type BodyFormat, planStrip, type StripPlan } from '../model/strip-plan';
 import type { ItemScanner, ScanOutcome } from './scanner';
@@ -211,7 +211,7 @@ export async function runStrip(
       verdict: before.verdict.verdict,
       level: before.verdict.level,
       scope: before.verdict.scope,
-      rules: [...new Set(plan.bodyParts.flatMap((p) => p.rules))].filter((r) => /^[a-z0-9][a-z0-9.-]{0,80}$/.test(r)),
+      rules: auditRules(plan.bodyParts.flatMap((p) => p.rules)),
       findingCount: before.verdict.findings.length,
       attachmentCount: plan.attachments.length,
       recipientCount: recipients.length,
