@@ -93,6 +93,7 @@ describe('token checks', () => {
       'invalid_token',
     ],
     ['no oid', () => entra.token({ omit: ['oid'] }), 'invalid_token'],
+    ['an oid that is not text (NUL, a lone surrogate)', () => entra.token({ oid: 'a\u0000\ud800' }), 'invalid_token'],
     ['no tid', () => entra.token({ omit: ['tid'] }), 'invalid_token'],
     ['no exp', () => entra.token({ omit: ['exp'] }), 'invalid_token'],
     ['no iat', () => entra.token({ omit: ['iat'] }), 'invalid_token'],
@@ -652,7 +653,7 @@ describe.each(STORES)('API on %s', (kind) => {
     expect(kinds).toEqual(['receipt.created', 'receipt.sent', 'receipt.signed']);
   });
 
-  it('refuses NUL, unpaired surrogates, control and bidi characters in any string with 400, never 500', async () => {
+  it('refuses NUL, unpaired surrogates, control, bidi and BOM characters in any string with 400, never 500', async () => {
     const admin = await entra.token({ oid: ATTENDEE, roles: ['Policy.Admin'] });
     const receipt = { id: 'R-9', parts: [{ level: '密', length: 1, sha256: 'c'.repeat(64) }] };
     const override = {
@@ -677,6 +678,8 @@ describe.each(STORES)('API on %s', (kind) => {
       ['an unpaired surrogate in a policy', 'PUT', '/api/policy', { ...DEFAULT_POLICY, version: 2, name: 'p\ud800' }],
       ['NUL in a policy', 'PUT', '/api/policy', { ...DEFAULT_POLICY, version: 2, name: 'p\u0000' }],
       ['an isolate in a meeting title', 'PUT', meetingUrl, { ...settings, title: '\u2067會議\u2069' }],
+      // PGlite would read it back without a leading byte order mark.
+      ['a byte order mark before a title', 'PUT', meetingUrl, { ...settings, title: '\ufeff會議' }],
     ];
     const answers: [string, number, string][] = [];
     for (const [name, method, url, body] of cases) {
