@@ -8,6 +8,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, {
   type FastifyError,
   type FastifyInstance,
+  type FastifyReply,
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
@@ -135,6 +136,15 @@ export async function buildApp(
     connectionTimeout: server.idleTimeoutMs ?? 60_000,
     // Validation with the same Ajv strictness the policy uses; coercion off, so types are what they claim to be.
     ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
+    // A meeting id may be 512 ASCII characters (MEETING_ID_PATTERN), each at most one percent-escape in the path; the
+    // router's default of 100 refused a long id (414, in its own shape) before the schema saw it.
+    maxParamLength: 512 * 3,
+    // The router's own refusals (a path that does not decode, e.g. %ED%A0%80) in the API's `{ code, message }`
+    // shape; by default they bypass the error handler with Fastify's `{ error, code, message, statusCode }`.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) =>
+      reply
+        .code(error.statusCode ?? 400)
+        .send({ code: 'invalid_url', message: '網址不正確 / The path is not a valid URL' }),
   } as FastifyServerOptions) as unknown as FastifyInstance;
   const { db } = deps;
   const acknowledgements = createAcknowledgementRecorder(db, {

@@ -9,6 +9,7 @@
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
 
 import { DEFAULT_API_SCOPE, ENTRA_ISSUER, perTenantIssuer, type ServerConfig } from './config';
+import { asDisplayText, badString } from './text-input';
 
 export interface Caller {
   /** Entra object id of the user: the identity acknowledgements are recorded under. */
@@ -93,10 +94,15 @@ export function createTokenVerifier(
       if (payload.iss !== expectedIssuer) {
         throw new AuthError('invalid_token', '權杖簽發者不符 / Token issuer not accepted');
       }
-      if (!tid || (tenantIds.length > 0 && !tenantIds.includes(tid.toLowerCase()))) {
+      if (!tid || badString(tid) || (tenantIds.length > 0 && !tenantIds.includes(tid.toLowerCase()))) {
         throw new AuthError('foreign_tenant', '不接受此租用戶 / Tenant not allowed');
       }
-      if (typeof payload.oid !== 'string' || payload.oid.length === 0 || payload.oid.length > 64) {
+      if (
+        typeof payload.oid !== 'string' ||
+        payload.oid.length === 0 ||
+        payload.oid.length > 64 ||
+        badString(payload.oid)
+      ) {
         throw new AuthError('invalid_token', '權杖缺少使用者識別 / Token has no user object id');
       }
       const scopes = typeof payload.scp === 'string' ? payload.scp.split(' ') : [];
@@ -109,8 +115,8 @@ export function createTokenVerifier(
       return {
         oid: payload.oid,
         tenantId: tid.toLowerCase(),
-        name: typeof payload.name === 'string' ? payload.name.slice(0, 200) : payload.oid,
-        upn: typeof payload.preferred_username === 'string' ? payload.preferred_username.slice(0, 320) : null,
+        name: typeof payload.name === 'string' ? asDisplayText(payload.name, 200) : payload.oid,
+        upn: typeof payload.preferred_username === 'string' ? asDisplayText(payload.preferred_username, 320) : null,
         roles: Array.isArray(payload.roles)
           ? payload.roles.filter((r): r is string => typeof r === 'string').slice(0, 50)
           : [],

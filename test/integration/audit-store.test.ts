@@ -147,6 +147,7 @@ describe.each(STORES)('store on %s', (kind) => {
     expect(await verifyAuditChain(db)).toMatchObject({ ok: false, broken: { seq: 2 } });
   });
 
+  // Forty at once on PostgreSQL's pool; PGlite has one connection, so there they queue (see below for instances).
   it('keeps one chain under concurrent appends', async () => {
     await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
@@ -308,6 +309,63 @@ void openDb({ databaseUrl: process.env.URL, onError: (e) => errors.push(e.messag
       expect({ code, err: err.slice(0, 500) }).toEqual({ code: 0, err: '' });
       expect(JSON.parse(out.split('\n')[1] ?? '{}')).toEqual({ n: 1, errors: killed.length });
     }, 60000);
+  });
+
+  describe('the audit chain under several instances on one PostgreSQL', () => {
+    it('direct appends and pending events from every instance, each with its own chainer, form one chain, each once', async () => {
+      const url = await freshPostgresUrl();
+      const instances = await Promise.all(Array.from({ length: 3 }, () => openDb({ databaseUrl: url })));
+      await migrate(instances[0] as Db);
+      const chainers = instances.map((d) => startAuditChainer(d, 5));
+      // How many writes were in flight at once across the instances: the test means nothing if they ran one by one.
+      let inFlight = 0;
+      let mostInFlight = 0;
+      const write = async (work: () => Promise<unknown>): Promise<void> => {
+        mostInFlight = Math.max(mostInFlight, ++inFlight);
+        try {
+          await work();
+        } finally {
+          inFlight--;
+        }
+      };
+      const perWriter = 160;
+      try {
+        await Promise.all(
+          instances.flatMap((d, instance) =>
+            Array.from({ length: 4 }, async (_, w) => {
+              for (let i = 0; i < perWriter; i++) {
+                const data = { instance, w, i };
+                // As the routes do: meetings, receipts and policies append under the chain lock; acknowledgements
+                // and mail decisions enqueue, and the chainers move them into the chain.
+                await write(() =>
+                  i % 10 === 0
+                    ? appendAudit(d, { tenantId: 't', actorOid: `w${w}`, kind: 'meeting.updated', data })
+                    : d.transaction(async (tx) => {
+                        await enqueueAudit(tx, { tenantId: 't', actorOid: `w${w}`, kind: 'acknowledgement', data });
+                        // Hold the id uncommitted for a moment, so later ids commit first and a chainer runs between.
+                        await new Promise((r) => setTimeout(r, 1));
+                      }),
+                );
+              }
+            }),
+          ),
+        );
+        await Promise.all(chainers.map((c) => c.stop()));
+        const total = instances.length * 4 * perWriter;
+        expect(mostInFlight).toBeGreaterThan(4);
+        const db = instances[0] as Db;
+        const tags = (await db.query<{ data: unknown }>('SELECT data FROM audit_events ORDER BY seq')).rows.map((r) => {
+          const d = (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as Record<string, number>;
+          return `${d.instance}:${d.w}:${d.i}`;
+        });
+        expect(new Set(tags).size).toBe(tags.length);
+        expect(tags).toHaveLength(total);
+        expect(await verifyAuditChain(db)).toEqual({ ok: true, events: total });
+      } finally {
+        await Promise.all(chainers.map((c) => c.stop()));
+        await Promise.all(instances.map((d) => d.close()));
+      }
+    }, 120000);
   });
 
   describe('concurrent start-ups on one PostgreSQL', () => {

@@ -10,6 +10,8 @@ import { Client } from 'pg';
 import { readConfig } from '../../src/server/config';
 import { LISTENER_APPLICATION_NAME, postgresEventBus } from '../../src/server/events';
 import { startServer } from '../../src/server/main';
+import { verifyAuditChain } from '../../src/server/store/audit';
+import { openDb, storeTarget } from '../../src/server/store/db';
 import { AUDIENCE, type FakeEntra, startFakeEntra, TENANT } from '../fakes/entra';
 import { freePort } from '../support/net';
 import { freshPostgresUrl, STORES } from '../support/stores';
@@ -316,7 +318,7 @@ if (STORES.includes('postgres')) {
 }
 
 describe.each(STORES)('durability on %s', (kind) => {
-  it('every acknowledgement that got a 2xx survives kill -9 of the server mid-burst', async () => {
+  it('every acknowledgement that got a 2xx survives kill -9 of the server mid-burst, with its audit event', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'sg-dur-'));
     const port = await freePort();
     const env = {
@@ -397,6 +399,30 @@ describe.each(STORES)('durability on %s', (kind) => {
         `durability (${kind}): ${acknowledged.length} acknowledged with 2xx before and after kill -9; ${present.size} present after restart; lost ${lost.length}`,
       );
       expect(lost).toEqual([]);
+
+      // Each acknowledgement's audit event is in the same statement as its row: after a graceful stop (the chainer
+      // drains), every acknowledgement has exactly one event in the chain, and the chain verifies.
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      server.kill('SIGTERM');
+      await exited;
+      const db = await openDb(storeTarget(readConfig(env)));
+      try {
+        const audited = (
+          await db.query<{ actor_oid: string; data: unknown }>(
+            "SELECT actor_oid, data FROM audit_events WHERE kind = 'acknowledgement' ORDER BY seq",
+          )
+        ).rows;
+        const oids = audited.map((r) => r.actor_oid);
+        expect(new Set(oids).size).toBe(oids.length);
+        expect([...oids].sort()).toEqual([...present].sort());
+        expect(acknowledged.filter((oid) => !oids.includes(oid))).toEqual([]);
+        expect(
+          audited.every((r) => (typeof r.data === 'string' ? JSON.parse(r.data) : r.data).meetingId === 'burst'),
+        ).toBe(true);
+        expect(await verifyAuditChain(db)).toEqual({ ok: true, events: oids.length + 1 });
+      } finally {
+        await db.close();
+      }
     } finally {
       server.kill('SIGKILL');
     }
