@@ -121,7 +121,9 @@ afterAll(async () => {
 });
 beforeEach(() => {
   env.down = false;
+  env.withoutWellKnown = false;
   env.runs.length = 0;
+  env.requests.length = 0;
 });
 afterEach(async () => {
   // Every event of the test, once its background work is over: completed exactly once, with no timer left behind.
@@ -520,6 +522,25 @@ describe('fail closed: faults end in warn or block per policy, never allow, comp
       external: 0,
       policyVersion: 2,
     });
+  });
+
+  it('an origin without the well-known file gets no token and no request from classic Outlook: the event waits', async () => {
+    env.withoutWellKnown = true;
+    const mailbox = mailboxWith(AGENCY_POLICY, Date.now() - 3600_000);
+    const item = createFakeItem({ subject: '通知', bodyHtml: '<p>一般內容</p>', to: INSIDE });
+    const run = await send(item, { mailbox });
+    expect(run.event.completions).toEqual([{ allowEvent: true }]);
+    await settle(run);
+    // The runtime asked for the list once and, not listed, refused the token and every request to the API.
+    expect(env.requests.map((r) => r.path)).toEqual(['/.well-known/microsoft-officeaddins-allowed.json']);
+    expect(run.office.calls.map((c) => c.api)).not.toContain('OfficeRuntime.auth.getAccessToken');
+    expect(mailbox.roamingSettings['sg.audit']).toEqual([expect.objectContaining({ verdict: 'allow' })]);
+
+    // With the file served (as the build writes it), the same runtime setup gets its token and sends the event.
+    env.withoutWellKnown = false;
+    const before = (await auditEvents()).length;
+    await settle(await send(createFakeItem({ subject: '再一封', bodyHtml: '<p>一般</p>', to: INSIDE }), { mailbox }));
+    expect((await auditEvents()).slice(before).map((e) => e.data.verdict)).toEqual(['allow', 'allow']);
   });
 
   it('no SSO token (not signed in): the decision does not wait for it, and the event stays queued', async () => {

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 
 import { unzipSync } from 'fflate';
 
+import { buildManifestFiles } from '../../../manifest/build';
 import { ManifestOptionError, readManifestOptions } from '../../../manifest/options';
 import { ROOT } from '../../support/web-build';
 
@@ -131,10 +132,29 @@ describe('webpack build of the manifests', () => {
     expect(xmlB).toContain('SendMode="SoftBlock"');
     expect(xmlB).toContain('https://sg.example.gov.tw/addin/commands.html');
     expect(xmlB).not.toContain('localhost');
+    // The well-known file classic Outlook reads before it gives the on-send script a token, at the origin's root.
+    expect(JSON.parse(read(a, '.well-known/microsoft-officeaddins-allowed.json'))).toEqual({
+      allowed: ['https://localhost:3000/addin/launchevent.js'],
+    });
+    expect(JSON.parse(read(b, '.well-known/microsoft-officeaddins-allowed.json'))).toEqual({
+      allowed: ['https://sg.example.gov.tw/addin/launchevent.js'],
+    });
     // The package carries the same manifest as the loose file.
     const zipped = unzipSync(new Uint8Array(readFileSync(path.join(b, 'app-package.zip'))));
     expect(Buffer.from(zipped['manifest.json'] as Uint8Array).toString('utf8')).toBe(jsonB);
   }, 60000);
+
+  it('warns that the well-known file must also be served at the origin’s root when PUBLIC_URL has a path', () => {
+    const atRoot = buildManifestFiles({ PUBLIC_URL: 'https://sg.example.gov.tw' });
+    expect(atRoot.warnings.filter((w) => w.includes('well-known'))).toEqual([]);
+    const underPath = buildManifestFiles({ PUBLIC_URL: 'https://sg.example.gov.tw/sg/' });
+    expect(JSON.parse(underPath.files['.well-known/microsoft-officeaddins-allowed.json']!.toString('utf8'))).toEqual({
+      allowed: ['https://sg.example.gov.tw/sg/addin/launchevent.js'],
+    });
+    expect(underPath.warnings).toContainEqual(
+      expect.stringContaining('https://sg.example.gov.tw/.well-known/microsoft-officeaddins-allowed.json'),
+    );
+  });
 
   it('a bad SEND_MODE fails the build with a message that names it', async () => {
     const result = await webpackManifest(outDir(), { SEND_MODE: 'hard' });
@@ -145,7 +165,7 @@ describe('webpack build of the manifests', () => {
   it('cleans only its own outputs in dist/', async () => {
     const dir = outDir();
     const others = ['addin/commands.html', 'teams/config.html', 'core/secrecy-guard-core.js', '.build-stamp'];
-    const mine = ['manifest/stale.json', 'manifest/icons/old.png'];
+    const mine = ['manifest/stale.json', 'manifest/icons/old.png', '.well-known/stale.json'];
     for (const name of [...others, ...mine]) {
       const file = path.join(dir, name);
       mkdirSync(path.dirname(file), { recursive: true });
