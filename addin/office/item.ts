@@ -99,12 +99,26 @@ export interface AttachmentContent {
   readonly content: string;
 }
 
-/** One attachment's content. Fetch one at a time: parallel fetches have returned empty content (office-js #6581). */
+/** The fetch in flight, if any: the next one starts only when it has answered. */
+let fetching: Promise<unknown> = Promise.resolve();
+
+/**
+ * One attachment's content. Fetches go one at a time whoever asks (a live scan, a strip, a re-scan): parallel
+ * fetches have come back empty (office-js #6581), so each waits for the one before it to answer.
+ */
 export function readAttachmentContent(id: string): Promise<AttachmentContent> {
-  const item = composeItem();
-  return officeAsync<Office.AttachmentContent>('getAttachmentContentAsync', (cb) =>
-    item.getAttachmentContentAsync(id, cb),
-  ).then((c) => ({
+  const fetch = (): Promise<Office.AttachmentContent> => {
+    const item = composeItem();
+    return officeAsync<Office.AttachmentContent>('getAttachmentContentAsync', (cb) =>
+      item.getAttachmentContentAsync(id, cb),
+    );
+  };
+  const answer = fetching.then(fetch, fetch);
+  fetching = answer.then(
+    () => undefined,
+    () => undefined,
+  );
+  return answer.then((c) => ({
     format: (ATTACHMENT_FORMATS as readonly string[]).includes(c && (c.format as string))
       ? (c.format as AttachmentFormat)
       : 'unknown',

@@ -27,13 +27,10 @@ import {
   writeBody,
 } from '../office';
 import { ATTACHMENT_CACHE_SHARE, AttachmentCache } from '../on-send/attachment-cache';
-import { compactFindings, compactUnscannable } from '../on-send/attachment-scan';
+import { compactFindings, compactUnscannable, isDefinitive } from '../on-send/attachment-scan';
 import { itemHash } from '../on-send/item-key';
 import { policyFingerprint } from '../on-send/policy-source';
 import type { PaneHost, SharedAttachmentScan } from './host';
-
-/** Results another try could change are not shared, as the send handler does not cache them either. */
-const TRANSIENT = new Set(['timeout', 'error']);
 
 async function shareAttachmentScans(
   scans: readonly SharedAttachmentScan[],
@@ -44,10 +41,11 @@ async function shareAttachmentScans(
     const fingerprint = policyFingerprint(policy);
     for (const s of scans) {
       const unscannable = compactUnscannable(s.unscannable);
+      // Results another try could change are not shared, by the send handler's own rule for its cache.
       cache.put(s.attachment, fingerprint, {
         findings: compactFindings(s.findings),
         unscannable,
-        definitive: !unscannable.some((u) => TRANSIENT.has(u.reason)),
+        definitive: isDefinitive(unscannable),
       });
     }
     await cache.save(Math.floor(sessionDataLimit() * ATTACHMENT_CACHE_SHARE));

@@ -108,6 +108,26 @@ describe('the pane and the send handler', () => {
     // A different policy is a different judgement: the send handler scans again.
     expect(cache.lookup({ ...pdf, isInline: false }, 'another-policy')).toBeNull();
   });
+
+  it('never reads two attachments at once, though a live scan and a strip’s re-scan ask together', async () => {
+    const docx = { ...file('par-1', '甲.docx', fixture('header-mark.docx')), delayMs: 30 };
+    const odt = { ...file('par-2', '乙.odt', fixture('header-mark.odt')), delayMs: 30 };
+    const { host, calls } = outlook({ bodyHtml: '<p>附件如附</p>', attachments: [docx, odt] });
+    const scanner = new ItemScanner(host, nodePdfOptions());
+    // Each scanner reads for itself, as the pane's live scan and a strip's own re-scan each may, at the same moment.
+    const outcomes = await Promise.all([
+      scanner.scan(DEFAULT_POLICY),
+      new ItemScanner(host, nodePdfOptions()).scan(DEFAULT_POLICY),
+      scanner.scan(DEFAULT_POLICY),
+    ]);
+    for (const outcome of outcomes) {
+      // Outlook answers a fetch made while another is in flight with nothing (office-js #6581): none was.
+      expect(outcome.verdict.unscannable).toEqual([]);
+      expect(outcome.attachments.map((a) => a.highest)).toEqual(['機密', '機密']);
+    }
+    // The second scan of the same scanner waited for the first, and read nothing again.
+    expect(calls.filter((c) => c.api === 'getAttachmentContentAsync')).toHaveLength(4);
+  });
 });
 
 describe('the strip flow', () => {
@@ -230,5 +250,56 @@ describe('the built send handler after the pane', () => {
     const after = await fireEvent(onSend, item, ADDIN_ACTIONS.onMessageSend);
     expect(after.event.completions[0]).toMatchObject({ allowEvent: true });
     await settle(after);
+  });
+
+  /** The pane scans `item` with the default policy, as the server serves it, through the real adapter. */
+  const paneScan = (item: FakeItemState): ReturnType<ItemScanner['scan']> => {
+    const office = createFakeOffice({ mailboxVersion: '1.15', item });
+    extendForTaskPane(office, item);
+    g.Office = office.Office;
+    return new ItemScanner(officePaneHost(), nodePdfOptions()).scan(DEFAULT_POLICY);
+  };
+
+  it('an attachment listed as 0 bytes that Outlook answers empty is unreadable in the pane too, never a clean file', async () => {
+    const item = createFakeItem({
+      subject: '資料',
+      bodyHtml: '<p>如附</p>',
+      to: [{ emailAddress: 'wang@example.gov.tw' }],
+      attachments: [
+        {
+          id: 'zero-1',
+          name: '報告.docx',
+          size: 0,
+          attachmentType: 'file',
+          content: { format: 'base64', content: '' },
+        },
+      ],
+    });
+    const outcome = await paneScan(item);
+    expect(outcome.verdict.unscannable).toEqual([
+      expect.objectContaining({ location: 'attachment:報告.docx', reason: 'unreadable' }),
+    ]);
+    expect(item.sessionData['sg.attachments'] ?? '').not.toContain('"s":0');
+
+    const run = await fireEvent(onSend, item, ADDIN_ACTIONS.onMessageSend);
+    expect(run.event.completions[0]).toMatchObject({ allowEvent: false });
+    expect(run.office.calls.filter((c) => c.api === 'getAttachmentContentAsync')).toHaveLength(1);
+    await settle(run);
+  });
+
+  it('an empty answer is not kept: once Outlook delivers the bytes, the send handler reads them and sends', async () => {
+    const odt = file('late-1', '議程.odt', fixture('plain.odt'));
+    const item = createFakeItem({
+      subject: '議程',
+      bodyHtml: '<p>請參閱議程</p>',
+      to: [{ emailAddress: 'wang@example.gov.tw' }],
+      attachments: [{ ...odt, content: { format: 'base64', content: '' } }],
+    });
+    expect((await paneScan(item)).verdict.unscannable.map((u) => u.reason)).toEqual(['unreadable']);
+    item.attachments = [odt];
+    const run = await fireEvent(onSend, item, ADDIN_ACTIONS.onMessageSend);
+    expect(run.office.calls.filter((c) => c.api === 'getAttachmentContentAsync')).toHaveLength(1);
+    expect(run.event.completions[0]).toMatchObject({ allowEvent: true });
+    await settle(run);
   });
 });

@@ -23,7 +23,13 @@ import {
   newJob,
   type PdfOptions,
 } from '../../../src/extract';
-import { locationOf } from '../../on-send/attachment-scan';
+import {
+  type AttachmentScan,
+  fetchedBytes,
+  fetchedContentProblem,
+  listedAttachmentProblem,
+  locationOf,
+} from '../../on-send/attachment-scan';
 import type { PaneAttachment, PaneHost } from '../host';
 import { type FindingGroup, groupFindings } from '../model/findings';
 import type { BodyFormat, ScannedAttachment } from '../model/strip-plan';
@@ -70,15 +76,6 @@ type Cached = {
 
 const keyOf = (a: PaneAttachment): string => `${a.id}\u0000${a.size}\u0000${a.name}`;
 
-export function base64ToBytes(base64: string): Uint8Array {
-  const binary = atob(base64.replace(/\s+/g, ''));
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) {
-    bytes[i] = binary.charCodeAt(i);
-  }
-  return bytes;
-}
-
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -90,6 +87,8 @@ export class ItemScanner {
   readonly #host: PaneHost;
   readonly #pdf: PdfOptions;
   readonly #cache = new Map<string, Cached>();
+  /** The scan running now: another one starts when it has ended, so two never read the item at once. */
+  #running: Promise<unknown> = Promise.resolve();
 
   constructor(host: PaneHost, pdf: PdfOptions) {
     this.#host = host;
@@ -101,7 +100,18 @@ export class ItemScanner {
     this.#cache.clear();
   }
 
-  async scan(policy: Policy, onProgress: (p: ScanProgress) => void = () => undefined): Promise<ScanOutcome> {
+  /**
+   * Scans the item. Scans run one after another (the live scan and a strip's re-scan may ask at the same time);
+   * attachments are read one at a time within a scan.
+   */
+  scan(policy: Policy, onProgress: (p: ScanProgress) => void = () => undefined): Promise<ScanOutcome> {
+    const run = (): Promise<ScanOutcome> => this.#scan(policy, onProgress);
+    const outcome = this.#running.then(run, run);
+    this.#running = outcome.catch(() => undefined);
+    return outcome;
+  }
+
+  async #scan(policy: Policy, onProgress: (p: ScanProgress) => void): Promise<ScanOutcome> {
     const host = this.#host;
     const [subject, bodyFormat, recipients, attachments, labelId] = await Promise.all([
       host.readSubject(),
@@ -217,16 +227,17 @@ export class ItemScanner {
     update('reading');
     const location = locationOf(a);
     try {
+      // Judged as the send handler judges it: a cloud file, an empty answer or an unknown format is unscannable.
+      const listed = listedAttachmentProblem(a);
+      if (listed) {
+        return problemOnly(a, listed);
+      }
       const content = await this.#host.readAttachmentContent(a.id);
-      if (content.format === 'url' || a.attachmentType === 'cloud') {
-        return unscannableOnly(a, 'cloud-attachment', 'a link to a file in the cloud');
+      const problem = fetchedContentProblem(a, content);
+      if (problem) {
+        return problemOnly(a, problem);
       }
-      const bytes =
-        content.format === 'base64' ? base64ToBytes(content.content) : new TextEncoder().encode(content.content);
-      if (bytes.length === 0 && a.size !== 0) {
-        // Empty content for a non-empty attachment is the host failing (office-js #4725), not an empty file.
-        return unscannableOnly(a, 'unreadable', 'the host returned no content');
-      }
+      const bytes = fetchedBytes(content);
       const sha256 = await sha256Hex(bytes);
       update('scanning', 0);
       const startRead = (options.job?.bytesRead ?? 0) as number;
@@ -258,6 +269,13 @@ export class ItemScanner {
       update('done', 1);
     }
   }
+}
+
+function problemOnly(a: PaneAttachment, problem: AttachmentScan): Cached {
+  return {
+    input: { name: a.name, segments: [], unscannable: problem.unscannable.map((u) => ({ ...u })) },
+    byteLength: Math.max(0, a.size),
+  };
 }
 
 function unscannableOnly(a: PaneAttachment, reason: Unscannable['reason'], detail: string): Cached {
