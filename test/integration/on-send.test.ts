@@ -282,6 +282,56 @@ describe('each verdict, end to end on real fixtures', () => {
     await settle(run2);
   });
 
+  it('a message forwarded inline inside an attached item is read in the ES2016 runtime, its marks found', async () => {
+    // postal-mime lays out the inline message's headers with Array.prototype.flatMap and parses the bare address
+    // with trimStart/trimEnd: built-ins Chakra (classic Outlook before 2403) lacks, which the script brings itself.
+    const eml = [
+      'From: =?UTF-8?B?546L5om/6L6m?= <wang@example.gov.tw>',
+      'To: chen@example.gov.tw',
+      'Subject: FW: meeting',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'see below',
+      '--b1',
+      'Content-Type: message/rfc822',
+      'Content-Disposition: inline',
+      '',
+      'From: Lin lin@example.gov.tw (secretary)',
+      'To: wang@example.gov.tw',
+      'Subject: =?UTF-8?B?44CQ5qmf5a+G44CR5Zyw5Y2A5YqD5YiG5pyD6K2w?=',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'inner body',
+      '--b1--',
+      '',
+    ].join('\r\n');
+    const item = createFakeItem({
+      subject: '轉寄',
+      bodyHtml: '<p>供參。</p>',
+      to: OUTSIDE,
+      attachments: [
+        {
+          id: 'AAMkAGI2-item-inline',
+          name: '會議通知',
+          size: eml.length,
+          attachmentType: 'item',
+          content: { format: 'eml', content: eml },
+        },
+      ],
+    });
+    const run = await send(item);
+    const options = run.event.completions[0]!;
+    expect(options.allowEvent).toBe(false);
+    // The inline message's subject 「【機密】地區劃分會議」 is in the attached item's body text.
+    expect(options.errorMessage).toContain('附件「會議通知」：密等標示（機密）');
+    expect(options.errorMessage).not.toMatch(/格式損毀|檢查錯誤|無法讀取/);
+    await settle(run);
+  });
+
   it('a cloud attachment is unscannable, never clean: blocked for outside recipients with what to do', async () => {
     const item = createFakeItem({
       subject: '共享資料夾',

@@ -1,9 +1,9 @@
 /**
  * Runs the built on-send script the way classic Outlook's JS-only runtime does: one script in a bare context with
- * standard built-ins only (ES2017+ ones deleted), `setTimeout`/`clearTimeout`, `fetch`, and the fake `Office` and
- * `OfficeRuntime`: no `TextDecoder`, `atob`, `Blob`, `File`, `localStorage`, `document`, `window`, `process` or
- * `require`. Code generation from strings is refused too, as under the add-in pages' CSP. One runtime per event, as
- * Outlook starts them, so nothing may be carried over in memory.
+ * ES2016's built-ins only (pruned to an allow-list, test/support/es2016.ts), `setTimeout`/`clearTimeout`, `fetch`,
+ * and the fake `Office` and `OfficeRuntime`: no `TextDecoder`, `atob`, `Blob`, `File`, `localStorage`, `document`,
+ * `window`, `console`, `process` or `require`. Code generation from strings is refused too, as under the add-in
+ * pages' CSP. One runtime per event, as Outlook starts them, so nothing may be carried over in memory.
  *
  * As documented for this runtime (learn.microsoft.com/office/dev/add-ins/develop/use-sso-in-event-based-activation),
  * `OfficeRuntime.auth.getAccessToken` and `fetch` work only for a script that the origin it was loaded from lists in
@@ -12,7 +12,7 @@
  */
 import * as vm from 'node:vm';
 
-import { ES2016_ONLY } from '../../support/es2016';
+import { es2016Only } from '../../support/es2016';
 import type { FakeOffice } from './office-host';
 
 /** What the runtime itself needs of a response (the script gets the response object as it is). */
@@ -120,7 +120,7 @@ export function startRuntime(options: RuntimeOptions): Runtime {
     },
   };
   const context = vm.createContext(sandbox, { codeGeneration: { strings: false, wasm: false } });
-  vm.runInContext(ES2016_ONLY, context);
+  vm.runInContext(es2016Only(RUNTIME_GLOBALS), context);
   vm.runInContext(options.script, context, { filename: 'launchevent.js' });
   return {
     fire(actionId, event) {
