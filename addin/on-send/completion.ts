@@ -3,7 +3,9 @@
  * - `allow` sends;
  * - `warn` asks (`sendModeOverride: promptUser`, Mailbox 1.14), or stops the send where the host cannot ask;
  * - `strip` stops the send, with a 「移除機敏內容」 button that opens the task pane on the strip view (1.14);
- * - `block` stops the send, saying why and how to fix it.
+ * - `block` stops the send, saying why and how to fix it;
+ * - a PDF left to the pane (the send handler does not read PDFs) adds a 「在窗格中檢查」 button that opens the pane on
+ *   the check view, which reads it and hands the result back for the next send (1.14).
  * Plain `errorMessage` always, `errorMessageMarkdown` too from 1.15.
  */
 import type { Verdict } from '../../src/core';
@@ -13,7 +15,7 @@ import type { Locale } from '../../src/shared/i18n';
 import type { SendCompletion } from '../office';
 import type { CompactFinding, CompactUnscannable } from './attachment-scan';
 import type { SendCapabilities } from './capabilities';
-import { cancelLabel, dialogText, type MessageKind } from './messages';
+import { cancelLabel, dialogText, leftToPane, type MessageKind } from './messages';
 import { paneContext } from './pane-context';
 
 export interface SendDecision {
@@ -46,16 +48,17 @@ export function sendDecision(
     { kind, verdict, findings: places.findings, unscannable: places.unscannable, paneButton: caps.paneButton },
     locale,
   );
+  const paneView = kind === 'strip' ? 'strip' : places.unscannable.some(leftToPane) ? 'check' : null;
   const options: SendCompletion = {
     allowEvent: false,
     errorMessage: text.plain,
     ...(caps.markdown ? { errorMessageMarkdown: text.markdown } : {}),
     ...(kind === 'warn' ? { promptUser: true } : {}),
-    ...(kind === 'strip' && caps.paneButton
+    ...(paneView && caps.paneButton
       ? {
-          cancelLabel: cancelLabel(locale),
+          cancelLabel: cancelLabel(locale, paneView),
           commandId: itemKind === 'appointment' ? APPOINTMENT_TASKPANE_COMMAND_ID : TASKPANE_COMMAND_ID,
-          contextData: paneContext(verdict.verdict),
+          contextData: paneContext(paneView, verdict.verdict),
         }
       : {}),
   };

@@ -33,11 +33,13 @@ const catalog = defineMessages({
     fixStripRibbon: '請從功能區開啟「機敏守門員」窗格，移除後再寄出；移除的段落請改以紙本傳送並簽收。',
     fixMarked: '含密等標示的內容不得以電子郵件傳送：請移除該內容或附件，改以紙本或公文系統傳送。',
     fixCloud: '雲端附件無法檢查：請改附檔案複本。',
-    fixPdf: 'PDF 須在「機敏守門員」窗格中檢查後才能寄出。',
+    fixPdf: 'PDF 須在「機敏守門員」窗格中檢查後才能寄出：請從功能區開啟窗格。',
+    fixPdfPane: 'PDF 須在窗格中檢查後才能寄出：請按「在窗格中檢查」。',
     fixTimeout: '檢查逾時：請稍候再按「傳送」，或減少附件。',
     fixUnreadable: '無法讀取的附件請移除，或改以可檢查的格式（如 .docx、.odt）附加。',
     fixError: '檢查時發生錯誤：請再按一次「傳送」；如仍無法寄出，請洽資訊單位。',
     cancelLabel: '移除機敏內容',
+    checkLabel: '在窗格中檢查',
     more: (n: number) => `…及其他 ${n} 處`,
     times: (n: number) => `×${n}`,
     finding: (place: string, what: string, level: string) => `${place}：${what}（${level}）`,
@@ -65,12 +67,14 @@ const catalog = defineMessages({
     fixMarked:
       'Classified content must not go by e-mail: remove the content or attachment and send it on paper or through the document system.',
     fixCloud: 'Cloud attachments cannot be checked: attach a copy of the file instead.',
-    fixPdf: 'PDFs must be checked in the Secrecy Guard pane before sending.',
+    fixPdf: 'PDFs must be checked in the Secrecy Guard pane before sending: open it from the ribbon.',
+    fixPdfPane: 'PDFs must be checked in the pane before sending: choose “Check in the pane”.',
     fixTimeout: 'The check ran out of time: press Send again in a moment, or attach fewer files.',
     fixUnreadable:
       'Remove attachments that cannot be read, or attach them in a format that can (such as .docx or .odt).',
     fixError: 'The check failed: press Send again; if it still fails, contact IT support.',
     cancelLabel: 'Remove marked parts',
+    checkLabel: 'Check in the pane',
     more: (n: number) => `…and ${n} more`,
     times: (n: number) => `×${n}`,
     finding: (place: string, what: string, level: string) => `${place}: ${what} (${level})`,
@@ -185,13 +189,18 @@ export interface MessageInput {
   readonly verdict: Verdict;
   readonly findings: readonly CompactFinding[];
   readonly unscannable: readonly CompactUnscannable[];
-  /** The dialog has the 「移除機敏內容」 button that opens the pane (Mailbox 1.14). */
+  /** The dialog has a button that opens the pane (Mailbox 1.14). */
   readonly paneButton: boolean;
 }
 
 export interface DialogText {
   readonly plain: string;
   readonly markdown: string;
+}
+
+/** A PDF the send handler leaves to the task pane (it does not load pdfjs): the pane reads it and shares the result. */
+export function leftToPane(u: CompactUnscannable): boolean {
+  return u.reason === 'unsupported-format' && /\.pdf(#|\/|$)/i.test(u.location);
 }
 
 function fixes(input: MessageInput, locale: Locale): string[] {
@@ -203,12 +212,12 @@ function fixes(input: MessageInput, locale: Locale): string[] {
     out.push(t.fixMarked);
   }
   const reasons = input.unscannable.map((u) => u.reason);
-  const pdf = input.unscannable.some((u) => u.reason === 'unsupported-format' && /\.pdf(#|\/|$)/i.test(u.location));
+  const pdf = input.unscannable.some(leftToPane);
   if (reasons.indexOf('cloud-attachment') !== -1) {
     out.push(t.fixCloud);
   }
   if (pdf) {
-    out.push(t.fixPdf);
+    out.push(input.paneButton ? t.fixPdfPane : t.fixPdf);
   }
   if (reasons.indexOf('timeout') !== -1) {
     out.push(t.fixTimeout);
@@ -334,7 +343,11 @@ export function dialogText(input: MessageInput, locale: Locale): DialogText {
   };
 }
 
-/** The label of the dialog button that opens the pane on the strip view (at most 20 characters). */
-export function cancelLabel(locale: Locale): string {
-  return shorten(catalog(locale).cancelLabel, MAX_CANCEL_LABEL_CHARS);
+/**
+ * The label of the dialog button that opens the pane (at most 20 characters): on the strip view, or on the check
+ * view to read a PDF.
+ */
+export function cancelLabel(locale: Locale, view: 'strip' | 'check' = 'strip'): string {
+  const t = catalog(locale);
+  return shorten(view === 'strip' ? t.cancelLabel : t.checkLabel, MAX_CANCEL_LABEL_CHARS);
 }

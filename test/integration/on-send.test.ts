@@ -332,6 +332,32 @@ describe('each verdict, end to end on real fixtures', () => {
     await settle(run);
   });
 
+  it('a PDF is left to the pane: 「在窗格中檢查」 opens it on the check view (1.14+); before 1.14 the ribbon is named', async () => {
+    const mailbox = mailboxWith(AGENCY_POLICY);
+    const pdfItem = (): FakeItemState =>
+      createFakeItem({
+        subject: '議程',
+        bodyHtml: '<p>請參閱議程</p>',
+        to: OUTSIDE,
+        attachments: [fileAttachment('plain.pdf', '議程.pdf')],
+      });
+    const run = await send(pdfItem(), { mailbox });
+    const options = run.event.completions[0]!;
+    expect(options).toMatchObject({ allowEvent: false, cancelLabel: '在窗格中檢查', commandId: TASKPANE_COMMAND_ID });
+    expect(JSON.parse(options.contextData as string)).toEqual({ source: 'on-send', view: 'check', verdict: 'block' });
+    expect(options.errorMessage).toContain('附件「議程.pdf」：須在窗格中檢查');
+    expect(options.errorMessage).toContain('請按「在窗格中檢查」');
+    expect(run.event.violations).toEqual([]);
+    const en = await send(pdfItem(), { mailbox, displayLanguage: 'en-US' });
+    expect(en.event.completions[0]!.cancelLabel).toBe('Check in the pane');
+    const old = await send(pdfItem(), { mailbox, mailboxVersion: '1.12' });
+    expect(Object.keys(old.event.completions[0]!).sort()).toEqual(['allowEvent', 'errorMessage']);
+    expect(old.event.completions[0]!.errorMessage).toContain('請從功能區開啟窗格');
+    for (const r of [run, en, old]) {
+      await settle(r);
+    }
+  });
+
   it('a cloud attachment is unscannable, never clean: blocked for outside recipients with what to do', async () => {
     const item = createFakeItem({
       subject: '共享資料夾',
