@@ -51,6 +51,7 @@ import { AUDIT_QUEUE_WAIT_MS, DECIDE_MARGIN_MS, POLICY_FRESH_MS, POLICY_WAIT_MS,
 import { itemHash } from './item-key';
 import { type PolicyChoice, resolvePolicy } from './policy-source';
 import { type RecipientSummary, summariseRecipients } from './recipients';
+import { judgeLabel, type LabelReading, readLabelFor } from './sensitivity-label';
 import { background, within } from './timing';
 
 type Ending = 'scanned' | 'timeout' | 'error';
@@ -86,7 +87,7 @@ class SendRun {
   private recipients: Recipient[] | null = null;
   private attachments: AttachmentSummary[] | null = null;
   private text: { findings: Finding[]; unscannable: Unscannable[] } | null = null;
-  private label: { readonly read: true; readonly id: string | null } | { readonly read: false } | null = null;
+  private label: LabelReading | null = null;
   private readonly scans = new Map<string, AttachmentScan>();
   private cache: AttachmentCache | null = null;
   private messageIdHash: Promise<string | null> = Promise.resolve(null);
@@ -154,13 +155,7 @@ class SendRun {
       return;
     }
     this.text = scanMessage({ subject: this.subject ?? '', bodyHtml: this.body ?? '' }, policy);
-    if (policy.sensitivityLabels.length > 0) {
-      try {
-        this.label = { read: true, id: await readSensitivityLabel() };
-      } catch {
-        this.label = { read: false };
-      }
-    }
+    this.label = await readLabelFor(policy, readSensitivityLabel);
     await this.scanAttachments(policy);
   }
 
@@ -227,15 +222,9 @@ class SendRun {
     findings.push(...text.findings);
     unscannable.push(...text.unscannable);
 
-    if (policy.sensitivityLabels.length > 0) {
-      if (this.label && this.label.read) {
-        if (this.label.id) {
-          findings.push(...scanMessage({ sensitivityLabelId: this.label.id }, policy).findings);
-        }
-      } else {
-        unscannable.push({ location: 'label', reason: this.label ? 'unreadable' : missing });
-      }
-    }
+    const label = judgeLabel(policy, this.label, missing);
+    findings.push(...label.findings);
+    unscannable.push(...label.unscannable);
 
     if (this.attachments === null) {
       unscannable.push({ location: 'attachments', reason: missing });

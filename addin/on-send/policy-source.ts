@@ -61,7 +61,11 @@ export function cachedPolicy(): CachedPolicy | null {
   }
 }
 
-function store(policy: Policy, now: number): void {
+/**
+ * Keeps `policy` in roaming settings, where every runtime of this add-in (the send handler, the other events, the task
+ * pane) finds it: the send is judged by the policy the pane showed. Throws what the host throws.
+ */
+export function storePolicy(policy: Policy, now: number): void {
   if (!roamingSettings.supported()) {
     return;
   }
@@ -76,6 +80,21 @@ function store(policy: Policy, now: number): void {
 }
 
 /**
+ * The server's policy document as a policy that may replace the one in force: valid (`parsePolicy`) and at least as
+ * new as `atLeastVersion`, so nothing the server sends can weaken the policy by going back.
+ * @throws {Error} saying why it may not.
+ */
+export function acceptServerPolicy(document: unknown, atLeastVersion: number): Policy {
+  const policy = parsePolicy(document);
+  if (policy.version < atLeastVersion) {
+    throw new Error(
+      `the server's policy (version ${policy.version}) is older than the one in force (${atLeastVersion})`,
+    );
+  }
+  return policy;
+}
+
+/**
  * Fetches and validates the server's policy and caches it. Resolves to the policy, or null when the server cannot
  * be reached or sends something that is not a valid policy at least as new as `atLeastVersion`. Never rejects.
  */
@@ -84,15 +103,12 @@ export function fetchPolicy(api: ApiClient, atLeastVersion: number, now: () => n
     (document) => {
       let policy: Policy;
       try {
-        policy = parsePolicy(document);
+        policy = acceptServerPolicy(document, atLeastVersion);
       } catch {
         return null;
       }
-      if (policy.version < atLeastVersion) {
-        return null;
-      }
       try {
-        store(policy, now());
+        storePolicy(policy, now());
       } catch {
         // Not cached this time; it still applies now.
       }

@@ -96,7 +96,7 @@ async function start(): Promise<void> {
     host,
     api,
     scanner: new ItemScanner(host, browserPdfOptions(window.location.href)),
-    loadPolicy: () => loadPolicy(api),
+    loadPolicy: () => loadPolicy(api, host),
     client: CLIENT_NAME,
   };
   const initialView = viewFromContext(await host.initializationContext().catch(() => null));

@@ -126,6 +126,8 @@ export const messages = defineMessages({
       s === 'internal' ? '收件人皆為機關內部' : '有外部收件人（或尚無收件人）',
     policyFallback: '無法取得機關政策，暫以最嚴格的預設政策判斷。',
     policyName: (name: string, version: number) => `政策：${name}（第 ${version} 版）`,
+    policyCached: (name: string, version: number) =>
+      `無法取得伺服器上的政策，沿用先前取得的政策：${name}（第 ${version} 版）；寄出時亦以此政策判斷。`,
     findingsHeading: '發現的標示',
     noFindings: '未發現機敏標示。',
     location: (kind: string, name?: string) =>
@@ -271,6 +273,8 @@ export const messages = defineMessages({
       s === 'internal' ? 'All recipients are internal' : 'External recipients (or none yet)',
     policyFallback: 'The agency policy could not be loaded; the strictest default policy applies.',
     policyName: (name: string, version: number) => `Policy: ${name} (version ${version})`,
+    policyCached: (name: string, version: number) =>
+      `The server's policy could not be loaded; the policy loaded before applies, as it will when you send: ${name} (version ${version}).`,
     findingsHeading: 'Marks found',
     noFindings: 'No classification marks found.',
     location: (kind: string, name?: string) =>

@@ -29,7 +29,7 @@ import {
 import { ATTACHMENT_CACHE_SHARE, AttachmentCache } from '../on-send/attachment-cache';
 import { compactFindings, compactUnscannable, isDefinitive } from '../on-send/attachment-scan';
 import { itemHash } from '../on-send/item-key';
-import { policyFingerprint } from '../on-send/policy-source';
+import { cachedPolicy, policyFingerprint, storePolicy } from '../on-send/policy-source';
 import type { PaneHost, SharedAttachmentScan } from './host';
 
 async function shareAttachmentScans(
@@ -61,7 +61,11 @@ export function officePaneHost(): PaneHost {
     readBody,
     writeBody,
     readRecipients: async () =>
-      (await readRecipients()).map((r) => ({ emailAddress: r.emailAddress, displayName: r.displayName })),
+      (await readRecipients()).map((r) => ({
+        emailAddress: r.emailAddress,
+        displayName: r.displayName,
+        recipientType: r.recipientType,
+      })),
     listAttachments: async () => {
       const [list, contentIds] = await Promise.all([listAttachments(), readContentIds().catch(() => ({}))]);
       return list.map((a) => ({
@@ -94,5 +98,7 @@ export function officePaneHost(): PaneHost {
     getSsoToken: getPaneAccessToken,
     shareAttachmentScans,
     itemHash,
+    cachedPolicy,
+    cachePolicy: (policy) => storePolicy(policy, Date.now()),
   };
 }

@@ -11,17 +11,25 @@ import { AttachmentCache } from '../../addin/on-send/attachment-cache';
 import { policyFingerprint } from '../../addin/on-send/policy-source';
 import type { PaneHost } from '../../addin/taskpane/host';
 import { officePaneHost } from '../../addin/taskpane/office-host';
+import { loadPolicy } from '../../addin/taskpane/services/policy';
 import { ItemScanner } from '../../addin/taskpane/services/scanner';
 import { runStrip, type StripOutcome, undoStrip } from '../../addin/taskpane/services/strip-flow';
 import { nodePdfOptions } from '../../src/cli/pdf-loader';
-import { DEFAULT_POLICY } from '../../src/core';
+import { DEFAULT_POLICY, type Policy } from '../../src/core';
 import { buildApp, inProcessEventBus } from '../../src/server/app';
 import type { Db } from '../../src/server/store/db';
 import { migrate } from '../../src/server/store/migrations';
 import { type ApiClient, createApiClient } from '../../src/shared/api';
 import { ADDIN_ACTIONS } from '../../src/shared/app-ids';
 import { type FakeEntra, startFakeEntra } from '../fakes/entra';
-import { createFakeItem, createFakeOffice, type FakeAttachment, type FakeItemState } from '../fakes/office';
+import {
+  createFakeItem,
+  createFakeMailbox,
+  createFakeOffice,
+  type FakeAttachment,
+  type FakeItemState,
+  type FakeMailboxVersion,
+} from '../fakes/office';
 import { extendForTaskPane, type TaskPaneController, type TaskPaneOptions } from '../fakes/office/task-pane';
 import { entraVerifier } from '../support/entra-verifier';
 import { fireEvent, type OnSendEnv, settle, startOnSendEnv } from '../support/on-send-harness';
@@ -216,14 +224,20 @@ describe('the strip flow', () => {
   });
 });
 
-describe('the built send handler after the pane', () => {
-  let onSend: OnSendEnv;
+/** The built send handler with its own server, for the tests of one describe block. */
+function builtSendHandler(): { env: OnSendEnv } {
+  const running = {} as { env: OnSendEnv };
   beforeAll(async () => {
-    onSend = await startOnSendEnv();
+    running.env = await startOnSendEnv();
   }, 600_000);
   afterAll(async () => {
-    await onSend?.close();
+    await running.env?.close();
   });
+  return running;
+}
+
+describe('the built send handler after the pane', () => {
+  const running = builtSendHandler();
 
   it('blocks a PDF it cannot read itself, and sends once the pane has read it and found it clean', async () => {
     const pdf = file('pdf-clean', '議程.pdf', fixture('plain.pdf'));
@@ -233,7 +247,7 @@ describe('the built send handler after the pane', () => {
       to: [{ emailAddress: 'wang@example.gov.tw' }],
       attachments: [pdf],
     });
-    const before = await fireEvent(onSend, item, ADDIN_ACTIONS.onMessageSend);
+    const before = await fireEvent(running.env, item, ADDIN_ACTIONS.onMessageSend);
     expect(before.event.completions[0]).toMatchObject({
       allowEvent: false,
       errorMessage: expect.stringContaining('附件「議程.pdf」'),
@@ -247,7 +261,7 @@ describe('the built send handler after the pane', () => {
     const outcome = await new ItemScanner(officePaneHost(), nodePdfOptions()).scan(DEFAULT_POLICY);
     expect(outcome.verdict.verdict).toBe('allow');
 
-    const after = await fireEvent(onSend, item, ADDIN_ACTIONS.onMessageSend);
+    const after = await fireEvent(running.env, item, ADDIN_ACTIONS.onMessageSend);
     expect(after.event.completions[0]).toMatchObject({ allowEvent: true });
     await settle(after);
   });
@@ -281,7 +295,7 @@ describe('the built send handler after the pane', () => {
     ]);
     expect(item.sessionData['sg.attachments'] ?? '').not.toContain('"s":0');
 
-    const run = await fireEvent(onSend, item, ADDIN_ACTIONS.onMessageSend);
+    const run = await fireEvent(running.env, item, ADDIN_ACTIONS.onMessageSend);
     expect(run.event.completions[0]).toMatchObject({ allowEvent: false });
     expect(run.office.calls.filter((c) => c.api === 'getAttachmentContentAsync')).toHaveLength(1);
     await settle(run);
@@ -297,9 +311,149 @@ describe('the built send handler after the pane', () => {
     });
     expect((await paneScan(item)).verdict.unscannable.map((u) => u.reason)).toEqual(['unreadable']);
     item.attachments = [odt];
-    const run = await fireEvent(onSend, item, ADDIN_ACTIONS.onMessageSend);
+    const run = await fireEvent(running.env, item, ADDIN_ACTIONS.onMessageSend);
     expect(run.office.calls.filter((c) => c.api === 'getAttachmentContentAsync')).toHaveLength(1);
     expect(run.event.completions[0]).toMatchObject({ allowEvent: true });
     await settle(run);
   });
+
+  /** The verdict the send handler logged for its last decision (the audit event, once it reached the server). */
+  const loggedVerdict = async (): Promise<string> => {
+    const rows = await running.env.db.query<{ data: unknown }>(
+      "SELECT data FROM audit_pending WHERE kind LIKE 'mail.%' ORDER BY id DESC LIMIT 1",
+    );
+    const data = rows.rows[0]?.data;
+    return ((typeof data === 'string' ? JSON.parse(data) : data) as { verdict: string }).verdict;
+  };
+
+  /** Scans `item` in the pane under `policy` at `version`, then sends it with `policy` in the mailbox's cache. */
+  async function paneThenSend(
+    item: FakeItemState,
+    policy: Policy,
+    version: FakeMailboxVersion = '1.15',
+  ): Promise<{ pane: Awaited<ReturnType<ItemScanner['scan']>>; send: string }> {
+    const office = createFakeOffice({ mailboxVersion: version, item });
+    extendForTaskPane(office, item);
+    g.Office = office.Office;
+    const pane = await new ItemScanner(officePaneHost(), nodePdfOptions()).scan(policy);
+    const mailbox = createFakeMailbox();
+    mailbox.roamingSettings['sg.policy'] = { version: policy.version, fetchedAt: Date.now(), policy };
+    const run = await fireEvent(running.env, item, ADDIN_ACTIONS.onMessageSend, { mailbox, mailboxVersion: version });
+    await settle(run);
+    return { pane, send: await loggedVerdict() };
+  }
+
+  it('the pane’s verdict is the send’s: a list, an external user and a recipient without an address are external', async () => {
+    const warnInside: Policy = {
+      ...DEFAULT_POLICY,
+      version: 7,
+      name: '內部警告',
+      internalDomains: ['example.gov.tw'],
+      actions: {
+        internal: { 機敏: 'warn', 密: 'warn', 機密: 'warn', 極機密: 'warn', 絕對機密: 'warn' },
+        external: { 機敏: 'block', 密: 'block', 機密: 'block', 極機密: 'block', 絕對機密: 'block' },
+      },
+    };
+    const inside = { emailAddress: 'wang@example.gov.tw' };
+    const cases: [FakeItemState['to'], string][] = [
+      [[inside], 'warn'],
+      [[inside, { emailAddress: 'all-staff@example.gov.tw', recipientType: 'distributionList' }], 'block'],
+      [[{ emailAddress: 'guest@example.gov.tw', recipientType: 'externalUser' }], 'block'],
+      [[inside, { emailAddress: '', displayName: '王科長' }], 'block'],
+    ];
+    for (const [to, expected] of cases) {
+      const item = createFakeItem({ subject: '紀錄', bodyHtml: '<p>〔密〕細節〔/密〕</p>', to });
+      const { pane, send } = await paneThenSend(item, warnInside);
+      expect([to.map((r) => r.recipientType ?? 'user'), pane.verdict.verdict, send]).toEqual([
+        to.map((r) => r.recipientType ?? 'user'),
+        expected,
+        expected,
+      ]);
+    }
+  });
+
+  const LABEL = 'a1b2c3d4-0000-4000-8000-00000000c0de';
+  const labelPolicy: Policy = {
+    ...DEFAULT_POLICY,
+    version: 8,
+    name: '標籤政策',
+    sensitivityLabels: [{ id: LABEL, level: '機密' }],
+  };
+
+  it('a label that cannot be read is unscannable in the pane as at send, never “no label”', async () => {
+    const failing = createFakeItem({
+      subject: '通知',
+      bodyHtml: '<p>一般內容</p>',
+      to: [{ emailAddress: 'wang@example.gov.tw' }],
+      sensitivityLabel: { error: { code: 9020, name: 'GenericResponseError', message: '' } },
+    });
+    const read = await paneThenSend(failing, labelPolicy);
+    expect(read.pane.verdict.unscannable).toEqual([
+      expect.objectContaining({ location: 'label', reason: 'unreadable' }),
+    ]);
+    expect([read.pane.verdict.verdict, read.send]).toEqual(['block', 'block']);
+  });
 });
+
+describe('one policy for the pane and the send', () => {
+  const running = builtSendHandler();
+
+  it('a policy changed on the server reaches the send handler through the pane: the PDF the pane read counts', async () => {
+    const admin = await running.env.entra.token({ oid: 'admin-1', roles: ['Policy.Admin'] });
+    const put = (policy: Policy): Promise<Response> =>
+      fetch(`${running.env.baseUrl}/api/policy`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify(policy),
+      });
+    const v2: Policy = { ...DEFAULT_POLICY, version: 2, name: '第二版', internalDomains: ['example.gov.tw'] };
+    const v3: Policy = { ...v2, version: 3, name: '第三版' };
+    expect((await put(v2)).status).toBe(200);
+    expect((await put(v3)).status).toBe(200);
+    // The send handler cached version 2 a minute ago: fresh, so it would not ask the server for ten minutes.
+    const mailbox = createFakeMailbox();
+    mailbox.roamingSettings['sg.policy'] = { version: 2, fetchedAt: Date.now() - 60_000, policy: v2 };
+    const item = createFakeItem({
+      subject: '議程',
+      bodyHtml: '<p>請參閱議程</p>',
+      to: [{ emailAddress: 'wang@example.gov.tw' }],
+      attachments: [file('pdf-drift', '議程.pdf', fixture('plain.pdf'))],
+    });
+
+    const office = createFakeOffice({ mailboxVersion: '1.15', item, mailbox });
+    extendForTaskPane(office, item);
+    g.Office = office.Office;
+    const host = officePaneHost();
+    const sender = await running.env.entra.token({ oid: 'sender-1' });
+    const paneApi = createApiClient({ baseUrl: running.env.baseUrl, getToken: async () => sender, fetch });
+    const loaded = await loadPolicy(paneApi, host);
+    expect([loaded.source, loaded.policy.version]).toEqual(['server', 3]);
+    const outcome = await new ItemScanner(host, nodePdfOptions()).scan(loaded.policy);
+    expect(outcome.verdict.verdict).toBe('allow');
+    await settleRoaming();
+
+    const run = await fireEvent(running.env, item, ADDIN_ACTIONS.onMessageSend, { mailbox });
+    expect(run.office.calls.filter((c) => c.api === 'getAttachmentContentAsync')).toEqual([]);
+    expect(run.event.completions[0]).toEqual({ allowEvent: true });
+    await settle(run);
+  });
+
+  it('the server unreachable, the pane shows the policy the send handler holds, and says so', async () => {
+    const mailbox = createFakeMailbox();
+    const held: Policy = { ...DEFAULT_POLICY, version: 4, name: '既有政策' };
+    mailbox.roamingSettings['sg.policy'] = { version: 4, fetchedAt: Date.now() - 3600_000, policy: held };
+    const office = createFakeOffice({ mailboxVersion: '1.15', item: createFakeItem(), mailbox });
+    g.Office = office.Office;
+    const down = createApiClient({
+      baseUrl: running.env.baseUrl,
+      getToken: async () => 'x',
+      fetch: () => Promise.reject(new TypeError('fetch failed')),
+    });
+    expect(await loadPolicy(down, officePaneHost())).toMatchObject({ source: 'cached', policy: held });
+    g.Office = createFakeOffice({ mailboxVersion: '1.15', item: createFakeItem() }).Office;
+    expect(await loadPolicy(down, officePaneHost())).toMatchObject({ source: 'default', policy: DEFAULT_POLICY });
+  });
+});
+
+/** Lets the roaming settings' background save reach the mailbox. */
+const settleRoaming = (): Promise<void> => new Promise((r) => setTimeout(r, 20));

@@ -1,19 +1,20 @@
 /**
  * The live scan: reads the item through the host, extracts every attachment (PDFs included, which the send handler
- * leaves to the pane), and asks the core for the verdict with the same policy and the same `decide` the send will
- * use. Attachments are read one at a time (parallel reads have come back empty, office-js #6581) and kept by id and
+ * leaves to the pane), and asks the core for the verdict with the same policy, the same recipient summary and label
+ * reading, and the same `verdictFor` the send will use. Attachments are read one at a time (parallel reads have come back empty, office-js #6581) and kept by id and
  * size, so a change to the body or the recipients re-decides without reading them again.
  *
  * Fail closed: an attachment that cannot be read becomes unscannable with its reason, never "nothing found".
  */
 import {
   type AttachmentInput,
-  decide,
   htmlToText,
   type MessageInput,
   type Policy,
+  scanMessage,
   type Unscannable,
   type Verdict,
+  verdictFor,
 } from '../../../src/core';
 import {
   budgetFor,
@@ -30,6 +31,8 @@ import {
   listedAttachmentProblem,
   locationOf,
 } from '../../on-send/attachment-scan';
+import { summariseRecipients } from '../../on-send/recipients';
+import { judgeLabel, readLabelFor } from '../../on-send/sensitivity-label';
 import type { PaneAttachment, PaneHost } from '../host';
 import { type FindingGroup, groupFindings } from '../model/findings';
 import type { BodyFormat, ScannedAttachment } from '../model/strip-plan';
@@ -113,12 +116,12 @@ export class ItemScanner {
 
   async #scan(policy: Policy, onProgress: (p: ScanProgress) => void): Promise<ScanOutcome> {
     const host = this.#host;
-    const [subject, bodyFormat, recipients, attachments, labelId] = await Promise.all([
+    const [subject, bodyFormat, recipients, attachments, label] = await Promise.all([
       host.readSubject(),
       host.bodyFormat(),
       host.readRecipients(),
       host.listAttachments(),
-      host.readSensitivityLabel().catch(() => null),
+      readLabelFor(policy, () => host.readSensitivityLabel()),
     ]);
     const body = await host.readBody(bodyFormat, 'full');
 
@@ -182,14 +185,21 @@ export class ItemScanner {
       }
     }
 
+    // Judged exactly as the send handler will: its recipient summary (a list or an external user is external) and
+    // its reading of the label (one that cannot be read is unscannable where the policy maps labels).
     const message: MessageInput = {
       subject,
       ...(bodyFormat === 'html' ? { bodyHtml: body } : { bodyText: body }),
-      recipients: recipients.map((r) => r.emailAddress).filter((r) => r.length > 0),
       attachments: inputs,
-      ...(labelId ? { sensitivityLabelId: labelId } : {}),
     };
-    const verdict = decide(message, policy);
+    const found = scanMessage(message, policy);
+    const labelJudged = judgeLabel(policy, label, 'error');
+    const verdict = verdictFor(
+      [...found.findings, ...labelJudged.findings],
+      [...found.unscannable, ...labelJudged.unscannable],
+      summariseRecipients(recipients, policy).scope,
+      policy,
+    );
     const names = attachments.map((a) => a.name);
     const groups = groupFindings(verdict.findings, verdict.unscannable, names);
     const withLevels = scanned.map((s) => ({
@@ -209,7 +219,7 @@ export class ItemScanner {
       subject,
       bodyFormat,
       body,
-      recipients: message.recipients ?? [],
+      recipients: recipients.map((r) => r.emailAddress).filter((r) => r.length > 0),
       attachments: withLevels,
       verdict,
       groups,
