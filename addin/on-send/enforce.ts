@@ -249,7 +249,7 @@ class SendRun {
     const verdict = verdictFor(findings, unscannable, recipients ? recipients.scope : 'external', policy);
     return {
       verdict,
-      findings: compactFindings(text.findings).concat(attachmentFindings),
+      findings: compactFindings(text.findings.concat(label.findings)).concat(attachmentFindings),
       unscannable: compactUnscannable(unscannable),
       recipients,
     };

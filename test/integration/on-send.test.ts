@@ -683,6 +683,39 @@ describe('requirement sets, languages and limits', () => {
     }
   });
 
+  it('a sensitivity label the policy maps: read at 1.13 and 1.15 and judged; unreadable, or below 1.13, it is unscannable', async () => {
+    const LABEL = 'a1b2c3d4-0000-4000-8000-00000000c0de';
+    const labelled: Policy = { ...AGENCY_POLICY, version: 9, sensitivityLabels: [{ id: LABEL, level: '機密' }] };
+    const mailbox = mailboxWith(labelled);
+    const item = (sensitivityLabel: FakeItemState['sensitivityLabel']): FakeItemState =>
+      createFakeItem({ subject: '通知', bodyHtml: '<p>一般內容</p>', to: OUTSIDE, sensitivityLabel });
+    const runs: EventRun[] = [];
+    for (const mailboxVersion of ['1.13', '1.15'] as const) {
+      const marked = await send(item(LABEL), { mailbox, mailboxVersion });
+      expect(marked.event.completions[0]).toMatchObject({ allowEvent: false });
+      expect(marked.event.completions[0]!.errorMessage).toContain('敏感度標籤：敏感度標籤（機密）');
+      const none = await send(item(null), { mailbox, mailboxVersion });
+      expect(none.event.completions[0]).toEqual({ allowEvent: true });
+      runs.push(marked, none);
+    }
+    const failing = await send(item({ error: { code: 9020, name: 'GenericResponseError', message: '' } }), { mailbox });
+    const old = await send(item(LABEL), { mailbox, mailboxVersion: '1.12' });
+    for (const run of [failing, old]) {
+      expect(run.event.completions[0]).toMatchObject({ allowEvent: false });
+      expect(run.event.completions[0]!.errorMessage).toContain('敏感度標籤：無法讀取');
+    }
+    expect(old.office.calls.map((c) => c.api)).not.toContain('sensitivityLabel.getAsync');
+    // A policy without label mappings never reads the label.
+    const plain = await send(item({ error: { code: 9020, name: 'GenericResponseError', message: '' } }), {
+      mailbox: mailboxWith(AGENCY_POLICY),
+    });
+    expect(plain.event.completions[0]).toEqual({ allowEvent: true });
+    expect(plain.office.calls.map((c) => c.api)).not.toContain('sensitivityLabel.getAsync');
+    for (const run of [...runs, failing, old, plain]) {
+      await settle(run);
+    }
+  });
+
   it('Mailbox 1.15: Markdown beside the plain message', async () => {
     const run = await send(stripItem(), { mailboxVersion: '1.15', mailbox: mailboxWith(AGENCY_POLICY) });
     const options = run.event.completions[0]!;
