@@ -29,10 +29,9 @@ import {
   readSensitivityLabel,
   readSubject,
   type Recipient,
-  sessionDataLimit,
 } from '../office';
 import { apiClient } from './api-client';
-import { ATTACHMENT_CACHE_SHARE, AttachmentCache } from './attachment-cache';
+import { AttachmentCache } from './attachment-cache';
 import {
   type AttachmentScan,
   type CompactFinding,
@@ -288,7 +287,7 @@ class SendRun {
         background(queued.then(() => flushAuditQueue(api)));
         this.completion.complete(decision.options);
         if (this.cache) {
-          background(this.cache.save(Math.floor(sessionDataLimit() * ATTACHMENT_CACHE_SHARE)));
+          background(this.cache.save());
         }
       });
   }

@@ -6,13 +6,11 @@
  */
 import { DEFAULT_POLICY, parsePolicy, type Policy, sha256Hex, utf8Bytes } from '../../src/core';
 import type { ApiClient } from '../../src/shared/api';
-import { ROAMING_SETTINGS_LIMIT, roamingSettings } from '../office';
+import { roamingSettings } from '../office';
+import { measuredEntryLength, POLICY_ROAMING_MAX_CHARS } from './storage-budget';
 import { background, within } from './timing';
 
 export const POLICY_SETTING = 'sg.policy';
-
-/** The share of the 32 KB of roaming settings the cached policy may take; the audit queue needs the rest. */
-export const POLICY_SETTING_MAX_CHARS = Math.floor(ROAMING_SETTINGS_LIMIT * 0.7);
 
 export type PolicySource = 'server' | 'cached' | 'default';
 
@@ -70,7 +68,7 @@ export function storePolicy(policy: Policy, now: number): void {
     return;
   }
   const value = { version: policy.version, fetchedAt: now, policy };
-  if (JSON.stringify(value).length > POLICY_SETTING_MAX_CHARS) {
+  if (measuredEntryLength(POLICY_SETTING, value) > POLICY_ROAMING_MAX_CHARS) {
     // Too big to keep: a stale copy must not outlive the server's newer one, so none is kept.
     roamingSettings.remove(POLICY_SETTING);
   } else {

@@ -22,11 +22,10 @@ import {
   removeAttachment,
   replaceSelection,
   sendItem,
-  sessionDataLimit,
   supportsNestedAppAuth,
   writeBody,
 } from '../office';
-import { ATTACHMENT_CACHE_SHARE, AttachmentCache } from '../on-send/attachment-cache';
+import { AttachmentCache } from '../on-send/attachment-cache';
 import { compactFindings, compactUnscannable, isDefinitive } from '../on-send/attachment-scan';
 import { itemHash } from '../on-send/item-key';
 import { cachedPolicy, policyFingerprint, storePolicy } from '../on-send/policy-source';
@@ -48,7 +47,7 @@ async function shareAttachmentScans(
         definitive: isDefinitive(unscannable),
       });
     }
-    await cache.save(Math.floor(sessionDataLimit() * ATTACHMENT_CACHE_SHARE));
+    await cache.save();
   } catch {
     // Only a missed head start: the send handler scans what it does not find.
   }

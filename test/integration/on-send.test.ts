@@ -619,6 +619,29 @@ describe('fail closed: faults end in warn or block per policy, never allow, comp
     expect((await auditEvents()).slice(before).map((e) => e.data.verdict)).toEqual(['allow', 'allow']);
   });
 
+  it('events queued while the server was away leave sessionData with the mail’s allowed send, into roaming settings', async () => {
+    env.down = true;
+    const mailbox = createFakeMailbox();
+    const before = (await auditEvents()).length;
+    const item = createFakeItem({ subject: '會議', bodyHtml: '<p>第三案附件【密】</p>', to: INSIDE });
+    await settle(await send(item, { mailbox }));
+    expect(JSON.parse(item.sessionData['sg.audit']!)).toHaveLength(1);
+    // The sender takes the marked paragraph out and sends again; the server is still away.
+    item.bodyHtml = '<p>第三案附件另送。</p>';
+    const allowed = await send(item, { mailbox });
+    expect(allowed.event.completions).toEqual([{ allowEvent: true }]);
+    await settle(allowed);
+    expect(item.sessionData['sg.audit']).toBeUndefined();
+    expect((mailbox.roamingSettings['sg.audit'] as { verdict: string }[]).map((e) => e.verdict)).toEqual([
+      'strip',
+      'allow',
+    ]);
+
+    env.down = false;
+    await settle(await send(createFakeItem({ subject: '下一封', bodyHtml: '<p>一般</p>', to: INSIDE }), { mailbox }));
+    expect((await auditEvents()).slice(before).map((e) => e.data.verdict)).toEqual(['strip', 'allow', 'allow']);
+  });
+
   it('no SSO token (not signed in): the decision does not wait for it, and the event stays queued', async () => {
     const mailbox = mailboxWith(AGENCY_POLICY);
     const item = createFakeItem({ subject: '通知', bodyHtml: '<p>一般內容</p>', to: INSIDE });
