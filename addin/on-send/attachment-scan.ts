@@ -149,6 +149,18 @@ export function fetchedContentProblem(
   return null;
 }
 
+/**
+ * What a failed `getAttachmentContentAsync` means: InvalidAttachmentId, AttachmentTypeNotSupported, a download
+ * failure: unknown content is not clean content. The pane judges its own failed reads with this too, so a reason
+ * given there for an attachment Outlook will not hand over is given for what the send handler finds.
+ */
+export function fetchFailure(attachment: Pick<AttachmentSummary, 'name'>, e: unknown): AttachmentScan {
+  const location = locationOf(attachment);
+  return isOfficeApiError(e) && e.officeName === 'AttachmentTypeNotSupported'
+    ? { ...unscannableScan(location, 'unsupported-format'), definitive: false }
+    : unscannableScan(location, 'unreadable');
+}
+
 /** The bytes of fetched content: a file's base64 decoded; an attached item's MIME or a meeting's iCalendar as UTF-8. */
 export function fetchedBytes(got: FetchedContent): Uint8Array {
   return got.format === 'base64' ? base64ToBytes(got.content) : utf8Bytes(got.content);
@@ -188,10 +200,7 @@ export async function scanAttachment(
   try {
     got = await readAttachmentContent(attachment.id);
   } catch (e) {
-    // InvalidAttachmentId, AttachmentTypeNotSupported, a download failure: unknown content is not clean content.
-    return isOfficeApiError(e) && e.officeName === 'AttachmentTypeNotSupported'
-      ? { ...unscannableScan(location, 'unsupported-format'), definitive: false }
-      : unscannableScan(location, 'unreadable');
+    return fetchFailure(attachment, e);
   }
   const problem = fetchedContentProblem(attachment, got);
   if (problem) {

@@ -48,6 +48,7 @@ import { sendCapabilities } from './capabilities';
 import { type SendDecision, sendDecision } from './completion';
 import { AUDIT_QUEUE_WAIT_MS, DECIDE_MARGIN_MS, POLICY_FRESH_MS, POLICY_WAIT_MS, SEND_DEADLINE_MS } from './config';
 import { itemHash } from './item-key';
+import { grantCovers, type OverrideGrant, overrideSubject, readGrant } from './override';
 import { type PolicyChoice, resolvePolicy } from './policy-source';
 import { type RecipientSummary, summariseRecipients } from './recipients';
 import { judgeLabel, type LabelReading, readLabelFor } from './sensitivity-label';
@@ -89,6 +90,8 @@ class SendRun {
   private label: LabelReading | null = null;
   private readonly scans = new Map<string, AttachmentScan>();
   private cache: AttachmentCache | null = null;
+  /** The sender's reason for a warning, given in the task pane, if any. */
+  private grant: OverrideGrant | null = null;
   private messageIdHash: Promise<string | null> = Promise.resolve(null);
 
   constructor(event: LaunchEvent) {
@@ -141,6 +144,9 @@ class SendRun {
       }),
       listAttachments().then((a) => {
         this.attachments = a;
+      }),
+      readGrant().then((g) => {
+        this.grant = g;
       }),
     ]);
     // Reading the item goes on while the policy is resolved; an early failure is handled after both.
@@ -267,13 +273,16 @@ class SendRun {
     let judgement: Judgement | null = null;
     try {
       judgement = this.judge(ending);
+      const v = judgement.verdict;
       decision = sendDecision(
-        judgement.verdict,
+        v,
         judgement,
         sendCapabilities(),
         pickLocale(displayLanguage()),
         // The meeting form's pane button has its own id (control ids are unique per manifest).
         itemKindOrMessage(),
+        v.verdict === 'warn' &&
+          grantCovers(this.grant, this.choice.fingerprint, overrideSubject(v, v.findings, v.unscannable), Date.now()),
       );
     } catch {
       judgement = null;

@@ -2,7 +2,7 @@
  * What the task pane needs from Outlook, as plain data and promises. `office-host.ts` builds it from the adapter in
  * `addin/office` (the only code that touches `Office.*`); everything else in the pane depends on this type only.
  */
-import type { Finding, Policy, Unscannable } from '../../src/core';
+import type { Finding, Policy, Unscannable, Verdict } from '../../src/core';
 import type { BodyFormat } from './model/strip-plan';
 
 /**
@@ -91,4 +91,11 @@ export type PaneHost = {
   cachedPolicy(): { readonly policy: Policy; readonly fetchedAt: number } | null;
   /** Puts a policy where the send handler reads it, so the send is judged by the policy the pane shows. */
   cachePolicy(policy: Policy): void;
+  /** The send handler can be told of a reason given here (the item has sessionData). */
+  canGrantOverride(): boolean;
+  /**
+   * Tells the send handler the sender gave a reason for this warning under this policy: it then lets the mail go
+   * while its verdict stays the same (addin/on-send/override.ts).
+   */
+  grantOverride(policy: Policy, verdict: Verdict): Promise<void>;
 };

@@ -180,8 +180,10 @@ export const messages = defineMessages({
         'repeats-content': '理由與郵件內容重複；請以自己的話說明。',
         'control-characters': '理由含有無法使用的字元。',
       })[p] ?? p,
-    overrideDone: '已記錄理由。請按「傳送」，並在提示時選擇仍要傳送。',
+    overrideDone: '已記錄理由。請再按一次 Outlook 的「傳送」寄出（30 分鐘內有效；郵件的標示有變動時須重新填寫）。',
     overrideFailed: (detail: string) => `無法記錄理由：${detail}。郵件未變更。`,
+    overrideNotGranted: (detail: string) => `理由已記錄，但未能交給寄出檢查：${detail}。請再試一次。`,
+    overrideUnavailable: '此版 Outlook 無法在寄出時採用您的理由：請移除標示的內容後再寄出，或洽政風單位。',
     // Strip
     stripHeading: '移除機敏內容並以書面發送',
     stripIntro: '標示的段落與附件會自郵件移除，原處留下說明與簽收單號；移除的內容請列印後以書面發送，並請收件人簽收。',
@@ -325,8 +327,13 @@ export const messages = defineMessages({
         'repeats-content': 'The reason repeats the message; use your own words.',
         'control-characters': 'The reason has characters that cannot be used.',
       })[p] ?? p,
-    overrideDone: 'Reason recorded. Press Send, and choose to send anyway when asked.',
+    overrideDone:
+      'Reason recorded. Press Send in Outlook again (valid for 30 minutes; if the marks in the message change, give the reason again).',
     overrideFailed: (detail: string) => `The reason could not be recorded: ${detail}. The message is unchanged.`,
+    overrideNotGranted: (detail: string) =>
+      `The reason is recorded, but could not be handed to the send check: ${detail}. Try again.`,
+    overrideUnavailable:
+      'This version of Outlook cannot take your reason into account when you send: remove the marked content, or ask your ethics office.',
     stripHeading: 'Remove sensitive content and send it on paper',
     stripIntro:
       'The marked passages and attachments are removed from the message and a note with the receipt number is left in their place; print the removed content, deliver it on paper and have the recipients sign.',

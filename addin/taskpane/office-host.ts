@@ -22,12 +22,14 @@ import {
   removeAttachment,
   replaceSelection,
   sendItem,
+  sessionData,
   supportsNestedAppAuth,
   writeBody,
 } from '../office';
 import { AttachmentCache } from '../on-send/attachment-cache';
 import { compactFindings, compactUnscannable, isDefinitive } from '../on-send/attachment-scan';
 import { itemHash } from '../on-send/item-key';
+import { grantFor, overrideSubject, writeGrant } from '../on-send/override';
 import { cachedPolicy, policyFingerprint, storePolicy } from '../on-send/policy-source';
 import type { PaneHost, SharedAttachmentScan } from './host';
 
@@ -99,5 +101,14 @@ export function officePaneHost(): PaneHost {
     itemHash,
     cachedPolicy,
     cachePolicy: (policy) => storePolicy(policy, Date.now()),
+    canGrantOverride: () => sessionData.supported(),
+    grantOverride: (policy, verdict) =>
+      writeGrant(
+        grantFor(
+          policyFingerprint(policy),
+          overrideSubject(verdict, verdict.findings, verdict.unscannable),
+          Date.now(),
+        ),
+      ),
   };
 }

@@ -6,7 +6,9 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-import { DEFAULT_POLICY, type Policy } from '../../src/core';
+import { grantFor, OVERRIDE_KEY, OVERRIDE_VALID_MS, overrideSubject } from '../../addin/on-send/override';
+import { policyFingerprint } from '../../addin/on-send/policy-source';
+import { decide, DEFAULT_POLICY, parsePolicy, type Policy } from '../../src/core';
 import { parseEml } from '../../src/extract';
 import { ADDIN_ACTIONS, APPOINTMENT_TASKPANE_COMMAND_ID, TASKPANE_COMMAND_ID } from '../../src/shared/app-ids';
 import {
@@ -174,7 +176,7 @@ describe('each verdict, end to end on real fixtures', () => {
     });
   });
 
-  it('warn: an .odt with a 機敏資料 watermark to colleagues asks, with Send Anyway (1.14+), and logs the override offer', async () => {
+  it('warn: an .odt with a 機敏資料 watermark to colleagues stops the send until a reason is given, 「填寫理由」 opening the pane on it (1.14+)', async () => {
     const before = (await auditEvents()).length;
     const item = createFakeItem({
       subject: '簡報資料',
@@ -185,16 +187,19 @@ describe('each verdict, end to end on real fixtures', () => {
     const run = await send(item, { mailboxVersion: '1.14' });
     expect(run.event.completions).toHaveLength(1);
     const options = run.event.completions[0]!;
-    expect(options).toMatchObject({ allowEvent: false, sendModeOverride: 'promptUser' });
-    expect(options.errorMessage).toContain('仍要傳送');
+    // No Send Anyway: Outlook's own would let the mail go without the reason the policy requires.
+    expect(options).toMatchObject({ allowEvent: false, cancelLabel: '填寫理由', commandId: TASKPANE_COMMAND_ID });
+    expect(options).not.toHaveProperty('sendModeOverride');
+    expect(JSON.parse(options.contextData as string)).toEqual({ source: 'on-send', view: 'override', verdict: 'warn' });
+    expect(options.errorMessage).toContain('須說明理由才能照寄');
+    expect(options.errorMessage).toContain('請按「填寫理由」');
     expect(options.errorMessage).toContain('附件「簡報.odt」浮水印');
     expect(options).not.toHaveProperty('errorMessageMarkdown');
-    expect(options).not.toHaveProperty('commandId');
     expect(run.event.violations).toEqual([]);
     await settle(run);
     const events = (await auditEvents()).slice(before);
     expect(events.map((e) => [e.data.kind, e.data.verdict, e.data.level, e.data.rules])).toEqual([
-      ['override', 'warn', '機敏', ['label.standalone']],
+      ['decision', 'warn', '機敏', ['label.standalone']],
     ]);
     expectNoContent(events[0]!.data, ['簡報', '機敏資料']);
   });
@@ -410,6 +415,93 @@ describe('each verdict, end to end on real fixtures', () => {
   });
 });
 
+describe('a reason given in the pane lets exactly that warning go (override grant in sessionData)', () => {
+  const policy = parsePolicy(AGENCY_POLICY);
+  const MARKED = '<p>機敏資料</p><p>會議資料如下</p>';
+  const mail = (bodyHtml = MARKED, subject = '簡報'): FakeItemState =>
+    createFakeItem({ subject, bodyHtml, to: INSIDE });
+  /** The verdict the core gives the mail, worked out here apart from the built script, as its grant subject. */
+  const subjectOf = (bodyHtml = MARKED, subject = '簡報', p: Policy = policy): string => {
+    const v = decide({ subject, bodyHtml, recipients: INSIDE.map((r) => r.emailAddress) }, p);
+    return overrideSubject(v, v.findings, v.unscannable);
+  };
+  const grant = (subject = subjectOf(), fingerprint = policyFingerprint(policy), now = Date.now()): string =>
+    JSON.stringify(grantFor(fingerprint, subject, now));
+  const sendWith = async (item: FakeItemState, value: string, version: '1.12' | '1.14' = '1.14') => {
+    item.sessionData[OVERRIDE_KEY] = value;
+    const before = (await auditEvents()).length;
+    const run = await send(item, { mailboxVersion: version, mailbox: mailboxWith(AGENCY_POLICY) });
+    expect(run.event.completions).toHaveLength(1);
+    expect(run.event.violations).toEqual([]);
+    await settle(run);
+    return { options: run.event.completions[0]!, events: (await auditEvents()).slice(before) };
+  };
+  const expectStopped = (r: Awaited<ReturnType<typeof sendWith>>): void => {
+    expect(r.options).toMatchObject({ allowEvent: false, cancelLabel: '填寫理由' });
+    expect(r.events.map((e) => e.data.kind)).toEqual(['decision']);
+  };
+
+  it('a warned mail without a grant is stopped, as before', async () => {
+    expect(decide({ subject: '簡報', bodyHtml: MARKED, recipients: ['chen@example.gov.tw'] }, policy).verdict).toBe(
+      'warn',
+    );
+    const r = await send(mail(), { mailboxVersion: '1.14', mailbox: mailboxWith(AGENCY_POLICY) });
+    expect(r.event.completions[0]).toMatchObject({ allowEvent: false, cancelLabel: '填寫理由' });
+  });
+
+  it.each(['1.14', '1.12'] as const)(
+    'with a grant for this warning under this policy it is sent, and the send is logged as an override (%s)',
+    async (version) => {
+      const r = await sendWith(mail(), grant(), version);
+      expect(r.options).toEqual({ allowEvent: true });
+      expect(r.events).toHaveLength(1);
+      expect(r.events[0]).toMatchObject({
+        kind: 'mail.override',
+        data: { kind: 'override', verdict: 'warn', level: '機敏', scope: 'internal', rules: ['label.standalone'] },
+      });
+      expectNoContent(r.events[0]!.data, ['簡報', '機敏資料', '會議']);
+    },
+  );
+
+  it('a grant for another warning does not cover this one: another mark, another place, a mark added since', async () => {
+    // The reason was given for a bracketed 【機敏】; this mail has a standalone 機敏資料 line.
+    expectStopped(await sendWith(mail(), grant(subjectOf('<p>【機敏】會議細節</p>'))));
+    // The same mark, given for the subject rather than the body.
+    expectStopped(await sendWith(mail(), grant(subjectOf('<p>會議資料如下</p>', '機敏資料'))));
+    // Given for the body alone; a second mark has since been added to the subject.
+    const added = '【機敏】簡報';
+    expect(subjectOf(MARKED, added)).not.toBe(subjectOf());
+    expectStopped(await sendWith(mail(MARKED, added), grant()));
+  });
+
+  it('a grant under another policy, or expired, covers nothing', async () => {
+    const otherPolicy = policyFingerprint(parsePolicy({ ...AGENCY_POLICY, version: 3 }));
+    expectStopped(await sendWith(mail(), grant(subjectOf(), otherPolicy)));
+    expectStopped(await sendWith(mail(), grant(subjectOf(), policyFingerprint(DEFAULT_POLICY))));
+    expectStopped(await sendWith(mail(), grant(subjectOf(), undefined, Date.now() - OVERRIDE_VALID_MS - 1)));
+  });
+
+  it('a grant never unlocks a strip or a block, even one written for exactly that verdict', async () => {
+    const strip = '<p>細節待確認【密】</p>';
+    const r = await sendWith(mail(strip), grant(subjectOf(strip)));
+    expect(r.options).toMatchObject({ allowEvent: false, cancelLabel: '移除機敏內容' });
+    expect(r.events.map((e) => [e.data.kind, e.data.verdict])).toEqual([['decision', 'strip']]);
+  });
+
+  it.each([
+    ['not JSON', () => '{"v":1,"p":'],
+    ['empty', () => ''],
+    ['JSON of another shape', () => JSON.stringify({ ok: true })],
+    ['a grant of another version', () => JSON.stringify({ ...JSON.parse(grant()), v: 2 })],
+    ['a grant without expiry', () => JSON.stringify({ ...JSON.parse(grant()), x: undefined })],
+    ['a grant whose expiry is further off than any given', () => grant(undefined, undefined, Date.now() + 86_400_000)],
+    ['the grant inside an array', () => `[${grant()}]`],
+    ['the grant as a JSON string', () => JSON.stringify(grant())],
+  ])('a malformed sg.override (%s) is no grant: stopped, never allowed', async (_what, value) => {
+    expectStopped(await sendWith(mail(), value()));
+  });
+});
+
 describe('fail closed: faults end in warn or block per policy, never allow, completed exactly once', () => {
   const plainParts = (): Pick<FakeItemState, 'subject' | 'bodyHtml'> => ({
     subject: '例行通知',
@@ -434,7 +526,14 @@ describe('fail closed: faults end in warn or block per policy, never allow, comp
       expect(run.event.completions).toHaveLength(1);
       const options = run.event.completions[0]!;
       expect(options.allowEvent).toBe(false);
-      expect(options.sendModeOverride === 'promptUser').toBe(expected === 'warn');
+      expect(options).not.toHaveProperty('sendModeOverride');
+      // A warning may go with a reason given in the pane; a block has nothing the pane could do.
+      if (expected === 'warn') {
+        expect(options.cancelLabel).toBe('填寫理由');
+        expect(JSON.parse(options.contextData as string)).toMatchObject({ view: 'override', verdict: 'warn' });
+      } else {
+        expect(options).not.toHaveProperty('contextData');
+      }
       expect(options.errorMessage).toContain(`附件「壞掉.docx」：${why}`);
       await settle(run);
     }
@@ -491,8 +590,8 @@ describe('fail closed: faults end in warn or block per policy, never allow, comp
     });
     const run = await send(item);
     expect(run.event.completions).toHaveLength(1);
-    // Inside, the agency's policy warns about what could not be read; the user may send anyway, knowingly.
-    expect(run.event.completions[0]).toMatchObject({ allowEvent: false, sendModeOverride: 'promptUser' });
+    // Inside, the agency's policy warns about what could not be read: a reason given in the pane lets it go.
+    expect(run.event.completions[0]).toMatchObject({ allowEvent: false, cancelLabel: '填寫理由' });
     expect(run.event.completions[0]!.errorMessage).toContain('內文：檢查錯誤');
     await settle(run);
     const events = (await auditEvents()).slice(before);
@@ -674,11 +773,11 @@ describe('requirement sets, languages and limits', () => {
   const stripItem = (): FakeItemState =>
     createFakeItem({ subject: '紀錄', bodyHtml: '<p>細節待確認【密】</p>', to: INSIDE });
 
-  it('Mailbox 1.12: no option newer than 1.12; a warning stops the send, since the host cannot offer Send Anyway', async () => {
+  it('Mailbox 1.12: no option newer than 1.12; a warning stops the send and names the ribbon for the reason', async () => {
     const mailbox = mailboxWith(AGENCY_POLICY);
     const warn = await send(warnItem(), { mailboxVersion: '1.12', mailbox });
     expect(Object.keys(warn.event.completions[0]!).sort()).toEqual(['allowEvent', 'errorMessage']);
-    expect(warn.event.completions[0]!.errorMessage).toContain('此版 Outlook 無法讓您確認後照寄');
+    expect(warn.event.completions[0]!.errorMessage).toContain('請從功能區開啟「機敏守門員」窗格填寫理由');
     const strip = await send(stripItem(), { mailboxVersion: '1.12', mailbox });
     expect(Object.keys(strip.event.completions[0]!).sort()).toEqual(['allowEvent', 'errorMessage']);
     expect(strip.event.completions[0]!.errorMessage).toContain('從功能區開啟「機敏守門員」窗格');
@@ -688,10 +787,16 @@ describe('requirement sets, languages and limits', () => {
     }
   });
 
-  it('Mailbox 1.14: promptUser, the pane button, no Markdown', async () => {
+  it('Mailbox 1.14: the pane buttons, no Markdown', async () => {
     const mailbox = mailboxWith(AGENCY_POLICY);
     const warn = await send(warnItem(), { mailboxVersion: '1.14', mailbox });
-    expect(Object.keys(warn.event.completions[0]!).sort()).toEqual(['allowEvent', 'errorMessage', 'sendModeOverride']);
+    expect(Object.keys(warn.event.completions[0]!).sort()).toEqual([
+      'allowEvent',
+      'cancelLabel',
+      'commandId',
+      'contextData',
+      'errorMessage',
+    ]);
     const strip = await send(stripItem(), { mailboxVersion: '1.14', mailbox });
     expect(Object.keys(strip.event.completions[0]!).sort()).toEqual([
       'allowEvent',
@@ -879,7 +984,7 @@ describe('appointments and recipients', () => {
       eventType: 'OnAppointmentSend',
     });
     // Inside the agency, 機敏 only warns.
-    expect(inside.event.completions[0]).toMatchObject({ sendModeOverride: 'promptUser' });
+    expect(inside.event.completions[0]).toMatchObject({ cancelLabel: '填寫理由' });
     const list = await fireEvent(
       env,
       invite([...INSIDE, { emailAddress: 'all-staff@example.gov.tw', recipientType: 'distributionList' }]),
@@ -888,7 +993,7 @@ describe('appointments and recipients', () => {
     );
     // A list may hold anyone: judged as external, where the watermark cannot be stripped.
     expect(list.event.completions[0]).toMatchObject({ allowEvent: false });
-    expect(list.event.completions[0]).not.toHaveProperty('sendModeOverride');
+    expect(list.event.completions[0]).not.toHaveProperty('cancelLabel');
     expect(list.office.calls.map((c) => c.api)).toContain('requiredAttendees.getAsync');
   });
 
@@ -921,6 +1026,6 @@ describe('appointments and recipients', () => {
       eventType: 'OnAppointmentSend',
     });
     // The agency's policy (from the server) warns inside; the bundled default would have blocked.
-    expect(run.event.completions[0]).toMatchObject({ sendModeOverride: 'promptUser' });
+    expect(run.event.completions[0]).toMatchObject({ cancelLabel: '填寫理由' });
   });
 });

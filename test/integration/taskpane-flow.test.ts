@@ -8,9 +8,11 @@ import * as path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 
 import { AttachmentCache } from '../../addin/on-send/attachment-cache';
+import { OVERRIDE_KEY } from '../../addin/on-send/override';
 import { policyFingerprint } from '../../addin/on-send/policy-source';
 import type { PaneHost } from '../../addin/taskpane/host';
 import { officePaneHost } from '../../addin/taskpane/office-host';
+import { recordOverride } from '../../addin/taskpane/services/override';
 import { loadPolicy } from '../../addin/taskpane/services/policy';
 import { ItemScanner } from '../../addin/taskpane/services/scanner';
 import { runStrip, type StripOutcome, undoStrip } from '../../addin/taskpane/services/strip-flow';
@@ -28,11 +30,13 @@ import {
   createFakeOffice,
   type FakeAttachment,
   type FakeItemState,
+  type FakeMailboxState,
   type FakeMailboxVersion,
+  OFFICE_ERRORS,
 } from '../fakes/office';
 import { extendForTaskPane, type TaskPaneController, type TaskPaneOptions } from '../fakes/office/task-pane';
 import { entraVerifier } from '../support/entra-verifier';
-import { fireEvent, type OnSendEnv, settle, startOnSendEnv } from '../support/on-send-harness';
+import { type EventRun, fireEvent, type OnSendEnv, settle, startOnSendEnv } from '../support/on-send-harness';
 import { openStore } from '../support/stores';
 
 const fixture = (name: string): Buffer => readFileSync(path.join(__dirname, '..', 'fixtures', 'docs', name));
@@ -452,6 +456,189 @@ describe('one policy for the pane and the send', () => {
     expect(await loadPolicy(down, officePaneHost())).toMatchObject({ source: 'cached', policy: held });
     g.Office = createFakeOffice({ mailboxVersion: '1.15', item: createFakeItem() }).Office;
     expect(await loadPolicy(down, officePaneHost())).toMatchObject({ source: 'default', policy: DEFAULT_POLICY });
+  });
+});
+
+describe('a reason given in the pane, then the built send handler', () => {
+  const running = builtSendHandler();
+  const warnInside: Policy = {
+    ...DEFAULT_POLICY,
+    version: 5,
+    name: '內部警告',
+    internalDomains: ['example.gov.tw'],
+    actions: {
+      internal: { 機敏: 'warn', 密: 'warn', 機密: 'warn', 極機密: 'block', 絕對機密: 'block' },
+      external: { 機敏: 'block', 密: 'block', 機密: 'block', 極機密: 'block', 絕對機密: 'block' },
+    },
+    unscannable: { internal: 'warn', external: 'block' },
+  };
+  const REASON = '收件人均為本案承辦同仁，科長已核准以電子郵件傳送。';
+
+  beforeAll(async () => {
+    const admin = await running.env.entra.token({ oid: 'admin-1', roles: ['Policy.Admin'] });
+    const res = await fetch(`${running.env.baseUrl}/api/policy`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify(warnInside),
+    });
+    expect(res.status).toBe(200);
+  });
+
+  /** A mail warned about for marks in the body, an .odt, a PDF only the pane reads, a zip, a forwarded item, and
+   * an attachment Outlook will not hand over: every kind of place the two must name alike. */
+  const warnedMail = (): FakeItemState => {
+    const eml = fixture('big5-mail.eml');
+    return createFakeItem({
+      subject: '協調會議資料',
+      bodyHtml: '<p>請參閱：〔密〕下週協調會議時程〔/密〕</p><p>機敏資料</p>',
+      to: [{ emailAddress: 'wang@example.gov.tw' }],
+      attachments: [
+        file('ov-odt', '簡報.odt', fixture('watermark.odt')),
+        file('ov-pdf', '附件二.pdf', fixture('header-mark.pdf')),
+        file('ov-zip', '資料.zip', fixture('nested.zip')),
+        {
+          id: 'ov-item',
+          name: '地區劃分會議',
+          size: eml.length,
+          attachmentType: 'item',
+          content: { format: 'eml', content: eml.toString('latin1') },
+        },
+        {
+          id: 'ov-bad',
+          name: '壞掉.docx',
+          size: 100,
+          attachmentType: 'file',
+          content: { error: OFFICE_ERRORS.InvalidAttachmentId },
+        },
+      ],
+    });
+  };
+
+  /** Opens the pane on `item` as the user does: the server's policy (kept for the send handler), then the scan. */
+  async function openPane(item: FakeItemState, mailbox: FakeMailboxState, version: FakeMailboxVersion = '1.15') {
+    const office = createFakeOffice({ mailboxVersion: version, item, mailbox });
+    extendForTaskPane(office, item);
+    g.Office = office.Office;
+    const host = officePaneHost();
+    const sender = await running.env.entra.token({ oid: 'sender-1', name: '王承辦' });
+    const paneApi = createApiClient({ baseUrl: running.env.baseUrl, getToken: async () => sender, fetch });
+    const loaded = await loadPolicy(paneApi, host);
+    expect([loaded.source, loaded.policy.version]).toEqual(['server', warnInside.version]);
+    const outcome = await new ItemScanner(host, nodePdfOptions()).scan(loaded.policy);
+    await settleRoaming();
+    return { host, outcome, paneApi };
+  }
+
+  const overrides = async (): Promise<{ justification?: string; client?: string }[]> => {
+    const rows = await running.env.db.query<{ data: unknown }>(
+      "SELECT data FROM audit_pending WHERE kind = 'mail.override' ORDER BY id",
+    );
+    return rows.rows.map(
+      (r) => (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as { justification?: string },
+    );
+  };
+  const sendNow = async (item: FakeItemState, mailbox: FakeMailboxState): Promise<EventRun> => {
+    const run = await fireEvent(running.env, item, ADDIN_ACTIONS.onMessageSend, { mailbox });
+    await settle(run);
+    return run;
+  };
+
+  it('the pane’s grant matches the send handler’s verdict, place for place: the next send goes, logged as an override', async () => {
+    const item = warnedMail();
+    const mailbox = createFakeMailbox();
+    const stopped = await sendNow(item, mailbox);
+    // The PDF is for the pane to read first; the reason is asked there too.
+    expect(stopped.event.completions[0]).toMatchObject({ allowEvent: false, cancelLabel: '在窗格中檢查' });
+    expect(stopped.event.completions[0]!.errorMessage).toContain('請在窗格中填寫理由');
+
+    const { host, outcome, paneApi } = await openPane(item, mailbox);
+    expect(outcome.verdict.verdict).toBe('warn');
+    const places = new Set([...outcome.verdict.findings, ...outcome.verdict.unscannable].map((f) => f.location));
+    // Marks in the body, inside the .odt, the PDF, the zip and the forwarded item; the attachment Outlook withheld.
+    for (const where of [
+      'body',
+      'attachment:簡報.odt',
+      'attachment:附件二.pdf',
+      'attachment:資料.zip',
+      'attachment:地區劃分會議',
+      'attachment:壞掉.docx',
+    ]) {
+      expect([...places].some((p) => p === where || p.startsWith(`${where}/`) || p.startsWith(`${where}#`))).toBe(true);
+    }
+    expect(outcome.verdict.unscannable).toEqual([
+      expect.objectContaining({ location: 'attachment:壞掉.docx', reason: 'unreadable' }),
+    ]);
+    const before = (await overrides()).length;
+    expect(await recordOverride({ api: paneApi, host, client: 'outlook-addin/taskpane' }, outcome, REASON)).toEqual({
+      status: 'granted',
+    });
+    expect(JSON.parse(item.sessionData[OVERRIDE_KEY]!)).toMatchObject({
+      v: 1,
+      p: expect.any(String),
+      h: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+
+    const sent = await sendNow(item, mailbox);
+    expect(sent.event.completions).toEqual([{ allowEvent: true }]);
+    const logged = (await overrides()).slice(before);
+    // The reason from the pane, then the send it let through.
+    expect(logged.map((e) => [e.client, e.justification])).toEqual([
+      ['outlook-addin/taskpane', REASON],
+      ['outlook-addin/on-send', undefined],
+    ]);
+  });
+
+  it('a mark added after the reason was given stops the send again', async () => {
+    const item = warnedMail();
+    const mailbox = createFakeMailbox();
+    const { host, outcome, paneApi } = await openPane(item, mailbox);
+    expect(
+      (await recordOverride({ api: paneApi, host, client: 'outlook-addin/taskpane' }, outcome, REASON)).status,
+    ).toBe('granted');
+    item.subject = '【機敏】協調會議資料';
+    const run = await sendNow(item, mailbox);
+    expect(run.event.completions[0]).toMatchObject({ allowEvent: false, cancelLabel: '填寫理由' });
+  });
+
+  it('a reason the server did not record writes no grant, and the send stays stopped', async () => {
+    const item = warnedMail();
+    const mailbox = createFakeMailbox();
+    const { host, outcome } = await openPane(item, mailbox);
+    const refused = createApiClient({ baseUrl: running.env.baseUrl, getToken: async () => 'not-a-token', fetch });
+    const before = (await overrides()).length;
+    const r = await recordOverride({ api: refused, host, client: 'outlook-addin/taskpane' }, outcome, REASON);
+    expect(r.status).toBe('not-logged');
+    expect(item.sessionData[OVERRIDE_KEY]).toBeUndefined();
+    expect((await overrides()).length).toBe(before);
+    const run = await sendNow(item, mailbox);
+    expect(run.event.completions[0]).toMatchObject({ allowEvent: false });
+  });
+
+  it('a grant Outlook would not store is reported as not handed over (logged, not granted), and the send stays stopped', async () => {
+    const item = createFakeItem({
+      subject: '協調會議資料',
+      bodyHtml: '<p>機敏資料</p>',
+      to: [{ emailAddress: 'wang@example.gov.tw' }],
+    });
+    // sessionData all but full (50,000 characters below Mailbox 1.16): the grant does not fit.
+    item.sessionData['other.addin.state'] = 'x'.repeat(49_960);
+    const mailbox = createFakeMailbox();
+    const { host, outcome, paneApi } = await openPane(item, mailbox);
+    const r = await recordOverride({ api: paneApi, host, client: 'outlook-addin/taskpane' }, outcome, REASON);
+    expect(r).toMatchObject({ status: 'not-granted', message: expect.stringMatching(/sessionData|50000/) });
+    expect(item.sessionData[OVERRIDE_KEY]).toBeUndefined();
+    const run = await sendNow(item, mailbox);
+    expect(run.event.completions[0]).toMatchObject({ allowEvent: false });
+  });
+
+  it('below Mailbox 1.11 there is no sessionData: the pane cannot grant, and says so instead of asking', async () => {
+    const item = createFakeItem();
+    const office = createFakeOffice({ mailboxVersion: '1.10', item });
+    extendForTaskPane(office, item);
+    g.Office = office.Office;
+    expect(officePaneHost().canGrantOverride()).toBe(false);
+    g.Office = createFakeOffice({ mailboxVersion: '1.11', item: createFakeItem() }).Office;
+    expect(officePaneHost().canGrantOverride()).toBe(true);
   });
 });
 

@@ -28,6 +28,7 @@ import {
   type AttachmentScan,
   fetchedBytes,
   fetchedContentProblem,
+  fetchFailure,
   listedAttachmentProblem,
   locationOf,
 } from '../../on-send/attachment-scan';
@@ -242,7 +243,12 @@ export class ItemScanner {
       if (listed) {
         return problemOnly(a, listed);
       }
-      const content = await this.#host.readAttachmentContent(a.id);
+      let content: Awaited<ReturnType<PaneHost['readAttachmentContent']>>;
+      try {
+        content = await this.#host.readAttachmentContent(a.id);
+      } catch (e) {
+        return problemOnly(a, fetchFailure(a, e));
+      }
       const problem = fetchedContentProblem(a, content);
       if (problem) {
         return problemOnly(a, problem);
