@@ -6,6 +6,7 @@ import fc from 'fast-check';
 
 import { messages } from '../../../../addin/taskpane/messages';
 import { groupFindings, locate } from '../../../../addin/taskpane/model/findings';
+import { tabOf, viewFromContext } from '../../../../addin/taskpane/model/initial-view';
 import { checkJustification, repeatsContent } from '../../../../addin/taskpane/model/justification';
 import { wrapSelection } from '../../../../addin/taskpane/model/mark-selection';
 import {
@@ -271,6 +272,28 @@ describe('override justification', () => {
     expect(repeatsContent('see THE BUDGET   draft now', ['the budget draft was sent'])).toBe(true);
     expect(repeatsContent('nothing in common here', ['the budget draft was sent'])).toBe(false);
     expect(repeatsContent('short', ['short'])).toBe(false);
+  });
+});
+
+describe('the view the pane opens on', () => {
+  it('follows the send dialog’s button: strip, check, or the reason (on the check tab)', () => {
+    const from = (view: string): string =>
+      viewFromContext(JSON.stringify({ source: 'on-send', view, verdict: 'warn' }));
+    expect([from('strip'), from('check'), from('override')]).toEqual(['strip', 'check', 'override']);
+    // Older classic builds pass the context as a bare string.
+    expect(viewFromContext(' override ')).toBe('override');
+    expect(tabOf('override')).toBe('check');
+    expect([tabOf('strip'), tabOf('check'), tabOf('receipts')]).toEqual(['strip', 'check', 'receipts']);
+  });
+
+  it('opens on the check from the ribbon, and on the strip view for a context it does not know', () => {
+    expect([viewFromContext(undefined), viewFromContext(null), viewFromContext('  ')]).toEqual([
+      'check',
+      'check',
+      'check',
+    ]);
+    expect(viewFromContext(JSON.stringify({ view: 'overrides' }))).toBe('strip');
+    expect(viewFromContext('{"view":')).toBe('strip');
   });
 });
 
