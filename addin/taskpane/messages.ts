@@ -2,9 +2,12 @@
  * The task pane's words, zh-TW first and English second. The zh-TW entries define the keys and their parameters;
  * the English ones must match them, so a missing translation does not compile.
  */
-import type { Level, UnscannableReason, VerdictKind } from '../../src/core';
+import { type Level, LEVEL_ENGLISH, type UnscannableReason, type VerdictKind } from '../../src/core';
 import type { ReceiptStatus } from '../../src/shared/api';
 import { defineMessages, type Locale } from '../../src/shared/i18n';
+
+/** A level for English readers: the mark as it appears in the mail, and its English name (as the level badge shows it). */
+const englishLevel = (level: Level): string => `${level} · ${LEVEL_ENGLISH[level]}`;
 
 const RULES_ZH: Record<string, string> = {
   'field.classification': '密等欄位',
@@ -154,6 +157,11 @@ export const messages = defineMessages({
     attachmentMarked: (count: number) => `${count} 處標示`,
     attachmentUnscannable: '無法檢查',
     attachmentInline: '內嵌圖片',
+    // Punctuation and level names, per language: full-width in zh-TW, never in the English pane.
+    levelName: (level: Level): string => level,
+    list: (items: readonly string[]) => items.join('、'),
+    labelled: (label: string, value: string) => `${label}：${value}`,
+    withNote: (text: string, note: string) => (note ? `${text}（${note}）` : text),
     progressLabel: (name: string) => `「${name}」的檢查進度`,
     // Mark selection
     markHeading: '標示選取的內容',
@@ -303,13 +311,17 @@ export const messages = defineMessages({
     attachmentMarked: (count: number) => `${count} mark(s)`,
     attachmentUnscannable: 'Cannot be checked',
     attachmentInline: 'Inline image',
+    levelName: (level: Level): string => englishLevel(level),
+    list: (items: readonly string[]) => items.join(', '),
+    labelled: (label: string, value: string) => `${label}: ${value}`,
+    withNote: (text: string, note: string) => (note ? `${text} (${note})` : text),
     progressLabel: (name: string) => `Progress checking “${name}”`,
     markHeading: 'Mark the selection',
     markHelp:
       'Select the passage in the body that must go on paper, choose its level and press Mark selection. The mark shows in the message as 〔機密〕…〔/機密〕.',
     markLevel: 'Level',
     markButton: 'Mark selection',
-    markDone: (level: Level) => `The selection is marked as ${level}.`,
+    markDone: (level: Level) => `The selection is marked as ${englishLevel(level)}.`,
     markEmpty: 'Nothing is selected. Select the text to mark in the message body first.',
     markSubject: 'A mark in the subject stops the whole message; select text in the body instead.',
     markAlready: 'The selection is already marked.',
@@ -340,7 +352,7 @@ export const messages = defineMessages({
     stripNothing: 'There is no marked content to remove.',
     stripBodyParts: (count: number, chars: number) => `${count} passage(s) of the body, ${chars} characters`,
     stripAttachmentsHeading: 'Attachments to remove',
-    stripAttachmentMarked: (level: Level) => `Marked ${level}`,
+    stripAttachmentMarked: (level: Level) => `marked ${englishLevel(level)}`,
     stripCannotRemove: (name: string, reason: string) =>
       `“${name}” cannot be removed by the add-in (${{ cloud: 'cloud attachment', 'inline-not-in-body': 'inline image not found in the body', 'not-read': 'its content could not be read' }[reason] ?? reason}); remove it yourself.`,
     stripRemaining: (count: number) =>
