@@ -245,7 +245,12 @@ function fixes(input: MessageInput, locale: Locale): string[] {
   return out;
 }
 
-const MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+\-.!|<>~]/g;
+/**
+ * What Outlook's Markdown subset for Smart Alerts (bold, italics, lists, links) could read as formatting inside a
+ * line: emphasis, links and code. Nothing else is escaped, since a backslash the subset does not consume would show
+ * (`報告\.docx`); our own list markers start each line, so what follows them cannot start a list or a heading.
+ */
+const MARKDOWN_SPECIAL = /[\\`*_[\]]/g;
 const escapeMarkdown = (text: string): string => text.replace(MARKDOWN_SPECIAL, (c) => `\\${c}`);
 
 interface Section {
