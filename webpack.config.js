@@ -83,8 +83,11 @@ class ManifestPlugin {
   }
 }
 
-/** dist/ entries the manifest configuration owns: the only ones its clean step may remove. */
-const MANIFEST_OUTPUTS = /^(manifest(\/|$)|app-package\.zip$)/;
+/**
+ * dist/ entries the manifest configuration owns: the only ones its clean step may remove (the manifests, the app
+ * package, and the well-known file classic Outlook needs for SSO and CORS from the on-send script).
+ */
+const MANIFEST_OUTPUTS = /^(manifest(\/|$)|app-package\.zip$|\.well-known(\/|$))/;
 
 /** The compilation rule every configuration uses: swc down to ES2016, dependencies included. */
 const swcRule = {

@@ -5,8 +5,10 @@
  */
 import { zipSync } from 'fflate';
 
+import { OFFICE_ADDINS_ALLOWED_PATH } from '../src/shared/app-ids';
 import {
   ENGLISH_FILE,
+  EVENT_RUNTIME,
   MAC_ICON_SIZES,
   macIconPath,
   OUTPUT,
@@ -15,7 +17,7 @@ import {
   ribbonIconPath,
 } from './app';
 import { colorIcon, macIcon, outlineIcon, ribbonIcon } from './icons';
-import { type ManifestOptions, readManifestOptions } from './options';
+import { type ManifestOptions, publicUrl, readManifestOptions } from './options';
 import { supportPage } from './support-page';
 import { englishLocalisation, unifiedManifest } from './unified';
 import { addinOnlyManifest } from './xml';
@@ -24,6 +26,17 @@ export { ManifestOptionError } from './options';
 
 /** The app package's path under `dist/` (served at `PAGE_PATHS.appPackage`). */
 export const APP_PACKAGE = 'app-package.zip';
+
+/**
+ * The well-known file under `dist/` that lets classic Outlook's JS-only runtime give the on-send script SSO tokens and
+ * make its requests to our API; without it every policy fetch and audit event from classic Outlook fails.
+ */
+export const OFFICE_ADDINS_ALLOWED = OFFICE_ADDINS_ALLOWED_PATH.replace(/^\//, '');
+
+/** The well-known file's content: the script URL exactly as both manifests give it. */
+export function officeAddinsAllowed(options: Pick<ManifestOptions, 'publicUrl'>): { allowed: string[] } {
+  return { allowed: [publicUrl(options, EVENT_RUNTIME.script)] };
+}
 
 /** A fixed timestamp for the zip entries, so the same inputs give the same bytes. */
 const PACKAGE_MTIME = new Date('2025-01-01T00:00:00Z');
@@ -49,6 +62,7 @@ export function buildManifestFiles(env: Readonly<Record<string, string | undefin
     [OUTPUT.english]: english,
     [OUTPUT.xml]: Buffer.from(addinOnlyManifest(options), 'utf8'),
     [OUTPUT.supportPage]: Buffer.from(supportPage(), 'utf8'),
+    [OFFICE_ADDINS_ALLOWED]: json(officeAddinsAllowed(options)),
   };
   for (const size of RIBBON_ICON_SIZES) {
     files[stripSlash(ribbonIconPath(size))] = ribbonIcon(size);
@@ -67,12 +81,13 @@ export function buildManifestFiles(env: Readonly<Record<string, string | undefin
       { level: 9, mtime: PACKAGE_MTIME },
     ),
   );
-  const warnings = options.clientIdIsPlaceholder
-    ? [
-        `AUTH_CLIENT_ID is not set: the manifests carry the placeholder client id ${options.clientId}. ` +
-          'Teams SSO and the add-in sign-in will not work until you build with your Entra app id ' +
-          '(AUTH_CLIENT_ID=<client GUID> npm run build). / 未設定 AUTH_CLIENT_ID：資訊清單使用預留的用戶端識別碼。',
-      ]
-    : [];
+  const warnings: string[] = [];
+  if (options.clientIdIsPlaceholder) {
+    warnings.push(
+      `AUTH_CLIENT_ID is not set: the manifests carry the placeholder client id ${options.clientId}. ` +
+        'Teams SSO and the add-in sign-in will not work until you build with your Entra app id ' +
+        '(AUTH_CLIENT_ID=<client GUID> npm run build). / 未設定 AUTH_CLIENT_ID：資訊清單使用預留的用戶端識別碼。',
+    );
+  }
   return { options, files, warnings };
 }

@@ -4,6 +4,7 @@
  * of office-js. Writers (body, attachments, send) belong beside these, in their own module.
  */
 import { officeAsync } from './async';
+import { OfficeApiError } from './errors';
 import { composeItem, itemKind, supportsMailbox } from './host';
 
 export function readSubject(): Promise<string> {
@@ -99,12 +100,26 @@ export interface AttachmentContent {
   readonly content: string;
 }
 
-/** One attachment's content. Fetch one at a time: parallel fetches have returned empty content (office-js #6581). */
+/** The fetch in flight, if any: the next one starts only when it has answered. */
+let fetching: Promise<unknown> = Promise.resolve();
+
+/**
+ * One attachment's content. Fetches go one at a time whoever asks (a live scan, a strip, a re-scan): parallel
+ * fetches have come back empty (office-js #6581), so each waits for the one before it to answer.
+ */
 export function readAttachmentContent(id: string): Promise<AttachmentContent> {
-  const item = composeItem();
-  return officeAsync<Office.AttachmentContent>('getAttachmentContentAsync', (cb) =>
-    item.getAttachmentContentAsync(id, cb),
-  ).then((c) => ({
+  const fetch = (): Promise<Office.AttachmentContent> => {
+    const item = composeItem();
+    return officeAsync<Office.AttachmentContent>('getAttachmentContentAsync', (cb) =>
+      item.getAttachmentContentAsync(id, cb),
+    );
+  };
+  const answer = fetching.then(fetch, fetch);
+  fetching = answer.then(
+    () => undefined,
+    () => undefined,
+  );
+  return answer.then((c) => ({
     format: (ATTACHMENT_FORMATS as readonly string[]).includes(c && (c.format as string))
       ? (c.format as AttachmentFormat)
       : 'unknown',
@@ -112,15 +127,17 @@ export function readAttachmentContent(id: string): Promise<AttachmentContent> {
   }));
 }
 
-/** The sensitivity label's GUID (Mailbox 1.13, where the tenant has labels), or null where the host has none. */
+/**
+ * The sensitivity label's GUID, or null when the item has none (Mailbox 1.13). Rejects where the label cannot be
+ * read at all (a host below 1.13, an item without the label API): that is not the same as "no label".
+ */
 export function readSensitivityLabel(): Promise<string | null> {
-  if (!supportsMailbox('1.13')) {
-    return Promise.resolve(null);
-  }
-  const item = composeItem() as { sensitivityLabel?: Office.SensitivityLabel };
-  const label = item.sensitivityLabel;
-  if (!label) {
-    return Promise.resolve(null);
+  const item = supportsMailbox('1.13') ? (composeItem() as { sensitivityLabel?: Office.SensitivityLabel }) : null;
+  const label = item ? item.sensitivityLabel : undefined;
+  if (!label || typeof label.getAsync !== 'function') {
+    return Promise.reject(
+      new OfficeApiError('sensitivityLabel.getAsync', null, null, 'sensitivityLabel needs Mailbox 1.13'),
+    );
   }
   return officeAsync<string>('sensitivityLabel.getAsync', (cb) => label.getAsync(cb)).then((id) => id || null);
 }

@@ -6,13 +6,11 @@
  * least recently used go first when it is full. The task pane may read and write the same entries.
  */
 import { type Level, LEVELS, sha256Hex, UNSCANNABLE_REASONS, type UnscannableReason, utf8Bytes } from '../../src/core';
-import { type AttachmentSummary, isOfficeApiError, OFFICE_ERRORS, sessionData } from '../office';
+import { type AttachmentSummary, isOfficeApiError, OFFICE_ERRORS, sessionData, sessionDataLimit } from '../office';
 import { type AttachmentScan, type CompactFinding, type CompactUnscannable, locationOf } from './attachment-scan';
+import { attachmentCacheBudget, measuredEntryLength, sessionDataLength } from './storage-budget';
 
 export const ATTACHMENT_CACHE_KEY = 'sg.attachments';
-
-/** Share of sessionData the cache may take; the rest is for the audit queue and the task pane. */
-export const ATTACHMENT_CACHE_SHARE = 0.7;
 
 /** A location stored relative to its attachment's own (`/styles.xml#header`), or absolute after a `!`. */
 type StoredFinding = [rule: string, level: number, location: string, strippable: 0 | 1, count: number];
@@ -152,10 +150,14 @@ export class AttachmentCache {
     return Object.keys(this.stored.e).length;
   }
 
-  /** The serialised cache, evicting least recently used entries until it fits in `maxChars`. */
+  /**
+   * The serialised cache, evicting least recently used entries until what it adds to sessionData, as Office measures
+   * it, is at most `maxChars`.
+   */
   serialise(maxChars: number): string {
+    const fits = (json: string): boolean => measuredEntryLength(ATTACHMENT_CACHE_KEY, json) <= maxChars;
     let json = JSON.stringify(this.stored);
-    if (json.length <= maxChars) {
+    if (fits(json)) {
       return json;
     }
     const byAge = Object.keys(this.stored.e).sort(
@@ -164,7 +166,7 @@ export class AttachmentCache {
     for (const key of byAge) {
       delete this.stored.e[key];
       json = JSON.stringify(this.stored);
-      if (json.length <= maxChars) {
+      if (fits(json)) {
         break;
       }
     }
@@ -172,10 +174,11 @@ export class AttachmentCache {
   }
 
   /**
-   * Writes the cache back if it changed, within `maxChars`. If sessionData is fuller than expected (the task pane's
-   * own keys), it halves the budget once and tries again; a cache that cannot be written is only a missed speed-up.
+   * Writes the cache back if it changed, within its budget. If sessionData is fuller than the budgets allow for (a key
+   * this add-in does not know), it measures what the other keys take and tries once more in the room left; a cache
+   * that cannot be written is only a missed speed-up.
    */
-  async save(maxChars: number): Promise<void> {
+  async save(maxChars: number = attachmentCacheBudget()): Promise<void> {
     if (!this.dirty || !sessionData.supported()) {
       return;
     }
@@ -185,7 +188,10 @@ export class AttachmentCache {
       if (!isOfficeApiError(e) || e.code !== OFFICE_ERRORS.SessionObjectMaxLengthExceeded) {
         throw e;
       }
-      await sessionData.set(ATTACHMENT_CACHE_KEY, this.serialise(Math.floor(maxChars / 2)));
+      const others = await sessionData.getAll();
+      delete others[ATTACHMENT_CACHE_KEY];
+      const room = sessionDataLimit() - sessionDataLength(others);
+      await sessionData.set(ATTACHMENT_CACHE_KEY, this.serialise(Math.min(maxChars, room)));
     }
     this.dirty = false;
   }

@@ -2,7 +2,8 @@
  * One attachment, from Outlook's answer to its findings: fetch, decode, extract within the message's budget, detect.
  * What comes out is compact (rule, level, location, strippable, count; unscannable reasons), with no text, so it may
  * be cached in sessionData and shown in the dialog. A cloud file, a failed or empty fetch and anything the extractors
- * cannot read are unscannable, never clean.
+ * cannot read are unscannable, never clean. The task pane judges what Outlook hands it, and whether a result may be
+ * kept, with the same functions, as the send handler reuses what the pane shares.
  */
 import {
   type Finding,
@@ -92,31 +93,87 @@ export function compactUnscannable(list: readonly Unscannable[]): CompactUnscann
   return out;
 }
 
-const TRANSIENT: readonly UnscannableReason[] = ['timeout', 'error'];
+/**
+ * Reasons another try could answer differently: a timeout, a failure, and content Outlook did not deliver (empty
+ * answers come under load or to parallel fetches, office-js #6581). A result with one of them is never cached or
+ * shared, so it cannot outlive the moment it was true.
+ */
+const TRANSIENT: readonly UnscannableReason[] = ['timeout', 'error', 'unreadable'];
 
-function unscannableScan(location: string, reason: UnscannableReason, definitive: boolean): AttachmentScan {
-  return { findings: [], unscannable: [{ location, reason }], definitive };
+/** Whether a result with these unscannable parts may be kept and reused while the attachment stays the same. */
+export function isDefinitive(unscannable: readonly Pick<Unscannable, 'reason'>[]): boolean {
+  return !unscannable.some((u) => TRANSIENT.indexOf(u.reason) !== -1);
+}
+
+function unscannableScan(location: string, reason: UnscannableReason): AttachmentScan {
+  const unscannable = [{ location, reason }];
+  return { findings: [], unscannable, definitive: isDefinitive(unscannable) };
+}
+
+/** Outlook's answer to `getAttachmentContentAsync`. */
+export interface FetchedContent {
+  readonly format: string;
+  readonly content: string;
+}
+
+/**
+ * What an attachment is before its bytes are read, where the listing alone says: a cloud file (a link, nothing to
+ * read) is unscannable. Null when its content must be fetched.
+ */
+export function listedAttachmentProblem(
+  attachment: Pick<AttachmentSummary, 'name' | 'attachmentType'>,
+): AttachmentScan | null {
+  return attachment.attachmentType === 'cloud' ? unscannableScan(locationOf(attachment), 'cloud-attachment') : null;
+}
+
+/**
+ * What Outlook's answer means before anything is extracted: a link (`url`) is a cloud file; empty content is
+ * `unreadable`, whatever size Outlook listed (protected items and failed fetches come back empty, and a listed size
+ * of 0 proves nothing), never an empty clean file; a format this add-in does not know is `unsupported-format`. Null
+ * when there are bytes to extract ({@link fetchedBytes}).
+ */
+export function fetchedContentProblem(
+  attachment: Pick<AttachmentSummary, 'name'>,
+  got: FetchedContent,
+): AttachmentScan | null {
+  const location = locationOf(attachment);
+  if (got.format === 'url') {
+    return unscannableScan(location, 'cloud-attachment');
+  }
+  if (got.content.length === 0) {
+    return unscannableScan(location, 'unreadable');
+  }
+  if (got.format !== 'base64' && got.format !== 'eml' && got.format !== 'iCalendar') {
+    return unscannableScan(location, 'unsupported-format');
+  }
+  return null;
+}
+
+/**
+ * What a failed `getAttachmentContentAsync` means: InvalidAttachmentId, AttachmentTypeNotSupported, a download
+ * failure: unknown content is not clean content. The pane judges its own failed reads with this too, so a reason
+ * given there for an attachment Outlook will not hand over is given for what the send handler finds.
+ */
+export function fetchFailure(attachment: Pick<AttachmentSummary, 'name'>, e: unknown): AttachmentScan {
+  const location = locationOf(attachment);
+  return isOfficeApiError(e) && e.officeName === 'AttachmentTypeNotSupported'
+    ? { ...unscannableScan(location, 'unsupported-format'), definitive: false }
+    : unscannableScan(location, 'unreadable');
+}
+
+/** The bytes of fetched content: a file's base64 decoded; an attached item's MIME or a meeting's iCalendar as UTF-8. */
+export function fetchedBytes(got: FetchedContent): Uint8Array {
+  return got.format === 'base64' ? base64ToBytes(got.content) : utf8Bytes(got.content);
 }
 
 /** Extracts the bytes of one attachment in the format Outlook gave them. */
-async function extract(
-  attachment: AttachmentSummary,
-  format: string,
-  content: string,
-  options: ExtractOptions,
-): Promise<Extracted> {
+function extract(attachment: AttachmentSummary, got: FetchedContent, options: ExtractOptions): Promise<Extracted> {
   const location = locationOf(attachment);
-  switch (format) {
-    case 'base64':
-      return extractFile(attachment.name, base64ToBytes(content), options, location);
-    case 'eml':
-      // An attached Outlook item: its MIME text, read as a message with every attachment inside.
-      return emlToExtracted(utf8Bytes(content), location, 0, options);
-    case 'iCalendar':
-      return extractFile(attachment.name, utf8Bytes(content), options, location);
-    default:
-      return { segments: [], unscannable: [{ location, reason: 'unsupported-format' }], labels: [] };
-  }
+  const bytes = fetchedBytes(got);
+  // An attached Outlook item is its MIME text, read as a message with every attachment inside.
+  return got.format === 'eml'
+    ? emlToExtracted(bytes, location, 0, options)
+    : extractFile(attachment.name, bytes, options, location);
 }
 
 /**
@@ -129,39 +186,31 @@ export async function scanAttachment(
   options: ExtractOptions,
 ): Promise<AttachmentScan> {
   const location = locationOf(attachment);
-  if (attachment.attachmentType === 'cloud') {
-    return unscannableScan(location, 'cloud-attachment', true);
+  const listed = listedAttachmentProblem(attachment);
+  if (listed) {
+    return listed;
   }
   if (options.expired && options.expired()) {
-    return unscannableScan(location, 'timeout', false);
+    return unscannableScan(location, 'timeout');
   }
   if (attachment.size > options.limits.maxFileBytes) {
-    return unscannableScan(location, 'too-large', true);
+    return unscannableScan(location, 'too-large');
   }
-  let format: string;
-  let content: string;
+  let got: FetchedContent;
   try {
-    const got = await readAttachmentContent(attachment.id);
-    format = got.format;
-    content = got.content;
+    got = await readAttachmentContent(attachment.id);
   } catch (e) {
-    // InvalidAttachmentId, AttachmentTypeNotSupported, a download failure: unknown content is not clean content.
-    const reason: UnscannableReason =
-      isOfficeApiError(e) && e.officeName === 'AttachmentTypeNotSupported' ? 'unsupported-format' : 'unreadable';
-    return unscannableScan(location, reason, false);
+    return fetchFailure(attachment, e);
   }
-  if (format === 'url') {
-    return unscannableScan(location, 'cloud-attachment', true);
-  }
-  if (content.length === 0) {
-    // Outlook answers empty for protected (Encrypt, Do Not Forward) items and sometimes under load (office-js #6581).
-    return unscannableScan(location, 'unreadable', false);
+  const problem = fetchedContentProblem(attachment, got);
+  if (problem) {
+    return problem;
   }
   let extracted: Extracted;
   try {
-    extracted = await extract(attachment, format, content, options);
+    extracted = await extract(attachment, got, options);
   } catch {
-    return unscannableScan(location, 'error', false);
+    return unscannableScan(location, 'error');
   }
   let found: { findings: Finding[]; unscannable: Unscannable[] };
   try {
@@ -179,14 +228,10 @@ export async function scanAttachment(
       policy,
     );
   } catch {
-    return unscannableScan(location, 'error', false);
+    return unscannableScan(location, 'error');
   }
   const unscannable = compactUnscannable(found.unscannable);
-  return {
-    findings: compactFindings(found.findings),
-    unscannable,
-    definitive: !unscannable.some((u) => TRANSIENT.indexOf(u.reason) !== -1),
-  };
+  return { findings: compactFindings(found.findings), unscannable, definitive: isDefinitive(unscannable) };
 }
 
 /**

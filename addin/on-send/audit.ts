@@ -3,19 +3,20 @@
  * waits for the server. The event is queued first (classic Outlook may stop running this script as soon as the event
  * is completed), then sent; whatever fails stays queued and goes out with the next event. The queue lives where it
  * will survive: in sessionData when the item stays open (the send was stopped), in roaming settings when it may
- * leave (allowed, or sent anyway after a warning), since sessionData goes with the item.
+ * leave (allowed, or sent anyway after a warning), since sessionData goes with the item: then the events held in
+ * sessionData move to roaming settings too. Each queue is bounded by its share of its store, measured as Office
+ * measures it (storage-budget.ts), so it never makes the store refuse a save.
  */
 import { type Verdict } from '../../src/core';
 import { type ApiClient, type AuditDecisionEvent, auditRules } from '../../src/shared/api';
 import { roamingSettings, sessionData } from '../office';
 import type { RecipientSummary } from './recipients';
+import { AUDIT_ROAMING_MAX_CHARS, AUDIT_SESSION_MAX_CHARS, measuredEntryLength } from './storage-budget';
 import { background } from './timing';
 
 export const AUDIT_QUEUE_KEY = 'sg.audit';
 /** Most events kept in each queue; older ones give way to newer ones. */
 export const AUDIT_QUEUE_MAX_EVENTS = 20;
-/** Most characters each queue may take (sessionData and roaming settings are both small and shared). */
-export const AUDIT_QUEUE_MAX_CHARS = 8000;
 
 export interface DecisionFacts {
   readonly kind: AuditDecisionEvent['kind'];
@@ -60,9 +61,15 @@ function parseQueue(raw: unknown): AuditDecisionEvent[] {
   }
 }
 
-function bounded(events: readonly AuditDecisionEvent[]): AuditDecisionEvent[] {
+const MAX_CHARS: Readonly<Record<QueueStore, number>> = {
+  session: AUDIT_SESSION_MAX_CHARS,
+  roaming: AUDIT_ROAMING_MAX_CHARS,
+};
+
+/** The newest events that fit the store's share, as Office measures it. */
+function bounded(events: readonly AuditDecisionEvent[], store: QueueStore): AuditDecisionEvent[] {
   const out = events.slice(-AUDIT_QUEUE_MAX_EVENTS);
-  while (out.length > 0 && JSON.stringify(out).length > AUDIT_QUEUE_MAX_CHARS) {
+  while (out.length > 0 && measuredEntryLength(AUDIT_QUEUE_KEY, out) > MAX_CHARS[store]) {
     out.shift();
   }
   return out;
@@ -101,15 +108,18 @@ async function writeQueue(store: QueueStore, events: readonly AuditDecisionEvent
  * the event is held where the next event will find it.
  */
 export async function enqueueAudit(event: AuditDecisionEvent, itemMayLeave: boolean): Promise<void> {
-  const store: QueueStore = itemMayLeave && roamingSettings.supported() ? 'roaming' : 'session';
-  const queue = await readQueue(store);
-  if (store === 'roaming') {
-    // Held in memory at once, so the send can complete; saving to the mailbox goes on in the background.
-    roamingSettings.set(AUDIT_QUEUE_KEY, bounded(queue.concat([event])));
-    background(roamingSettings.save());
+  if (!itemMayLeave || !roamingSettings.supported()) {
+    await writeQueue('session', bounded((await readQueue('session')).concat([event]), 'session'));
     return;
   }
-  await writeQueue(store, bounded(queue.concat([event])));
+  // What waited in sessionData (sends stopped while the server was away) leaves with the item unless it moves too.
+  const held = await readQueue('session').then(undefined, () => [] as AuditDecisionEvent[]);
+  // Held in memory at once, so the send can complete; saving to the mailbox goes on in the background.
+  roamingSettings.set(AUDIT_QUEUE_KEY, bounded((await readQueue('roaming')).concat(held, [event]), 'roaming'));
+  background(roamingSettings.save());
+  if (held.length > 0) {
+    await sessionData.remove(AUDIT_QUEUE_KEY);
+  }
 }
 
 let flushing: Promise<number> | null = null;

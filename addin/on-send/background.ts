@@ -5,16 +5,9 @@
  * refresh the cached policy and send queued audit events. Each completes exactly once, by a deadline at the latest.
  */
 import { budgetFor } from '../../src/extract';
-import {
-  completionOf,
-  type LaunchEvent,
-  listAttachments,
-  readRecipients,
-  sessionData,
-  sessionDataLimit,
-} from '../office';
+import { completionOf, type LaunchEvent, listAttachments, readRecipients, sessionData } from '../office';
 import { apiClient } from './api-client';
-import { ATTACHMENT_CACHE_SHARE, AttachmentCache } from './attachment-cache';
+import { AttachmentCache } from './attachment-cache';
 import { scanAttachment, sendExtractOptions } from './attachment-scan';
 import { flushAuditQueue } from './audit';
 import { AUDIT_FLUSH_WAIT_MS, BACKGROUND_DEADLINE_MS, POLICY_FRESH_MS, POLICY_WAIT_MS } from './config';
@@ -57,7 +50,6 @@ export function prescanAttachments(event: LaunchEvent): void {
     const attachments = await listAttachments();
     const cache = await AttachmentCache.load();
     cache.retain(attachments);
-    const maxChars = Math.floor(sessionDataLimit() * ATTACHMENT_CACHE_SHARE);
     const options = sendExtractOptions(budgetFor(choice.policy.limits));
     for (let i = 0; i < attachments.length && i < choice.policy.limits.maxAttachments; i++) {
       const attachment = attachments[i] as (typeof attachments)[number];
@@ -69,9 +61,9 @@ export function prescanAttachments(event: LaunchEvent): void {
       }
       cache.put(attachment, choice.fingerprint, await scanAttachment(attachment, choice.policy, options));
       // Saved as it goes: the runtime may be ended before the last attachment.
-      await cache.save(maxChars);
+      await cache.save();
     }
-    await cache.save(maxChars);
+    await cache.save();
     await within(flushing, AUDIT_FLUSH_WAIT_MS);
   });
 }

@@ -1,9 +1,14 @@
 /**
  * A verdict as Smart Alerts options, within what the host supports:
  * - `allow` sends;
- * - `warn` asks (`sendModeOverride: promptUser`, Mailbox 1.14), or stops the send where the host cannot ask;
+ * - `warn` sends when the sender has given a reason in the task pane for exactly this (an override grant); otherwise it
+ *   stops the send with a 「填寫理由」 button that opens the pane on the reason (Mailbox 1.14), or names the ribbon.
+ *   Outlook's own Send Anyway (`sendModeOverride: promptUser`) is not offered: it would let a warned mail go without
+ *   the reason the policy requires;
  * - `strip` stops the send, with a 「移除機敏內容」 button that opens the task pane on the strip view (1.14);
- * - `block` stops the send, saying why and how to fix it.
+ * - `block` stops the send, saying why and how to fix it;
+ * - a PDF left to the pane (the send handler does not read PDFs) makes the button 「在窗格中檢查」, opening the pane on
+ *   the check view, which reads it and hands the result back for the next send (1.14).
  * Plain `errorMessage` always, `errorMessageMarkdown` too from 1.15.
  */
 import type { Verdict } from '../../src/core';
@@ -13,12 +18,12 @@ import type { Locale } from '../../src/shared/i18n';
 import type { SendCompletion } from '../office';
 import type { CompactFinding, CompactUnscannable } from './attachment-scan';
 import type { SendCapabilities } from './capabilities';
-import { cancelLabel, dialogText, type MessageKind } from './messages';
-import { paneContext } from './pane-context';
+import { cancelLabel, dialogText, leftToPane, type MessageKind } from './messages';
+import { paneContext, type PaneContextView } from './pane-context';
 
 export interface SendDecision {
   readonly options: SendCompletion;
-  /** `override` when the user is offered to send anyway. */
+  /** `override` when a warned mail goes with the sender's reason. */
   readonly auditKind: AuditDecisionEvent['kind'];
   /** Whether the item may still be sent after this (so a queue in sessionData would be lost with it). */
   readonly itemMayLeave: boolean;
@@ -30,38 +35,33 @@ export function sendDecision(
   caps: SendCapabilities,
   locale: Locale,
   itemKind: 'message' | 'appointment' = 'message',
+  /** The sender gave a reason for exactly this warning (a matching override grant). */
+  reasonGiven = false,
 ): SendDecision {
   if (verdict.verdict === 'allow') {
     return { options: { allowEvent: true }, auditKind: 'decision', itemMayLeave: true };
   }
-  const kind: MessageKind =
-    verdict.verdict === 'warn'
-      ? caps.promptUser
-        ? 'warn'
-        : 'warn-blocked'
-      : verdict.verdict === 'strip'
-        ? 'strip'
-        : 'block';
+  if (verdict.verdict === 'warn' && reasonGiven) {
+    return { options: { allowEvent: true }, auditKind: 'override', itemMayLeave: true };
+  }
+  const kind: MessageKind = verdict.verdict;
   const text = dialogText(
     { kind, verdict, findings: places.findings, unscannable: places.unscannable, paneButton: caps.paneButton },
     locale,
   );
+  const paneView: PaneContextView | null =
+    kind === 'strip' ? 'strip' : places.unscannable.some(leftToPane) ? 'check' : kind === 'warn' ? 'override' : null;
   const options: SendCompletion = {
     allowEvent: false,
     errorMessage: text.plain,
     ...(caps.markdown ? { errorMessageMarkdown: text.markdown } : {}),
-    ...(kind === 'warn' ? { promptUser: true } : {}),
-    ...(kind === 'strip' && caps.paneButton
+    ...(paneView && caps.paneButton
       ? {
-          cancelLabel: cancelLabel(locale),
+          cancelLabel: cancelLabel(locale, paneView),
           commandId: itemKind === 'appointment' ? APPOINTMENT_TASKPANE_COMMAND_ID : TASKPANE_COMMAND_ID,
-          contextData: paneContext(verdict.verdict),
+          contextData: paneContext(paneView, verdict.verdict),
         }
       : {}),
   };
-  return {
-    options,
-    auditKind: kind === 'warn' ? 'override' : 'decision',
-    itemMayLeave: kind === 'warn',
-  };
+  return { options, auditKind: 'decision', itemMayLeave: false };
 }

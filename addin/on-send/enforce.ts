@@ -29,10 +29,9 @@ import {
   readSensitivityLabel,
   readSubject,
   type Recipient,
-  sessionDataLimit,
 } from '../office';
 import { apiClient } from './api-client';
-import { ATTACHMENT_CACHE_SHARE, AttachmentCache } from './attachment-cache';
+import { AttachmentCache } from './attachment-cache';
 import {
   type AttachmentScan,
   type CompactFinding,
@@ -49,8 +48,10 @@ import { sendCapabilities } from './capabilities';
 import { type SendDecision, sendDecision } from './completion';
 import { AUDIT_QUEUE_WAIT_MS, DECIDE_MARGIN_MS, POLICY_FRESH_MS, POLICY_WAIT_MS, SEND_DEADLINE_MS } from './config';
 import { itemHash } from './item-key';
+import { grantCovers, type OverrideGrant, overrideSubject, readGrant } from './override';
 import { type PolicyChoice, resolvePolicy } from './policy-source';
 import { type RecipientSummary, summariseRecipients } from './recipients';
+import { judgeLabel, type LabelReading, readLabelFor } from './sensitivity-label';
 import { background, within } from './timing';
 
 type Ending = 'scanned' | 'timeout' | 'error';
@@ -86,9 +87,11 @@ class SendRun {
   private recipients: Recipient[] | null = null;
   private attachments: AttachmentSummary[] | null = null;
   private text: { findings: Finding[]; unscannable: Unscannable[] } | null = null;
-  private label: { readonly read: true; readonly id: string | null } | { readonly read: false } | null = null;
+  private label: LabelReading | null = null;
   private readonly scans = new Map<string, AttachmentScan>();
   private cache: AttachmentCache | null = null;
+  /** The sender's reason for a warning, given in the task pane, if any. */
+  private grant: OverrideGrant | null = null;
   private messageIdHash: Promise<string | null> = Promise.resolve(null);
 
   constructor(event: LaunchEvent) {
@@ -142,6 +145,9 @@ class SendRun {
       listAttachments().then((a) => {
         this.attachments = a;
       }),
+      readGrant().then((g) => {
+        this.grant = g;
+      }),
     ]);
     // Reading the item goes on while the policy is resolved; an early failure is handled after both.
     reads.then(undefined, () => undefined);
@@ -154,13 +160,7 @@ class SendRun {
       return;
     }
     this.text = scanMessage({ subject: this.subject ?? '', bodyHtml: this.body ?? '' }, policy);
-    if (policy.sensitivityLabels.length > 0) {
-      try {
-        this.label = { read: true, id: await readSensitivityLabel() };
-      } catch {
-        this.label = { read: false };
-      }
-    }
+    this.label = await readLabelFor(policy, readSensitivityLabel);
     await this.scanAttachments(policy);
   }
 
@@ -227,15 +227,9 @@ class SendRun {
     findings.push(...text.findings);
     unscannable.push(...text.unscannable);
 
-    if (policy.sensitivityLabels.length > 0) {
-      if (this.label && this.label.read) {
-        if (this.label.id) {
-          findings.push(...scanMessage({ sensitivityLabelId: this.label.id }, policy).findings);
-        }
-      } else {
-        unscannable.push({ location: 'label', reason: this.label ? 'unreadable' : missing });
-      }
-    }
+    const label = judgeLabel(policy, this.label, missing);
+    findings.push(...label.findings);
+    unscannable.push(...label.unscannable);
 
     if (this.attachments === null) {
       unscannable.push({ location: 'attachments', reason: missing });
@@ -260,7 +254,7 @@ class SendRun {
     const verdict = verdictFor(findings, unscannable, recipients ? recipients.scope : 'external', policy);
     return {
       verdict,
-      findings: compactFindings(text.findings).concat(attachmentFindings),
+      findings: compactFindings(text.findings.concat(label.findings)).concat(attachmentFindings),
       unscannable: compactUnscannable(unscannable),
       recipients,
     };
@@ -279,13 +273,16 @@ class SendRun {
     let judgement: Judgement | null = null;
     try {
       judgement = this.judge(ending);
+      const v = judgement.verdict;
       decision = sendDecision(
-        judgement.verdict,
+        v,
         judgement,
         sendCapabilities(),
         pickLocale(displayLanguage()),
         // The meeting form's pane button has its own id (control ids are unique per manifest).
         itemKindOrMessage(),
+        v.verdict === 'warn' &&
+          grantCovers(this.grant, this.choice.fingerprint, overrideSubject(v, v.findings, v.unscannable), Date.now()),
       );
     } catch {
       judgement = null;
@@ -299,7 +296,7 @@ class SendRun {
         background(queued.then(() => flushAuditQueue(api)));
         this.completion.complete(decision.options);
         if (this.cache) {
-          background(this.cache.save(Math.floor(sessionDataLimit() * ATTACHMENT_CACHE_SHARE)));
+          background(this.cache.save());
         }
       });
   }

@@ -3,6 +3,9 @@
  * from commands.html after office.js. It registers exactly the action ids the manifests name; a send event without
  * a registered handler could not be sent at all.
  */
+// First: the later built-ins the bundled libraries call, where the runtime (Chakra before 2403) has none.
+import './runtime/es-builtins';
+
 import { ADDIN_ACTIONS } from '../../src/shared/app-ids';
 import { associateHandler } from '../office';
 import { noteRecipientScope, prescanAttachments } from './background';

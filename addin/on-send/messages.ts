@@ -7,6 +7,7 @@
 import { type Level, LEVEL_ENGLISH, type UnscannableReason, type Verdict } from '../../src/core';
 import { defineMessages, type Locale } from '../../src/shared/i18n';
 import type { CompactFinding, CompactUnscannable } from './attachment-scan';
+import type { PaneContextView } from './pane-context';
 
 /** Outlook's limit for `errorMessage` and `errorMessageMarkdown`. */
 export const MAX_MESSAGE_CHARS = 500;
@@ -19,25 +20,30 @@ const MAX_LEAD_CHARS = 260;
 /** Room kept for at least one place in the list. */
 const MIN_LIST_CHARS = 80;
 
-export type MessageKind = 'warn' | 'warn-blocked' | 'strip' | 'block';
+export type MessageKind = 'warn' | 'strip' | 'block';
 
 const catalog = defineMessages({
   'zh-TW': {
-    warn: '提醒：本郵件含機敏內容。請確認每位收件者都有權知悉後，再選「仍要傳送」；否則請選「不要傳送」並修改。',
-    warnBlocked: '提醒：本郵件含機敏內容。此版 Outlook 無法讓您確認後照寄：請移除標示的內容後再寄出，或洽政風單位。',
+    warn: '提醒：本郵件含機敏內容。依政策，須說明理由才能照寄。',
     strip: '本郵件含須移除的機敏段落，移除後才能寄出。',
     block: '本郵件不能以電子郵件寄出。',
     places: '標示位置：',
     unscannablePlaces: '無法檢查：',
     fixStripPane: '請按「移除機敏內容」，在窗格中移除後再寄出；移除的段落請改以紙本傳送並簽收。',
+    fixWarnPane: '如每位收件者都有權知悉，請按「填寫理由」，在窗格中填寫理由後再按「傳送」；否則請修改郵件。',
+    fixWarnRibbon: '如每位收件者都有權知悉，請從功能區開啟「機敏守門員」窗格填寫理由，再按「傳送」；否則請修改郵件。',
+    fixWarnAfterCheck: '在窗格中檢查後如仍須照寄，請在窗格中填寫理由，再按「傳送」。',
     fixStripRibbon: '請從功能區開啟「機敏守門員」窗格，移除後再寄出；移除的段落請改以紙本傳送並簽收。',
     fixMarked: '含密等標示的內容不得以電子郵件傳送：請移除該內容或附件，改以紙本或公文系統傳送。',
     fixCloud: '雲端附件無法檢查：請改附檔案複本。',
-    fixPdf: 'PDF 須在「機敏守門員」窗格中檢查後才能寄出。',
+    fixPdf: 'PDF 須在「機敏守門員」窗格中檢查後才能寄出：請從功能區開啟窗格。',
+    fixPdfPane: 'PDF 須在窗格中檢查後才能寄出：請按「在窗格中檢查」。',
     fixTimeout: '檢查逾時：請稍候再按「傳送」，或減少附件。',
     fixUnreadable: '無法讀取的附件請移除，或改以可檢查的格式（如 .docx、.odt）附加。',
     fixError: '檢查時發生錯誤：請再按一次「傳送」；如仍無法寄出，請洽資訊單位。',
     cancelLabel: '移除機敏內容',
+    checkLabel: '在窗格中檢查',
+    reasonLabel: '填寫理由',
     more: (n: number) => `…及其他 ${n} 處`,
     times: (n: number) => `×${n}`,
     finding: (place: string, what: string, level: string) => `${place}：${what}（${level}）`,
@@ -51,9 +57,7 @@ const catalog = defineMessages({
     level: (level: Level): string => level,
   },
   en: {
-    warn: 'Warning: this message contains sensitive content. Send it only if every recipient may know it; otherwise choose Don’t Send and edit it.',
-    warnBlocked:
-      'Warning: this message contains sensitive content. This version of Outlook cannot let you confirm and send: remove the marked content, or ask your ethics office.',
+    warn: 'Warning: this message contains sensitive content. The policy asks for a reason to send it as it is.',
     strip: 'This message contains marked parts that must be removed before it can be sent.',
     block: 'This message cannot be sent by e-mail.',
     places: 'Marked:',
@@ -62,15 +66,23 @@ const catalog = defineMessages({
       'Choose “Remove marked parts” and remove them in the pane, then send; send the removed parts on paper against a receipt.',
     fixStripRibbon:
       'Open the Secrecy Guard pane from the ribbon and remove them, then send; send the removed parts on paper against a receipt.',
+    fixWarnPane:
+      'If every recipient may know it, choose “Give a reason”, give it in the pane and press Send again; otherwise edit the message.',
+    fixWarnRibbon:
+      'If every recipient may know it, open the Secrecy Guard pane from the ribbon, give a reason there and press Send again; otherwise edit the message.',
+    fixWarnAfterCheck: 'If it must still go as it is after the check, give a reason in the pane and press Send again.',
     fixMarked:
       'Classified content must not go by e-mail: remove the content or attachment and send it on paper or through the document system.',
     fixCloud: 'Cloud attachments cannot be checked: attach a copy of the file instead.',
-    fixPdf: 'PDFs must be checked in the Secrecy Guard pane before sending.',
+    fixPdf: 'PDFs must be checked in the Secrecy Guard pane before sending: open it from the ribbon.',
+    fixPdfPane: 'PDFs must be checked in the pane before sending: choose “Check in the pane”.',
     fixTimeout: 'The check ran out of time: press Send again in a moment, or attach fewer files.',
     fixUnreadable:
       'Remove attachments that cannot be read, or attach them in a format that can (such as .docx or .odt).',
     fixError: 'The check failed: press Send again; if it still fails, contact IT support.',
     cancelLabel: 'Remove marked parts',
+    checkLabel: 'Check in the pane',
+    reasonLabel: 'Give a reason',
     more: (n: number) => `…and ${n} more`,
     times: (n: number) => `×${n}`,
     finding: (place: string, what: string, level: string) => `${place}: ${what} (${level})`,
@@ -185,7 +197,7 @@ export interface MessageInput {
   readonly verdict: Verdict;
   readonly findings: readonly CompactFinding[];
   readonly unscannable: readonly CompactUnscannable[];
-  /** The dialog has the 「移除機敏內容」 button that opens the pane (Mailbox 1.14). */
+  /** The dialog has a button that opens the pane (Mailbox 1.14). */
   readonly paneButton: boolean;
 }
 
@@ -194,21 +206,29 @@ export interface DialogText {
   readonly markdown: string;
 }
 
+/** A PDF the send handler leaves to the task pane (it does not load pdfjs): the pane reads it and shares the result. */
+export function leftToPane(u: CompactUnscannable): boolean {
+  return u.reason === 'unsupported-format' && /\.pdf(#|\/|$)/i.test(u.location);
+}
+
 function fixes(input: MessageInput, locale: Locale): string[] {
   const t = catalog(locale);
   const out: string[] = [];
+  const pdf = input.unscannable.some(leftToPane);
   if (input.kind === 'strip') {
     out.push(input.paneButton ? t.fixStripPane : t.fixStripRibbon);
+  } else if (input.kind === 'warn') {
+    // With a PDF to read, the button opens the check view, where the reason is asked too if one is still needed.
+    out.push(!input.paneButton ? t.fixWarnRibbon : pdf ? t.fixWarnAfterCheck : t.fixWarnPane);
   } else if (input.kind === 'block' && input.findings.length > 0) {
     out.push(t.fixMarked);
   }
   const reasons = input.unscannable.map((u) => u.reason);
-  const pdf = input.unscannable.some((u) => u.reason === 'unsupported-format' && /\.pdf(#|\/|$)/i.test(u.location));
   if (reasons.indexOf('cloud-attachment') !== -1) {
     out.push(t.fixCloud);
   }
   if (pdf) {
-    out.push(t.fixPdf);
+    out.push(input.paneButton ? t.fixPdfPane : t.fixPdf);
   }
   if (reasons.indexOf('timeout') !== -1) {
     out.push(t.fixTimeout);
@@ -225,7 +245,12 @@ function fixes(input: MessageInput, locale: Locale): string[] {
   return out;
 }
 
-const MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+\-.!|<>~]/g;
+/**
+ * What Outlook's Markdown subset for Smart Alerts (bold, italics, lists, links) could read as formatting inside a
+ * line: emphasis, links and code. Nothing else is escaped, since a backslash the subset does not consume would show
+ * (`報告\.docx`); our own list markers start each line, so what follows them cannot start a list or a heading.
+ */
+const MARKDOWN_SPECIAL = /[\\`*_[\]]/g;
 const escapeMarkdown = (text: string): string => text.replace(MARKDOWN_SPECIAL, (c) => `\\${c}`);
 
 interface Section {
@@ -300,7 +325,6 @@ export function dialogText(input: MessageInput, locale: Locale): DialogText {
   const t = catalog(locale);
   const opening = {
     warn: t.warn,
-    'warn-blocked': t.warnBlocked,
     strip: t.strip,
     block: t.block,
   }[input.kind];
@@ -334,7 +358,11 @@ export function dialogText(input: MessageInput, locale: Locale): DialogText {
   };
 }
 
-/** The label of the dialog button that opens the pane on the strip view (at most 20 characters). */
-export function cancelLabel(locale: Locale): string {
-  return shorten(catalog(locale).cancelLabel, MAX_CANCEL_LABEL_CHARS);
+/**
+ * The label of the dialog button that opens the pane (at most 20 characters): on the strip view, on the check view to
+ * read a PDF, or on the reason to send a warned mail.
+ */
+export function cancelLabel(locale: Locale, view: PaneContextView = 'strip'): string {
+  const t = catalog(locale);
+  return shorten({ strip: t.cancelLabel, check: t.checkLabel, override: t.reasonLabel }[view], MAX_CANCEL_LABEL_CHARS);
 }

@@ -4,26 +4,17 @@
  */
 import type { VerdictKind } from '../../src/core';
 
+/** The views the dialog's button opens the pane on: remove marked parts, check (a PDF), give a reason to send. */
+export type PaneContextView = 'strip' | 'check' | 'override';
+
 export interface PaneContext {
   readonly source: 'on-send';
   /** The view the pane opens on. */
-  readonly view: 'strip';
+  readonly view: PaneContextView;
   readonly verdict: VerdictKind;
 }
 
-export function paneContext(verdict: VerdictKind): string {
-  const context: PaneContext = { source: 'on-send', view: 'strip', verdict };
+export function paneContext(view: PaneContextView, verdict: VerdictKind): string {
+  const context: PaneContext = { source: 'on-send', view, verdict };
   return JSON.stringify(context);
-}
-
-/** The context the pane was opened with, or null when it was not opened from the send dialog. */
-export function parsePaneContext(data: unknown): PaneContext | null {
-  try {
-    const value = (typeof data === 'string' ? JSON.parse(data) : data) as Partial<PaneContext> | null;
-    return value && value.source === 'on-send' && value.view === 'strip' && typeof value.verdict === 'string'
-      ? (value as PaneContext)
-      : null;
-  } catch {
-    return null;
-  }
 }

@@ -6,13 +6,11 @@
  */
 import { DEFAULT_POLICY, parsePolicy, type Policy, sha256Hex, utf8Bytes } from '../../src/core';
 import type { ApiClient } from '../../src/shared/api';
-import { ROAMING_SETTINGS_LIMIT, roamingSettings } from '../office';
+import { roamingSettings } from '../office';
+import { measuredEntryLength, POLICY_ROAMING_MAX_CHARS } from './storage-budget';
 import { background, within } from './timing';
 
 export const POLICY_SETTING = 'sg.policy';
-
-/** The share of the 32 KB of roaming settings the cached policy may take; the audit queue needs the rest. */
-export const POLICY_SETTING_MAX_CHARS = Math.floor(ROAMING_SETTINGS_LIMIT * 0.7);
 
 export type PolicySource = 'server' | 'cached' | 'default';
 
@@ -61,18 +59,37 @@ export function cachedPolicy(): CachedPolicy | null {
   }
 }
 
-function store(policy: Policy, now: number): void {
+/**
+ * Keeps `policy` in roaming settings, where every runtime of this add-in (the send handler, the other events, the task
+ * pane) finds it: the send is judged by the policy the pane showed. Throws what the host throws.
+ */
+export function storePolicy(policy: Policy, now: number): void {
   if (!roamingSettings.supported()) {
     return;
   }
   const value = { version: policy.version, fetchedAt: now, policy };
-  if (JSON.stringify(value).length > POLICY_SETTING_MAX_CHARS) {
+  if (measuredEntryLength(POLICY_SETTING, value) > POLICY_ROAMING_MAX_CHARS) {
     // Too big to keep: a stale copy must not outlive the server's newer one, so none is kept.
     roamingSettings.remove(POLICY_SETTING);
   } else {
     roamingSettings.set(POLICY_SETTING, value);
   }
   background(roamingSettings.save());
+}
+
+/**
+ * The server's policy document as a policy that may replace the one in force: valid (`parsePolicy`) and at least as
+ * new as `atLeastVersion`, so nothing the server sends can weaken the policy by going back.
+ * @throws {Error} saying why it may not.
+ */
+export function acceptServerPolicy(document: unknown, atLeastVersion: number): Policy {
+  const policy = parsePolicy(document);
+  if (policy.version < atLeastVersion) {
+    throw new Error(
+      `the server's policy (version ${policy.version}) is older than the one in force (${atLeastVersion})`,
+    );
+  }
+  return policy;
 }
 
 /**
@@ -84,15 +101,12 @@ export function fetchPolicy(api: ApiClient, atLeastVersion: number, now: () => n
     (document) => {
       let policy: Policy;
       try {
-        policy = parsePolicy(document);
+        policy = acceptServerPolicy(document, atLeastVersion);
       } catch {
         return null;
       }
-      if (policy.version < atLeastVersion) {
-        return null;
-      }
       try {
-        store(policy, now());
+        storePolicy(policy, now());
       } catch {
         // Not cached this time; it still applies now.
       }

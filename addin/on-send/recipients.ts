@@ -16,7 +16,14 @@ export interface RecipientSummary {
   readonly scope: RecipientScope;
 }
 
-export function summariseRecipients(recipients: readonly Recipient[], policy: Policy): RecipientSummary {
+/**
+ * The recipients as the core judges them, the same at send and in the task pane: a distribution list, an address
+ * Exchange calls external and a recipient without an address count as external.
+ */
+export function summariseRecipients(
+  recipients: readonly Pick<Recipient, 'emailAddress' | 'recipientType'>[],
+  policy: Policy,
+): RecipientSummary {
   const addresses = recipients.map((r) =>
     r.recipientType === 'distributionList' || r.recipientType === 'externalUser' || !r.emailAddress
       ? UNRESOLVED_RECIPIENT

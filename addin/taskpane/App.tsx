@@ -10,7 +10,7 @@ import { CheckView } from './components/CheckView';
 import { ReceiptsView } from './components/ReceiptsView';
 import { StripView } from './components/StripView';
 import { usePane } from './context';
-import type { PaneView } from './model/initial-view';
+import { type OpeningView, type PaneView, tabOf } from './model/initial-view';
 import { useLiveScan } from './useLiveScan';
 
 const useStyles = makeStyles({
@@ -37,14 +37,16 @@ const useStyles = makeStyles({
 
 export type AppProps = {
   /** @default 'check' */
-  initialView?: PaneView;
+  initialView?: OpeningView;
 };
 
 export function App({ initialView = 'check' }: AppProps): React.JSX.Element {
   const { m } = usePane();
   const styles = useStyles();
   const scan = useLiveScan();
-  const [view, setView] = React.useState<PaneView>(initialView);
+  const [view, setView] = React.useState<PaneView>(tabOf(initialView));
+  // Opened from the send dialog's 「填寫理由」: the reason gets the focus the first time it shows, not on every return.
+  const [focusReason, setFocusReason] = React.useState(initialView === 'override');
   const [receiptsKey, setReceiptsKey] = React.useState(0);
   const id = React.useId();
 
@@ -69,7 +71,10 @@ export function App({ initialView = 'check' }: AppProps): React.JSX.Element {
         <TabList
           className={styles.tabs}
           selectedValue={view}
-          onTabSelect={(_e, data) => setView(data.value as PaneView)}
+          onTabSelect={(_e, data) => {
+            setFocusReason(false);
+            setView(data.value as PaneView);
+          }}
           size="small"
         >
           {(['check', 'strip', 'receipts'] as const).map((v) => (
@@ -80,7 +85,7 @@ export function App({ initialView = 'check' }: AppProps): React.JSX.Element {
         </TabList>
       </nav>
       <main id={`${id}-panel`} role="tabpanel" aria-labelledby={`${id}-tab-${view}`}>
-        {view === 'check' && <CheckView scan={scan} onStrip={() => setView('strip')} />}
+        {view === 'check' && <CheckView scan={scan} onStrip={() => setView('strip')} focusReason={focusReason} />}
         {view === 'strip' && (
           <>
             <h2 className={styles.heading}>{m.stripHeading}</h2>

@@ -2,7 +2,7 @@
  * What the task pane needs from Outlook, as plain data and promises. `office-host.ts` builds it from the adapter in
  * `addin/office` (the only code that touches `Office.*`); everything else in the pane depends on this type only.
  */
-import type { Finding, Policy, Unscannable } from '../../src/core';
+import type { Finding, Policy, Unscannable, Verdict } from '../../src/core';
 import type { BodyFormat } from './model/strip-plan';
 
 /**
@@ -15,6 +15,8 @@ export type BodyMode = 'full' | 'current';
 export type PaneRecipient = {
   readonly emailAddress: string;
   readonly displayName: string;
+  /** What Exchange resolved the address to: a distribution list or an external user counts as external. */
+  readonly recipientType: 'user' | 'externalUser' | 'distributionList' | 'other';
 };
 
 export type PaneAttachment = {
@@ -58,6 +60,7 @@ export type PaneHost = {
   removeAttachment(id: string): Promise<void>;
   /** Puts a file back (Mailbox 1.8), to undo a strip. */
   addFileAttachment(base64: string, name: string, isInline: boolean): Promise<void>;
+  /** The label's GUID, null for none; rejects where the label cannot be read (below Mailbox 1.13). */
   readSensitivityLabel(): Promise<string | null>;
   /** The selection in the body or subject (HTML for an HTML body). */
   readSelection(format: BodyFormat): Promise<PaneSelection>;
@@ -84,4 +87,15 @@ export type PaneHost = {
   shareAttachmentScans(scans: readonly SharedAttachmentScan[], policy: Policy): Promise<void>;
   /** The hash that joins this mail's audit events (the send handler's), or null. Never rejects. */
   itemHash(): Promise<string | null>;
+  /** The policy the send handler holds in roaming settings, re-validated, or null. */
+  cachedPolicy(): { readonly policy: Policy; readonly fetchedAt: number } | null;
+  /** Puts a policy where the send handler reads it, so the send is judged by the policy the pane shows. */
+  cachePolicy(policy: Policy): void;
+  /** The send handler can be told of a reason given here (the item has sessionData). */
+  canGrantOverride(): boolean;
+  /**
+   * Tells the send handler the sender gave a reason for this warning under this policy: it then lets the mail go
+   * while its verdict stays the same (addin/on-send/override.ts).
+   */
+  grantOverride(policy: Policy, verdict: Verdict): Promise<void>;
 };

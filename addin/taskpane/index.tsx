@@ -14,7 +14,7 @@ import { App } from './App';
 import { PaneContext, type PaneServices } from './context';
 import type { PaneHost } from './host';
 import { messages } from './messages';
-import { type PaneView, viewFromContext } from './model/initial-view';
+import { type OpeningView, viewFromContext } from './model/initial-view';
 import { officePaneHost } from './office-host';
 import { buildAuthSettings, createTokenProvider } from './services/auth';
 import { browserPdfOptions } from './services/pdf';
@@ -48,7 +48,7 @@ function useHostTheme(host: PaneHost): ThemeName {
   return theme;
 }
 
-function Root({ services, initialView }: { services: PaneServices; initialView: PaneView }): React.JSX.Element {
+function Root({ services, initialView }: { services: PaneServices; initialView: OpeningView }): React.JSX.Element {
   const theme = useHostTheme(services.host);
   const styles = useStyles();
   return (
@@ -96,7 +96,7 @@ async function start(): Promise<void> {
     host,
     api,
     scanner: new ItemScanner(host, browserPdfOptions(window.location.href)),
-    loadPolicy: () => loadPolicy(api),
+    loadPolicy: () => loadPolicy(api, host),
     client: CLIENT_NAME,
   };
   const initialView = viewFromContext(await host.initializationContext().catch(() => null));

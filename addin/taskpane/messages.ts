@@ -2,9 +2,12 @@
  * The task pane's words, zh-TW first and English second. The zh-TW entries define the keys and their parameters;
  * the English ones must match them, so a missing translation does not compile.
  */
-import type { Level, UnscannableReason, VerdictKind } from '../../src/core';
+import { type Level, LEVEL_ENGLISH, type UnscannableReason, type VerdictKind } from '../../src/core';
 import type { ReceiptStatus } from '../../src/shared/api';
 import { defineMessages, type Locale } from '../../src/shared/i18n';
+
+/** A level for English readers: the mark as it appears in the mail, and its English name (as the level badge shows it). */
+const englishLevel = (level: Level): string => `${level} · ${LEVEL_ENGLISH[level]}`;
 
 const RULES_ZH: Record<string, string> = {
   'field.classification': '密等欄位',
@@ -126,6 +129,8 @@ export const messages = defineMessages({
       s === 'internal' ? '收件人皆為機關內部' : '有外部收件人（或尚無收件人）',
     policyFallback: '無法取得機關政策，暫以最嚴格的預設政策判斷。',
     policyName: (name: string, version: number) => `政策：${name}（第 ${version} 版）`,
+    policyCached: (name: string, version: number) =>
+      `無法取得伺服器上的政策，沿用先前取得的政策：${name}（第 ${version} 版）；寄出時亦以此政策判斷。`,
     findingsHeading: '發現的標示',
     noFindings: '未發現機敏標示。',
     location: (kind: string, name?: string) =>
@@ -152,6 +157,11 @@ export const messages = defineMessages({
     attachmentMarked: (count: number) => `${count} 處標示`,
     attachmentUnscannable: '無法檢查',
     attachmentInline: '內嵌圖片',
+    // Punctuation and level names, per language: full-width in zh-TW, never in the English pane.
+    levelName: (level: Level): string => level,
+    list: (items: readonly string[]) => items.join('、'),
+    labelled: (label: string, value: string) => `${label}：${value}`,
+    withNote: (text: string, note: string) => (note ? `${text}（${note}）` : text),
     progressLabel: (name: string) => `「${name}」的檢查進度`,
     // Mark selection
     markHeading: '標示選取的內容',
@@ -178,8 +188,10 @@ export const messages = defineMessages({
         'repeats-content': '理由與郵件內容重複；請以自己的話說明。',
         'control-characters': '理由含有無法使用的字元。',
       })[p] ?? p,
-    overrideDone: '已記錄理由。請按「傳送」，並在提示時選擇仍要傳送。',
+    overrideDone: '已記錄理由。請再按一次 Outlook 的「傳送」寄出（30 分鐘內有效；郵件的標示有變動時須重新填寫）。',
     overrideFailed: (detail: string) => `無法記錄理由：${detail}。郵件未變更。`,
+    overrideNotGranted: (detail: string) => `理由已記錄，但未能交給寄出檢查：${detail}。請再試一次。`,
+    overrideUnavailable: '此版 Outlook 無法在寄出時採用您的理由：請移除標示的內容後再寄出，或洽政風單位。',
     // Strip
     stripHeading: '移除機敏內容並以書面發送',
     stripIntro: '標示的段落與附件會自郵件移除，原處留下說明與簽收單號；移除的內容請列印後以書面發送，並請收件人簽收。',
@@ -271,6 +283,8 @@ export const messages = defineMessages({
       s === 'internal' ? 'All recipients are internal' : 'External recipients (or none yet)',
     policyFallback: 'The agency policy could not be loaded; the strictest default policy applies.',
     policyName: (name: string, version: number) => `Policy: ${name} (version ${version})`,
+    policyCached: (name: string, version: number) =>
+      `The server's policy could not be loaded; the policy loaded before applies, as it will when you send: ${name} (version ${version}).`,
     findingsHeading: 'Marks found',
     noFindings: 'No classification marks found.',
     location: (kind: string, name?: string) =>
@@ -297,13 +311,17 @@ export const messages = defineMessages({
     attachmentMarked: (count: number) => `${count} mark(s)`,
     attachmentUnscannable: 'Cannot be checked',
     attachmentInline: 'Inline image',
+    levelName: (level: Level): string => englishLevel(level),
+    list: (items: readonly string[]) => items.join(', '),
+    labelled: (label: string, value: string) => `${label}: ${value}`,
+    withNote: (text: string, note: string) => (note ? `${text} (${note})` : text),
     progressLabel: (name: string) => `Progress checking “${name}”`,
     markHeading: 'Mark the selection',
     markHelp:
       'Select the passage in the body that must go on paper, choose its level and press Mark selection. The mark shows in the message as 〔機密〕…〔/機密〕.',
     markLevel: 'Level',
     markButton: 'Mark selection',
-    markDone: (level: Level) => `The selection is marked as ${level}.`,
+    markDone: (level: Level) => `The selection is marked as ${englishLevel(level)}.`,
     markEmpty: 'Nothing is selected. Select the text to mark in the message body first.',
     markSubject: 'A mark in the subject stops the whole message; select text in the body instead.',
     markAlready: 'The selection is already marked.',
@@ -321,15 +339,20 @@ export const messages = defineMessages({
         'repeats-content': 'The reason repeats the message; use your own words.',
         'control-characters': 'The reason has characters that cannot be used.',
       })[p] ?? p,
-    overrideDone: 'Reason recorded. Press Send, and choose to send anyway when asked.',
+    overrideDone:
+      'Reason recorded. Press Send in Outlook again (valid for 30 minutes; if the marks in the message change, give the reason again).',
     overrideFailed: (detail: string) => `The reason could not be recorded: ${detail}. The message is unchanged.`,
+    overrideNotGranted: (detail: string) =>
+      `The reason is recorded, but could not be handed to the send check: ${detail}. Try again.`,
+    overrideUnavailable:
+      'This version of Outlook cannot take your reason into account when you send: remove the marked content, or ask your ethics office.',
     stripHeading: 'Remove sensitive content and send it on paper',
     stripIntro:
       'The marked passages and attachments are removed from the message and a note with the receipt number is left in their place; print the removed content, deliver it on paper and have the recipients sign.',
     stripNothing: 'There is no marked content to remove.',
     stripBodyParts: (count: number, chars: number) => `${count} passage(s) of the body, ${chars} characters`,
     stripAttachmentsHeading: 'Attachments to remove',
-    stripAttachmentMarked: (level: Level) => `Marked ${level}`,
+    stripAttachmentMarked: (level: Level) => `marked ${englishLevel(level)}`,
     stripCannotRemove: (name: string, reason: string) =>
       `“${name}” cannot be removed by the add-in (${{ cloud: 'cloud attachment', 'inline-not-in-body': 'inline image not found in the body', 'not-read': 'its content could not be read' }[reason] ?? reason}); remove it yourself.`,
     stripRemaining: (count: number) =>

@@ -22,18 +22,16 @@ import {
   removeAttachment,
   replaceSelection,
   sendItem,
-  sessionDataLimit,
+  sessionData,
   supportsNestedAppAuth,
   writeBody,
 } from '../office';
-import { ATTACHMENT_CACHE_SHARE, AttachmentCache } from '../on-send/attachment-cache';
-import { compactFindings, compactUnscannable } from '../on-send/attachment-scan';
+import { AttachmentCache } from '../on-send/attachment-cache';
+import { compactFindings, compactUnscannable, isDefinitive } from '../on-send/attachment-scan';
 import { itemHash } from '../on-send/item-key';
-import { policyFingerprint } from '../on-send/policy-source';
+import { grantFor, overrideSubject, writeGrant } from '../on-send/override';
+import { cachedPolicy, policyFingerprint, storePolicy } from '../on-send/policy-source';
 import type { PaneHost, SharedAttachmentScan } from './host';
-
-/** Results another try could change are not shared, as the send handler does not cache them either. */
-const TRANSIENT = new Set(['timeout', 'error']);
 
 async function shareAttachmentScans(
   scans: readonly SharedAttachmentScan[],
@@ -44,13 +42,14 @@ async function shareAttachmentScans(
     const fingerprint = policyFingerprint(policy);
     for (const s of scans) {
       const unscannable = compactUnscannable(s.unscannable);
+      // Results another try could change are not shared, by the send handler's own rule for its cache.
       cache.put(s.attachment, fingerprint, {
         findings: compactFindings(s.findings),
         unscannable,
-        definitive: !unscannable.some((u) => TRANSIENT.has(u.reason)),
+        definitive: isDefinitive(unscannable),
       });
     }
-    await cache.save(Math.floor(sessionDataLimit() * ATTACHMENT_CACHE_SHARE));
+    await cache.save();
   } catch {
     // Only a missed head start: the send handler scans what it does not find.
   }
@@ -63,7 +62,11 @@ export function officePaneHost(): PaneHost {
     readBody,
     writeBody,
     readRecipients: async () =>
-      (await readRecipients()).map((r) => ({ emailAddress: r.emailAddress, displayName: r.displayName })),
+      (await readRecipients()).map((r) => ({
+        emailAddress: r.emailAddress,
+        displayName: r.displayName,
+        recipientType: r.recipientType,
+      })),
     listAttachments: async () => {
       const [list, contentIds] = await Promise.all([listAttachments(), readContentIds().catch(() => ({}))]);
       return list.map((a) => ({
@@ -96,5 +99,16 @@ export function officePaneHost(): PaneHost {
     getSsoToken: getPaneAccessToken,
     shareAttachmentScans,
     itemHash,
+    cachedPolicy,
+    cachePolicy: (policy) => storePolicy(policy, Date.now()),
+    canGrantOverride: () => sessionData.supported(),
+    grantOverride: (policy, verdict) =>
+      writeGrant(
+        grantFor(
+          policyFingerprint(policy),
+          overrideSubject(verdict, verdict.findings, verdict.unscannable),
+          Date.now(),
+        ),
+      ),
   };
 }

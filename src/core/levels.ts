@@ -9,7 +9,7 @@ export type Level = (typeof LEVELS)[number];
 /** English labels, from the official translation of 國家機密保護法 where one exists. */
 export const LEVEL_ENGLISH: Readonly<Record<Level, string>> = {
   機敏: 'Sensitive',
-  密: 'Official secret (密)',
+  密: 'Official secret',
   機密: 'Confidential',
   極機密: 'Secret',
   絕對機密: 'Top Secret',

@@ -40,3 +40,10 @@ export const PAGE_PATHS = {
   /** The Teams app + Outlook add-in package (unified manifest and icons). */
   appPackage: '/app-package.zip',
 } as const;
+
+/**
+ * Where the origin lists the scripts allowed to get SSO tokens and make CORS requests from classic Outlook's JS-only
+ * runtime (`{ "allowed": [<script URL>…] }`). Office reads it at the root of the script's origin, whatever path
+ * PUBLIC_URL has (learn.microsoft.com/office/dev/add-ins/develop/use-sso-in-event-based-activation).
+ */
+export const OFFICE_ADDINS_ALLOWED_PATH = '/.well-known/microsoft-officeaddins-allowed.json';

@@ -8,8 +8,11 @@ import * as path from 'node:path';
 
 import type { Page } from 'playwright-core';
 
-import type { FakeAttachment } from '../fakes/office';
+import { OVERRIDE_KEY } from '../../addin/on-send/override';
+import { ADDIN_ACTIONS } from '../../src/shared/app-ids';
+import type { FakeAttachment, FakeItemState, FakeMailboxState } from '../fakes/office';
 import { runAxe, screenshot, seriousViolations } from '../support/browser';
+import { fireEvent, type OnSendEnv, settle, startOnSendEnv } from '../support/on-send-harness';
 import { cspViolations, type PaneEnv, startPaneEnv, tokenFor } from '../support/taskpane-harness';
 import type { FakeOutlookConfig } from './taskpane/fake-office-entry';
 
@@ -40,7 +43,8 @@ const BODY =
 
 type FakeWindow = {
   __fakeOutlook: {
-    item: { bodyHtml: string; subject: string; attachments: { id: string; name: string }[] };
+    item: { bodyHtml: string; subject: string; attachments: { id: string; name: string }[] } & FakeItemState;
+    mailbox: FakeMailboxState;
     controller: {
       fullBody(): string;
       thread(): string;
@@ -263,7 +267,7 @@ describe('the task pane', () => {
     expect(mine.receipts[0]?.status).toBe('signed');
   });
 
-  it('requires a reason in the sender’s own words to override a warning, and logs it', async () => {
+  it('opened from 「填寫理由」, takes a reason in the sender’s own words, logs it, and the next send goes', async () => {
     const admin = await tokenFor(env, { oid: '00000000-0000-0000-0000-00000000ad01', roles: ['Policy.Admin'] });
     const policy = JSON.parse((await env.api('GET', '/api/policy', admin)).body) as Record<string, unknown>;
     const warnAll = { 機敏: 'warn', 密: 'warn', 機密: 'warn', 極機密: 'block', 絕對機密: 'block' };
@@ -274,36 +278,88 @@ describe('the task pane', () => {
       actions: { internal: warnAll, external: warnAll },
     });
     expect(put.status).toBe(200);
+    // The built send handler, in its JS-only runtime, for the same item once the pane is done with it.
+    let onSend: OnSendEnv | null = null;
     try {
       const token = await tokenFor(env, { ...SENDER, oid: '00000000-0000-0000-0000-0000000005e3' });
+      const warned = {
+        subject: '會議通知',
+        bodyHtml: '<p>請參閱：〔密〕下週協調會議時程〔/密〕</p><p>本次協調會議將討論各局處之預算分配原則。</p>',
+        to: [{ emailAddress: 'wang@example.gov.tw' }],
+      };
+      const fromDialog = JSON.stringify({ source: 'on-send', view: 'override', verdict: 'warn' });
       const { page } = await env.openPane(
         itemConfig(token, {
-          item: {
-            subject: '會議通知',
-            bodyHtml: '<p>請參閱：〔密〕下週協調會議時程〔/密〕</p><p>本次協調會議將討論各局處之預算分配原則。</p>',
-            to: [{ emailAddress: 'wang@example.gov.tw' }],
-          },
+          item: warned,
+          pane: { thread: THREAD, paneAccessToken: token, initializationContext: fromDialog },
         }),
       );
       expect(await verdictOf(page)).toBe('warn');
+      // Opened from the send dialog's button: on the check view, the reason in focus.
+      await page.getByRole('tab', { name: '檢查', selected: true }).waitFor();
+      const reason = page.getByLabel('理由');
+      await page.waitForFunction(() => document.activeElement?.tagName === 'TEXTAREA');
+      expect(await reason.evaluate((el) => el === document.activeElement)).toBe(true);
+
       const submit = page.getByRole('button', { name: '記錄理由' });
       await submit.click();
       await page.getByText('理由至少需要 10 個字。').waitFor();
-      await page.getByLabel('理由').fill('因為本次協調會議將討論各局處的預算');
+      await reason.fill('因為本次協調會議將討論各局處的預算');
       await submit.click();
       await page.getByText('理由與郵件內容重複').waitFor();
+      expect(await fake(page, (f) => f.item.sessionData['sg.override'] ?? null)).toBeNull();
       await expectNoSeriousViolations(page, 'override');
       await screenshot(page, 'taskpane-override-light');
-      await page.getByLabel('理由').fill('收件人為本案承辦人，主管已口頭核准以電子郵件通知。');
+      await reason.fill('收件人為本案承辦人，主管已口頭核准以電子郵件通知。');
       await submit.click();
       await page.getByText('已記錄理由').waitFor();
+      await expect(page.getByText('已記錄理由').textContent()).resolves.toContain('再按一次');
       const logged = await env.server.db.query<{ data: { justification?: string } }>(
         "SELECT data FROM audit_pending WHERE kind = 'mail.override' UNION ALL SELECT data FROM audit_events WHERE kind = 'mail.override'",
       );
       expect(logged.rows.map((r) => (typeof r.data === 'string' ? JSON.parse(r.data) : r.data).justification)).toEqual([
         '收件人為本案承辦人，主管已口頭核准以電子郵件通知。',
       ]);
+
+      // The grant is in the item's sessionData: a hash for this warning, not the reason or the marks.
+      const after = JSON.parse(await fake(page, (f) => JSON.stringify({ item: f.item, mailbox: f.mailbox }))) as {
+        item: FakeItemState;
+        mailbox: FakeMailboxState;
+      };
+      const grant = after.item.sessionData[OVERRIDE_KEY] ?? '';
+      expect(JSON.parse(grant)).toMatchObject({ v: 1, h: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(grant).not.toMatch(/主管|協調|密/);
+
+      // The send handler, given the item and mailbox as the pane left them (the policy it kept, the grant): it sends,
+      // and without the grant the same mail is stopped.
+      onSend = await startOnSendEnv();
+      const withGrant = await fireEvent(onSend, after.item, ADDIN_ACTIONS.onMessageSend, {
+        mailbox: after.mailbox,
+        mailboxVersion: '1.16',
+      });
+      await settle(withGrant);
+      expect(withGrant.event.completions).toEqual([{ allowEvent: true }]);
+      const others = { ...after.item.sessionData };
+      delete others[OVERRIDE_KEY];
+      const bare = { ...after.item, sessionData: others };
+      const withoutGrant = await fireEvent(onSend, bare, ADDIN_ACTIONS.onMessageSend, {
+        mailbox: after.mailbox,
+        mailboxVersion: '1.16',
+      });
+      await settle(withoutGrant);
+      expect(withoutGrant.event.completions[0]).toMatchObject({ allowEvent: false, cancelLabel: '填寫理由' });
+      for (const run of [withGrant, withoutGrant]) {
+        run.runtime.dispose();
+      }
+
+      // Below Mailbox 1.11 the item has no sessionData: the send could not honour a reason, so none is asked.
+      const old = await env.openPane(itemConfig(token, { mailboxVersion: '1.10', item: warned }));
+      expect(await verdictOf(old.page)).toBe('warn');
+      await old.page.getByText('此版 Outlook 無法在寄出時採用您的理由').waitFor();
+      expect(await old.page.getByLabel('理由').count()).toBe(0);
+      expect(await old.page.getByRole('button', { name: '記錄理由' }).count()).toBe(0);
     } finally {
+      await onSend?.close();
       const current = JSON.parse((await env.api('GET', '/api/policy', admin)).body) as Record<string, unknown>;
       await env.api('PUT', '/api/policy', admin, { ...policy, version: (current.version as number) + 1 });
     }

@@ -6,7 +6,9 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-import { DEFAULT_POLICY, type Policy } from '../../src/core';
+import { grantFor, OVERRIDE_KEY, OVERRIDE_VALID_MS, overrideSubject } from '../../addin/on-send/override';
+import { policyFingerprint } from '../../addin/on-send/policy-source';
+import { decide, DEFAULT_POLICY, parsePolicy, type Policy } from '../../src/core';
 import { parseEml } from '../../src/extract';
 import { ADDIN_ACTIONS, APPOINTMENT_TASKPANE_COMMAND_ID, TASKPANE_COMMAND_ID } from '../../src/shared/app-ids';
 import { TENANT } from '../fakes/entra';
@@ -122,7 +124,9 @@ afterAll(async () => {
 });
 beforeEach(() => {
   env.down = false;
+  env.withoutWellKnown = false;
   env.runs.length = 0;
+  env.requests.length = 0;
 });
 afterEach(async () => {
   // Every event of the test, once its background work is over: completed exactly once, with no timer left behind.
@@ -173,7 +177,7 @@ describe('each verdict, end to end on real fixtures', () => {
     });
   });
 
-  it('warn: an .odt with a 機敏資料 watermark to colleagues asks, with Send Anyway (1.14+), and logs the override offer', async () => {
+  it('warn: an .odt with a 機敏資料 watermark to colleagues stops the send until a reason is given, 「填寫理由」 opening the pane on it (1.14+)', async () => {
     const before = (await auditEvents()).length;
     const item = createFakeItem({
       subject: '簡報資料',
@@ -184,16 +188,19 @@ describe('each verdict, end to end on real fixtures', () => {
     const run = await send(item, { mailboxVersion: '1.14' });
     expect(run.event.completions).toHaveLength(1);
     const options = run.event.completions[0]!;
-    expect(options).toMatchObject({ allowEvent: false, sendModeOverride: 'promptUser' });
-    expect(options.errorMessage).toContain('仍要傳送');
+    // No Send Anyway: Outlook's own would let the mail go without the reason the policy requires.
+    expect(options).toMatchObject({ allowEvent: false, cancelLabel: '填寫理由', commandId: TASKPANE_COMMAND_ID });
+    expect(options).not.toHaveProperty('sendModeOverride');
+    expect(JSON.parse(options.contextData as string)).toEqual({ source: 'on-send', view: 'override', verdict: 'warn' });
+    expect(options.errorMessage).toContain('須說明理由才能照寄');
+    expect(options.errorMessage).toContain('請按「填寫理由」');
     expect(options.errorMessage).toContain('附件「簡報.odt」浮水印');
     expect(options).not.toHaveProperty('errorMessageMarkdown');
-    expect(options).not.toHaveProperty('commandId');
     expect(run.event.violations).toEqual([]);
     await settle(run);
     const events = (await auditEvents()).slice(before);
     expect(events.map((e) => [e.data.kind, e.data.verdict, e.data.level, e.data.rules])).toEqual([
-      ['override', 'warn', '機敏', ['label.standalone']],
+      ['decision', 'warn', '機敏', ['label.standalone']],
     ]);
     expectNoContent(events[0]!.data, ['簡報', '機敏資料']);
   });
@@ -281,6 +288,82 @@ describe('each verdict, end to end on real fixtures', () => {
     await settle(run2);
   });
 
+  it('a message forwarded inline inside an attached item is read in the ES2016 runtime, its marks found', async () => {
+    // postal-mime lays out the inline message's headers with Array.prototype.flatMap and parses the bare address
+    // with trimStart/trimEnd: built-ins Chakra (classic Outlook before 2403) lacks, which the script brings itself.
+    const eml = [
+      'From: =?UTF-8?B?546L5om/6L6m?= <wang@example.gov.tw>',
+      'To: chen@example.gov.tw',
+      'Subject: FW: meeting',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'see below',
+      '--b1',
+      'Content-Type: message/rfc822',
+      'Content-Disposition: inline',
+      '',
+      'From: Lin lin@example.gov.tw (secretary)',
+      'To: wang@example.gov.tw',
+      'Subject: =?UTF-8?B?44CQ5qmf5a+G44CR5Zyw5Y2A5YqD5YiG5pyD6K2w?=',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'inner body',
+      '--b1--',
+      '',
+    ].join('\r\n');
+    const item = createFakeItem({
+      subject: '轉寄',
+      bodyHtml: '<p>供參。</p>',
+      to: OUTSIDE,
+      attachments: [
+        {
+          id: 'AAMkAGI2-item-inline',
+          name: '會議通知',
+          size: eml.length,
+          attachmentType: 'item',
+          content: { format: 'eml', content: eml },
+        },
+      ],
+    });
+    const run = await send(item);
+    const options = run.event.completions[0]!;
+    expect(options.allowEvent).toBe(false);
+    // The inline message's subject 「【機密】地區劃分會議」 is in the attached item's body text.
+    expect(options.errorMessage).toContain('附件「會議通知」：密等標示（機密）');
+    expect(options.errorMessage).not.toMatch(/格式損毀|檢查錯誤|無法讀取/);
+    await settle(run);
+  });
+
+  it('a PDF is left to the pane: 「在窗格中檢查」 opens it on the check view (1.14+); before 1.14 the ribbon is named', async () => {
+    const mailbox = mailboxWith(AGENCY_POLICY);
+    const pdfItem = (): FakeItemState =>
+      createFakeItem({
+        subject: '議程',
+        bodyHtml: '<p>請參閱議程</p>',
+        to: OUTSIDE,
+        attachments: [fileAttachment('plain.pdf', '議程.pdf')],
+      });
+    const run = await send(pdfItem(), { mailbox });
+    const options = run.event.completions[0]!;
+    expect(options).toMatchObject({ allowEvent: false, cancelLabel: '在窗格中檢查', commandId: TASKPANE_COMMAND_ID });
+    expect(JSON.parse(options.contextData as string)).toEqual({ source: 'on-send', view: 'check', verdict: 'block' });
+    expect(options.errorMessage).toContain('附件「議程.pdf」：須在窗格中檢查');
+    expect(options.errorMessage).toContain('請按「在窗格中檢查」');
+    expect(run.event.violations).toEqual([]);
+    const en = await send(pdfItem(), { mailbox, displayLanguage: 'en-US' });
+    expect(en.event.completions[0]!.cancelLabel).toBe('Check in the pane');
+    const old = await send(pdfItem(), { mailbox, mailboxVersion: '1.12' });
+    expect(Object.keys(old.event.completions[0]!).sort()).toEqual(['allowEvent', 'errorMessage']);
+    expect(old.event.completions[0]!.errorMessage).toContain('請從功能區開啟窗格');
+    for (const r of [run, en, old]) {
+      await settle(r);
+    }
+  });
+
   it('a cloud attachment is unscannable, never clean: blocked for outside recipients with what to do', async () => {
     const item = createFakeItem({
       subject: '共享資料夾',
@@ -333,6 +416,93 @@ describe('each verdict, end to end on real fixtures', () => {
   });
 });
 
+describe('a reason given in the pane lets exactly that warning go (override grant in sessionData)', () => {
+  const policy = parsePolicy(AGENCY_POLICY);
+  const MARKED = '<p>機敏資料</p><p>會議資料如下</p>';
+  const mail = (bodyHtml = MARKED, subject = '簡報'): FakeItemState =>
+    createFakeItem({ subject, bodyHtml, to: INSIDE });
+  /** The verdict the core gives the mail, worked out here apart from the built script, as its grant subject. */
+  const subjectOf = (bodyHtml = MARKED, subject = '簡報', p: Policy = policy): string => {
+    const v = decide({ subject, bodyHtml, recipients: INSIDE.map((r) => r.emailAddress) }, p);
+    return overrideSubject(v, v.findings, v.unscannable);
+  };
+  const grant = (subject = subjectOf(), fingerprint = policyFingerprint(policy), now = Date.now()): string =>
+    JSON.stringify(grantFor(fingerprint, subject, now));
+  const sendWith = async (item: FakeItemState, value: string, version: '1.12' | '1.14' = '1.14') => {
+    item.sessionData[OVERRIDE_KEY] = value;
+    const before = (await auditEvents()).length;
+    const run = await send(item, { mailboxVersion: version, mailbox: mailboxWith(AGENCY_POLICY) });
+    expect(run.event.completions).toHaveLength(1);
+    expect(run.event.violations).toEqual([]);
+    await settle(run);
+    return { options: run.event.completions[0]!, events: (await auditEvents()).slice(before) };
+  };
+  const expectStopped = (r: Awaited<ReturnType<typeof sendWith>>): void => {
+    expect(r.options).toMatchObject({ allowEvent: false, cancelLabel: '填寫理由' });
+    expect(r.events.map((e) => e.data.kind)).toEqual(['decision']);
+  };
+
+  it('a warned mail without a grant is stopped, as before', async () => {
+    expect(decide({ subject: '簡報', bodyHtml: MARKED, recipients: ['chen@example.gov.tw'] }, policy).verdict).toBe(
+      'warn',
+    );
+    const r = await send(mail(), { mailboxVersion: '1.14', mailbox: mailboxWith(AGENCY_POLICY) });
+    expect(r.event.completions[0]).toMatchObject({ allowEvent: false, cancelLabel: '填寫理由' });
+  });
+
+  it.each(['1.14', '1.12'] as const)(
+    'with a grant for this warning under this policy it is sent, and the send is logged as an override (%s)',
+    async (version) => {
+      const r = await sendWith(mail(), grant(), version);
+      expect(r.options).toEqual({ allowEvent: true });
+      expect(r.events).toHaveLength(1);
+      expect(r.events[0]).toMatchObject({
+        kind: 'mail.override',
+        data: { kind: 'override', verdict: 'warn', level: '機敏', scope: 'internal', rules: ['label.standalone'] },
+      });
+      expectNoContent(r.events[0]!.data, ['簡報', '機敏資料', '會議']);
+    },
+  );
+
+  it('a grant for another warning does not cover this one: another mark, another place, a mark added since', async () => {
+    // The reason was given for a bracketed 【機敏】; this mail has a standalone 機敏資料 line.
+    expectStopped(await sendWith(mail(), grant(subjectOf('<p>【機敏】會議細節</p>'))));
+    // The same mark, given for the subject rather than the body.
+    expectStopped(await sendWith(mail(), grant(subjectOf('<p>會議資料如下</p>', '機敏資料'))));
+    // Given for the body alone; a second mark has since been added to the subject.
+    const added = '【機敏】簡報';
+    expect(subjectOf(MARKED, added)).not.toBe(subjectOf());
+    expectStopped(await sendWith(mail(MARKED, added), grant()));
+  });
+
+  it('a grant under another policy, or expired, covers nothing', async () => {
+    const otherPolicy = policyFingerprint(parsePolicy({ ...AGENCY_POLICY, version: 3 }));
+    expectStopped(await sendWith(mail(), grant(subjectOf(), otherPolicy)));
+    expectStopped(await sendWith(mail(), grant(subjectOf(), policyFingerprint(DEFAULT_POLICY))));
+    expectStopped(await sendWith(mail(), grant(subjectOf(), undefined, Date.now() - OVERRIDE_VALID_MS - 1)));
+  });
+
+  it('a grant never unlocks a strip or a block, even one written for exactly that verdict', async () => {
+    const strip = '<p>細節待確認【密】</p>';
+    const r = await sendWith(mail(strip), grant(subjectOf(strip)));
+    expect(r.options).toMatchObject({ allowEvent: false, cancelLabel: '移除機敏內容' });
+    expect(r.events.map((e) => [e.data.kind, e.data.verdict])).toEqual([['decision', 'strip']]);
+  });
+
+  it.each([
+    ['not JSON', () => '{"v":1,"p":'],
+    ['empty', () => ''],
+    ['JSON of another shape', () => JSON.stringify({ ok: true })],
+    ['a grant of another version', () => JSON.stringify({ ...JSON.parse(grant()), v: 2 })],
+    ['a grant without expiry', () => JSON.stringify({ ...JSON.parse(grant()), x: undefined })],
+    ['a grant whose expiry is further off than any given', () => grant(undefined, undefined, Date.now() + 86_400_000)],
+    ['the grant inside an array', () => `[${grant()}]`],
+    ['the grant as a JSON string', () => JSON.stringify(grant())],
+  ])('a malformed sg.override (%s) is no grant: stopped, never allowed', async (_what, value) => {
+    expectStopped(await sendWith(mail(), value()));
+  });
+});
+
 describe('fail closed: faults end in warn or block per policy, never allow, completed exactly once', () => {
   const plainParts = (): Pick<FakeItemState, 'subject' | 'bodyHtml'> => ({
     subject: '例行通知',
@@ -357,7 +527,14 @@ describe('fail closed: faults end in warn or block per policy, never allow, comp
       expect(run.event.completions).toHaveLength(1);
       const options = run.event.completions[0]!;
       expect(options.allowEvent).toBe(false);
-      expect(options.sendModeOverride === 'promptUser').toBe(expected === 'warn');
+      expect(options).not.toHaveProperty('sendModeOverride');
+      // A warning may go with a reason given in the pane; a block has nothing the pane could do.
+      if (expected === 'warn') {
+        expect(options.cancelLabel).toBe('填寫理由');
+        expect(JSON.parse(options.contextData as string)).toMatchObject({ view: 'override', verdict: 'warn' });
+      } else {
+        expect(options).not.toHaveProperty('contextData');
+      }
       expect(options.errorMessage).toContain(`附件「壞掉.docx」：${why}`);
       await settle(run);
     }
@@ -414,8 +591,8 @@ describe('fail closed: faults end in warn or block per policy, never allow, comp
     });
     const run = await send(item);
     expect(run.event.completions).toHaveLength(1);
-    // Inside, the agency's policy warns about what could not be read; the user may send anyway, knowingly.
-    expect(run.event.completions[0]).toMatchObject({ allowEvent: false, sendModeOverride: 'promptUser' });
+    // Inside, the agency's policy warns about what could not be read: a reason given in the pane lets it go.
+    expect(run.event.completions[0]).toMatchObject({ allowEvent: false, cancelLabel: '填寫理由' });
     expect(run.event.completions[0]!.errorMessage).toContain('內文：檢查錯誤');
     await settle(run);
     const events = (await auditEvents()).slice(before);
@@ -522,6 +699,48 @@ describe('fail closed: faults end in warn or block per policy, never allow, comp
     });
   });
 
+  it('an origin without the well-known file gets no token and no request from classic Outlook: the event waits', async () => {
+    env.withoutWellKnown = true;
+    const mailbox = mailboxWith(AGENCY_POLICY, Date.now() - 3600_000);
+    const item = createFakeItem({ subject: '通知', bodyHtml: '<p>一般內容</p>', to: INSIDE });
+    const run = await send(item, { mailbox });
+    expect(run.event.completions).toEqual([{ allowEvent: true }]);
+    await settle(run);
+    // The runtime asked for the list once and, not listed, refused the token and every request to the API.
+    expect(env.requests.map((r) => r.path)).toEqual(['/.well-known/microsoft-officeaddins-allowed.json']);
+    expect(run.office.calls.map((c) => c.api)).not.toContain('OfficeRuntime.auth.getAccessToken');
+    expect(mailbox.roamingSettings['sg.audit']).toEqual([expect.objectContaining({ verdict: 'allow' })]);
+
+    // With the file served (as the build writes it), the same runtime setup gets its token and sends the event.
+    env.withoutWellKnown = false;
+    const before = (await auditEvents()).length;
+    await settle(await send(createFakeItem({ subject: '再一封', bodyHtml: '<p>一般</p>', to: INSIDE }), { mailbox }));
+    expect((await auditEvents()).slice(before).map((e) => e.data.verdict)).toEqual(['allow', 'allow']);
+  });
+
+  it('events queued while the server was away leave sessionData with the mail’s allowed send, into roaming settings', async () => {
+    env.down = true;
+    const mailbox = createFakeMailbox();
+    const before = (await auditEvents()).length;
+    const item = createFakeItem({ subject: '會議', bodyHtml: '<p>第三案附件【密】</p>', to: INSIDE });
+    await settle(await send(item, { mailbox }));
+    expect(JSON.parse(item.sessionData['sg.audit']!)).toHaveLength(1);
+    // The sender takes the marked paragraph out and sends again; the server is still away.
+    item.bodyHtml = '<p>第三案附件另送。</p>';
+    const allowed = await send(item, { mailbox });
+    expect(allowed.event.completions).toEqual([{ allowEvent: true }]);
+    await settle(allowed);
+    expect(item.sessionData['sg.audit']).toBeUndefined();
+    expect((mailbox.roamingSettings['sg.audit'] as { verdict: string }[]).map((e) => e.verdict)).toEqual([
+      'strip',
+      'allow',
+    ]);
+
+    env.down = false;
+    await settle(await send(createFakeItem({ subject: '下一封', bodyHtml: '<p>一般</p>', to: INSIDE }), { mailbox }));
+    expect((await auditEvents()).slice(before).map((e) => e.data.verdict)).toEqual(['strip', 'allow', 'allow']);
+  });
+
   it('no SSO token (not signed in): the decision does not wait for it, and the event stays queued', async () => {
     const mailbox = mailboxWith(AGENCY_POLICY);
     const item = createFakeItem({ subject: '通知', bodyHtml: '<p>一般內容</p>', to: INSIDE });
@@ -554,11 +773,11 @@ describe('requirement sets, languages and limits', () => {
   const stripItem = (): FakeItemState =>
     createFakeItem({ subject: '紀錄', bodyHtml: '<p>細節待確認【密】</p>', to: INSIDE });
 
-  it('Mailbox 1.12: no option newer than 1.12; a warning stops the send, since the host cannot offer Send Anyway', async () => {
+  it('Mailbox 1.12: no option newer than 1.12; a warning stops the send and names the ribbon for the reason', async () => {
     const mailbox = mailboxWith(AGENCY_POLICY);
     const warn = await send(warnItem(), { mailboxVersion: '1.12', mailbox });
     expect(Object.keys(warn.event.completions[0]!).sort()).toEqual(['allowEvent', 'errorMessage']);
-    expect(warn.event.completions[0]!.errorMessage).toContain('此版 Outlook 無法讓您確認後照寄');
+    expect(warn.event.completions[0]!.errorMessage).toContain('請從功能區開啟「機敏守門員」窗格填寫理由');
     const strip = await send(stripItem(), { mailboxVersion: '1.12', mailbox });
     expect(Object.keys(strip.event.completions[0]!).sort()).toEqual(['allowEvent', 'errorMessage']);
     expect(strip.event.completions[0]!.errorMessage).toContain('從功能區開啟「機敏守門員」窗格');
@@ -568,10 +787,16 @@ describe('requirement sets, languages and limits', () => {
     }
   });
 
-  it('Mailbox 1.14: promptUser, the pane button, no Markdown', async () => {
+  it('Mailbox 1.14: the pane buttons, no Markdown', async () => {
     const mailbox = mailboxWith(AGENCY_POLICY);
     const warn = await send(warnItem(), { mailboxVersion: '1.14', mailbox });
-    expect(Object.keys(warn.event.completions[0]!).sort()).toEqual(['allowEvent', 'errorMessage', 'sendModeOverride']);
+    expect(Object.keys(warn.event.completions[0]!).sort()).toEqual([
+      'allowEvent',
+      'cancelLabel',
+      'commandId',
+      'contextData',
+      'errorMessage',
+    ]);
     const strip = await send(stripItem(), { mailboxVersion: '1.14', mailbox });
     expect(Object.keys(strip.event.completions[0]!).sort()).toEqual([
       'allowEvent',
@@ -582,6 +807,39 @@ describe('requirement sets, languages and limits', () => {
     ]);
     for (const run of [warn, strip]) {
       expect(run.event.violations).toEqual([]);
+      await settle(run);
+    }
+  });
+
+  it('a sensitivity label the policy maps: read at 1.13 and 1.15 and judged; unreadable, or below 1.13, it is unscannable', async () => {
+    const LABEL = 'a1b2c3d4-0000-4000-8000-00000000c0de';
+    const labelled: Policy = { ...AGENCY_POLICY, version: 9, sensitivityLabels: [{ id: LABEL, level: '機密' }] };
+    const mailbox = mailboxWith(labelled);
+    const item = (sensitivityLabel: FakeItemState['sensitivityLabel']): FakeItemState =>
+      createFakeItem({ subject: '通知', bodyHtml: '<p>一般內容</p>', to: OUTSIDE, sensitivityLabel });
+    const runs: EventRun[] = [];
+    for (const mailboxVersion of ['1.13', '1.15'] as const) {
+      const marked = await send(item(LABEL), { mailbox, mailboxVersion });
+      expect(marked.event.completions[0]).toMatchObject({ allowEvent: false });
+      expect(marked.event.completions[0]!.errorMessage).toContain('敏感度標籤：敏感度標籤（機密）');
+      const none = await send(item(null), { mailbox, mailboxVersion });
+      expect(none.event.completions[0]).toEqual({ allowEvent: true });
+      runs.push(marked, none);
+    }
+    const failing = await send(item({ error: { code: 9020, name: 'GenericResponseError', message: '' } }), { mailbox });
+    const old = await send(item(LABEL), { mailbox, mailboxVersion: '1.12' });
+    for (const run of [failing, old]) {
+      expect(run.event.completions[0]).toMatchObject({ allowEvent: false });
+      expect(run.event.completions[0]!.errorMessage).toContain('敏感度標籤：無法讀取');
+    }
+    expect(old.office.calls.map((c) => c.api)).not.toContain('sensitivityLabel.getAsync');
+    // A policy without label mappings never reads the label.
+    const plain = await send(item({ error: { code: 9020, name: 'GenericResponseError', message: '' } }), {
+      mailbox: mailboxWith(AGENCY_POLICY),
+    });
+    expect(plain.event.completions[0]).toEqual({ allowEvent: true });
+    expect(plain.office.calls.map((c) => c.api)).not.toContain('sensitivityLabel.getAsync');
+    for (const run of [...runs, failing, old, plain]) {
       await settle(run);
     }
   });
@@ -607,7 +865,9 @@ describe('requirement sets, languages and limits', () => {
     const mailbox = mailboxWith(AGENCY_POLICY);
     const en = await send(stripItem(), { displayLanguage: 'en-US', mailbox });
     expect(en.event.completions[0]!.cancelLabel).toBe('Remove marked parts');
-    expect(en.event.completions[0]!.errorMessage).toContain('Body: portion mark (密 Official secret (密))');
+    expect(en.event.completions[0]!.errorMessage).toContain('Body: portion mark (密 Official secret)');
+    // English punctuation throughout, and each level named once.
+    expect(en.event.completions[0]!.errorMessage).not.toMatch(/[（）、：「」]|\(密\)/);
     expect(en.event.completions[0]!.errorMessage).toContain('This message contains marked parts');
     const zh = await send(stripItem(), { displayLanguage: 'zh-HK', mailbox });
     expect(zh.event.completions[0]!.cancelLabel).toBe('移除機敏內容');
@@ -726,7 +986,7 @@ describe('appointments and recipients', () => {
       eventType: 'OnAppointmentSend',
     });
     // Inside the agency, 機敏 only warns.
-    expect(inside.event.completions[0]).toMatchObject({ sendModeOverride: 'promptUser' });
+    expect(inside.event.completions[0]).toMatchObject({ cancelLabel: '填寫理由' });
     const list = await fireEvent(
       env,
       invite([...INSIDE, { emailAddress: 'all-staff@example.gov.tw', recipientType: 'distributionList' }]),
@@ -735,7 +995,7 @@ describe('appointments and recipients', () => {
     );
     // A list may hold anyone: judged as external, where the watermark cannot be stripped.
     expect(list.event.completions[0]).toMatchObject({ allowEvent: false });
-    expect(list.event.completions[0]).not.toHaveProperty('sendModeOverride');
+    expect(list.event.completions[0]).not.toHaveProperty('cancelLabel');
     expect(list.office.calls.map((c) => c.api)).toContain('requiredAttendees.getAsync');
   });
 
@@ -768,6 +1028,6 @@ describe('appointments and recipients', () => {
       eventType: 'OnAppointmentSend',
     });
     // The agency's policy (from the server) warns inside; the bundled default would have blocked.
-    expect(run.event.completions[0]).toMatchObject({ sendModeOverride: 'promptUser' });
+    expect(run.event.completions[0]).toMatchObject({ cancelLabel: '填寫理由' });
   });
 });

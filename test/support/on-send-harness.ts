@@ -1,15 +1,19 @@
 /**
  * End-to-end driving of the built on-send script: the real server (PGlite, listening on loopback HTTP, fake Entra
- * tokens) behind the script's own absolute URL, the Office fake, and one JS-only runtime per event.
+ * tokens, and the built well-known file classic Outlook reads before it hands out tokens) behind the script's own
+ * absolute URL, the Office fake, and one JS-only runtime per event, loaded from the URL the built manifest names.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
+import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 
+import type { UnifiedManifest } from '../../manifest/unified';
 import { buildApp, inProcessEventBus } from '../../src/server/app';
 import type { Db } from '../../src/server/store/db';
 import { migrate } from '../../src/server/store/migrations';
+import { OFFICE_ADDINS_ALLOWED_PATH } from '../../src/shared/app-ids';
 import { type FakeEntra, startFakeEntra } from '../fakes/entra';
 import {
   createFakeItem,
@@ -35,6 +39,8 @@ export interface ServerRequest {
 
 export interface OnSendEnv {
   readonly script: string;
+  /** Where Outlook loads the script from: the event runtime's `code.script` in the built unified manifest. */
+  readonly scriptUrl: string;
   readonly db: Db;
   readonly entra: FakeEntra;
   readonly baseUrl: string;
@@ -42,6 +48,8 @@ export interface OnSendEnv {
   readonly requests: ServerRequest[];
   /** While true, the server cannot be reached (connection refused). */
   down: boolean;
+  /** While true, the origin serves no well-known file (404), as a deployment that forgot it. */
+  withoutWellKnown: boolean;
   /** Every event fired, for checks that hold for all of them (completed exactly once). */
   readonly runs: EventRun[];
   close(): Promise<void>;
@@ -50,6 +58,11 @@ export interface OnSendEnv {
 export async function startOnSendEnv(): Promise<OnSendEnv> {
   await ensureWebBuild();
   const script = readFileSync(path.join(DIST, 'addin', 'launchevent.js'), 'utf8');
+  const manifest = JSON.parse(readFileSync(path.join(DIST, 'manifest', 'manifest.json'), 'utf8')) as UnifiedManifest;
+  const scriptUrl = manifest.extensions?.[0]?.runtimes?.find((r) => r.code.script)?.code.script;
+  if (!scriptUrl) {
+    throw new Error('the built unified manifest names no event runtime script');
+  }
   const entra = await startFakeEntra();
   const db = await openStore('pglite');
   await migrate(db);
@@ -58,14 +71,18 @@ export async function startOnSendEnv(): Promise<OnSendEnv> {
     events: inProcessEventBus(),
     verifier: entraVerifier(entra),
   });
+  // dist/ as the real server serves it (src/server/main.ts), for the well-known file the runtime reads.
+  await app.register(fastifyStatic, { root: DIST, prefix: '/' });
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   const env: OnSendEnv = {
     script,
+    scriptUrl,
     db,
     entra,
     baseUrl,
     requests: [],
     down: false,
+    withoutWellKnown: false,
     runs: [],
     close: async () => {
       await app.close();
@@ -90,6 +107,9 @@ export function serverFetch(env: OnSendEnv): (url: string, init?: RequestInit) =
     });
     if (env.down) {
       throw new TypeError('fetch failed: connect ECONNREFUSED');
+    }
+    if (env.withoutWellKnown && u.pathname === OFFICE_ADDINS_ALLOWED_PATH) {
+      return new Response('{"code":"not_found"}', { status: 404, headers: { 'content-type': 'application/json' } });
     }
     return fetch(`${env.baseUrl}${u.pathname}${u.search}`, init);
   };
@@ -129,7 +149,7 @@ export async function fireEvent(
       options.accessToken ?? (() => env.entra.token({ oid: 'sender-1', name: '王承辦', upn: 'wang@example.gov.tw' })),
     ...(options.roamingSettings !== undefined ? { roamingSettings: options.roamingSettings } : {}),
   });
-  const runtime = startRuntime({ script: env.script, office, fetch: serverFetch(env) as never });
+  const runtime = startRuntime({ script: env.script, scriptUrl: env.scriptUrl, office, fetch: serverFetch(env) });
   const event = office.event(options.eventType ?? 'OnMessageSend', options.eventFields);
   const started = Date.now();
   runtime.fire(actionId, event);

@@ -34,7 +34,10 @@ function Status({ group, p }: { group?: FindingGroup; p?: AttachmentProgress }):
       {group.findings.length > 0 && <Caption1>{m.attachmentMarked(group.findings.length)}</Caption1>}
       {group.unscannable.length > 0 && (
         <Caption1>
-          {m.attachmentUnscannable}：{[...new Set(group.unscannable.map((u) => m.unscannable(u.reason)))].join('、')}
+          {m.labelled(
+            m.attachmentUnscannable,
+            m.list([...new Set(group.unscannable.map((u) => m.unscannable(u.reason)))]),
+          )}
         </Caption1>
       )}
     </>

@@ -23,12 +23,14 @@ const useStyles = makeStyles({
 });
 
 export type CheckViewProps = {
-  scan: LiveScan;
+  /** Put the focus on the reason, once (the pane was opened from the send dialog's 「填寫理由」). @default false */
+  focusReason?: boolean;
   onStrip: () => void;
+  scan: LiveScan;
 };
 
-export function CheckView({ scan, onStrip }: CheckViewProps): React.JSX.Element {
-  const { m, locale } = usePane();
+export function CheckView({ focusReason = false, onStrip, scan }: CheckViewProps): React.JSX.Element {
+  const { m, locale, host } = usePane();
   const styles = useStyles();
   const { outcome, policy, error } = scan;
   const verdict = outcome?.verdict;
@@ -72,7 +74,13 @@ export function CheckView({ scan, onStrip }: CheckViewProps): React.JSX.Element 
           <h2 id={`${headingId}-override`} className={styles.heading}>
             {m.overrideHeading}
           </h2>
-          <OverrideForm outcome={outcome} />
+          {host.canGrantOverride() ? (
+            <OverrideForm outcome={outcome} autoFocus={focusReason} />
+          ) : (
+            <MessageBar intent="warning" layout="multiline">
+              <MessageBarBody>{m.overrideUnavailable}</MessageBarBody>
+            </MessageBar>
+          )}
         </section>
       )}
 

@@ -31,7 +31,7 @@ export type MarkSelectionProps = {
 type Feedback = { intent: 'success' | 'warning' | 'error'; text: string } | null;
 
 export function MarkSelection({ onMarked }: MarkSelectionProps): React.JSX.Element {
-  const { m, host, locale } = usePane();
+  const { m, host } = usePane();
   const styles = useStyles();
   const [level, setLevel] = React.useState<Level>('機密');
   const [busy, setBusy] = React.useState(false);
@@ -68,7 +68,7 @@ export function MarkSelection({ onMarked }: MarkSelectionProps): React.JSX.Eleme
           <Select id={selectId} value={level} onChange={(_e, data) => setLevel(data.value as Level)}>
             {[...LEVELS].reverse().map((l) => (
               <option key={l} value={l}>
-                {locale === 'en' ? `${l}` : l}
+                {m.levelName(l)}
               </option>
             ))}
           </Select>

@@ -1,6 +1,7 @@
 /**
  * Override with a justification, where the policy's action is `warn`: a required reason in the sender's own words,
- * checked here against the mail (it must not repeat it) and recorded in the audit log.
+ * checked here against the mail (it must not repeat it), recorded in the audit log, and only then handed to the send
+ * handler, which lets this warned mail go on the next Send.
  */
 import {
   Button,
@@ -18,6 +19,7 @@ import { detectOptionsFor } from '../../../src/core';
 import { JUSTIFICATION_LIMITS } from '../../../src/shared/api';
 import { usePane } from '../context';
 import { checkJustification } from '../model/justification';
+import { recordOverride } from '../services/override';
 import type { ScanOutcome } from '../services/scanner';
 
 const useStyles = makeStyles({
@@ -25,16 +27,24 @@ const useStyles = makeStyles({
 });
 
 export type OverrideFormProps = {
+  /** Focus the reason when the form first shows. @default false */
+  autoFocus?: boolean;
   outcome: ScanOutcome;
 };
 
-export function OverrideForm({ outcome }: OverrideFormProps): React.JSX.Element {
+export function OverrideForm({ autoFocus = false, outcome }: OverrideFormProps): React.JSX.Element {
   const { m, api, client, host } = usePane();
   const styles = useStyles();
   const [reason, setReason] = React.useState('');
   const [problem, setProblem] = React.useState<string | null>(null);
   const [result, setResult] = React.useState<{ intent: 'success' | 'error'; text: string } | null>(null);
   const [busy, setBusy] = React.useState(false);
+  const reasonRef = React.useRef<HTMLTextAreaElement>(null);
+  React.useEffect(() => {
+    if (autoFocus) {
+      reasonRef.current?.focus();
+    }
+  }, [autoFocus]);
 
   const submit = async (event: React.FormEvent): Promise<void> => {
     event.preventDefault();
@@ -45,30 +55,16 @@ export function OverrideForm({ outcome }: OverrideFormProps): React.JSX.Element 
       return;
     }
     setBusy(true);
-    try {
-      const v = outcome.verdict;
-      const messageIdHash = await host.itemHash();
-      await api.audit({
-        kind: 'override',
-        verdict: v.verdict,
-        level: v.level,
-        scope: v.scope,
-        rules: [...new Set(v.findings.map((f) => f.rule))].filter((r) => /^[a-z0-9][a-z0-9.-]{0,80}$/.test(r)),
-        unscannable: [...new Set(v.unscannable.map((u) => u.reason))],
-        findingCount: v.findings.length,
-        attachmentCount: outcome.attachments.length,
-        recipientCount: outcome.recipients.length,
-        policyVersion: outcome.policy.version,
-        justification: reason.trim(),
-        ...(messageIdHash ? { messageIdHash } : {}),
-        client,
-      });
-      setResult({ intent: 'success', text: m.overrideDone });
-    } catch (e) {
-      setResult({ intent: 'error', text: m.overrideFailed(String((e as Error)?.message ?? e).slice(0, 200)) });
-    } finally {
-      setBusy(false);
-    }
+    const r = await recordOverride({ api, host, client }, outcome, reason);
+    setBusy(false);
+    setResult(
+      r.status === 'granted'
+        ? { intent: 'success', text: m.overrideDone }
+        : {
+            intent: 'error',
+            text: r.status === 'not-logged' ? m.overrideFailed(r.message) : m.overrideNotGranted(r.message),
+          },
+    );
   };
 
   return (
@@ -82,6 +78,7 @@ export function OverrideForm({ outcome }: OverrideFormProps): React.JSX.Element 
         hint={`${reason.trim().length} / ${JUSTIFICATION_LIMITS.maxLength}`}
       >
         <Textarea
+          ref={reasonRef}
           value={reason}
           onChange={(_e, data) => setReason(data.value)}
           maxLength={JUSTIFICATION_LIMITS.maxLength + 50}

@@ -140,9 +140,7 @@ export function ReceiptsView({ refreshKey = 0 }: ReceiptsViewProps): React.JSX.E
                   {m.receiptStatus(r.status)}
                 </Badge>
               </div>
-              <Caption1>
-                {m.receiptDate}：{date(r.createdAt)}
-              </Caption1>
+              <Caption1>{m.labelled(m.receiptDate, date(r.createdAt))}</Caption1>
               <Caption1>
                 {m.receiptRecipients(r.recipients.length)} · {m.receiptParts(r.parts.length)}
               </Caption1>

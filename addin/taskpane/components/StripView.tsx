@@ -106,7 +106,7 @@ export function StripView({ outcome, rescan, onReceipt }: StripViewProps): React
       r.complete
         ? { intent: 'success', text: m.restoreDone }
         : r.notRestored.length > 0
-          ? { intent: 'warning', text: m.restorePartial(r.notRestored.join('、')) }
+          ? { intent: 'warning', text: m.restorePartial(m.list(r.notRestored)) }
           : { intent: 'error', text: m.stripNotRestored },
     );
     if (r.complete) {
@@ -166,7 +166,7 @@ export function StripView({ outcome, rescan, onReceipt }: StripViewProps): React
                 }
                 setChosen(next);
               }}
-              label={`${a.name}（${a.highest ? m.stripAttachmentMarked(a.highest) : ''}）`}
+              label={m.withNote(a.name, a.highest ? m.stripAttachmentMarked(a.highest) : '')}
             />
           ))}
         </section>
@@ -203,7 +203,7 @@ export function StripView({ outcome, rescan, onReceipt }: StripViewProps): React
           </MessageBar>
           {result.notRemoved.length > 0 && (
             <MessageBar intent="warning" layout="multiline">
-              <MessageBarBody>{m.stripPartialAttachments(result.notRemoved.join('、'))}</MessageBarBody>
+              <MessageBarBody>{m.stripPartialAttachments(m.list(result.notRemoved))}</MessageBarBody>
             </MessageBar>
           )}
           {result.verifyError && (

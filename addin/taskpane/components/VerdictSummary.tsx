@@ -61,12 +61,14 @@ export function VerdictSummary({ policy, verdict }: VerdictSummaryProps): React.
           ))}
         </ul>
       )}
-      {policy.source === 'default' ? (
-        <MessageBar intent="info" layout="multiline">
-          <MessageBarBody>{m.policyFallback}</MessageBarBody>
-        </MessageBar>
-      ) : (
+      {policy.source === 'server' ? (
         <Caption1>{m.policyName(policy.policy.name, policy.policy.version)}</Caption1>
+      ) : (
+        <MessageBar intent="info" layout="multiline">
+          <MessageBarBody>
+            {policy.source === 'default' ? m.policyFallback : m.policyCached(policy.policy.name, policy.policy.version)}
+          </MessageBarBody>
+        </MessageBar>
       )}
     </div>
   );

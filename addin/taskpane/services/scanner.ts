@@ -1,19 +1,20 @@
 /**
  * The live scan: reads the item through the host, extracts every attachment (PDFs included, which the send handler
- * leaves to the pane), and asks the core for the verdict with the same policy and the same `decide` the send will
- * use. Attachments are read one at a time (parallel reads have come back empty, office-js #6581) and kept by id and
+ * leaves to the pane), and asks the core for the verdict with the same policy, the same recipient summary and label
+ * reading, and the same `verdictFor` the send will use. Attachments are read one at a time (parallel reads have come back empty, office-js #6581) and kept by id and
  * size, so a change to the body or the recipients re-decides without reading them again.
  *
  * Fail closed: an attachment that cannot be read becomes unscannable with its reason, never "nothing found".
  */
 import {
   type AttachmentInput,
-  decide,
   htmlToText,
   type MessageInput,
   type Policy,
+  scanMessage,
   type Unscannable,
   type Verdict,
+  verdictFor,
 } from '../../../src/core';
 import {
   budgetFor,
@@ -23,7 +24,16 @@ import {
   newJob,
   type PdfOptions,
 } from '../../../src/extract';
-import { locationOf } from '../../on-send/attachment-scan';
+import {
+  type AttachmentScan,
+  fetchedBytes,
+  fetchedContentProblem,
+  fetchFailure,
+  listedAttachmentProblem,
+  locationOf,
+} from '../../on-send/attachment-scan';
+import { summariseRecipients } from '../../on-send/recipients';
+import { judgeLabel, readLabelFor } from '../../on-send/sensitivity-label';
 import type { PaneAttachment, PaneHost } from '../host';
 import { type FindingGroup, groupFindings } from '../model/findings';
 import type { BodyFormat, ScannedAttachment } from '../model/strip-plan';
@@ -70,15 +80,6 @@ type Cached = {
 
 const keyOf = (a: PaneAttachment): string => `${a.id}\u0000${a.size}\u0000${a.name}`;
 
-export function base64ToBytes(base64: string): Uint8Array {
-  const binary = atob(base64.replace(/\s+/g, ''));
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) {
-    bytes[i] = binary.charCodeAt(i);
-  }
-  return bytes;
-}
-
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -90,6 +91,8 @@ export class ItemScanner {
   readonly #host: PaneHost;
   readonly #pdf: PdfOptions;
   readonly #cache = new Map<string, Cached>();
+  /** The scan running now: another one starts when it has ended, so two never read the item at once. */
+  #running: Promise<unknown> = Promise.resolve();
 
   constructor(host: PaneHost, pdf: PdfOptions) {
     this.#host = host;
@@ -101,14 +104,25 @@ export class ItemScanner {
     this.#cache.clear();
   }
 
-  async scan(policy: Policy, onProgress: (p: ScanProgress) => void = () => undefined): Promise<ScanOutcome> {
+  /**
+   * Scans the item. Scans run one after another (the live scan and a strip's re-scan may ask at the same time);
+   * attachments are read one at a time within a scan.
+   */
+  scan(policy: Policy, onProgress: (p: ScanProgress) => void = () => undefined): Promise<ScanOutcome> {
+    const run = (): Promise<ScanOutcome> => this.#scan(policy, onProgress);
+    const outcome = this.#running.then(run, run);
+    this.#running = outcome.catch(() => undefined);
+    return outcome;
+  }
+
+  async #scan(policy: Policy, onProgress: (p: ScanProgress) => void): Promise<ScanOutcome> {
     const host = this.#host;
-    const [subject, bodyFormat, recipients, attachments, labelId] = await Promise.all([
+    const [subject, bodyFormat, recipients, attachments, label] = await Promise.all([
       host.readSubject(),
       host.bodyFormat(),
       host.readRecipients(),
       host.listAttachments(),
-      host.readSensitivityLabel().catch(() => null),
+      readLabelFor(policy, () => host.readSensitivityLabel()),
     ]);
     const body = await host.readBody(bodyFormat, 'full');
 
@@ -172,14 +186,21 @@ export class ItemScanner {
       }
     }
 
+    // Judged exactly as the send handler will: its recipient summary (a list or an external user is external) and
+    // its reading of the label (one that cannot be read is unscannable where the policy maps labels).
     const message: MessageInput = {
       subject,
       ...(bodyFormat === 'html' ? { bodyHtml: body } : { bodyText: body }),
-      recipients: recipients.map((r) => r.emailAddress).filter((r) => r.length > 0),
       attachments: inputs,
-      ...(labelId ? { sensitivityLabelId: labelId } : {}),
     };
-    const verdict = decide(message, policy);
+    const found = scanMessage(message, policy);
+    const labelJudged = judgeLabel(policy, label, 'error');
+    const verdict = verdictFor(
+      [...found.findings, ...labelJudged.findings],
+      [...found.unscannable, ...labelJudged.unscannable],
+      summariseRecipients(recipients, policy).scope,
+      policy,
+    );
     const names = attachments.map((a) => a.name);
     const groups = groupFindings(verdict.findings, verdict.unscannable, names);
     const withLevels = scanned.map((s) => ({
@@ -199,7 +220,7 @@ export class ItemScanner {
       subject,
       bodyFormat,
       body,
-      recipients: message.recipients ?? [],
+      recipients: recipients.map((r) => r.emailAddress).filter((r) => r.length > 0),
       attachments: withLevels,
       verdict,
       groups,
@@ -217,16 +238,22 @@ export class ItemScanner {
     update('reading');
     const location = locationOf(a);
     try {
-      const content = await this.#host.readAttachmentContent(a.id);
-      if (content.format === 'url' || a.attachmentType === 'cloud') {
-        return unscannableOnly(a, 'cloud-attachment', 'a link to a file in the cloud');
+      // Judged as the send handler judges it: a cloud file, an empty answer or an unknown format is unscannable.
+      const listed = listedAttachmentProblem(a);
+      if (listed) {
+        return problemOnly(a, listed);
       }
-      const bytes =
-        content.format === 'base64' ? base64ToBytes(content.content) : new TextEncoder().encode(content.content);
-      if (bytes.length === 0 && a.size !== 0) {
-        // Empty content for a non-empty attachment is the host failing (office-js #4725), not an empty file.
-        return unscannableOnly(a, 'unreadable', 'the host returned no content');
+      let content: Awaited<ReturnType<PaneHost['readAttachmentContent']>>;
+      try {
+        content = await this.#host.readAttachmentContent(a.id);
+      } catch (e) {
+        return problemOnly(a, fetchFailure(a, e));
       }
+      const problem = fetchedContentProblem(a, content);
+      if (problem) {
+        return problemOnly(a, problem);
+      }
+      const bytes = fetchedBytes(content);
       const sha256 = await sha256Hex(bytes);
       update('scanning', 0);
       const startRead = (options.job?.bytesRead ?? 0) as number;
@@ -258,6 +285,13 @@ export class ItemScanner {
       update('done', 1);
     }
   }
+}
+
+function problemOnly(a: PaneAttachment, problem: AttachmentScan): Cached {
+  return {
+    input: { name: a.name, segments: [], unscannable: problem.unscannable.map((u) => ({ ...u })) },
+    byteLength: Math.max(0, a.size),
+  };
 }
 
 function unscannableOnly(a: PaneAttachment, reason: Unscannable['reason'], detail: string): Cached {

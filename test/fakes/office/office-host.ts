@@ -3,7 +3,8 @@
  * to what office-js itself does (error codes and names from `outlook-web-16.01.js`, the 50,000/2,621,440-character
  * sessionData limit, the 32 KB roaming-settings check in `saveAsync`), including its quirks: results arrive
  * asynchronously, a missing sessionData key fails with `KeyNotFound`, an empty sessionData reads back as the string
- * '{}' (office-js #5353), a second `completed()` is honoured (office-js #6656: the last call decides).
+ * '{}' (office-js #5353), a second `completed()` is honoured (office-js #6656: the last call decides), and an
+ * attachment fetched while another fetch is in flight comes back with empty content (office-js #6581).
  *
  * Plain TypeScript with no Node APIs, so the task pane's browser tests can bundle it. The item and mailbox states
  * are separate objects, so several runtimes (one per event, as in Outlook) can share one item and one mailbox.
@@ -207,6 +208,9 @@ export function createFakeOffice(options: FakeOfficeOptions): FakeOffice {
   const callbackOf = <T>(args: unknown[]): Callback<T> | undefined =>
     [...args].reverse().find((a) => typeof a === 'function') as Callback<T> | undefined;
 
+  /** Attachment fetches not answered yet (a hung one stays in flight). */
+  let fetchesInFlight = 0;
+
   const recipients = (field: keyof FakeItemState) => ({
     getAsync: (...args: unknown[]) => {
       calls.push({ api: `${String(field)}.getAsync` });
@@ -333,13 +337,20 @@ export function createFakeOffice(options: FakeOfficeOptions): FakeOffice {
       }
       const content = attachment.content;
       if ('hang' in content) {
+        fetchesInFlight++;
         return;
       }
+      const parallel = fetchesInFlight > 0;
+      fetchesInFlight++;
+      const done: Callback<{ format: string; content: string }> = (result) => {
+        fetchesInFlight--;
+        callback?.(result);
+      };
       if ('error' in content) {
-        answer(callback, { error: content.error }, attachment.delayMs);
+        answer(done, { error: content.error }, attachment.delayMs);
         return;
       }
-      answer(callback, { value: { format: content.format, content: content.content } }, attachment.delayMs);
+      answer(done, { value: { format: content.format, content: parallel ? '' : content.content } }, attachment.delayMs);
     },
   };
   if (item.itemType === 'message') {

@@ -138,6 +138,13 @@ describe('webpack build of the manifests', () => {
     expect(xmlB).toContain('SendMode="SoftBlock"');
     expect(xmlB).toContain('https://sg.example.gov.tw/addin/commands.html');
     expect(xmlB).not.toContain('localhost');
+    // The well-known file classic Outlook reads before it gives the on-send script a token, at the origin's root.
+    expect(JSON.parse(read(a, '.well-known/microsoft-officeaddins-allowed.json'))).toEqual({
+      allowed: ['https://localhost:3000/addin/launchevent.js'],
+    });
+    expect(JSON.parse(read(b, '.well-known/microsoft-officeaddins-allowed.json'))).toEqual({
+      allowed: ['https://sg.example.gov.tw/addin/launchevent.js'],
+    });
     // The package carries the same manifest as the loose file.
     const zipped = unzipSync(new Uint8Array(readFileSync(path.join(b, 'app-package.zip'))));
     expect(Buffer.from(zipped['manifest.json'] as Uint8Array).toString('utf8')).toBe(jsonB);
@@ -157,7 +164,7 @@ describe('webpack build of the manifests', () => {
   it('cleans only its own outputs in dist/', async () => {
     const dir = outDir();
     const others = ['addin/commands.html', 'teams/config.html', 'core/secrecy-guard-core.js', '.build-stamp'];
-    const mine = ['manifest/stale.json', 'manifest/icons/old.png'];
+    const mine = ['manifest/stale.json', 'manifest/icons/old.png', '.well-known/stale.json'];
     for (const name of [...others, ...mine]) {
       const file = path.join(dir, name);
       mkdirSync(path.dirname(file), { recursive: true });

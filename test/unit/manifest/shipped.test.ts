@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 
 import type { UnifiedManifest } from '../../../manifest/unified';
-import { ADDIN_ACTIONS, PAGE_PATHS } from '../../../src/shared/app-ids';
+import { ADDIN_ACTIONS, OFFICE_ADDINS_ALLOWED_PATH, PAGE_PATHS } from '../../../src/shared/app-ids';
 import { jsonStrings } from '../../support/manifest-build';
 import { validateUnifiedManifest } from '../../support/manifest-schema';
 import { descendants, parseStrictXml } from '../../support/strict-xml';
@@ -59,6 +59,32 @@ describe('the built manifests', () => {
       .filter((url) => !existsSync(distFile(url)))
       .map((url) => `${relative(distFile(url))} (${url})`);
     expect(missing).toEqual([]);
+  });
+});
+
+describe('the well-known file classic Outlook reads for SSO and CORS', () => {
+  it('lists every event-runtime script URL of both manifests', () => {
+    const file = path.join(DIST, OFFICE_ADDINS_ALLOWED_PATH);
+    if (!existsSync(file)) {
+      throw new Error(`${relative(file)} is missing: the manifest configuration builds it`);
+    }
+    const allowed = (JSON.parse(readFileSync(file, 'utf8')) as { allowed: string[] }).allowed;
+    const fromUnified = (manifest.extensions ?? [])
+      .flatMap((e) => e.runtimes ?? [])
+      .map((r) => r.code.script)
+      .filter((s): s is string => typeof s === 'string');
+    const nodes = [...descendants(parseStrictXml(xml))];
+    const scriptResources = new Set(
+      nodes.filter((n) => n.name === 'Override' && n.attributes.type === 'javascript').map((n) => n.attributes.resid),
+    );
+    const fromXml = nodes
+      .filter((n) => n.name === 'bt:Url' && scriptResources.has(n.attributes.id))
+      .map((n) => n.attributes.DefaultValue as string);
+    expect(fromUnified).toEqual([`${base}${PAGE_PATHS.launchEvent}`]);
+    expect(fromXml).toEqual(fromUnified);
+    expect([...fromUnified, ...fromXml].filter((url) => !allowed.includes(url))).toEqual([]);
+    // Served from the origin's root, whatever path PUBLIC_URL has.
+    expect(new URL(OFFICE_ADDINS_ALLOWED_PATH, base).pathname).toBe(OFFICE_ADDINS_ALLOWED_PATH);
   });
 });
 

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 
 import { messages } from '../../../../addin/taskpane/messages';
 import { groupFindings, locate } from '../../../../addin/taskpane/model/findings';
+import { tabOf, viewFromContext } from '../../../../addin/taskpane/model/initial-view';
 import { checkJustification, repeatsContent } from '../../../../addin/taskpane/model/justification';
 import { wrapSelection } from '../../../../addin/taskpane/model/mark-selection';
 import {
@@ -274,6 +275,28 @@ describe('override justification', () => {
   });
 });
 
+describe('the view the pane opens on', () => {
+  it('follows the send dialog’s button: strip, check, or the reason (on the check tab)', () => {
+    const from = (view: string): string =>
+      viewFromContext(JSON.stringify({ source: 'on-send', view, verdict: 'warn' }));
+    expect([from('strip'), from('check'), from('override')]).toEqual(['strip', 'check', 'override']);
+    // Older classic builds pass the context as a bare string.
+    expect(viewFromContext(' override ')).toBe('override');
+    expect(tabOf('override')).toBe('check');
+    expect([tabOf('strip'), tabOf('check'), tabOf('receipts')]).toEqual(['strip', 'check', 'receipts']);
+  });
+
+  it('opens on the check from the ribbon, and on the strip view for a context it does not know', () => {
+    expect([viewFromContext(undefined), viewFromContext(null), viewFromContext('  ')]).toEqual([
+      'check',
+      'check',
+      'check',
+    ]);
+    expect(viewFromContext(JSON.stringify({ view: 'overrides' }))).toBe('strip');
+    expect(viewFromContext('{"view":')).toBe('strip');
+  });
+});
+
 describe('the catalog', () => {
   it('names every rule the core can report, in both languages', () => {
     const source = readFileSync(path.join(__dirname, '../../../../src/core/detect.ts'), 'utf8');
@@ -291,6 +314,47 @@ describe('the catalog', () => {
       }
     }
     expect(messages('en').rule('custom.project-x')).toBe('Agency rule (project-x)');
+  });
+
+  it('punctuates and names levels for the reader: full-width in zh-TW, never in the English pane', () => {
+    const zh = messages('zh-TW');
+    const en = messages('en');
+    expect(zh.list(['甲.docx', '乙.pdf'])).toBe('甲.docx、乙.pdf');
+    expect(en.list(['a.docx', 'b.pdf'])).toBe('a.docx, b.pdf');
+    expect(zh.labelled(zh.attachmentUnscannable, zh.unscannable('encrypted'))).toMatch(/^無法檢查：\S/);
+    expect(en.labelled(en.attachmentUnscannable, en.unscannable('encrypted'))).toMatch(/^Cannot be checked: \S/);
+    expect(zh.withNote('報告.docx', zh.stripAttachmentMarked('機密'))).toBe('報告.docx（含「機密」標示）');
+    expect(en.withNote('report.docx', en.stripAttachmentMarked('機密'))).toBe(
+      'report.docx (marked 機密 · Confidential)',
+    );
+    // An attachment without a level gets no empty brackets.
+    expect([zh.withNote('報告.docx', ''), en.withNote('report.docx', '')]).toEqual(['報告.docx', 'report.docx']);
+    expect(LEVELS.map((l) => zh.levelName(l))).toEqual([...LEVELS]);
+    // The mark as it appears in the mail, and its English name once (密's name does not repeat 密).
+    expect(LEVELS.map((l) => en.levelName(l))).toEqual([
+      '機敏 · Sensitive',
+      '密 · Official secret',
+      '機密 · Confidential',
+      '極機密 · Secret',
+      '絕對機密 · Top Secret',
+    ]);
+    expect(en.markDone('密')).toBe('The selection is marked as 密 · Official secret.');
+    // No full-width punctuation anywhere in the English catalog's fixed texts.
+    const fullWidth = /[（）、：，。；！？「」]/;
+    for (const [key, value] of Object.entries(en)) {
+      if (typeof value === 'string') {
+        expect([key, fullWidth.test(value)]).toEqual([key, false]);
+      }
+    }
+    for (const [what, text] of [
+      ['list', en.list(['a', 'b'])],
+      ['labelled', en.labelled('a', 'b')],
+      ['withNote', en.withNote('a', 'b')],
+      ['stripPartialAttachments', en.stripPartialAttachments(en.list(['a', 'b']))],
+      ['restorePartial', en.restorePartial(en.list(['a', 'b']))],
+    ] as const) {
+      expect([what, fullWidth.test(text)]).toEqual([what, false]);
+    }
   });
 });
 
