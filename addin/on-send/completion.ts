@@ -37,6 +37,8 @@ export function sendDecision(
   itemKind: 'message' | 'appointment' = 'message',
   /** The sender gave a reason for exactly this warning (a matching override grant). */
   reasonGiven = false,
+  /** The policy lets a warning go by Outlook's Send Anyway too (`warnOverride: 'prompt'`, the default). */
+  mayPrompt = false,
 ): SendDecision {
   if (verdict.verdict === 'allow') {
     return { options: { allowEvent: true }, auditKind: 'decision', itemMayLeave: true };
@@ -45,8 +47,16 @@ export function sendDecision(
     return { options: { allowEvent: true }, auditKind: 'override', itemMayLeave: true };
   }
   const kind: MessageKind = verdict.verdict;
+  const prompt = kind === 'warn' && mayPrompt && caps.promptUser;
   const text = dialogText(
-    { kind, verdict, findings: places.findings, unscannable: places.unscannable, paneButton: caps.paneButton },
+    {
+      kind,
+      verdict,
+      findings: places.findings,
+      unscannable: places.unscannable,
+      paneButton: caps.paneButton,
+      prompt,
+    },
     locale,
   );
   const paneView: PaneContextView | null =
@@ -55,6 +65,7 @@ export function sendDecision(
     allowEvent: false,
     errorMessage: text.plain,
     ...(caps.markdown ? { errorMessageMarkdown: text.markdown } : {}),
+    ...(prompt ? { promptUser: true } : {}),
     ...(paneView && caps.paneButton
       ? {
           cancelLabel: cancelLabel(locale, paneView),
@@ -63,5 +74,6 @@ export function sendDecision(
         }
       : {}),
   };
-  return { options, auditKind: 'decision', itemMayLeave: false };
+  // Offered Send Anyway, the sender may take it: logged as an override, and the item may leave.
+  return { options, auditKind: prompt ? 'override' : 'decision', itemMayLeave: prompt };
 }

@@ -13,6 +13,7 @@ import {
   type UnscannableReason,
   type Verdict,
   verdictFor,
+  warnMayPrompt,
 } from '../../src/core';
 import { budgetFor } from '../../src/extract';
 import { pickLocale } from '../../src/shared/i18n';
@@ -283,6 +284,7 @@ class SendRun {
         itemKindOrMessage(),
         v.verdict === 'warn' &&
           grantCovers(this.grant, this.choice.fingerprint, overrideSubject(v, v.findings, v.unscannable), Date.now()),
+        warnMayPrompt(this.choice.policy),
       );
     } catch {
       judgement = null;

@@ -25,6 +25,8 @@ export type MessageKind = 'warn' | 'strip' | 'block';
 const catalog = defineMessages({
   'zh-TW': {
     warn: '提醒：本郵件含機敏內容。依政策，須說明理由才能照寄。',
+    warnPrompt: '提醒：本郵件含機敏內容。請確認每位收件者都有權知悉。',
+    fixWarnPrompt: '如每位收件者都有權知悉，可選「仍要傳送」，或按「填寫理由」在窗格中說明後再寄出；否則請修改郵件。',
     strip: '本郵件含須移除的機敏段落，移除後才能寄出。',
     block: '本郵件不能以電子郵件寄出。',
     places: '標示位置：',
@@ -58,6 +60,9 @@ const catalog = defineMessages({
   },
   en: {
     warn: 'Warning: this message contains sensitive content. The policy asks for a reason to send it as it is.',
+    warnPrompt: 'Warning: this message contains sensitive content. Make sure every recipient may know it.',
+    fixWarnPrompt:
+      'If every recipient may know it, choose Send Anyway, or “Give a reason” to give one in the pane first; otherwise edit the message.',
     strip: 'This message contains marked parts that must be removed before it can be sent.',
     block: 'This message cannot be sent by e-mail.',
     places: 'Marked:',
@@ -199,6 +204,8 @@ export interface MessageInput {
   readonly unscannable: readonly CompactUnscannable[];
   /** The dialog has a button that opens the pane (Mailbox 1.14). */
   readonly paneButton: boolean;
+  /** The dialog offers Outlook's Send Anyway on a warning. @default false */
+  readonly prompt?: boolean;
 }
 
 export interface DialogText {
@@ -219,7 +226,9 @@ function fixes(input: MessageInput, locale: Locale): string[] {
     out.push(input.paneButton ? t.fixStripPane : t.fixStripRibbon);
   } else if (input.kind === 'warn') {
     // With a PDF to read, the button opens the check view, where the reason is asked too if one is still needed.
-    out.push(!input.paneButton ? t.fixWarnRibbon : pdf ? t.fixWarnAfterCheck : t.fixWarnPane);
+    out.push(
+      !input.paneButton ? t.fixWarnRibbon : pdf ? t.fixWarnAfterCheck : input.prompt ? t.fixWarnPrompt : t.fixWarnPane,
+    );
   } else if (input.kind === 'block' && input.findings.length > 0) {
     out.push(t.fixMarked);
   }
@@ -324,7 +333,7 @@ function layout(
 export function dialogText(input: MessageInput, locale: Locale): DialogText {
   const t = catalog(locale);
   const opening = {
-    warn: t.warn,
+    warn: input.prompt ? t.warnPrompt : t.warn,
     strip: t.strip,
     block: t.block,
   }[input.kind];

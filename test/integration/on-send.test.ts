@@ -36,6 +36,8 @@ const AGENCY_POLICY: Policy = {
     external: { 機敏: 'strip', 密: 'strip', 機密: 'block', 極機密: 'block', 絕對機密: 'block' },
   },
   unscannable: { internal: 'warn', external: 'block' },
+  // No Send Anyway: a warned mail goes only with a reason given in the pane. The default ('prompt') is tested apart.
+  warnOverride: 'reason',
 };
 
 const INSIDE = [{ emailAddress: 'chen@example.gov.tw', displayName: '陳科長' }];
@@ -413,6 +415,63 @@ describe('each verdict, end to end on real fixtures', () => {
     expect(run.runtime.pendingTimers()).toBe(0);
     const events = (await auditEvents()).slice(before);
     expect(events.map((e) => [e.data.verdict, e.data.unscannable])).toEqual([['block', ['timeout']]]);
+  });
+});
+
+describe("warnOverride 'prompt' (the default): Outlook's Send Anyway as well as a reason in the pane", () => {
+  const PROMPTING: Policy = { ...AGENCY_POLICY, version: 7, warnOverride: 'prompt' };
+  const item = (): FakeItemState =>
+    createFakeItem({ subject: '簡報', bodyHtml: '<p>機敏資料</p><p>會議資料如下</p>', to: INSIDE });
+
+  it('Mailbox 1.14: Send Anyway beside 「填寫理由」, the offer logged as an override, the audit queue kept where the mail may leave', async () => {
+    const before = (await auditEvents()).length;
+    const run = await send(item(), { mailboxVersion: '1.14', mailbox: mailboxWith(PROMPTING) });
+    expect(run.event.completions).toHaveLength(1);
+    const options = run.event.completions[0]!;
+    expect(options).toMatchObject({
+      allowEvent: false,
+      sendModeOverride: 'promptUser',
+      cancelLabel: '填寫理由',
+      commandId: TASKPANE_COMMAND_ID,
+    });
+    expect(options.errorMessage).toContain('請確認每位收件者都有權知悉');
+    expect(options.errorMessage).toContain('可選「仍要傳送」');
+    expect(options.errorMessage).not.toContain('須說明理由才能照寄');
+    expect(run.event.violations).toEqual([]);
+    await settle(run);
+    const events = (await auditEvents()).slice(before);
+    expect(events.map((e) => [e.data.kind, e.data.verdict])).toEqual([['override', 'warn']]);
+  });
+
+  it('in English too', async () => {
+    const run = await send(item(), {
+      mailboxVersion: '1.14',
+      mailbox: mailboxWith(PROMPTING),
+      displayLanguage: 'en-US',
+    });
+    expect(run.event.completions[0]!.errorMessage).toContain('choose Send Anyway, or “Give a reason”');
+  });
+
+  it('Mailbox 1.12 cannot offer Send Anyway: stopped, the ribbon named for the reason', async () => {
+    const run = await send(item(), { mailboxVersion: '1.12', mailbox: mailboxWith(PROMPTING) });
+    const options = run.event.completions[0]!;
+    expect(Object.keys(options).sort()).toEqual(['allowEvent', 'errorMessage']);
+    expect(options.errorMessage).toContain('請從功能區開啟「機敏守門員」窗格填寫理由');
+  });
+
+  it('a strip or a block never offers Send Anyway', async () => {
+    const strip = await send(createFakeItem({ subject: '紀錄', bodyHtml: '<p>細節【密】</p>', to: INSIDE }), {
+      mailboxVersion: '1.15',
+      mailbox: mailboxWith(PROMPTING),
+    });
+    expect(strip.event.completions[0]).toMatchObject({ allowEvent: false, cancelLabel: '移除機敏內容' });
+    expect(strip.event.completions[0]).not.toHaveProperty('sendModeOverride');
+    const block = await send(createFakeItem({ subject: '紀錄', bodyHtml: '<p>密等：極機密</p>', to: INSIDE }), {
+      mailboxVersion: '1.15',
+      mailbox: mailboxWith(PROMPTING),
+    });
+    expect(block.event.completions[0]).toMatchObject({ allowEvent: false });
+    expect(block.event.completions[0]).not.toHaveProperty('sendModeOverride');
   });
 });
 
