@@ -88,6 +88,8 @@ export function RosterSection({
         <Badge
           appearance="tint"
           color={roster.connection === 'live' ? 'success' : 'warning'}
+          role="status"
+          aria-live="polite"
           data-testid="roster-connection"
         >
           {roster.connection === 'live'
@@ -127,12 +129,13 @@ export function RosterSection({
           {view.acknowledged.map((row) => (
             <li key={row.key} className={s.item} data-oid={row.key}>
               <span className={s.name}>{row.name}</span>
-              <time
-                className={s.time}
-                dateTime={row.acknowledgedAt}
-                title={formatAcknowledgedAt(row.acknowledgedAt, locale)}
-              >
-                {formatTimeOfDay(row.acknowledgedAt)}
+              {/* The time of day fits the panel; screen readers get the full date and zone as text (a title
+                  attribute reaches neither keyboard nor most screen-reader users). */}
+              <time className={s.time} dateTime={row.acknowledgedAt}>
+                <span aria-hidden="true">{formatTimeOfDay(row.acknowledgedAt)}</span>
+                <span className={layout.visuallyHidden} data-testid="roster-acknowledged-at">
+                  {formatAcknowledgedAt(row.acknowledgedAt, locale)}
+                </span>
               </time>
               {row.upn ? <span className={s.upn}>{row.upn}</span> : null}
               {view.source !== null && !row.expected ? <span className={s.flag}>{t.rosterNotExpected}</span> : null}

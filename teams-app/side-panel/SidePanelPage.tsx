@@ -44,7 +44,7 @@ function MeetingPanel({ services, meetingId }: { services: PageServices; meeting
   return (
     <main className={layout.page}>
       {meeting.sensitive ? (
-        <ReminderCard meeting={meeting} t={t}>
+        <ReminderCard meeting={meeting} locale={locale} t={t}>
           <AcknowledgeControl ack={ack} locale={locale} t={t} />
         </ReminderCard>
       ) : (

@@ -445,6 +445,40 @@ describe('Teams meeting pages in the fake Teams host', () => {
       .waitFor();
   });
 
+  it('screen readers hear the level in the page’s language, the roster’s full date, and the connection’s changes', async () => {
+    const meetingId = newMeetingId();
+    await configureByApi(meetingId);
+    await api('POST', `${meetingPath(meetingId)}/acknowledgements`, await tokenFor(ATTENDEES[0] as HostUser), {});
+
+    // English: the level's English name is on screen beside the Chinese one, and spoken as a phrase in English.
+    const english = await open(ATTENDEES[1] as HostUser, 'side-panel', 'sidePanel', meetingId, { locale: 'en-us' });
+    const card = english.app().getByRole('region', { name: 'Secrecy reminder' });
+    await card.getByText('機密 · Confidential').waitFor();
+    expect(await card.ariaSnapshot()).toMatch(/Classification level: 機密\s*Confidential/);
+
+    // Chinese: the badge says what the word is (密等), without English.
+    const chair = await open(CHAIR, 'side-panel', 'sidePanel', meetingId);
+    const frame = chair.app();
+    const zhCard = frame.getByRole('region', { name: '保密提醒' });
+    await zhCard.waitFor();
+    const zhSnapshot = await zhCard.ariaSnapshot();
+    expect(zhSnapshot).toMatch(/密等 機密/);
+    expect(zhSnapshot).not.toMatch(/Confidential/);
+
+    // The roster's time of day shows; the full date and zone is text a screen reader reads, not a title.
+    const row = frame.locator(`[data-testid="roster-acknowledged"] li[data-oid="${(ATTENDEES[0] as HostUser).oid}"]`);
+    await row.waitFor();
+    expect(await row.locator('[title]').count()).toBe(0);
+    expect(await row.ariaSnapshot()).toMatch(/\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d（臺北時間）/);
+    expect(await row.innerText()).toMatch(/^\S+\n\d\d:\d\d:\d\d\n/);
+
+    // The connection badge is a polite live region, so "reconnecting" is heard when it happens.
+    const connection = frame.getByTestId('roster-connection');
+    await connection.getByText('即時更新中').waitFor();
+    expect(await frame.getByRole('status').filter({ hasText: '即時更新中' }).count()).toBe(1);
+    expect(await connection.getAttribute('aria-live')).toBe('polite');
+  });
+
   it('a meeting the chair has not marked sensitive: the stage, like the side panel, asks nothing', async () => {
     const meetingId = newMeetingId();
     await configureByApi(meetingId, { sensitive: false });
