@@ -15,6 +15,7 @@ import { readConfig } from '../../src/server/config';
 import { type RunningServer, startServer } from '../../src/server/main';
 import { DEFAULT_REMINDER } from '../../src/shared/api';
 import { PAGE_PATHS } from '../../src/shared/app-ids';
+import { SIDE_PANEL_REFRESH_MS } from '../../teams-app/shared/useMeeting';
 import { AUDIENCE, CLIENT_ID, CLIENT_SECRET, type FakeEntra, startFakeEntra, TENANT } from '../fakes/entra';
 import { type FakeGraph, startFakeGraph } from '../fakes/graph';
 import { type FrameContext, type HostUser, openInTeams, type OpenOptions, type TeamsHost } from '../fakes/teams-host';
@@ -62,11 +63,18 @@ async function open(
   page: 'config' | 'side-panel' | 'stage',
   frameContext: FrameContext,
   meetingId: string | null,
-  options: Partial<OpenOptions> & { viewport?: { width: number; height: number } } = {},
+  options: Partial<OpenOptions> & {
+    viewport?: { width: number; height: number };
+    /** Playwright's clock in every frame: time runs as usual until the test moves it ahead. */
+    clock?: boolean;
+  } = {},
 ): Promise<TeamsHost> {
   const context = await browser.newContext({ viewport: options.viewport ?? SIDE_PANEL, acceptDownloads: true });
   contexts.push(context);
   context.setDefaultTimeout(15_000);
+  if (options.clock) {
+    await context.clock.install();
+  }
   const paths = {
     config: PAGE_PATHS.teamsConfig,
     'side-panel': PAGE_PATHS.teamsSidePanel,
@@ -115,7 +123,8 @@ function api(
 
 const meetingPath = (id: string): string => `/api/meetings/${encodeURIComponent(id)}`;
 
-async function configureByApi(meetingId: string, extra: Record<string, unknown> = {}): Promise<void> {
+/** Saves the meeting as the chair: 201 the first time, 200 for a change. */
+async function configureByApi(meetingId: string, extra: Record<string, unknown> = {}, status = 201): Promise<void> {
   const res = await api('PUT', meetingPath(meetingId), await tokenFor(CHAIR), {
     title: TITLE,
     level: '機密',
@@ -123,7 +132,7 @@ async function configureByApi(meetingId: string, extra: Record<string, unknown> 
     spokesperson: '李發言人',
     ...extra,
   });
-  expect(res.status).toBe(201);
+  expect(res.status).toBe(status);
 }
 
 /** Waits until `read` gives `expected` (the page works asynchronously; the host's state is polled). */
@@ -477,6 +486,25 @@ describe('Teams meeting pages in the fake Teams host', () => {
     await connection.getByText('即時更新中').waitFor();
     expect(await frame.getByRole('status').filter({ hasText: '即時更新中' }).count()).toBe(1);
     expect(await connection.getAttribute('aria-live')).toBe('polite');
+  });
+
+  it('the side panel reads the meeting again every minute while visible: a meeting configured later appears, and the chair’s change shows', async () => {
+    const meetingId = newMeetingId();
+    const host = await open(ATTENDEES[0] as HostUser, 'side-panel', 'sidePanel', meetingId, { clock: true });
+    const frame = host.app();
+    await frame.getByText('主席尚未設定此會議的保密提醒。').waitFor();
+
+    await configureByApi(meetingId);
+    await host.page.clock.runFor(SIDE_PANEL_REFRESH_MS - 5_000);
+    expect(await ackButton(frame).count()).toBe(0); // not before the minute is up
+    await host.page.clock.runFor(5_000);
+    await ackButton(frame).waitFor();
+    await frame.getByText('機密', { exact: true }).waitFor();
+
+    await configureByApi(meetingId, { level: '極機密', reminder: `${DEFAULT_REMINDER}會後資料請交回。` }, 200);
+    await host.page.clock.runFor(SIDE_PANEL_REFRESH_MS);
+    await frame.getByText('極機密', { exact: true }).waitFor();
+    await frame.getByText(`${DEFAULT_REMINDER}會後資料請交回。`).waitFor();
   });
 
   it('a meeting the chair has not marked sensitive: the stage, like the side panel, asks nothing', async () => {
