@@ -62,6 +62,7 @@ export const teamsMessages = defineMessages({
       '目前的 Teams 不支援在此分享到會議舞台，或本頁網址不在應用程式的有效網域內。請改用電腦版或網頁版 Teams 的會議視窗，或洽資訊人員。',
     shareError1000: '您沒有分享到會議舞台的權限。請召集人將您設為簡報者後再試。',
     shareErrorOther: (code: number) => `未能分享到會議舞台（錯誤 ${code}）。`,
+    shareTimeout: 'Teams 沒有回應分享到會議舞台的要求。若會議舞台上沒有出現保密提醒，請稍後再試一次。',
     exportHeading: '簽到表',
     exportPdf: '下載簽到表 PDF',
     exportCsv: '下載簽到表 CSV',
@@ -159,6 +160,8 @@ export const teamsMessages = defineMessages({
       "This Teams client can't share to the stage here, or this page's address is not among the app's valid domains. Use the meeting window in Teams desktop or web, or contact your IT support.",
     shareError1000: "You don't have permission to share to the stage. Ask the organizer to make you a presenter.",
     shareErrorOther: (code: number) => `Could not share to the stage (error ${code}).`,
+    shareTimeout:
+      "Teams didn't answer the request to share to the stage. If the reminder doesn't appear on the stage, try again in a moment.",
     exportHeading: 'Sign-in sheet',
     exportPdf: 'Download sign-in sheet (PDF)',
     exportCsv: 'Download sign-in sheet (CSV)',

@@ -16,6 +16,7 @@ import { type RunningServer, startServer } from '../../src/server/main';
 import { DEFAULT_REMINDER } from '../../src/shared/api';
 import { PAGE_PATHS } from '../../src/shared/app-ids';
 import { SIDE_PANEL_REFRESH_MS } from '../../teams-app/shared/useMeeting';
+import { STAGE_CALL_TIMEOUT_MS } from '../../teams-app/teams/stage';
 import { AUDIENCE, CLIENT_ID, CLIENT_SECRET, type FakeEntra, startFakeEntra, TENANT } from '../fakes/entra';
 import { type FakeGraph, startFakeGraph } from '../fakes/graph';
 import { type FrameContext, type HostUser, openInTeams, type OpenOptions, type TeamsHost } from '../fakes/teams-host';
@@ -403,6 +404,47 @@ describe('Teams meeting pages in the fake Teams host', () => {
         .getByRole('button', { name: /Share the reminder/ })
         .count(),
     ).toBe(0);
+  });
+
+  it('stage sharing: Teams that never answers, or cannot say who may share, is explained, and the button does not stay busy', async () => {
+    const meetingId = newMeetingId();
+    await configureByApi(meetingId);
+    const presenter = await open(CHAIR, 'side-panel', 'sidePanel', meetingId, {
+      stageOutcome: 'no-answer',
+      clock: true,
+    });
+    const frame = presenter.app();
+    const share = frame.getByRole('button', { name: '將保密提醒分享到會議舞台' });
+    await share.click();
+    await frame.getByRole('button', { name: '分享中…' }).waitFor();
+    await presenter.page.clock.runFor(STAGE_CALL_TIMEOUT_MS);
+    await frame
+      .getByTestId('stage-share-error')
+      .getByText('Teams 沒有回應分享到會議舞台的要求。若會議舞台上沒有出現保密提醒，請稍後再試一次。')
+      .waitFor();
+    await presenter.setStage({ stageOutcome: 'ok' });
+    await share.click();
+    await frame.getByText('已分享到會議舞台。').waitFor();
+
+    // The capability question: Teams' own error is explained by its code; silence is a timeout, not a spinner.
+    const failing = await open(CHAIR, 'side-panel', 'sidePanel', meetingId, { capabilityOutcome: 500 });
+    await failing
+      .app()
+      .getByTestId('stage-share-unavailable')
+      .getByText('Teams 發生內部錯誤，未能分享到會議舞台。請稍後再試一次。')
+      .waitFor();
+    const silent = await open(CHAIR, 'side-panel', 'sidePanel', meetingId, {
+      capabilityOutcome: 'no-answer',
+      clock: true,
+      locale: 'en-us',
+    });
+    await silent.app().getByTestId('roster').waitFor();
+    await silent.page.clock.runFor(STAGE_CALL_TIMEOUT_MS);
+    await silent
+      .app()
+      .getByTestId('stage-share-unavailable')
+      .getByText(/^Teams didn't answer the request to share to the stage\./)
+      .waitFor();
   });
 
   it('without the invitation list (Graph has no such chat), the roster lists the participants seen so far, labelled', async () => {
