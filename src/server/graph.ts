@@ -235,13 +235,21 @@ export function createGraphDirectory(options: GraphOptions): GraphDirectory {
         if (!Array.isArray(page.value)) {
           throw new GraphUnavailable('unavailable', 'Graph answered without a member list');
         }
+        let full = false;
         for (const member of page.value) {
           const invitee = toInvitee(member);
           const key = invitee ? (invitee.oid ?? `upn:${invitee.upn?.toLowerCase()}`) : '';
-          if (invitee && !seen.has(key) && invitees.length < MAX_MEMBERS) {
+          if (invitee && !seen.has(key)) {
+            if (invitees.length >= MAX_MEMBERS) {
+              full = true;
+              break;
+            }
             seen.add(key);
             invitees.push(invitee);
           }
+        }
+        if (full) {
+          return { invitees, truncated: true };
         }
         const next = page['@odata.nextLink'];
         // Only a link back into the same Graph is followed; the library is handed the part after the version.

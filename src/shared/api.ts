@@ -84,6 +84,11 @@ export interface Invitee {
 export interface InviteeList {
   readonly source: 'graph' | 'seen';
   readonly invitees: readonly Invitee[];
+  /**
+   * Present when the list was cut off (a bound on members, pages or participants, or a Graph page that could not be
+   * followed): people may be missing from it, so "everyone has acknowledged" cannot be said.
+   */
+  readonly truncated?: true;
 }
 
 /** A part removed by stripping: level, length and hash, never its text. */

@@ -100,7 +100,11 @@ export function RosterSection({
         </Badge>
       </div>
       <p className={s.summary} data-testid="roster-summary">
-        {t.rosterSummary(view.counts.acknowledged, view.counts.expected === null ? null : view.counts.pending)}
+        {t.rosterSummary(
+          view.counts.acknowledged,
+          view.counts.expected === null ? null : view.counts.pending,
+          view.truncated,
+        )}
       </p>
       {roster.rosterError ? (
         <MessageBar intent="error" role="alert">
@@ -113,6 +117,11 @@ export function RosterSection({
       {view.source === 'seen' ? (
         <MessageBar intent="info">
           <MessageBarBody>{t.rosterSeenNote}</MessageBarBody>
+        </MessageBar>
+      ) : null}
+      {view.truncated ? (
+        <MessageBar intent="warning" data-testid="roster-truncated">
+          <MessageBarBody>{t.rosterTruncated}</MessageBarBody>
         </MessageBar>
       ) : null}
       {view.source === null && roster.inviteesError ? (
@@ -155,7 +164,7 @@ export function RosterSection({
             {view.source === 'seen' ? t.rosterPendingSeen(view.counts.pending) : t.rosterPending(view.counts.pending)}
           </h4>
           {view.pending.length === 0 ? (
-            <p className={layout.caption}>{t.rosterAllDone}</p>
+            <p className={layout.caption}>{view.truncated ? t.rosterAllListedDone : t.rosterAllDone}</p>
           ) : (
             <ul className={s.list} data-testid="roster-pending">
               {view.pending.map((row) => (

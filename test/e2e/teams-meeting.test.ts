@@ -466,6 +466,44 @@ describe('Teams meeting pages in the fake Teams host', () => {
       .waitFor();
   });
 
+  it('an invitation list cut off at its bound is labelled, and never reads as everyone having acknowledged', async () => {
+    const { id: meetingId, thread } = newMeeting();
+    await configureByApi(meetingId);
+    // The chair and one attendee, then more members than Graph's paging bound lets the server read one by one.
+    const members = [CHAIR, ATTENDEES[0] as HostUser].map((p) => ({
+      userId: p.oid,
+      displayName: p.name,
+      email: p.upn,
+    }));
+    graph.setChat(thread, [
+      ...members,
+      ...Array.from({ length: 60 }, (_, i) => ({
+        userId: `00000000-0000-0000-0000-0000000b${String(i).padStart(4, '0')}`,
+        displayName: `列席者${i + 1}`,
+        email: null,
+      })),
+    ]);
+    graph.pageSize = 1;
+    try {
+      for (const person of [CHAIR, ATTENDEES[0] as HostUser]) {
+        await api('POST', `${meetingPath(meetingId)}/acknowledgements`, await tokenFor(person), {});
+      }
+      const chair = await open(CHAIR, 'side-panel', 'sidePanel', meetingId);
+      const frame = chair.app();
+      await frame
+        .getByTestId('roster-truncated')
+        .getByText(/預計與會名單過長，僅取得一部分/)
+        .waitFor();
+      await frame
+        .getByTestId('roster-summary')
+        .getByText(/^已知悉 2 人，尚未知悉至少 \d+ 人$/)
+        .waitFor();
+      expect(await frame.getByText('預計與會者皆已確認知悉。').count()).toBe(0);
+    } finally {
+      graph.pageSize = 100;
+    }
+  });
+
   it('the stage: the reminder large, each viewer acknowledges, and every viewer sees the live count', async () => {
     const meetingId = newMeetingId();
     await configureByApi(meetingId, { level: '極機密' });

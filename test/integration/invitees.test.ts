@@ -72,6 +72,27 @@ describe.each(STORES)('invitees on %s', (kind) => {
     }
   });
 
+  it('a member list longer than the bound on pages is marked as cut off (a complete one is not: above)', async () => {
+    // The chair first: Graph lists a chat's members only to one of them.
+    const many: FakeMember[] = [
+      MEMBERS[0] as FakeMember,
+      ...Array.from({ length: 60 }, (_, i) => ({
+        userId: `00000000-0000-0000-0000-${String(i + 1).padStart(12, '0')}`,
+        displayName: `與會者${i + 1}`,
+        email: null,
+      })),
+    ];
+    graph.setChat(THREAD, many);
+    graph.pageSize = 1;
+    const cut = await invitees();
+    expect(cut.source).toBe('graph');
+    expect(cut.truncated).toBe(true);
+    expect(cut.invitees.length).toBeLessThan(many.length);
+    expect(cut.invitees).toEqual(
+      many.slice(0, cut.invitees.length).map((m) => ({ oid: m.userId, name: m.displayName, upn: m.email })),
+    );
+  });
+
   it('keeps a Graph answer briefly: a second look asks neither Entra nor Graph', async () => {
     await invitees();
     const graphBefore = graph.requests.length;
@@ -174,6 +195,7 @@ describe.each(STORES)('invitees on %s', (kind) => {
       const list = await invitees();
       expect(list.source).toBe('graph');
       expect(list.invitees).toHaveLength(2);
+      expect(list.truncated).toBe(true);
       expect(graph.requests.length - before).toBe(1);
     });
   });
@@ -191,7 +213,10 @@ describe.each(STORES)('invitees on %s', (kind) => {
       [MEETING],
     );
     expect(Number(rows[0]?.n)).toBe(MAX_PARTICIPANTS);
-    expect((await invitees()).invitees.some((i) => i.oid === SEEN_OID)).toBe(false);
+    const seen = await invitees();
+    expect(seen.invitees.some((i) => i.oid === SEEN_OID)).toBe(false);
+    // Newcomers past the bound are missing from the list, and it says so.
+    expect(seen).toMatchObject({ source: 'seen', truncated: true });
   });
 
   it('only the chair: an attendee gets 403, another tenant 404, no token 401', async () => {
