@@ -825,7 +825,7 @@ describe('Teams meeting pages in the fake Teams host', () => {
     }
   });
 
-  it('the sign-in sheet: PDF with the names and the secrecy sentence, and CSV, downloaded with a sensible name', async () => {
+  it('the sign-in sheet: PDF with the names and the secrecy sentence, and CSV, downloaded under the server’s file name', async () => {
     const meetingId = newMeetingId();
     await configureByApi(meetingId);
     for (const person of ATTENDEES) {
@@ -835,10 +835,11 @@ describe('Teams meeting pages in the fake Teams host', () => {
     }
     const host = await open(CHAIR, 'side-panel', 'sidePanel', meetingId);
     const frame = host.app();
-    const date = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Taipei' }).format(new Date());
+    // The server's names (its content-disposition), not names the page makes up.
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Taipei' }).format(new Date()).replace(/-/g, '');
 
     const [pdf] = await Promise.all([host.page.waitForEvent('download'), frame.getByTestId('export-pdf').click()]);
-    expect(pdf.suggestedFilename()).toBe(`簽到表_${TITLE}_${date}.pdf`);
+    expect(pdf.suggestedFilename()).toBe(`簽到表-${TITLE}-${day}.pdf`);
     const pdfPath = path.join(dataDir, 'sheet.pdf');
     await pdf.saveAs(pdfPath);
     const text = execFileSync('pdftotext', ['-enc', 'UTF-8', pdfPath, '-'], { encoding: 'utf8' });
@@ -846,10 +847,10 @@ describe('Teams meeting pages in the fake Teams host', () => {
     for (const person of ATTENDEES) {
       expect(text).toContain(person.name);
     }
-    await frame.getByText(`已下載「簽到表_${TITLE}_${date}.pdf」。`).waitFor();
+    await frame.getByText(`已下載「簽到表-${TITLE}-${day}.pdf」。`).waitFor();
 
     const [csv] = await Promise.all([host.page.waitForEvent('download'), frame.getByTestId('export-csv').click()]);
-    expect(csv.suggestedFilename()).toBe(`簽到表_${TITLE}_${date}.csv`);
+    expect(csv.suggestedFilename()).toBe(`簽到表-${TITLE}-${day}.csv`);
     const csvPath = path.join(dataDir, 'sheet.csv');
     await csv.saveAs(csvPath);
     const csvText = readFileSync(csvPath, 'utf8');

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 
 import { type PdfFontResolution, resolvePdfFonts } from '../../src/server/pdf-font';
+import { taipeiDate } from '../../src/server/sign-in-sheet-model';
 import { verifyAuditChain } from '../../src/server/store/audit';
 import { createApiClient, DEFAULT_REMINDER, type InviteeList } from '../../src/shared/api';
 import { type FakeEntra, FOREIGN_TENANT, startFakeEntra, TENANT } from '../fakes/entra';
@@ -412,10 +413,14 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
     const list = await client.invitees(MEETING);
     expect(list.source).toBe('graph');
     expect(list.invitees.map((i) => i.name)).toEqual(['王主席', ...[...ATTENDEES, ...ABSENT].map((a) => a.name)]);
-    const pdf = Buffer.from(await client.signInSheet(MEETING, 'pdf'));
-    expect((await pdfText(pdf)).text).toContain(DEFAULT_REMINDER);
-    const csv = Buffer.from(await client.signInSheet(MEETING, 'csv')).toString('utf8');
-    expect(csv.startsWith('\ufeff會議簽到表')).toBe(true);
+    const pdf = await client.signInSheet(MEETING, 'pdf');
+    expect((await pdfText(Buffer.from(pdf.bytes))).text).toContain(DEFAULT_REMINDER);
+    const csv = await client.signInSheet(MEETING, 'csv');
+    expect(Buffer.from(csv.bytes).toString('utf8').startsWith('\ufeff會議簽到表')).toBe(true);
+    // The file names are the server's, read from its content-disposition (filename*).
+    const day = taipeiDate(new Date()).replace(/-/g, '');
+    expect(pdf.fileName).toBe(`簽到表-${meetingSettings.title}-${day}.pdf`);
+    expect(csv.fileName).toBe(`簽到表-${meetingSettings.title}-${day}.csv`);
   });
 
   it('exports are limited to 20 a minute per chair', async () => {
