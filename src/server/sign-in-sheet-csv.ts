@@ -82,6 +82,7 @@ export function renderSignInSheetCsv(sheet: SignInSheet): Buffer {
       `${taipeiDateTime(sheet.generatedAt)} (Asia/Taipei)`,
     ]),
     record(['稽核雜湊 Audit hash', sheet.audit.hash, `seq ${sheet.audit.seq}`]),
+    record(['名單雜湊 Rows SHA-256', sheet.audit.rowsSha256]),
     record([]),
     record(COLUMNS),
   ];

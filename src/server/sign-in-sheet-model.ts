@@ -4,6 +4,8 @@
  * sheet carry 「本會議因具機敏性質，與會人員應行保密。」; both renderings print it on its own, whatever the chair's reminder
  * says, and then the chair's reminder in full.
  */
+import { createHash } from 'node:crypto';
+
 import { type Level, LEVEL_ENGLISH } from '../core';
 import { DEFAULT_REMINDER, type Invitee } from '../shared/api';
 
@@ -50,8 +52,25 @@ export interface SignInSheet {
   readonly inviteeTotal: number;
   readonly inviteeSource: 'graph' | 'seen';
   readonly generatedAt: Date;
-  /** The audit event that records this export: its hash is the chain's head at export. */
-  readonly audit: { readonly hash: string; readonly seq: number };
+  /**
+   * The audit event that records this export: its hash is the chain's head at export; `rowsSha256`
+   * ({@link listedRowsSha256}) is in the event's data, so the listed rows can be checked against the log.
+   */
+  readonly audit: { readonly hash: string; readonly seq: number; readonly rowsSha256: string };
+}
+
+/**
+ * SHA-256 (hex) over the acknowledgements a sheet lists, in its order: per row `oid TAB acknowledged-at (ISO 8601 UTC)
+ * TAB level TAB reminder SHA-256 LF`, the version fields empty when not recorded. The audit chain's hash alone says
+ * when the sheet was made, not what it listed; this does, and names no one (the audit event may keep it), so a copy
+ * with a row added, dropped or re-dated no longer matches the log.
+ */
+export function listedRowsSha256(rows: readonly SheetAttendee[]): string {
+  const hash = createHash('sha256');
+  for (const r of rows) {
+    hash.update(`${r.oid}\t${r.acknowledgedAt.toISOString()}\t${r.level ?? ''}\t${r.reminderSha256 ?? ''}\n`, 'utf8');
+  }
+  return hash.digest('hex');
 }
 
 /** Everyone expected to sign (應到): the invitees. Someone who acknowledged without being invited is not expected. */

@@ -298,8 +298,9 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
     ...(earlier > 0 ? [`其中 ${earlier} 人確認的是先前版本 / ${earlier} of them acknowledged an earlier version`] : []),
   ]);
   field('受邀名單來源', 'Invitee list', [SOURCE_LABEL[sheet.inviteeSource]], 9);
-  field('產製時間', 'Generated', [`${taipeiDateTime(sheet.generatedAt)} (Asia/Taipei)`], 9);
+  // The time it was made is in every page's footer; this line carries the listed rows' hash instead.
   field('稽核雜湊', 'Audit hash', [`${sheet.audit.hash}  (seq ${sheet.audit.seq})`], 8);
+  field('名單雜湊', 'Rows SHA-256', [sheet.audit.rowsSha256], 8);
   y -= 8;
 
   // The chair's reminder, in full (up to the 2,000 characters the server takes), over as many pages as it needs.

@@ -55,7 +55,7 @@ function sheet(attendees: number): SignInSheet {
     inviteeTotal: attendees + Math.ceil(attendees / 20),
     inviteeSource: 'graph',
     generatedAt: new Date(at + 7200_000),
-    audit: { hash: 'ab'.repeat(32), seq: 4242 },
+    audit: { hash: 'ab'.repeat(32), seq: 4242, rowsSha256: 'ef'.repeat(32) },
   };
 }
 

@@ -133,6 +133,29 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
     };
   };
 
+  /** The rows' hash recomputed from the table, independently of the server's code: oid, time, level, reminder hash. */
+  const listedRowsFromStore = async (): Promise<string> => {
+    const rows = (
+      await t.db.query<{
+        user_oid: string;
+        acknowledged_at: Date | string;
+        level: string | null;
+        reminder_sha256: string | null;
+      }>(
+        'SELECT user_oid, acknowledged_at, level, reminder_sha256 FROM acknowledgements WHERE meeting_id = $1 ORDER BY acknowledged_at, user_oid',
+        [MEETING],
+      )
+    ).rows;
+    const hash = createHash('sha256');
+    for (const r of rows) {
+      hash.update(
+        [r.user_oid, new Date(r.acknowledged_at).toISOString(), r.level ?? '', r.reminder_sha256 ?? ''].join('\t') +
+          '\n',
+      );
+    }
+    return hash.digest('hex');
+  };
+
   it('the chair gets the PDF: the sentence, title, every name, the invitees not yet acknowledged, totals, spokesperson and audit hash', async () => {
     await acknowledgeAll();
     const res = await t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair);
@@ -177,7 +200,10 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
       unacknowledged: 3,
       expected: 8,
       inviteeSource: 'graph',
+      rowsSha256: await listedRowsFromStore(),
     });
+    // The rows' hash is printed too, so a copy can be checked against the log.
+    expect(text).toContain(event.data.rowsSha256 as string);
     // The hash on the sheet covers every acknowledgement it lists: they were chained before the export.
     expect(await verifyAuditChain(t.db)).toEqual({ ok: true, events: event.seq });
     const kinds = (await t.db.query<{ kind: string }>('SELECT kind FROM audit_events ORDER BY seq')).rows.map(
@@ -432,10 +458,18 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
     expect(codes[20]).toBe(429);
   });
 
-  it('the export audit event names no one', async () => {
+  it('the export audit event names no one, and its rows hash follows the listed rows', async () => {
     await acknowledgeAll();
-    await t.call('GET', `${url}/sign-in-sheet.csv`, t.chair);
+    const csv = (await t.call('GET', `${url}/sign-in-sheet.csv`, t.chair)).payload;
     const { data } = await lastEvent();
+    expect(data.rowsSha256).toBe(await listedRowsFromStore());
+    expect(csv).toContain(`名單雜湊 Rows SHA-256,${data.rowsSha256 as string}`);
+    // One more acknowledgement: a different list, a different hash.
+    await t.call('POST', `${url}/acknowledgements`, await entra.token(ABSENT[0] as (typeof ABSENT)[number]), {});
+    await t.call('GET', `${url}/sign-in-sheet.csv`, t.chair);
+    const after = (await lastEvent()).data.rowsSha256;
+    expect(after).toBe(await listedRowsFromStore());
+    expect(after).not.toBe(data.rowsSha256);
     const json = JSON.stringify(data);
     for (const a of [...ATTENDEES, ...ABSENT]) {
       expect(json).not.toContain(a.name);
