@@ -188,6 +188,18 @@ describe.each(STORES)('invitees on %s', (kind) => {
       expect(await invitees()).toEqual({ source: 'seen', invitees: SEEN });
     });
 
+    it('an answer too large is not read, whether it says its length or comes in chunks without one', async () => {
+      graph.padBytes = 9 * 1024 * 1024; // past the 8 MB any real page stays far below
+      expect(await invitees()).toEqual({ source: 'seen', invitees: SEEN });
+      graph.chunked = true;
+      await t.start({ graph: graphOptions(entra, graph) }); // a fresh app: the refusal above is remembered a minute
+      expect(await invitees()).toEqual({ source: 'seen', invitees: SEEN });
+      // A chunked page of ordinary size is read as usual.
+      graph.padBytes = 256 * 1024;
+      await t.start({ graph: graphOptions(entra, graph) });
+      expect((await invitees()).source).toBe('graph');
+    });
+
     it('a paging link to another origin is not followed, so the Graph token goes nowhere else', async () => {
       graph.pageSize = 2;
       graph.nextLinkOrigin = 'http://127.0.0.1:9';
