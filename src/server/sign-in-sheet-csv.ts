@@ -12,8 +12,8 @@ import {
   levelLabel,
   meetingDate,
   NOT_INVITED_LEGEND,
+  inviteeListLabel,
   type SignInSheet,
-  SOURCE_LABEL,
   taipeiDateTime,
 } from './sign-in-sheet-model';
 
@@ -75,7 +75,7 @@ export function renderSignInSheetCsv(sheet: SignInSheet): Buffer {
     record(['其中先前版本 Of which an earlier version', sheet.earlierVersionTotal, EARLIER_VERSION_LEGEND]),
     record(['應到 Expected', expected]),
     record(['未確認 Not yet', sheet.unacknowledgedTotal]),
-    record(['受邀名單來源 Invitee list', SOURCE_LABEL[sheet.inviteeSource]]),
+    record(['受邀名單來源 Invitee list', ...inviteeListLabel(sheet)]),
     record([
       '產製時間 Generated',
       sheet.generatedAt.toISOString(),

@@ -51,6 +51,8 @@ export interface SignInSheet {
   /** The invitee list's length: who is expected (應到). */
   readonly inviteeTotal: number;
   readonly inviteeSource: 'graph' | 'seen';
+  /** The invitee list was cut off at a bound: 應到 and 未確認 count only the part that was read. */
+  readonly inviteesTruncated: boolean;
   readonly generatedAt: Date;
   /**
    * The audit event that records this export: its hash is the chain's head at export; `rowsSha256`
@@ -120,6 +122,17 @@ export const SOURCE_LABEL: Readonly<Record<SignInSheet['inviteeSource'], string>
   graph: '會議成員（Microsoft Graph） / meeting members (Microsoft Graph)',
   seen: '已開啟會議者 / participants seen so far',
 };
+
+/** What the sheet says of an invitee list that was cut off. */
+export const INVITEES_TRUNCATED_NOTE =
+  '名單過長，僅取得一部分：應到與未確認人數僅計入已取得者，實際人數更多 / ' +
+  'the list was too long and only part of it was read: expected and not-yet counts cover that part only';
+
+/** The invitee list's source, and whether it is complete. */
+export const inviteeListLabel = (sheet: Pick<SignInSheet, 'inviteeSource' | 'inviteesTruncated'>): string[] => [
+  SOURCE_LABEL[sheet.inviteeSource],
+  ...(sheet.inviteesTruncated ? [INVITEES_TRUNCATED_NOTE] : []),
+];
 
 /** Taiwan has kept UTC+8 without daylight saving since 1979, so the offset is fixed and needs no time-zone data. */
 const TAIPEI_OFFSET_MS = 8 * 3600_000;

@@ -23,6 +23,8 @@ import {
   NOT_INVITED_LEGEND,
   NOT_INVITED_NOTE,
   SECRECY_ENGLISH,
+  INVITEES_TRUNCATED_NOTE,
+  inviteeListLabel,
   type SignInSheet,
   SOURCE_LABEL,
   taipeiDateTime,
@@ -297,7 +299,7 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
     `${acknowledged.en}; ${expected} expected (${sheet.unacknowledgedTotal} not yet)`,
     ...(earlier > 0 ? [`其中 ${earlier} 人確認的是先前版本 / ${earlier} of them acknowledged an earlier version`] : []),
   ]);
-  field('受邀名單來源', 'Invitee list', [SOURCE_LABEL[sheet.inviteeSource]], 9);
+  field('受邀名單來源', 'Invitee list', inviteeListLabel(sheet), 9);
   // The time it was made is in every page's footer; this line carries the listed rows' hash instead.
   field('稽核雜湊', 'Audit hash', [`${sheet.audit.hash}  (seq ${sheet.audit.seq})`], 8);
   field('名單雜湊', 'Rows SHA-256', [sheet.audit.rowsSha256], 8);
@@ -484,6 +486,7 @@ const LABELS = [
   '0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ ()（）／/:–-…',
   SECRECY_ENGLISH,
   Object.values(SOURCE_LABEL).join(' '),
+  INVITEES_TRUNCATED_NOTE,
   EARLIER_VERSION_LEGEND,
   NOT_INVITED_LEGEND,
   '受邀者 非受邀者 invited not invited;、 備註 Note 先前版本（未記錄）機敏密機密極機密絕對機密 其中人確認的是 of them acknowledged an earlier version',

@@ -116,6 +116,7 @@ export async function loadSignInSheet(
     unacknowledgedTotal: pending.length,
     inviteeTotal: invitees.invitees.length,
     inviteeSource: invitees.source,
+    inviteesTruncated: invitees.truncated === true,
   };
 }
 
@@ -149,6 +150,7 @@ async function recordExport(
         unacknowledged: sheet.unacknowledgedTotal,
         expected: sheet.inviteeTotal,
         inviteeSource: sheet.inviteeSource,
+        ...(sheet.inviteesTruncated ? { inviteesTruncated: true } : {}),
         rowsSha256,
       },
     },

@@ -11,7 +11,7 @@ import { verifyAuditChain } from '../../src/server/store/audit';
 import { createApiClient, DEFAULT_REMINDER, type InviteeList } from '../../src/shared/api';
 import { type FakeEntra, FOREIGN_TENANT, startFakeEntra, TENANT } from '../fakes/entra';
 import { type FakeGraph, startFakeGraph } from '../fakes/graph';
-import { CHAIR, meetingSettings, teamsMeetingId, useMeetingTest } from '../support/meeting-app';
+import { CHAIR, graphOptions, meetingSettings, teamsMeetingId, useMeetingTest } from '../support/meeting-app';
 import { STORES } from '../support/stores';
 
 const run = promisify(execFile);
@@ -314,6 +314,30 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
       `sign-in sheet PDF, 1,000 attendees on ${kind}: ${pages} pages, ${res.rawPayload.length} bytes, ${ms} ms`,
     );
   }, 120_000);
+
+  it('an invitee list cut off at its bound is said to be incomplete, on the PDF, in the CSV and in the audit event', async () => {
+    // More members than Graph's paging bound lets the server read, one member a page.
+    graph.setChat(THREAD, [
+      { userId: CHAIR, displayName: '王主席', email: 'chair@example.gov.tw' },
+      ...ATTENDEES.map((a) => ({ userId: a.oid, displayName: a.name, email: a.upn })),
+      ...Array.from({ length: 60 }, (_, i) => ({ userId: oid(500 + i), displayName: `列席者${i}`, email: null })),
+    ]);
+    graph.pageSize = 1;
+    await acknowledgeAll();
+    const pdf = await t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair);
+    expect(pdf.statusCode).toBe(200);
+    const flat = (await pdfText(pdf.rawPayload)).text.replace(/\s+/g, '');
+    expect(flat).toContain('名單過長，僅取得一部分：應到與未確認人數僅計入已取得者，實際人數更多');
+    expect((await lastEvent()).data).toMatchObject({ inviteesTruncated: true });
+    const csv = (await t.call('GET', `${url}/sign-in-sheet.csv`, t.chair)).payload;
+    expect(csv).toMatch(/受邀名單來源 Invitee list,[^\r]*,名單過長，僅取得一部分/);
+    // A complete list says nothing of the kind.
+    graph.pageSize = 100;
+    await t.start({ graph: graphOptions(entra, graph) });
+    const complete = (await t.call('GET', `${url}/sign-in-sheet.csv`, t.chair)).payload;
+    expect(complete).not.toContain('名單過長');
+    expect((await lastEvent()).data).not.toHaveProperty('inviteesTruncated');
+  });
 
   it('CSV: a BOM, CRLF, RFC 4180 quoting, formulas defused, and a row for everyone', async () => {
     const tricky = [
