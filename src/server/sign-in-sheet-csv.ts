@@ -9,10 +9,10 @@ import {
   cleanText,
   EARLIER_VERSION_LEGEND,
   expectedTotal,
+  inviteeListLabel,
   levelLabel,
   meetingDate,
   NOT_INVITED_LEGEND,
-  inviteeListLabel,
   type SignInSheet,
   taipeiDateTime,
 } from './sign-in-sheet-model';
