@@ -15,7 +15,7 @@ import { type AppDeps, buildApp, inProcessEventBus } from './app';
 import { AuthError, createTokenVerifier, type TokenVerifier } from './auth';
 import { ConfigError, readConfig, type ServerConfig } from './config';
 import { type ClosableEventBus, postgresEventBus } from './events';
-import { resolvePdfFonts } from './pdf-font';
+import { type PdfFontResolution, resolvePdfFonts } from './pdf-font';
 import { startAuditChainer } from './store/audit';
 import { type Db, openDb } from './store/db';
 import { migrate } from './store/migrations';
@@ -62,11 +62,16 @@ function unconfiguredVerifier(): TokenVerifier {
 
 export async function startServer(
   config: ServerConfig,
-  options: { staticDir?: string; logger?: boolean } = {},
+  options: {
+    staticDir?: string;
+    logger?: boolean;
+    /** The fonts found for the sign-in sheet PDF; by default looked for as `config.pdfFont` and the system say. */
+    pdfFonts?: PdfFontResolution;
+  } = {},
 ): Promise<RunningServer> {
   // Read once, first: a bad PDF_FONT stops start-up before anything opens, and a 35 MB font parsed per request would
   // cost more than the sheet itself.
-  const pdfFonts = resolvePdfFonts(config.pdfFont);
+  const pdfFonts = options.pdfFonts ?? resolvePdfFonts(config.pdfFont);
   const db = await openDb(
     config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: path.resolve(config.dataDir, 'pglite') },
   );

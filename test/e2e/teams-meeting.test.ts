@@ -68,6 +68,8 @@ async function open(
     viewport?: { width: number; height: number };
     /** Playwright's clock in every frame: time runs as usual until the test moves it ahead. */
     clock?: boolean;
+    /** Another server than the suite's. */
+    at?: RunningServer;
   } = {},
 ): Promise<TeamsHost> {
   const context = await browser.newContext({ viewport: options.viewport ?? SIDE_PANEL, acceptDownloads: true });
@@ -82,7 +84,7 @@ async function open(
     stage: PAGE_PATHS.teamsStage,
   };
   const host = await openInTeams(context, {
-    appUrl: `${server.url}${paths[page]}`,
+    appUrl: `${(options.at ?? server).url}${paths[page]}`,
     frameContext,
     user,
     meetingId,
@@ -98,11 +100,12 @@ function api(
   urlPath: string,
   token: string,
   body?: unknown,
+  at: RunningServer = server,
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = request(
-      `${server.url}${urlPath}`,
+      `${at.url}${urlPath}`,
       {
         agent: insecure,
         method,
@@ -149,27 +152,29 @@ async function until<T>(read: () => Promise<T>, expected: T, timeoutMs = 5000): 
 
 const ackButton = (frame: Frame) => frame.getByRole('button', { name: '我已知悉並同意保密' });
 
+/** The server's settings: the fake Entra and Graph, its own data folder and port. */
+function serverConfig(dir: string, port: number): ReturnType<typeof readConfig> {
+  return readConfig({
+    AUTH_JWKS_URL: entra.jwksUrl,
+    AUTH_ISSUER: entra.issuer,
+    AUTH_AUDIENCE: AUDIENCE,
+    AUTH_TENANT_IDS: TENANT,
+    AUTH_CLIENT_ID: CLIENT_ID,
+    AUTH_CLIENT_SECRET: CLIENT_SECRET,
+    AUTH_TOKEN_URL: entra.tokenUrl,
+    GRAPH_BASE_URL: graph.baseUrl,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dir,
+  });
+}
+
 beforeAll(async () => {
   await ensureWebBuild();
   entra = await startFakeEntra();
   graph = await startFakeGraph(entra);
   dataDir = mkdtempSync(path.join(tmpdir(), 'sg-teams-e2e-'));
-  server = await startServer(
-    readConfig({
-      AUTH_JWKS_URL: entra.jwksUrl,
-      AUTH_ISSUER: entra.issuer,
-      AUTH_AUDIENCE: AUDIENCE,
-      AUTH_TENANT_IDS: TENANT,
-      AUTH_CLIENT_ID: CLIENT_ID,
-      AUTH_CLIENT_SECRET: CLIENT_SECRET,
-      AUTH_TOKEN_URL: entra.tokenUrl,
-      GRAPH_BASE_URL: graph.baseUrl,
-      PORT: String(await freePort()),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-    }),
-    { staticDir: DIST, logger: false },
-  );
+  server = await startServer(serverConfig(dataDir, await freePort()), { staticDir: DIST, logger: false });
   browser = await launchChromium();
 }, 600_000);
 
@@ -871,19 +876,50 @@ describe('Teams meeting pages in the fake Teams host', () => {
     await frame.getByTestId('export-pdf').click();
     await frame.getByTestId('export-error').getByText('此伺服器尚未提供簽到表下載。').waitFor();
     await context.unroute('**/sign-in-sheet.pdf');
-    await context.route('**/sign-in-sheet.pdf', (route) =>
-      route.fulfill({
-        status: 503,
-        contentType: 'application/json',
-        body: '{"code":"no_pdf_font","message":"伺服器沒有中文字型 / The server has no Chinese font"}',
-      }),
-    );
-    await frame.getByTestId('export-pdf').click();
-    await frame
-      .getByTestId('export-error')
-      .getByText('未能下載簽到表：伺服器沒有中文字型 / The server has no Chinese font')
-      .waitFor();
-    expect(await frame.getByTestId('export-pdf').isEnabled()).toBe(true);
+
+    // A real server that found no Chinese font: its own 503 pdf_font_missing and reason, and the CSV still works.
+    const fontlessDir = mkdtempSync(path.join(tmpdir(), 'sg-teams-e2e-nofont-'));
+    const fontless = await startServer(serverConfig(fontlessDir, await freePort()), {
+      staticDir: DIST,
+      logger: false,
+      pdfFonts: { status: 'none', searched: ['/usr/share/fonts/truetype/arphic/uming.ttc'] },
+    });
+    try {
+      const put = await api(
+        'PUT',
+        meetingPath(meetingId),
+        await tokenFor(CHAIR),
+        { title: TITLE, level: '機密', reminder: DEFAULT_REMINDER },
+        fontless,
+      );
+      expect(put.status).toBe(201);
+      const direct = await api(
+        'GET',
+        `${meetingPath(meetingId)}/sign-in-sheet.pdf`,
+        await tokenFor(CHAIR),
+        undefined,
+        fontless,
+      );
+      expect(direct.status).toBe(503);
+      expect(JSON.parse(direct.body)).toMatchObject({ code: 'pdf_font_missing' });
+      const noFont = await open(CHAIR, 'side-panel', 'sidePanel', meetingId, { at: fontless });
+      const panel = noFont.app();
+      await panel.getByTestId('export-pdf').click();
+      await panel
+        .getByTestId('export-error')
+        .getByText(/^未能下載簽到表：伺服器未安裝中文字型，無法產生 PDF；CSV 仍可下載。.*No Chinese font is installed/)
+        .waitFor();
+      expect(await panel.getByTestId('export-pdf').isEnabled()).toBe(true);
+      const [fontlessCsv] = await Promise.all([
+        noFont.page.waitForEvent('download'),
+        panel.getByTestId('export-csv').click(),
+      ]);
+      expect(fontlessCsv.suggestedFilename()).toBe(`簽到表-${TITLE}-${day}.csv`);
+    } finally {
+      await Promise.all(contexts.splice(0).map((c) => c.close()));
+      await fontless.close();
+      rmSync(fontlessDir, { recursive: true, force: true });
+    }
   });
 
   it('fits the side panel (320 px) and the stage (1280×720) in light, dark and high contrast, with screenshots', async () => {
