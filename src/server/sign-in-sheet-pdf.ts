@@ -49,6 +49,33 @@ interface Run {
 }
 
 /** Measures, wraps and draws text in the font chain. */
+/**
+ * Where a full line (`line`, which cannot take `next`) breaks: the index the next line starts from, or -1 to break
+ * right before `next`. Only in the line's second half, so a line is never left nearly empty: at the last space; else,
+ * when `next` continues a Latin word (an account, an e-mail address), after the last `.`, `-` or `_`, or before `@`,
+ * so `chen.wei-ming@example.gov.tw` breaks where a reader expects, never mid-name.
+ */
+export function breakIndex(line: readonly string[], next: string): number {
+  const half = line.length / 2;
+  const space = line.lastIndexOf(' ');
+  if (space > half) {
+    return space;
+  }
+  if (!/^[\x21-\x7e]$/.test(next)) {
+    return -1;
+  }
+  for (let i = line.length - 1; i > half; i--) {
+    const ch = line[i];
+    if (ch === '@') {
+      return i;
+    }
+    if (ch === '.' || ch === '-' || ch === '_') {
+      return i + 1 < line.length ? i + 1 : -1;
+    }
+  }
+  return -1;
+}
+
 class Typesetter {
   readonly #chain: PdfFontChain;
   readonly #pdfFonts = new Map<number, PDFFont>();
@@ -130,8 +157,8 @@ class Typesetter {
   }
 
   /**
-   * Greedy line breaking: at a space when there is one in the second half of the line, else between any two
-   * characters (CJK names, addresses). Past `maxLines`, the last line ends in … so a cut is visible.
+   * Greedy line breaking ({@link breakIndex}): at a space, or inside a Latin account or address at its punctuation,
+   * else between any two characters (CJK names). Past `maxLines`, the last line ends in … so a cut is visible.
    */
   wrap(text: string, size: number, maxWidth: number, maxLines: number): string[] {
     const lines: string[] = [];
@@ -140,8 +167,8 @@ class Typesetter {
     for (const ch of text) {
       const cw = this.#charWidth(ch, size);
       if (w + cw > maxWidth && line.length > 0) {
-        const space = line.lastIndexOf(' ');
-        const carried = space > line.length / 2 ? line.splice(space).join('').trimStart() : '';
+        const at = breakIndex(line, ch);
+        const carried = at > 0 ? line.splice(at).join('').trimStart() : '';
         lines.push(line.join('').trimEnd());
         line = [...carried];
         w = this.width(carried, size);

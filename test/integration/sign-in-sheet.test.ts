@@ -339,6 +339,35 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
     expect((await lastEvent()).data).not.toHaveProperty('inviteesTruncated');
   });
 
+  it('a long account wraps in its column at its punctuation (before @, after . - _), never inside a name', async () => {
+    const upn = 'lin-shu-fen.secretary.personnel@personnel-department.example.gov.tw';
+    const res = await t.call(
+      'POST',
+      `${url}/acknowledgements`,
+      await entra.token({ oid: oid(40), name: '林淑芬', upn }),
+      {},
+    );
+    expect(res.statusCode).toBe(201);
+    const { text } = await pdfText((await t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair)).rawPayload);
+    const lines = text.split('\n').map((l) => l.trim());
+    const first = lines.findIndex((l) => l.length > 0 && upn.startsWith(l) && l.startsWith('lin-shu-fen'));
+    expect(first).toBeGreaterThanOrEqual(0);
+    // The row's other cells (the time) come between the account's lines in pdftotext's reading order.
+    const parts: string[] = [];
+    let rest = upn;
+    for (const l of lines.slice(first, first + 10)) {
+      if (rest.length > 0 && l.length > 0 && rest.startsWith(l)) {
+        parts.push(l);
+        rest = rest.slice(l.length);
+      }
+    }
+    expect(parts.join('')).toBe(upn);
+    expect(parts.length).toBeGreaterThan(1);
+    for (const [i, part] of parts.slice(0, -1).entries()) {
+      expect(/[.\-_]$/.test(part) || (parts[i + 1] as string).startsWith('@')).toBe(true);
+    }
+  });
+
   it('CSV: a BOM, CRLF, RFC 4180 quoting, formulas defused, and a row for everyone', async () => {
     const tricky = [
       { oid: oid(11), name: '=HYPERLINK("http://evil.example","點我")', upn: 'a@example.gov.tw' },
