@@ -114,18 +114,45 @@ class DeadlineFetch implements Middleware {
       signal: this.signal,
       redirect: 'error',
     });
-    tooLarge(response);
-    context.response = response;
+    const body = await readCapped(response);
+    // The library reads the body from here; it gets the bytes already read, under the same status and headers.
+    context.response = new Response(NULL_BODY_STATUSES.has(response.status) ? null : body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
   }
 }
 
-function tooLarge(response: Response): void {
-  if (Number(response.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) {
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
+/**
+ * The whole body, at most {@link MAX_BODY_BYTES}: a declared length over it is refused before reading, and a body
+ * without one (chunked) is counted as it arrives and dropped the moment it passes the bound.
+ */
+async function readCapped(response: Response): Promise<Uint8Array<ArrayBuffer>> {
+  const declared = response.headers.get('content-length');
+  if (Number(declared ?? 0) > MAX_BODY_BYTES) {
     void response.body?.cancel();
-    throw new GraphUnavailable(
-      'unavailable',
-      `an answer of ${response.headers.get('content-length')} bytes is too large`,
-    );
+    throw new GraphUnavailable('unavailable', `an answer of ${declared} bytes is too large`);
+  }
+  if (!response.body) {
+    return new Uint8Array(0);
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) {
+      return Buffer.concat(chunks, total);
+    }
+    total += value.byteLength;
+    if (total > MAX_BODY_BYTES) {
+      void reader.cancel();
+      throw new GraphUnavailable('unavailable', `an answer of more than ${MAX_BODY_BYTES} bytes is too large`);
+    }
+    chunks.push(value);
   }
 }
 
@@ -184,9 +211,8 @@ export function createGraphDirectory(options: GraphOptions): GraphDirectory {
         signal,
         redirect: 'error',
       });
-      tooLarge(res);
       status = res.status;
-      body = JSON.parse((await res.text()).slice(0, 64 * 1024)) as Record<string, unknown>;
+      body = JSON.parse(new TextDecoder().decode(await readCapped(res))) as Record<string, unknown>;
     } catch (e) {
       throw signal.aborted
         ? new GraphUnavailable('timeout', 'the token endpoint did not answer in time')
@@ -235,13 +261,21 @@ export function createGraphDirectory(options: GraphOptions): GraphDirectory {
         if (!Array.isArray(page.value)) {
           throw new GraphUnavailable('unavailable', 'Graph answered without a member list');
         }
+        let full = false;
         for (const member of page.value) {
           const invitee = toInvitee(member);
           const key = invitee ? (invitee.oid ?? `upn:${invitee.upn?.toLowerCase()}`) : '';
-          if (invitee && !seen.has(key) && invitees.length < MAX_MEMBERS) {
+          if (invitee && !seen.has(key)) {
+            if (invitees.length >= MAX_MEMBERS) {
+              full = true;
+              break;
+            }
             seen.add(key);
             invitees.push(invitee);
           }
+        }
+        if (full) {
+          return { invitees, truncated: true };
         }
         const next = page['@odata.nextLink'];
         // Only a link back into the same Graph is followed; the library is handed the part after the version.

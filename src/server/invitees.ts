@@ -28,7 +28,7 @@ export interface InviteeLookup {
 }
 
 type Cached =
-  | { readonly until: number; readonly invitees: readonly Invitee[] }
+  | { readonly until: number; readonly invitees: readonly Invitee[]; readonly truncated: boolean }
   | { readonly until: number; readonly failure: GraphFailure };
 
 export interface InviteeLookupOptions {
@@ -57,12 +57,12 @@ export function createInviteeLookup(options: InviteeLookupOptions): InviteeLooku
 
   const ask = async (meeting: MeetingRow, me: Caller, bearer: string, key: string): Promise<Cached> => {
     try {
-      const { invitees } = await (graph as GraphDirectory).chatMembers({
+      const { invitees, truncated } = await (graph as GraphDirectory).chatMembers({
         bearer,
         tenantId: me.tenantId,
         meetingId: meeting.id,
       });
-      return remember(key, { until: now() + GRAPH_TTL_MS, invitees });
+      return remember(key, { until: now() + GRAPH_TTL_MS, invitees, truncated });
     } catch (e) {
       const failure = e instanceof GraphUnavailable ? e : new GraphUnavailable('unavailable', String(e));
       options.onFallback?.(meeting.id, failure.reason, failure.message);
@@ -74,7 +74,7 @@ export function createInviteeLookup(options: InviteeLookupOptions): InviteeLooku
   return {
     async list(meeting, me, bearer) {
       if (graph === null) {
-        return { source: 'seen', invitees: await participantsSeen(db, meeting.id) };
+        return seenList(db, meeting.id);
       }
       const key = `${me.tenantId}\u0000${meeting.id}`;
       let entry = cache.get(key);
@@ -87,9 +87,11 @@ export function createInviteeLookup(options: InviteeLookupOptions): InviteeLooku
         entry = await pending;
       }
       if ('invitees' in entry) {
-        return { source: 'graph', invitees: entry.invitees };
+        return entry.truncated
+          ? { source: 'graph', invitees: entry.invitees, truncated: true }
+          : { source: 'graph', invitees: entry.invitees };
       }
-      return { source: 'seen', invitees: await participantsSeen(db, meeting.id) };
+      return seenList(db, meeting.id);
     },
   };
 }
@@ -109,6 +111,17 @@ export async function recordParticipant(db: Queryable, meeting: MeetingRow, me: 
     [meeting.id, me.oid, me.name.slice(0, 200), me.upn?.slice(0, 320) ?? null, MAX_PARTICIPANTS],
     { name: 'record-participant' },
   );
+}
+
+/**
+ * The participants seen, as an invitee list. Once {@link MAX_PARTICIPANTS} are listed, newcomers were not recorded (or
+ * are beyond the limit), so the list says it is cut off.
+ */
+async function seenList(db: Queryable, meetingId: string): Promise<InviteeList> {
+  const invitees = await participantsSeen(db, meetingId);
+  return invitees.length >= MAX_PARTICIPANTS
+    ? { source: 'seen', invitees, truncated: true }
+    : { source: 'seen', invitees };
 }
 
 /** Everyone who opened the meeting or acknowledged it, once each, in the order they first appeared. */

@@ -15,7 +15,7 @@ import { type AppDeps, buildApp, inProcessEventBus } from './app';
 import { AuthError, createTokenVerifier, type TokenVerifier } from './auth';
 import { ConfigError, readConfig, type ServerConfig } from './config';
 import { type ClosableEventBus, postgresEventBus } from './events';
-import { resolvePdfFonts } from './pdf-font';
+import { type PdfFontResolution, resolvePdfFonts } from './pdf-font';
 import { startAuditChainer, watchAuditHead } from './store/audit';
 import { type Db, openDb, storeTarget } from './store/db';
 import { migrate } from './store/migrations';
@@ -67,11 +67,13 @@ export async function startServer(
     logger?: boolean;
     /** How often the audit chain's head is logged when it changed. @default 60000 */
     auditHeadLogMs?: number;
+    /** The fonts found for the sign-in sheet PDF; by default looked for as `config.pdfFont` and the system say. */
+    pdfFonts?: PdfFontResolution;
   } = {},
 ): Promise<RunningServer> {
   // Read once, first: a bad PDF_FONT stops start-up before anything opens, and a 35 MB font parsed per request would
   // cost more than the sheet itself.
-  const pdfFonts = resolvePdfFonts(config.pdfFont);
+  const pdfFonts = options.pdfFonts ?? resolvePdfFonts(config.pdfFont);
   // The app (and its logger) comes after the store; until then a lost connection is written to stderr.
   let logStoreError = (e: Error): void => {
     process.stderr.write(`secrecy-guard: PostgreSQL connection lost: ${e.message}\n`);

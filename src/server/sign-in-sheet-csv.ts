@@ -9,11 +9,11 @@ import {
   cleanText,
   EARLIER_VERSION_LEGEND,
   expectedTotal,
+  inviteeListLabel,
   levelLabel,
   meetingDate,
   NOT_INVITED_LEGEND,
   type SignInSheet,
-  SOURCE_LABEL,
   taipeiDateTime,
 } from './sign-in-sheet-model';
 
@@ -75,13 +75,14 @@ export function renderSignInSheetCsv(sheet: SignInSheet): Buffer {
     record(['其中先前版本 Of which an earlier version', sheet.earlierVersionTotal, EARLIER_VERSION_LEGEND]),
     record(['應到 Expected', expected]),
     record(['未確認 Not yet', sheet.unacknowledgedTotal]),
-    record(['受邀名單來源 Invitee list', SOURCE_LABEL[sheet.inviteeSource]]),
+    record(['受邀名單來源 Invitee list', ...inviteeListLabel(sheet)]),
     record([
       '產製時間 Generated',
       sheet.generatedAt.toISOString(),
       `${taipeiDateTime(sheet.generatedAt)} (Asia/Taipei)`,
     ]),
     record(['稽核雜湊 Audit hash', sheet.audit.hash, `seq ${sheet.audit.seq}`]),
+    record(['名單雜湊 Rows SHA-256', sheet.audit.rowsSha256]),
     record([]),
     record(COLUMNS),
   ];

@@ -4,6 +4,8 @@
  * sheet carry 「本會議因具機敏性質，與會人員應行保密。」; both renderings print it on its own, whatever the chair's reminder
  * says, and then the chair's reminder in full.
  */
+import { createHash } from 'node:crypto';
+
 import { type Level, LEVEL_ENGLISH } from '../core';
 import { DEFAULT_REMINDER, type Invitee } from '../shared/api';
 
@@ -49,9 +51,28 @@ export interface SignInSheet {
   /** The invitee list's length: who is expected (應到). */
   readonly inviteeTotal: number;
   readonly inviteeSource: 'graph' | 'seen';
+  /** The invitee list was cut off at a bound: 應到 and 未確認 count only the part that was read. */
+  readonly inviteesTruncated: boolean;
   readonly generatedAt: Date;
-  /** The audit event that records this export: its hash is the chain's head at export. */
-  readonly audit: { readonly hash: string; readonly seq: number };
+  /**
+   * The audit event that records this export: its hash is the chain's head at export; `rowsSha256`
+   * ({@link listedRowsSha256}) is in the event's data, so the listed rows can be checked against the log.
+   */
+  readonly audit: { readonly hash: string; readonly seq: number; readonly rowsSha256: string };
+}
+
+/**
+ * SHA-256 (hex) over the acknowledgements a sheet lists, in its order: per row `oid TAB acknowledged-at (ISO 8601 UTC)
+ * TAB level TAB reminder SHA-256 LF`, the version fields empty when not recorded. The audit chain's hash alone says
+ * when the sheet was made, not what it listed; this does, and names no one (the audit event may keep it), so a copy
+ * with a row added, dropped or re-dated no longer matches the log.
+ */
+export function listedRowsSha256(rows: readonly SheetAttendee[]): string {
+  const hash = createHash('sha256');
+  for (const r of rows) {
+    hash.update(`${r.oid}\t${r.acknowledgedAt.toISOString()}\t${r.level ?? ''}\t${r.reminderSha256 ?? ''}\n`, 'utf8');
+  }
+  return hash.digest('hex');
 }
 
 /** Everyone expected to sign (應到): the invitees. Someone who acknowledged without being invited is not expected. */
@@ -101,6 +122,17 @@ export const SOURCE_LABEL: Readonly<Record<SignInSheet['inviteeSource'], string>
   graph: '會議成員（Microsoft Graph） / meeting members (Microsoft Graph)',
   seen: '已開啟會議者 / participants seen so far',
 };
+
+/** What the sheet says of an invitee list that was cut off. */
+export const INVITEES_TRUNCATED_NOTE =
+  '名單過長，僅取得一部分：應到與未確認人數僅計入已取得者，實際人數更多 / ' +
+  'the list was too long and only part of it was read: expected and not-yet counts cover that part only';
+
+/** The invitee list's source, and whether it is complete. */
+export const inviteeListLabel = (sheet: Pick<SignInSheet, 'inviteeSource' | 'inviteesTruncated'>): string[] => [
+  SOURCE_LABEL[sheet.inviteeSource],
+  ...(sheet.inviteesTruncated ? [INVITEES_TRUNCATED_NOTE] : []),
+];
 
 /** Taiwan has kept UTC+8 without daylight saving since 1979, so the offset is fixed and needs no time-zone data. */
 const TAIPEI_OFFSET_MS = 8 * 3600_000;

@@ -18,6 +18,8 @@ import {
   EARLIER_VERSION_LEGEND,
   earlierVersionNote,
   expectedTotal,
+  inviteeListLabel,
+  INVITEES_TRUNCATED_NOTE,
   levelLabel,
   meetingDate,
   NOT_INVITED_LEGEND,
@@ -47,6 +49,33 @@ interface Run {
 }
 
 /** Measures, wraps and draws text in the font chain. */
+/**
+ * Where a full line (`line`, which cannot take `next`) breaks: the index the next line starts from, or -1 to break
+ * right before `next`. Only in the line's second half, so a line is never left nearly empty: at the last space; else,
+ * when `next` continues a Latin word (an account, an e-mail address), after the last `.`, `-` or `_`, or before `@`,
+ * so `chen.wei-ming@example.gov.tw` breaks where a reader expects, never mid-name.
+ */
+export function breakIndex(line: readonly string[], next: string): number {
+  const half = line.length / 2;
+  const space = line.lastIndexOf(' ');
+  if (space > half) {
+    return space;
+  }
+  if (!/^[\x21-\x7e]$/.test(next)) {
+    return -1;
+  }
+  for (let i = line.length - 1; i > half; i--) {
+    const ch = line[i];
+    if (ch === '@') {
+      return i;
+    }
+    if (ch === '.' || ch === '-' || ch === '_') {
+      return i + 1 < line.length ? i + 1 : -1;
+    }
+  }
+  return -1;
+}
+
 class Typesetter {
   readonly #chain: PdfFontChain;
   readonly #pdfFonts = new Map<number, PDFFont>();
@@ -128,8 +157,8 @@ class Typesetter {
   }
 
   /**
-   * Greedy line breaking: at a space when there is one in the second half of the line, else between any two
-   * characters (CJK names, addresses). Past `maxLines`, the last line ends in … so a cut is visible.
+   * Greedy line breaking ({@link breakIndex}): at a space, or inside a Latin account or address at its punctuation,
+   * else between any two characters (CJK names). Past `maxLines`, the last line ends in … so a cut is visible.
    */
   wrap(text: string, size: number, maxWidth: number, maxLines: number): string[] {
     const lines: string[] = [];
@@ -138,8 +167,8 @@ class Typesetter {
     for (const ch of text) {
       const cw = this.#charWidth(ch, size);
       if (w + cw > maxWidth && line.length > 0) {
-        const space = line.lastIndexOf(' ');
-        const carried = space > line.length / 2 ? line.splice(space).join('').trimStart() : '';
+        const at = breakIndex(line, ch);
+        const carried = at > 0 ? line.splice(at).join('').trimStart() : '';
         lines.push(line.join('').trimEnd());
         line = [...carried];
         w = this.width(carried, size);
@@ -297,9 +326,10 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
     `${acknowledged.en}; ${expected} expected (${sheet.unacknowledgedTotal} not yet)`,
     ...(earlier > 0 ? [`其中 ${earlier} 人確認的是先前版本 / ${earlier} of them acknowledged an earlier version`] : []),
   ]);
-  field('受邀名單來源', 'Invitee list', [SOURCE_LABEL[sheet.inviteeSource]], 9);
-  field('產製時間', 'Generated', [`${taipeiDateTime(sheet.generatedAt)} (Asia/Taipei)`], 9);
+  field('受邀名單來源', 'Invitee list', inviteeListLabel(sheet), 9);
+  // The time it was made is in every page's footer; this line carries the listed rows' hash instead.
   field('稽核雜湊', 'Audit hash', [`${sheet.audit.hash}  (seq ${sheet.audit.seq})`], 8);
+  field('名單雜湊', 'Rows SHA-256', [sheet.audit.rowsSha256], 8);
   y -= 8;
 
   // The chair's reminder, in full (up to the 2,000 characters the server takes), over as many pages as it needs.
@@ -483,6 +513,7 @@ const LABELS = [
   '0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ ()（）／/:–-…',
   SECRECY_ENGLISH,
   Object.values(SOURCE_LABEL).join(' '),
+  INVITEES_TRUNCATED_NOTE,
   EARLIER_VERSION_LEGEND,
   NOT_INVITED_LEGEND,
   '受邀者 非受邀者 invited not invited;、 備註 Note 先前版本（未記錄）機敏密機密極機密絕對機密 其中人確認的是 of them acknowledged an earlier version',

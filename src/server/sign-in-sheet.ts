@@ -14,7 +14,13 @@ import { caller, HttpError, loadMeeting, MEETING_PARAMS, type MeetingRow, requir
 import { bearerOf, createInviteeLookup, type InviteeLookup, registerInviteeRoutes } from './invitees';
 import { type PdfFontResolution, resolvePdfFonts } from './pdf-font';
 import { renderSignInSheetCsv } from './sign-in-sheet-csv';
-import { contentDisposition, MAX_SHEET_ROWS, sheetFileNames, type SignInSheet } from './sign-in-sheet-model';
+import {
+  contentDisposition,
+  listedRowsSha256,
+  MAX_SHEET_ROWS,
+  sheetFileNames,
+  type SignInSheet,
+} from './sign-in-sheet-model';
 import { renderSignInSheetPdf } from './sign-in-sheet-pdf';
 import { appendAudit, chainPending } from './store/audit';
 import type { Db, Queryable } from './store/db';
@@ -110,6 +116,7 @@ export async function loadSignInSheet(
     unacknowledgedTotal: pending.length,
     inviteeTotal: invitees.invitees.length,
     inviteeSource: invitees.source,
+    inviteesTruncated: invitees.truncated === true,
   };
 }
 
@@ -123,10 +130,11 @@ async function recordExport(
   sheet: Omit<SignInSheet, 'generatedAt' | 'audit'>,
   format: 'pdf' | 'csv',
   now: Date,
-): Promise<{ hash: string; seq: number }> {
+): Promise<SignInSheet['audit']> {
   for (let round = 0; round < 10 && (await chainPending(db)) >= 2000; round++) {
     // a backlog: keep chaining, within a bound
   }
+  const rowsSha256 = listedRowsSha256(sheet.acknowledged);
   const event = await appendAudit(
     db,
     {
@@ -142,11 +150,13 @@ async function recordExport(
         unacknowledged: sheet.unacknowledgedTotal,
         expected: sheet.inviteeTotal,
         inviteeSource: sheet.inviteeSource,
+        ...(sheet.inviteesTruncated ? { inviteesTruncated: true } : {}),
+        rowsSha256,
       },
     },
     () => now,
   );
-  return { hash: event.hash, seq: event.seq };
+  return { hash: event.hash, seq: event.seq, rowsSha256 };
 }
 
 export function registerSignInSheetRoutes(app: FastifyInstance, deps: SignInSheetDeps): void {

@@ -7,6 +7,7 @@
  */
 import type { Level } from '../core/levels';
 import type { VerdictKind } from '../core/types';
+import { fileNameFromContentDisposition } from './content-disposition';
 
 /** `PUT /api/meetings/{id}`: what the chair sets. */
 export interface MeetingSettings {
@@ -84,6 +85,18 @@ export interface Invitee {
 export interface InviteeList {
   readonly source: 'graph' | 'seen';
   readonly invitees: readonly Invitee[];
+  /**
+   * Present when the list was cut off (a bound on members, pages or participants, or a Graph page that could not be
+   * followed): people may be missing from it, so "everyone has acknowledged" cannot be said.
+   */
+  readonly truncated?: true;
+}
+
+/** A downloaded sign-in sheet. */
+export interface SignInSheetFile {
+  readonly bytes: ArrayBuffer;
+  /** From the server's `content-disposition`; null if it named none the client could read. */
+  readonly fileName: string | null;
 }
 
 /** A part removed by stripping: level, length and hash, never its text. */
@@ -233,8 +246,8 @@ export interface ApiClient {
   acknowledge(meetingId: string, shown?: ReminderVersion): Promise<{ readonly acknowledgedAt: string }>;
   roster(meetingId: string): Promise<readonly RosterEntry[]>;
   invitees(meetingId: string): Promise<InviteeList>;
-  /** The chair's sign-in sheet as bytes (`pdf` or `csv`). */
-  signInSheet(meetingId: string, format: 'pdf' | 'csv'): Promise<ArrayBuffer>;
+  /** The chair's sign-in sheet (`pdf` or `csv`): its bytes and the file name the server gives it. */
+  signInSheet(meetingId: string, format: 'pdf' | 'csv'): Promise<SignInSheetFile>;
   audit(event: AuditDecisionEvent): Promise<void>;
   createReceipt(receipt: ReceiptInput): Promise<{ readonly id: string; readonly status: ReceiptStatus }>;
   receipts(): Promise<readonly Receipt[]>;
@@ -248,6 +261,8 @@ export interface ApiClient {
 export interface ApiResponse {
   readonly status: number;
   readonly contentType: string;
+  /** A response header, or null. */
+  header(name: string): string | null;
   text(): Promise<string>;
   arrayBuffer(): Promise<ArrayBuffer>;
 }
@@ -309,6 +324,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     return {
       status: r.status,
       contentType: r.headers.get('content-type') ?? '',
+      header: (name) => r.headers.get(name),
       text: () => r.text(),
       arrayBuffer: () => r.arrayBuffer(),
     };
@@ -342,15 +358,18 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       (await json<{ acknowledgements: RosterEntry[] }>('GET', `/api/meetings/${enc(id)}/acknowledgements`))
         .acknowledgements,
     invitees: (id) => json<InviteeList>('GET', `/api/meetings/${enc(id)}/invitees`),
-    signInSheet: async (id, format) =>
-      (
-        await send(
-          'GET',
-          `/api/meetings/${enc(id)}/sign-in-sheet.${format}`,
-          undefined,
-          format === 'pdf' ? 'application/pdf' : 'text/csv',
-        )
-      ).arrayBuffer(),
+    signInSheet: async (id, format) => {
+      const res = await send(
+        'GET',
+        `/api/meetings/${enc(id)}/sign-in-sheet.${format}`,
+        undefined,
+        format === 'pdf' ? 'application/pdf' : 'text/csv',
+      );
+      return {
+        bytes: await res.arrayBuffer(),
+        fileName: fileNameFromContentDisposition(res.header('content-disposition')),
+      };
+    },
     audit: async (event) => {
       await json('POST', '/api/audit', { ...withClient, ...event });
     },

@@ -4,6 +4,7 @@ import * as React from 'react';
 
 import type { Level } from '../../src/core/levels';
 import type { MeetingView } from '../../src/shared/api';
+import type { Locale } from '../../src/shared/i18n';
 import { LevelBadge } from '../../src/ui/LevelBadge';
 import type { TeamsMessages } from './messages';
 import { useReminderCardStyles } from './ReminderCard.styles';
@@ -11,6 +12,8 @@ import { useReminderCardStyles } from './ReminderCard.styles';
 export type ReminderCardProps = {
   /** Extra content at the bottom of the card (the acknowledgement). */
   children?: React.ReactNode;
+  /** The page's language: English readers see the level's English name beside the Chinese one. */
+  locale: Locale;
   meeting: Pick<MeetingView, 'title' | 'level' | 'reminder' | 'spokesperson'>;
   t: TeamsMessages;
   /** `stage` is large enough to read on a shared screen. @default 'panel' */
@@ -20,7 +23,13 @@ export type ReminderCardProps = {
 /** The chair's words are usually Chinese whatever the page language; say so, so screen readers read them right. */
 const langOf = (text: string): string | undefined => (/[\u3400-\u9fff]/.test(text) ? 'zh-Hant-TW' : undefined);
 
-export function ReminderCard({ children, meeting, t, variant = 'panel' }: ReminderCardProps): React.JSX.Element {
+export function ReminderCard({
+  children,
+  locale,
+  meeting,
+  t,
+  variant = 'panel',
+}: ReminderCardProps): React.JSX.Element {
   const s = useReminderCardStyles();
   const stage = variant === 'stage';
   const headingId = React.useId();
@@ -30,7 +39,8 @@ export function ReminderCard({ children, meeting, t, variant = 'panel' }: Remind
         <LevelBadge
           level={meeting.level as Level}
           size={stage ? 'extra-large' : 'large'}
-          showEnglish={stage}
+          locale={locale}
+          showEnglish={stage || locale === 'en'}
           className={stage ? s.badgeStage : undefined}
         />
         <h1 id={headingId} className={mergeClasses(s.heading, stage && s.headingStage)}>

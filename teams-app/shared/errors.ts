@@ -37,9 +37,11 @@ export function describeError(e: unknown, t: TeamsMessages): string {
   }
 }
 
-/** A sentence for a Teams stage-sharing error code (500, 501, 1000 are the documented ones). */
-export function describeStageError(code: number, t: TeamsMessages): string {
+/** A sentence for a Teams stage-sharing error code (500, 501, 1000 are the documented ones), or Teams' silence. */
+export function describeStageError(code: number | 'timeout', t: TeamsMessages): string {
   switch (code) {
+    case 'timeout':
+      return t.shareTimeout;
     case 500:
       return t.shareError500;
     case 501:

@@ -34,8 +34,10 @@ export const teamsMessages = defineMessages({
     notSensitive: '主席未將此會議標示為機敏會議，無須確認。',
     chairHeading: '主席專區',
     rosterHeading: '知悉名單',
-    rosterSummary: (acknowledged: number, pending: number | null) =>
-      pending === null ? `已知悉 ${acknowledged} 人` : `已知悉 ${acknowledged} 人，尚未知悉 ${pending} 人`,
+    rosterSummary: (acknowledged: number, pending: number | null, incomplete = false) =>
+      pending === null
+        ? `已知悉 ${acknowledged} 人`
+        : `已知悉 ${acknowledged} 人，尚未知悉${incomplete ? '至少' : ''} ${pending} 人`,
     rosterAcknowledged: (n: number) => `已知悉（${n}）`,
     rosterPending: (n: number) => `尚未知悉（${n}）`,
     rosterPendingSeen: (n: number) => `尚未知悉（${n}）：目前已開啟本應用程式的與會者`,
@@ -46,6 +48,9 @@ export const teamsMessages = defineMessages({
     featureUnavailable: '伺服器尚未提供此功能',
     rosterEmpty: '尚無人確認知悉。',
     rosterAllDone: '預計與會者皆已確認知悉。',
+    rosterTruncated:
+      '預計與會名單過長，僅取得一部分：名單外的人是否已知悉無從得知，「尚未知悉」可能不完整，無法確認是否人人皆已知悉。',
+    rosterAllListedDone: '名單上的人皆已確認知悉，但名單不完整，可能仍有人尚未知悉。',
     rosterLive: '即時更新中',
     rosterConnecting: '連線中…',
     rosterReconnecting: '連線中斷，正在重新連線…',
@@ -62,6 +67,7 @@ export const teamsMessages = defineMessages({
       '目前的 Teams 不支援在此分享到會議舞台，或本頁網址不在應用程式的有效網域內。請改用電腦版或網頁版 Teams 的會議視窗，或洽資訊人員。',
     shareError1000: '您沒有分享到會議舞台的權限。請召集人將您設為簡報者後再試。',
     shareErrorOther: (code: number) => `未能分享到會議舞台（錯誤 ${code}）。`,
+    shareTimeout: 'Teams 沒有回應分享到會議舞台的要求。若會議舞台上沒有出現保密提醒，請稍後再試一次。',
     exportHeading: '簽到表',
     exportPdf: '下載簽到表 PDF',
     exportCsv: '下載簽到表 CSV',
@@ -129,8 +135,10 @@ export const teamsMessages = defineMessages({
     notSensitive: 'The chair has not marked this meeting as sensitive; nothing to acknowledge.',
     chairHeading: 'Chair',
     rosterHeading: 'Acknowledgements',
-    rosterSummary: (acknowledged: number, pending: number | null) =>
-      pending === null ? `${acknowledged} acknowledged` : `${acknowledged} acknowledged, ${pending} not yet`,
+    rosterSummary: (acknowledged: number, pending: number | null, incomplete = false) =>
+      pending === null
+        ? `${acknowledged} acknowledged`
+        : `${acknowledged} acknowledged, ${incomplete ? 'at least ' : ''}${pending} not yet`,
     rosterAcknowledged: (n: number) => `Acknowledged (${n})`,
     rosterPending: (n: number) => `Not yet acknowledged (${n})`,
     rosterPendingSeen: (n: number) => `Not yet acknowledged (${n}): participants seen so far`,
@@ -143,6 +151,10 @@ export const teamsMessages = defineMessages({
     featureUnavailable: 'the server does not offer this yet',
     rosterEmpty: 'No one has acknowledged yet.',
     rosterAllDone: 'Everyone expected has acknowledged.',
+    rosterTruncated:
+      'The expected attendee list is too long and only part of it could be read: people missing from it are not shown, so "not yet acknowledged" may be incomplete and it cannot be said that everyone has acknowledged.',
+    rosterAllListedDone:
+      'Everyone on the list has acknowledged, but the list is incomplete: others may not have acknowledged yet.',
     rosterLive: 'Live',
     rosterConnecting: 'Connecting…',
     rosterReconnecting: 'Connection lost; reconnecting…',
@@ -159,6 +171,8 @@ export const teamsMessages = defineMessages({
       "This Teams client can't share to the stage here, or this page's address is not among the app's valid domains. Use the meeting window in Teams desktop or web, or contact your IT support.",
     shareError1000: "You don't have permission to share to the stage. Ask the organizer to make you a presenter.",
     shareErrorOther: (code: number) => `Could not share to the stage (error ${code}).`,
+    shareTimeout:
+      "Teams didn't answer the request to share to the stage. If the reminder doesn't appear on the stage, try again in a moment.",
     exportHeading: 'Sign-in sheet',
     exportPdf: 'Download sign-in sheet (PDF)',
     exportCsv: 'Download sign-in sheet (CSV)',

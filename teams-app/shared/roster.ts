@@ -28,6 +28,8 @@ export interface RosterView {
   readonly pending: readonly PendingRow[];
   /** Where the expected list came from; null when it is not available. */
   readonly source: InviteeList['source'] | null;
+  /** The expected list was cut off: people may be missing from `pending`, so no one can say all have acknowledged. */
+  readonly truncated: boolean;
   readonly counts: {
     readonly acknowledged: number;
     /** Of `acknowledged`, those given for an earlier level or reminder. */
@@ -107,6 +109,7 @@ export function buildRoster(entries: readonly RosterEntry[], expected: InviteeLi
     acknowledged,
     pending,
     source: expected?.source ?? null,
+    truncated: expected?.truncated === true,
     counts: {
       acknowledged: acknowledged.length,
       earlier: acknowledged.filter((a) => !a.current).length,

@@ -2,6 +2,13 @@
 import * as React from 'react';
 
 import { type ApiClient, isApiError, type MeetingView, type ReminderVersion } from '../../src/shared/api';
+import { startPoller } from './poller';
+
+/**
+ * The side panel reads the meeting again this often while it is visible, so attendees see the chair's changes (and a
+ * meeting configured after the panel opened) without reopening it. Slow: only the chair's roster needs to be live.
+ */
+export const SIDE_PANEL_REFRESH_MS = 60_000;
 
 export type MeetingState =
   | { readonly phase: 'loading'; readonly meeting?: never; readonly error?: never }
@@ -27,7 +34,6 @@ export function useMeeting(api: ApiClient, meetingId: string, options: { readonl
 
   React.useEffect(() => {
     let cancelled = false;
-    let timer: ReturnType<typeof setTimeout> | null = null;
     const load = async (quiet: boolean): Promise<void> => {
       try {
         const meeting = await api.getMeeting(meetingId);
@@ -45,38 +51,20 @@ export function useMeeting(api: ApiClient, meetingId: string, options: { readonl
         }
         // A failed refresh keeps what is on screen; the next one may succeed.
       }
-      if (!cancelled && pollMs) {
-        timer = setTimeout(poll, pollMs);
-      }
     };
     // A hidden page (minimised, another app on the stage) does not poll; it catches up as soon as it is shown.
-    const poll = (): void => {
-      if (document.visibilityState === 'hidden') {
-        timer = null;
-        return;
-      }
-      void load(true);
-    };
-    const onVisible = (): void => {
-      if (pollMs && !cancelled && timer === null && document.visibilityState === 'visible') {
-        void load(true);
-      }
-    };
-    document.addEventListener('visibilitychange', onVisible);
-    refreshRef.current = () => {
-      if (timer) {
-        clearTimeout(timer);
-        timer = null;
-      }
-      void load(true);
-    };
-    void load(false);
+    const poller = startPoller(load, {
+      intervalMs: pollMs,
+      isVisible: () => document.visibilityState !== 'hidden',
+      onVisibilityChange: (listener) => {
+        document.addEventListener('visibilitychange', listener);
+        return () => document.removeEventListener('visibilitychange', listener);
+      },
+    });
+    refreshRef.current = poller.refresh;
     return () => {
       cancelled = true;
-      document.removeEventListener('visibilitychange', onVisible);
-      if (timer) {
-        clearTimeout(timer);
-      }
+      poller.stop();
     };
   }, [api, meetingId, pollMs, generation]);
 

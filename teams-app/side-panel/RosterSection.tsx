@@ -88,6 +88,8 @@ export function RosterSection({
         <Badge
           appearance="tint"
           color={roster.connection === 'live' ? 'success' : 'warning'}
+          role="status"
+          aria-live="polite"
           data-testid="roster-connection"
         >
           {roster.connection === 'live'
@@ -98,7 +100,11 @@ export function RosterSection({
         </Badge>
       </div>
       <p className={s.summary} data-testid="roster-summary">
-        {t.rosterSummary(view.counts.acknowledged, view.counts.expected === null ? null : view.counts.pending)}
+        {t.rosterSummary(
+          view.counts.acknowledged,
+          view.counts.expected === null ? null : view.counts.pending,
+          view.truncated,
+        )}
       </p>
       {roster.rosterError ? (
         <MessageBar intent="error" role="alert">
@@ -111,6 +117,11 @@ export function RosterSection({
       {view.source === 'seen' ? (
         <MessageBar intent="info">
           <MessageBarBody>{t.rosterSeenNote}</MessageBarBody>
+        </MessageBar>
+      ) : null}
+      {view.truncated ? (
+        <MessageBar intent="warning" data-testid="roster-truncated">
+          <MessageBarBody>{t.rosterTruncated}</MessageBarBody>
         </MessageBar>
       ) : null}
       {view.source === null && roster.inviteesError ? (
@@ -127,12 +138,13 @@ export function RosterSection({
           {view.acknowledged.map((row) => (
             <li key={row.key} className={s.item} data-oid={row.key}>
               <span className={s.name}>{row.name}</span>
-              <time
-                className={s.time}
-                dateTime={row.acknowledgedAt}
-                title={formatAcknowledgedAt(row.acknowledgedAt, locale)}
-              >
-                {formatTimeOfDay(row.acknowledgedAt)}
+              {/* The time of day fits the panel; screen readers get the full date and zone as text (a title
+                  attribute reaches neither keyboard nor most screen-reader users). */}
+              <time className={s.time} dateTime={row.acknowledgedAt}>
+                <span aria-hidden="true">{formatTimeOfDay(row.acknowledgedAt)}</span>
+                <span className={layout.visuallyHidden} data-testid="roster-acknowledged-at">
+                  {formatAcknowledgedAt(row.acknowledgedAt, locale)}
+                </span>
               </time>
               {row.upn ? <span className={s.upn}>{row.upn}</span> : null}
               {view.source !== null && !row.expected ? <span className={s.flag}>{t.rosterNotExpected}</span> : null}
@@ -152,7 +164,7 @@ export function RosterSection({
             {view.source === 'seen' ? t.rosterPendingSeen(view.counts.pending) : t.rosterPending(view.counts.pending)}
           </h4>
           {view.pending.length === 0 ? (
-            <p className={layout.caption}>{t.rosterAllDone}</p>
+            <p className={layout.caption}>{view.truncated ? t.rosterAllListedDone : t.rosterAllDone}</p>
           ) : (
             <ul className={s.list} data-testid="roster-pending">
               {view.pending.map((row) => (

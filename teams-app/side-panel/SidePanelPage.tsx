@@ -14,6 +14,7 @@ import { MeetingStatus, RequireMeeting } from '../shared/PageStates';
 import { ReminderCard } from '../shared/ReminderCard';
 import type { PageServices } from '../shared/TeamsPage';
 import { useMeetingAcknowledgement } from '../shared/useAcknowledgement';
+import { SIDE_PANEL_REFRESH_MS } from '../shared/useMeeting';
 import { StagePage } from '../stage/StagePage';
 import { RosterSection } from './RosterSection';
 import { SignInSheetSection } from './SignInSheetSection';
@@ -34,7 +35,7 @@ export function SidePanelPage({ services }: { services: PageServices }): React.J
 function MeetingPanel({ services, meetingId }: { services: PageServices; meetingId: string }): React.JSX.Element {
   const layout = useLayoutStyles();
   const { api, getToken, locale, origin, t } = services;
-  const { state, reload, ack } = useMeetingAcknowledgement(api, meetingId);
+  const { state, reload, ack } = useMeetingAcknowledgement(api, meetingId, { pollMs: SIDE_PANEL_REFRESH_MS });
   const chairHeadingId = React.useId();
 
   if (state.phase !== 'ready') {
@@ -44,7 +45,7 @@ function MeetingPanel({ services, meetingId }: { services: PageServices; meeting
   return (
     <main className={layout.page}>
       {meeting.sensitive ? (
-        <ReminderCard meeting={meeting} t={t}>
+        <ReminderCard meeting={meeting} locale={locale} t={t}>
           <AcknowledgeControl ack={ack} locale={locale} t={t} />
         </ReminderCard>
       ) : (

@@ -1,4 +1,4 @@
-/** The sign-in sheet, as PDF or CSV, downloaded through a Blob URL with a file name a person recognises. */
+/** The sign-in sheet, as PDF or CSV, downloaded through a Blob URL under the file name the server gives it. */
 import { MessageBar, MessageBarBody, Spinner } from '@fluentui/react-components';
 import * as React from 'react';
 
@@ -48,8 +48,9 @@ export function SignInSheetSection({ api, meetingId, t, title }: SignInSheetSect
     }
     setState({ phase: 'working', format });
     api.signInSheet(meetingId, format).then(
-      (bytes) => {
-        const fileName = signInSheetFileName(title, format, new Date());
+      ({ bytes, fileName: served }) => {
+        // The server's name (it knows the sheet's date); ours only if its header named none.
+        const fileName = served ?? signInSheetFileName(title, format, new Date());
         download(bytes, fileName, MIME[format]);
         setState({ phase: 'done', format, text: t.exported(fileName) });
       },

@@ -53,7 +53,11 @@ export function StageShareSection({ origin, t }: StageShareSectionProps): React.
   } else if (!capability.canShare) {
     body = (
       <p className={layout.caption} data-testid="stage-share-unavailable">
-        {capability.reason === 'no-permission' ? t.shareNoPermission : t.shareUnavailable}
+        {capability.reason === 'no-permission'
+          ? t.shareNoPermission
+          : capability.reason === 'error'
+            ? describeStageError(capability.code, t)
+            : t.shareUnavailable}
       </p>
     );
   } else {

@@ -72,7 +72,7 @@ function StageReminder({ services, meetingId }: { services: PageServices; meetin
   const count = meeting.acknowledgementCount;
   return (
     <main className={s.page}>
-      <ReminderCard meeting={meeting} t={t} variant="stage">
+      <ReminderCard meeting={meeting} locale={locale} t={t} variant="stage">
         <div className={s.footer}>
           <AcknowledgeControl ack={ack} locale={locale} t={t} variant="stage" />
           {count !== undefined ? (

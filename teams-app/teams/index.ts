@@ -10,6 +10,13 @@ export {
   TeamsUnavailableError,
 } from './app-context';
 export { TeamsAuthError, teamsTokenProvider } from './auth';
-export { shareToStage, type StageCapability, stageCapability, StageShareError } from './stage';
+export {
+  shareToStage,
+  STAGE_CALL_TIMEOUT_MS,
+  type StageCapability,
+  stageCapability,
+  type StageErrorCode,
+  StageShareError,
+} from './stage';
 export { onSave, type SaveOutcome, setSaveEnabled, type TabConfig } from './tab-config';
 export { onThemeChange } from './theme';

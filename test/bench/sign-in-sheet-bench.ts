@@ -54,8 +54,9 @@ function sheet(attendees: number): SignInSheet {
     unacknowledgedTotal: Math.ceil(attendees / 20),
     inviteeTotal: attendees + Math.ceil(attendees / 20),
     inviteeSource: 'graph',
+    inviteesTruncated: false,
     generatedAt: new Date(at + 7200_000),
-    audit: { hash: 'ab'.repeat(32), seq: 4242 },
+    audit: { hash: 'ab'.repeat(32), seq: 4242, rowsSha256: 'ef'.repeat(32) },
   };
 }
 

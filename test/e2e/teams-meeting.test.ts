@@ -15,6 +15,8 @@ import { readConfig } from '../../src/server/config';
 import { type RunningServer, startServer } from '../../src/server/main';
 import { DEFAULT_REMINDER } from '../../src/shared/api';
 import { PAGE_PATHS } from '../../src/shared/app-ids';
+import { SIDE_PANEL_REFRESH_MS } from '../../teams-app/shared/useMeeting';
+import { STAGE_CALL_TIMEOUT_MS } from '../../teams-app/teams/stage';
 import { AUDIENCE, CLIENT_ID, CLIENT_SECRET, type FakeEntra, startFakeEntra, TENANT } from '../fakes/entra';
 import { type FakeGraph, startFakeGraph } from '../fakes/graph';
 import { type FrameContext, type HostUser, openInTeams, type OpenOptions, type TeamsHost } from '../fakes/teams-host';
@@ -62,18 +64,27 @@ async function open(
   page: 'config' | 'side-panel' | 'stage',
   frameContext: FrameContext,
   meetingId: string | null,
-  options: Partial<OpenOptions> & { viewport?: { width: number; height: number } } = {},
+  options: Partial<OpenOptions> & {
+    viewport?: { width: number; height: number };
+    /** Playwright's clock in every frame: time runs as usual until the test moves it ahead. */
+    clock?: boolean;
+    /** Another server than the suite's. */
+    at?: RunningServer;
+  } = {},
 ): Promise<TeamsHost> {
   const context = await browser.newContext({ viewport: options.viewport ?? SIDE_PANEL, acceptDownloads: true });
   contexts.push(context);
   context.setDefaultTimeout(15_000);
+  if (options.clock) {
+    await context.clock.install();
+  }
   const paths = {
     config: PAGE_PATHS.teamsConfig,
     'side-panel': PAGE_PATHS.teamsSidePanel,
     stage: PAGE_PATHS.teamsStage,
   };
   const host = await openInTeams(context, {
-    appUrl: `${server.url}${paths[page]}`,
+    appUrl: `${(options.at ?? server).url}${paths[page]}`,
     frameContext,
     user,
     meetingId,
@@ -89,11 +100,12 @@ function api(
   urlPath: string,
   token: string,
   body?: unknown,
+  at: RunningServer = server,
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = request(
-      `${server.url}${urlPath}`,
+      `${at.url}${urlPath}`,
       {
         agent: insecure,
         method,
@@ -115,7 +127,8 @@ function api(
 
 const meetingPath = (id: string): string => `/api/meetings/${encodeURIComponent(id)}`;
 
-async function configureByApi(meetingId: string, extra: Record<string, unknown> = {}): Promise<void> {
+/** Saves the meeting as the chair: 201 the first time, 200 for a change. */
+async function configureByApi(meetingId: string, extra: Record<string, unknown> = {}, status = 201): Promise<void> {
   const res = await api('PUT', meetingPath(meetingId), await tokenFor(CHAIR), {
     title: TITLE,
     level: '機密',
@@ -123,7 +136,7 @@ async function configureByApi(meetingId: string, extra: Record<string, unknown> 
     spokesperson: '李發言人',
     ...extra,
   });
-  expect(res.status).toBe(201);
+  expect(res.status).toBe(status);
 }
 
 /** Waits until `read` gives `expected` (the page works asynchronously; the host's state is polled). */
@@ -139,27 +152,29 @@ async function until<T>(read: () => Promise<T>, expected: T, timeoutMs = 5000): 
 
 const ackButton = (frame: Frame) => frame.getByRole('button', { name: '我已知悉並同意保密' });
 
+/** The server's settings: the fake Entra and Graph, its own data folder and port. */
+function serverConfig(dir: string, port: number): ReturnType<typeof readConfig> {
+  return readConfig({
+    AUTH_JWKS_URL: entra.jwksUrl,
+    AUTH_ISSUER: entra.issuer,
+    AUTH_AUDIENCE: AUDIENCE,
+    AUTH_TENANT_IDS: TENANT,
+    AUTH_CLIENT_ID: CLIENT_ID,
+    AUTH_CLIENT_SECRET: CLIENT_SECRET,
+    AUTH_TOKEN_URL: entra.tokenUrl,
+    GRAPH_BASE_URL: graph.baseUrl,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dir,
+  });
+}
+
 beforeAll(async () => {
   await ensureWebBuild();
   entra = await startFakeEntra();
   graph = await startFakeGraph(entra);
   dataDir = mkdtempSync(path.join(tmpdir(), 'sg-teams-e2e-'));
-  server = await startServer(
-    readConfig({
-      AUTH_JWKS_URL: entra.jwksUrl,
-      AUTH_ISSUER: entra.issuer,
-      AUTH_AUDIENCE: AUDIENCE,
-      AUTH_TENANT_IDS: TENANT,
-      AUTH_CLIENT_ID: CLIENT_ID,
-      AUTH_CLIENT_SECRET: CLIENT_SECRET,
-      AUTH_TOKEN_URL: entra.tokenUrl,
-      GRAPH_BASE_URL: graph.baseUrl,
-      PORT: String(await freePort()),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-    }),
-    { staticDir: DIST, logger: false },
-  );
+  server = await startServer(serverConfig(dataDir, await freePort()), { staticDir: DIST, logger: false });
   browser = await launchChromium();
 }, 600_000);
 
@@ -396,6 +411,47 @@ describe('Teams meeting pages in the fake Teams host', () => {
     ).toBe(0);
   });
 
+  it('stage sharing: Teams that never answers, or cannot say who may share, is explained, and the button does not stay busy', async () => {
+    const meetingId = newMeetingId();
+    await configureByApi(meetingId);
+    const presenter = await open(CHAIR, 'side-panel', 'sidePanel', meetingId, {
+      stageOutcome: 'no-answer',
+      clock: true,
+    });
+    const frame = presenter.app();
+    const share = frame.getByRole('button', { name: '將保密提醒分享到會議舞台' });
+    await share.click();
+    await frame.getByRole('button', { name: '分享中…' }).waitFor();
+    await presenter.page.clock.runFor(STAGE_CALL_TIMEOUT_MS);
+    await frame
+      .getByTestId('stage-share-error')
+      .getByText('Teams 沒有回應分享到會議舞台的要求。若會議舞台上沒有出現保密提醒，請稍後再試一次。')
+      .waitFor();
+    await presenter.setStage({ stageOutcome: 'ok' });
+    await share.click();
+    await frame.getByText('已分享到會議舞台。').waitFor();
+
+    // The capability question: Teams' own error is explained by its code; silence is a timeout, not a spinner.
+    const failing = await open(CHAIR, 'side-panel', 'sidePanel', meetingId, { capabilityOutcome: 500 });
+    await failing
+      .app()
+      .getByTestId('stage-share-unavailable')
+      .getByText('Teams 發生內部錯誤，未能分享到會議舞台。請稍後再試一次。')
+      .waitFor();
+    const silent = await open(CHAIR, 'side-panel', 'sidePanel', meetingId, {
+      capabilityOutcome: 'no-answer',
+      clock: true,
+      locale: 'en-us',
+    });
+    await silent.app().getByTestId('roster').waitFor();
+    await silent.page.clock.runFor(STAGE_CALL_TIMEOUT_MS);
+    await silent
+      .app()
+      .getByTestId('stage-share-unavailable')
+      .getByText(/^Teams didn't answer the request to share to the stage\./)
+      .waitFor();
+  });
+
   it('without the invitation list (Graph has no such chat), the roster lists the participants seen so far, labelled', async () => {
     const meetingId = newMeetingId();
     await configureByApi(meetingId);
@@ -413,6 +469,44 @@ describe('Teams meeting pages in the fake Teams host', () => {
     await frame
       .locator(`[data-testid="roster-acknowledged"] li[data-oid="${(ATTENDEES[1] as HostUser).oid}"]`)
       .waitFor();
+  });
+
+  it('an invitation list cut off at its bound is labelled, and never reads as everyone having acknowledged', async () => {
+    const { id: meetingId, thread } = newMeeting();
+    await configureByApi(meetingId);
+    // The chair and one attendee, then more members than Graph's paging bound lets the server read one by one.
+    const members = [CHAIR, ATTENDEES[0] as HostUser].map((p) => ({
+      userId: p.oid,
+      displayName: p.name,
+      email: p.upn,
+    }));
+    graph.setChat(thread, [
+      ...members,
+      ...Array.from({ length: 60 }, (_, i) => ({
+        userId: `00000000-0000-0000-0000-0000000b${String(i).padStart(4, '0')}`,
+        displayName: `列席者${i + 1}`,
+        email: null,
+      })),
+    ]);
+    graph.pageSize = 1;
+    try {
+      for (const person of [CHAIR, ATTENDEES[0] as HostUser]) {
+        await api('POST', `${meetingPath(meetingId)}/acknowledgements`, await tokenFor(person), {});
+      }
+      const chair = await open(CHAIR, 'side-panel', 'sidePanel', meetingId);
+      const frame = chair.app();
+      await frame
+        .getByTestId('roster-truncated')
+        .getByText(/預計與會名單過長，僅取得一部分/)
+        .waitFor();
+      await frame
+        .getByTestId('roster-summary')
+        .getByText(/^已知悉 2 人，尚未知悉至少 \d+ 人$/)
+        .waitFor();
+      expect(await frame.getByText('預計與會者皆已確認知悉。').count()).toBe(0);
+    } finally {
+      graph.pageSize = 100;
+    }
   });
 
   it('the stage: the reminder large, each viewer acknowledges, and every viewer sees the live count', async () => {
@@ -443,6 +537,59 @@ describe('Teams meeting pages in the fake Teams host', () => {
       .app()
       .getByText(/You acknowledged and agreed to keep this confidential on .* \(Taipei time\)\./)
       .waitFor();
+  });
+
+  it('screen readers hear the level in the page’s language, the roster’s full date, and the connection’s changes', async () => {
+    const meetingId = newMeetingId();
+    await configureByApi(meetingId);
+    await api('POST', `${meetingPath(meetingId)}/acknowledgements`, await tokenFor(ATTENDEES[0] as HostUser), {});
+
+    // English: the level's English name is on screen beside the Chinese one, and spoken as a phrase in English.
+    const english = await open(ATTENDEES[1] as HostUser, 'side-panel', 'sidePanel', meetingId, { locale: 'en-us' });
+    const card = english.app().getByRole('region', { name: 'Secrecy reminder' });
+    await card.getByText('機密 · Confidential').waitFor();
+    expect(await card.ariaSnapshot()).toMatch(/Classification level: 機密\s*Confidential/);
+
+    // Chinese: the badge says what the word is (密等), without English.
+    const chair = await open(CHAIR, 'side-panel', 'sidePanel', meetingId);
+    const frame = chair.app();
+    const zhCard = frame.getByRole('region', { name: '保密提醒' });
+    await zhCard.waitFor();
+    const zhSnapshot = await zhCard.ariaSnapshot();
+    expect(zhSnapshot).toMatch(/密等 機密/);
+    expect(zhSnapshot).not.toMatch(/Confidential/);
+
+    // The roster's time of day shows; the full date and zone is text a screen reader reads, not a title.
+    const row = frame.locator(`[data-testid="roster-acknowledged"] li[data-oid="${(ATTENDEES[0] as HostUser).oid}"]`);
+    await row.waitFor();
+    expect(await row.locator('[title]').count()).toBe(0);
+    expect(await row.ariaSnapshot()).toMatch(/\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d（臺北時間）/);
+    expect(await row.innerText()).toMatch(/^\S+\n\d\d:\d\d:\d\d\n/);
+
+    // The connection badge is a polite live region, so "reconnecting" is heard when it happens.
+    const connection = frame.getByTestId('roster-connection');
+    await connection.getByText('即時更新中').waitFor();
+    expect(await frame.getByRole('status').filter({ hasText: '即時更新中' }).count()).toBe(1);
+    expect(await connection.getAttribute('aria-live')).toBe('polite');
+  });
+
+  it('the side panel reads the meeting again every minute while visible: a meeting configured later appears, and the chair’s change shows', async () => {
+    const meetingId = newMeetingId();
+    const host = await open(ATTENDEES[0] as HostUser, 'side-panel', 'sidePanel', meetingId, { clock: true });
+    const frame = host.app();
+    await frame.getByText('主席尚未設定此會議的保密提醒。').waitFor();
+
+    await configureByApi(meetingId);
+    await host.page.clock.runFor(SIDE_PANEL_REFRESH_MS - 5_000);
+    expect(await ackButton(frame).count()).toBe(0); // not before the minute is up
+    await host.page.clock.runFor(5_000);
+    await ackButton(frame).waitFor();
+    await frame.getByText('機密', { exact: true }).waitFor();
+
+    await configureByApi(meetingId, { level: '極機密', reminder: `${DEFAULT_REMINDER}會後資料請交回。` }, 200);
+    await host.page.clock.runFor(SIDE_PANEL_REFRESH_MS);
+    await frame.getByText('極機密', { exact: true }).waitFor();
+    await frame.getByText(`${DEFAULT_REMINDER}會後資料請交回。`).waitFor();
   });
 
   it('a meeting the chair has not marked sensitive: the stage, like the side panel, asks nothing', async () => {
@@ -683,7 +830,7 @@ describe('Teams meeting pages in the fake Teams host', () => {
     }
   });
 
-  it('the sign-in sheet: PDF with the names and the secrecy sentence, and CSV, downloaded with a sensible name', async () => {
+  it('the sign-in sheet: PDF with the names and the secrecy sentence, and CSV, downloaded under the server’s file name', async () => {
     const meetingId = newMeetingId();
     await configureByApi(meetingId);
     for (const person of ATTENDEES) {
@@ -693,10 +840,11 @@ describe('Teams meeting pages in the fake Teams host', () => {
     }
     const host = await open(CHAIR, 'side-panel', 'sidePanel', meetingId);
     const frame = host.app();
-    const date = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Taipei' }).format(new Date());
+    // The server's names (its content-disposition), not names the page makes up.
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Taipei' }).format(new Date()).replace(/-/g, '');
 
     const [pdf] = await Promise.all([host.page.waitForEvent('download'), frame.getByTestId('export-pdf').click()]);
-    expect(pdf.suggestedFilename()).toBe(`簽到表_${TITLE}_${date}.pdf`);
+    expect(pdf.suggestedFilename()).toBe(`簽到表-${TITLE}-${day}.pdf`);
     const pdfPath = path.join(dataDir, 'sheet.pdf');
     await pdf.saveAs(pdfPath);
     const text = execFileSync('pdftotext', ['-enc', 'UTF-8', pdfPath, '-'], { encoding: 'utf8' });
@@ -704,10 +852,10 @@ describe('Teams meeting pages in the fake Teams host', () => {
     for (const person of ATTENDEES) {
       expect(text).toContain(person.name);
     }
-    await frame.getByText(`已下載「簽到表_${TITLE}_${date}.pdf」。`).waitFor();
+    await frame.getByText(`已下載「簽到表-${TITLE}-${day}.pdf」。`).waitFor();
 
     const [csv] = await Promise.all([host.page.waitForEvent('download'), frame.getByTestId('export-csv').click()]);
-    expect(csv.suggestedFilename()).toBe(`簽到表_${TITLE}_${date}.csv`);
+    expect(csv.suggestedFilename()).toBe(`簽到表-${TITLE}-${day}.csv`);
     const csvPath = path.join(dataDir, 'sheet.csv');
     await csv.saveAs(csvPath);
     const csvText = readFileSync(csvPath, 'utf8');
@@ -728,19 +876,50 @@ describe('Teams meeting pages in the fake Teams host', () => {
     await frame.getByTestId('export-pdf').click();
     await frame.getByTestId('export-error').getByText('此伺服器尚未提供簽到表下載。').waitFor();
     await context.unroute('**/sign-in-sheet.pdf');
-    await context.route('**/sign-in-sheet.pdf', (route) =>
-      route.fulfill({
-        status: 503,
-        contentType: 'application/json',
-        body: '{"code":"no_pdf_font","message":"伺服器沒有中文字型 / The server has no Chinese font"}',
-      }),
-    );
-    await frame.getByTestId('export-pdf').click();
-    await frame
-      .getByTestId('export-error')
-      .getByText('未能下載簽到表：伺服器沒有中文字型 / The server has no Chinese font')
-      .waitFor();
-    expect(await frame.getByTestId('export-pdf').isEnabled()).toBe(true);
+
+    // A real server that found no Chinese font: its own 503 pdf_font_missing and reason, and the CSV still works.
+    const fontlessDir = mkdtempSync(path.join(tmpdir(), 'sg-teams-e2e-nofont-'));
+    const fontless = await startServer(serverConfig(fontlessDir, await freePort()), {
+      staticDir: DIST,
+      logger: false,
+      pdfFonts: { status: 'none', searched: ['/usr/share/fonts/truetype/arphic/uming.ttc'] },
+    });
+    try {
+      const put = await api(
+        'PUT',
+        meetingPath(meetingId),
+        await tokenFor(CHAIR),
+        { title: TITLE, level: '機密', reminder: DEFAULT_REMINDER },
+        fontless,
+      );
+      expect(put.status).toBe(201);
+      const direct = await api(
+        'GET',
+        `${meetingPath(meetingId)}/sign-in-sheet.pdf`,
+        await tokenFor(CHAIR),
+        undefined,
+        fontless,
+      );
+      expect(direct.status).toBe(503);
+      expect(JSON.parse(direct.body)).toMatchObject({ code: 'pdf_font_missing' });
+      const noFont = await open(CHAIR, 'side-panel', 'sidePanel', meetingId, { at: fontless });
+      const panel = noFont.app();
+      await panel.getByTestId('export-pdf').click();
+      await panel
+        .getByTestId('export-error')
+        .getByText(/^未能下載簽到表：伺服器未安裝中文字型，無法產生 PDF；CSV 仍可下載。.*No Chinese font is installed/)
+        .waitFor();
+      expect(await panel.getByTestId('export-pdf').isEnabled()).toBe(true);
+      const [fontlessCsv] = await Promise.all([
+        noFont.page.waitForEvent('download'),
+        panel.getByTestId('export-csv').click(),
+      ]);
+      expect(fontlessCsv.suggestedFilename()).toBe(`簽到表-${TITLE}-${day}.csv`);
+    } finally {
+      await Promise.all(contexts.splice(0).map((c) => c.close()));
+      await fontless.close();
+      rmSync(fontlessDir, { recursive: true, force: true });
+    }
   });
 
   it('fits the side panel (320 px) and the stage (1280×720) in light, dark and high contrast, with screenshots', async () => {

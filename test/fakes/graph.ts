@@ -34,6 +34,10 @@ export interface FakeGraph {
   delayMs: number;
   /** Makes nextLinks point at another origin, as a tampered page would. */
   nextLinkOrigin: string | null;
+  /** Send member pages with `transfer-encoding: chunked` (no content-length), as Graph may. @default false */
+  chunked: boolean;
+  /** Whitespace (valid JSON) added to every member page, to make an answer as large as a hostile one. @default 0 */
+  padBytes: number;
   /** Back to a Graph with no chats, no injected failures, no delay, one page of 100. */
   reset(): void;
   /** Member-list requests received, and the Authorization header of each. */
@@ -66,6 +70,8 @@ export async function startFakeGraph(entra: FakeEntra): Promise<FakeGraph> {
     pageSize: 100,
     delayMs: 0,
     nextLinkOrigin: null,
+    chunked: false,
+    padBytes: 0,
     requests,
     setChat: (chatId, members) => {
       chats.set(chatId, members);
@@ -81,6 +87,8 @@ export async function startFakeGraph(entra: FakeEntra): Promise<FakeGraph> {
       graph.pageSize = 100;
       graph.delayMs = 0;
       graph.nextLinkOrigin = null;
+      graph.chunked = false;
+      graph.padBytes = 0;
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
@@ -151,26 +159,41 @@ export async function startFakeGraph(entra: FakeEntra): Promise<FakeGraph> {
       const page = members.slice(skip, skip + graph.pageSize);
       const next = skip + graph.pageSize < members.length ? skip + graph.pageSize : null;
       const self = `${graph.nextLinkOrigin ?? baseUrl}/v1.0/chats/${encodeURIComponent(chatId)}/members`;
-      res.writeHead(200, { 'content-type': 'application/json; odata.metadata=minimal; charset=utf-8' });
-      res.end(
-        JSON.stringify({
-          '@odata.context': `${baseUrl}/v1.0/$metadata#chats('${encodeURIComponent(chatId)}')/members`,
-          ...(skip === 0 ? { '@odata.count': members.length } : {}),
-          ...(next !== null
-            ? { '@odata.nextLink': `${self}?$skiptoken=${Buffer.from(String(next)).toString('base64url')}` }
-            : {}),
-          value: page.map((x) => ({
-            '@odata.type': '#microsoft.graph.aadUserConversationMember',
-            id: Buffer.from(`1#${chatId}#${x.userId}`).toString('base64'),
-            roles: ['owner'],
-            displayName: x.displayName,
-            visibleHistoryStartDateTime: '0001-01-01T00:00:00Z',
-            userId: x.userId,
-            email: x.email,
-            tenantId: x.tenantId ?? claims.tid,
-          })),
-        }),
-      );
+      const body = JSON.stringify({
+        '@odata.context': `${baseUrl}/v1.0/$metadata#chats('${encodeURIComponent(chatId)}')/members`,
+        ...(skip === 0 ? { '@odata.count': members.length } : {}),
+        ...(next !== null
+          ? { '@odata.nextLink': `${self}?$skiptoken=${Buffer.from(String(next)).toString('base64url')}` }
+          : {}),
+        value: page.map((x) => ({
+          '@odata.type': '#microsoft.graph.aadUserConversationMember',
+          id: Buffer.from(`1#${chatId}#${x.userId}`).toString('base64'),
+          roles: ['owner'],
+          displayName: x.displayName,
+          visibleHistoryStartDateTime: '0001-01-01T00:00:00Z',
+          userId: x.userId,
+          email: x.email,
+          tenantId: x.tenantId ?? claims.tid,
+        })),
+      });
+      const bytes = Buffer.from(`{${' '.repeat(graph.padBytes)}${body.slice(1)}`, 'utf8');
+      const type = { 'content-type': 'application/json; odata.metadata=minimal; charset=utf-8' };
+      if (!graph.chunked) {
+        res.writeHead(200, { ...type, 'content-length': bytes.length });
+        res.end(bytes);
+        return;
+      }
+      res.writeHead(200, type);
+      res.on('error', () => undefined); // the client may stop reading a page it finds too large
+      for (let at = 0; at < bytes.length && !res.destroyed; at += 64 * 1024) {
+        if (!res.write(bytes.subarray(at, at + 64 * 1024))) {
+          await new Promise((resolve) => {
+            res.once('drain', resolve);
+            res.once('close', resolve);
+          });
+        }
+      }
+      res.end();
     })();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

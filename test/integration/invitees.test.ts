@@ -72,6 +72,27 @@ describe.each(STORES)('invitees on %s', (kind) => {
     }
   });
 
+  it('a member list longer than the bound on pages is marked as cut off (a complete one is not: above)', async () => {
+    // The chair first: Graph lists a chat's members only to one of them.
+    const many: FakeMember[] = [
+      MEMBERS[0] as FakeMember,
+      ...Array.from({ length: 60 }, (_, i) => ({
+        userId: `00000000-0000-0000-0000-${String(i + 1).padStart(12, '0')}`,
+        displayName: `與會者${i + 1}`,
+        email: null,
+      })),
+    ];
+    graph.setChat(THREAD, many);
+    graph.pageSize = 1;
+    const cut = await invitees();
+    expect(cut.source).toBe('graph');
+    expect(cut.truncated).toBe(true);
+    expect(cut.invitees.length).toBeLessThan(many.length);
+    expect(cut.invitees).toEqual(
+      many.slice(0, cut.invitees.length).map((m) => ({ oid: m.userId, name: m.displayName, upn: m.email })),
+    );
+  });
+
   it('keeps a Graph answer briefly: a second look asks neither Entra nor Graph', async () => {
     await invitees();
     const graphBefore = graph.requests.length;
@@ -167,6 +188,18 @@ describe.each(STORES)('invitees on %s', (kind) => {
       expect(await invitees()).toEqual({ source: 'seen', invitees: SEEN });
     });
 
+    it('an answer too large is not read, whether it says its length or comes in chunks without one', async () => {
+      graph.padBytes = 9 * 1024 * 1024; // past the 8 MB any real page stays far below
+      expect(await invitees()).toEqual({ source: 'seen', invitees: SEEN });
+      graph.chunked = true;
+      await t.start({ graph: graphOptions(entra, graph) }); // a fresh app: the refusal above is remembered a minute
+      expect(await invitees()).toEqual({ source: 'seen', invitees: SEEN });
+      // A chunked page of ordinary size is read as usual.
+      graph.padBytes = 256 * 1024;
+      await t.start({ graph: graphOptions(entra, graph) });
+      expect((await invitees()).source).toBe('graph');
+    });
+
     it('a paging link to another origin is not followed, so the Graph token goes nowhere else', async () => {
       graph.pageSize = 2;
       graph.nextLinkOrigin = 'http://127.0.0.1:9';
@@ -174,6 +207,7 @@ describe.each(STORES)('invitees on %s', (kind) => {
       const list = await invitees();
       expect(list.source).toBe('graph');
       expect(list.invitees).toHaveLength(2);
+      expect(list.truncated).toBe(true);
       expect(graph.requests.length - before).toBe(1);
     });
   });
@@ -191,7 +225,10 @@ describe.each(STORES)('invitees on %s', (kind) => {
       [MEETING],
     );
     expect(Number(rows[0]?.n)).toBe(MAX_PARTICIPANTS);
-    expect((await invitees()).invitees.some((i) => i.oid === SEEN_OID)).toBe(false);
+    const seen = await invitees();
+    expect(seen.invitees.some((i) => i.oid === SEEN_OID)).toBe(false);
+    // Newcomers past the bound are missing from the list, and it says so.
+    expect(seen).toMatchObject({ source: 'seen', truncated: true });
   });
 
   it('only the chair: an attendee gets 403, another tenant 404, no token 401', async () => {

@@ -6,11 +6,12 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 
 import { type PdfFontResolution, resolvePdfFonts } from '../../src/server/pdf-font';
+import { taipeiDate } from '../../src/server/sign-in-sheet-model';
 import { verifyAuditChain } from '../../src/server/store/audit';
 import { createApiClient, DEFAULT_REMINDER, type InviteeList } from '../../src/shared/api';
 import { type FakeEntra, FOREIGN_TENANT, startFakeEntra, TENANT } from '../fakes/entra';
 import { type FakeGraph, startFakeGraph } from '../fakes/graph';
-import { CHAIR, meetingSettings, teamsMeetingId, useMeetingTest } from '../support/meeting-app';
+import { CHAIR, graphOptions, meetingSettings, teamsMeetingId, useMeetingTest } from '../support/meeting-app';
 import { STORES } from '../support/stores';
 
 const run = promisify(execFile);
@@ -132,6 +133,29 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
     };
   };
 
+  /** The rows' hash recomputed from the table, independently of the server's code: oid, time, level, reminder hash. */
+  const listedRowsFromStore = async (): Promise<string> => {
+    const rows = (
+      await t.db.query<{
+        user_oid: string;
+        acknowledged_at: Date | string;
+        level: string | null;
+        reminder_sha256: string | null;
+      }>(
+        'SELECT user_oid, acknowledged_at, level, reminder_sha256 FROM acknowledgements WHERE meeting_id = $1 ORDER BY acknowledged_at, user_oid',
+        [MEETING],
+      )
+    ).rows;
+    const hash = createHash('sha256');
+    for (const r of rows) {
+      hash.update(
+        [r.user_oid, new Date(r.acknowledged_at).toISOString(), r.level ?? '', r.reminder_sha256 ?? ''].join('\t') +
+          '\n',
+      );
+    }
+    return hash.digest('hex');
+  };
+
   it('the chair gets the PDF: the sentence, title, every name, the invitees not yet acknowledged, totals, spokesperson and audit hash', async () => {
     await acknowledgeAll();
     const res = await t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair);
@@ -176,7 +200,10 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
       unacknowledged: 3,
       expected: 8,
       inviteeSource: 'graph',
+      rowsSha256: await listedRowsFromStore(),
     });
+    // The rows' hash is printed too, so a copy can be checked against the log.
+    expect(text).toContain(event.data.rowsSha256 as string);
     // The hash on the sheet covers every acknowledgement it lists: they were chained before the export.
     expect(await verifyAuditChain(t.db)).toEqual({ ok: true, events: event.seq });
     const kinds = (await t.db.query<{ kind: string }>('SELECT kind FROM audit_events ORDER BY seq')).rows.map(
@@ -287,6 +314,59 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
       `sign-in sheet PDF, 1,000 attendees on ${kind}: ${pages} pages, ${res.rawPayload.length} bytes, ${ms} ms`,
     );
   }, 120_000);
+
+  it('an invitee list cut off at its bound is said to be incomplete, on the PDF, in the CSV and in the audit event', async () => {
+    // More members than Graph's paging bound lets the server read, one member a page.
+    graph.setChat(THREAD, [
+      { userId: CHAIR, displayName: '王主席', email: 'chair@example.gov.tw' },
+      ...ATTENDEES.map((a) => ({ userId: a.oid, displayName: a.name, email: a.upn })),
+      ...Array.from({ length: 60 }, (_, i) => ({ userId: oid(500 + i), displayName: `列席者${i}`, email: null })),
+    ]);
+    graph.pageSize = 1;
+    await acknowledgeAll();
+    const pdf = await t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair);
+    expect(pdf.statusCode).toBe(200);
+    const flat = (await pdfText(pdf.rawPayload)).text.replace(/\s+/g, '');
+    expect(flat).toContain('名單過長，僅取得一部分：應到與未確認人數僅計入已取得者，實際人數更多');
+    expect((await lastEvent()).data).toMatchObject({ inviteesTruncated: true });
+    const csv = (await t.call('GET', `${url}/sign-in-sheet.csv`, t.chair)).payload;
+    expect(csv).toMatch(/受邀名單來源 Invitee list,[^\r]*,名單過長，僅取得一部分/);
+    // A complete list says nothing of the kind.
+    graph.pageSize = 100;
+    await t.start({ graph: graphOptions(entra, graph) });
+    const complete = (await t.call('GET', `${url}/sign-in-sheet.csv`, t.chair)).payload;
+    expect(complete).not.toContain('名單過長');
+    expect((await lastEvent()).data).not.toHaveProperty('inviteesTruncated');
+  });
+
+  it('a long account wraps in its column at its punctuation (before @, after . - _), never inside a name', async () => {
+    const upn = 'lin-shu-fen.secretary.personnel@personnel-department.example.gov.tw';
+    const res = await t.call(
+      'POST',
+      `${url}/acknowledgements`,
+      await entra.token({ oid: oid(40), name: '林淑芬', upn }),
+      {},
+    );
+    expect(res.statusCode).toBe(201);
+    const { text } = await pdfText((await t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair)).rawPayload);
+    const lines = text.split('\n').map((l) => l.trim());
+    const first = lines.findIndex((l) => l.length > 0 && upn.startsWith(l) && l.startsWith('lin-shu-fen'));
+    expect(first).toBeGreaterThanOrEqual(0);
+    // The row's other cells (the time) come between the account's lines in pdftotext's reading order.
+    const parts: string[] = [];
+    let rest = upn;
+    for (const l of lines.slice(first, first + 10)) {
+      if (rest.length > 0 && l.length > 0 && rest.startsWith(l)) {
+        parts.push(l);
+        rest = rest.slice(l.length);
+      }
+    }
+    expect(parts.join('')).toBe(upn);
+    expect(parts.length).toBeGreaterThan(1);
+    for (const [i, part] of parts.slice(0, -1).entries()) {
+      expect(/[.\-_]$/.test(part) || (parts[i + 1] as string).startsWith('@')).toBe(true);
+    }
+  });
 
   it('CSV: a BOM, CRLF, RFC 4180 quoting, formulas defused, and a row for everyone', async () => {
     const tricky = [
@@ -412,10 +492,14 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
     const list = await client.invitees(MEETING);
     expect(list.source).toBe('graph');
     expect(list.invitees.map((i) => i.name)).toEqual(['王主席', ...[...ATTENDEES, ...ABSENT].map((a) => a.name)]);
-    const pdf = Buffer.from(await client.signInSheet(MEETING, 'pdf'));
-    expect((await pdfText(pdf)).text).toContain(DEFAULT_REMINDER);
-    const csv = Buffer.from(await client.signInSheet(MEETING, 'csv')).toString('utf8');
-    expect(csv.startsWith('\ufeff會議簽到表')).toBe(true);
+    const pdf = await client.signInSheet(MEETING, 'pdf');
+    expect((await pdfText(Buffer.from(pdf.bytes))).text).toContain(DEFAULT_REMINDER);
+    const csv = await client.signInSheet(MEETING, 'csv');
+    expect(Buffer.from(csv.bytes).toString('utf8').startsWith('\ufeff會議簽到表')).toBe(true);
+    // The file names are the server's, read from its content-disposition (filename*).
+    const day = taipeiDate(new Date()).replace(/-/g, '');
+    expect(pdf.fileName).toBe(`簽到表-${meetingSettings.title}-${day}.pdf`);
+    expect(csv.fileName).toBe(`簽到表-${meetingSettings.title}-${day}.csv`);
   });
 
   it('exports are limited to 20 a minute per chair', async () => {
@@ -427,10 +511,18 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
     expect(codes[20]).toBe(429);
   });
 
-  it('the export audit event names no one', async () => {
+  it('the export audit event names no one, and its rows hash follows the listed rows', async () => {
     await acknowledgeAll();
-    await t.call('GET', `${url}/sign-in-sheet.csv`, t.chair);
+    const csv = (await t.call('GET', `${url}/sign-in-sheet.csv`, t.chair)).payload;
     const { data } = await lastEvent();
+    expect(data.rowsSha256).toBe(await listedRowsFromStore());
+    expect(csv).toContain(`名單雜湊 Rows SHA-256,${data.rowsSha256 as string}`);
+    // One more acknowledgement: a different list, a different hash.
+    await t.call('POST', `${url}/acknowledgements`, await entra.token(ABSENT[0] as (typeof ABSENT)[number]), {});
+    await t.call('GET', `${url}/sign-in-sheet.csv`, t.chair);
+    const after = (await lastEvent()).data.rowsSha256;
+    expect(after).toBe(await listedRowsFromStore());
+    expect(after).not.toBe(data.rowsSha256);
     const json = JSON.stringify(data);
     for (const a of [...ATTENDEES, ...ABSENT]) {
       expect(json).not.toContain(a.name);

@@ -11,7 +11,8 @@
  * - `authentication.getAuthToken` (args `[resources, claims, silent, tenantId]`) answers `[true, token]` or
  *   `[false, reason]`;
  * - `meeting.getAppContentStageSharingCapabilities` and `meeting.shareAppContentToStage` answer
- *   `[sdkError | null, result | null]`, with Teams' codes 500, 501 (also for a URL outside validDomains) and 1000;
+ *   `[sdkError | null, result | null]`, with Teams' codes 500, 501 (also for a URL outside validDomains) and 1000,
+ *   or never (teams-js then waits forever);
  * - `settings.setValidityState`, `registerHandler`, `settings.save.success|failure` and `appInitialization.*` are
  *   one-way; `settings.setSettings` answers `[true]` or `[false, reason]`.
  *
@@ -22,7 +23,10 @@ export type FrameContext = 'content' | 'settings' | 'sidePanel' | 'meetingStage'
 export type TeamsTheme = 'default' | 'dark' | 'contrast';
 /** How `getAuthToken` behaves: hand out the token; refuse silently until asked with a prompt; or fail outright. */
 export type AuthBehaviour = 'ok' | 'consent' | 'fail';
-export type StageOutcome = 'ok' | 500 | 501 | 1000;
+/** How `shareAppContentToStage` answers; `no-answer`: never (a client that does not implement it, or hangs). */
+export type StageOutcome = 'ok' | 500 | 501 | 1000 | 'no-answer';
+/** How `getAppContentStageSharingCapabilities` answers: with the permission, Teams' error 500, or never. */
+export type CapabilityOutcome = 'answer' | 500 | 'no-answer';
 
 export interface HostUser {
   readonly oid: string;
@@ -43,6 +47,7 @@ export interface HostConfig {
   readonly auth: AuthBehaviour;
   readonly sharePermission: boolean;
   readonly stageOutcome: StageOutcome;
+  readonly capabilityOutcome: CapabilityOutcome;
   /** The manifest's validDomains (host names); content and stage URLs must be on one of them. */
   readonly validDomains: readonly string[];
 }
@@ -212,7 +217,11 @@ export function startTeamsHost(initial: HostConfig): TeamsHostControl {
         pendingSave = null;
         return;
       case 'meeting.getAppContentStageSharingCapabilities':
-        respond(null, { doesAppHaveSharePermission: config.sharePermission });
+        if (config.capabilityOutcome === 500) {
+          respond(sdkError(500, 'Internal error'), null);
+        } else if (config.capabilityOutcome === 'answer') {
+          respond(null, { doesAppHaveSharePermission: config.sharePermission });
+        }
         return;
       case 'meeting.shareAppContentToStage': {
         const outcome = config.stageOutcome;
@@ -220,6 +229,8 @@ export function startTeamsHost(initial: HostConfig): TeamsHostControl {
           respond(sdkError(1000, 'App does not have permission to share to stage'), null);
         } else if (!onDomain(args[0])) {
           respond(sdkError(501, 'Provided URL is invalid'), null);
+        } else if (outcome === 'no-answer') {
+          return;
         } else if (outcome === 'ok') {
           sharedToStage.push(String(args[0]));
           respond(null, true);

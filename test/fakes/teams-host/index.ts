@@ -12,6 +12,7 @@ import type { BrowserContext, Frame, Page } from 'playwright-core';
 
 import type {
   AuthBehaviour,
+  CapabilityOutcome,
   FrameContext,
   HostConfig,
   HostState,
@@ -22,7 +23,16 @@ import type {
   TeamsTheme,
 } from './host-page';
 
-export type { AuthBehaviour, FrameContext, HostState, HostUser, SaveResult, StageOutcome, TeamsTheme };
+export type {
+  AuthBehaviour,
+  CapabilityOutcome,
+  FrameContext,
+  HostState,
+  HostUser,
+  SaveResult,
+  StageOutcome,
+  TeamsTheme,
+};
 
 /** Where the fake host lives: a Teams origin teams-js trusts and our frame-ancestors allow. */
 export const HOST_ORIGIN = 'https://teams.microsoft.com';
@@ -45,6 +55,8 @@ export interface OpenOptions {
   readonly sharePermission?: boolean;
   /** @default 'ok' */
   readonly stageOutcome?: StageOutcome;
+  /** @default 'answer' */
+  readonly capabilityOutcome?: CapabilityOutcome;
   /** @default the app URL's host */
   readonly validDomains?: readonly string[];
 }
@@ -131,6 +143,7 @@ export async function openInTeams(context: BrowserContext, options: OpenOptions)
     auth: options.auth ?? 'ok',
     sharePermission: options.sharePermission ?? true,
     stageOutcome: options.stageOutcome ?? 'ok',
+    capabilityOutcome: options.capabilityOutcome ?? 'answer',
     validDomains: options.validDomains ?? [new URL(options.appUrl).host],
   };
   const id = ++pageCounter;

@@ -28,10 +28,10 @@ describe('errors people can act on', () => {
     expect(describeError(cancelled, en)).toBe(en.errAuth('CancelledByUser'));
   });
 
-  it('stage sharing codes 500, 501 and 1000 each have their own sentence, in both languages', () => {
+  it('stage sharing codes 500, 501 and 1000, and Teams not answering, each have their own sentence, in both languages', () => {
     for (const t of [zh, en]) {
-      const texts = [500, 501, 1000].map((code) => describeStageError(code, t));
-      expect(new Set(texts).size).toBe(3);
+      const texts = [500, 501, 1000, 'timeout' as const].map((code) => describeStageError(code, t));
+      expect(new Set(texts).size).toBe(4);
       expect(describeStageError(7000, t)).toContain('7000');
     }
     expect(describeStageError(1000, zh)).toContain('簡報者');

@@ -106,6 +106,20 @@ describe('roster: joined with the expected attendees', () => {
     });
   });
 
+  it('a list that was cut off says so, even when everyone on it has acknowledged', () => {
+    const cut: InviteeList = { ...invitees, truncated: true };
+    const all = [
+      ack('a', '陳委員', '2025-05-14T02:00:01.000Z'),
+      ack('b', '林科長', '2025-05-14T02:00:02.000Z', 'lin@example.gov.tw'),
+      ack('c', '張專員', '2025-05-14T02:00:03.000Z'),
+    ];
+    const view = buildRoster(all, cut);
+    expect(view.pending).toEqual([]);
+    expect(view.truncated).toBe(true);
+    expect(buildRoster(all, invitees).truncated).toBe(false);
+    expect(buildRoster(all, null).truncated).toBe(false);
+  });
+
   it('keeps the source of a "seen so far" list so the page can label it', () => {
     const seen: InviteeList = { source: 'seen', invitees: [{ oid: 'q', name: '黃秘書', upn: null }] };
     const view = buildRoster([], seen);
