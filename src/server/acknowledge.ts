@@ -66,7 +66,7 @@ ins AS (
     FROM target
    WHERE shown_level IS NULL OR (shown_level = level AND shown_sha256 = reminder_sha256)
    ORDER BY n
-  ON CONFLICT (meeting_id, user_oid) DO UPDATE
+  ON CONFLICT (tenant_id, meeting_id, user_oid) DO UPDATE
     SET display_name = EXCLUDED.display_name, upn = EXCLUDED.upn, client = EXCLUDED.client,
         level = EXCLUDED.level, reminder_sha256 = EXCLUDED.reminder_sha256, acknowledged_at = now()
     WHERE a.level IS DISTINCT FROM EXCLUDED.level OR a.reminder_sha256 IS DISTINCT FROM EXCLUDED.reminder_sha256
@@ -77,12 +77,12 @@ aud AS (
   SELECT i.at, ins.tenant_id, ins.user_oid, 'acknowledgement',
          jsonb_build_object('meetingId', ins.meeting_id, 'client', ins.client, 'level', ins.level,
                             'reminderSha256', ins.reminder_sha256)
-    FROM ins JOIN input i ON i.meeting_id = ins.meeting_id AND i.user_oid = ins.user_oid
+    FROM ins JOIN input i ON i.tenant_id = ins.tenant_id AND i.meeting_id = ins.meeting_id AND i.user_oid = ins.user_oid
     ORDER BY i.n
   RETURNING 1
 ),
 note AS (
-  SELECT pg_notify($8, json_build_object('meetingId', meeting_id, 'oid', user_oid, 'name', display_name, 'upn', upn,
+  SELECT pg_notify($8, json_build_object('tenantId', tenant_id, 'meetingId', meeting_id, 'oid', user_oid, 'name', display_name, 'upn', upn,
     'acknowledgedAt', to_char(acknowledged_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text)
     FROM ins WHERE $8::text IS NOT NULL
 )
@@ -96,8 +96,8 @@ SELECT i.n::int AS n,
        (SELECT count(*) FROM note)::int AS notified
   FROM input i
   LEFT JOIN target t ON t.n = i.n
-  LEFT JOIN ins ON ins.meeting_id = i.meeting_id AND ins.user_oid = i.user_oid
-  LEFT JOIN acknowledgements a ON a.meeting_id = i.meeting_id AND a.user_oid = i.user_oid
+  LEFT JOIN ins ON ins.tenant_id = i.tenant_id AND ins.meeting_id = i.meeting_id AND ins.user_oid = i.user_oid
+  LEFT JOIN acknowledgements a ON a.tenant_id = i.tenant_id AND a.meeting_id = i.meeting_id AND a.user_oid = i.user_oid
  ORDER BY i.n`;
 
 interface Waiting {

@@ -48,6 +48,8 @@ import type { Db, Queryable } from './store/db';
 import { requireCleanText } from './text-input';
 
 export interface AcknowledgementEvent {
+  /** With the meeting id, names the meeting: ids are unique within a tenant only. Not sent to the browser. */
+  readonly tenantId: string;
   readonly meetingId: string;
   readonly oid: string;
   readonly name: string;
@@ -67,7 +69,12 @@ export interface EventBus {
    * `onLost` is called when the bus can no longer promise every event (its database connection dropped): the
    * subscriber ends its stream, so the client reconnects and refetches what it missed.
    */
-  subscribe(meetingId: string, listener: (event: AcknowledgementEvent) => void, onLost?: () => void): () => void;
+  subscribe(
+    tenantId: string,
+    meetingId: string,
+    listener: (event: AcknowledgementEvent) => void,
+    onLost?: () => void,
+  ): () => void;
   /** False while the bus cannot deliver (getting its database connection back): new streams are refused then. */
   isLive?(): boolean;
 }
@@ -244,11 +251,13 @@ export async function buildApp(
       const { meetingId } = request.params;
       const b = request.body;
       const result = await db.transaction(async (tx) => {
-        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`meeting:${meetingId}`]);
-        const existing = (await tx.query<MeetingRow>('SELECT * FROM meetings WHERE id = $1', [meetingId])).rows[0];
-        if (existing && existing.tenant_id !== me.tenantId) {
-          throw new HttpError(404, 'meeting_not_found', '找不到此會議 / Meeting not found');
-        }
+        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`meeting:${me.tenantId}:${meetingId}`]);
+        const existing = (
+          await tx.query<MeetingRow>('SELECT * FROM meetings WHERE tenant_id = $1 AND id = $2', [
+            me.tenantId,
+            meetingId,
+          ])
+        ).rows[0];
         if (existing && existing.chair_oid !== me.oid) {
           throw new HttpError(403, 'not_chair', '僅會議主席可設定 / Only the meeting chair can configure it');
         }
@@ -259,7 +268,7 @@ export async function buildApp(
           await tx.query<MeetingRow>(
             `INSERT INTO meetings (id, tenant_id, title, sensitive, level, reminder, spokesperson, chair_oid)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-             ON CONFLICT (id) DO UPDATE SET title = $3, sensitive = $4, level = $5, reminder = $6, spokesperson = $7, updated_at = now()
+             ON CONFLICT (tenant_id, id) DO UPDATE SET title = $3, sensitive = $4, level = $5, reminder = $6, spokesperson = $7, updated_at = now()
              RETURNING *`,
             [meetingId, me.tenantId, b.title, b.sensitive ?? true, b.level, b.reminder, b.spokesperson ?? null, me.oid],
           )
@@ -290,8 +299,9 @@ export async function buildApp(
           `SELECT count(*) FILTER (WHERE ${CURRENT_VERSION})::int AS count,
                   max(a.acknowledged_at) FILTER (WHERE a.user_oid = $2) AS mine,
                   bool_or(${CURRENT_VERSION}) FILTER (WHERE a.user_oid = $2) AS mine_current
-             FROM acknowledgements a JOIN meetings m ON m.id = a.meeting_id WHERE a.meeting_id = $1`,
-          [meeting.id, caller(request).oid],
+             FROM acknowledgements a JOIN meetings m ON m.tenant_id = a.tenant_id AND m.id = a.meeting_id
+            WHERE a.tenant_id = $3 AND a.meeting_id = $1`,
+          [meeting.id, caller(request).oid, meeting.tenant_id],
         )
       ).rows[0];
       const mine = acks?.mine ? { acknowledgedAt: iso(acks.mine), current: acks.mine_current === true } : null;
@@ -348,7 +358,14 @@ export async function buildApp(
       const { created } = result;
       const at = result.acknowledgedAt.toISOString();
       if (created && !deps.events.channel) {
-        deps.events.publish({ meetingId, oid: me.oid, name: me.name, upn: me.upn, acknowledgedAt: at });
+        deps.events.publish({
+          tenantId: me.tenantId,
+          meetingId,
+          oid: me.oid,
+          name: me.name,
+          upn: me.upn,
+          acknowledgedAt: at,
+        });
       }
       return reply.code(created ? 201 : 200).send({ acknowledgedAt: at });
     },
@@ -369,9 +386,9 @@ export async function buildApp(
           current: boolean;
         }>(
           `SELECT a.user_oid, a.display_name, a.upn, a.acknowledged_at, coalesce(${CURRENT_VERSION}, false) AS current
-             FROM acknowledgements a JOIN meetings m ON m.id = a.meeting_id
-            WHERE a.meeting_id = $1 ORDER BY a.acknowledged_at, a.user_oid LIMIT $2`,
-          [meeting.id, rosterLimit + 1],
+             FROM acknowledgements a JOIN meetings m ON m.tenant_id = a.tenant_id AND m.id = a.meeting_id
+            WHERE a.tenant_id = $3 AND a.meeting_id = $1 ORDER BY a.acknowledged_at, a.user_oid LIMIT $2`,
+          [meeting.id, rosterLimit + 1, meeting.tenant_id],
         )
       ).rows;
       return {
@@ -493,7 +510,7 @@ export async function buildApp(
         const row = (
           await tx.query<{ id: string }>(
             `INSERT INTO paper_receipts (id, tenant_id, sender, recipients, parts, status) VALUES ($1, $2, $3, $4, $5, 'pending')
-             ON CONFLICT (id) DO NOTHING RETURNING id`,
+             ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id`,
             [b.id, me.tenantId, me.oid, JSON.stringify(b.recipients), JSON.stringify(b.parts)],
           )
         ).rows[0];
@@ -612,7 +629,11 @@ export async function buildApp(
             `無法由「${row.status}」改為「${status}」 / Cannot go from ${row.status} to ${status}`,
           );
         }
-        await tx.query('UPDATE paper_receipts SET status = $1, updated_at = now() WHERE id = $2', [status, id]);
+        await tx.query('UPDATE paper_receipts SET status = $1, updated_at = now() WHERE tenant_id = $2 AND id = $3', [
+          status,
+          me.tenantId,
+          id,
+        ]);
         await appendInTx(tx, { tenantId: me.tenantId, actorOid: me.oid, kind: `receipt.${status}`, data: { id } });
       });
       return { id, status };
@@ -746,24 +767,27 @@ export function inProcessEventBus(): EventBus & {
   /** How many meetings have a listener: a meeting whose last listener left holds no memory. */
   readonly meetingsListenedTo: () => number;
 } {
+  // Keyed by tenant and meeting id: two tenants' meetings may share an id.
   const subscribers = new Map<string, Set<Subscriber>>();
+  const keyOf = (tenantId: string, meetingId: string): string => `${tenantId}\u0000${meetingId}`;
   return {
     meetingsListenedTo: () => subscribers.size,
     publish(event) {
-      subscribers.get(event.meetingId)?.forEach((s) => s.listener(event));
+      subscribers.get(keyOf(event.tenantId, event.meetingId))?.forEach((s) => s.listener(event));
     },
-    subscribe(meetingId, listener, onLost) {
-      let set = subscribers.get(meetingId);
+    subscribe(tenantId, meetingId, listener, onLost) {
+      const key = keyOf(tenantId, meetingId);
+      let set = subscribers.get(key);
       if (!set) {
         set = new Set();
-        subscribers.set(meetingId, set);
+        subscribers.set(key, set);
       }
       const subscriber: Subscriber = { listener, ...(onLost ? { onLost } : {}) };
       set.add(subscriber);
       return () => {
         set?.delete(subscriber);
-        if (set?.size === 0 && subscribers.get(meetingId) === set) {
-          subscribers.delete(meetingId);
+        if (set?.size === 0 && subscribers.get(key) === set) {
+          subscribers.delete(key);
         }
       };
     },

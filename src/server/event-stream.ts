@@ -118,8 +118,9 @@ export function registerEventStream(
       res.on('close', end);
       write(': connected\n\n');
       unsubscribe = deps.events.subscribe(
+        meeting.tenant_id,
         meeting.id,
-        (event: AcknowledgementEvent) => {
+        ({ tenantId: _tenant, ...event }: AcknowledgementEvent) => {
           write(`event: acknowledgement\ndata: ${JSON.stringify(event)}\n\n`);
         },
         // The bus lost its feed (PostgreSQL LISTEN): ending the stream makes the client reconnect and refetch.

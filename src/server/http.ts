@@ -66,8 +66,10 @@ export const iso = (v: Date | string): string => (v instanceof Date ? v : new Da
 
 /** A meeting of the caller's tenant, or 404: another tenant's meetings do not exist for this caller. */
 export async function loadMeeting(db: Queryable, me: Caller, meetingId: string): Promise<MeetingRow> {
-  const row = (await db.query<MeetingRow>('SELECT * FROM meetings WHERE id = $1', [meetingId])).rows[0];
-  if (!row || row.tenant_id !== me.tenantId) {
+  const row = (
+    await db.query<MeetingRow>('SELECT * FROM meetings WHERE tenant_id = $1 AND id = $2', [me.tenantId, meetingId])
+  ).rows[0];
+  if (!row) {
     throw new HttpError(404, 'meeting_not_found', '找不到此會議 / Meeting not found');
   }
   return row;

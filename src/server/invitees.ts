@@ -74,7 +74,7 @@ export function createInviteeLookup(options: InviteeLookupOptions): InviteeLooku
   return {
     async list(meeting, me, bearer) {
       if (graph === null) {
-        return seenList(db, meeting.id);
+        return seenList(db, meeting.tenant_id, meeting.id);
       }
       const key = `${me.tenantId}\u0000${meeting.id}`;
       let entry = cache.get(key);
@@ -91,7 +91,7 @@ export function createInviteeLookup(options: InviteeLookupOptions): InviteeLooku
           ? { source: 'graph', invitees: entry.invitees, truncated: true }
           : { source: 'graph', invitees: entry.invitees };
       }
-      return seenList(db, meeting.id);
+      return seenList(db, meeting.tenant_id, meeting.id);
     },
   };
 }
@@ -103,12 +103,12 @@ export function createInviteeLookup(options: InviteeLookupOptions): InviteeLooku
  */
 export async function recordParticipant(db: Queryable, meeting: MeetingRow, me: Caller): Promise<void> {
   await db.query(
-    `INSERT INTO meeting_participants (meeting_id, user_oid, display_name, upn)
-     SELECT $1, $2, $3, $4
-      WHERE NOT EXISTS (SELECT 1 FROM meeting_participants WHERE meeting_id = $1 AND user_oid = $2)
-        AND (SELECT count(*) FROM meeting_participants WHERE meeting_id = $1) < $5
-     ON CONFLICT (meeting_id, user_oid) DO NOTHING`,
-    [meeting.id, me.oid, me.name.slice(0, 200), me.upn?.slice(0, 320) ?? null, MAX_PARTICIPANTS],
+    `INSERT INTO meeting_participants (tenant_id, meeting_id, user_oid, display_name, upn)
+     SELECT $6, $1, $2, $3, $4
+      WHERE NOT EXISTS (SELECT 1 FROM meeting_participants WHERE tenant_id = $6 AND meeting_id = $1 AND user_oid = $2)
+        AND (SELECT count(*) FROM meeting_participants WHERE tenant_id = $6 AND meeting_id = $1) < $5
+     ON CONFLICT (tenant_id, meeting_id, user_oid) DO NOTHING`,
+    [meeting.id, me.oid, me.name.slice(0, 200), me.upn?.slice(0, 320) ?? null, MAX_PARTICIPANTS, meeting.tenant_id],
     { name: 'record-participant' },
   );
 }
@@ -117,25 +117,27 @@ export async function recordParticipant(db: Queryable, meeting: MeetingRow, me: 
  * The participants seen, as an invitee list. Once {@link MAX_PARTICIPANTS} are listed, newcomers were not recorded (or
  * are beyond the limit), so the list says it is cut off.
  */
-async function seenList(db: Queryable, meetingId: string): Promise<InviteeList> {
-  const invitees = await participantsSeen(db, meetingId);
+async function seenList(db: Queryable, tenantId: string, meetingId: string): Promise<InviteeList> {
+  const invitees = await participantsSeen(db, tenantId, meetingId);
   return invitees.length >= MAX_PARTICIPANTS
     ? { source: 'seen', invitees, truncated: true }
     : { source: 'seen', invitees };
 }
 
 /** Everyone who opened the meeting or acknowledged it, once each, in the order they first appeared. */
-export async function participantsSeen(db: Queryable, meetingId: string): Promise<Invitee[]> {
+export async function participantsSeen(db: Queryable, tenantId: string, meetingId: string): Promise<Invitee[]> {
   const rows = (
     await db.query<{ user_oid: string; display_name: string; upn: string | null }>(
       `SELECT user_oid, display_name, upn FROM (
          SELECT DISTINCT ON (user_oid) user_oid, display_name, upn, at FROM (
-           SELECT user_oid, display_name, upn, first_seen_at AS at FROM meeting_participants WHERE meeting_id = $1
+           SELECT user_oid, display_name, upn, first_seen_at AS at FROM meeting_participants
+            WHERE tenant_id = $3 AND meeting_id = $1
            UNION ALL
-           SELECT user_oid, display_name, upn, acknowledged_at AS at FROM acknowledgements WHERE meeting_id = $1
+           SELECT user_oid, display_name, upn, acknowledged_at AS at FROM acknowledgements
+            WHERE tenant_id = $3 AND meeting_id = $1
          ) s ORDER BY user_oid, at
        ) d ORDER BY at, user_oid LIMIT $2`,
-      [meetingId, MAX_PARTICIPANTS],
+      [meetingId, MAX_PARTICIPANTS, tenantId],
     )
   ).rows;
   return rows.map((r) => ({ oid: r.user_oid, name: r.display_name, upn: r.upn }));

@@ -69,9 +69,9 @@ export async function loadSignInSheet(
               count(*) FILTER (WHERE NOT invited) OVER () AS uninvited
          FROM (SELECT a.*, coalesce(a.level = $3 AND a.reminder_sha256 = $4, false) AS current,
                       coalesce(a.user_oid = ANY($5::text[]) OR lower(a.upn) = ANY($6::text[]), false) AS invited
-                 FROM acknowledgements a WHERE a.meeting_id = $1) s
+                 FROM acknowledgements a WHERE a.tenant_id = $7 AND a.meeting_id = $1) s
         ORDER BY acknowledged_at, user_oid LIMIT $2`,
-      [meeting.id, MAX_SHEET_ROWS, meeting.level, reminderSha256(meeting.reminder), oids, upns],
+      [meeting.id, MAX_SHEET_ROWS, meeting.level, reminderSha256(meeting.reminder), oids, upns, meeting.tenant_id],
     )
   ).rows;
   const total = (column: 'total' | 'earlier' | 'uninvited'): number =>
@@ -79,8 +79,8 @@ export async function loadSignInSheet(
   const matched = (
     await db.query<{ user_oid: string; upn: string | null }>(
       `SELECT user_oid, lower(upn) AS upn FROM acknowledgements
-        WHERE meeting_id = $1 AND (user_oid = ANY($2::text[]) OR lower(upn) = ANY($3::text[]))`,
-      [meeting.id, oids, upns],
+        WHERE tenant_id = $4 AND meeting_id = $1 AND (user_oid = ANY($2::text[]) OR lower(upn) = ANY($3::text[]))`,
+      [meeting.id, oids, upns, meeting.tenant_id],
     )
   ).rows;
   const ackOids = new Set(matched.map((r) => r.user_oid));

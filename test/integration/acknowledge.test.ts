@@ -161,6 +161,81 @@ describe.each(STORES)('acknowledgement group commit on %s', (kind) => {
     ]);
   });
 
+  it('keys meetings by tenant: the same meeting id in two tenants takes each tenant’s acknowledgements apart', async () => {
+    await db.query(
+      "INSERT INTO meetings (id, tenant_id, title, level, reminder, chair_oid) VALUES ('m1', 't2', 'y', '機密', 'r2', 'chair2')",
+    );
+    const recorder = createAcknowledgementRecorder(db, { concurrency: 1 });
+    const [ours, theirs] = await Promise.all([
+      recorder.record(input('m1', 'same-user')),
+      recorder.record({ ...input('m1', 'same-user'), tenantId: 't2' }),
+    ]);
+    expect(ours).toMatchObject({ meeting: 'found', created: true });
+    expect(theirs).toMatchObject({ meeting: 'found', created: true });
+    const rows = await db.query<{ tenant_id: string; level: string }>(
+      "SELECT tenant_id, level FROM acknowledgements WHERE meeting_id = 'm1' ORDER BY tenant_id",
+    );
+    // Each acknowledgement carries its own tenant's meeting version.
+    expect(rows.rows).toEqual([
+      { tenant_id: 't1', level: '密' },
+      { tenant_id: 't2', level: '機密' },
+    ]);
+  });
+
+  it('migration 7 keys meetings, participants and receipts by tenant, keeping what was there', async () => {
+    const old = await openStore(kind);
+    try {
+      await old.exec(
+        'CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+      );
+      for (const m of MIGRATIONS.filter((m) => m.version < 7)) {
+        await old.exec(m.sql);
+        await old.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      }
+      await old.query(
+        "INSERT INTO meetings (id, tenant_id, title, level, reminder, chair_oid) VALUES ('m', 't1', 'x', '密', 'r', 'c')",
+      );
+      await old.query(
+        "INSERT INTO acknowledgements (meeting_id, tenant_id, user_oid, display_name) VALUES ('m', 't1', 'u1', 'a')",
+      );
+      await old.query("INSERT INTO meeting_participants (meeting_id, user_oid, display_name) VALUES ('m', 'u2', 'b')");
+      await old.query(
+        `INSERT INTO paper_receipts (id, tenant_id, sender, recipients, parts, status)
+         VALUES ('R-1', 't1', 's', '[]', '[]', 'pending')`,
+      );
+      expect(await migrate(old)).toEqual(MIGRATIONS.filter((m) => m.version >= 7).map((m) => m.version));
+      expect((await old.query<{ tenant_id: string }>('SELECT tenant_id FROM meeting_participants')).rows).toEqual([
+        { tenant_id: 't1' },
+      ]);
+      // The same ids now go into another tenant; the same ids in the same tenant are still refused.
+      await old.query(
+        "INSERT INTO meetings (id, tenant_id, title, level, reminder, chair_oid) VALUES ('m', 't2', 'y', '密', 'r', 'c')",
+      );
+      await old.query(
+        `INSERT INTO paper_receipts (id, tenant_id, sender, recipients, parts, status)
+         VALUES ('R-1', 't2', 's', '[]', '[]', 'pending')`,
+      );
+      await expect(
+        old.query(
+          "INSERT INTO meetings (id, tenant_id, title, level, reminder, chair_oid) VALUES ('m', 't1', 'z', '密', 'r', 'c')",
+        ),
+      ).rejects.toThrow();
+      // An acknowledgement must name a meeting of its own tenant.
+      await expect(
+        old.query(
+          "INSERT INTO acknowledgements (meeting_id, tenant_id, user_oid, display_name) VALUES ('m', 't3', 'u1', 'a')",
+        ),
+      ).rejects.toThrow();
+      // Deleting a tenant's meeting takes its acknowledgements and participants, and not the other tenant's.
+      await old.query("DELETE FROM meetings WHERE tenant_id = 't1' AND id = 'm'");
+      expect((await old.query('SELECT 1 FROM acknowledgements')).rows).toHaveLength(0);
+      expect((await old.query('SELECT 1 FROM meeting_participants')).rows).toHaveLength(0);
+      expect((await old.query("SELECT 1 FROM meetings WHERE tenant_id = 't2'")).rows).toHaveLength(1);
+    } finally {
+      await old.close();
+    }
+  });
+
   it('migration 4 gives earlier acknowledgements the current version only when the meeting has not changed since', async () => {
     const old = await openStore(kind);
     try {

@@ -292,7 +292,14 @@ describe('live event streams', () => {
     const stream = await openStream(`${meetingUrl}/events`, chair, { read: false });
     expect(stream.status).toBe(200);
     expect(bus.meetingsListenedTo()).toBe(1);
-    const event = { meetingId: MEETING, oid: ATTENDEE, name: '陳'.repeat(200), upn: null, acknowledgedAt: '' };
+    const event = {
+      tenantId: TENANT,
+      meetingId: MEETING,
+      oid: ATTENDEE,
+      name: '陳'.repeat(200),
+      upn: null,
+      acknowledgedAt: '',
+    };
     for (let i = 0; i < 20000 && bus.meetingsListenedTo() > 0; i++) {
       bus.publish({ ...event, acknowledgedAt: new Date(i).toISOString() });
       if (i % 500 === 0) {
@@ -338,7 +345,14 @@ describe('live event streams', () => {
     expect(await within(headers.closed, 5000)).not.toBe('timeout');
     expect(headers.answer()).toMatch(/^HTTP\/1\.1 408/);
     expect(await within(body.closed, 5000)).not.toBe('timeout');
-    bus.publish({ meetingId: MEETING, oid: ATTENDEE, name: '陳委員', upn: null, acknowledgedAt: 'now' });
+    bus.publish({
+      tenantId: TENANT,
+      meetingId: MEETING,
+      oid: ATTENDEE,
+      name: '陳委員',
+      upn: null,
+      acknowledgedAt: 'now',
+    });
     await new Promise((r) => setTimeout(r, 100));
     expect(stream.body()).toContain('event: acknowledgement');
     stream.request.destroy();
@@ -346,11 +360,13 @@ describe('live event streams', () => {
 
   it('forgets a meeting on the bus once its last listener leaves', () => {
     const stop = [
-      bus.subscribe('a', () => undefined),
-      bus.subscribe('a', () => undefined),
-      bus.subscribe('b', () => undefined),
+      bus.subscribe(TENANT, 'a', () => undefined),
+      bus.subscribe(TENANT, 'a', () => undefined),
+      bus.subscribe(TENANT, 'b', () => undefined),
+      // Another tenant's meeting of the same id is another meeting.
+      bus.subscribe(FOREIGN_TENANT, 'a', () => undefined),
     ];
-    expect(bus.meetingsListenedTo()).toBe(2);
+    expect(bus.meetingsListenedTo()).toBe(3);
     stop.forEach((s) => s());
     expect(bus.meetingsListenedTo()).toBe(0);
   });
@@ -523,13 +539,33 @@ describe.each(STORES)('API on %s', (kind) => {
       expect((await call('GET', meetingUrl, chair)).json()).toMatchObject({ level: '機密' });
     });
 
-    it('another allowed tenant sees nothing → 404', async () => {
+    it('another allowed tenant sees nothing → 404; the same id there is its own meeting', async () => {
       await app.close();
       app = await build([TENANT, FOREIGN_TENANT]);
       const outsider = await entra.token({ oid: CHAIR, tid: FOREIGN_TENANT });
+      const outsiderAttendee = await entra.token({ oid: ATTENDEE, tid: FOREIGN_TENANT });
       expect((await call('GET', meetingUrl, outsider)).statusCode).toBe(404);
       expect((await call('POST', `${meetingUrl}/acknowledgements`, outsider, {})).statusCode).toBe(404);
-      expect((await call('PUT', meetingUrl, outsider, settings)).statusCode).toBe(404);
+      expect((await call('GET', `${meetingUrl}/acknowledgements`, outsider)).statusCode).toBe(404);
+      // The id cannot be squatted or refused across tenants: the other tenant configures a meeting of its own.
+      const theirs = { ...settings, title: '他機關會議', level: '密' };
+      expect((await call('PUT', meetingUrl, outsider, theirs)).statusCode).toBe(201);
+      expect((await call('POST', `${meetingUrl}/acknowledgements`, outsiderAttendee, {})).statusCode).toBe(201);
+      expect((await call('GET', meetingUrl, chair)).json()).toMatchObject({ title: settings.title, level: '機密' });
+      expect((await call('GET', meetingUrl, outsider)).json()).toMatchObject({ title: '他機關會議', level: '密' });
+      // Each roster holds its own tenant's acknowledgements only.
+      expect((await call('GET', `${meetingUrl}/acknowledgements`, chair)).json()).toMatchObject({
+        acknowledgements: [],
+      });
+      const foreignRoster = (await call('GET', `${meetingUrl}/acknowledgements`, outsider)).json() as {
+        acknowledgements: { oid: string }[];
+      };
+      expect(foreignRoster.acknowledgements.map((a) => a.oid)).toEqual([ATTENDEE]);
+      expect((await call('POST', `${meetingUrl}/acknowledgements`, attendee, {})).statusCode).toBe(201);
+      expect((await call('GET', meetingUrl, outsider)).json()).toMatchObject({ acknowledgementCount: 1 });
+      expect((await call('GET', meetingUrl, chair)).json()).toMatchObject({ acknowledgementCount: 1 });
+      // The other tenant's chair still cannot change this tenant's meeting.
+      expect((await call('GET', meetingUrl, chair)).json()).toMatchObject({ title: settings.title });
     });
 
     it('an unknown meeting → 404', async () => {
@@ -665,6 +701,26 @@ describe.each(STORES)('API on %s', (kind) => {
       (r) => r.statusCode,
     );
     expect(codes.sort()).toEqual([200, 409, 409, 409, 409, 409]);
+  });
+
+  it('a receipt number is the tenant’s own: another tenant may use the same one, apart', async () => {
+    const receipt = {
+      id: 'R-115-0042',
+      recipients: ['partner@example.com'],
+      parts: [{ level: '密', length: 18, sha256: 'b'.repeat(64) }],
+    };
+    expect((await call('POST', '/api/receipts', attendee, receipt)).statusCode).toBe(201);
+    await app.close();
+    app = await build([TENANT, FOREIGN_TENANT]);
+    const foreignSender = await entra.token({ oid: ATTENDEE, tid: FOREIGN_TENANT });
+    expect((await call('POST', '/api/receipts', foreignSender, receipt)).statusCode).toBe(201);
+    expect(
+      (await call('PUT', `/api/receipts/${receipt.id}/status`, foreignSender, { status: 'sent' })).statusCode,
+    ).toBe(200);
+    const ours = (await call('GET', '/api/receipts', attendee)).json() as {
+      receipts: { id: string; status: string }[];
+    };
+    expect(ours.receipts.find((r) => r.id === receipt.id)?.status).toBe('pending');
   });
 
   it('keeps paper-delivery receipts: level, length and hash of each part, the sender only, forward-only status', async () => {

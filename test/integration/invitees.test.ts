@@ -215,9 +215,9 @@ describe.each(STORES)('invitees on %s', (kind) => {
   it('records at most MAX_PARTICIPANTS participants per meeting', async () => {
     await t.start({ graph: null });
     await t.db.query(
-      `INSERT INTO meeting_participants (meeting_id, user_oid, display_name)
-       SELECT $1, 'bulk-' || n, '與會者' || n FROM generate_series(1, $2) AS n`,
-      [MEETING, MAX_PARTICIPANTS],
+      `INSERT INTO meeting_participants (tenant_id, meeting_id, user_oid, display_name)
+       SELECT $3, $1, 'bulk-' || n, '與會者' || n FROM generate_series(1, $2) AS n`,
+      [MEETING, MAX_PARTICIPANTS, TENANT],
     );
     await t.call('GET', url, await entra.token({ oid: SEEN_OID, name: '周秘書' }));
     const { rows } = await t.db.query<{ n: string | number }>(

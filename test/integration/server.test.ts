@@ -279,6 +279,7 @@ if (STORES.includes('postgres')) {
       try {
         let lost = 0;
         bus.subscribe(
+          't1',
           'm-silent',
           () => undefined,
           () => lost++,
@@ -297,8 +298,9 @@ if (STORES.includes('postgres')) {
         }
         expect(bus.isLive?.()).toBe(true);
         // Listening again: a notification sent now is delivered.
-        const got = new Promise<string>((resolve) => bus.subscribe('m-silent', (e) => resolve(e.oid)));
+        const got = new Promise<string>((resolve) => bus.subscribe('t1', 'm-silent', (e) => resolve(e.oid)));
         bus.publish({
+          tenantId: 't1',
           meetingId: 'm-silent',
           oid: 'back',
           name: 'n',

@@ -125,6 +125,28 @@ ALTER TABLE policy_versions ADD PRIMARY KEY (tenant_id, version);`,
     // The daily allowance of new meetings per user counts these on every meeting created.
     sql: `CREATE INDEX meetings_by_chair ON meetings (tenant_id, chair_oid, created_at);`,
   },
+  {
+    version: 7,
+    name: 'meetings and receipts keyed by tenant',
+    // An id names a meeting or a receipt within its tenant: another tenant using the same id (by chance, or by
+    // learning it) gets its own, instead of being refused, or squatting the id before its owner configures it.
+    sql: `
+ALTER TABLE acknowledgements DROP CONSTRAINT acknowledgements_meeting_id_fkey;
+ALTER TABLE meeting_participants DROP CONSTRAINT meeting_participants_meeting_id_fkey;
+ALTER TABLE meetings DROP CONSTRAINT meetings_pkey;
+ALTER TABLE meetings ADD PRIMARY KEY (tenant_id, id);
+ALTER TABLE acknowledgements DROP CONSTRAINT acknowledgements_pkey;
+ALTER TABLE acknowledgements ADD PRIMARY KEY (tenant_id, meeting_id, user_oid);
+ALTER TABLE acknowledgements ADD FOREIGN KEY (tenant_id, meeting_id) REFERENCES meetings (tenant_id, id) ON DELETE CASCADE;
+ALTER TABLE meeting_participants ADD COLUMN tenant_id text;
+UPDATE meeting_participants p SET tenant_id = m.tenant_id FROM meetings m WHERE m.id = p.meeting_id;
+ALTER TABLE meeting_participants ALTER COLUMN tenant_id SET NOT NULL;
+ALTER TABLE meeting_participants DROP CONSTRAINT meeting_participants_pkey;
+ALTER TABLE meeting_participants ADD PRIMARY KEY (tenant_id, meeting_id, user_oid);
+ALTER TABLE meeting_participants ADD FOREIGN KEY (tenant_id, meeting_id) REFERENCES meetings (tenant_id, id) ON DELETE CASCADE;
+ALTER TABLE paper_receipts DROP CONSTRAINT paper_receipts_pkey;
+ALTER TABLE paper_receipts ADD PRIMARY KEY (tenant_id, id);`,
+  },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. */
