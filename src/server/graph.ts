@@ -10,6 +10,7 @@
 import { Client, type Context, GraphError, type Middleware } from '@microsoft/microsoft-graph-client';
 
 import type { Invitee } from '../shared/api';
+import { asDisplayText, badString } from './text-input';
 
 export interface GraphOptions {
   readonly clientId: string;
@@ -156,8 +157,12 @@ async function readCapped(response: Response): Promise<Uint8Array<ArrayBuffer>> 
   }
 }
 
+/**
+ * A name or address from Graph, shown as a token's are ({@link asDisplayText}): a NUL or a lone surrogate becomes
+ * U+FFFD, and the cut never splits a pair, so a member's name can neither fail a PostgreSQL write nor change silently.
+ */
 const str = (v: unknown, max: number): string | null =>
-  typeof v === 'string' && v.trim() !== '' ? v.trim().slice(0, max) : null;
+  typeof v === 'string' && v.trim() !== '' ? asDisplayText(v.trim(), max) : null;
 
 /** One conversationMember as an invitee; members without a name or an id (a bot, a phone line) are left out. */
 function toInvitee(member: unknown): Invitee | null {
@@ -165,7 +170,8 @@ function toInvitee(member: unknown): Invitee | null {
     return null;
   }
   const m = member as Record<string, unknown>;
-  const oid = str(m.userId, 64);
+  // An id that is not clean text identifies nobody (a token with such an oid is refused): the member counts by address.
+  const oid = typeof m.userId === 'string' && !badString(m.userId) ? str(m.userId, 64) : null;
   const upn = str(m.email, MAX_UPN);
   const name = str(m.displayName, MAX_NAME) ?? upn;
   if (name === null || (oid === null && upn === null)) {

@@ -66,7 +66,8 @@ function textBench(): void {
   );
 }
 
-/** `npm run bench` runs everything; `npm run bench -- text|extract|onsend|server|signin` one part. */
+/** `npm run bench` runs everything; `npm run bench -- text|extract|onsend|server|signin` one part
+ * (`server-ack [runs]`: PGlite's saturated acknowledgements only). */
 async function main(): Promise<void> {
   const only = process.argv[2];
   console.log('Secrecy Guard benchmarks (median of runs; ratios against a baseline in the same run)');
@@ -81,6 +82,9 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'server') {
     await serverBench();
+  }
+  if (only === 'server-ack') {
+    await serverBench({ saturatedOnly: true, runs: Number(process.argv[3] ?? 1) });
   }
   if (!only || only === 'signin') {
     await signInSheetBench();

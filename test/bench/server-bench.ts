@@ -5,7 +5,7 @@
  * Run: npm run bench -- server
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -59,16 +59,27 @@ async function start(entra: FakeEntra, databaseUrl?: string): Promise<Server> {
     AUTH_TENANT_IDS: TENANT,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   };
+  // SG_BENCH_NODE_ARGS adds flags to the server's node (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof to profile it).
+  const nodeArgs = (process.env.SG_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(__dirname, '..', '..', 'src', 'server', 'main.ts')],
+    [...nodeArgs, '--import', 'tsx', path.join(__dirname, '..', '..', 'src', 'server', 'main.ts')],
     { env, stdio: 'ignore' },
   );
   const url = `https://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
     try {
       if ((await send(`${url}/healthz`, 'GET', '')) === 200) {
-        return { url, close: async () => void child.kill('SIGTERM') };
+        return {
+          url,
+          cpuMs: () => processCpuMs(child.pid),
+          // Waits for the exit, so a profile the server writes on its way out is complete.
+          close: () =>
+            new Promise<void>((resolve) => {
+              child.once('exit', () => resolve());
+              child.kill('SIGTERM');
+            }),
+        };
       }
     } catch {
       // not up yet
@@ -81,7 +92,33 @@ async function start(entra: FakeEntra, databaseUrl?: string): Promise<Server> {
 
 interface Server {
   readonly url: string;
+  /** CPU time the server process has used (user + system), in ms; NaN where /proc cannot tell. */
+  cpuMs(): number;
   close(): Promise<void>;
+}
+
+/**
+ * A process's CPU time from /proc (Linux; 10 ms ticks). On a machine shared with other work, requests per second move
+ * with the neighbours' load; the server's CPU time per request does not, so it is printed beside each rate.
+ */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /s, '')
+      .split(' ');
+    // After the command name: state is field 3, utime 14 and stime 15 (1-based, man 5 proc).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Runs `fn` and reports the server CPU it cost per request answered. */
+async function measured(server: Server, fn: () => Promise<autocannon.Result>) {
+  const before = server.cpuMs();
+  const result = await fn();
+  const total = result.requests.total;
+  return { result, cpuUsPerRequest: ((server.cpuMs() - before) * 1000) / total };
 }
 
 async function ackRun(server: Server, meeting: string, tokens: string[], extra: Partial<autocannon.Options>) {
@@ -111,17 +148,29 @@ async function ackRun(server: Server, meeting: string, tokens: string[], extra: 
  * The p99 target is measured where it means something: at the target rate, 2,000 acknowledgements a second offered,
  * each by a user who has not acknowledged yet (a fresh meeting per run).
  */
-async function ackThroughput(label: string, server: Server, tokens: string[], chair: string): Promise<void> {
+async function ackThroughput(
+  label: string,
+  server: Server,
+  tokens: string[],
+  chair: string,
+  saturatedOnly = false,
+): Promise<void> {
   for (const m of ['bench', 'bench-rate']) {
     await send(`${server.url}/api/meetings/${m}`, 'PUT', chair, { title: m, level: '密', reminder: 'r' });
   }
-  const base = await run({ url: `${server.url}/healthz`, connections: 64, duration: 3 });
-  const acks = await ackRun(server, 'bench', tokens, {});
+  const { result: base, cpuUsPerRequest: baseCpu } = await measured(server, () =>
+    run({ url: `${server.url}/healthz`, connections: 64, duration: 3 }),
+  );
+  const { result: acks, cpuUsPerRequest: ackCpu } = await measured(server, () => ackRun(server, 'bench', tokens, {}));
   console.log(
     `  ${label.padEnd(10)} acknowledgements, saturated: ${acks.requests.average.toFixed(0)}/s (p50 ${acks.latency.p50} ms, p99 ${acks.latency.p99} ms; ` +
       `${acks['2xx']} 2xx, ${acks.non2xx} non-2xx, ${acks.errors} errors) vs GET /healthz ${base.requests.average.toFixed(0)}/s → ratio ` +
-      `${(acks.requests.average / base.requests.average).toFixed(2)}`,
+      `${(acks.requests.average / base.requests.average).toFixed(2)}; server CPU ${ackCpu.toFixed(0)} µs per acknowledgement ` +
+      `vs ${baseCpu.toFixed(0)} µs per GET /healthz → ratio ${(baseCpu / ackCpu).toFixed(2)}`,
   );
+  if (saturatedOnly) {
+    return;
+  }
   await settle();
   const offered = 2000;
   const paced = await ackRun(server, 'bench-rate', tokens, { overallRate: offered });
@@ -196,8 +245,28 @@ async function fanOut(
   );
 }
 
-export async function serverBench(): Promise<void> {
+/**
+ * `saturatedOnly` (`npm run bench -- server-ack [runs]`): only PGlite's saturated acknowledgement rate beside its
+ * baseline, `runs` times on fresh servers; a minute's bench becomes a quarter of one, for comparing one change.
+ */
+export async function serverBench(options: { saturatedOnly?: boolean; runs?: number } = {}): Promise<void> {
   const entra = await startFakeEntra();
+  if (options.saturatedOnly) {
+    try {
+      console.log('\nserver, PGlite saturated acknowledgements only (HTTPS, 64 connections, distinct users)');
+      const chair = await entra.token({ oid: 'chair' });
+      const tokens = await Promise.all(Array.from({ length: 20000 }, (_, k) => entra.token({ oid: `user-${k}` })));
+      for (let r = 0; r < (options.runs ?? 1); r++) {
+        const lite = await start(entra);
+        await ackThroughput('PGlite', lite, tokens, chair, true);
+        await lite.close();
+      }
+    } finally {
+      await entra.close();
+      agent.destroy();
+    }
+    return;
+  }
   const pg = await startPostgres();
   try {
     console.log(

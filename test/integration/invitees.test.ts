@@ -72,6 +72,35 @@ describe.each(STORES)('invitees on %s', (kind) => {
     }
   });
 
+  it("Graph's names and addresses are shown as a token's are: a NUL or a lone surrogate as U+FFFD, never a pair cut", async () => {
+    const long = `${'名'.repeat(199)}𠮷`; // 201 UTF-16 units: the cut at 200 falls inside the pair
+    graph.setChat(THREAD, [
+      { userId: CHAIR, displayName: '王主席', email: 'chair@example.gov.tw' },
+      {
+        userId: '00000000-0000-0000-0000-0000000000d1',
+        displayName: '陳\u0000委員',
+        email: 'chen\ud800@example.gov.tw',
+      },
+      { userId: '00000000-0000-0000-0000-0000000000d2', displayName: '林\udc00科長', email: null },
+      { userId: '00000000-0000-0000-0000-0000000000d3', displayName: long, email: 'long@example.gov.tw' },
+      // An id that is not clean text names nobody: the member stays, by address.
+      { userId: 'bad\u0000id', displayName: '張專員', email: 'chang@example.gov.tw' },
+    ]);
+    expect((await invitees()).invitees).toEqual([
+      { oid: CHAIR, name: '王主席', upn: 'chair@example.gov.tw' },
+      { oid: '00000000-0000-0000-0000-0000000000d1', name: '陳\ufffd委員', upn: 'chen\ufffd@example.gov.tw' },
+      { oid: '00000000-0000-0000-0000-0000000000d2', name: '林\ufffd科長', upn: null },
+      { oid: '00000000-0000-0000-0000-0000000000d3', name: '名'.repeat(199), upn: 'long@example.gov.tw' },
+      { oid: null, name: '張專員', upn: 'chang@example.gov.tw' },
+    ]);
+    // The sign-in sheet lists them too, and PostgreSQL would have refused a NUL there.
+    await participate();
+    const csv = await t.call('GET', `${url}/sign-in-sheet.csv`, t.chair);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body).toContain('陳\ufffd委員');
+    expect(csv.body).not.toContain('\u0000');
+  });
+
   it('a member list longer than the bound on pages is marked as cut off (a complete one is not: above)', async () => {
     // The chair first: Graph lists a chat's members only to one of them.
     const many: FakeMember[] = [

@@ -117,9 +117,9 @@ export async function chainPending(db: Db, max = 2000, options: { ifFree?: boole
     } else {
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [CHAIN_LOCK]);
     }
-    // Claimed and removed in one statement, so exactly the rows read are deleted. A separate `DELETE … WHERE id <= last`
-    // would also delete a lower id whose writer committed between the two statements (ids are handed out at insert,
-    // rows become visible at commit), losing an event that was never chained.
+    // Exactly the rows read are deleted, by their ids. A `DELETE … WHERE id <= last` would also delete a lower id whose
+    // writer committed between the two statements (ids are handed out at insert, rows become visible at commit),
+    // losing an event that was never chained. (One DELETE … RETURNING with an IN (SELECT … LIMIT) costs more.)
     const pending = (
       await tx.query<{
         id: string | number;
@@ -128,14 +128,7 @@ export async function chainPending(db: Db, max = 2000, options: { ifFree?: boole
         actor_oid: string | null;
         kind: string;
         data: unknown;
-      }>(
-        `WITH claimed AS (
-           DELETE FROM audit_pending WHERE id IN (SELECT id FROM audit_pending ORDER BY id LIMIT $1)
-           RETURNING id, at, tenant_id, actor_oid, kind, data
-         )
-         SELECT * FROM claimed ORDER BY id`,
-        [max],
-      )
+      }>('SELECT id, at, tenant_id, actor_oid, kind, data FROM audit_pending ORDER BY id LIMIT $1', [max])
     ).rows;
     if (pending.length === 0) {
       return 0;
@@ -161,6 +154,7 @@ export async function chainPending(db: Db, max = 2000, options: { ifFree?: boole
       `INSERT INTO audit_events (seq, at, tenant_id, actor_oid, kind, data, prev_hash, hash) VALUES ${tuples.join(', ')}`,
       values,
     );
+    await tx.query('DELETE FROM audit_pending WHERE id = ANY($1::bigint[])', [pending.map((p) => String(p.id))]);
     return pending.length;
   });
 }
