@@ -244,6 +244,32 @@ describe('the task pane', () => {
     await page.waitForFunction(() => (window as unknown as FakeWindow).__fakeOutlook.controller.sent());
   });
 
+  it('shows each attachment as being checked until its own result is in, never as clean before', async () => {
+    const token = await tokenFor(env, { ...SENDER, oid: '00000000-0000-0000-0000-0000000005e5' });
+    const slow = { ...fileFrom('att-slow', '議程.pdf', 'plain.pdf'), delayMs: 8000 };
+    const { page } = await env.openPane(
+      itemConfig(token, {
+        item: {
+          subject: '會議資料',
+          bodyHtml: '<p>附件如附</p>',
+          to: [{ emailAddress: 'wang@example.gov.tw' }],
+          attachments: [fileFrom('att-docx', '會議資料.docx', 'header-mark.docx'), slow],
+        },
+      }),
+    );
+    // The Word file is judged while the PDF is still being read: its marks show at once, the PDF is still checked.
+    const docx = page.locator('[data-attachment="會議資料.docx"]');
+    const pdf = page.locator('[data-attachment="議程.pdf"]');
+    await docx.filter({ hasText: /處標示/ }).waitFor({ timeout: 60_000 });
+    await expect(pdf.getAttribute('data-judged')).resolves.toBe('false');
+    await expect(pdf.textContent()).resolves.toMatch(/等待檢查|檢查中/);
+    expect(await page.getByText('未發現標示').count()).toBe(0);
+    await expectNoSeriousViolations(page, 'check (attachments being read)');
+    // Once read, the PDF's own result: nothing in it.
+    await pdf.filter({ hasText: /未發現標示/ }).waitFor({ timeout: 60_000 });
+    expect(await verdictOf(page)).not.toBe('allow');
+  });
+
   it('lists receipts, moves their status forward, and is accessible there', async () => {
     const token = await tokenFor(env, { ...SENDER, oid: '00000000-0000-0000-0000-0000000005e2' });
     const created = await env.api('POST', '/api/receipts', token, {

@@ -14,7 +14,7 @@ import type { PaneHost } from '../../addin/taskpane/host';
 import { officePaneHost } from '../../addin/taskpane/office-host';
 import { recordOverride } from '../../addin/taskpane/services/override';
 import { loadPolicy } from '../../addin/taskpane/services/policy';
-import { ItemScanner } from '../../addin/taskpane/services/scanner';
+import { type AttachmentProgress, ItemScanner, type ScanProgress } from '../../addin/taskpane/services/scanner';
 import { runStrip, type StripOutcome, undoStrip } from '../../addin/taskpane/services/strip-flow';
 import { nodePdfOptions } from '../../src/cli/pdf-loader';
 import { DEFAULT_POLICY, type Policy } from '../../src/core';
@@ -139,6 +139,38 @@ describe('the pane and the send handler', () => {
     }
     // The second scan of the same scanner waited for the first, and read nothing again.
     expect(calls.filter((c) => c.api === 'getAttachmentContentAsync')).toHaveLength(4);
+  });
+
+  it('reports each attachment’s own result as soon as it is judged, and none for one not yet judged', async () => {
+    const docx = file('own-1', '甲.docx', fixture('header-mark.docx'));
+    const plain = { ...file('own-2', '乙.pdf', fixture('plain.pdf')), delayMs: 30 };
+    const { host } = outlook({ bodyHtml: '<p>附件如附</p>', attachments: [docx, plain] });
+    const scanner = new ItemScanner(host, nodePdfOptions());
+    const seen: ScanProgress[] = [];
+    await scanner.scan(DEFAULT_POLICY, (p) => seen.push(p));
+    const stateOf = (p: ScanProgress, id: string): AttachmentProgress | undefined =>
+      p.attachments.find((a) => a.id === id);
+    // While the PDF is still being read, the Word file already carries its marks; the PDF carries no result at all.
+    const midway = seen.find((p) => p.current?.id === 'own-2');
+    expect(stateOf(midway as ScanProgress, 'own-1')).toMatchObject({ state: 'done', group: { highest: '機密' } });
+    expect(stateOf(midway as ScanProgress, 'own-2')?.group).toBeUndefined();
+    // Nothing not yet done ever carried a result, and nothing done lacked one.
+    for (const p of seen) {
+      for (const a of p.attachments) {
+        expect({ state: a.state, judged: a.group !== undefined }).toEqual({
+          state: a.state,
+          judged: a.state === 'done',
+        });
+      }
+    }
+    expect(stateOf(seen[seen.length - 1] as ScanProgress, 'own-2')).toMatchObject({ state: 'done', group: null });
+    // A rescan starts with both judged, from what was read before.
+    const again: ScanProgress[] = [];
+    await scanner.scan(DEFAULT_POLICY, (p) => again.push(p));
+    expect(again[0]?.attachments.map((a) => [a.state, a.group?.highest ?? null])).toEqual([
+      ['done', '機密'],
+      ['done', null],
+    ]);
   });
 });
 
