@@ -105,6 +105,24 @@ async function expectNoSeriousViolations(page: Page, view: string): Promise<void
   }).toEqual({ view, serious: [] });
 }
 
+/** Presses a button from the keyboard, as a keyboard user does. */
+async function pressFromKeyboard(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name, exact: true }).focus();
+  await page.keyboard.press('Enter');
+}
+
+/** The keyboard focus lands on the message that says `text`: it was not dropped when the button was busy. */
+async function focusMovesTo(page: Page, text: string | RegExp): Promise<void> {
+  await page.getByText(text).first().waitFor({ timeout: 120_000 });
+  await page.waitForFunction(() => document.activeElement !== document.body, null, { timeout: 10_000 });
+  const focused = await page.evaluate(() => ({
+    role: document.activeElement?.getAttribute('role') ?? document.activeElement?.tagName ?? '',
+    text: document.activeElement?.textContent ?? '',
+  }));
+  expect(focused.text).toMatch(text);
+  expect(['status', 'alert']).toContain(focused.role);
+}
+
 /** Waits until the live scan settled on a verdict. */
 async function verdictOf(page: Page): Promise<string> {
   const bar = page.locator('[data-verdict]');
@@ -146,8 +164,8 @@ describe('the task pane', () => {
     // Mark a selection as 密.
     await fake(page, (f) => f.controller.select('人事調整之細節：王科長調任。'));
     await page.getByRole('combobox', { name: '密等' }).selectOption('密');
-    await page.getByRole('button', { name: '標示選取內容' }).click();
-    await page.getByText('已將選取內容標示為「密」').waitFor();
+    await pressFromKeyboard(page, '標示選取內容');
+    await focusMovesTo(page, '已將選取內容標示為「密」');
     expect(await fake(page, (f) => f.item.bodyHtml)).toContain('<p>二、〔密〕人事調整之細節：王科長調任。〔/密〕</p>');
     await page.waitForFunction(() => document.querySelectorAll('[data-rule="region.delimited"]').length === 2, null, {
       timeout: 60_000,
@@ -158,9 +176,9 @@ describe('the task pane', () => {
     await page.getByText(/本文 2 段/).waitFor();
     await expectNoSeriousViolations(page, 'strip (plan)');
     await screenshot(page, 'taskpane-strip-plan-light');
-    await page.getByRole('button', { name: '移除並建立簽收單' }).click();
+    await pressFromKeyboard(page, '移除並建立簽收單');
     const done = page.getByText(/已移除機敏內容。簽收單號：/);
-    await done.waitFor({ timeout: 120_000 });
+    await focusMovesTo(page, /已移除機敏內容。簽收單號：/);
     const receiptId = /簽收單號：(SG-\d{8}-[0-9A-Z]{6})/.exec((await done.textContent()) ?? '')?.[1] ?? '';
     expect(receiptId).toMatch(/^SG-/);
     await page.locator('[data-clean="true"]').waitFor({ timeout: 60_000 });
@@ -337,8 +355,8 @@ describe('the task pane', () => {
       await expectNoSeriousViolations(page, 'override');
       await screenshot(page, 'taskpane-override-light');
       await reason.fill('收件人為本案承辦人，主管已口頭核准以電子郵件通知。');
-      await submit.click();
-      await page.getByText('已記錄理由').waitFor();
+      await pressFromKeyboard(page, '記錄理由');
+      await focusMovesTo(page, '已記錄理由');
       await expect(page.getByText('已記錄理由').textContent()).resolves.toContain('再按一次');
       const logged = await env.server.db.query<{ data: { justification?: string } }>(
         "SELECT data FROM audit_pending WHERE kind = 'mail.override' UNION ALL SELECT data FROM audit_events WHERE kind = 'mail.override'",

@@ -21,6 +21,7 @@ import { usePane } from '../context';
 import { checkJustification } from '../model/justification';
 import { recordOverride } from '../services/override';
 import type { ScanOutcome } from '../services/scanner';
+import { useResultFocus } from './use-result-focus';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
@@ -40,6 +41,7 @@ export function OverrideForm({ autoFocus = false, outcome }: OverrideFormProps):
   const [result, setResult] = React.useState<{ intent: 'success' | 'error'; text: string } | null>(null);
   const [busy, setBusy] = React.useState(false);
   const reasonRef = React.useRef<HTMLTextAreaElement>(null);
+  const focus = useResultFocus(result);
   React.useEffect(() => {
     if (autoFocus) {
       reasonRef.current?.focus();
@@ -48,6 +50,9 @@ export function OverrideForm({ autoFocus = false, outcome }: OverrideFormProps):
 
   const submit = async (event: React.FormEvent): Promise<void> => {
     event.preventDefault();
+    if (busy) {
+      return;
+    }
     setResult(null);
     const found = checkJustification(reason, outcome.texts, detectOptionsFor(outcome.policy));
     setProblem(found ? m.overrideProblem(found) : null);
@@ -86,11 +91,11 @@ export function OverrideForm({ autoFocus = false, outcome }: OverrideFormProps):
           rows={3}
         />
       </Field>
-      <Button type="submit" appearance="secondary" disabled={busy}>
+      <Button ref={focus.trigger} type="submit" appearance="secondary" disabledFocusable={busy}>
         {m.overrideButton}
       </Button>
       {result && (
-        <MessageBar intent={result.intent} layout="multiline" role="status">
+        <MessageBar ref={focus.target} tabIndex={-1} intent={result.intent} layout="multiline" role="status">
           <MessageBarBody>{result.text}</MessageBarBody>
         </MessageBar>
       )}

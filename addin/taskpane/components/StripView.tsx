@@ -24,6 +24,7 @@ import { markedAttachments, planStrip } from '../model/strip-plan';
 import { printFromHiddenFrame, receiptPage } from '../services/print';
 import type { ScanOutcome } from '../services/scanner';
 import { runStrip, type StripOutcome, type StripStep, undoStrip } from '../services/strip-flow';
+import { useResultFocus } from './use-result-focus';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -51,6 +52,8 @@ export function StripView({ outcome, rescan, onReceipt }: StripViewProps): React
   const [result, setResult] = React.useState<StripOutcome | null>(null);
   const [restore, setRestore] = React.useState<{ intent: 'success' | 'warning' | 'error'; text: string } | null>(null);
   const [sendError, setSendError] = React.useState<string | null>(null);
+  const stripFocus = useResultFocus(result);
+  const restoreFocus = useResultFocus(restore);
 
   const marked = React.useMemo(() => (outcome ? markedAttachments(outcome.attachments) : []), [outcome]);
   const selected = React.useMemo(() => chosen ?? new Set(marked.map((a) => a.id)), [chosen, marked]);
@@ -80,6 +83,9 @@ export function StripView({ outcome, rescan, onReceipt }: StripViewProps): React
   const running = step !== null;
 
   const start = async (): Promise<void> => {
+    if (running) {
+      return;
+    }
     setResult(null);
     setRestore(null);
     setSendError(null);
@@ -188,7 +194,13 @@ export function StripView({ outcome, rescan, onReceipt }: StripViewProps): React
       )}
 
       <div className={styles.line}>
-        <Button appearance="primary" disabled={nothing || noRecipients || running} onClick={() => void start()}>
+        <Button
+          ref={stripFocus.trigger}
+          appearance="primary"
+          disabled={nothing || noRecipients}
+          disabledFocusable={running}
+          onClick={() => void start()}
+        >
           {m.stripButton}
         </Button>
       </div>
@@ -198,7 +210,7 @@ export function StripView({ outcome, rescan, onReceipt }: StripViewProps): React
 
       {result?.status === 'done' && (
         <section className={styles.section} aria-label={m.stripDone(result.receiptId)}>
-          <MessageBar intent="success" layout="multiline" role="status">
+          <MessageBar ref={stripFocus.target} tabIndex={-1} intent="success" layout="multiline" role="status">
             <MessageBarBody>{m.stripDone(result.receiptId)}</MessageBarBody>
           </MessageBar>
           {result.notRemoved.length > 0 && (
@@ -228,7 +240,7 @@ export function StripView({ outcome, rescan, onReceipt }: StripViewProps): React
                 {m.sendButton}
               </Button>
             )}
-            <Button appearance="subtle" onClick={() => void undo()}>
+            <Button ref={restoreFocus.trigger} appearance="subtle" onClick={() => void undo()}>
               {m.restoreButton}
             </Button>
           </div>
@@ -236,7 +248,7 @@ export function StripView({ outcome, rescan, onReceipt }: StripViewProps): React
         </section>
       )}
       {result?.status === 'failed' && result.reason !== 'no-recipients' && (
-        <MessageBar intent="error" layout="multiline" role="alert">
+        <MessageBar ref={stripFocus.target} tabIndex={-1} intent="error" layout="multiline" role="alert">
           <MessageBarBody>
             {result.reason === 'nothing-to-strip' ? m.stripNothing : m.stripFailed(result.message)}{' '}
             {result.mailState === 'unchanged'
@@ -248,13 +260,17 @@ export function StripView({ outcome, rescan, onReceipt }: StripViewProps): React
         </MessageBar>
       )}
       {result?.status === 'failed' && result.reason === 'no-recipients' && (
-        <MessageBar intent="warning" layout="multiline" role="alert">
+        <MessageBar ref={stripFocus.target} tabIndex={-1} intent="warning" layout="multiline" role="alert">
           <MessageBarBody>{m.stripNeedsRecipients}</MessageBarBody>
         </MessageBar>
       )}
-      {result?.status === 'failed' && result.undo && <Button onClick={() => void undo()}>{m.restoreButton}</Button>}
+      {result?.status === 'failed' && result.undo && (
+        <Button ref={restoreFocus.trigger} onClick={() => void undo()}>
+          {m.restoreButton}
+        </Button>
+      )}
       {restore && (
-        <MessageBar intent={restore.intent} layout="multiline" role="status">
+        <MessageBar ref={restoreFocus.target} tabIndex={-1} intent={restore.intent} layout="multiline" role="status">
           <MessageBarBody>{restore.text}</MessageBarBody>
         </MessageBar>
       )}
