@@ -155,6 +155,12 @@ describe('the task pane', () => {
     await page.locator('[data-attachment="議程.pdf"]', { hasText: /未發現標示/ }).waitFor();
     await expect(page.locator('blockquote').first().textContent()).resolves.toContain('甲案金額');
     await expectNoSeriousViolations(page, 'check');
+    // Landmarks: one main (the tabs are views, not navigation), holding the tab list and the selected tab's panel.
+    const main = page.getByRole('main');
+    expect(await main.count()).toBe(1);
+    expect(await page.getByRole('navigation').count()).toBe(0);
+    expect(await main.getByRole('tablist').count()).toBe(1);
+    await main.getByRole('tabpanel', { name: '檢查' }).waitFor();
     await screenshot(page, 'taskpane-check-light');
 
     // Nothing selected: a clear message, and the mail is untouched.
