@@ -1054,6 +1054,37 @@ describe('appointments and recipients', () => {
     expect(list.office.calls.map((c) => c.api)).toContain('requiredAttendees.getAsync');
   });
 
+  it('OnAppointmentAttachmentsChanged scans a meeting’s new attachments ahead of send, which then fetches nothing', async () => {
+    const mailbox = mailboxWith(AGENCY_POLICY);
+    const item = createFakeItem({
+      itemType: 'appointment',
+      subject: '專案會議',
+      bodyHtml: '<p>會議資料如附</p>',
+      requiredAttendees: OUTSIDE,
+      attachments: [fileAttachment('header-mark.docx', '簡報.docx')],
+    });
+    const added = await fireEvent(env, item, ADDIN_ACTIONS.onAppointmentAttachmentsChanged, {
+      mailbox,
+      eventType: 'OnAppointmentAttachmentsChanged',
+      eventFields: { attachmentStatus: 'added', attachmentDetails: { name: '簡報.docx' } },
+    });
+    expect(added.event.completions).toEqual([undefined]);
+    await settle(added);
+    expect(added.office.calls.filter((c) => c.api === 'getAttachmentContentAsync')).toHaveLength(1);
+    const cached = JSON.parse(item.sessionData['sg.attachments']!) as { e: Record<string, unknown> };
+    expect(Object.keys(cached.e)).toHaveLength(1);
+
+    const run = await fireEvent(env, item, ADDIN_ACTIONS.onAppointmentSend, {
+      mailbox,
+      eventType: 'OnAppointmentSend',
+    });
+    expect(run.office.calls.filter((c) => c.api === 'getAttachmentContentAsync')).toEqual([]);
+    expect(run.event.completions).toHaveLength(1);
+    expect(run.event.completions[0]).toMatchObject({ allowEvent: false });
+    expect(run.event.completions[0]!.errorMessage).toContain('附件「簡報.docx」頁首：密等標示（機密）');
+    await settle(run);
+  });
+
   it('strip on a meeting invite opens the pane through the meeting form’s own button id', async () => {
     const item = createFakeItem({
       itemType: 'appointment',
