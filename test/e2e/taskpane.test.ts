@@ -456,6 +456,40 @@ describe('the task pane', () => {
     await screenshot(english.page, 'taskpane-check-english');
   });
 
+  it('at Mailbox 1.14: opens from the send dialog, strips (inline image without contentId), asks to press Send again', async () => {
+    const token = await tokenFor(env, { ...SENDER, oid: '00000000-0000-0000-0000-0000000005e6' });
+    const pane = (version: '1.13' | '1.14'): FakeOutlookConfig =>
+      itemConfig(token, {
+        mailboxVersion: version,
+        pane: {
+          thread: THREAD,
+          contentIds: { 'att-inline': 'chart001@sg' },
+          paneAccessToken: token,
+          initializationContext: JSON.stringify({ source: 'on-send', view: 'strip', verdict: 'block' }),
+        },
+      });
+    // Below 1.14 there is no initialization context: the pane opens on the check view.
+    const older = await env.openPane(pane('1.13'));
+    await older.page.getByRole('tab', { name: '檢查', selected: true }).waitFor();
+    expect(await fake(older.page, (f) => f.calls.some((c) => c.api === 'getInitializationContextAsync'))).toBe(false);
+
+    const { page } = await env.openPane(pane('1.14'));
+    await page.getByRole('tab', { name: '移除機敏內容', selected: true }).waitFor();
+    await page.getByText(/本文 1 段/).waitFor({ timeout: 60_000 });
+    await pressFromKeyboard(page, '移除並建立簽收單');
+    await focusMovesTo(page, /已移除機敏內容。簽收單號：/);
+    await page.locator('[data-clean="true"]').waitFor({ timeout: 60_000 });
+    // No sendAsync before 1.15: no Send button, the user is told to press Outlook's own Send again.
+    await page.getByText('請再按一次 Outlook 的「傳送」。').waitFor();
+    expect(await page.getByRole('button', { name: '傳送', exact: true }).count()).toBe(0);
+    expect(await fake(page, (f) => f.calls.some((c) => c.api === 'sendAsync'))).toBe(false);
+    expect(await fake(page, (f) => f.controller.sent())).toBe(false);
+    // Before 1.16 the inline image's contentId is not listed; it left with the region that referenced it.
+    expect(await fake(page, (f) => f.controller.fullBody())).not.toMatch(/cid:chart001|三千萬/);
+    expect(await fake(page, (f) => f.item.attachments.map((a) => a.name))).toEqual(['議程.pdf']);
+    await expectNoSeriousViolations(page, 'strip (done, Mailbox 1.14)');
+  });
+
   it('loads under the server’s CSP with the real office.js, and outside Outlook says it cannot reach Outlook', async () => {
     const token = await tokenFor(env, SENDER);
     const { page } = await env.openPane(itemConfig(token), { realOfficeJs: true });
