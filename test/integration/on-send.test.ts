@@ -96,6 +96,8 @@ const AUDIT_FIELDS = new Set([
   'bodyBytes',
   'messageIdHash',
   'policyVersion',
+  'policySource',
+  'policyFingerprint',
 ]);
 
 /** An audit event holds identifiers, levels, counts and hashes only: none of `words` appears in it. */
@@ -168,6 +170,8 @@ describe('each verdict, end to end on real fixtures', () => {
         recipientCount: 1,
         externalRecipientCount: 0,
         policyVersion: 2,
+        policySource: 'server',
+        policyFingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
         client: 'outlook-addin/on-send',
       },
     });
@@ -737,7 +741,16 @@ describe('fail closed: faults end in warn or block per policy, never allow, comp
     await settle(run);
     expect((await auditEvents()).length).toBe(before);
     const queued = JSON.parse(item.sessionData['sg.audit'] ?? '[]') as Record<string, unknown>[];
-    expect(queued).toEqual([expect.objectContaining({ verdict: 'strip', policyVersion: 1, rules: ['portion'] })]);
+    // Judged under the bundled default, and the event says so: its source and the fingerprint of that very document.
+    expect(queued).toEqual([
+      expect.objectContaining({
+        verdict: 'strip',
+        policyVersion: 1,
+        policySource: 'default',
+        policyFingerprint: policyFingerprint(DEFAULT_POLICY),
+        rules: ['portion'],
+      }),
+    ]);
 
     // The server is back; the user edits the recipients: that event sends what was queued.
     env.down = false;
