@@ -91,7 +91,12 @@ export function App({ initialView = 'check' }: AppProps): React.JSX.Element {
           {view === 'strip' && (
             <>
               <h2 className={styles.heading}>{m.stripHeading}</h2>
-              <StripView outcome={scan.outcome} rescan={scan.rescan} onReceipt={() => setReceiptsKey((k) => k + 1)} />
+              <StripView
+                outcome={scan.outcome}
+                rescan={scan.rescan}
+                onReceipt={() => setReceiptsKey((k) => k + 1)}
+                policySource={scan.policy?.source}
+              />
             </>
           )}
           {view === 'receipts' && (

@@ -185,6 +185,15 @@ describe('the strip flow', () => {
     expect(calls.filter((c) => c.api === 'body.setAsync').map((c) => c.detail)).toEqual(['html HostConfig']);
     expect(user.thread()).toBe(thread);
     expect(r.status === 'done' && r.clean).toBe(true);
+    // The strip's audit event names the policy it was planned under.
+    const strips = await db.query<{ data: unknown }>(
+      "SELECT data FROM audit_pending WHERE kind = 'mail.strip' ORDER BY id DESC LIMIT 1",
+    );
+    const event = strips.rows.map((row) => (typeof row.data === 'string' ? JSON.parse(row.data) : row.data))[0];
+    expect(event).toMatchObject({
+      policyVersion: DEFAULT_POLICY.version,
+      policyFingerprint: policyFingerprint(DEFAULT_POLICY),
+    });
   });
 
   it('writes the whole body when the quoted thread itself carries a mark', async () => {
@@ -561,7 +570,9 @@ describe('a reason given in the pane, then the built send handler', () => {
     return { host, outcome, paneApi };
   }
 
-  const overrides = async (): Promise<{ justification?: string; client?: string }[]> => {
+  const overrides = async (): Promise<
+    { justification?: string; client?: string; policySource?: string; policyFingerprint?: string }[]
+  > => {
     const rows = await running.env.db.query<{ data: unknown }>(
       "SELECT data FROM audit_pending WHERE kind = 'mail.override' ORDER BY id",
     );
@@ -601,9 +612,13 @@ describe('a reason given in the pane, then the built send handler', () => {
       expect.objectContaining({ location: 'attachment:壞掉.docx', reason: 'unreadable' }),
     ]);
     const before = (await overrides()).length;
-    expect(await recordOverride({ api: paneApi, host, client: 'outlook-addin/taskpane' }, outcome, REASON)).toEqual({
-      status: 'granted',
-    });
+    expect(
+      await recordOverride(
+        { api: paneApi, host, client: 'outlook-addin/taskpane', policySource: 'server' },
+        outcome,
+        REASON,
+      ),
+    ).toEqual({ status: 'granted' });
     expect(JSON.parse(item.sessionData[OVERRIDE_KEY]!)).toMatchObject({
       v: 1,
       p: expect.any(String),
@@ -617,6 +632,12 @@ describe('a reason given in the pane, then the built send handler', () => {
     expect(logged.map((e) => [e.client, e.justification])).toEqual([
       ['outlook-addin/taskpane', REASON],
       ['outlook-addin/on-send', undefined],
+    ]);
+    // Both judged under the same document, and each event says which: the pane fetched it, the send used the copy
+    // the pane left in roaming settings.
+    expect(logged.map((e) => [e.policySource, e.policyFingerprint])).toEqual([
+      ['server', policyFingerprint(outcome.policy)],
+      ['cached', policyFingerprint(outcome.policy)],
     ]);
   });
 

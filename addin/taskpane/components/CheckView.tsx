@@ -75,7 +75,7 @@ export function CheckView({ focusReason = false, onStrip, scan }: CheckViewProps
             {m.overrideHeading}
           </h2>
           {host.canGrantOverride() ? (
-            <OverrideForm outcome={outcome} autoFocus={focusReason} />
+            <OverrideForm outcome={outcome} autoFocus={focusReason} policySource={policy?.source} />
           ) : (
             <MessageBar intent="warning" layout="multiline">
               <MessageBarBody>{m.overrideUnavailable}</MessageBarBody>

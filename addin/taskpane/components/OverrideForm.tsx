@@ -16,7 +16,7 @@ import {
 import * as React from 'react';
 
 import { detectOptionsFor } from '../../../src/core';
-import { JUSTIFICATION_LIMITS } from '../../../src/shared/api';
+import { type AuditPolicySource, JUSTIFICATION_LIMITS } from '../../../src/shared/api';
 import { usePane } from '../context';
 import { checkJustification } from '../model/justification';
 import { recordOverride } from '../services/override';
@@ -31,9 +31,11 @@ export type OverrideFormProps = {
   /** Focus the reason when the form first shows. @default false */
   autoFocus?: boolean;
   outcome: ScanOutcome;
+  /** Where the outcome's policy came from, for the audit event. */
+  policySource?: AuditPolicySource;
 };
 
-export function OverrideForm({ autoFocus = false, outcome }: OverrideFormProps): React.JSX.Element {
+export function OverrideForm({ autoFocus = false, outcome, policySource }: OverrideFormProps): React.JSX.Element {
   const { m, api, client, host } = usePane();
   const styles = useStyles();
   const [reason, setReason] = React.useState('');
@@ -60,7 +62,7 @@ export function OverrideForm({ autoFocus = false, outcome }: OverrideFormProps):
       return;
     }
     setBusy(true);
-    const r = await recordOverride({ api, host, client }, outcome, reason);
+    const r = await recordOverride({ api, host, client, ...(policySource ? { policySource } : {}) }, outcome, reason);
     setBusy(false);
     setResult(
       r.status === 'granted'

@@ -16,6 +16,7 @@ import {
 } from '@fluentui/react-components';
 import * as React from 'react';
 
+import type { AuditPolicySource } from '../../../src/shared/api';
 import { LevelBadge } from '../../../src/ui/LevelBadge';
 import { usePane } from '../context';
 import { timeText } from '../messages';
@@ -42,9 +43,11 @@ export type StripViewProps = {
   rescan: () => Promise<void>;
   /** A receipt was created (the receipts view reloads). */
   onReceipt: () => void;
+  /** Where the outcome's policy came from, for the audit event. */
+  policySource?: AuditPolicySource;
 };
 
-export function StripView({ outcome, rescan, onReceipt }: StripViewProps): React.JSX.Element {
+export function StripView({ outcome, rescan, onReceipt, policySource }: StripViewProps): React.JSX.Element {
   const { m, host, api, scanner, client, locale } = usePane();
   const styles = useStyles();
   const [chosen, setChosen] = React.useState<ReadonlySet<string> | null>(null);
@@ -90,7 +93,15 @@ export function StripView({ outcome, rescan, onReceipt }: StripViewProps): React
     setRestore(null);
     setSendError(null);
     const r = await runStrip(
-      { host, api, scanner, policy: outcome.policy, newReceiptNumber: () => newReceiptNumber(), client },
+      {
+        host,
+        api,
+        scanner,
+        policy: outcome.policy,
+        newReceiptNumber: () => newReceiptNumber(),
+        client,
+        ...(policySource ? { policySource } : {}),
+      },
       { before: outcome, removeAttachmentIds: [...selected] },
       setStep,
     );
