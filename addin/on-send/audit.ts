@@ -8,7 +8,7 @@
  * measures it (storage-budget.ts), so it never makes the store refuse a save.
  */
 import { type Verdict } from '../../src/core';
-import { type ApiClient, type AuditDecisionEvent, auditRules } from '../../src/shared/api';
+import { type ApiClient, type AuditDecisionEvent, type AuditPolicySource, auditRules } from '../../src/shared/api';
 import { roamingSettings, sessionData } from '../office';
 import type { RecipientSummary } from './recipients';
 import { AUDIT_ROAMING_MAX_CHARS, AUDIT_SESSION_MAX_CHARS, measuredEntryLength } from './storage-budget';
@@ -26,6 +26,8 @@ export interface DecisionFacts {
   readonly bodyBytes: number;
   readonly messageIdHash: string | null;
   readonly policyVersion: number;
+  readonly policySource: AuditPolicySource;
+  readonly policyFingerprint: string;
 }
 
 const unique = (values: readonly string[]): string[] => values.filter((v, i) => values.indexOf(v) === i);
@@ -47,6 +49,8 @@ export function decisionEvent(facts: DecisionFacts): AuditDecisionEvent {
     bodyBytes: facts.bodyBytes,
     ...(facts.messageIdHash ? { messageIdHash: facts.messageIdHash } : {}),
     policyVersion: facts.policyVersion,
+    policySource: facts.policySource,
+    policyFingerprint: facts.policyFingerprint,
   };
 }
 

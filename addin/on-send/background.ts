@@ -1,22 +1,19 @@
 /**
  * The events that prepare a send while the user writes. OnMessageAttachmentsChanged and
  * OnAppointmentAttachmentsChanged scan new attachments and cache the results in sessionData (the send handler then
- * fetches nothing it has seen); OnMessageRecipientsChanged notes the recipients' scope for the task pane. Both also
- * refresh the cached policy and send queued audit events. Each completes exactly once, by a deadline at the latest.
+ * fetches nothing it has seen). Both they and OnMessageRecipientsChanged refresh the cached policy and send queued
+ * audit events; nothing is stored for the recipients, since the pane and the send read and judge them themselves.
+ * Each completes exactly once, by a deadline at the latest.
  */
 import { budgetFor } from '../../src/extract';
-import { completionOf, type LaunchEvent, listAttachments, readRecipients, sessionData } from '../office';
+import { completionOf, type LaunchEvent, listAttachments } from '../office';
 import { apiClient } from './api-client';
 import { AttachmentCache } from './attachment-cache';
 import { scanAttachment, sendExtractOptions } from './attachment-scan';
 import { flushAuditQueue } from './audit';
 import { AUDIT_FLUSH_WAIT_MS, BACKGROUND_DEADLINE_MS, POLICY_FRESH_MS, POLICY_WAIT_MS } from './config';
 import { resolvePolicy } from './policy-source';
-import { summariseRecipients } from './recipients';
 import { within } from './timing';
-
-/** sessionData key of the recipients' scope, for the task pane. */
-export const RECIPIENT_SCOPE_KEY = 'sg.scope';
 
 /** Runs `work` and completes the event when it ends, fails, or the deadline passes, whichever is first. */
 function runToCompletion(event: LaunchEvent, work: (stopped: () => boolean) => Promise<void>): void {
@@ -68,24 +65,12 @@ export function prescanAttachments(event: LaunchEvent): void {
   });
 }
 
-/** OnMessageRecipientsChanged. */
-export function noteRecipientScope(event: LaunchEvent): void {
+/** OnMessageRecipientsChanged: a moment while the user writes to fetch the policy and send the audit queue. */
+export function refreshOnRecipientsChange(event: LaunchEvent): void {
   runToCompletion(event, async () => {
     const api = apiClient();
     const flushing = flushAuditQueue(api);
-    const choice = await resolvePolicy({ api, waitMs: POLICY_WAIT_MS, freshMs: POLICY_FRESH_MS });
-    const summary = summariseRecipients(await readRecipients(), choice.policy);
-    if (sessionData.supported()) {
-      await sessionData.set(
-        RECIPIENT_SCOPE_KEY,
-        JSON.stringify({
-          scope: summary.scope,
-          recipients: summary.count,
-          external: summary.external,
-          policyVersion: choice.policy.version,
-        }),
-      );
-    }
+    await resolvePolicy({ api, waitMs: POLICY_WAIT_MS, freshMs: POLICY_FRESH_MS });
     await within(flushing, AUDIT_FLUSH_WAIT_MS);
   });
 }

@@ -323,6 +323,8 @@ class SendRun {
       bodyBytes: this.body !== null ? utf8Length(this.body) : 0,
       messageIdHash: await within(this.messageIdHash, AUDIT_QUEUE_WAIT_MS).then((r) => (r.settled ? r.value : null)),
       policyVersion: policy.version,
+      policySource: this.choice.source,
+      policyFingerprint: this.choice.fingerprint,
     });
     await enqueueAudit(event, decision.itemMayLeave);
   }

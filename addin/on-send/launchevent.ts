@@ -8,11 +8,11 @@ import './runtime/es-builtins';
 
 import { ADDIN_ACTIONS } from '../../src/shared/app-ids';
 import { associateHandler } from '../office';
-import { noteRecipientScope, prescanAttachments } from './background';
+import { prescanAttachments, refreshOnRecipientsChange } from './background';
 import { enforceSend } from './enforce';
 
 associateHandler(ADDIN_ACTIONS.onMessageSend, enforceSend);
 associateHandler(ADDIN_ACTIONS.onAppointmentSend, enforceSend);
 associateHandler(ADDIN_ACTIONS.onMessageAttachmentsChanged, prescanAttachments);
 associateHandler(ADDIN_ACTIONS.onAppointmentAttachmentsChanged, prescanAttachments);
-associateHandler(ADDIN_ACTIONS.onMessageRecipientsChanged, noteRecipientScope);
+associateHandler(ADDIN_ACTIONS.onMessageRecipientsChanged, refreshOnRecipientsChange);

@@ -26,6 +26,7 @@ const useStyles = makeStyles({
   },
   header: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },
   title: { margin: 0, fontSize: tokens.fontSizeBase500, fontWeight: tokens.fontWeightSemibold },
+  main: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   tabs: { marginLeft: `calc(-1 * ${tokens.spacingHorizontalM})`, flexWrap: 'wrap' },
   heading: {
     margin: `0 0 ${tokens.spacingVerticalS}`,
@@ -67,8 +68,10 @@ export function App({ initialView = 'check' }: AppProps): React.JSX.Element {
         <h1 className={styles.title}>{m.appTitle}</h1>
         <Caption1>{m.appSubtitle}</Caption1>
       </header>
-      <nav aria-label={m.tabsLabel}>
+      {/* The views are tabs, not navigation: one main landmark holds the tab list and the tab panel. */}
+      <main className={styles.main}>
         <TabList
+          aria-label={m.tabsLabel}
           className={styles.tabs}
           selectedValue={view}
           onTabSelect={(_e, data) => {
@@ -83,21 +86,26 @@ export function App({ initialView = 'check' }: AppProps): React.JSX.Element {
             </Tab>
           ))}
         </TabList>
-      </nav>
-      <main id={`${id}-panel`} role="tabpanel" aria-labelledby={`${id}-tab-${view}`}>
-        {view === 'check' && <CheckView scan={scan} onStrip={() => setView('strip')} focusReason={focusReason} />}
-        {view === 'strip' && (
-          <>
-            <h2 className={styles.heading}>{m.stripHeading}</h2>
-            <StripView outcome={scan.outcome} rescan={scan.rescan} onReceipt={() => setReceiptsKey((k) => k + 1)} />
-          </>
-        )}
-        {view === 'receipts' && (
-          <>
-            <h2 className={styles.heading}>{m.receiptsHeading}</h2>
-            <ReceiptsView refreshKey={receiptsKey} />
-          </>
-        )}
+        <div id={`${id}-panel`} role="tabpanel" aria-labelledby={`${id}-tab-${view}`}>
+          {view === 'check' && <CheckView scan={scan} onStrip={() => setView('strip')} focusReason={focusReason} />}
+          {view === 'strip' && (
+            <>
+              <h2 className={styles.heading}>{m.stripHeading}</h2>
+              <StripView
+                outcome={scan.outcome}
+                rescan={scan.rescan}
+                onReceipt={() => setReceiptsKey((k) => k + 1)}
+                policySource={scan.policy?.source}
+              />
+            </>
+          )}
+          {view === 'receipts' && (
+            <>
+              <h2 className={styles.heading}>{m.receiptsHeading}</h2>
+              <ReceiptsView refreshKey={receiptsKey} />
+            </>
+          )}
+        </div>
       </main>
       <div role="status" aria-live="polite" aria-atomic="true" className={styles.visuallyHidden}>
         {announcement}

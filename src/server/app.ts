@@ -22,7 +22,7 @@ import {
   type PolicyError,
   UNSCANNABLE_REASONS,
 } from '../core';
-import { AUDIT_RULE_PATTERN, AUDIT_RULES_MAX_CHARS } from '../shared/api';
+import { AUDIT_POLICY_SOURCES, AUDIT_RULE_PATTERN, AUDIT_RULES_MAX_CHARS } from '../shared/api';
 import { createAcknowledgementRecorder, REMINDER_SHA256_SQL, reminderSha256 } from './acknowledge';
 import { AuthError, type Caller, type TokenVerifier } from './auth';
 import { type EventStreamLimits, registerEventStream } from './event-stream';
@@ -441,6 +441,8 @@ export async function buildApp(
             },
             messageIdHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
             policyVersion: { type: 'integer', minimum: 1 },
+            policySource: { enum: [...AUDIT_POLICY_SOURCES] },
+            policyFingerprint: { type: 'string', pattern: '^[0-9a-f]{16}$' },
             client: { type: 'string', pattern: '^[A-Za-z0-9 ._/-]{0,64}$' },
             justification: JUSTIFICATION_SCHEMA,
           },

@@ -144,6 +144,9 @@ export function auditRules(rules: readonly string[]): string[] {
 }
 
 /** `POST /api/audit`: a decision event. There is deliberately no field a message's words could go in. */
+export const AUDIT_POLICY_SOURCES = ['server', 'cached', 'default'] as const;
+export type AuditPolicySource = (typeof AUDIT_POLICY_SOURCES)[number];
+
 export interface AuditDecisionEvent {
   readonly kind: 'decision' | 'override' | 'strip' | 'scan-error';
   readonly verdict: VerdictKind;
@@ -162,6 +165,10 @@ export interface AuditDecisionEvent {
   /** SHA-256 of the Internet message id or item id, so events of one mail can be joined without naming it. */
   readonly messageIdHash?: string;
   readonly policyVersion?: number;
+  /** Where the add-in got the policy it judged under: the server, its roaming-settings copy, or the bundled default. */
+  readonly policySource?: AuditPolicySource;
+  /** The first 16 hex digits of the SHA-256 of that policy document, to tell apart two policies of one version. */
+  readonly policyFingerprint?: string;
   readonly client?: string;
   /**
    * Only with `kind: 'override'`: why the sender overrode a warning, in their own words (bounded by

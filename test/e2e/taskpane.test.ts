@@ -105,6 +105,24 @@ async function expectNoSeriousViolations(page: Page, view: string): Promise<void
   }).toEqual({ view, serious: [] });
 }
 
+/** Presses a button from the keyboard, as a keyboard user does. */
+async function pressFromKeyboard(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name, exact: true }).focus();
+  await page.keyboard.press('Enter');
+}
+
+/** The keyboard focus lands on the message that says `text`: it was not dropped when the button was busy. */
+async function focusMovesTo(page: Page, text: string | RegExp): Promise<void> {
+  await page.getByText(text).first().waitFor({ timeout: 120_000 });
+  await page.waitForFunction(() => document.activeElement !== document.body, null, { timeout: 10_000 });
+  const focused = await page.evaluate(() => ({
+    role: document.activeElement?.getAttribute('role') ?? document.activeElement?.tagName ?? '',
+    text: document.activeElement?.textContent ?? '',
+  }));
+  expect(focused.text).toMatch(text);
+  expect(['status', 'alert']).toContain(focused.role);
+}
+
 /** Waits until the live scan settled on a verdict. */
 async function verdictOf(page: Page): Promise<string> {
   const bar = page.locator('[data-verdict]');
@@ -137,6 +155,12 @@ describe('the task pane', () => {
     await page.locator('[data-attachment="議程.pdf"]', { hasText: /未發現標示/ }).waitFor();
     await expect(page.locator('blockquote').first().textContent()).resolves.toContain('甲案金額');
     await expectNoSeriousViolations(page, 'check');
+    // Landmarks: one main (the tabs are views, not navigation), holding the tab list and the selected tab's panel.
+    const main = page.getByRole('main');
+    expect(await main.count()).toBe(1);
+    expect(await page.getByRole('navigation').count()).toBe(0);
+    expect(await main.getByRole('tablist').count()).toBe(1);
+    await main.getByRole('tabpanel', { name: '檢查' }).waitFor();
     await screenshot(page, 'taskpane-check-light');
 
     // Nothing selected: a clear message, and the mail is untouched.
@@ -146,8 +170,8 @@ describe('the task pane', () => {
     // Mark a selection as 密.
     await fake(page, (f) => f.controller.select('人事調整之細節：王科長調任。'));
     await page.getByRole('combobox', { name: '密等' }).selectOption('密');
-    await page.getByRole('button', { name: '標示選取內容' }).click();
-    await page.getByText('已將選取內容標示為「密」').waitFor();
+    await pressFromKeyboard(page, '標示選取內容');
+    await focusMovesTo(page, '已將選取內容標示為「密」');
     expect(await fake(page, (f) => f.item.bodyHtml)).toContain('<p>二、〔密〕人事調整之細節：王科長調任。〔/密〕</p>');
     await page.waitForFunction(() => document.querySelectorAll('[data-rule="region.delimited"]').length === 2, null, {
       timeout: 60_000,
@@ -158,9 +182,9 @@ describe('the task pane', () => {
     await page.getByText(/本文 2 段/).waitFor();
     await expectNoSeriousViolations(page, 'strip (plan)');
     await screenshot(page, 'taskpane-strip-plan-light');
-    await page.getByRole('button', { name: '移除並建立簽收單' }).click();
+    await pressFromKeyboard(page, '移除並建立簽收單');
     const done = page.getByText(/已移除機敏內容。簽收單號：/);
-    await done.waitFor({ timeout: 120_000 });
+    await focusMovesTo(page, /已移除機敏內容。簽收單號：/);
     const receiptId = /簽收單號：(SG-\d{8}-[0-9A-Z]{6})/.exec((await done.textContent()) ?? '')?.[1] ?? '';
     expect(receiptId).toMatch(/^SG-/);
     await page.locator('[data-clean="true"]').waitFor({ timeout: 60_000 });
@@ -244,6 +268,32 @@ describe('the task pane', () => {
     await page.waitForFunction(() => (window as unknown as FakeWindow).__fakeOutlook.controller.sent());
   });
 
+  it('shows each attachment as being checked until its own result is in, never as clean before', async () => {
+    const token = await tokenFor(env, { ...SENDER, oid: '00000000-0000-0000-0000-0000000005e5' });
+    const slow = { ...fileFrom('att-slow', '議程.pdf', 'plain.pdf'), delayMs: 8000 };
+    const { page } = await env.openPane(
+      itemConfig(token, {
+        item: {
+          subject: '會議資料',
+          bodyHtml: '<p>附件如附</p>',
+          to: [{ emailAddress: 'wang@example.gov.tw' }],
+          attachments: [fileFrom('att-docx', '會議資料.docx', 'header-mark.docx'), slow],
+        },
+      }),
+    );
+    // The Word file is judged while the PDF is still being read: its marks show at once, the PDF is still checked.
+    const docx = page.locator('[data-attachment="會議資料.docx"]');
+    const pdf = page.locator('[data-attachment="議程.pdf"]');
+    await docx.filter({ hasText: /處標示/ }).waitFor({ timeout: 60_000 });
+    await expect(pdf.getAttribute('data-judged')).resolves.toBe('false');
+    await expect(pdf.textContent()).resolves.toMatch(/等待檢查|檢查中/);
+    expect(await page.getByText('未發現標示').count()).toBe(0);
+    await expectNoSeriousViolations(page, 'check (attachments being read)');
+    // Once read, the PDF's own result: nothing in it.
+    await pdf.filter({ hasText: /未發現標示/ }).waitFor({ timeout: 60_000 });
+    expect(await verdictOf(page)).not.toBe('allow');
+  });
+
   it('lists receipts, moves their status forward, and is accessible there', async () => {
     const token = await tokenFor(env, { ...SENDER, oid: '00000000-0000-0000-0000-0000000005e2' });
     const created = await env.api('POST', '/api/receipts', token, {
@@ -311,8 +361,8 @@ describe('the task pane', () => {
       await expectNoSeriousViolations(page, 'override');
       await screenshot(page, 'taskpane-override-light');
       await reason.fill('收件人為本案承辦人，主管已口頭核准以電子郵件通知。');
-      await submit.click();
-      await page.getByText('已記錄理由').waitFor();
+      await pressFromKeyboard(page, '記錄理由');
+      await focusMovesTo(page, '已記錄理由');
       await expect(page.getByText('已記錄理由').textContent()).resolves.toContain('再按一次');
       const logged = await env.server.db.query<{ data: { justification?: string } }>(
         "SELECT data FROM audit_pending WHERE kind = 'mail.override' UNION ALL SELECT data FROM audit_events WHERE kind = 'mail.override'",
@@ -404,6 +454,40 @@ describe('the task pane', () => {
     await english.page.locator('[data-verdict]').first().waitFor({ timeout: 60_000 });
     expect(await english.page.evaluate(() => document.documentElement.lang)).toBe('en');
     await screenshot(english.page, 'taskpane-check-english');
+  });
+
+  it('at Mailbox 1.14: opens from the send dialog, strips (inline image without contentId), asks to press Send again', async () => {
+    const token = await tokenFor(env, { ...SENDER, oid: '00000000-0000-0000-0000-0000000005e6' });
+    const pane = (version: '1.13' | '1.14'): FakeOutlookConfig =>
+      itemConfig(token, {
+        mailboxVersion: version,
+        pane: {
+          thread: THREAD,
+          contentIds: { 'att-inline': 'chart001@sg' },
+          paneAccessToken: token,
+          initializationContext: JSON.stringify({ source: 'on-send', view: 'strip', verdict: 'block' }),
+        },
+      });
+    // Below 1.14 there is no initialization context: the pane opens on the check view.
+    const older = await env.openPane(pane('1.13'));
+    await older.page.getByRole('tab', { name: '檢查', selected: true }).waitFor();
+    expect(await fake(older.page, (f) => f.calls.some((c) => c.api === 'getInitializationContextAsync'))).toBe(false);
+
+    const { page } = await env.openPane(pane('1.14'));
+    await page.getByRole('tab', { name: '移除機敏內容', selected: true }).waitFor();
+    await page.getByText(/本文 1 段/).waitFor({ timeout: 60_000 });
+    await pressFromKeyboard(page, '移除並建立簽收單');
+    await focusMovesTo(page, /已移除機敏內容。簽收單號：/);
+    await page.locator('[data-clean="true"]').waitFor({ timeout: 60_000 });
+    // No sendAsync before 1.15: no Send button, the user is told to press Outlook's own Send again.
+    await page.getByText('請再按一次 Outlook 的「傳送」。').waitFor();
+    expect(await page.getByRole('button', { name: '傳送', exact: true }).count()).toBe(0);
+    expect(await fake(page, (f) => f.calls.some((c) => c.api === 'sendAsync'))).toBe(false);
+    expect(await fake(page, (f) => f.controller.sent())).toBe(false);
+    // Before 1.16 the inline image's contentId is not listed; it left with the region that referenced it.
+    expect(await fake(page, (f) => f.controller.fullBody())).not.toMatch(/cid:chart001|三千萬/);
+    expect(await fake(page, (f) => f.item.attachments.map((a) => a.name))).toEqual(['議程.pdf']);
+    await expectNoSeriousViolations(page, 'strip (done, Mailbox 1.14)');
   });
 
   it('loads under the server’s CSP with the real office.js, and outside Outlook says it cannot reach Outlook', async () => {

@@ -14,6 +14,7 @@ import { buildApp, inProcessEventBus } from '../../src/server/app';
 import type { Db } from '../../src/server/store/db';
 import { migrate } from '../../src/server/store/migrations';
 import { findUncleanText } from '../../src/server/text-input';
+import { AUDIT_POLICY_SOURCES } from '../../src/shared/api';
 import { type FakeEntra, startFakeEntra } from '../fakes/entra';
 import { entraVerifier } from '../support/entra-verifier';
 import { openStore, STORES } from '../support/stores';
@@ -321,6 +322,8 @@ describe.each(STORES)('API under hostile input on %s', (kind) => {
             maxLength: 2,
           }),
           messageIdHash: sha,
+          policySource: fc.constantFrom(...AUDIT_POLICY_SOURCES),
+          policyFingerprint: fc.stringMatching(/^[0-9a-f]{16}$/),
           client: fc.stringMatching(/^[A-Za-z0-9 ._/-]{0,64}$/),
           justification: goodText(10, 200).filter((s) => !/[密]/.test(s)),
         },
@@ -342,6 +345,8 @@ describe.each(STORES)('API under hostile input on %s', (kind) => {
           'client',
           'justification',
           'messageIdHash',
+          'policySource',
+          'policyFingerprint',
         ]),
         async (body) => {
           if (!expectRefusalOrSuccess(await send('POST', '/api/audit', sender, body), 'POST /api/audit', outcomes)) {

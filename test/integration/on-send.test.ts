@@ -96,6 +96,8 @@ const AUDIT_FIELDS = new Set([
   'bodyBytes',
   'messageIdHash',
   'policyVersion',
+  'policySource',
+  'policyFingerprint',
 ]);
 
 /** An audit event holds identifiers, levels, counts and hashes only: none of `words` appears in it. */
@@ -168,6 +170,8 @@ describe('each verdict, end to end on real fixtures', () => {
         recipientCount: 1,
         externalRecipientCount: 0,
         policyVersion: 2,
+        policySource: 'server',
+        policyFingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
         client: 'outlook-addin/on-send',
       },
     });
@@ -737,7 +741,16 @@ describe('fail closed: faults end in warn or block per policy, never allow, comp
     await settle(run);
     expect((await auditEvents()).length).toBe(before);
     const queued = JSON.parse(item.sessionData['sg.audit'] ?? '[]') as Record<string, unknown>[];
-    expect(queued).toEqual([expect.objectContaining({ verdict: 'strip', policyVersion: 1, rules: ['portion'] })]);
+    // Judged under the bundled default, and the event says so: its source and the fingerprint of that very document.
+    expect(queued).toEqual([
+      expect.objectContaining({
+        verdict: 'strip',
+        policyVersion: 1,
+        policySource: 'default',
+        policyFingerprint: policyFingerprint(DEFAULT_POLICY),
+        rules: ['portion'],
+      }),
+    ]);
 
     // The server is back; the user edits the recipients: that event sends what was queued.
     env.down = false;
@@ -750,12 +763,8 @@ describe('fail closed: faults end in warn or block per policy, never allow, comp
     const events = (await auditEvents()).slice(before);
     expect(events.map((e) => [e.data.verdict, e.data.policyVersion])).toEqual([['strip', 1]]);
     expect(item.sessionData['sg.audit']).toBeUndefined();
-    expect(JSON.parse(item.sessionData['sg.scope']!)).toEqual({
-      scope: 'internal',
-      recipients: 1,
-      external: 0,
-      policyVersion: 2,
-    });
+    // It stores nothing about the recipients: the pane and the send read and judge them themselves.
+    expect(Object.keys(item.sessionData).filter((k) => !['sg.item', 'sg.attachments'].includes(k))).toEqual([]);
   });
 
   it('an origin without the well-known file gets no token and no request from classic Outlook: the event waits', async () => {
@@ -1056,6 +1065,37 @@ describe('appointments and recipients', () => {
     expect(list.event.completions[0]).toMatchObject({ allowEvent: false });
     expect(list.event.completions[0]).not.toHaveProperty('cancelLabel');
     expect(list.office.calls.map((c) => c.api)).toContain('requiredAttendees.getAsync');
+  });
+
+  it('OnAppointmentAttachmentsChanged scans a meeting’s new attachments ahead of send, which then fetches nothing', async () => {
+    const mailbox = mailboxWith(AGENCY_POLICY);
+    const item = createFakeItem({
+      itemType: 'appointment',
+      subject: '專案會議',
+      bodyHtml: '<p>會議資料如附</p>',
+      requiredAttendees: OUTSIDE,
+      attachments: [fileAttachment('header-mark.docx', '簡報.docx')],
+    });
+    const added = await fireEvent(env, item, ADDIN_ACTIONS.onAppointmentAttachmentsChanged, {
+      mailbox,
+      eventType: 'OnAppointmentAttachmentsChanged',
+      eventFields: { attachmentStatus: 'added', attachmentDetails: { name: '簡報.docx' } },
+    });
+    expect(added.event.completions).toEqual([undefined]);
+    await settle(added);
+    expect(added.office.calls.filter((c) => c.api === 'getAttachmentContentAsync')).toHaveLength(1);
+    const cached = JSON.parse(item.sessionData['sg.attachments']!) as { e: Record<string, unknown> };
+    expect(Object.keys(cached.e)).toHaveLength(1);
+
+    const run = await fireEvent(env, item, ADDIN_ACTIONS.onAppointmentSend, {
+      mailbox,
+      eventType: 'OnAppointmentSend',
+    });
+    expect(run.office.calls.filter((c) => c.api === 'getAttachmentContentAsync')).toEqual([]);
+    expect(run.event.completions).toHaveLength(1);
+    expect(run.event.completions[0]).toMatchObject({ allowEvent: false });
+    expect(run.event.completions[0]!.errorMessage).toContain('附件「簡報.docx」頁首：密等標示（機密）');
+    await settle(run);
   });
 
   it('strip on a meeting invite opens the pane through the meeting form’s own button id', async () => {

@@ -14,7 +14,7 @@ import type { PaneHost } from '../../addin/taskpane/host';
 import { officePaneHost } from '../../addin/taskpane/office-host';
 import { recordOverride } from '../../addin/taskpane/services/override';
 import { loadPolicy } from '../../addin/taskpane/services/policy';
-import { ItemScanner } from '../../addin/taskpane/services/scanner';
+import { type AttachmentProgress, ItemScanner, type ScanProgress } from '../../addin/taskpane/services/scanner';
 import { runStrip, type StripOutcome, undoStrip } from '../../addin/taskpane/services/strip-flow';
 import { nodePdfOptions } from '../../src/cli/pdf-loader';
 import { DEFAULT_POLICY, type Policy } from '../../src/core';
@@ -140,6 +140,38 @@ describe('the pane and the send handler', () => {
     // The second scan of the same scanner waited for the first, and read nothing again.
     expect(calls.filter((c) => c.api === 'getAttachmentContentAsync')).toHaveLength(4);
   });
+
+  it('reports each attachment’s own result as soon as it is judged, and none for one not yet judged', async () => {
+    const docx = file('own-1', '甲.docx', fixture('header-mark.docx'));
+    const plain = { ...file('own-2', '乙.pdf', fixture('plain.pdf')), delayMs: 30 };
+    const { host } = outlook({ bodyHtml: '<p>附件如附</p>', attachments: [docx, plain] });
+    const scanner = new ItemScanner(host, nodePdfOptions());
+    const seen: ScanProgress[] = [];
+    await scanner.scan(DEFAULT_POLICY, (p) => seen.push(p));
+    const stateOf = (p: ScanProgress, id: string): AttachmentProgress | undefined =>
+      p.attachments.find((a) => a.id === id);
+    // While the PDF is still being read, the Word file already carries its marks; the PDF carries no result at all.
+    const midway = seen.find((p) => p.current?.id === 'own-2');
+    expect(stateOf(midway as ScanProgress, 'own-1')).toMatchObject({ state: 'done', group: { highest: '機密' } });
+    expect(stateOf(midway as ScanProgress, 'own-2')?.group).toBeUndefined();
+    // Nothing not yet done ever carried a result, and nothing done lacked one.
+    for (const p of seen) {
+      for (const a of p.attachments) {
+        expect({ state: a.state, judged: a.group !== undefined }).toEqual({
+          state: a.state,
+          judged: a.state === 'done',
+        });
+      }
+    }
+    expect(stateOf(seen[seen.length - 1] as ScanProgress, 'own-2')).toMatchObject({ state: 'done', group: null });
+    // A rescan starts with both judged, from what was read before.
+    const again: ScanProgress[] = [];
+    await scanner.scan(DEFAULT_POLICY, (p) => again.push(p));
+    expect(again[0]?.attachments.map((a) => [a.state, a.group?.highest ?? null])).toEqual([
+      ['done', '機密'],
+      ['done', null],
+    ]);
+  });
 });
 
 describe('the strip flow', () => {
@@ -153,6 +185,15 @@ describe('the strip flow', () => {
     expect(calls.filter((c) => c.api === 'body.setAsync').map((c) => c.detail)).toEqual(['html HostConfig']);
     expect(user.thread()).toBe(thread);
     expect(r.status === 'done' && r.clean).toBe(true);
+    // The strip's audit event names the policy it was planned under.
+    const strips = await db.query<{ data: unknown }>(
+      "SELECT data FROM audit_pending WHERE kind = 'mail.strip' ORDER BY id DESC LIMIT 1",
+    );
+    const event = strips.rows.map((row) => (typeof row.data === 'string' ? JSON.parse(row.data) : row.data))[0];
+    expect(event).toMatchObject({
+      policyVersion: DEFAULT_POLICY.version,
+      policyFingerprint: policyFingerprint(DEFAULT_POLICY),
+    });
   });
 
   it('writes the whole body when the quoted thread itself carries a mark', async () => {
@@ -529,7 +570,9 @@ describe('a reason given in the pane, then the built send handler', () => {
     return { host, outcome, paneApi };
   }
 
-  const overrides = async (): Promise<{ justification?: string; client?: string }[]> => {
+  const overrides = async (): Promise<
+    { justification?: string; client?: string; policySource?: string; policyFingerprint?: string }[]
+  > => {
     const rows = await running.env.db.query<{ data: unknown }>(
       "SELECT data FROM audit_pending WHERE kind = 'mail.override' ORDER BY id",
     );
@@ -569,9 +612,13 @@ describe('a reason given in the pane, then the built send handler', () => {
       expect.objectContaining({ location: 'attachment:壞掉.docx', reason: 'unreadable' }),
     ]);
     const before = (await overrides()).length;
-    expect(await recordOverride({ api: paneApi, host, client: 'outlook-addin/taskpane' }, outcome, REASON)).toEqual({
-      status: 'granted',
-    });
+    expect(
+      await recordOverride(
+        { api: paneApi, host, client: 'outlook-addin/taskpane', policySource: 'server' },
+        outcome,
+        REASON,
+      ),
+    ).toEqual({ status: 'granted' });
     expect(JSON.parse(item.sessionData[OVERRIDE_KEY]!)).toMatchObject({
       v: 1,
       p: expect.any(String),
@@ -585,6 +632,12 @@ describe('a reason given in the pane, then the built send handler', () => {
     expect(logged.map((e) => [e.client, e.justification])).toEqual([
       ['outlook-addin/taskpane', REASON],
       ['outlook-addin/on-send', undefined],
+    ]);
+    // Both judged under the same document, and each event says which: the pane fetched it, the send used the copy
+    // the pane left in roaming settings.
+    expect(logged.map((e) => [e.policySource, e.policyFingerprint])).toEqual([
+      ['server', policyFingerprint(outcome.policy)],
+      ['cached', policyFingerprint(outcome.policy)],
     ]);
   });
 

@@ -75,7 +75,7 @@ export function CheckView({ focusReason = false, onStrip, scan }: CheckViewProps
             {m.overrideHeading}
           </h2>
           {host.canGrantOverride() ? (
-            <OverrideForm outcome={outcome} autoFocus={focusReason} />
+            <OverrideForm outcome={outcome} autoFocus={focusReason} policySource={policy?.source} />
           ) : (
             <MessageBar intent="warning" layout="multiline">
               <MessageBarBody>{m.overrideUnavailable}</MessageBarBody>
@@ -98,7 +98,7 @@ export function CheckView({ focusReason = false, onStrip, scan }: CheckViewProps
         {outcome ? (
           <FindingsList groups={outcome.groups.filter((g) => g.kind !== 'attachment' || g.findings.length > 0)} />
         ) : (
-          <Spinner size="tiny" />
+          <Spinner size="tiny" aria-label={m.scanning} />
         )}
       </section>
 
@@ -106,7 +106,7 @@ export function CheckView({ focusReason = false, onStrip, scan }: CheckViewProps
         <h2 id={`${headingId}-attachments`} className={styles.heading}>
           {m.attachmentsHeading}
         </h2>
-        <AttachmentList outcome={outcome} progress={scan.progress} />
+        <AttachmentList outcome={outcome} progress={scan.progress} scanning={scan.scanning} />
       </section>
     </div>
   );

@@ -17,6 +17,7 @@ import * as React from 'react';
 import { type Level, LEVELS } from '../../../src/core';
 import { usePane } from '../context';
 import { wrapSelection } from '../model/mark-selection';
+import { useResultFocus } from './use-result-focus';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
@@ -37,8 +38,12 @@ export function MarkSelection({ onMarked }: MarkSelectionProps): React.JSX.Eleme
   const [busy, setBusy] = React.useState(false);
   const [feedback, setFeedback] = React.useState<Feedback>(null);
   const selectId = React.useId();
+  const focus = useResultFocus(feedback);
 
   const mark = async (): Promise<void> => {
+    if (busy) {
+      return;
+    }
     setBusy(true);
     setFeedback(null);
     try {
@@ -73,12 +78,12 @@ export function MarkSelection({ onMarked }: MarkSelectionProps): React.JSX.Eleme
             ))}
           </Select>
         </Field>
-        <Button appearance="primary" onClick={() => void mark()} disabled={busy}>
+        <Button ref={focus.trigger} appearance="primary" onClick={() => void mark()} disabledFocusable={busy}>
           {m.markButton}
         </Button>
       </div>
       {feedback && (
-        <MessageBar intent={feedback.intent} layout="multiline" role="status">
+        <MessageBar ref={focus.target} tabIndex={-1} intent={feedback.intent} layout="multiline" role="status">
           <MessageBarBody>{feedback.text}</MessageBarBody>
         </MessageBar>
       )}

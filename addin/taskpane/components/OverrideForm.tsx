@@ -16,11 +16,12 @@ import {
 import * as React from 'react';
 
 import { detectOptionsFor } from '../../../src/core';
-import { JUSTIFICATION_LIMITS } from '../../../src/shared/api';
+import { type AuditPolicySource, JUSTIFICATION_LIMITS } from '../../../src/shared/api';
 import { usePane } from '../context';
 import { checkJustification } from '../model/justification';
 import { recordOverride } from '../services/override';
 import type { ScanOutcome } from '../services/scanner';
+import { useResultFocus } from './use-result-focus';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
@@ -30,9 +31,11 @@ export type OverrideFormProps = {
   /** Focus the reason when the form first shows. @default false */
   autoFocus?: boolean;
   outcome: ScanOutcome;
+  /** Where the outcome's policy came from, for the audit event. */
+  policySource?: AuditPolicySource;
 };
 
-export function OverrideForm({ autoFocus = false, outcome }: OverrideFormProps): React.JSX.Element {
+export function OverrideForm({ autoFocus = false, outcome, policySource }: OverrideFormProps): React.JSX.Element {
   const { m, api, client, host } = usePane();
   const styles = useStyles();
   const [reason, setReason] = React.useState('');
@@ -40,6 +43,7 @@ export function OverrideForm({ autoFocus = false, outcome }: OverrideFormProps):
   const [result, setResult] = React.useState<{ intent: 'success' | 'error'; text: string } | null>(null);
   const [busy, setBusy] = React.useState(false);
   const reasonRef = React.useRef<HTMLTextAreaElement>(null);
+  const focus = useResultFocus(result);
   React.useEffect(() => {
     if (autoFocus) {
       reasonRef.current?.focus();
@@ -48,6 +52,9 @@ export function OverrideForm({ autoFocus = false, outcome }: OverrideFormProps):
 
   const submit = async (event: React.FormEvent): Promise<void> => {
     event.preventDefault();
+    if (busy) {
+      return;
+    }
     setResult(null);
     const found = checkJustification(reason, outcome.texts, detectOptionsFor(outcome.policy));
     setProblem(found ? m.overrideProblem(found) : null);
@@ -55,7 +62,7 @@ export function OverrideForm({ autoFocus = false, outcome }: OverrideFormProps):
       return;
     }
     setBusy(true);
-    const r = await recordOverride({ api, host, client }, outcome, reason);
+    const r = await recordOverride({ api, host, client, ...(policySource ? { policySource } : {}) }, outcome, reason);
     setBusy(false);
     setResult(
       r.status === 'granted'
@@ -86,11 +93,11 @@ export function OverrideForm({ autoFocus = false, outcome }: OverrideFormProps):
           rows={3}
         />
       </Field>
-      <Button type="submit" appearance="secondary" disabled={busy}>
+      <Button ref={focus.trigger} type="submit" appearance="secondary" disabledFocusable={busy}>
         {m.overrideButton}
       </Button>
       {result && (
-        <MessageBar intent={result.intent} layout="multiline" role="status">
+        <MessageBar ref={focus.target} tabIndex={-1} intent={result.intent} layout="multiline" role="status">
           <MessageBarBody>{result.text}</MessageBarBody>
         </MessageBar>
       )}

@@ -16,6 +16,7 @@ import {
 } from '@fluentui/react-components';
 import * as React from 'react';
 
+import type { AuditPolicySource } from '../../../src/shared/api';
 import { LevelBadge } from '../../../src/ui/LevelBadge';
 import { usePane } from '../context';
 import { timeText } from '../messages';
@@ -24,6 +25,7 @@ import { markedAttachments, planStrip } from '../model/strip-plan';
 import { printFromHiddenFrame, receiptPage } from '../services/print';
 import type { ScanOutcome } from '../services/scanner';
 import { runStrip, type StripOutcome, type StripStep, undoStrip } from '../services/strip-flow';
+import { useResultFocus } from './use-result-focus';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -41,9 +43,11 @@ export type StripViewProps = {
   rescan: () => Promise<void>;
   /** A receipt was created (the receipts view reloads). */
   onReceipt: () => void;
+  /** Where the outcome's policy came from, for the audit event. */
+  policySource?: AuditPolicySource;
 };
 
-export function StripView({ outcome, rescan, onReceipt }: StripViewProps): React.JSX.Element {
+export function StripView({ outcome, rescan, onReceipt, policySource }: StripViewProps): React.JSX.Element {
   const { m, host, api, scanner, client, locale } = usePane();
   const styles = useStyles();
   const [chosen, setChosen] = React.useState<ReadonlySet<string> | null>(null);
@@ -51,6 +55,8 @@ export function StripView({ outcome, rescan, onReceipt }: StripViewProps): React
   const [result, setResult] = React.useState<StripOutcome | null>(null);
   const [restore, setRestore] = React.useState<{ intent: 'success' | 'warning' | 'error'; text: string } | null>(null);
   const [sendError, setSendError] = React.useState<string | null>(null);
+  const stripFocus = useResultFocus(result);
+  const restoreFocus = useResultFocus(restore);
 
   const marked = React.useMemo(() => (outcome ? markedAttachments(outcome.attachments) : []), [outcome]);
   const selected = React.useMemo(() => chosen ?? new Set(marked.map((a) => a.id)), [chosen, marked]);
@@ -80,11 +86,22 @@ export function StripView({ outcome, rescan, onReceipt }: StripViewProps): React
   const running = step !== null;
 
   const start = async (): Promise<void> => {
+    if (running) {
+      return;
+    }
     setResult(null);
     setRestore(null);
     setSendError(null);
     const r = await runStrip(
-      { host, api, scanner, policy: outcome.policy, newReceiptNumber: () => newReceiptNumber(), client },
+      {
+        host,
+        api,
+        scanner,
+        policy: outcome.policy,
+        newReceiptNumber: () => newReceiptNumber(),
+        client,
+        ...(policySource ? { policySource } : {}),
+      },
       { before: outcome, removeAttachmentIds: [...selected] },
       setStep,
     );
@@ -188,7 +205,13 @@ export function StripView({ outcome, rescan, onReceipt }: StripViewProps): React
       )}
 
       <div className={styles.line}>
-        <Button appearance="primary" disabled={nothing || noRecipients || running} onClick={() => void start()}>
+        <Button
+          ref={stripFocus.trigger}
+          appearance="primary"
+          disabled={nothing || noRecipients}
+          disabledFocusable={running}
+          onClick={() => void start()}
+        >
           {m.stripButton}
         </Button>
       </div>
@@ -198,7 +221,7 @@ export function StripView({ outcome, rescan, onReceipt }: StripViewProps): React
 
       {result?.status === 'done' && (
         <section className={styles.section} aria-label={m.stripDone(result.receiptId)}>
-          <MessageBar intent="success" layout="multiline" role="status">
+          <MessageBar ref={stripFocus.target} tabIndex={-1} intent="success" layout="multiline" role="status">
             <MessageBarBody>{m.stripDone(result.receiptId)}</MessageBarBody>
           </MessageBar>
           {result.notRemoved.length > 0 && (
@@ -228,7 +251,7 @@ export function StripView({ outcome, rescan, onReceipt }: StripViewProps): React
                 {m.sendButton}
               </Button>
             )}
-            <Button appearance="subtle" onClick={() => void undo()}>
+            <Button ref={restoreFocus.trigger} appearance="subtle" onClick={() => void undo()}>
               {m.restoreButton}
             </Button>
           </div>
@@ -236,7 +259,7 @@ export function StripView({ outcome, rescan, onReceipt }: StripViewProps): React
         </section>
       )}
       {result?.status === 'failed' && result.reason !== 'no-recipients' && (
-        <MessageBar intent="error" layout="multiline" role="alert">
+        <MessageBar ref={stripFocus.target} tabIndex={-1} intent="error" layout="multiline" role="alert">
           <MessageBarBody>
             {result.reason === 'nothing-to-strip' ? m.stripNothing : m.stripFailed(result.message)}{' '}
             {result.mailState === 'unchanged'
@@ -248,13 +271,17 @@ export function StripView({ outcome, rescan, onReceipt }: StripViewProps): React
         </MessageBar>
       )}
       {result?.status === 'failed' && result.reason === 'no-recipients' && (
-        <MessageBar intent="warning" layout="multiline" role="alert">
+        <MessageBar ref={stripFocus.target} tabIndex={-1} intent="warning" layout="multiline" role="alert">
           <MessageBarBody>{m.stripNeedsRecipients}</MessageBarBody>
         </MessageBar>
       )}
-      {result?.status === 'failed' && result.undo && <Button onClick={() => void undo()}>{m.restoreButton}</Button>}
+      {result?.status === 'failed' && result.undo && (
+        <Button ref={restoreFocus.trigger} onClick={() => void undo()}>
+          {m.restoreButton}
+        </Button>
+      )}
       {restore && (
-        <MessageBar intent={restore.intent} layout="multiline" role="status">
+        <MessageBar ref={restoreFocus.target} tabIndex={-1} intent={restore.intent} layout="multiline" role="status">
           <MessageBarBody>{restore.text}</MessageBarBody>
         </MessageBar>
       )}

@@ -23,7 +23,11 @@ export function buildAuthSettings(): AuthSettings {
   return typeof SECRECY_GUARD_AUTH === 'undefined' ? { clientId: '', scopes: [] } : SECRECY_GUARD_AUTH;
 }
 
-/** How long nested app authentication may take before Office SSO is tried instead (a host may never answer). */
+/**
+ * How long nested app authentication may take without the user before Office SSO is tried instead (a host may never
+ * answer): loading MSAL, reaching the host's bridge and the silent attempt. A sign-in prompt the user has in front of
+ * them is not timed: they may be typing a password or approving on their phone.
+ */
 export const NAA_TIMEOUT_MS = 15_000;
 
 function within<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -77,20 +81,28 @@ export function createTokenProvider(
     );
     return naa;
   };
-  const viaNaa = async (forceRefresh: boolean): Promise<string> => {
+  /** The token if it comes silently, else the client to prompt with. */
+  const silently = async (forceRefresh: boolean): Promise<{ token: string } | { prompt: NestableClient }> => {
     const pca = await nestable();
     const account = pca.getActiveAccount() ?? pca.getAllAccounts()[0];
     const request = { scopes: [...settings.scopes], ...(account ? { account } : {}), forceRefresh };
     try {
-      return (await pca.acquireTokenSilent(request)).accessToken;
+      return { token: (await pca.acquireTokenSilent(request)).accessToken };
     } catch {
-      return (await pca.acquireTokenPopup({ scopes: [...settings.scopes] })).accessToken;
+      return { prompt: pca };
     }
+  };
+  const viaNaa = async (forceRefresh: boolean): Promise<string> => {
+    const silent = await within(silently(forceRefresh), settings.naaTimeoutMs ?? NAA_TIMEOUT_MS);
+    if ('token' in silent) {
+      return silent.token;
+    }
+    return (await silent.prompt.acquireTokenPopup({ scopes: [...settings.scopes] })).accessToken;
   };
   return async ({ forceRefresh }) => {
     if (!naaFailed && settings.clientId && settings.scopes.length > 0 && host.supportsNestedAppAuth()) {
       try {
-        return await within(viaNaa(forceRefresh), settings.naaTimeoutMs ?? NAA_TIMEOUT_MS);
+        return await viaNaa(forceRefresh);
       } catch {
         // NAA is offered but not working here (an older host, an app registration without the NAA redirect URI):
         // Office SSO is the documented fallback.

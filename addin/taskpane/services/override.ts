@@ -3,7 +3,8 @@
  * finds it), and only then handed to the send handler as a grant for exactly this warning. A reason the server did not
  * record lets nothing through.
  */
-import { type ApiClient } from '../../../src/shared/api';
+import { type ApiClient, type AuditPolicySource } from '../../../src/shared/api';
+import { policyFingerprint } from '../../on-send/policy-source';
 import type { PaneHost } from '../host';
 import type { ScanOutcome } from './scanner';
 
@@ -17,6 +18,8 @@ export type OverrideDeps = {
   readonly host: Pick<PaneHost, 'itemHash' | 'grantOverride'>;
   /** Names the add-in in audit events. */
   readonly client: string;
+  /** Where the outcome's policy came from, for the audit event. */
+  readonly policySource?: AuditPolicySource;
 };
 
 const messageOf = (e: unknown): string => String((e as Error)?.message ?? e).slice(0, 200);
@@ -41,6 +44,8 @@ export async function recordOverride(
       attachmentCount: outcome.attachments.length,
       recipientCount: outcome.recipients.length,
       policyVersion: outcome.policy.version,
+      policyFingerprint: policyFingerprint(outcome.policy),
+      ...(deps.policySource ? { policySource: deps.policySource } : {}),
       justification: reason.trim(),
       ...(messageIdHash ? { messageIdHash } : {}),
       client: deps.client,

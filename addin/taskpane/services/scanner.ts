@@ -47,6 +47,11 @@ export type AttachmentProgress = {
   readonly state: 'pending' | 'reading' | 'scanning' | 'done';
   /** 0 to 1 when known; undefined while the host reads the bytes. */
   readonly fraction?: number;
+  /**
+   * This attachment's own result once it is judged, before the rest of the scan ends: its group, or null when
+   * nothing was found in it. Undefined until then: the pane must not show an attachment not yet judged as clean.
+   */
+  readonly group?: FindingGroup | null;
 };
 
 export type ScanProgress = {
@@ -76,7 +81,21 @@ type Cached = {
   readonly input: AttachmentInput;
   readonly sha256?: string;
   readonly byteLength: number;
+  /** Its result under the policy it was last judged with, so a rescan does not detect it twice to show it. */
+  judged?: { readonly policy: Policy; readonly group: FindingGroup | null };
 };
+
+/** One attachment judged on its own: the same detection as the whole message's, which scans each attachment apart. */
+function judgeAttachment(cached: Cached, name: string, policy: Policy): FindingGroup | null {
+  if (cached.judged?.policy !== policy) {
+    const found = scanMessage({ subject: '', attachments: [cached.input] }, policy);
+    const group = groupFindings(found.findings, found.unscannable, [name]).find(
+      (g) => g.kind === 'attachment' && g.attachmentName === name,
+    );
+    cached.judged = { policy, group: group ?? null };
+  }
+  return cached.judged.group;
+}
 
 const keyOf = (a: PaneAttachment): string => `${a.id}\u0000${a.size}\u0000${a.name}`;
 
@@ -130,11 +149,12 @@ export class ItemScanner {
       ...policy.limits,
       scanTimeoutMs: Math.max(policy.limits.scanTimeoutMs, PANE_SCAN_TIMEOUT_MS),
     });
-    const progress: AttachmentProgress[] = attachments.map((a) => ({
-      id: a.id,
-      name: a.name,
-      state: this.#cache.has(keyOf(a)) ? 'done' : 'pending',
-    }));
+    const progress: AttachmentProgress[] = attachments.map((a) => {
+      const known = this.#cache.get(keyOf(a));
+      return known
+        ? { id: a.id, name: a.name, state: 'done', group: judgeAttachment(known, a.name, policy) }
+        : { id: a.id, name: a.name, state: 'pending' };
+    });
     const report = (current: AttachmentProgress | null): void =>
       onProgress({
         attachments: [...progress],
@@ -165,7 +185,13 @@ export class ItemScanner {
           cached = await this.#read(a, shared, update);
         }
         this.#cache.set(key, cached);
-        progress[i] = { id: a.id, name: a.name, state: 'done', fraction: 1 };
+        progress[i] = {
+          id: a.id,
+          name: a.name,
+          state: 'done',
+          fraction: 1,
+          group: judgeAttachment(cached, a.name, policy),
+        };
         report(null);
       }
       inputs.push(cached.input);
@@ -281,8 +307,6 @@ export class ItemScanner {
       };
     } catch (e) {
       return unscannableOnly(a, 'error', errorText(e));
-    } finally {
-      update('done', 1);
     }
   }
 }

@@ -15,7 +15,14 @@
  * and the outcome names the state the mail is left in. The original body stays in memory for "還原原文".
  */
 import type { Policy } from '../../../src/core';
-import { type ApiClient, auditRules, isApiError, type ReceiptInput } from '../../../src/shared/api';
+import {
+  type ApiClient,
+  type AuditPolicySource,
+  auditRules,
+  isApiError,
+  type ReceiptInput,
+} from '../../../src/shared/api';
+import { policyFingerprint } from '../../on-send/policy-source';
 import type { BodyMode, PaneHost } from '../host';
 import { type BodyFormat, planStrip, type StripPlan } from '../model/strip-plan';
 import type { ItemScanner, ScanOutcome } from './scanner';
@@ -73,6 +80,8 @@ export type StripDeps = {
   readonly newReceiptNumber: () => string;
   /** Names the add-in in audit events. */
   readonly client?: string;
+  /** Where `policy` came from, for the audit event. */
+  readonly policySource?: AuditPolicySource;
 };
 
 const ADDRESS = /^[^\s@]+@[^\s@]+$/;
@@ -217,6 +226,8 @@ export async function runStrip(
       recipientCount: recipients.length,
       removed: plan.parts.slice(0, 100),
       policyVersion: policy.version,
+      policyFingerprint: policyFingerprint(policy),
+      ...(deps.policySource ? { policySource: deps.policySource } : {}),
       ...(messageIdHash ? { messageIdHash } : {}),
       ...(deps.client ? { client: deps.client } : {}),
     });

@@ -150,6 +150,12 @@ export interface FakeOfficeOptions {
   readonly roamingSettings?: boolean;
   /** Milliseconds before each async call answers. @default 0 */
   readonly latencyMs?: number;
+  /**
+   * `completed()` throws, completing nothing, when given an option the host's requirement set lacks or does not know,
+   * instead of accepting the call. The documentation does not say what a host does with such an option; the adapter
+   * must still get the decision through, and this is how its fallback is tested. @default false
+   */
+  readonly completedRejectsUnsupportedOptions?: boolean;
 }
 
 export interface FakeOffice {
@@ -433,7 +439,9 @@ export function createFakeOffice(options: FakeOfficeOptions): FakeOffice {
     const first = new Promise<Record<string, unknown> | undefined>((resolve) => {
       resolveFirst = resolve;
     });
-    const check = (o: Record<string, unknown>): void => {
+    /** Appends to `violations` what is wrong with `o`; returns whether an option is beyond the host. */
+    const check = (o: Record<string, unknown>, violations: string[]): boolean => {
+      let unsupported = false;
       const need: Record<string, string> = {
         errorMessage: '1.12',
         allowEvent: '1.12',
@@ -446,8 +454,10 @@ export function createFakeOffice(options: FakeOfficeOptions): FakeOffice {
       for (const key of Object.keys(o)) {
         if (!need[key]) {
           violations.push(`unknown option ${key}`);
+          unsupported = true;
         } else if (!supports(need[key] as string)) {
           violations.push(`${key} needs Mailbox ${need[key]}`);
+          unsupported = true;
         }
       }
       for (const key of ['errorMessage', 'errorMessageMarkdown']) {
@@ -464,6 +474,7 @@ export function createFakeOffice(options: FakeOfficeOptions): FakeOffice {
       if (o.sendModeOverride !== undefined && o.sendModeOverride !== 'promptUser') {
         violations.push(`sendModeOverride ${String(o.sendModeOverride)} (only promptUser)`);
       }
+      return unsupported;
     };
     const e: FakeEvent = {
       ...fields,
@@ -474,7 +485,11 @@ export function createFakeOffice(options: FakeOfficeOptions): FakeOffice {
         calls.push({ api: 'event.completed', detail: type });
         const copy = o === undefined ? undefined : clone(o);
         if (copy) {
-          check(copy);
+          const found: string[] = [];
+          if (check(copy, found) && options.completedRejectsUnsupportedOptions) {
+            throw new Error(`completed: ${found.join('; ')}`);
+          }
+          violations.push(...found);
         }
         completions.push(copy);
         if (completions.length === 1) {

@@ -104,3 +104,30 @@ it('completes an event once: later calls, from a timer or a second path, do noth
   expect(completion.done).toBe(true);
   expect(event.completions).toEqual([{ allowEvent: false, errorMessage: 'x', sendModeOverride: 'promptUser' }]);
 });
+
+it('a host that throws at an option it lacks still gets the decision and the message, in the 1.12 form', () => {
+  const fake = createFakeOffice({
+    mailboxVersion: '1.12',
+    item: createFakeItem(),
+    completedRejectsUnsupportedOptions: true,
+  });
+  host.Office = fake.Office;
+  const event = fake.event('OnMessageSend');
+  const completion = completionOf(event);
+  const options = {
+    allowEvent: false,
+    errorMessage: '偵測到機密標示',
+    errorMessageMarkdown: '偵測到**機密**標示',
+    cancelLabel: '在窗格中檢查',
+    commandId: 'cmd',
+    contextData: '{}',
+    promptUser: true,
+  };
+  expect(completion.complete(options)).toBe(true);
+  expect(event.completions).toEqual([{ allowEvent: false, errorMessage: '偵測到機密標示' }]);
+  expect(event.violations).toEqual([]);
+  // The first attempt reached the host and was refused; the second is the one that counted.
+  expect(fake.calls.filter((c) => c.api === 'event.completed')).toHaveLength(2);
+  expect(completion.complete({ allowEvent: true })).toBe(false);
+  expect(event.completions).toHaveLength(1);
+});

@@ -435,4 +435,17 @@ describe('sign-in', () => {
     const slow = createTokenProvider(stuck, { ...APP, naaTimeoutMs: 50 }, silent.load);
     expect(await slow({ forceRefresh: false })).toBe('sso-token');
   });
+
+  it('does not time out a sign-in prompt the user is answering: the timeout bounds only the silent attempt', async () => {
+    const h = host(true);
+    const naa = msal({
+      silent: () => Promise.reject(new Error('interaction_required')),
+      // The user takes longer than the timeout to sign in.
+      popup: () => new Promise<string>((resolve) => setTimeout(() => resolve('naa-token'), 200)),
+    });
+    const provider = createTokenProvider(h, { ...APP, naaTimeoutMs: 50 }, naa.load);
+    expect(await provider({ forceRefresh: false })).toBe('naa-token');
+    expect(h.calls).toEqual([]);
+    expect(naa.calls).toEqual([`create ${APP.clientId}`, `silent ${APP.scopes[0]}`, 'popup']);
+  });
 });
