@@ -34,12 +34,16 @@ export function sendDecision(
   places: { readonly findings: readonly CompactFinding[]; readonly unscannable: readonly CompactUnscannable[] },
   caps: SendCapabilities,
   locale: Locale,
-  itemKind: 'message' | 'appointment' = 'message',
-  /** The sender gave a reason for exactly this warning (a matching override grant). */
-  reasonGiven = false,
-  /** The policy lets a warning go by Outlook's Send Anyway too (`warnOverride: 'prompt'`, the default). */
-  mayPrompt = false,
+  how: {
+    /** The meeting form's pane button has its own id (control ids are unique per manifest). @default 'message' */
+    readonly itemKind?: 'message' | 'appointment';
+    /** The sender gave a reason for exactly this warning (a matching override grant). */
+    readonly reasonGiven?: boolean;
+    /** The policy lets a warning go by Outlook's Send Anyway too (`warnOverride: 'prompt'`, the default). */
+    readonly mayPrompt?: boolean;
+  } = {},
 ): SendDecision {
+  const { itemKind = 'message', reasonGiven = false, mayPrompt = false } = how;
   if (verdict.verdict === 'allow') {
     return { options: { allowEvent: true }, auditKind: 'decision', itemMayLeave: true };
   }

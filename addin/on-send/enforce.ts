@@ -275,17 +275,13 @@ class SendRun {
     try {
       judgement = this.judge(ending);
       const v = judgement.verdict;
-      decision = sendDecision(
-        v,
-        judgement,
-        sendCapabilities(),
-        pickLocale(displayLanguage()),
-        // The meeting form's pane button has its own id (control ids are unique per manifest).
-        itemKindOrMessage(),
-        v.verdict === 'warn' &&
+      decision = sendDecision(v, judgement, sendCapabilities(), pickLocale(displayLanguage()), {
+        itemKind: itemKindOrMessage(),
+        reasonGiven:
+          v.verdict === 'warn' &&
           grantCovers(this.grant, this.choice.fingerprint, overrideSubject(v, v.findings, v.unscannable), Date.now()),
-        warnMayPrompt(this.choice.policy),
-      );
+        mayPrompt: warnMayPrompt(this.choice.policy),
+      });
     } catch {
       judgement = null;
     }

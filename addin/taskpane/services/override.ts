@@ -3,7 +3,7 @@
  * finds it), and only then handed to the send handler as a grant for exactly this warning. A reason the server did not
  * record lets nothing through.
  */
-import { type ApiClient, type AuditPolicySource } from '../../../src/shared/api';
+import { type ApiClient, type AuditPolicySource, auditRules } from '../../../src/shared/api';
 import { policyFingerprint } from '../../on-send/policy-source';
 import type { PaneHost } from '../host';
 import type { ScanOutcome } from './scanner';
@@ -38,7 +38,7 @@ export async function recordOverride(
       verdict: v.verdict,
       level: v.level,
       scope: v.scope,
-      rules: [...new Set(v.findings.map((f) => f.rule))].filter((r) => /^[a-z0-9][a-z0-9.-]{0,80}$/.test(r)),
+      rules: auditRules(v.findings.map((f) => f.rule)),
       unscannable: [...new Set(v.unscannable.map((u) => u.reason))],
       findingCount: v.findings.length,
       attachmentCount: outcome.attachments.length,
