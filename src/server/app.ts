@@ -23,7 +23,7 @@ import {
   UNSCANNABLE_REASONS,
 } from '../core';
 import { AUDIT_POLICY_SOURCES, AUDIT_RULE_PATTERN, AUDIT_RULES_MAX_CHARS } from '../shared/api';
-import { createAcknowledgementRecorder, REMINDER_SHA256_SQL, reminderSha256 } from './acknowledge';
+import { createAcknowledgementRecorder, reminderSha256 } from './acknowledge';
 import { AuthError, type Caller, type TokenVerifier } from './auth';
 import { type EventStreamLimits, registerEventStream } from './event-stream';
 import type { GraphOptions } from './graph';
@@ -296,12 +296,12 @@ export async function buildApp(
       // count only acknowledgements of the meeting's current level and reminder.
       const acks = (
         await db.query<{ count: number; mine: Date | string | null; mine_current: boolean | null }>(
-          `SELECT count(*) FILTER (WHERE ${CURRENT_VERSION})::int AS count,
+          `SELECT count(*) FILTER (WHERE ${CURRENT_VERSION('$4', '$5')})::int AS count,
                   max(a.acknowledged_at) FILTER (WHERE a.user_oid = $2) AS mine,
-                  bool_or(${CURRENT_VERSION}) FILTER (WHERE a.user_oid = $2) AS mine_current
-             FROM acknowledgements a JOIN meetings m ON m.tenant_id = a.tenant_id AND m.id = a.meeting_id
+                  bool_or(${CURRENT_VERSION('$4', '$5')}) FILTER (WHERE a.user_oid = $2) AS mine_current
+             FROM acknowledgements a
             WHERE a.tenant_id = $3 AND a.meeting_id = $1`,
-          [meeting.id, caller(request).oid, meeting.tenant_id],
+          [meeting.id, caller(request).oid, meeting.tenant_id, meeting.level, reminderSha256(meeting.reminder)],
         )
       ).rows[0];
       const mine = acks?.mine ? { acknowledgedAt: iso(acks.mine), current: acks.mine_current === true } : null;
@@ -385,10 +385,11 @@ export async function buildApp(
           acknowledged_at: Date | string;
           current: boolean;
         }>(
-          `SELECT a.user_oid, a.display_name, a.upn, a.acknowledged_at, coalesce(${CURRENT_VERSION}, false) AS current
-             FROM acknowledgements a JOIN meetings m ON m.tenant_id = a.tenant_id AND m.id = a.meeting_id
+          `SELECT a.user_oid, a.display_name, a.upn, a.acknowledged_at,
+                  coalesce(${CURRENT_VERSION('$4', '$5')}, false) AS current
+             FROM acknowledgements a
             WHERE a.tenant_id = $3 AND a.meeting_id = $1 ORDER BY a.acknowledged_at, a.user_oid LIMIT $2`,
-          [meeting.id, rosterLimit + 1, meeting.tenant_id],
+          [meeting.id, rosterLimit + 1, meeting.tenant_id, meeting.level, reminderSha256(meeting.reminder)],
         )
       ).rows;
       return {
@@ -735,8 +736,12 @@ async function currentPolicy(db: Queryable, tenantId: string): Promise<Policy> {
   return (typeof row.document === 'string' ? JSON.parse(row.document) : row.document) as Policy;
 }
 
-/** An acknowledgement `a` of meeting `m` given for its current level and reminder (NULL when not recorded). */
-const CURRENT_VERSION = `(a.level = m.level AND a.reminder_sha256 = ${REMINDER_SHA256_SQL('m')})`;
+/**
+ * An acknowledgement `a` given for the meeting's current level and reminder hash, passed as parameters (NULL when
+ * not recorded): the meeting is already loaded, so its reminder is hashed once, not once per row.
+ */
+const CURRENT_VERSION = (level: string, reminderHash: string): string =>
+  `(a.level = ${level} AND a.reminder_sha256 = ${reminderHash})`;
 
 function meetingView(
   m: MeetingRow,
