@@ -84,6 +84,38 @@ export function bodySegment(message: MessageInput): TextSegment | null {
   return null;
 }
 
+/**
+ * The longest name read. File names stop at 255 characters and sheet names at 31; a longer name was made to be long,
+ * and is reported unscannable rather than read in part.
+ */
+export const MAX_NAME_LENGTH = 4096;
+
+/**
+ * Reads a name (an attachment's file name, a path inside an archive, an embedded file's name) as a segment at
+ * `<location>#name`, into `into`. A mark in a name marks the whole file: its findings are never strippable.
+ */
+export function readName(
+  name: string,
+  location: string,
+  into: { readonly segments: TextSegment[]; readonly unscannable: Unscannable[] },
+): void {
+  const where = `${location}#name`;
+  if (name.length > MAX_NAME_LENGTH) {
+    into.unscannable.push({
+      location: where,
+      reason: 'too-large',
+      detail: `name of ${name.length} characters > limit ${MAX_NAME_LENGTH}`,
+    });
+  } else if (name.trim().length > 0) {
+    into.segments.push({ location: where, text: name, position: 'name' });
+  }
+}
+
+/** Where an attachment's findings are: `attachment:<name>`, on one line as the add-in names it. */
+export function attachmentLocation(name: string): string {
+  return `attachment:${name.replace(/[\r\n]/g, ' ')}`;
+}
+
 /** Every finding and unscannable part of a message. */
 export function scanMessage(
   message: MessageInput,
@@ -117,6 +149,11 @@ export function scanMessage(
     scan(body);
   }
   for (const a of message.attachments ?? []) {
+    // The attachment's own name is read here, whatever became of its content (a cloud file, a failed fetch, one
+    // too large): every consumer hands its attachments to this function, not all of them to the extractors.
+    const named: { segments: TextSegment[]; unscannable: Unscannable[] } = { segments: [], unscannable };
+    readName(a.name, attachmentLocation(a.name), named);
+    named.segments.forEach(scan);
     a.segments.forEach(scan);
     unscannable.push(...(a.unscannable ?? []));
   }

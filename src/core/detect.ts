@@ -58,6 +58,12 @@ const WHOLE_MESSAGE_RULES: ReadonlySet<string> = new Set([
 /** Positions where a short standalone run is a mark by its place alone (§5.7 of the reference). */
 const MARKING_POSITIONS: ReadonlySet<SegmentPosition> = new Set(['header', 'footer', 'watermark', 'label']);
 
+/**
+ * Where a bounded mark word counts though it stands in no line of its own: the marking positions, and names, whose
+ * words are few and chosen (「115年度預算_密.xlsx」). Its neighbours still decide: 密碼, 保密, 機密性 are words, not marks.
+ */
+const BOUNDED_WORD_POSITIONS: ReadonlySet<SegmentPosition> = new Set([...MARKING_POSITIONS, 'name']);
+
 interface Hit {
   rule: string;
   level: Level;
@@ -133,6 +139,7 @@ const RE = {
   englishSubjectTag:
     /^\s?(?:(?:re|fw|fwd|aw|tr|回覆|回復|轉寄|答覆) ?: ?)*(?:【\s?(top secret|secret|confidential)\s?(?:\/\/[^】]*)?】|(top secret|secret|confidential)\s?(?::|-|–|—|\||\/\/|$))/iu,
   englishBracketed: /【\s?(top secret|secret|confidential)\s?(?:\/\/[^】]*)?】/giu,
+  englishNameWord: /(?:^|[^A-Za-z0-9])(TOP ?SECRET|SECRET|CONFIDENTIAL)(?![A-Za-z0-9])/gu,
   markWord: new RegExp(MARK_WORDS, 'gu'),
   copyNumber: /^\s?(?:$|\n|[:\-–—|/.,;!]|第\s?\d|編號|No\.?\s?\d|\d+\s?\/\s?\d+|份)/u,
 } as const;
@@ -415,8 +422,8 @@ function matchWindow(
     add('prc.level', level, m.index, m.index + m[0].length);
   }
 
-  if (MARKING_POSITIONS.has(position)) {
-    // In a header, footer or watermark any bounded mark word counts, the bare 密 included.
+  if (BOUNDED_WORD_POSITIONS.has(position)) {
+    // In a header, footer, watermark or name any bounded mark word counts, the bare 密 included.
     for (const m of execAll(RE.markWord, text)) {
       const s = m.index;
       const e = s + m[0].length;
@@ -427,7 +434,7 @@ function matchWindow(
       if (PROSE_AFTER.test(text.slice(e, e + 6))) {
         continue;
       }
-      add('position.marking', level, s, e);
+      add(position === 'name' ? 'name.marking' : 'position.marking', level, s, e);
     }
   }
 
@@ -456,13 +463,23 @@ function matchEnglish(
     seen.add(s);
     add(rule, englishLevel(word), s, e);
   };
-  if (position === 'subject') {
+  if (position === 'subject' || position === 'name') {
+    // A name is tagged as a subject is (「CONFIDENTIAL - 報價.pdf」, 「[SECRET] plan.docx」), and may also carry the
+    // word in capitals between separators (「plan_SECRET.docx」); a lower-case word there is a name (Secret Santa).
+    const rule = position === 'name' ? 'english.name' : 'english.subject-tag';
     const m = RE.englishSubjectTag.exec(text);
     if (m) {
-      once('english.subject-tag', (m[1] ?? m[2]) as string, m.index, m.index + m[0].length);
+      once(rule, (m[1] ?? m[2]) as string, m.index, m.index + m[0].length);
     }
     for (const b of execAll(RE.englishBracketed, text)) {
-      once('english.subject-tag', b[1] as string, b.index, b.index + b[0].length);
+      once(rule, b[1] as string, b.index, b.index + b[0].length);
+    }
+    if (position === 'name') {
+      for (const w of execAll(RE.englishNameWord, text)) {
+        const word = w[1] as string;
+        const s = w.index + w[0].indexOf(word);
+        once(rule, word.replace(/TOP ?SECRET/, 'TOP SECRET'), s, s + word.length);
+      }
     }
   }
   for (const m of execAll(RE.englishBanner, text)) {

@@ -14,6 +14,12 @@ export const SEGMENT_POSITIONS = [
   'comment',
   /** The name of a sensitivity label: a mark by definition. */
   'label',
+  /**
+   * A name someone chose: an attachment's file name, a path inside an archive, a sheet, slide or page name, an
+   * embedded object's name. Short and deliberate like a subject, so a level standing between separators counts
+   * (「預算_密.xlsx」); a mark in a name marks the whole file it names.
+   */
+  'name',
 ] as const;
 export type SegmentPosition = (typeof SEGMENT_POSITIONS)[number];
 
