@@ -5,7 +5,7 @@
  */
 import PostalMime from 'postal-mime';
 
-import { type AttachmentInput, htmlToText, type MessageInput, type TextSegment } from '../core';
+import { type AttachmentInput, htmlToText, type MessageInput, readName, type TextSegment } from '../core';
 import { extractFile, type ExtractOptions, newJob } from './extract';
 import { emptyExtracted, type Extracted, mergeInto } from './segments';
 
@@ -134,6 +134,8 @@ export async function emlToExtracted(
     depth,
     options,
   )) {
+    // Attachments of a nested message are not handed to the core as attachments, so their names are read here.
+    readName(a.name, `attachment:${inner}/${a.name}`, result);
     mergeInto(result, {
       segments: [...a.segments],
       unscannable: [...(a.unscannable ?? [])],

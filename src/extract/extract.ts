@@ -3,7 +3,7 @@
  * .docx is still a docx); anything that cannot be read is reported unscannable with its reason, never dropped.
  * Runs within a budget: the caller's clock and byte allowance are checked between parts, and progress is reported.
  */
-import { htmlToText, type Unscannable } from '../core';
+import { htmlToText, readName, type Unscannable } from '../core';
 import { looksLikeDi, readDi, xmlDeclaredEncoding } from './di';
 import { looksLikeCfb, looksLikeTnef, readCfb, readTnef } from './legacy';
 import { odfParts, readOdfXml } from './odf';
@@ -375,7 +375,11 @@ async function extractZip(
   if (ooxmlKind(names)) {
     return extractOoxmlPackage(job, read, names, location, depth, result);
   }
-  // A plain archive: every entry is a file of its own, up to the nesting limit.
+  // A plain archive: every entry is a file of its own, up to the nesting limit. Its path is read first, from the
+  // directory alone, so a 「機密/」 folder or a 「底價_密.xlsx」 counts even where its content cannot be opened.
+  for (const entry of entries) {
+    readName(entry.name, `${location}/${entry.name}`, result);
+  }
   if (depth >= limits.maxArchiveDepth) {
     result.unscannable.push({
       location,
@@ -470,6 +474,7 @@ async function extractOoxmlPackage(
 ): Promise<Extracted> {
   readXmlParts(job, read, ooxmlParts(names), location, result, readOoxmlPart);
   for (const embedded of ooxmlEmbeddings(names)) {
+    readName(embedded.split('/').pop() ?? embedded, `${location}/${embedded}`, result);
     const data = read(embedded);
     if (!data) {
       continue;
@@ -509,6 +514,7 @@ async function extractTnef(
     });
   }
   for (const a of tnef.attachments) {
+    readName(a.name, `${location}/${a.name}`, result);
     mergeInto(result, await extractWith(job, a.name, a.data, `${location}/${a.name}`, depth + 1));
   }
   return result;

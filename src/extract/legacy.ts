@@ -84,6 +84,21 @@ const ATT_ATTACH_DATA = 0x800f;
 const ATT_MAPI_PROPS = 0x9003;
 const LVL_MESSAGE = 1;
 
+/**
+ * An attachment title: ANSI in the sender's code page, which in Taiwan is 950 (Big5); read as UTF-8 when it is valid
+ * UTF-8, else as Big5 when it is valid Big5, else as windows-1252, so a Chinese name is read as the name it is.
+ */
+function ansiName(data: Uint8Array): string {
+  for (const encoding of ['utf-8', 'big5']) {
+    try {
+      return new TextDecoder(encoding, { fatal: true }).decode(data);
+    } catch {
+      // the next code page
+    }
+  }
+  return new TextDecoder('windows-1252').decode(data);
+}
+
 export function readTnef(bytes: Uint8Array): TnefContent {
   const u16 = (o: number): number => (bytes[o] as number) | ((bytes[o + 1] as number) << 8);
   const u32 = (o: number): number => (u16(o) | (u16(o + 2) << 16)) >>> 0;
@@ -109,7 +124,7 @@ export function readTnef(bytes: Uint8Array): TnefContent {
       mapi = true;
     } else if (id === ATT_ATTACH_TITLE) {
       current = {
-        name: new TextDecoder('windows-1252').decode(data).replace(/\0+$/, '') || 'attachment',
+        name: ansiName(data).replace(/\0+$/, '') || 'attachment',
         data: new Uint8Array(0),
       };
       attachments.push(current);

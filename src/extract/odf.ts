@@ -96,6 +96,13 @@ export function readOdfXml(
       if (!ctx) {
         return;
       }
+      // What a user named: a sheet (table:name), a slide or drawing page, a frame, shape or embedded object
+      // (draw:name). Style definitions carry draw:name too, but contextOf has already left them out.
+      const name = el.name === 'table:table' ? el.attributes['table:name'] : el.attributes['draw:name'];
+      if (name) {
+        out.add(part, 'name', 'name', name);
+        out.newline(part, 'name', 'name');
+      }
       if (el.name === 'text:line-break') {
         out.add(part, ctx.kind, ctx.position, '\n');
       } else if (el.name === 'text:tab') {

@@ -67,6 +67,20 @@ const TEXT = new Set([
 const HEADER_FOOTER = /^(odd|even|first)(Header|Footer)$/;
 const LABEL_PROPERTY = /^MSIP_Label_([0-9a-fA-F-]{36})_(Enabled|Name)$/;
 
+/**
+ * The name a user gave an element, if it is one of the named things a mark can hide in: a worksheet (workbook.xml
+ * `sheet`) or a defined name, a slide, layout or master (`p:cSld`), a drawn or embedded object (`*:cNvPr`,
+ * `wp:docPr`, `p:oleObj`).
+ */
+export function ooxmlElementName(el: XmlElement, path: string): string | null {
+  const local = el.name.slice(el.name.indexOf(':') + 1);
+  const workbook = path === 'xl/workbook.xml' && (local === 'sheet' || local === 'definedName');
+  if (workbook || local === 'cSld' || local === 'cNvPr' || local === 'docPr' || local === 'oleObj') {
+    return el.attributes.name ?? null;
+  }
+  return null;
+}
+
 /** Excel header/footer codes (&L &C &R sections, &P page, &"font", &12 size …) are not text. */
 export function stripSheetHeaderCodes(s: string): string {
   return s
@@ -96,6 +110,11 @@ export function readOoxmlPart(
       if (inFallback(stack)) {
         // mc:Fallback repeats mc:Choice's content for older readers; reading both would count each mark twice.
         return;
+      }
+      const name = ooxmlElementName(el, path);
+      if (name) {
+        out.add(path, 'name', 'name', name);
+        out.newline(path, 'name', 'name');
       }
       if (el.name === 'property' && el.attributes.name) {
         property = el.attributes.name;
