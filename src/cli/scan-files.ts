@@ -5,12 +5,14 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
 import {
+  type AttachmentInput,
   decide,
   type Finding,
   type Level,
   type MessageInput,
   type Policy,
   recipientScope,
+  scanMessage,
   type Unscannable,
   verdictFor,
   type VerdictKind,
@@ -107,7 +109,12 @@ function unscannableResult(
   policy: Policy,
   recipients: readonly string[],
 ): ScanResult {
-  const v = verdictFor([], [{ location: 'file', reason, detail }], recipientScope(recipients, policy), policy);
+  // Unread, but its name is still read: 「機密_底價.xlsx」 too large to open is marked all the same.
+  const { findings, unscannable } = scanMessage(
+    { attachments: [{ name: path.basename(file), segments: [], unscannable: [{ location: 'file', reason, detail }] }] },
+    policy,
+  );
+  const v = verdictFor(findings, unscannable, recipientScope(recipients, policy), policy);
   return { path: file, verdict: v.verdict, level: v.level, findings: v.findings, unscannable: v.unscannable };
 }
 
@@ -147,14 +154,20 @@ export async function scanFile(
   const name = path.basename(file);
   const kind = sniff(bytes, name);
   let message: MessageInput;
+  // A mail or a body read from a file still has the file's name, which the core reads as an attachment's.
+  const ownName: AttachmentInput = { name, segments: [] };
   if (kind === 'eml' || (/\.eml$/i.test(name) && kind !== 'zip' && kind !== 'pdf')) {
-    message = await parseEml(bytes, options);
+    const parsed = await parseEml(bytes, options);
+    message = { ...parsed, attachments: [ownName, ...parsed.attachments] };
   } else if (kind === 'text' || kind === 'html' || /\.(txt|html?)$/i.test(name)) {
     const decoded = decodeText(bytes, kind === 'html' ? declaredHtmlCharset(bytes) : null);
     if (!decoded.ok) {
       return unscannableResult(file, decoded.reason, decoded.detail, policy, recipients);
     }
-    message = kind === 'html' || /\.html?$/i.test(name) ? { bodyHtml: decoded.text } : { bodyText: decoded.text };
+    message = {
+      ...(kind === 'html' || /\.html?$/i.test(name) ? { bodyHtml: decoded.text } : { bodyText: decoded.text }),
+      attachments: [ownName],
+    };
   } else {
     const extracted = await extractFile(name, bytes, options);
     message = {
