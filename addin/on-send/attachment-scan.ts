@@ -6,6 +6,7 @@
  * kept, with the same functions, as the send handler reuses what the pane shares.
  */
 import {
+  attachmentLocation,
   type Finding,
   type Level,
   type Policy,
@@ -46,7 +47,7 @@ export interface AttachmentScan {
 }
 
 export function locationOf(attachment: Pick<AttachmentSummary, 'name'>): string {
-  return `attachment:${attachment.name.replace(/[\r\n]/g, ' ')}`;
+  return attachmentLocation(attachment.name);
 }
 
 /** Findings without their excerpts and offsets, the same ones counted together. */
@@ -177,41 +178,30 @@ function extract(attachment: AttachmentSummary, got: FetchedContent, options: Ex
 }
 
 /**
- * Scans one attachment. `options` carries the message's budget and job; it should also wire `readEml` so a saved
- * .eml file is read as a message. Never throws.
+ * The findings of an attachment whose content is not (or not yet) read: its name is still read, since a mark in the
+ * name marks the file (a cloud file called 「機密_底價.xlsx」, one past the attachment limit), and what was not read
+ * is unscannable as given.
  */
-export async function scanAttachment(
-  attachment: AttachmentSummary,
+export function scanUnread(
+  attachment: Pick<AttachmentSummary, 'name'>,
   policy: Policy,
-  options: ExtractOptions,
-): Promise<AttachmentScan> {
-  const location = locationOf(attachment);
-  const listed = listedAttachmentProblem(attachment);
-  if (listed) {
-    return listed;
-  }
-  if (options.expired && options.expired()) {
-    return unscannableScan(location, 'timeout');
-  }
-  if (attachment.size > options.limits.maxFileBytes) {
-    return unscannableScan(location, 'too-large');
-  }
-  let got: FetchedContent;
-  try {
-    got = await readAttachmentContent(attachment.id);
-  } catch (e) {
-    return fetchFailure(attachment, e);
-  }
-  const problem = fetchedContentProblem(attachment, got);
-  if (problem) {
-    return problem;
-  }
-  let extracted: Extracted;
-  try {
-    extracted = await extract(attachment, got, options);
-  } catch {
-    return unscannableScan(location, 'error');
-  }
+  unread: AttachmentScan,
+): AttachmentScan {
+  return judged(
+    attachment,
+    policy,
+    { segments: [], unscannable: unread.unscannable.map((u) => ({ ...u })), labels: [] },
+    unread.definitive,
+  );
+}
+
+/** Detects in what was extracted, the attachment's name included; a detector failure is `error`, never clean. */
+function judged(
+  attachment: Pick<AttachmentSummary, 'name'>,
+  policy: Policy,
+  extracted: Extracted,
+  definitive?: boolean,
+): AttachmentScan {
   let found: { findings: Finding[]; unscannable: Unscannable[] };
   try {
     found = scanMessage(
@@ -228,10 +218,53 @@ export async function scanAttachment(
       policy,
     );
   } catch {
-    return unscannableScan(location, 'error');
+    return unscannableScan(locationOf(attachment), 'error');
   }
   const unscannable = compactUnscannable(found.unscannable);
-  return { findings: compactFindings(found.findings), unscannable, definitive: isDefinitive(unscannable) };
+  return {
+    findings: compactFindings(found.findings),
+    unscannable,
+    definitive: isDefinitive(unscannable) && definitive !== false,
+  };
+}
+
+/**
+ * Scans one attachment. `options` carries the message's budget and job; it should also wire `readEml` so a saved
+ * .eml file is read as a message. Never throws.
+ */
+export async function scanAttachment(
+  attachment: AttachmentSummary,
+  policy: Policy,
+  options: ExtractOptions,
+): Promise<AttachmentScan> {
+  const location = locationOf(attachment);
+  const listed = listedAttachmentProblem(attachment);
+  if (listed) {
+    return scanUnread(attachment, policy, listed);
+  }
+  if (options.expired && options.expired()) {
+    return scanUnread(attachment, policy, unscannableScan(location, 'timeout'));
+  }
+  if (attachment.size > options.limits.maxFileBytes) {
+    return scanUnread(attachment, policy, unscannableScan(location, 'too-large'));
+  }
+  let got: FetchedContent;
+  try {
+    got = await readAttachmentContent(attachment.id);
+  } catch (e) {
+    return scanUnread(attachment, policy, fetchFailure(attachment, e));
+  }
+  const problem = fetchedContentProblem(attachment, got);
+  if (problem) {
+    return scanUnread(attachment, policy, problem);
+  }
+  let extracted: Extracted;
+  try {
+    extracted = await extract(attachment, got, options);
+  } catch {
+    return scanUnread(attachment, policy, unscannableScan(location, 'error'));
+  }
+  return judged(attachment, policy, extracted);
 }
 
 /**

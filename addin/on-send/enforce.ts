@@ -42,6 +42,7 @@ import {
   expandFindings,
   locationOf,
   scanAttachment,
+  scanUnread,
   sendExtractOptions,
 } from './attachment-scan';
 import { decisionEvent, enqueueAudit, flushAuditQueue, utf8Length } from './audit';
@@ -182,11 +183,14 @@ class SendRun {
       }
       const attachment = attachments[i] as AttachmentSummary;
       if (i >= policy.limits.maxAttachments) {
-        this.scans.set(attachment.id, {
-          findings: [],
-          unscannable: [{ location: locationOf(attachment), reason: 'too-large' }],
-          definitive: false,
-        });
+        this.scans.set(
+          attachment.id,
+          scanUnread(attachment, policy, {
+            findings: [],
+            unscannable: [{ location: locationOf(attachment), reason: 'too-large' }],
+            definitive: false,
+          }),
+        );
         continue;
       }
       const cached = this.cache.lookup(attachment, this.choice.fingerprint);
@@ -236,14 +240,17 @@ class SendRun {
       unscannable.push({ location: 'attachments', reason: missing });
     } else {
       for (const attachment of this.attachments) {
-        const scan = this.scans.get(attachment.id);
-        if (scan) {
-          findings.push(...expandFindings(scan.findings));
-          unscannable.push(...scan.unscannable);
-          attachmentFindings.push(...scan.findings);
-        } else {
-          unscannable.push({ location: locationOf(attachment), reason: missing });
-        }
+        // One not read by now is unscannable for why the run ended, but its name is still read: it costs nothing.
+        const scan =
+          this.scans.get(attachment.id) ??
+          scanUnread(attachment, policy, {
+            findings: [],
+            unscannable: [{ location: locationOf(attachment), reason: missing }],
+            definitive: false,
+          });
+        findings.push(...expandFindings(scan.findings));
+        unscannable.push(...scan.unscannable);
+        attachmentFindings.push(...scan.findings);
       }
     }
     if (ending === 'error') {
