@@ -122,6 +122,7 @@ const PARTS: Readonly<Record<string, Pair>> = {
   'tracked-change': ['追蹤修訂', 'tracked changes'],
   'alt-text': ['替代文字', 'alt text'],
   subject: ['主旨', 'subject'],
+  name: ['名稱', 'name'],
 };
 
 /** Rules by id prefix, most specific first. */
@@ -136,6 +137,7 @@ const RULES: readonly (readonly [prefix: string, names: Pair])[] = [
   ['label.', ['機敏標示', 'sensitivity marking']],
   ['level.', ['密等標示', 'classification mark']],
   ['position.', ['密等標示', 'classification mark']],
+  ['name.', ['名稱中的密等標示', 'classification mark in a name']],
   ['declaration', ['密件聲明', 'classified declaration']],
   ['english.', ['英文密等標示', 'English classification marking']],
   ['prc.', ['大陸密級標示', 'PRC classification mark']],
@@ -179,11 +181,12 @@ export function placeName(location: string, locale: Locale): string {
     };
     return simple[path] ?? path;
   }
-  const documents = path
-    .slice('attachment:'.length)
-    .split('/')
+  const segments = path.slice('attachment:'.length).split('/');
+  // A path's own name (an archive's 機密/ folder) is the place itself; a package's parts are not.
+  const wholePath = part === 'name' && !/\.(xml|rels)$/i.test(segments[segments.length - 1] ?? '');
+  const documents = segments
     // Documents only: a package's folders and XML parts (word/, styles.xml) mean nothing to the sender.
-    .filter((p, i) => i === 0 || (/\.[A-Za-z0-9]{1,5}$/.test(p) && !/\.(xml|rels)$/i.test(p)));
+    .filter((p, i) => wholePath || i === 0 || (/\.[A-Za-z0-9]{1,5}$/.test(p) && !/\.(xml|rels)$/i.test(p)));
   const partName = PARTS[part];
   return `${t.attachment(shorten(documents.join('/'), MAX_NAME_CHARS))}${partName ? (locale === 'zh-TW' ? '' : ' ') + pick(partName, locale) : ''}`;
 }

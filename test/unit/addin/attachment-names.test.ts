@@ -4,6 +4,7 @@
  * on that attachment, so the strip plan takes the file out. Ordinary names beside them pass.
  */
 import { enforceSend } from '../../../addin/on-send/enforce';
+import { placeName, ruleName } from '../../../addin/on-send/messages';
 import { POLICY_SETTING } from '../../../addin/on-send/policy-source';
 import { officePaneHost } from '../../../addin/taskpane/office-host';
 import { ItemScanner } from '../../../addin/taskpane/services/scanner';
@@ -97,6 +98,7 @@ describe('the send handler', () => {
     expect(marked).toMatchObject({ allowEvent: false });
     expect(marked?.sendModeOverride).toBeUndefined();
     expect(String(marked?.errorMessage)).toContain('最高密等為「機密」');
+    expect(String(marked?.errorMessage)).toContain('附件「機密_底價.xlsx」名稱');
     // Only unread under an ordinary name: the policy's warning, which the sender may send past.
     const unread = await send([cloud('保密宣導.xlsx')]);
     expect(unread).toMatchObject({ allowEvent: false, sendModeOverride: 'promptUser' });
@@ -123,5 +125,15 @@ describe('the task pane', () => {
       ['name.marking', '密', '#name', false],
     ]);
     expect(outcome.groups.some((gr) => gr.attachmentName === '保密宣導.csv')).toBe(false);
+  });
+});
+
+describe('the send dialog', () => {
+  it('says where a name mark is and what it is, in both languages', () => {
+    expect(placeName('attachment:資料.zip/機密/報價單.txt#name', 'zh-TW')).toBe('附件「資料.zip/機密/報價單.txt」名稱');
+    expect(placeName('attachment:底價.xlsx/xl/workbook.xml#name', 'zh-TW')).toBe('附件「底價.xlsx」名稱');
+    expect(placeName('attachment:機密_底價.xlsx#name', 'en')).toBe('Attachment “機密_底價.xlsx” name');
+    expect(ruleName('name.marking', 'zh-TW')).toBe('名稱中的密等標示');
+    expect(ruleName('name.marking', 'en')).toBe('classification mark in a name');
   });
 });
