@@ -375,11 +375,14 @@ async function extractZip(
   if (ooxmlKind(names)) {
     return extractOoxmlPackage(job, read, names, location, depth, result);
   }
-  // A plain archive: every entry is a file of its own, up to the nesting limit. Its path is read first, from the
-  // directory alone, so a 「機密/」 folder or a 「底價_密.xlsx」 counts even where its content cannot be opened.
-  for (const entry of entries) {
-    readName(entry.name, `${location}/${entry.name}`, result);
-  }
+  // A plain archive: every entry is a file of its own, up to the nesting limit. The names on its paths are read
+  // first, from the directory alone, so a 「機密/」 folder or a 「底價_密.xlsx」 counts even where its content cannot
+  // be opened.
+  readPathNames(
+    entries.map((e) => e.name),
+    location,
+    result,
+  );
   if (depth >= limits.maxArchiveDepth) {
     result.unscannable.push({
       location,
@@ -414,6 +417,26 @@ async function extractZip(
     }
   }
   return result;
+}
+
+/**
+ * Reads each name on the paths of an archive once: a folder at `<archive>/<folder>/#name`, shared by every entry
+ * under it, and a file at `<archive>/<path>#name`.
+ */
+function readPathNames(paths: readonly string[], location: string, result: Extracted): void {
+  const seen = new Set<string>();
+  for (const p of paths) {
+    const parts = p.split('/');
+    let prefix = '';
+    parts.forEach((name, i) => {
+      const last = i === parts.length - 1;
+      prefix += last ? name : `${name}/`;
+      if (name.length > 0 && !seen.has(prefix)) {
+        seen.add(prefix);
+        readName(name, `${location}/${prefix}`, result);
+      }
+    });
+  }
 }
 
 /** Reads the XML parts of a document package into one collector, each with its own reader, within the budget. */

@@ -93,12 +93,14 @@ describe('names inside files', () => {
   it('a zip entry’s path: a folder or a file name, read from the directory', async () => {
     const zip = zipSync({
       '機密/報價單.txt': strToU8('報價如下'),
+      '機密/附表/說明.txt': strToU8('說明如下'),
       '資料/115年度預算_密.txt': strToU8('預算如下'),
       '資料/密碼變更說明.txt': strToU8('請定期變更密碼'),
     });
     const { found, verdict } = await scan('資料.zip', zip);
+    // The folder is read once, however many entries are under it.
     expect(found).toEqual([
-      'attachment:資料.zip/機密/報價單.txt#name 機密',
+      'attachment:資料.zip/機密/#name 機密',
       'attachment:資料.zip/資料/115年度預算_密.txt#name 密',
     ]);
     expect(verdict).toBe('block');
@@ -115,7 +117,7 @@ describe('names inside files', () => {
     expect(extracted.unscannable.map((u) => u.reason)).toEqual(['too-large']);
     const { found } = await scan('深.zip', inner);
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatch(/\/機密_底價\.txt#name 機密$/);
+    expect(found[0]).toMatch(/層0\.zip\/機密_底價\.txt#name 機密$/);
   });
 
   it('an xlsx sheet name', async () => {
