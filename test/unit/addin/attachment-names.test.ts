@@ -6,6 +6,7 @@
 import { enforceSend } from '../../../addin/on-send/enforce';
 import { placeName, ruleName } from '../../../addin/on-send/messages';
 import { POLICY_SETTING } from '../../../addin/on-send/policy-source';
+import { messages } from '../../../addin/taskpane/messages';
 import { officePaneHost } from '../../../addin/taskpane/office-host';
 import { ItemScanner } from '../../../addin/taskpane/services/scanner';
 import { nodePdfOptions } from '../../../src/cli/pdf-loader';
@@ -125,6 +126,10 @@ describe('the task pane', () => {
       ['name.marking', '密', '#name', false],
     ]);
     expect(outcome.groups.some((gr) => gr.attachmentName === '保密宣導.csv')).toBe(false);
+    // The pane says where: the file's own name, or a name inside it.
+    expect(messages('zh-TW').part('#name')).toBe('位置：附件檔名');
+    expect(messages('en').part('xl/workbook.xml#name')).toBe('Where: xl/workbook.xml (name)');
+    expect(messages('zh-TW').rule('name.marking')).toMatch(/^名稱中的標示/);
   });
 });
 
