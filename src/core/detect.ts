@@ -97,15 +97,51 @@ function gluedAfter(nt: NormalisedText, end: number): boolean {
   return end < nt.text.length && nt.gap[end] === 0 && hanAt(nt, end);
 }
 
-function proseAround(text: string, start: number, end: number): boolean {
-  return PROSE_AFTER.test(text.slice(end, end + 8)) || PROSE_BEFORE.test(text.slice(Math.max(0, start - 4), start));
+/**
+ * The text a mark is read against: up to `reach` characters either side, never past a line break. What stands on the
+ * next or previous line is another paragraph or list item (「（三）」, 「與會人員」), not the mark's own prose.
+ */
+function lineContext(text: string, start: number, end: number, reach: number): { before: string; after: string } {
+  let before = text.slice(Math.max(0, start - reach), start);
+  let after = text.slice(end, end + reach);
+  const nl = before.lastIndexOf('\n');
+  if (nl !== -1) {
+    before = before.slice(nl + 1);
+  }
+  const nr = after.indexOf('\n');
+  if (nr !== -1) {
+    after = after.slice(0, nr);
+  }
+  return { before, after };
 }
 
-/** A bracketed mark next to another bracketed mark is a list of marks in prose, e.g. 「【密】【機】【極】」. */
-function adjacentToBracketedMark(text: string, start: number, end: number): boolean {
-  const before = text.slice(Math.max(0, start - 8), start);
-  const after = text.slice(end, end + 8);
-  return /】\s?$/u.test(before) || /^\s?【/u.test(after);
+function proseAround(text: string, start: number, end: number): boolean {
+  const { before, after } = lineContext(text, start, end, 8);
+  return PROSE_AFTER.test(after) || PROSE_BEFORE.test(before.slice(-4));
+}
+
+/** A mark word or portion level inside brackets: what a list of marks is made of. */
+const BRACKETED_MARK_AFTER = new RegExp(`^ ?【 ?(${MARK_WORDS}|[無機極絕]) ?】`, 'u');
+const BRACKETED_MARK_BEFORE = new RegExp(`【 ?(${MARK_WORDS}|[無機極絕]) ?】 ?$`, 'u');
+
+function bracketedLevel(word: string): Level | null {
+  return word in PORTION_LEVELS ? (PORTION_LEVELS[word] ?? null) : markLevel(word);
+}
+
+/**
+ * A bracketed mark next to a bracketed mark of another level on the same line is a list of marks in prose, e.g.
+ * 「【密】【機】【極】」. Brackets are folded to 【】, so a neighbour only counts when it holds a mark itself: a numbered
+ * item 「（三）」 or a quotation 「「…」」 folds to 【…】 too, and the next line's opening bracket is no neighbour at all.
+ * The same level twice (〔密〕〔密〕) is a doubled stamp, not a list.
+ */
+function adjacentToBracketedMark(text: string, start: number, end: number, level: Level | null): boolean {
+  const { before, after } = lineContext(text, start, end, 12);
+  const b = BRACKETED_MARK_BEFORE.exec(before);
+  const a = BRACKETED_MARK_AFTER.exec(after);
+  return (
+    (b !== null && bracketedLevel(unbreak(b[1] as string)) !== level) ||
+    (a !== null && bracketedLevel(unbreak(a[1] as string)) !== level)
+  );
 }
 
 const RE = {
@@ -341,7 +377,7 @@ function matchWindow(
     const s = m.index;
     const e = s + m[0].length;
     consumed.push([s, e]);
-    if (!level || proseAround(text, s, e) || adjacentToBracketedMark(text, s, e)) {
+    if (!level || proseAround(text, s, e) || adjacentToBracketedMark(text, s, e, level)) {
       continue;
     }
     add('portion', level, s, e, position === 'body' ? 'portion' : 'mark');
@@ -356,7 +392,7 @@ function matchWindow(
     }
     // Consumed even when it is prose, so the inline rule does not take the same words again.
     consumed.push([s, e]);
-    if (proseAround(text, s, e) || adjacentToBracketedMark(text, s, e)) {
+    if (proseAround(text, s, e) || adjacentToBracketedMark(text, s, e, level)) {
       continue;
     }
     add(levelRank(level) >= 1 ? 'level.bracketed' : 'label.bracketed', level, s, e);
@@ -490,6 +526,14 @@ function matchEnglish(
 const PORTION_LINE_END =
   /[【〔［[（(「『][\s\u200b-\u200d\ufeff]*[無密機極絕机极绝][\s\u200b-\u200d\ufeff]*[】〕］\])）」』][ \t\u3000\r]*$/u;
 
+/**
+ * Lines that open a paragraph of their own: a 公文 or minutes item number (一、 1. ㈠ ① 甲、 …), or an opening
+ * bracket (（一） (1), a start-of-paragraph portion mark, a heading, a quotation). A portion mark at the start of a
+ * paragraph covers the lines after it only up to such a line; without this the next item went with it when stripped.
+ */
+const PARAGRAPH_START =
+  /^[ \t\u3000]*(?:[一二三四五六七八九十百]{1,3}[、．]|[0-9０-９]{1,3}[、．.](?![0-9０-９])|[甲乙丙丁戊己庚辛壬癸][、．]|[\u2460-\u249b\u3220-\u3229\u2776-\u277f]|[【〔［[（(「『〈《〖｢〘〚])/u;
+
 /** The paragraph around `[start, end)`, in original offsets, without its surrounding line breaks. */
 export function paragraphAround(text: string, start: number, end: number): { start: number; end: number } {
   let a = text.lastIndexOf('\n', start - 1) + 1;
@@ -514,7 +558,8 @@ export function paragraphAround(text: string, start: number, end: number): { sta
     if (nextEnd === -1) {
       nextEnd = text.length;
     }
-    if (text.slice(b + 1, nextEnd).trim() === '') {
+    const next = text.slice(b + 1, nextEnd);
+    if (next.trim() === '' || PARAGRAPH_START.test(next)) {
       break;
     }
     b = nextEnd;
