@@ -1,5 +1,6 @@
 import { deflateRawSync } from 'node:zlib';
 
+import { nodePdfOptions } from '../../../src/cli/pdf-loader';
 import { decide, DEFAULT_POLICY, type Level, levelRank } from '../../../src/core';
 import { budgetFor, extractFile, type ExtractOptions } from '../../../src/extract';
 
@@ -76,7 +77,7 @@ function odt(paragraphs: readonly string[]): Uint8Array {
 
 function options(): ExtractOptions {
   const budget = budgetFor({ ...DEFAULT_POLICY.limits, scanTimeoutMs: 30000 });
-  return { limits: budget.limits, expired: budget.expired };
+  return { limits: budget.limits, expired: budget.expired, pdf: nodePdfOptions() };
 }
 
 async function levelOf(name: string, bytes: Uint8Array): Promise<Level | null> {
