@@ -565,13 +565,14 @@ const PORTION_LINE_END = new RegExp(
 );
 
 /**
- * Lines that open a paragraph of their own: a 公文 or minutes item number (一、 1. ㈠ ① 甲、 …), or an opening
- * bracket (（一） (1), a start-of-paragraph portion mark, a heading, a quotation). A portion mark at the start of a
- * paragraph covers the lines after it only up to such a line; without this the next item went with it when stripped.
+ * Lines that open a paragraph of their own: a 公文 or minutes item number (一、 1. ㈠ ① 甲、 …), a list bullet
+ * (● ◎ ■ ◆ ※ •; not ○, which stands for a withheld name as in 「○○局」), or an opening bracket (（一） (1), a
+ * start-of-paragraph portion mark, a heading, a quotation). A portion mark at the start of a paragraph covers the
+ * lines after it only up to such a line; without this the next item went with it when stripped.
  */
 const PARAGRAPH_START = new RegExp(
   '^[ \\t\\u3000]*(?:[一二三四五六七八九十百]{1,3}[、．]|[0-9０-９]{1,3}[、．.](?![0-9０-９])|[甲乙丙丁戊己庚辛壬癸][、．]|' +
-    `[\\u2460-\\u249b\\u3220-\\u3229\\u2776-\\u277f]|[${escapeClass(OPENERS_AS_WRITTEN)}])`,
+    `[\\u2460-\\u249b\\u3220-\\u3229\\u2776-\\u277f●◎■◆※•]|[${escapeClass(OPENERS_AS_WRITTEN)}])`,
   'u',
 );
 

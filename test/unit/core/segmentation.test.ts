@@ -19,7 +19,23 @@ const topLevel = (findings: readonly Finding[]): Level | null =>
   );
 
 /** Each numbering style of 公文 and of minutes, and every opening bracket a quotation or heading can start with. */
-const NUMBERINGS = ['（一）', '(一)', '一、', '十二、', '(1)', '（1）', '1.', '1、', '㈠', '①', '⑴', '甲、', '（甲）'];
+const NUMBERINGS = [
+  '（一）',
+  '(一)',
+  '一、',
+  '十二、',
+  '(1)',
+  '（1）',
+  '1.',
+  '1、',
+  '㈠',
+  '①',
+  '⑴',
+  '甲、',
+  '（甲）',
+  '●',
+  '※',
+];
 const BRACKETS = ['「', '『', '【', '〔', '（', '(', '[', '〈', '《', '〖', '［', '｢'];
 const CLOSING: Readonly<Record<string, string>> = {
   '「': '」', '『': '』', '【': '】', '〔': '〕', '（': '）', '(': ')', '[': ']', '〈': '〉', '《': '》', '〖': '〗',
