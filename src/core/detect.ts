@@ -719,7 +719,7 @@ export function detectSegment(segment: TextSegment, options: DetectOptions = {})
 }
 
 const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
-const HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[\ud840-\ud8bf][\udc00-\udfff]/u;
+const HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}]/u;
 
 /**
  * A right-to-left override around CJK text has no use in Chinese writing but one: to show a mark that is not stored

@@ -127,6 +127,8 @@ describe('bidi overrides: the mark a reader sees, and fail closed when stored an
 
   it('any override around CJK text fails closed at 密 at least', () => {
     expect(findings('\u202e會議資料如附件').map((x) => [x.rule, x.level])).toEqual([['evasion.bidi-override', '密']]);
+    // Han beyond the BMP (Extension B) counts too.
+    expect(findings('\u202e𠀀𠀁\u202c').map((x) => [x.rule, x.level])).toEqual([['evasion.bidi-override', '密']]);
   });
 
   it('hard negatives: overrides around no CJK, and embeddings or isolates that do not reorder CJK', () => {
