@@ -445,7 +445,8 @@ function matchWindow(
     if (!level || isConsumed(s, e) || m[0].length === 0) {
       continue;
     }
-    const rest = text.slice(e, e + 24);
+    // What follows on the same line: the next line is another paragraph, not this mark's prose or copy number.
+    const rest = lineContext(text, s, e, 24).after;
     if (WEAK_MARKS.has(word)) {
       if (gluedAfter(nt, e) || !RE.copyNumber.test(rest)) {
         continue;
@@ -488,7 +489,7 @@ function matchWindow(
       if (!level || isConsumed(s, e) || gluedBefore(nt, s) || gluedAfter(nt, e)) {
         continue;
       }
-      if (PROSE_AFTER.test(text.slice(e, e + 6))) {
+      if (PROSE_AFTER.test(lineContext(text, s, e, 6).after)) {
         continue;
       }
       add('position.marking', level, s, e);

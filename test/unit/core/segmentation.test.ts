@@ -178,6 +178,30 @@ describe('a mark survives the paragraph that follows it (issue 11 §1)', () => {
     expect(failures.slice(0, 20)).toEqual([]);
   });
 
+  it('detection also survives a follower line of plain prose, including words that read as prose around a mark', () => {
+    // Without a number or bracket a line may continue P's paragraph, so only the level is checked here, not strip.
+    const prose = [
+      ...BODIES,
+      '為落實公務機密維護，請同仁配合。',
+      '及時完成部署。',
+      '等因，奉此。',
+      '或另案辦理。',
+      '字樣請勿刪除。',
+    ];
+    const failures: string[] = [];
+    for (const p of positives) {
+      for (const q of prose) {
+        for (const text of [`${p.text}\n${q}`, `${p.text}\r\n${q}`]) {
+          const level = topLevel(detectSegment({ location: 'body', text, position: 'body' }));
+          if (level !== p.expect) {
+            failures.push(`${p.id} + ${JSON.stringify(q)}: ${level ?? 'none'}, expected ${String(p.expect)}`);
+          }
+        }
+      }
+    }
+    expect(failures.slice(0, 20)).toEqual([]);
+  });
+
   it('property: any positive P, any generated follower Q, any separator', () => {
     fc.assert(
       fc.property(
