@@ -17,15 +17,24 @@ import {
   markLevel,
   MEETING_SENTENCE,
   PORTION_LEVELS,
+  POSITIONED_MARK_WORDS,
   PRC_LEVELS,
   PROSE_AFTER,
   PROSE_BEFORE,
+  SEPARATED_LEVEL_WORDS,
   unbreak,
   WEAK_MARKS,
 } from './grammar';
 import type { Level } from './levels';
 import { levelRank, maxLevel } from './levels';
-import { isHan, normalise, type NormalisedText, normaliseRanges } from './normalise';
+import {
+  CLOSING_BRACKETS,
+  isHan,
+  normalise,
+  type NormalisedText,
+  normaliseRanges,
+  OPENING_BRACKETS,
+} from './normalise';
 import { findPersonalData } from './personal-data';
 import { execAll } from './regex';
 import type { Finding, SegmentPosition, TextSegment } from './types';
@@ -103,15 +112,51 @@ function gluedAfter(nt: NormalisedText, end: number): boolean {
   return end < nt.text.length && nt.gap[end] === 0 && hanAt(nt, end);
 }
 
-function proseAround(text: string, start: number, end: number): boolean {
-  return PROSE_AFTER.test(text.slice(end, end + 8)) || PROSE_BEFORE.test(text.slice(Math.max(0, start - 4), start));
+/**
+ * The text a mark is read against: up to `reach` characters either side, never past a line break. What stands on the
+ * next or previous line is another paragraph or list item (「（三）」, 「與會人員」), not the mark's own prose.
+ */
+function lineContext(text: string, start: number, end: number, reach: number): { before: string; after: string } {
+  let before = text.slice(Math.max(0, start - reach), start);
+  let after = text.slice(end, end + reach);
+  const nl = before.lastIndexOf('\n');
+  if (nl !== -1) {
+    before = before.slice(nl + 1);
+  }
+  const nr = after.indexOf('\n');
+  if (nr !== -1) {
+    after = after.slice(0, nr);
+  }
+  return { before, after };
 }
 
-/** A bracketed mark next to another bracketed mark is a list of marks in prose, e.g. 「【密】【機】【極】」. */
-function adjacentToBracketedMark(text: string, start: number, end: number): boolean {
-  const before = text.slice(Math.max(0, start - 8), start);
-  const after = text.slice(end, end + 8);
-  return /】\s?$/u.test(before) || /^\s?【/u.test(after);
+function proseAround(text: string, start: number, end: number): boolean {
+  const { before, after } = lineContext(text, start, end, 8);
+  return PROSE_AFTER.test(after) || PROSE_BEFORE.test(before.slice(-4));
+}
+
+/** A mark word or portion level inside brackets: what a list of marks is made of. */
+const BRACKETED_MARK_AFTER = new RegExp(`^ ?【 ?(${MARK_WORDS}|[無機極絕]) ?】`, 'u');
+const BRACKETED_MARK_BEFORE = new RegExp(`【 ?(${MARK_WORDS}|[無機極絕]) ?】 ?$`, 'u');
+
+function bracketedLevel(word: string): Level | null {
+  return word in PORTION_LEVELS ? (PORTION_LEVELS[word] ?? null) : markLevel(word);
+}
+
+/**
+ * A bracketed mark next to a bracketed mark of another level on the same line is a list of marks in prose, e.g.
+ * 「【密】【機】【極】」. Brackets are folded to 【】, so a neighbour only counts when it holds a mark itself: a numbered
+ * item 「（三）」 or a quotation 「「…」」 folds to 【…】 too, and the next line's opening bracket is no neighbour at all.
+ * The same level twice (〔密〕〔密〕) is a doubled stamp, not a list.
+ */
+function adjacentToBracketedMark(text: string, start: number, end: number, level: Level | null): boolean {
+  const { before, after } = lineContext(text, start, end, 12);
+  const b = BRACKETED_MARK_BEFORE.exec(before);
+  const a = BRACKETED_MARK_AFTER.exec(after);
+  return (
+    (b !== null && bracketedLevel(unbreak(b[1] as string)) !== level) ||
+    (a !== null && bracketedLevel(unbreak(a[1] as string)) !== level)
+  );
 }
 
 const RE = {
@@ -119,15 +164,15 @@ const RE = {
     `(?:${FIELD_LABEL})\\s?:\\s?(${LEVEL_WORDS}|${k('密件')}|密|${k('普通')}|無)?(\\s?【?(?:${DECLASS}))?`,
     'gu',
   ),
-  levelDeclass: new RegExp(`(${LEVEL_WORDS}|密)\\s?【?\\s?(?:${DECLASS})\\s?】?`, 'gu'),
+  levelDeclass: new RegExp(`(${SEPARATED_LEVEL_WORDS}|密)\\s?【?\\s?(?:${DECLASS})\\s?】?`, 'gu'),
   declass: new RegExp(DECLASS, 'gu'),
   portion: /【\s?([無密機極絕])\s?】/gu,
-  tag: new RegExp(`【\\s?(\\/)?\\s?(${LEVEL_WORDS}|${k('機敏')}|密)\\s?】`, 'gu'),
-  bracketed: new RegExp(`【\\s?(${MARK_WORDS})\\s?】`, 'gu'),
-  lineStart: new RegExp(`^【? ?(${MARK_WORDS})(?: ?】)?`, 'gmu'),
+  tag: new RegExp(`【\\s?(\\/)?\\s?(${SEPARATED_LEVEL_WORDS}|${k('機敏')}|密)\\s?】`, 'gu'),
+  bracketed: new RegExp(`【\\s?(${POSITIONED_MARK_WORDS})\\s?】`, 'gu'),
+  lineStart: new RegExp(`^【? ?(${POSITIONED_MARK_WORDS})(?: ?】)?`, 'gmu'),
   inline: new RegExp(`${LEVEL_WORDS}|${k('密件')}`, 'gu'),
   declaration: new RegExp(
-    `${DECLARATION}(${MARK_WORDS})\\s?】?(?:${k('文件')}|件|${k('資料')}|${k('資訊')}|${k('會議')})?`,
+    `${DECLARATION}(${POSITIONED_MARK_WORDS})(?:\\s?】)?(?:${k('文件')}|件|${k('資料')}|${k('資訊')}|${k('會議')})?`,
     'gu',
   ),
   meeting: new RegExp(MEETING_SENTENCE, 'gu'),
@@ -140,7 +185,7 @@ const RE = {
     /^\s?(?:(?:re|fw|fwd|aw|tr|回覆|回復|轉寄|答覆) ?: ?)*(?:【\s?(top secret|secret|confidential)\s?(?:\/\/[^】]*)?】|(top secret|secret|confidential)\s?(?::|-|–|—|\||\/\/|$))/iu,
   englishBracketed: /【\s?(top secret|secret|confidential)\s?(?:\/\/[^】]*)?】/giu,
   englishNameWord: /(?:^|[^A-Za-z0-9])(TOP ?SECRET|SECRET|CONFIDENTIAL)(?![A-Za-z0-9])/gu,
-  markWord: new RegExp(MARK_WORDS, 'gu'),
+  markWord: new RegExp(POSITIONED_MARK_WORDS, 'gu'),
   copyNumber: /^\s?(?:$|\n|[:\-–—|/.,;!]|第\s?\d|編號|No\.?\s?\d|\d+\s?\/\s?\d+|份)/u,
 } as const;
 
@@ -148,10 +193,18 @@ const RE = {
  * Triggers: a window is normalised and matched around each. Two passes are faster than one alternation: the character
  * class is a plain scan, and the English words a literal search.
  */
-const TRIGGER_CJK =
-  // eslint-disable-next-line no-misleading-character-class -- the invisible joiners in these classes are the point
-  /[密敏閱阅\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufe00-\ufe0f\uff21-\uff5a]|[機机極极絕绝][\s\u200b-\u200d\ufeff]{0,3}[】\]］〕）)」』＞>〉》]/g;
+const TRIGGER_CJK = new RegExp(
+  '[密宻敏閱阅\\u00ad\\u034f\\u061c\\u180b-\\u180f\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ufeff' +
+    '\\ufe00-\\ufe0f\\uff21-\\uff5a]|\\udb40[\\udd00-\\uddef]|' +
+    // A portion mark: the level character before any closing bracket, in any of its forms (〖極〗, ［絕］, ｢機｣).
+    `[機机極极絕绝絶][\\s\\u200b-\\u200d\\ufeff]{0,3}[${escapeClass(CLOSING_BRACKETS)}］〕）」』＞﹥>]`,
+  'g',
+);
 const TRIGGER_EN = /secret|confidential(?!ity)|classification/gi;
+
+function escapeClass(chars: string): string {
+  return chars.replace(/[\]\\^-]/g, '\\$&');
+}
 
 /** Half-width of the window normalised around a trigger, in original characters. */
 const WINDOW = 64;
@@ -264,10 +317,21 @@ export function windowsFor(text: string, extraTriggers: readonly string[]): Wind
   return merged;
 }
 
-/** Maps a normalised span back to the original text. */
+/**
+ * Maps a normalised span back to the original text. Origins run backwards inside a right-to-left override (see
+ * normalise.ts), so the span is the extent of every origin in it, not its first and last.
+ */
 function span(nt: NormalisedText, start: number, end: number, original: string): { start: number; end: number } {
-  const s = nt.origin[start] as number;
-  const lastStart = nt.origin[Math.max(start, end - 1)] as number;
+  let s = nt.origin[start] as number;
+  let lastStart = nt.origin[Math.max(start, end - 1)] as number;
+  if (lastStart < s) {
+    [s, lastStart] = [lastStart, s];
+  }
+  for (let i = start + 1; i < end - 1; i++) {
+    const o = nt.origin[i] as number;
+    s = Math.min(s, o);
+    lastStart = Math.max(lastStart, o);
+  }
   const cp = original.codePointAt(lastStart) ?? 0;
   return { start: s, end: Math.max(s, lastStart + (cp > 0xffff ? 2 : 1)) };
 }
@@ -348,7 +412,7 @@ function matchWindow(
     const s = m.index;
     const e = s + m[0].length;
     consumed.push([s, e]);
-    if (!level || proseAround(text, s, e) || adjacentToBracketedMark(text, s, e)) {
+    if (!level || proseAround(text, s, e) || adjacentToBracketedMark(text, s, e, level)) {
       continue;
     }
     add('portion', level, s, e, position === 'body' ? 'portion' : 'mark');
@@ -363,7 +427,7 @@ function matchWindow(
     }
     // Consumed even when it is prose, so the inline rule does not take the same words again.
     consumed.push([s, e]);
-    if (proseAround(text, s, e) || adjacentToBracketedMark(text, s, e)) {
+    if (proseAround(text, s, e) || adjacentToBracketedMark(text, s, e, level)) {
       continue;
     }
     add(levelRank(level) >= 1 ? 'level.bracketed' : 'label.bracketed', level, s, e);
@@ -388,7 +452,8 @@ function matchWindow(
     if (!level || isConsumed(s, e) || m[0].length === 0) {
       continue;
     }
-    const rest = text.slice(e, e + 24);
+    // What follows on the same line: the next line is another paragraph, not this mark's prose or copy number.
+    const rest = lineContext(text, s, e, 24).after;
     if (WEAK_MARKS.has(word)) {
       if (gluedAfter(nt, e) || !RE.copyNumber.test(rest)) {
         continue;
@@ -431,7 +496,7 @@ function matchWindow(
       if (!level || isConsumed(s, e) || gluedBefore(nt, s) || gluedAfter(nt, e)) {
         continue;
       }
-      if (PROSE_AFTER.test(text.slice(e, e + 6))) {
+      if (PROSE_AFTER.test(lineContext(text, s, e, 6).after)) {
         continue;
       }
       add(position === 'name' ? 'name.marking' : 'position.marking', level, s, e);
@@ -503,9 +568,31 @@ function matchEnglish(
   }
 }
 
-/** Paragraph boundaries: a blank line, or the end of a line that ends with a portion mark (each MND paragraph does). */
-const PORTION_LINE_END =
-  /[【〔［[（(「『][\s\u200b-\u200d\ufeff]*[無密機極絕机极绝][\s\u200b-\u200d\ufeff]*[】〕］\])）」』][ \t\u3000\r]*$/u;
+/** Brackets as written in the original text: the folded forms plus the full-width ones NFKC folds into them. */
+const OPENERS_AS_WRITTEN = `${OPENING_BRACKETS}（［｛＜﹤〈`;
+const CLOSERS_AS_WRITTEN = `${CLOSING_BRACKETS}）］｝＞﹥〉`;
+
+/**
+ * Paragraph boundaries: a blank line, or the end of a line that ends with a portion mark (each MND paragraph does), in
+ * any bracket the detector reads as one (〖極〗 and ［絕］ as well as 【機】).
+ */
+const PORTION_LINE_END = new RegExp(
+  `[${escapeClass(OPENERS_AS_WRITTEN)}][\\s\\u200b-\\u200d\\ufeff]*[無密機極絕机极绝絶宻][\\s\\u200b-\\u200d\\ufeff]*` +
+    `[${escapeClass(CLOSERS_AS_WRITTEN)}][ \\t\\u3000\\r]*$`,
+  'u',
+);
+
+/**
+ * Lines that open a paragraph of their own: a 公文 or minutes item number (一、 1. ㈠ ① 甲、 …), a list bullet
+ * (● ◎ ■ ◆ ※ •; not ○, which stands for a withheld name as in 「○○局」), or an opening bracket (（一） (1), a
+ * start-of-paragraph portion mark, a heading, a quotation). A portion mark at the start of a paragraph covers the
+ * lines after it only up to such a line; without this the next item went with it when stripped.
+ */
+const PARAGRAPH_START = new RegExp(
+  '^[ \\t\\u3000]*(?:[一二三四五六七八九十百]{1,3}[、．]|[0-9０-９]{1,3}[、．.](?![0-9０-９])|[甲乙丙丁戊己庚辛壬癸][、．]|' +
+    `[\\u2460-\\u249b\\u3220-\\u3229\\u2776-\\u277f●◎■◆※•]|[${escapeClass(OPENERS_AS_WRITTEN)}])`,
+  'u',
+);
 
 /** The paragraph around `[start, end)`, in original offsets, without its surrounding line breaks. */
 export function paragraphAround(text: string, start: number, end: number): { start: number; end: number } {
@@ -531,7 +618,8 @@ export function paragraphAround(text: string, start: number, end: number): { sta
     if (nextEnd === -1) {
       nextEnd = text.length;
     }
-    if (text.slice(b + 1, nextEnd).trim() === '') {
+    const next = text.slice(b + 1, nextEnd);
+    if (next.trim() === '' || PARAGRAPH_START.test(next)) {
       break;
     }
     b = nextEnd;
@@ -642,7 +730,44 @@ export function detectSegment(segment: TextSegment, options: DetectOptions = {})
       }
     }
   }
+  if (text.indexOf('\u202e') !== -1) {
+    overrideHits(segment, position, options, hits);
+  }
   return assemble(segment, position, hits, tags, options);
+}
+
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+const HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}]/u;
+
+/**
+ * A right-to-left override around CJK text has no use in Chinese writing but one: to show a mark that is not stored
+ * (stored 「密機」 shows 機密), or to store one that is not shown. Normalisation matches the order a reader sees; this
+ * reads the line in stored order too, and reports the override as an evasion at the higher level found either way,
+ * 密 at least: fail closed when the two orders disagree on what the text says. The finding covers the control
+ * character alone, so it never swallows a strippable portion mark read in display order.
+ */
+function overrideHits(segment: TextSegment, position: SegmentPosition, options: DetectOptions, hits: Hit[]): void {
+  const text = segment.text;
+  for (let p = text.indexOf('\u202e'); p !== -1; p = text.indexOf('\u202e', p + 1)) {
+    let lineEnd = text.indexOf('\n', p);
+    if (lineEnd === -1) {
+      lineEnd = text.length;
+    }
+    const pdf = text.indexOf('\u202c', p);
+    const runEnd = pdf !== -1 && pdf < lineEnd ? pdf : lineEnd;
+    if (!HAN.test(text.slice(p + 1, runEnd))) {
+      continue;
+    }
+    const lineStart = text.lastIndexOf('\n', p) + 1;
+    const stored = text.slice(lineStart, lineEnd).replace(BIDI_CONTROLS, '');
+    const storedFindings = detectSegment(
+      { location: segment.location, text: stored, position },
+      { customRules: options.customRules ?? [] },
+    );
+    const level = storedFindings.reduce<Level>((acc, f) => maxLevel(acc, f.level) as Level, '密');
+    hits.push({ rule: 'evasion.bidi-override', level, start: p, end: p + 1, kind: 'mark' });
+    p = lineEnd;
+  }
 }
 
 function assemble(

@@ -43,9 +43,32 @@ const MARK_LEVELS: Readonly<Record<string, Level>> = {
   敏感: '機敏',
 };
 
+/**
+ * Separators typed between the characters of a level to slip it past a keyword match: 機．密, 極-機-密, 機/密, 機・密,
+ * 機_密, 機、密, in their normalised forms (NFKC has made ．／＿－ ASCII and ･ into ・) plus the middle dots U+00B7 and
+ * U+2027 and the dashes U+2010–U+2015.
+ */
+const LEVEL_SEPARATOR = '[._/\\-、·‧・\u2010-\u2015\u2212]';
+const LEVEL_SEPARATORS = new RegExp(LEVEL_SEPARATOR, 'gu');
+
+/** A keyword that also tolerates one separator, with a space either side, between any two of its characters. */
+function ks(word: string): string {
+  return Array.from(word, escapeRegExp).join(`(?:\\n| ?${LEVEL_SEPARATOR} ?)?`);
+}
+
+/**
+ * The national levels as they may be written where a mark is recognised by its place (inside brackets, alone on a
+ * line, in a header or footer, after a declaration): separators allowed. Never used for a level inline in prose,
+ * where 「機、密、極」 is a list and 「機/密碼」 two words.
+ */
+export const SEPARATED_LEVEL_WORDS = `${ks('絕對機密')}|${ks('極機密')}|${ks('機密')}`;
+
+/** {@link MARK_WORDS} for the positional rules: the levels may carry separators. */
+export const POSITIONED_MARK_WORDS = `${SEPARATED_LEVEL_WORDS}|${k('密件')}|${SENSITIVE_WORDS}|密`;
+
 /** The level a matched mark word stands for. */
 export function markLevel(word: string): Level | null {
-  return MARK_LEVELS[unbreak(word)] ?? null;
+  return MARK_LEVELS[unbreak(word).replace(LEVEL_SEPARATORS, '')] ?? null;
 }
 
 /** Words that are only marks when they stand alone, never inline in prose. */

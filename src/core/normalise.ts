@@ -24,14 +24,15 @@ export const CLOSE = '】';
 
 /**
  * Invisible characters that can hide inside a mark: zero-width, soft hyphen, bidi controls, word joiner, BOM,
- * variation selectors.
+ * variation selectors (standard, Mongolian and the ideographic ones of the supplementary plane).
  */
 function isIgnorable(cp: number): boolean {
   return (
     cp === 0x00ad ||
     cp === 0x034f ||
     cp === 0x061c ||
-    cp === 0x180e ||
+    (cp >= 0x180b && cp <= 0x180f) ||
+    (cp >= 0xe0100 && cp <= 0xe01ef) ||
     (cp >= 0x200b && cp <= 0x200f) ||
     (cp >= 0x202a && cp <= 0x202e) ||
     (cp >= 0x2060 && cp <= 0x2064) ||
@@ -76,8 +77,20 @@ function isWide(cp: number): boolean {
   return isHan(cp) || (cp >= 0x3000 && cp <= 0x303f) || cp === 0x3010 || cp === 0x3011;
 }
 
-const OPENERS = new Set('([{「『【〔〈《〖〘〚⦅｢'.split(''));
-const CLOSERS = new Set(')]}」』】〕〉》〗〙〛⦆｣'.split(''));
+/**
+ * Every bracket style a mark is written in, as they stand after NFKC (full-width forms are already ASCII or their
+ * CJK equivalents). One list, so the grammar, the triggers and the paragraph rules cannot disagree on a bracket.
+ */
+export const OPENING_BRACKETS = '([{「『【〔〈《〖〘〚⦅｢';
+export const CLOSING_BRACKETS = ')]}」』】〕〉》〗〙〛⦆｣';
+const OPENERS = new Set(OPENING_BRACKETS.split(''));
+const CLOSERS = new Set(CLOSING_BRACKETS.split(''));
+/**
+ * Full-width and small angle brackets (＜機＞). NFKC turns them into ASCII < >, which stay as they are (a < b), so
+ * they fold by their original code point.
+ */
+const WIDE_ANGLE_OPEN = new Set([0xff1c, 0xfe64]);
+const WIDE_ANGLE_CLOSE = new Set([0xff1e, 0xfe65]);
 
 /**
  * Variant and simplified forms of the marking words. Only these characters are folded: a whole-document
@@ -91,7 +104,18 @@ const VARIANTS: Readonly<Record<string, string>> = {
   秘: '祕',
   资: '資',
   阅: '閱',
+  // Japanese shinjitai (絶対機密) and the Unihan z-/semantic variants of the marking characters: 絶 kZVariant 絕,
+  // 宻 kZVariant 密. 対 is the shinjitai of 對, which Unihan does not list.
+  絶: '絕',
+  対: '對',
+  宻: '密',
 };
+
+/** Code units of the BMP ideographs that {@link VARIANTS} folds: the fast path must not pass them through. */
+const VARIANT_UNITS = new Uint8Array(0xa000 - 0x4e00);
+for (const ch of Object.keys(VARIANTS)) {
+  VARIANT_UNITS[ch.charCodeAt(0) - 0x4e00] = 1;
+}
 
 const mapCache = new Map<number, string>();
 
@@ -110,6 +134,12 @@ function mapCodePoint(cp: number): string {
   if (cp >= 0x4e00 && cp <= 0x9fff) {
     const ch = String.fromCharCode(cp);
     return VARIANTS[ch] ?? ch;
+  }
+  if (WIDE_ANGLE_OPEN.has(cp)) {
+    return OPEN;
+  }
+  if (WIDE_ANGLE_CLOSE.has(cp)) {
+    return CLOSE;
   }
   const cached = mapCache.get(cp);
   if (cached !== undefined) {
@@ -180,15 +210,7 @@ class Out {
 function isPlain(c: number): boolean {
   return (
     (c > 0x20 && c < 0x7f && c !== 0x28 && c !== 0x29 && c !== 0x5b && c !== 0x5d && c !== 0x7b && c !== 0x7d) ||
-    (c >= 0x4e00 &&
-      c <= 0x9fff &&
-      c !== 0x673a &&
-      c !== 0x7edd &&
-      c !== 0x6781 &&
-      c !== 0x5bf9 &&
-      c !== 0x79d8 &&
-      c !== 0x8d44 &&
-      c !== 0x9605)
+    (c >= 0x4e00 && c <= 0x9fff && VARIANT_UNITS[c - 0x4e00] === 0)
   );
 }
 
@@ -250,6 +272,26 @@ function normaliseInto(out: Out, input: string, from: number, to: number): void 
     }
     const cp = c >= 0xd800 && c <= 0xdbff ? (input.codePointAt(i) as number) : c;
     const width = cp > 0xffff ? 2 : 1;
+    if (cp === RLO) {
+      let gapBefore = 0;
+      if (wsStart >= 0) {
+        if (wsHasBreak) {
+          out.push(0x0a, wsStart, 0);
+        } else if (lastCp >= 0 && isWide(lastCp)) {
+          gapBefore = 1;
+        } else if (lastCp >= 0) {
+          out.push(0x20, wsStart, 0);
+        }
+        wsStart = -1;
+      }
+      const first = out.length;
+      i = normaliseOverride(out, input, i + 1, to);
+      if (out.length > first) {
+        out.gap[first] = gapBefore;
+        lastCp = out.units[out.length - 1] as number;
+      }
+      continue;
+    }
     if (isIgnorable(cp)) {
       i += width;
       continue;
@@ -292,6 +334,67 @@ function normaliseInto(out: Out, input: string, from: number, to: number): void 
   if (wsStart >= 0 && wsHasBreak) {
     out.push(0x0a, wsStart, 0);
   }
+}
+
+const RLO = 0x202e;
+
+function isBidiControl(cp: number): boolean {
+  return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/**
+ * A right-to-left override (RLO … PDF, or RLO to the end of the line) displays its characters in reverse order, with
+ * brackets mirrored: stored 「密機」 shows as 機密. The run is normalised in the order a reader sees it, each character
+ * keeping its own origin (so origins run backwards inside it). Nested bidi controls are dropped, not interpreted; the
+ * detector also reads the stored order (see detect.ts), so a mark in either order is found. Returns where to go on.
+ */
+function normaliseOverride(out: Out, input: string, from: number, to: number): number {
+  let depth = 1;
+  let end = to;
+  let next = to;
+  for (let j = from; j < to; j++) {
+    const c = input.charCodeAt(j);
+    if (isLineBreak(c)) {
+      end = next = j;
+      break;
+    }
+    if (c === 0x202a || c === 0x202b || c === 0x202d || c === RLO) {
+      depth++;
+    } else if (c === 0x202c && --depth === 0) {
+      end = j;
+      next = j + 1;
+      break;
+    }
+  }
+  const points: number[] = [];
+  for (let j = from; j < end;) {
+    const cp = input.codePointAt(j) as number;
+    if (!isBidiControl(cp)) {
+      points.push(cp, j);
+    }
+    j += cp > 0xffff ? 2 : 1;
+  }
+  let visual = '';
+  const sourceOf: number[] = [];
+  for (let k = points.length - 2; k >= 0; k -= 2) {
+    const cp = points[k] as number;
+    visual += String.fromCodePoint(cp);
+    sourceOf.push(points[k + 1] as number);
+    if (cp > 0xffff) {
+      sourceOf.push(points[k + 1] as number);
+    }
+  }
+  sourceOf.push(end);
+  const first = out.length;
+  normaliseInto(out, visual, 0, visual.length);
+  const open = OPEN.charCodeAt(0);
+  const close = CLOSE.charCodeAt(0);
+  for (let k = first; k < out.length; k++) {
+    out.origin[k] = sourceOf[out.origin[k] as number] as number;
+    const u = out.units[k];
+    out.units[k] = u === open ? close : u === close ? open : (u as number);
+  }
+  return next;
 }
 
 /** Normalises a keyword or custom-rule term the same way text is normalised, so both sides meet. */

@@ -22,6 +22,32 @@ describe('normalise', () => {
     expect(normalise(input).text).toBe(expected);
   });
 
+  it.each([
+    ['Japanese shinjitai and the Unihan variant of 密', '絶対機密，宻件', '絕對機密,密件'],
+    ['ideographic variation selectors', '機\u{e0100}密\u{e01ef}', '機密'],
+    ['Mongolian free variation selectors', '機\u180b密', '機密'],
+    ['full-width and small angle brackets fold, ASCII ones stay', '＜機＞﹤密﹥a<b>', '【機】【密】a<b>'],
+    ['a right-to-left override is read in display order', 'x\u202e密機\u202cy', 'x機密y'],
+    ['an override runs to the end of the line when not closed', '\u202e密機\n密機', '機密\n密機'],
+    ['brackets mirror inside an override', '\u202e】甲【\u202c', '】甲【'],
+  ])('%s', (_name, input, expected) => {
+    expect(normalise(input).text).toBe(expected);
+  });
+
+  it('property: inside an override each character keeps its own origin, in display order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...'機密極絕對甲乙丙'), { minLength: 1, maxLength: 20 }), (chars) => {
+        const input = `前\u202e${chars.join('')}\u202c後`;
+        const nt = normalise(input);
+        expect(nt.text).toBe(`前${[...chars].reverse().join('')}後`);
+        for (let i = 0; i < chars.length; i++) {
+          expect(input[nt.origin[i + 1] as number]).toBe(nt.text[i + 1]);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('does not convert unrelated simplified characters', () => {
     // Only the marking words are folded; converting whole documents would invent marks.
     expect(normalise('简体中文会议').text).toBe('简体中文会议');
@@ -56,19 +82,23 @@ describe('normalise', () => {
   });
 
   it('property: origin is non-decreasing and points at the source of each character', () => {
+    // Outside right-to-left overrides only: inside one the text is read in display order (see below).
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => {
-        const nt = normalise(s);
-        expect(nt.origin.length).toBe(nt.text.length + 1);
-        for (let i = 1; i < nt.origin.length; i++) {
-          expect(nt.origin[i]).toBeGreaterThanOrEqual(nt.origin[i - 1] as number);
-        }
-        for (let i = 0; i < nt.text.length; i++) {
-          const o = nt.origin[i] as number;
-          expect(o).toBeGreaterThanOrEqual(0);
-          expect(o).toBeLessThanOrEqual(s.length);
-        }
-      }),
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 200 }).map((s) => s.replace(/\u202e/g, '')),
+        (s) => {
+          const nt = normalise(s);
+          expect(nt.origin.length).toBe(nt.text.length + 1);
+          for (let i = 1; i < nt.origin.length; i++) {
+            expect(nt.origin[i]).toBeGreaterThanOrEqual(nt.origin[i - 1] as number);
+          }
+          for (let i = 0; i < nt.text.length; i++) {
+            const o = nt.origin[i] as number;
+            expect(o).toBeGreaterThanOrEqual(0);
+            expect(o).toBeLessThanOrEqual(s.length);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });
