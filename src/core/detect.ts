@@ -10,8 +10,12 @@ import {
   DECLASS,
   DISCLAIMER_HINT,
   englishLevel,
+  EXAMPLE_INTRO,
   FIELD_LABEL,
+  FIELD_UNCLASSIFIED,
+  FORMAL_FIELD_LABEL,
   k,
+  LEVEL_CONFUSABLES,
   LEVEL_WORDS,
   MARK_WORDS,
   markLevel,
@@ -20,6 +24,7 @@ import {
   PRC_LEVELS,
   PROSE_AFTER,
   PROSE_BEFORE,
+  TRIAD_ATTRIBUTE,
   unbreak,
   WEAK_MARKS,
 } from './grammar';
@@ -109,10 +114,7 @@ function adjacentToBracketedMark(text: string, start: number, end: number): bool
 }
 
 const RE = {
-  field: new RegExp(
-    `(?:${FIELD_LABEL})\\s?:\\s?(${LEVEL_WORDS}|${k('密件')}|密|${k('普通')}|無)?(\\s?【?(?:${DECLASS}))?`,
-    'gu',
-  ),
+  fieldLabel: new RegExp(`(?:${FIELD_LABEL})`, 'gu'),
   levelDeclass: new RegExp(`(${LEVEL_WORDS}|密)\\s?【?\\s?(?:${DECLASS})\\s?】?`, 'gu'),
   declass: new RegExp(DECLASS, 'gu'),
   portion: /【\s?([無密機極絕])\s?】/gu,
@@ -274,6 +276,253 @@ function lineOf(text: string, i: number): string {
   return text.slice(a, b);
 }
 
+/**
+ * How far row and field rules look along a line. Table rows and field values are short; the bound keeps the cost per
+ * hit constant on a text that is one long line.
+ */
+const ROW_REACH = 256;
+
+/** The start of the line around `i`, or `i - reach` when the line is longer. */
+function lineStartNear(text: string, i: number, reach = ROW_REACH): number {
+  const floor = Math.max(0, i - reach);
+  for (let j = i - 1; j >= floor; j--) {
+    if (text.charCodeAt(j) === 0x0a) {
+      return j + 1;
+    }
+  }
+  return floor;
+}
+
+/** The end of the line at `i` (its `\n`, or the text's end), or `i + reach` when the line is longer. */
+function lineEndNear(text: string, i: number, reach = ROW_REACH): number {
+  const ceiling = Math.min(text.length, i + reach);
+  for (let j = i; j < ceiling; j++) {
+    if (text.charCodeAt(j) === 0x0a) {
+      return j;
+    }
+  }
+  return ceiling;
+}
+
+/** The cells of a tabular row: CSV, markdown and pipe tables. A tab between CJK cells is a removed gap instead. */
+const CELL_SEPARATORS = ',|;';
+const HAN_RE = /[\u3400-\u9fff\uf900-\ufaff]/u;
+const HAN_CLASS = '\\u3400-\\u9fff\\uf900-\\ufaff';
+/** Another level word as the neighbouring cell or list item: 「絕對機密　極機密」, 「機密,極機密」. */
+const LEVEL_ITEM = `(?:絕對機密|極機密|機密|密件|密)`;
+const ITEM_SEPARATORS = '[\\s|,;/、／・，；]+';
+const LEVEL_BEFORE = new RegExp(`(?:^|[^${HAN_CLASS}])${LEVEL_ITEM}${ITEM_SEPARATORS}$`, 'u');
+const LEVEL_AFTER = new RegExp(`^${ITEM_SEPARATORS}${LEVEL_ITEM}(?![${HAN_CLASS}])`, 'u');
+/** The start of the next field on the same line (「附件：」「主旨：」): the value before it has ended. */
+const NEXT_FIELD = /[\u3400-\u9fff\uf900-\ufaff]{1,10} ?:/u;
+const LEADING_LEVEL = /^(絕對機密|極機密|機密|密件|密)(.*)$/u;
+/** What may follow a level word inside one cell: 「極機密件」, 「機密級」. */
+const LEVEL_SUFFIX = /^(?:件|級|等級)?$/u;
+const SENSITIVE_VALUE = /機敏|限閱|敏感/u;
+
+/** A field value with separators and look-alike characters folded out: 「機．蜜」 → 「機密」. */
+function foldFieldValue(v: string): string {
+  let out = '';
+  for (const ch of v) {
+    if (HAN_RE.test(ch) || /[A-Za-z0-9]/.test(ch)) {
+      out += LEVEL_CONFUSABLES[ch] ?? ch;
+    }
+  }
+  return out;
+}
+
+function isLevelWord(v: string): boolean {
+  return /^(?:絕對機密|極機密|機密|密件|密)$/u.test(foldFieldValue(v));
+}
+
+/**
+ * The level a 密等 field value stands for. `failClosed` is for the printed 公文 field after its colon: any text there
+ * is a 密等 decision, so text that is no level is taken at the level it most resembles, and at least 密. Elsewhere
+ * (a short label, a table cell) only a value that reads as a level counts, because those cells also hold column
+ * names and ISMS ratings.
+ */
+function fieldValueLevel(value: string, failClosed: boolean): Level | null {
+  let condition = false;
+  // A bracket holds the declassification condition or the template's hint 「（無則空白）」, unless it holds the level.
+  const core = value.replace(/【([^】]*)】?/gu, (_all, inner: string) => {
+    if (isLevelWord(inner)) {
+      return inner;
+    }
+    condition = condition || /解密|期限/u.test(inner);
+    return ' ';
+  });
+  // The template line lists every option (絕對機密、極機密、機密、密): a listing is not a choice.
+  const options = core.split(/[、,/;及或和與\s]+/u).filter(isLevelWord);
+  if (options.length >= 2) {
+    return null;
+  }
+  const folded = foldFieldValue(core);
+  if (folded === '') {
+    return condition && failClosed ? '密' : null;
+  }
+  if (FIELD_UNCLASSIFIED.test(folded)) {
+    return null;
+  }
+  const leading = LEADING_LEVEL.exec(folded);
+  if (leading && LEVEL_SUFFIX.test(leading[2] as string)) {
+    return markLevel(leading[1] as string);
+  }
+  if (!failClosed) {
+    return null;
+  }
+  for (const word of ['絕對機密', '極機密', '機密'] as const) {
+    if (folded.includes(word)) {
+      return word;
+    }
+  }
+  if (SENSITIVE_VALUE.test(folded)) {
+    return '密';
+  }
+  if (/[絕對]/u.test(folded)) {
+    return '絕對機密';
+  }
+  if (folded.includes('極')) {
+    return '極機密';
+  }
+  return folded.includes('機') ? '機密' : '密';
+}
+
+/** `text[a, b)` with the spacing that normalisation removed between CJK characters put back as a space. */
+function withGaps(nt: NormalisedText, a: number, b: number): string {
+  let out = '';
+  for (let i = a; i < b; i++) {
+    out += (i > a && nt.gap[i] === 1 ? ' ' : '') + (nt.text[i] as string);
+  }
+  return out;
+}
+
+/** The end of one cell starting at `p`: the next cell separator, line break, quote, or spacing between cells. */
+function cellEnd(nt: NormalisedText, p: number): number {
+  const text = nt.text;
+  const ceiling = Math.min(text.length, p + ROW_REACH);
+  let i = p;
+  while (i < ceiling) {
+    const ch = text[i] as string;
+    if (ch === '\n' || ch === '"' || CELL_SEPARATORS.includes(ch) || (i > p && (ch === ' ' || nt.gap[i] === 1))) {
+      break;
+    }
+    i++;
+  }
+  return i;
+}
+
+/**
+ * Reads the value of a 密等 field whose label is `text[labelStart, labelEnd)`: after a colon, in the next cell of a
+ * row (CSV, TSV, markdown, spreadsheet cells), or on the next line (a table cell below or beside it in a document).
+ * Returns null when no value position follows the label, as in prose (「本件無密等」).
+ */
+function readField(nt: NormalisedText, labelEnd: number, formal: boolean): { level: Level | null; end: number } | null {
+  const text = nt.text;
+  const lead = / ?"? ?(?:([:,|;]) ?"? ?|\n(:) ?)/uy;
+  lead.lastIndex = labelEnd;
+  const m = lead.exec(text);
+  const sep = m ? ((m[1] ?? m[2]) as string) : '';
+  let p = m ? labelEnd + m[0].length : labelEnd;
+  if (sep === ':') {
+    const lineEnd = lineEndNear(text, p);
+    const pipe = text.slice(p, lineEnd).indexOf('|');
+    const end = pipe === -1 ? lineEnd : p + pipe;
+    let value = text.slice(p, end);
+    // A comma outside the condition's bracket ends the value, so does the next field's label on the same line.
+    value = (/^[^【,;]*(?:【[^】]*】?[^【,;]*)*/u.exec(value) as RegExpExecArray)[0];
+    const next = NEXT_FIELD.exec(value);
+    if (next) {
+      // The next label starts where spacing was, not necessarily where the run of Han does (「密　附件：」).
+      let at = next.index;
+      for (let j = next.index + 1; j < next.index + next[0].length; j++) {
+        if (nt.gap[p + j] === 1 || value[j - 1] === ' ') {
+          at = j;
+        }
+      }
+      value = value.slice(0, at);
+    }
+    const valueEnd = p + value.replace(/\s+$/u, '').length;
+    if (value.trim() !== '') {
+      return { level: fieldValueLevel(withGaps(nt, p, p + value.length), formal), end: valueEnd };
+    }
+    if (text[end] !== '\n') {
+      return { level: null, end: valueEnd };
+    }
+    // Blank on its own line: a value wrapped onto the next line still counts if it reads as a level.
+    const nextEnd = cellEnd(nt, end + 1);
+    const level = fieldValueLevel(text.slice(end + 1, nextEnd), false);
+    return level ? { level, end: nextEnd } : { level: null, end: valueEnd };
+  }
+  if (sep === '') {
+    if (text[labelEnd] === '\n' || text[labelEnd] === ' ') {
+      // The next cell on the same line (space-separated), or the cell below or beside it in a document table.
+      p = labelEnd + 1;
+    } else if (nt.gap[labelEnd] === 1) {
+      // Spacing between CJK cells (a tab in TSV and spreadsheet rows) was removed by normalisation.
+      p = labelEnd;
+    } else {
+      return null;
+    }
+  }
+  const end = cellEnd(nt, p);
+  // A level in the next cell too makes the row a listing of levels (國家機密等級,絕對機密,極機密,機密).
+  const listing = LEVEL_AFTER.test(withGaps(nt, end, lineEndNear(text, end)));
+  const level = listing ? null : fieldValueLevel(text.slice(p, end), false);
+  return { level, end: level ? end : labelEnd };
+}
+
+const ENGLISH_NAME = /^(?:top ?secret|secret|confidential|sensitive|official secret|restricted|classified)$/iu;
+/** Separators between the cells of a row or the items of a list. */
+const ROW_SEPARATORS = /[\s|,;:/、／：=\-–—]+/u;
+
+/** A row that pairs one level with its English name, 「極機密　Secret」, or null. */
+function levelPairRow(line: string): string | null {
+  const cells = line.split(ROW_SEPARATORS).filter((c) => c !== '');
+  const han = cells.filter((c) => HAN_RE.test(c));
+  const english = cells.filter((c) => !HAN_RE.test(c)).join(' ');
+  if (han.length !== 1 || !ENGLISH_NAME.test(english) || !isLevelWord(han[0] as string)) {
+    return null;
+  }
+  return foldFieldValue(han[0] as string);
+}
+
+/**
+ * A level word in a row that also holds other attribute or level words is a column header or a listing, not a mark:
+ * the ISMS triad 「機密　完整性　可用性」, a row of levels 「絕對機密　極機密　機密　密」, a glossary row pairing a level with
+ * its English name 「絕對機密　Top Secret」. A bilingual banner is the same pair, so in a marking position, or in
+ * capitals as markings are printed, a single pair stays a mark; it is a glossary there only among other pairs.
+ */
+function headerOrListingRow(original: string, start: number, end: number, position: SegmentPosition): boolean {
+  const ls = lineStartNear(original, start);
+  const le = lineEndNear(original, end);
+  const before = original.slice(ls, start);
+  const after = original.slice(end, le);
+  if (TRIAD_ATTRIBUTE.test(`${before}\t${after}`) || LEVEL_BEFORE.test(before) || LEVEL_AFTER.test(after)) {
+    return true;
+  }
+  const line = original.slice(ls, le);
+  const pair = levelPairRow(line);
+  if (pair === null) {
+    return false;
+  }
+  const english = line.replace(/[^A-Za-z ]/g, '').trim();
+  if (!MARKING_POSITIONS.has(position) && (/[|,\t]/u.test(line) || english !== english.toUpperCase())) {
+    return true;
+  }
+  const prev =
+    ls > 0 && original[ls - 1] === '\n' ? levelPairRow(original.slice(lineStartNear(original, ls - 1), ls - 1)) : null;
+  const next = original[le] === '\n' ? levelPairRow(original.slice(le + 1, lineEndNear(original, le + 1))) : null;
+  return (prev !== null && prev !== pair) || (next !== null && next !== pair);
+}
+
+/** A declassification phrase in a sentence that introduces examples (例如, 如：「…」) is being taught, not applied. */
+function inExample(text: string, start: number): boolean {
+  const from = Math.max(0, start - 80);
+  const before = text.slice(from, start);
+  const sentence = before.slice(Math.max(before.lastIndexOf('。'), before.lastIndexOf('\n')) + 1);
+  return EXAMPLE_INTRO.test(sentence);
+}
+
 /** Runs the grammar over one normalised window. */
 function matchWindow(
   nt: NormalisedText,
@@ -288,6 +537,10 @@ function matchWindow(
     const o = span(nt, s, e, original);
     hits.push({ rule, level, start: o.start, end: o.end, kind });
   };
+  const spanOf = (s: number, e: number): [number, number] => {
+    const o = span(nt, s, e, original);
+    return [o.start, o.end];
+  };
   const consumed: Array<[number, number]> = [];
   const isConsumed = (s: number, e: number): boolean => consumed.some(([a, b]) => s < b && e > a);
 
@@ -301,18 +554,17 @@ function matchWindow(
     tags.push({ open: m[1] === undefined, level, start: o.start, end: o.end });
   }
 
-  for (const m of execAll(RE.field, text)) {
-    const value = m[1];
-    if (value === undefined) {
+  for (const m of execAll(RE.fieldLabel, text)) {
+    const field = readField(nt, m.index + m[0].length, FORMAL_FIELD_LABEL.test(unbreak(m[0])));
+    if (!field) {
       continue;
     }
-    const level = markLevel(value);
-    const valueEnd = m.index + m[0].length - (m[2]?.length ?? 0);
-    if (!level || (gluedAfter(nt, valueEnd) && m[2] === undefined)) {
-      continue;
+    // The value is consumed even when it classifies nothing (the template's option list), so no other rule reads its
+    // level words again.
+    consumed.push([m.index, field.end]);
+    if (field.level) {
+      add('field.classification', field.level, m.index, field.end);
     }
-    add('field.classification', level, m.index, m.index + m[0].length);
-    consumed.push([m.index, m.index + m[0].length]);
   }
 
   for (const m of execAll(RE.levelDeclass, text)) {
@@ -320,12 +572,15 @@ function matchWindow(
     if (!level || gluedBefore(nt, m.index) || isConsumed(m.index, m.index + m[0].length)) {
       continue;
     }
-    add('level.declassification', level, m.index, m.index + m[0].length);
     consumed.push([m.index, m.index + m[0].length]);
+    if (inExample(text, m.index)) {
+      continue;
+    }
+    add('level.declassification', level, m.index, m.index + m[0].length);
   }
 
   for (const m of execAll(RE.declass, text)) {
-    if (isConsumed(m.index, m.index + m[0].length)) {
+    if (isConsumed(m.index, m.index + m[0].length) || inExample(text, m.index)) {
       continue;
     }
     add('declassification', '密', m.index, m.index + m[0].length);
@@ -389,6 +644,9 @@ function matchWindow(
     } else if (gluedAfter(nt, e) || PROSE_AFTER.test(rest)) {
       continue;
     }
+    if (headerOrListingRow(original, ...spanOf(s, e), position)) {
+      continue;
+    }
     add(levelRank(level) >= 1 ? 'level.standalone' : 'label.standalone', level, s, e);
     consumed.push([s, e]);
   }
@@ -401,6 +659,9 @@ function matchWindow(
       continue;
     }
     if (proseAround(text, s, e) || /^\s?★/u.test(text.slice(e, e + 2))) {
+      continue;
+    }
+    if (headerOrListingRow(original, ...spanOf(s, e), position)) {
       continue;
     }
     add('level.inline', level, s, e);
@@ -424,7 +685,7 @@ function matchWindow(
       if (!level || isConsumed(s, e) || gluedBefore(nt, s) || gluedAfter(nt, e)) {
         continue;
       }
-      if (PROSE_AFTER.test(text.slice(e, e + 6))) {
+      if (PROSE_AFTER.test(text.slice(e, e + 6)) || headerOrListingRow(original, ...spanOf(s, e), position)) {
         continue;
       }
       add('position.marking', level, s, e);
