@@ -7,7 +7,7 @@ import { htmlToText, type Unscannable } from '../core';
 import { looksLikeDi, readDi, xmlDeclaredEncoding } from './di';
 import { looksLikeCfb, looksLikeTnef, readCfb, readTnef } from './legacy';
 import { odfParts, readOdfXml } from './odf';
-import { ooxmlEmbeddings, ooxmlKind, ooxmlParts, readOoxmlPart } from './ooxml';
+import { flushSharedStrings, ooxmlEmbeddings, ooxmlKind, ooxmlParts, readOoxmlPart } from './ooxml';
 import { extractPdf, type PdfOptions } from './pdf';
 import { looksLikeRtf, readRtf } from './rtf';
 import { type Extracted, type FoundLabel, mergeInto, SegmentCollector } from './segments';
@@ -420,6 +420,7 @@ function readXmlParts(
   location: string,
   result: Extracted,
   reader: (xml: string, part: string, out: SegmentCollector) => { labels: FoundLabel[]; wellFormed: boolean },
+  finish?: (out: SegmentCollector) => void,
 ): void {
   const out = new SegmentCollector(location);
   for (const part of parts) {
@@ -441,6 +442,7 @@ function readXmlParts(
       });
     }
   }
+  finish?.(out);
   result.segments.push(...out.segments());
 }
 
@@ -468,7 +470,7 @@ async function extractOoxmlPackage(
   depth: number,
   result: Extracted,
 ): Promise<Extracted> {
-  readXmlParts(job, read, ooxmlParts(names), location, result, readOoxmlPart);
+  readXmlParts(job, read, ooxmlParts(names), location, result, readOoxmlPart, flushSharedStrings);
   for (const embedded of ooxmlEmbeddings(names)) {
     const data = read(embedded);
     if (!data) {
