@@ -471,6 +471,60 @@ function readField(nt: NormalisedText, labelEnd: number, formal: boolean): { lev
   return { level, end: level ? end : labelEnd };
 }
 
+/** How many rows below a header a field column is read; a table of 公文 is far shorter. */
+const COLUMN_ROWS = 50000;
+
+/**
+ * The field label as a column header (「文號,主旨,密等及解密條件或保密期限,速別」, a register exported to CSV or a sheet):
+ * the rows below hold each document's value in that column, a bare 密 included. Read on the original text, row by
+ * row, until a blank line or the next row carrying the label (a new table), so each row is read for one header only.
+ */
+function fieldColumn(
+  original: string,
+  labelStart: number,
+  labelEnd: number,
+): { level: Level; start: number; end: number }[] {
+  const ls = lineStartNear(original, labelStart);
+  const le = lineEndNear(original, labelEnd);
+  const header = original.slice(ls, le).replace(/\r$/u, '');
+  const delimiter = ['\t', '|', ',', ';'].find((d) => header.includes(d));
+  if (delimiter === undefined) {
+    return [];
+  }
+  const cellsBefore = header.slice(0, labelStart - ls).split(delimiter);
+  const column = cellsBefore.length - 1;
+  const labelText = original.slice(labelStart, labelEnd);
+  // The label must be the whole cell: 「密等說明」 or 「密等：」 head other columns.
+  const aroundLabel = `${cellsBefore[column] ?? ''}${header.slice(labelEnd - ls).split(delimiter)[0] ?? ''}`;
+  if (aroundLabel.replace(/["'\s]/gu, '') !== '') {
+    return [];
+  }
+  const out: { level: Level; start: number; end: number }[] = [];
+  let pos = le + 1;
+  for (let rows = 0; pos < original.length && rows < COLUMN_ROWS; rows++) {
+    let end = original.indexOf('\n', pos);
+    if (end === -1) {
+      end = original.length;
+    }
+    const row = original.slice(pos, end).replace(/\r$/u, '');
+    if (row.trim() === '' || row.includes(labelText)) {
+      break;
+    }
+    const cells = row.split(delimiter);
+    const cell = cells[column];
+    if (cell !== undefined) {
+      const level = fieldValueLevel(cell.replace(/["']/gu, ''), false);
+      if (level) {
+        const cellStart = pos + cells.slice(0, column).reduce((n, c) => n + c.length + delimiter.length, 0);
+        const start = cellStart + (/^\s*/u.exec(cell) as RegExpExecArray)[0].length;
+        out.push({ level, start, end: cellStart + cell.replace(/\s+$/u, '').length });
+      }
+    }
+    pos = end + 1;
+  }
+  return out;
+}
+
 const ENGLISH_NAME = /^(?:top ?secret|secret|confidential|sensitive|official secret|restricted|classified)$/iu;
 /** Separators between the cells of a row or the items of a list. */
 const ROW_SEPARATORS = /[\s|,;:/、／：=\-–—]+/u;
@@ -564,6 +618,11 @@ function matchWindow(
     consumed.push([m.index, field.end]);
     if (field.level) {
       add('field.classification', field.level, m.index, field.end);
+    } else {
+      const label = span(nt, m.index, m.index + m[0].length, original);
+      for (const v of fieldColumn(original, label.start, label.end)) {
+        hits.push({ rule: 'field.classification', level: v.level, start: v.start, end: v.end, kind: 'mark' });
+      }
     }
   }
 

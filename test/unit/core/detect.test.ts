@@ -69,6 +69,22 @@ describe('detectSegment: the 公文 field fails closed', () => {
     expect(rules('密等,機密')).toEqual(['field.classification:機密']);
   });
 
+  it('reads the field as a column: each row below a header that names it holds a value', () => {
+    const register =
+      '文號,主旨,密等及解密條件或保密期限,速別\n1150001,採購案,密,普通件\n1150002,會議,,普通件\n1150003,通知,普通,速件';
+    const found = scan(register);
+    expect(found.map((f) => `${f.rule}:${f.level}:${register.slice(f.offset!, f.offset! + f.length!)}`)).toEqual([
+      'field.classification:密:密',
+    ]);
+    expect(rules('| 文號 | 密等 | 速別 |\n|---|---|---|\n| 1150001 | 極機密件 | 普通件 |')).toEqual([
+      'field.classification:極機密',
+    ]);
+    expect(rules('文號\t密等\t速別\n1150001\t密\t普通件')).toEqual(['field.classification:密']);
+    // A blank line ends the table; a cell that only mentions the label heads no column.
+    expect(scan('文號,密等,速別\n1150001,普通,速件\n\n其他,密,說明')).toEqual([]);
+    expect(scan('項目,密等說明\n1,密')).toEqual([]);
+  });
+
   it('in a cell, counts only a value that reads as a level: column names and ISMS ratings are not levels', () => {
     expect(scan('文號,密等及解密條件或保密期限,速別')).toEqual([]);
     expect(scan('資產名稱\t機密等級\t完整性等級\n人事資料庫\t高\t中')).toEqual([]);

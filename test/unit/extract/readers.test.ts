@@ -226,6 +226,17 @@ describe('spreadsheet rows keep their cells side by side (公文 field, ISMS tab
     ]);
   });
 
+  it('xlsx: a register whose header names the field column has the value of each row read', async () => {
+    const register = [
+      ['文號', '主旨', '密等及解密條件或保密期限', '速別'],
+      ['1150001', '會議紀錄', '普通', '普通件'],
+      ['1150002', '底價核定', '密', '最速件'],
+    ];
+    expect((await scanFile('公文清單.xlsx', xlsx(register))).found).toEqual([
+      'xl/worksheets/sheet1.xml#cells field.classification:密',
+    ]);
+  });
+
   it('xlsx: the ISMS triad as column headers is not a mark; a level as a value beside a key still is', async () => {
     expect((await scanFile('資產清冊.xlsx', xlsx(isms))).found).toEqual([]);
     expect(
