@@ -24,6 +24,7 @@ import {
   PRC_LEVELS,
   PROSE_AFTER,
   PROSE_BEFORE,
+  QUOTED_EXAMPLE,
   TRIAD_ATTRIBUTE,
   unbreak,
   WEAK_MARKS,
@@ -569,12 +570,12 @@ function headerOrListingRow(original: string, start: number, end: number, positi
   return (prev !== null && prev !== pair) || (next !== null && next !== pair);
 }
 
-/** A declassification phrase in a sentence that introduces examples (例如, 如：「…」) is being taught, not applied. */
+/** A declassification phrase in a sentence that introduces examples (例如, 如：, 如「…」) is being taught, not applied. */
 function inExample(text: string, start: number): boolean {
   const from = Math.max(0, start - 80);
   const before = text.slice(from, start);
   const sentence = before.slice(Math.max(before.lastIndexOf('。'), before.lastIndexOf('\n')) + 1);
-  return EXAMPLE_INTRO.test(sentence);
+  return EXAMPLE_INTRO.test(sentence) || QUOTED_EXAMPLE.test(sentence);
 }
 
 /** Runs the grammar over one normalised window. */

@@ -138,10 +138,12 @@ export const FIELD_UNCLASSIFIED = /^(?:普通|無|一般公務|非密|免)/u;
 export const TRIAD_ATTRIBUTE = /(?:^|[\s|,;，；])(?:完整性|可用性|integrity|availability)(?=[\s|,;，；(（]|$)/iu;
 
 /**
- * Words that introduce examples in training text (例如, 如：「…」): a declassification phrase after one is being
- * taught, not applied.
+ * Words that introduce examples in training text (例如, 如：): a declassification phrase after one in the same
+ * sentence is being taught, not applied.
  */
-export const EXAMPLE_INTRO = /(?:例如|比如|譬如|舉例|範例|例:|如:|如【)/u;
+export const EXAMPLE_INTRO = /(?:例如|比如|譬如|舉例|範例|例:|如:)/u;
+/** A phrase quoted right after 如 (如「本件於公布時解密」), or after other quoted examples joined by 、 or 或. */
+export const QUOTED_EXAMPLE = /如\s?【[^】\n]*(?:】\s?[、或及]\s?【[^】\n]*)*$/u;
 
 /** The sentence the guidance puts on a sensitive meeting's sign-in sheet. */
 export const MEETING_SENTENCE = `${k('本會議因具機敏性質')},?\\s?${k('與會人員應行保密')}`;

@@ -128,6 +128,8 @@ describe('detectSegment: header rows, listings and training text are not marks',
     expect(scan('例如：機密（本件於公布時解密）')).toEqual([]);
     // Beside them: the same phrase applied, after a sentence that introduced examples, is a mark.
     expect(rules('寫法例如下列。\n本件於公布時解密')).toEqual(['declassification:密']);
+    expect(scan('解密條件可填如「本件於公布時解密」或「本件於決標後解密」。')).toEqual([]);
+    expect(rules('檢送資料如「附件一」，本件於決標後解密。')).toEqual(['declassification:密']);
     expect(rules('機密（本件於公布時解密）')).toEqual(['level.declassification:機密']);
   });
 
