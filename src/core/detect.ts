@@ -368,6 +368,10 @@ function fieldValueLevel(value: string, failClosed: boolean): Level | null {
   if (leading && LEVEL_SUFFIX.test(leading[2] as string)) {
     return markLevel(leading[1] as string);
   }
+  if (folded.length === 1 && PORTION_LEVELS[folded]) {
+    // The one-character level of an MND portion mark (機, 極, 絕), written as the field's value.
+    return PORTION_LEVELS[folded] as Level;
+  }
   if (!failClosed) {
     return null;
   }

@@ -67,6 +67,7 @@ describe('detectSegment: the 公文 field fails closed', () => {
     expect(rules('| 欄位 | 值 |\n|---|---|\n| 密等及解密條件或保密期限 | 密 |')).toEqual(['field.classification:密']);
     expect(rules('密等及解密條件或保密期限\n密\n')).toEqual(['field.classification:密']);
     expect(rules('密等,機密')).toEqual(['field.classification:機密']);
+    expect(rules('密等及解密條件或保密期限\t極')).toEqual(['field.classification:極機密']);
   });
 
   it('reads the field as a column: each row below a header that names it holds a value', () => {
