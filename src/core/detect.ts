@@ -320,13 +320,18 @@ const LEADING_LEVEL = /^(絕對機密|極機密|機密|密件|密)(.*)$/u;
 /** What may follow a level word inside one cell: 「極機密件」, 「機密級」. */
 const LEVEL_SUFFIX = /^(?:件|級|等級)?$/u;
 const SENSITIVE_VALUE = /機敏|限閱|敏感/u;
+const FIELD_VALUE_REACH = 80;
 
 /** A field value with separators and look-alike characters folded out: 「機．蜜」 → 「機密」. */
 function foldFieldValue(v: string): string {
   let out = '';
-  for (const ch of v) {
-    if (HAN_RE.test(ch) || /[A-Za-z0-9]/.test(ch)) {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    const ch = v[i] as string;
+    if ((c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff)) {
       out += LEVEL_CONFUSABLES[ch] ?? ch;
+    } else if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) {
+      out += ch;
     }
   }
   return out;
@@ -342,7 +347,9 @@ function isLevelWord(v: string): boolean {
  * (a short label, a table cell) only a value that reads as a level counts, because those cells also hold column
  * names and ISMS ratings.
  */
-function fieldValueLevel(value: string, failClosed: boolean): Level | null {
+function fieldValueLevel(fullValue: string, failClosed: boolean): Level | null {
+  // A level and its condition fit in this; what runs on is prose that cannot change the answer.
+  const value = fullValue.slice(0, FIELD_VALUE_REACH);
   let condition = false;
   // A bracket holds the declassification condition or the template's hint 「（無則空白）」, unless it holds the level.
   const core = value.replace(/【([^】]*)】?/gu, (_all, inner: string) => {
@@ -450,7 +457,8 @@ function readField(nt: NormalisedText, labelEnd: number, formal: boolean): { lev
     if (value.trim() !== '') {
       return { level: fieldValueLevel(withGaps(nt, p, p + value.length), formal), end: valueEnd };
     }
-    if (text[end] !== '\n') {
+    if (text[end] !== '\n' || text.slice(p, end).trim() !== '') {
+      // Blank, and the line goes on with the next field or cell (「密等及解密條件或保密期限：　附件：如文」).
       return { level: null, end: valueEnd };
     }
     // Blank on its own line: a value wrapped onto the next line still counts if it reads as a level.
