@@ -442,7 +442,7 @@ function readField(nt: NormalisedText, labelEnd: number, formal: boolean): { lev
     let value = text.slice(p, end);
     // A comma outside the condition's bracket ends the value, so does the next field's label on the same line.
     value = (/^[^【,;]*(?:【[^】]*】?[^【,;]*)*/u.exec(value) as RegExpExecArray)[0];
-    const next = NEXT_FIELD.exec(value);
+    const next = value.indexOf(':') === -1 ? null : NEXT_FIELD.exec(value);
     if (next) {
       // The next label starts where spacing was, not necessarily where the run of Han does (「密　附件：」).
       let at = next.index;
@@ -459,12 +459,12 @@ function readField(nt: NormalisedText, labelEnd: number, formal: boolean): { lev
     }
     if (text[end] !== '\n' || text.slice(p, end).trim() !== '') {
       // Blank, and the line goes on with the next field or cell (「密等及解密條件或保密期限：　附件：如文」).
-      return { level: null, end: valueEnd };
+      return { level: null, end: labelEnd };
     }
     // Blank on its own line: a value wrapped onto the next line still counts if it reads as a level.
     const nextEnd = cellEnd(nt, end + 1);
     const level = fieldValueLevel(text.slice(end + 1, nextEnd), false);
-    return level ? { level, end: nextEnd } : { level: null, end: valueEnd };
+    return level ? { level, end: nextEnd } : { level: null, end: labelEnd };
   }
   if (sep === '') {
     if (text[labelEnd] === '\n' || text[labelEnd] === ' ') {
@@ -626,9 +626,11 @@ function matchWindow(
     if (!field) {
       continue;
     }
-    // The value is consumed even when it classifies nothing (the template's option list), so no other rule reads its
-    // level words again.
-    consumed.push([m.index, field.end]);
+    if (field.end > m.index + m[0].length) {
+      // A value is consumed even when it classifies nothing (the template's option list), so no other rule reads its
+      // level words again; a blank field has nothing to consume.
+      consumed.push([m.index, field.end]);
+    }
     if (field.level) {
       add('field.classification', field.level, m.index, field.end);
     } else {
