@@ -568,6 +568,11 @@ function headerOrListingRow(original: string, start: number, end: number, positi
     return true;
   }
   const line = original.slice(ls, le);
+  const prevLine = ls > 0 && original[ls - 1] === '\n' ? original.slice(lineStartNear(original, ls - 1), ls - 1) : null;
+  const nextLine = original[le] === '\n' ? original.slice(le + 1, lineEndNear(original, le + 1)) : null;
+  if (before.trim() === '' && after.trim() === '' && (flattenedCell(prevLine, line) || flattenedCell(nextLine, line))) {
+    return true;
+  }
   const pair = levelPairRow(line);
   if (pair === null) {
     return false;
@@ -576,10 +581,24 @@ function headerOrListingRow(original: string, start: number, end: number, positi
   if (!MARKING_POSITIONS.has(position) && (/[|,\t]/u.test(line) || english !== english.toUpperCase())) {
     return true;
   }
-  const prev =
-    ls > 0 && original[ls - 1] === '\n' ? levelPairRow(original.slice(lineStartNear(original, ls - 1), ls - 1)) : null;
-  const next = original[le] === '\n' ? levelPairRow(original.slice(le + 1, lineEndNear(original, le + 1))) : null;
+  const prev = prevLine === null ? null : levelPairRow(prevLine);
+  const next = nextLine === null ? null : levelPairRow(nextLine);
   return (prev !== null && prev !== pair) || (next !== null && next !== pair);
+}
+
+/**
+ * A table whose cells each became a line (an HTML or document table read cell by cell): a level alone on its line
+ * beside a line that is only another ISMS attribute, or only a different level, is a header cell or a listing.
+ */
+function flattenedCell(neighbour: string | null, line: string): boolean {
+  if (neighbour === null) {
+    return false;
+  }
+  const cell = neighbour.trim();
+  if (/^(?:完整性|可用性|integrity|availability)$/iu.test(cell)) {
+    return true;
+  }
+  return /^(?:絕對機密|極機密|機密|密件|密)$/u.test(cell) && cell !== line.trim();
 }
 
 /** A declassification phrase in a sentence that introduces examples (例如, 如：, 如「…」) is being taught, not applied. */

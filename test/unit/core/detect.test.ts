@@ -101,6 +101,8 @@ describe('detectSegment: header rows, listings and training text are not marks',
     expect(scan('資產名稱,機密,完整性,可用性\n人事資料庫,3,2,2')).toEqual([]);
     expect(scan('資產名稱\t機密\t完整性\t可用性\t')).toEqual([]);
     expect(scan('機密\tIntegrity\tAvailability')).toEqual([]);
+    // A table read cell by cell (an HTML <td> per line) is the same header.
+    expect(scan('資產名稱\n機密\n完整性\n可用性\n\n人事資料庫\n3\n2\n2')).toEqual([]);
     // Beside them: a banner above the table, and a CSV row whose value is the level, are marks.
     expect(rules('機密\n資產名稱　完整性　可用性')).toEqual(['level.standalone:機密']);
     expect(rules('文件名稱,機密\n資產名稱,完整性')).toEqual(['level.inline:機密']);
@@ -111,6 +113,8 @@ describe('detectSegment: header rows, listings and training text are not marks',
     expect(scan('等級,絕對機密,極機密,機密')).toEqual([]);
     expect(scan('絕對機密 | 極機密 | 機密')).toEqual([]);
     expect(rules('極機密\n第3份／共20份')).toEqual(['level.standalone:極機密']);
+    expect(scan('等級\n絕對機密\n極機密\n機密')).toEqual([]);
+    expect(rules('機密\n機密')).toEqual(['level.standalone:機密', 'level.standalone:機密']);
   });
 
   it('takes a level paired with its English name in a table or glossary as a glossary row', () => {
