@@ -570,7 +570,12 @@ function headerOrListingRow(original: string, start: number, end: number, positi
   const line = original.slice(ls, le);
   const prevLine = ls > 0 && original[ls - 1] === '\n' ? original.slice(lineStartNear(original, ls - 1), ls - 1) : null;
   const nextLine = original[le] === '\n' ? original.slice(le + 1, lineEndNear(original, le + 1)) : null;
-  if (before.trim() === '' && after.trim() === '' && (flattenedCell(prevLine, line) || flattenedCell(nextLine, line))) {
+  const glossary = !MARKING_POSITIONS.has(position);
+  if (
+    before.trim() === '' &&
+    after.trim() === '' &&
+    (flattenedCell(prevLine, line, glossary) || flattenedCell(nextLine, line, glossary))
+  ) {
     return true;
   }
   const pair = levelPairRow(line);
@@ -588,14 +593,18 @@ function headerOrListingRow(original: string, start: number, end: number, positi
 
 /**
  * A table whose cells each became a line (an HTML or document table read cell by cell): a level alone on its line
- * beside a line that is only another ISMS attribute, or only a different level, is a header cell or a listing.
+ * beside a line that is only another ISMS attribute, or only a different level, is a header cell or a listing; beside
+ * an English level name in title case (outside marking positions, as for a row) it is a glossary cell.
  */
-function flattenedCell(neighbour: string | null, line: string): boolean {
+function flattenedCell(neighbour: string | null, line: string, glossary: boolean): boolean {
   if (neighbour === null) {
     return false;
   }
   const cell = neighbour.trim();
   if (/^(?:完整性|可用性|integrity|availability)$/iu.test(cell)) {
+    return true;
+  }
+  if (glossary && ENGLISH_NAME.test(cell) && cell !== cell.toUpperCase()) {
     return true;
   }
   return /^(?:絕對機密|極機密|機密|密件|密)$/u.test(cell) && cell !== line.trim();

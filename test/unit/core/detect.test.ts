@@ -122,6 +122,8 @@ describe('detectSegment: header rows, listings and training text are not marks',
     expect(scan('機密 | Confidential')).toEqual([]);
     expect(scan('中文\t英文\n絕對機密\tTop Secret\n極機密\tSecret\n機密\tConfidential')).toEqual([]);
     expect(scan('絕對機密 TOP SECRET\n極機密 SECRET\n機密 CONFIDENTIAL')).toEqual([]);
+    expect(scan('中文\n英文\n絕對機密\nTop Secret\n極機密\nSecret')).toEqual([]);
+    expect(rules('機密\nCONFIDENTIAL\n本文件')).toEqual(['level.standalone:機密', 'english.banner:機密']);
     // Beside them: the same pair as a banner, printed in capitals or in a header, is a mark.
     expect(rules('絕對機密　TOP SECRET\n本計畫')).toEqual(['level.standalone:絕對機密']);
     expect(rules('機密 Confidential', 'header')).toContain('level.standalone:機密');
