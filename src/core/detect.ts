@@ -12,6 +12,7 @@ import {
   englishLevel,
   EXAMPLE_INTRO,
   FIELD_LABEL,
+  FIELD_PLACEHOLDER,
   FIELD_UNCLASSIFIED,
   FORMAL_FIELD_LABEL,
   k,
@@ -356,7 +357,8 @@ function fieldValueLevel(fullValue: string, failClosed: boolean): Level | null {
     if (isLevelWord(inner)) {
       return inner;
     }
-    condition = condition || /解密|期限/u.test(inner);
+    // A condition still holding placeholders (本件至OOO年OO月OO日解密) is the template's, not a decision.
+    condition = condition || (/解密|期限/u.test(inner) && !/[OoXx○〇]{2}/u.test(inner));
     return ' ';
   });
   // The template line lists every option (絕對機密、極機密、機密、密): a listing is not a choice.
@@ -364,7 +366,8 @@ function fieldValueLevel(fullValue: string, failClosed: boolean): Level | null {
   if (options.length >= 2) {
     return null;
   }
-  const folded = foldFieldValue(core);
+  const typed = foldFieldValue(core);
+  const folded = FIELD_PLACEHOLDER.test(typed) ? '' : typed;
   if (folded === '') {
     return condition && failClosed ? '密' : null;
   }

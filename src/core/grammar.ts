@@ -128,8 +128,12 @@ export const LEVEL_CONFUSABLES: Readonly<Record<string, string>> = {
   対: '對',
 };
 
-/** Values of the field that say "not classified": blank is handled before. */
-export const FIELD_UNCLASSIFIED = /^(?:普通|無|一般公務|非密|免)/u;
+/**
+ * Values of the field that say "not classified" (blank is handled before): 普通, 無, and MND's 一般公務(資訊). Template
+ * placeholders (OOO, XX) stand for a value not filled in.
+ */
+export const FIELD_UNCLASSIFIED = /^(?:普通|無|一般公務)/u;
+export const FIELD_PLACEHOLDER = /^[OoXx]+$/u;
 
 /**
  * The other attributes of the ISMS triad, as a cell of their own: a level word in the same row as one of these is the

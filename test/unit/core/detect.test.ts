@@ -48,6 +48,9 @@ describe('detectSegment: the 公文 field fails closed', () => {
     expect(scan('密等及解密條件或保密期限：\n主旨：檢送會議紀錄')).toEqual([]);
     expect(scan('密等及解密條件或保密期限：　　附件：如文')).toEqual([]);
     expect(scan('密等及解密條件或保密期限：無（本件屬一般公務資訊）')).toEqual([]);
+    expect(scan('密等及解密條件或保密期限：OOO（本件至OOO年OO月OO日解密）')).toEqual([]);
+    expect(rules('密等及解密條件或保密期限：OOO（本件於公布時解密）')).toEqual(['field.classification:密']);
+    expect(rules('密等及解密條件或保密期限：非機密')).toEqual(['field.classification:機密']);
     expect(rules('密等及解密條件或保密期限：密　附件：如文')).toEqual(['field.classification:密']);
   });
 
