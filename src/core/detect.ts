@@ -10,8 +10,13 @@ import {
   DECLASS,
   DISCLAIMER_HINT,
   englishLevel,
+  EXAMPLE_INTRO,
   FIELD_LABEL,
+  FIELD_PLACEHOLDER,
+  FIELD_UNCLASSIFIED,
+  FORMAL_FIELD_LABEL,
   k,
+  LEVEL_CONFUSABLES,
   LEVEL_WORDS,
   MARK_WORDS,
   markLevel,
@@ -21,7 +26,9 @@ import {
   PRC_LEVELS,
   PROSE_AFTER,
   PROSE_BEFORE,
+  QUOTED_EXAMPLE,
   SEPARATED_LEVEL_WORDS,
+  TRIAD_ATTRIBUTE,
   unbreak,
   WEAK_MARKS,
 } from './grammar';
@@ -160,10 +167,7 @@ function adjacentToBracketedMark(text: string, start: number, end: number, level
 }
 
 const RE = {
-  field: new RegExp(
-    `(?:${FIELD_LABEL})\\s?:\\s?(${LEVEL_WORDS}|${k('密件')}|密|${k('普通')}|無)?(\\s?【?(?:${DECLASS}))?`,
-    'gu',
-  ),
+  fieldLabel: new RegExp(`(?:${FIELD_LABEL})`, 'gu'),
   levelDeclass: new RegExp(`(${SEPARATED_LEVEL_WORDS}|密)\\s?【?\\s?(?:${DECLASS})\\s?】?`, 'gu'),
   declass: new RegExp(DECLASS, 'gu'),
   portion: /【\s?([無密機極絕])\s?】/gu,
@@ -345,6 +349,349 @@ function lineOf(text: string, i: number): string {
   return text.slice(a, b);
 }
 
+/**
+ * How far row and field rules look along a line. Table rows and field values are short; the bound keeps the cost per
+ * hit constant on a text that is one long line.
+ */
+const ROW_REACH = 256;
+
+/** The start of the line around `i`, or `i - reach` when the line is longer. */
+function lineStartNear(text: string, i: number, reach = ROW_REACH): number {
+  const floor = Math.max(0, i - reach);
+  for (let j = i - 1; j >= floor; j--) {
+    if (text.charCodeAt(j) === 0x0a) {
+      return j + 1;
+    }
+  }
+  return floor;
+}
+
+/** The end of the line at `i` (its `\n`, or the text's end), or `i + reach` when the line is longer. */
+function lineEndNear(text: string, i: number, reach = ROW_REACH): number {
+  const ceiling = Math.min(text.length, i + reach);
+  for (let j = i; j < ceiling; j++) {
+    if (text.charCodeAt(j) === 0x0a) {
+      return j;
+    }
+  }
+  return ceiling;
+}
+
+/** The cells of a tabular row: CSV, markdown and pipe tables. A tab between CJK cells is a removed gap instead. */
+const CELL_SEPARATORS = ',|;';
+const HAN_RE = /[\u3400-\u9fff\uf900-\ufaff]/u;
+const HAN_CLASS = '\\u3400-\\u9fff\\uf900-\\ufaff';
+/** Another level word as the neighbouring cell or list item: 「絕對機密　極機密」, 「機密,極機密」. */
+const LEVEL_ITEM = `(?:絕對機密|極機密|機密|密件|密)`;
+const ITEM_SEPARATORS = '[\\s|,;/、／・，；]+';
+const LEVEL_BEFORE = new RegExp(`(?:^|[^${HAN_CLASS}])${LEVEL_ITEM}${ITEM_SEPARATORS}$`, 'u');
+const LEVEL_AFTER = new RegExp(`^${ITEM_SEPARATORS}${LEVEL_ITEM}(?![${HAN_CLASS}])`, 'u');
+/** The start of the next field on the same line (「附件：」「主旨：」): the value before it has ended. */
+const NEXT_FIELD = /[\u3400-\u9fff\uf900-\ufaff]{1,10} ?:/u;
+const LEADING_LEVEL = /^(絕對機密|極機密|機密|密件|密)(.*)$/u;
+/** What may follow a level word inside one cell: 「極機密件」, 「機密級」. */
+const LEVEL_SUFFIX = /^(?:件|級|等級)?$/u;
+const SENSITIVE_VALUE = /機敏|限閱|敏感/u;
+const FIELD_VALUE_REACH = 80;
+
+/** A field value with separators and look-alike characters folded out: 「機．蜜」 → 「機密」. */
+function foldFieldValue(v: string): string {
+  let out = '';
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    const ch = v[i] as string;
+    if ((c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff)) {
+      out += LEVEL_CONFUSABLES[ch] ?? ch;
+    } else if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+function isLevelWord(v: string): boolean {
+  return /^(?:絕對機密|極機密|機密|密件|密)$/u.test(foldFieldValue(v));
+}
+
+/**
+ * The level a 密等 field value stands for. `failClosed` is for the printed 公文 field after its colon: any text there
+ * is a 密等 decision, so text that is no level is taken at the level it most resembles, and at least 密. Elsewhere
+ * (a short label, a table cell) only a value that reads as a level counts, because those cells also hold column
+ * names and ISMS ratings.
+ */
+function fieldValueLevel(fullValue: string, failClosed: boolean): Level | null {
+  // A level and its condition fit in this; what runs on is prose that cannot change the answer.
+  const value = fullValue.slice(0, FIELD_VALUE_REACH);
+  let condition = false;
+  // A bracket holds the declassification condition or the template's hint 「（無則空白）」, unless it holds the level.
+  const core = value.replace(/【([^】]*)】?/gu, (_all, inner: string) => {
+    if (isLevelWord(inner)) {
+      return inner;
+    }
+    // A condition still holding placeholders (本件至OOO年OO月OO日解密) is the template's, not a decision.
+    condition = condition || (/解密|期限/u.test(inner) && !/[OoXx○〇]{2}/u.test(inner));
+    return ' ';
+  });
+  // The template line lists every option (絕對機密、極機密、機密、密): a listing is not a choice.
+  const options = core.split(/[、,/;及或和與\s]+/u).filter(isLevelWord);
+  if (options.length >= 2) {
+    return null;
+  }
+  const typed = foldFieldValue(core);
+  const folded = FIELD_PLACEHOLDER.test(typed) ? '' : typed;
+  if (folded === '') {
+    return condition && failClosed ? '密' : null;
+  }
+  if (FIELD_UNCLASSIFIED.test(folded)) {
+    return null;
+  }
+  const leading = LEADING_LEVEL.exec(folded);
+  if (leading && LEVEL_SUFFIX.test(leading[2] as string)) {
+    return markLevel(leading[1] as string);
+  }
+  if (folded.length === 1 && PORTION_LEVELS[folded]) {
+    // The one-character level of an MND portion mark (機, 極, 絕), written as the field's value.
+    return PORTION_LEVELS[folded] as Level;
+  }
+  if (!failClosed) {
+    return null;
+  }
+  for (const word of ['絕對機密', '極機密', '機密'] as const) {
+    if (folded.includes(word)) {
+      return word;
+    }
+  }
+  if (SENSITIVE_VALUE.test(folded)) {
+    return '密';
+  }
+  if (/[絕對]/u.test(folded)) {
+    return '絕對機密';
+  }
+  if (folded.includes('極')) {
+    return '極機密';
+  }
+  return folded.includes('機') ? '機密' : '密';
+}
+
+/** `text[a, b)` with the spacing that normalisation removed between CJK characters put back as a space. */
+function withGaps(nt: NormalisedText, a: number, b: number): string {
+  let out = '';
+  for (let i = a; i < b; i++) {
+    out += (i > a && nt.gap[i] === 1 ? ' ' : '') + (nt.text[i] as string);
+  }
+  return out;
+}
+
+/** The end of one cell starting at `p`: the next cell separator, line break, quote, or spacing between cells. */
+function cellEnd(nt: NormalisedText, p: number): number {
+  const text = nt.text;
+  const ceiling = Math.min(text.length, p + ROW_REACH);
+  let i = p;
+  while (i < ceiling) {
+    const ch = text[i] as string;
+    if (ch === '\n' || ch === '"' || CELL_SEPARATORS.includes(ch) || (i > p && (ch === ' ' || nt.gap[i] === 1))) {
+      break;
+    }
+    i++;
+  }
+  return i;
+}
+
+/**
+ * Reads the value of a 密等 field whose label is `text[labelStart, labelEnd)`: after a colon, in the next cell of a
+ * row (CSV, TSV, markdown, spreadsheet cells), or on the next line (a table cell below or beside it in a document).
+ * Returns null when no value position follows the label, as in prose (「本件無密等」).
+ */
+function readField(nt: NormalisedText, labelEnd: number, formal: boolean): { level: Level | null; end: number } | null {
+  const text = nt.text;
+  const lead = / ?"? ?(?:([:,|;]) ?"? ?|\n(:) ?)/uy;
+  lead.lastIndex = labelEnd;
+  const m = lead.exec(text);
+  const sep = m ? ((m[1] ?? m[2]) as string) : '';
+  let p = m ? labelEnd + m[0].length : labelEnd;
+  if (sep === ':') {
+    const lineEnd = lineEndNear(text, p);
+    const pipe = text.slice(p, lineEnd).indexOf('|');
+    const end = pipe === -1 ? lineEnd : p + pipe;
+    let value = text.slice(p, end);
+    // A comma outside the condition's bracket ends the value, so does the next field's label on the same line.
+    value = (/^[^【,;]*(?:【[^】]*】?[^【,;]*)*/u.exec(value) as RegExpExecArray)[0];
+    const next = value.indexOf(':') === -1 ? null : NEXT_FIELD.exec(value);
+    if (next) {
+      // The next label starts where spacing was, not necessarily where the run of Han does (「密　附件：」).
+      let at = next.index;
+      for (let j = next.index + 1; j < next.index + next[0].length; j++) {
+        if (nt.gap[p + j] === 1 || value[j - 1] === ' ') {
+          at = j;
+        }
+      }
+      value = value.slice(0, at);
+    }
+    const valueEnd = p + value.replace(/\s+$/u, '').length;
+    if (value.trim() !== '') {
+      return { level: fieldValueLevel(withGaps(nt, p, p + value.length), formal), end: valueEnd };
+    }
+    if (text[end] !== '\n' || text.slice(p, end).trim() !== '') {
+      // Blank, and the line goes on with the next field or cell (「密等及解密條件或保密期限：　附件：如文」).
+      return { level: null, end: labelEnd };
+    }
+    // Blank on its own line: a value wrapped onto the next line still counts if it reads as a level.
+    const nextEnd = cellEnd(nt, end + 1);
+    const level = fieldValueLevel(text.slice(end + 1, nextEnd), false);
+    return level ? { level, end: nextEnd } : { level: null, end: labelEnd };
+  }
+  if (sep === '') {
+    if (text[labelEnd] === '\n' || text[labelEnd] === ' ') {
+      // The next cell on the same line (space-separated), or the cell below or beside it in a document table.
+      p = labelEnd + 1;
+    } else if (nt.gap[labelEnd] === 1) {
+      // Spacing between CJK cells (a tab in TSV and spreadsheet rows) was removed by normalisation.
+      p = labelEnd;
+    } else {
+      return null;
+    }
+  }
+  const end = cellEnd(nt, p);
+  // A level in the next cell too makes the row a listing of levels (國家機密等級,絕對機密,極機密,機密).
+  const listing = LEVEL_AFTER.test(withGaps(nt, end, lineEndNear(text, end)));
+  const level = listing ? null : fieldValueLevel(text.slice(p, end), false);
+  return { level, end: level ? end : labelEnd };
+}
+
+/** How many rows below a header a field column is read; a table of 公文 is far shorter. */
+const COLUMN_ROWS = 50000;
+
+/**
+ * The field label as a column header (「文號,主旨,密等及解密條件或保密期限,速別」, a register exported to CSV or a sheet):
+ * the rows below hold each document's value in that column, a bare 密 included. Read on the original text, row by
+ * row, until a blank line or the next row carrying the label (a new table), so each row is read for one header only.
+ */
+function fieldColumn(
+  original: string,
+  labelStart: number,
+  labelEnd: number,
+): { level: Level; start: number; end: number }[] {
+  const ls = lineStartNear(original, labelStart);
+  const le = lineEndNear(original, labelEnd);
+  const header = original.slice(ls, le).replace(/\r$/u, '');
+  const delimiter = ['\t', '|', ',', ';'].find((d) => header.includes(d));
+  if (delimiter === undefined) {
+    return [];
+  }
+  const cellsBefore = header.slice(0, labelStart - ls).split(delimiter);
+  const column = cellsBefore.length - 1;
+  const labelText = original.slice(labelStart, labelEnd);
+  // The label must be the whole cell: 「密等說明」 or 「密等：」 head other columns.
+  const aroundLabel = `${cellsBefore[column] ?? ''}${header.slice(labelEnd - ls).split(delimiter)[0] ?? ''}`;
+  if (aroundLabel.replace(/["'\s]/gu, '') !== '') {
+    return [];
+  }
+  const out: { level: Level; start: number; end: number }[] = [];
+  let pos = le + 1;
+  for (let rows = 0; pos < original.length && rows < COLUMN_ROWS; rows++) {
+    let end = original.indexOf('\n', pos);
+    if (end === -1) {
+      end = original.length;
+    }
+    const row = original.slice(pos, end).replace(/\r$/u, '');
+    if (row.trim() === '' || row.includes(labelText)) {
+      break;
+    }
+    const cells = row.split(delimiter);
+    const cell = cells[column];
+    if (cell !== undefined) {
+      const level = fieldValueLevel(cell.replace(/["']/gu, ''), false);
+      if (level) {
+        const cellStart = pos + cells.slice(0, column).reduce((n, c) => n + c.length + delimiter.length, 0);
+        const start = cellStart + (/^\s*/u.exec(cell) as RegExpExecArray)[0].length;
+        out.push({ level, start, end: cellStart + cell.replace(/\s+$/u, '').length });
+      }
+    }
+    pos = end + 1;
+  }
+  return out;
+}
+
+const ENGLISH_NAME = /^(?:top ?secret|secret|confidential|sensitive|official secret|restricted|classified)$/iu;
+/** Separators between the cells of a row or the items of a list. */
+const ROW_SEPARATORS = /[\s|,;:/、／：=\-–—]+/u;
+
+/** A row that pairs one level with its English name, 「極機密　Secret」, or null. */
+function levelPairRow(line: string): string | null {
+  const cells = line.split(ROW_SEPARATORS).filter((c) => c !== '');
+  const han = cells.filter((c) => HAN_RE.test(c));
+  const english = cells.filter((c) => !HAN_RE.test(c)).join(' ');
+  if (han.length !== 1 || !ENGLISH_NAME.test(english) || !isLevelWord(han[0] as string)) {
+    return null;
+  }
+  return foldFieldValue(han[0] as string);
+}
+
+/**
+ * A level word in a row that also holds other attribute or level words is a column header or a listing, not a mark:
+ * the ISMS triad 「機密　完整性　可用性」, a row of levels 「絕對機密　極機密　機密　密」, a glossary row pairing a level with
+ * its English name 「絕對機密　Top Secret」. A bilingual banner is the same pair, so in a marking position, or in
+ * capitals as markings are printed, a single pair stays a mark; it is a glossary there only among other pairs.
+ */
+function headerOrListingRow(original: string, start: number, end: number, position: SegmentPosition): boolean {
+  const ls = lineStartNear(original, start);
+  const le = lineEndNear(original, end);
+  const before = original.slice(ls, start);
+  const after = original.slice(end, le);
+  if (TRIAD_ATTRIBUTE.test(`${before}\t${after}`) || LEVEL_BEFORE.test(before) || LEVEL_AFTER.test(after)) {
+    return true;
+  }
+  const line = original.slice(ls, le);
+  const prevLine = ls > 0 && original[ls - 1] === '\n' ? original.slice(lineStartNear(original, ls - 1), ls - 1) : null;
+  const nextLine = original[le] === '\n' ? original.slice(le + 1, lineEndNear(original, le + 1)) : null;
+  const glossary = !MARKING_POSITIONS.has(position);
+  if (
+    before.trim() === '' &&
+    after.trim() === '' &&
+    (flattenedCell(prevLine, line, glossary) || flattenedCell(nextLine, line, glossary))
+  ) {
+    return true;
+  }
+  const pair = levelPairRow(line);
+  if (pair === null) {
+    return false;
+  }
+  const english = line.replace(/[^A-Za-z ]/g, '').trim();
+  if (!MARKING_POSITIONS.has(position) && (/[|,\t]/u.test(line) || english !== english.toUpperCase())) {
+    return true;
+  }
+  const prev = prevLine === null ? null : levelPairRow(prevLine);
+  const next = nextLine === null ? null : levelPairRow(nextLine);
+  return (prev !== null && prev !== pair) || (next !== null && next !== pair);
+}
+
+/**
+ * A table whose cells each became a line (an HTML or document table read cell by cell): a level alone on its line
+ * beside a line that is only another ISMS attribute, or only a different level, is a header cell or a listing; beside
+ * an English level name in title case (outside marking positions, as for a row) it is a glossary cell.
+ */
+function flattenedCell(neighbour: string | null, line: string, glossary: boolean): boolean {
+  if (neighbour === null) {
+    return false;
+  }
+  const cell = neighbour.trim();
+  if (/^(?:完整性|可用性|integrity|availability)$/iu.test(cell)) {
+    return true;
+  }
+  if (glossary && ENGLISH_NAME.test(cell) && cell !== cell.toUpperCase()) {
+    return true;
+  }
+  return /^(?:絕對機密|極機密|機密|密件|密)$/u.test(cell) && cell !== line.trim();
+}
+
+/** A declassification phrase in a sentence that introduces examples (例如, 如：, 如「…」) is being taught, not applied. */
+function inExample(text: string, start: number): boolean {
+  const from = Math.max(0, start - 80);
+  const before = text.slice(from, start);
+  const sentence = before.slice(Math.max(before.lastIndexOf('。'), before.lastIndexOf('\n')) + 1);
+  return EXAMPLE_INTRO.test(sentence) || QUOTED_EXAMPLE.test(sentence);
+}
+
 /** Runs the grammar over one normalised window. */
 function matchWindow(
   nt: NormalisedText,
@@ -359,6 +706,10 @@ function matchWindow(
     const o = span(nt, s, e, original);
     hits.push({ rule, level, start: o.start, end: o.end, kind });
   };
+  const spanOf = (s: number, e: number): [number, number] => {
+    const o = span(nt, s, e, original);
+    return [o.start, o.end];
+  };
   const consumed: Array<[number, number]> = [];
   const isConsumed = (s: number, e: number): boolean => consumed.some(([a, b]) => s < b && e > a);
 
@@ -372,18 +723,24 @@ function matchWindow(
     tags.push({ open: m[1] === undefined, level, start: o.start, end: o.end });
   }
 
-  for (const m of execAll(RE.field, text)) {
-    const value = m[1];
-    if (value === undefined) {
+  for (const m of execAll(RE.fieldLabel, text)) {
+    const field = readField(nt, m.index + m[0].length, FORMAL_FIELD_LABEL.test(unbreak(m[0])));
+    if (!field) {
       continue;
     }
-    const level = markLevel(value);
-    const valueEnd = m.index + m[0].length - (m[2]?.length ?? 0);
-    if (!level || (gluedAfter(nt, valueEnd) && m[2] === undefined)) {
-      continue;
+    if (field.end > m.index + m[0].length) {
+      // A value is consumed even when it classifies nothing (the template's option list), so no other rule reads its
+      // level words again; a blank field has nothing to consume.
+      consumed.push([m.index, field.end]);
     }
-    add('field.classification', level, m.index, m.index + m[0].length);
-    consumed.push([m.index, m.index + m[0].length]);
+    if (field.level) {
+      add('field.classification', field.level, m.index, field.end);
+    } else {
+      const label = span(nt, m.index, m.index + m[0].length, original);
+      for (const v of fieldColumn(original, label.start, label.end)) {
+        hits.push({ rule: 'field.classification', level: v.level, start: v.start, end: v.end, kind: 'mark' });
+      }
+    }
   }
 
   for (const m of execAll(RE.levelDeclass, text)) {
@@ -391,12 +748,15 @@ function matchWindow(
     if (!level || gluedBefore(nt, m.index) || isConsumed(m.index, m.index + m[0].length)) {
       continue;
     }
-    add('level.declassification', level, m.index, m.index + m[0].length);
     consumed.push([m.index, m.index + m[0].length]);
+    if (inExample(text, m.index)) {
+      continue;
+    }
+    add('level.declassification', level, m.index, m.index + m[0].length);
   }
 
   for (const m of execAll(RE.declass, text)) {
-    if (isConsumed(m.index, m.index + m[0].length)) {
+    if (isConsumed(m.index, m.index + m[0].length) || inExample(text, m.index)) {
       continue;
     }
     add('declassification', '密', m.index, m.index + m[0].length);
@@ -461,6 +821,9 @@ function matchWindow(
     } else if (gluedAfter(nt, e) || PROSE_AFTER.test(rest)) {
       continue;
     }
+    if (headerOrListingRow(original, ...spanOf(s, e), position)) {
+      continue;
+    }
     add(levelRank(level) >= 1 ? 'level.standalone' : 'label.standalone', level, s, e);
     consumed.push([s, e]);
   }
@@ -473,6 +836,9 @@ function matchWindow(
       continue;
     }
     if (proseAround(text, s, e) || /^\s?★/u.test(text.slice(e, e + 2))) {
+      continue;
+    }
+    if (headerOrListingRow(original, ...spanOf(s, e), position)) {
       continue;
     }
     add('level.inline', level, s, e);
@@ -496,7 +862,10 @@ function matchWindow(
       if (!level || isConsumed(s, e) || gluedBefore(nt, s) || gluedAfter(nt, e)) {
         continue;
       }
-      if (PROSE_AFTER.test(lineContext(text, s, e, 6).after)) {
+      if (
+        PROSE_AFTER.test(lineContext(text, s, e, 6).after) ||
+        headerOrListingRow(original, ...spanOf(s, e), position)
+      ) {
         continue;
       }
       add(position === 'name' ? 'name.marking' : 'position.marking', level, s, e);

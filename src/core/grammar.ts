@@ -125,14 +125,61 @@ export const FIELD_LABEL = [
   k('密等'),
 ].join('|');
 
+/**
+ * The printed 公文 field itself (the current label and the 91-version one). Whatever a human writes after its colon is
+ * a 密等 decision, so its value fails closed; the shorter labels above also name ISMS columns and prose, so only a
+ * value that reads as a level counts after them.
+ */
+export const FORMAL_FIELD_LABEL = /^密等及解密條件/u;
+
+/**
+ * Characters a level is mistyped or look-alike-typed with (same sound in 注音 input, same shape), folded before a
+ * field value is compared with the levels: 「機蜜」, 「極機祕」, 「絶対機密」.
+ */
+export const LEVEL_CONFUSABLES: Readonly<Record<string, string>> = {
+  蜜: '密',
+  祕: '密',
+  謐: '密',
+  宓: '密',
+  幾: '機',
+  机: '機',
+  級: '極',
+  极: '極',
+  亟: '極',
+  絶: '絕',
+  决: '絕',
+  対: '對',
+};
+
+/**
+ * Values of the field that say "not classified" (blank is handled before): 普通, 無, and MND's 一般公務(資訊). Template
+ * placeholders (OOO, XX) stand for a value not filled in.
+ */
+export const FIELD_UNCLASSIFIED = /^(?:普通|無|一般公務)/u;
+export const FIELD_PLACEHOLDER = /^[OoXx]+$/u;
+
+/**
+ * The other attributes of the ISMS triad, as a cell of their own: a level word in the same row as one of these is the
+ * confidentiality column of an asset-valuation table (機密　完整性　可用性), not a mark.
+ */
+export const TRIAD_ATTRIBUTE = /(?:^|[\s|,;，；])(?:完整性|可用性|integrity|availability)(?=[\s|,;，；(（]|$)/iu;
+
+/**
+ * Words that introduce examples in training text (例如, 如：): a declassification phrase after one in the same
+ * sentence is being taught, not applied.
+ */
+export const EXAMPLE_INTRO = /(?:例如|比如|譬如|舉例|範例|例:|如:)/u;
+/** A phrase quoted right after 如 (如「本件於公布時解密」), or after other quoted examples joined by 、 or 或. */
+export const QUOTED_EXAMPLE = /如\s?【[^】\n]*(?:】\s?[、或及]\s?【[^】\n]*)*$/u;
+
 /** The sentence the guidance puts on a sensitive meeting's sign-in sheet. */
 export const MEETING_SENTENCE = `${k('本會議因具機敏性質')},?\\s?${k('與會人員應行保密')}`;
 
 /** Words that, right after a bracketed or standalone mark, show it is being talked about rather than applied. */
 export const PROSE_AFTER =
-  /^\s?(?:、|等級|三級|級|之|一詞|詞|字樣|字|性|或|及|與|和|等|代表|表示|標示|為|係|即|[(【]?\s?(?:公務機密|一般公務))/u;
-/** Likewise, right before. */
-export const PROSE_BEFORE = /(?:、|或|及|與|和|如|例如|標示|註記|加註|標註|分為)\s?$/u;
+  /^\s?(?:、|等級|三級|級|之|一詞|詞|字樣|字|性|或|及|與|和|等|代表|表示|標示|為|係|即|戳|章戳|印章|圖章|[(【]?\s?(?:公務機密|一般公務))/u;
+/** Likewise, right before. 加蓋/鈐蓋 name the stamp being applied to paper: 「加蓋「密」戳」 is talk about the stamp. */
+export const PROSE_BEFORE = /(?:、|或|及|與|和|如|例如|標示|註記|加註|標註|分為|加蓋|蓋用|蓋有|鈐蓋|鈐用)\s?$/u;
 
 /** Declarations that this message or document is classified: 「本件為密件」, 「本文件屬機密」. */
 export const DECLARATION = `(?:本|此)(?:${k('文件')}|${k('郵件')}|${k('資料')}|${k('檔案')}|${k('會議')}|${k('內容')}|${k('附件')}|${k('簡報')}|件|函|信|案)(?:內容)?\\s?(?:係屬|屬於|列為|核定為|核列為|核列|為|屬|係|是)\\s?【?\\s?`;

@@ -7,7 +7,7 @@ import { htmlToText, readName, type Unscannable } from '../core';
 import { looksLikeDi, readDi, xmlDeclaredEncoding } from './di';
 import { looksLikeCfb, looksLikeTnef, readCfb, readTnef } from './legacy';
 import { odfParts, readOdfXml } from './odf';
-import { ooxmlEmbeddings, ooxmlKind, ooxmlParts, readOoxmlPart } from './ooxml';
+import { flushSharedStrings, ooxmlEmbeddings, ooxmlKind, ooxmlParts, readOoxmlPart } from './ooxml';
 import { extractPdf, type PdfOptions } from './pdf';
 import { looksLikeRtf, readRtf } from './rtf';
 import { type Extracted, type FoundLabel, mergeInto, SegmentCollector } from './segments';
@@ -447,6 +447,7 @@ function readXmlParts(
   location: string,
   result: Extracted,
   reader: (xml: string, part: string, out: SegmentCollector) => { labels: FoundLabel[]; wellFormed: boolean },
+  finish?: (out: SegmentCollector) => void,
 ): void {
   const out = new SegmentCollector(location);
   for (const part of parts) {
@@ -468,6 +469,7 @@ function readXmlParts(
       });
     }
   }
+  finish?.(out);
   result.segments.push(...out.segments());
 }
 
@@ -495,7 +497,7 @@ async function extractOoxmlPackage(
   depth: number,
   result: Extracted,
 ): Promise<Extracted> {
-  readXmlParts(job, read, ooxmlParts(names), location, result, readOoxmlPart);
+  readXmlParts(job, read, ooxmlParts(names), location, result, readOoxmlPart, flushSharedStrings);
   for (const embedded of ooxmlEmbeddings(names)) {
     readName(embedded.split('/').pop() ?? embedded, `${location}/${embedded}`, result);
     const data = read(embedded);

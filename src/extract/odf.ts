@@ -5,7 +5,7 @@
  */
 import type { SegmentPosition } from '../core';
 import { type FoundLabel, type SegmentCollector } from './segments';
-import { walkXml, type XmlElement } from './xml';
+import { walkXml, within, type XmlElement } from './xml';
 
 /** Elements whose end is a paragraph break. */
 const BLOCKS = new Set(['text:p', 'text:h', 'text:list-item', 'table:table-row', 'draw:frame', 'text:section']);
@@ -20,6 +20,16 @@ const HEADER_FOOTER: Readonly<Record<string, SegmentPosition>> = {
 /** Metadata elements of meta.xml whose text is the document's own words. */
 const META_TEXT = new Set(['dc:title', 'dc:subject', 'dc:description', 'meta:keyword', 'meta:user-defined']);
 const LABEL_PROPERTY = /^MSIP_Label_([0-9a-fA-F-]{36})_(Enabled|Name)$/;
+const SHEET_CELLS: ReadonlySet<string> = new Set(['table:table-cell', 'table:covered-table-cell']);
+
+/**
+ * Inside a spreadsheet cell. A sheet's row is one line of tab-separated cells, as xlsx rows are, so the detector sees
+ * which values share a row: 「密等及解密條件或保密期限」 in A1 and 「密」 in B1 are a field and its value, and 「機密」
+ * beside 「完整性」「可用性」 is a column header.
+ */
+function inSheetCell(stack: readonly XmlElement[]): boolean {
+  return within(stack, SHEET_CELLS) && stack.some((e) => e.name === 'office:spreadsheet');
+}
 
 interface Context {
   kind: string;
@@ -37,6 +47,7 @@ export function readOdfXml(
 ): { labels: FoundLabel[]; wellFormed: boolean } {
   const labels: FoundLabel[] = [];
   let userDefinedName: string | null = null;
+  let cellParagraphs = 0;
   const contextOf = (stack: readonly XmlElement[]): Context | null => {
     let ctx: Context | null = null;
     let inMasterStyles = false;
@@ -103,6 +114,12 @@ export function readOdfXml(
         out.add(part, 'name', 'name', name);
         out.newline(part, 'name', 'name');
       }
+      if (SHEET_CELLS.has(el.name)) {
+        cellParagraphs = 0;
+      } else if (el.name === 'text:p' && inSheetCell(stack) && cellParagraphs++ > 0) {
+        // Paragraphs of one cell are lines within it, as a line break inside an xlsx cell is.
+        out.add(part, ctx.kind, ctx.position, '\n');
+      }
       if (el.name === 'text:line-break') {
         out.add(part, ctx.kind, ctx.position, '\n');
       } else if (el.name === 'text:tab') {
@@ -112,6 +129,16 @@ export function readOdfXml(
       }
     },
     close(name, stack) {
+      if (SHEET_CELLS.has(name) && stack.some((e) => e.name === 'office:spreadsheet')) {
+        const ctx = contextOf(stack);
+        if (ctx) {
+          out.add(part, ctx.kind, ctx.position, '\t');
+        }
+        return;
+      }
+      if (name === 'text:p' && inSheetCell(stack)) {
+        return;
+      }
       if (BLOCKS.has(name) || name === 'meta:user-defined' || META_TEXT.has(name)) {
         const ctx = contextOf(stack);
         if (ctx) {

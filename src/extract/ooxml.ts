@@ -92,6 +92,39 @@ export function stripSheetHeaderCodes(s: string): string {
     .replace(/&&/g, '&');
 }
 
+const SHARED_STRINGS = 'xl/sharedStrings.xml';
+
+/**
+ * An xlsx package's shared strings. A sheet cell holds only an index into them, so reading the strings on their own,
+ * one per line, loses the row: 「機密」 beside 「完整性」「可用性」 (a column header) looked like a banner line, and
+ * 「密等及解密條件或保密期限」 and its value 「密」 were never seen side by side. Sheets are read after this part (parts
+ * are read in name order), and each cell is written out with its string, tab-separated, one row a line.
+ */
+interface SharedStrings {
+  readonly strings: string[];
+  readonly used: Set<number>;
+  /** Characters still allowed for repeated references: every string is written in full once, repeats are bounded. */
+  repeatBudget: number;
+}
+
+const sharedStringsOf = new WeakMap<SegmentCollector, SharedStrings>();
+const REPEAT_BUDGET = 4 * 1024 * 1024;
+
+/** Writes out the shared strings no sheet cell referred to, one per line, so nothing in the package goes unread. */
+export function flushSharedStrings(out: SegmentCollector): void {
+  const shared = sharedStringsOf.get(out);
+  if (!shared) {
+    return;
+  }
+  shared.strings.forEach((text, i) => {
+    if (!shared.used.has(i)) {
+      out.add(SHARED_STRINGS, 'cells', 'body', text);
+      out.newline(SHARED_STRINGS, 'cells', 'body');
+    }
+  });
+  sharedStringsOf.delete(out);
+}
+
 /** Reads one OOXML part into the collector. Returns labels found and whether the XML was well formed. */
 export function readOoxmlPart(
   xml: string,
@@ -104,6 +137,13 @@ export function readOoxmlPart(
     return { labels, wellFormed: true };
   }
   let property: string | null = null;
+  const readingSharedStrings = path === SHARED_STRINGS;
+  let shared = sharedStringsOf.get(out);
+  if (readingSharedStrings) {
+    shared = { strings: [], used: new Set(), repeatBudget: REPEAT_BUDGET };
+    sharedStringsOf.set(out, shared);
+  }
+  let sharedString: string | null = null;
   const inFallback = (stack: readonly XmlElement[]): boolean => stack.some((e) => e.name === 'mc:Fallback');
   const result = walkXml(xml, {
     open(el, stack) {
@@ -118,6 +158,9 @@ export function readOoxmlPart(
       }
       if (el.name === 'property' && el.attributes.name) {
         property = el.attributes.name;
+      }
+      if (readingSharedStrings && el.name === 'si') {
+        sharedString = '';
       }
       if (el.name === 'clbl:label' || el.name === 'label') {
         const id = (el.attributes.id ?? '').replace(/[{}]/g, '').toLowerCase();
@@ -138,6 +181,13 @@ export function readOoxmlPart(
     },
     close(name, stack) {
       if (inFallback(stack)) {
+        return;
+      }
+      if (readingSharedStrings) {
+        if (name === 'si' && shared && sharedString !== null) {
+          shared.strings.push(sharedString);
+          sharedString = null;
+        }
         return;
       }
       if (name === 'c') {
@@ -166,9 +216,21 @@ export function readOoxmlPart(
       if (!TEXT.has(top.name)) {
         return;
       }
-      if (top.name === 'v' && !stack.some((e) => e.name === 'c' && e.attributes.t === 'str')) {
-        // Numeric cell values and shared-string indexes are not text; formula strings (t="str") are.
+      if (readingSharedStrings) {
+        if (sharedString !== null) {
+          sharedString += text;
+        }
         return;
+      }
+      if (top.name === 'v') {
+        const cell = stack.find((e) => e.name === 'c');
+        if (cell?.attributes.t === 's' && shared) {
+          writeSharedString(shared, text, (s) => out.add(path, role.kind, role.position, s));
+        }
+        // Numeric cell values are not text; formula strings (t="str") are.
+        if (cell?.attributes.t !== 'str') {
+          return;
+        }
       }
       if (property) {
         const m = LABEL_PROPERTY.exec(property);
@@ -197,7 +259,27 @@ export function readOoxmlPart(
       }
     },
   });
+  if (shared && sharedString !== null && sharedString !== '') {
+    // A part cut off inside a string: what was read of it is still content.
+    shared.strings.push(sharedString);
+  }
   return { labels, wellFormed: result.wellFormed };
+}
+
+/** Writes the shared string a cell refers to: in full the first time, repeats within the budget. */
+function writeSharedString(shared: SharedStrings, index: string, write: (s: string) => void): void {
+  const i = Number(index.trim());
+  const text = Number.isInteger(i) ? shared.strings[i] : undefined;
+  if (text === undefined) {
+    return;
+  }
+  if (!shared.used.has(i)) {
+    shared.used.add(i);
+    write(text);
+  } else if (shared.repeatBudget >= text.length) {
+    shared.repeatBudget -= text.length;
+    write(text);
+  }
 }
 
 /** Which OOXML document a package is, from its parts. */

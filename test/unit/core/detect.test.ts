@@ -28,6 +28,128 @@ describe('detectSegment: the 公文 field', () => {
   });
 });
 
+describe('detectSegment: the 公文 field fails closed', () => {
+  it('takes a value that is no recognised level at the level it most resembles', () => {
+    expect(rules('密等及解密條件或保密期限：極機密件')).toEqual(['field.classification:極機密']);
+    expect(rules('密等及解密條件或保密期限：機蜜')).toEqual(['field.classification:機密']);
+    expect(rules('密等及解密條件或保密期限：絶対機祕')).toEqual(['field.classification:絕對機密']);
+    expect(rules('密等及解密條件或保密期限：機．密')).toEqual(['field.classification:機密']);
+    expect(rules('密等及解密條件或保密期限：極-機-密（本件於公布時解密）')).toEqual(['field.classification:極機密']);
+    expect(rules('密等及解密條件：極機密件')).toEqual(['field.classification:極機密']);
+  });
+
+  it('takes any other text a human typed into the field as at least 密', () => {
+    expect(rules('密等及解密條件或保密期限：請依規定辦理')).toEqual(['field.classification:密']);
+    expect(rules('密等及解密條件或保密期限：限閱')).toEqual(['field.classification:密']);
+    expect(rules('密等及解密條件或保密期限：（本件於公布時解密）')).toEqual(['field.classification:密']);
+  });
+
+  it('still reads blank, 普通 and 無 as unclassified, the next header line included', () => {
+    expect(scan('密等及解密條件或保密期限：\n主旨：檢送會議紀錄')).toEqual([]);
+    expect(scan('密等及解密條件或保密期限：　　附件：如文')).toEqual([]);
+    expect(scan('密等及解密條件或保密期限：無（本件屬一般公務資訊）')).toEqual([]);
+    expect(scan('密等及解密條件或保密期限：OOO（本件至OOO年OO月OO日解密）')).toEqual([]);
+    expect(rules('密等及解密條件或保密期限：OOO（本件於公布時解密）')).toEqual(['field.classification:密']);
+    expect(rules('密等及解密條件或保密期限：非機密')).toEqual(['field.classification:機密']);
+    expect(rules('密等及解密條件或保密期限：密　附件：如文')).toEqual(['field.classification:密']);
+  });
+
+  it('does not take the template line that lists every option', () => {
+    expect(scan('密等及解密條件或保密期限：絕對機密、極機密、機密、密（無則空白）')).toEqual([]);
+    expect(scan('| 密等 | 絕對機密／極機密／機密／密 |')).toEqual([]);
+    // Beside it: a chosen level with its condition is still the field.
+    expect(rules('密等及解密條件或保密期限：機密（本件於公布時解密）\n附件：如文')).toEqual([
+      'field.classification:機密',
+    ]);
+  });
+
+  it('reads the field as adjacent cells: CSV, TSV, markdown, a table cell on the next line', () => {
+    expect(rules('項目,內容\n密等及解密條件或保密期限,密\n')).toEqual(['field.classification:密']);
+    expect(rules('"密等及解密條件或保密期限","極機密件"')).toEqual(['field.classification:極機密']);
+    expect(rules('密等及解密條件或保密期限\t密\t備註')).toEqual(['field.classification:密']);
+    expect(rules('| 欄位 | 值 |\n|---|---|\n| 密等及解密條件或保密期限 | 密 |')).toEqual(['field.classification:密']);
+    expect(rules('密等及解密條件或保密期限\n密\n')).toEqual(['field.classification:密']);
+    expect(rules('密等,機密')).toEqual(['field.classification:機密']);
+    expect(rules('密等及解密條件或保密期限\t極')).toEqual(['field.classification:極機密']);
+  });
+
+  it('reads the field as a column: each row below a header that names it holds a value', () => {
+    const register =
+      '文號,主旨,密等及解密條件或保密期限,速別\n1150001,採購案,密,普通件\n1150002,會議,,普通件\n1150003,通知,普通,速件';
+    const found = scan(register);
+    expect(found.map((f) => `${f.rule}:${f.level}:${register.slice(f.offset!, f.offset! + f.length!)}`)).toEqual([
+      'field.classification:密:密',
+    ]);
+    expect(rules('| 文號 | 密等 | 速別 |\n|---|---|---|\n| 1150001 | 極機密件 | 普通件 |')).toEqual([
+      'field.classification:極機密',
+    ]);
+    expect(rules('文號\t密等\t速別\n1150001\t密\t普通件')).toEqual(['field.classification:密']);
+    // A blank line ends the table; a cell that only mentions the label heads no column.
+    expect(scan('文號,密等,速別\n1150001,普通,速件\n\n其他,密,說明')).toEqual([]);
+    expect(scan('項目,密等說明\n1,密')).toEqual([]);
+  });
+
+  it('in a cell, counts only a value that reads as a level: column names and ISMS ratings are not levels', () => {
+    expect(scan('文號,密等及解密條件或保密期限,速別')).toEqual([]);
+    expect(scan('資產名稱\t機密等級\t完整性等級\n人事資料庫\t高\t中')).toEqual([]);
+    expect(scan('機密等級：高')).toEqual([]);
+    expect(scan('密等,密碼更新日期')).toEqual([]);
+    expect(scan('本件無密等。')).toEqual([]);
+  });
+});
+
+describe('detectSegment: header rows, listings and training text are not marks', () => {
+  it('takes a level in a row with the other ISMS attributes as the confidentiality column', () => {
+    expect(scan('資產名稱　機密　完整性　可用性\n人事資料庫　3　2　2')).toEqual([]);
+    expect(scan('資產名稱,機密,完整性,可用性\n人事資料庫,3,2,2')).toEqual([]);
+    expect(scan('資產名稱\t機密\t完整性\t可用性\t')).toEqual([]);
+    expect(scan('機密\tIntegrity\tAvailability')).toEqual([]);
+    // A table read cell by cell (an HTML <td> per line) is the same header.
+    expect(scan('資產名稱\n機密\n完整性\n可用性\n\n人事資料庫\n3\n2\n2')).toEqual([]);
+    // Beside them: a banner above the table, and a CSV row whose value is the level, are marks.
+    expect(rules('機密\n資產名稱　完整性　可用性')).toEqual(['level.standalone:機密']);
+    expect(rules('文件名稱,機密\n資產名稱,完整性')).toEqual(['level.inline:機密']);
+  });
+
+  it('takes a row of several levels as a listing', () => {
+    expect(scan('絕對機密　極機密　機密　密')).toEqual([]);
+    expect(scan('等級,絕對機密,極機密,機密')).toEqual([]);
+    expect(scan('絕對機密 | 極機密 | 機密')).toEqual([]);
+    expect(rules('極機密\n第3份／共20份')).toEqual(['level.standalone:極機密']);
+    expect(scan('等級\n絕對機密\n極機密\n機密')).toEqual([]);
+    expect(rules('機密\n機密')).toEqual(['level.standalone:機密', 'level.standalone:機密']);
+  });
+
+  it('takes a level paired with its English name in a table or glossary as a glossary row', () => {
+    expect(scan('絕對機密　Top Secret')).toEqual([]);
+    expect(scan('機密 | Confidential')).toEqual([]);
+    expect(scan('中文\t英文\n絕對機密\tTop Secret\n極機密\tSecret\n機密\tConfidential')).toEqual([]);
+    expect(scan('絕對機密 TOP SECRET\n極機密 SECRET\n機密 CONFIDENTIAL')).toEqual([]);
+    expect(scan('中文\n英文\n絕對機密\nTop Secret\n極機密\nSecret')).toEqual([]);
+    expect(rules('機密\nCONFIDENTIAL\n本文件')).toEqual(['level.standalone:機密', 'english.banner:機密']);
+    // Beside them: the same pair as a banner, printed in capitals or in a header, is a mark.
+    expect(rules('絕對機密　TOP SECRET\n本計畫')).toEqual(['level.standalone:絕對機密']);
+    expect(rules('機密 Confidential', 'header')).toContain('level.standalone:機密');
+  });
+
+  it('takes declassification phrases after 例如 or 如： as examples', () => {
+    expect(scan('解密條件之寫法，例如：本件於公布時解密、本件至115年12月31日解密。')).toEqual([]);
+    expect(scan('保密期限之填寫方式如：「本件於決標後解密」。')).toEqual([]);
+    expect(scan('例如：機密（本件於公布時解密）')).toEqual([]);
+    // Beside them: the same phrase applied, after a sentence that introduced examples, is a mark.
+    expect(rules('寫法例如下列。\n本件於公布時解密')).toEqual(['declassification:密']);
+    expect(scan('解密條件可填如「本件於公布時解密」或「本件於決標後解密」。')).toEqual([]);
+    expect(rules('檢送資料如「附件一」，本件於決標後解密。')).toEqual(['declassification:密']);
+    expect(rules('機密（本件於公布時解密）')).toEqual(['level.declassification:機密']);
+  });
+
+  it('takes a quoted stamp as talk about the stamp', () => {
+    expect(scan('密件封套應加蓋「密」戳。')).toEqual([]);
+    expect(scan('公文右上角蓋「機密」章戳。')).toEqual([]);
+    expect(rules('第二段說明。【機】\n第三段【無】')).toEqual(['portion:機密']);
+  });
+});
+
 describe('detectSegment: levels', () => {
   it('finds a level followed by a declassification condition', () => {
     expect(rules('機密（本案三個月後解密）')).toEqual(['level.declassification:機密']);
