@@ -28,6 +28,7 @@ import { levelRank, maxLevel } from './levels';
 import { isHan, normalise, type NormalisedText, normaliseRanges } from './normalise';
 import { findPersonalData } from './personal-data';
 import { execAll } from './regex';
+import { ConsumedSpans, ContainingSpans, dropCovered } from './spans';
 import type { Finding, SegmentPosition, TextSegment } from './types';
 
 /** A custom rule from the policy, compiled once per policy. */
@@ -288,8 +289,8 @@ function matchWindow(
     const o = span(nt, s, e, original);
     hits.push({ rule, level, start: o.start, end: o.end, kind });
   };
-  const consumed: Array<[number, number]> = [];
-  const isConsumed = (s: number, e: number): boolean => consumed.some(([a, b]) => s < b && e > a);
+  const consumed = new ConsumedSpans(text.length);
+  const isConsumed = (s: number, e: number): boolean => consumed.overlaps(s, e);
 
   // Delimited regions: 〔機密〕…〔/機密〕. Their tags are not marks of their own.
   for (const m of execAll(RE.tag, text)) {
@@ -312,7 +313,7 @@ function matchWindow(
       continue;
     }
     add('field.classification', level, m.index, m.index + m[0].length);
-    consumed.push([m.index, m.index + m[0].length]);
+    consumed.add(m.index, m.index + m[0].length);
   }
 
   for (const m of execAll(RE.levelDeclass, text)) {
@@ -321,7 +322,7 @@ function matchWindow(
       continue;
     }
     add('level.declassification', level, m.index, m.index + m[0].length);
-    consumed.push([m.index, m.index + m[0].length]);
+    consumed.add(m.index, m.index + m[0].length);
   }
 
   for (const m of execAll(RE.declass, text)) {
@@ -333,14 +334,14 @@ function matchWindow(
 
   for (const m of execAll(RE.meeting, text)) {
     add('meeting.secrecy-notice', '機敏', m.index, m.index + m[0].length);
-    consumed.push([m.index, m.index + m[0].length]);
+    consumed.add(m.index, m.index + m[0].length);
   }
 
   for (const m of execAll(RE.portion, text)) {
     const level = PORTION_LEVELS[m[1] as string];
     const s = m.index;
     const e = s + m[0].length;
-    consumed.push([s, e]);
+    consumed.add(s, e);
     if (!level || proseAround(text, s, e) || adjacentToBracketedMark(text, s, e)) {
       continue;
     }
@@ -355,7 +356,7 @@ function matchWindow(
       continue;
     }
     // Consumed even when it is prose, so the inline rule does not take the same words again.
-    consumed.push([s, e]);
+    consumed.add(s, e);
     if (proseAround(text, s, e) || adjacentToBracketedMark(text, s, e)) {
       continue;
     }
@@ -370,7 +371,7 @@ function matchWindow(
       continue;
     }
     add('declaration', level, s, e);
-    consumed.push([s, e]);
+    consumed.add(s, e);
   }
 
   for (const m of execAll(RE.lineStart, text)) {
@@ -390,7 +391,7 @@ function matchWindow(
       continue;
     }
     add(levelRank(level) >= 1 ? 'level.standalone' : 'label.standalone', level, s, e);
-    consumed.push([s, e]);
+    consumed.add(s, e);
   }
 
   for (const m of execAll(RE.inline, text)) {
@@ -528,22 +529,24 @@ export function paragraphAround(text: string, start: number, end: number): { sta
 /** Pairs delimiter tags into regions; the innermost open tag of the same level closes first. */
 function pairTags(tags: readonly Tag[]): { regions: { start: number; end: number; level: Level }[]; used: Tag[] } {
   const sorted = [...tags].sort((a, b) => a.start - b.start);
-  const stack: Tag[] = [];
+  // One stack per level: a close tag pairs with the last open tag of its level, however many others are open.
+  const open = new Map<Level, Tag[]>();
   const regions: { start: number; end: number; level: Level }[] = [];
   const used: Tag[] = [];
   for (const t of sorted) {
+    let stack = open.get(t.level);
+    if (!stack) {
+      stack = [];
+      open.set(t.level, stack);
+    }
     if (t.open) {
       stack.push(t);
       continue;
     }
-    for (let i = stack.length - 1; i >= 0; i--) {
-      const o = stack[i] as Tag;
-      if (o.level === t.level) {
-        regions.push({ start: o.start, end: t.end, level: o.level });
-        used.push(o, t);
-        stack.splice(i, 1);
-        break;
-      }
+    const o = stack.pop();
+    if (o) {
+      regions.push({ start: o.start, end: t.end, level: o.level });
+      used.push(o, t);
     }
   }
   // Nested regions collapse into the outermost.
@@ -639,7 +642,8 @@ function assemble(
   const text = segment.text;
   const { regions, used } = pairTags(tags);
   // A delimiter tag that opens or closes a region is not a mark of its own; an unpaired one stays a bracketed mark.
-  hits = hits.filter((h) => !used.some((t) => h.start >= t.start && h.end <= t.end));
+  const usedTags = new ContainingSpans(used);
+  hits = hits.filter((h) => !usedTags.some(h.start, h.end));
   const allRegions = [
     ...regions.map((r) => ({ ...r, rule: 'region.delimited' })),
     ...(options.markedRegions ?? []).map((r) => ({ ...r, rule: 'region.marked' })),
@@ -649,22 +653,16 @@ function assemble(
   hits.sort(
     (a, b) => a.start - b.start || b.end - b.start - (a.end - a.start) || levelRank(b.level) - levelRank(a.level),
   );
-  const unique: Hit[] = [];
-  for (const h of hits) {
-    const dup = unique.some((u) => u.start <= h.start && u.end >= h.end && levelRank(u.level) >= levelRank(h.level));
-    if (!dup) {
-      unique.push(h);
-    }
-  }
+  const unique = dropCovered(hits);
 
   // Only the message body can be edited before sending; a mark in an attachment takes the whole file with it.
   const strippableBody = position === 'body' && segment.location === 'body';
   const findings: Finding[] = [];
   const regionFindings = allRegions.map((r) => ({ ...r, inner: [] as Hit[] }));
+  const containingRegion = new ContainingSpans(regionFindings);
   for (const h of unique) {
-    const inRegion = strippableBody
-      ? regionFindings.find((r) => h.start >= r.start && h.end <= r.end && !WHOLE_MESSAGE_RULES.has(h.rule))
-      : undefined;
+    const inRegion =
+      strippableBody && !WHOLE_MESSAGE_RULES.has(h.rule) ? containingRegion.first(h.start, h.end) : undefined;
     if (inRegion) {
       inRegion.inner.push(h);
       continue;
@@ -696,14 +694,14 @@ function assemble(
     });
   }
   // Any other mark inside a portion-marked paragraph goes when the paragraph goes.
-  const paragraphs = findings.filter((f) => f.rule === 'portion' && f.region).map((f) => f.region!);
+  const paragraphs = new ContainingSpans(
+    findings.filter((f) => f.rule === 'portion' && f.region).map((f) => f.region!),
+  );
   const result = findings.map((f) => {
     if (f.strippable || !strippableBody || WHOLE_MESSAGE_RULES.has(f.rule) || f.offset === undefined) {
       return f;
     }
-    const p = paragraphs.find(
-      (r) => (f.offset as number) >= r.start && (f.offset as number) + (f.length ?? 0) <= r.end,
-    );
+    const p = paragraphs.first(f.offset, f.offset + (f.length ?? 0));
     return p ? { ...f, strippable: true, region: p } : f;
   });
   return result.sort((a, b) => (a.offset ?? 0) - (b.offset ?? 0));
