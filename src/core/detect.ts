@@ -233,9 +233,10 @@ export function windowsFor(text: string, extraTriggers: readonly string[]): Wind
       positions.push(p);
     }
   }
-  positions.sort((a, b) => a - b);
+  // A typed array sorts numbers natively, without a call of a comparator per comparison.
+  const sorted = Float64Array.from(positions).sort();
   const windows: Window[] = [];
-  for (const p of positions) {
+  for (const p of sorted) {
     const start = Math.max(0, p - WINDOW);
     const end = Math.min(text.length, p + WINDOW);
     const last = windows[windows.length - 1];
