@@ -143,12 +143,6 @@ class Out {
     this.origin = new Int32Array(capacity + 1);
     this.gap = new Uint8Array(capacity);
   }
-  /** Makes room for `n` more units, so a caller can write them straight into the arrays. */
-  reserve(n: number): void {
-    while (this.length + n > this.units.length) {
-      this.grow();
-    }
-  }
   push(unit: number, origin: number, gap: number): void {
     if (this.length === this.units.length) {
       this.grow();
@@ -158,7 +152,7 @@ class Out {
     this.gap[this.length] = gap;
     this.length++;
   }
-  grow(): void {
+  private grow(): void {
     const cap = this.units.length * 2 + 16;
     const units = new Uint16Array(cap);
     units.set(this.units);
@@ -197,15 +191,6 @@ function isPlain(c: number): boolean {
       c !== 0x9605)
   );
 }
-
-/** {@link isPlain} as a table over UTF-16 code units: the per-character test of the hot loop is one load. */
-const PLAIN = new Uint8Array(0x10000);
-for (let c = 0; c < 0x10000; c++) {
-  PLAIN[c] = isPlain(c) ? 1 : 0;
-}
-
-/** {@link mapCodePoint} of each BMP code point met so far: punctuation and spacing recur on every line. */
-const bmpMapped: (string | undefined)[] = new Array<string | undefined>(0x10000).fill(undefined);
 
 /**
  * Normalises `input[from, to)` for matching:
@@ -256,21 +241,11 @@ function normaliseInto(out: Out, input: string, from: number, to: number): void 
   let wsHasBreak = false;
   let i = from;
   while (i < to) {
-    let c = input.charCodeAt(i);
-    if (wsStart < 0 && PLAIN[c] === 1) {
-      // Runs of plain characters are most of any text: they are copied without a call or a check per character.
-      out.reserve(to - i);
-      const { units, origin } = out;
-      let n = out.length;
-      do {
-        units[n] = c;
-        origin[n] = i;
-        n++;
-        i++;
-        c = input.charCodeAt(i);
-      } while (i < to && PLAIN[c] === 1);
-      out.length = n;
-      lastCp = units[n - 1] as number;
+    const c = input.charCodeAt(i);
+    if (isPlain(c) && wsStart < 0) {
+      out.push(c, i, 0);
+      lastCp = c;
+      i++;
       continue;
     }
     const cp = c >= 0xd800 && c <= 0xdbff ? (input.codePointAt(i) as number) : c;
@@ -290,11 +265,7 @@ function normaliseInto(out: Out, input: string, from: number, to: number): void 
       i += width;
       continue;
     }
-    const mapped = isPlain(c)
-      ? String.fromCharCode(c)
-      : cp < 0x10000
-        ? (bmpMapped[cp] ??= mapCodePoint(cp))
-        : mapCodePoint(cp);
+    const mapped = isPlain(c) ? String.fromCharCode(c) : mapCodePoint(cp);
     let pendingGap = 0;
     if (wsStart >= 0) {
       const nextCp = mapped.codePointAt(0) ?? cp;
