@@ -215,6 +215,20 @@ interface Window {
   end: number;
 }
 
+/** The line break nearest to `from` in the direction of `to` (both included, clamped to the text), or -1. */
+function lineBreakBetween(text: string, from: number, to: number): number {
+  const step = to < from ? -1 : 1;
+  const last = Math.max(0, Math.min(text.length - 1, to));
+  for (let i = Math.max(0, Math.min(text.length - 1, from)); ; i += step) {
+    if (text.charCodeAt(i) === 0x0a) {
+      return i;
+    }
+    if (i === last) {
+      return -1;
+    }
+  }
+}
+
 export function windowsFor(text: string, extraTriggers: readonly string[]): Window[] {
   if (text.length <= WHOLE_TEXT_LIMIT) {
     return [{ start: 0, end: text.length }];
@@ -247,11 +261,13 @@ export function windowsFor(text: string, extraTriggers: readonly string[]): Wind
     }
   }
   for (const w of windows) {
-    const ls = text.lastIndexOf('\n', w.start - 1);
+    // Only a line break within reach can move an edge. An unbounded search crossed a whole text without line breaks
+    // (one HTML or CSV line) for every window, which made the scan quadratic.
+    const ls = lineBreakBetween(text, w.start - 1, w.start - 1 - LINE_REACH);
     if (w.start > 0 && w.start - (ls + 1) <= LINE_REACH) {
       w.start = ls + 1;
     }
-    const le = text.indexOf('\n', w.end);
+    const le = lineBreakBetween(text, w.end, w.end + LINE_REACH);
     if (w.end < text.length && le !== -1 && le - w.end <= LINE_REACH) {
       w.end = le;
     } else if (w.end < text.length && le === -1 && text.length - w.end <= LINE_REACH) {
@@ -577,6 +593,16 @@ function pairTags(tags: readonly Tag[]): { regions: { start: number; end: number
   return { regions: outer, used };
 }
 
+/** Whether `text[from, to)` contains a line break. */
+function hasLineBreak(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    if (text.charCodeAt(i) === 0x0a) {
+      return true;
+    }
+  }
+  return false;
+}
+
 function excerptOf(text: string, start: number, end: number): string {
   const max = 40;
   const len = end - start;
@@ -672,6 +698,23 @@ function assemble(
   const strippableBody = position === 'body' && segment.location === 'body';
   const findings: Finding[] = [];
   const regionFindings = allRegions.map((r) => ({ ...r, inner: [] as Hit[] }));
+  // The paragraph of a portion mark depends only on the lines its start and end are on. Marks come in order, so
+  // whether two share their lines is seen from the text between them; a text without line breaks (one long HTML or
+  // CSV line) with thousands of marks is then searched once, not once per mark.
+  let previous: { start: number; end: number; region: { start: number; end: number } } | undefined;
+  const paragraphOf = (h: Hit): { start: number; end: number } => {
+    const p = previous;
+    if (
+      p &&
+      !hasLineBreak(text, p.start, h.start) &&
+      !hasLineBreak(text, Math.min(p.end, h.end), Math.max(p.end, h.end))
+    ) {
+      previous = { start: h.start, end: h.end, region: p.region };
+      return { ...p.region };
+    }
+    previous = { start: h.start, end: h.end, region: paragraphAround(text, h.start, h.end) };
+    return { ...previous.region };
+  };
   const containingRegion = new ContainingSpans(regionFindings);
   for (const h of unique) {
     const inRegion =
@@ -681,7 +724,7 @@ function assemble(
       continue;
     }
     const portion = strippableBody && h.kind === 'portion';
-    const region = portion ? paragraphAround(text, h.start, h.end) : undefined;
+    const region = portion ? paragraphOf(h) : undefined;
     findings.push({
       rule: h.rule,
       level: h.level,

@@ -1,5 +1,5 @@
 import type { CompiledCustomRule, DetectOptions } from '../../../src/core/detect';
-import { detectSegment } from '../../../src/core/detect';
+import { detectSegment, paragraphAround } from '../../../src/core/detect';
 import type { Level } from '../../../src/core/levels';
 import { levelRank } from '../../../src/core/levels';
 import type { Finding, SegmentPosition, TextSegment } from '../../../src/core/types';
@@ -173,5 +173,41 @@ describe('detectSegment: indexed span bookkeeping gives the same findings as pai
       expect(rules).toContain(rule);
     }
     expect(findings.some((f) => f.rule !== 'portion' && f.strippable && f.region)).toBe(true);
+  });
+});
+
+describe('detectSegment: the paragraph of each portion mark', () => {
+  const variants: [string, (text: string) => string][] = [
+    ['as written', (text) => text],
+    ['on one line', (text) => text.replace(/\n/g, ' ')],
+    ['with CRLF', (text) => text.replace(/\n/g, '\r\n')],
+  ];
+  it.each(variants)('is paragraphAround of the mark, several marks a line (%s)', (_name, variant) => {
+    const text = variant(denseText(21, 30_000));
+    const portions = detectSegment({ location: 'body', text, position: 'body' }).filter((f) => f.rule === 'portion');
+    expect(portions.length).toBeGreaterThan(10);
+    const expected = portions.map((f) => paragraphAround(text, f.offset!, f.offset! + f.length!));
+    expect(portions.map((f) => f.region)).toEqual(expected);
+  });
+
+  it('depends only on the lines the mark starts and ends on, which lets marks on one line share it', () => {
+    const text = denseText(22, 6_000);
+    const r = rng(22);
+    const lineStart = (i: number): number => text.lastIndexOf('\n', i - 1) + 1;
+    const lineEnd = (i: number): number => (text.indexOf('\n', i) === -1 ? text.length : text.indexOf('\n', i));
+    for (let k = 0; k < 300; k++) {
+      const start = Math.floor(r() * text.length);
+      const end = Math.min(text.length, start + 1 + Math.floor(r() * 30));
+      // Any other span starting on the same line and ending on the same line.
+      const a = lineStart(start);
+      const b = lineEnd(end);
+      const start2 = a + Math.floor(r() * (Math.min(b, lineEnd(start)) - a + 1));
+      const end2 = Math.max(start2, lineStart(end) + Math.floor(r() * (b - lineStart(end) + 1)));
+      expect([start2, end2, paragraphAround(text, start2, end2)]).toEqual([
+        start2,
+        end2,
+        paragraphAround(text, start, end),
+      ]);
+    }
   });
 });
