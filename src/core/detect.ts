@@ -593,14 +593,9 @@ function pairTags(tags: readonly Tag[]): { regions: { start: number; end: number
   return { regions: outer, used };
 }
 
-/** Whether `text[from, to)` contains a line break. */
+/** Whether `text[from, to)` contains a line break. The slice bounds the native search; it does not copy a long range. */
 function hasLineBreak(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    if (text.charCodeAt(i) === 0x0a) {
-      return true;
-    }
-  }
-  return false;
+  return to > from && text.slice(from, to).indexOf('\n') !== -1;
 }
 
 function excerptOf(text: string, start: number, end: number): string {
