@@ -44,6 +44,7 @@ import {
 } from './normalise';
 import { findPersonalData } from './personal-data';
 import { execAll } from './regex';
+import { ConsumedSpans, ContainingSpans, dropCovered } from './spans';
 import type { Finding, SegmentPosition, TextSegment } from './types';
 
 /** A custom rule from the policy, compiled once per policy. */
@@ -194,6 +195,18 @@ const RE = {
 } as const;
 
 /**
+ * A literal that every match of a pattern contains, found far faster than the pattern is tried: a text without it
+ * skips the pattern. The case-insensitive /u English patterns cost V8 an attempt at every character of the windows,
+ * most of which, on Chinese prose, hold no Latin letter at all.
+ */
+const NEEDED = {
+  prc: /★/u,
+  englishBanner: /SECRET|CONFIDENTIAL/u,
+  englishField: /classification/iu,
+  englishWord: /secret|confidential/iu,
+} as const;
+
+/**
  * Triggers: a window is normalised and matched around each. Two passes are faster than one alternation: the character
  * class is a plain scan, and the English words a literal search.
  */
@@ -266,6 +279,20 @@ interface Window {
   end: number;
 }
 
+/** The line break nearest to `from` in the direction of `to` (both included, clamped to the text), or -1. */
+function lineBreakBetween(text: string, from: number, to: number): number {
+  const step = to < from ? -1 : 1;
+  const last = Math.max(0, Math.min(text.length - 1, to));
+  for (let i = Math.max(0, Math.min(text.length - 1, from)); ; i += step) {
+    if (text.charCodeAt(i) === 0x0a) {
+      return i;
+    }
+    if (i === last) {
+      return -1;
+    }
+  }
+}
+
 export function windowsFor(text: string, extraTriggers: readonly string[]): Window[] {
   if (text.length <= WHOLE_TEXT_LIMIT) {
     return [{ start: 0, end: text.length }];
@@ -284,9 +311,10 @@ export function windowsFor(text: string, extraTriggers: readonly string[]): Wind
       positions.push(p);
     }
   }
-  positions.sort((a, b) => a - b);
+  // A typed array sorts numbers natively, without a call of a comparator per comparison.
+  const sorted = Float64Array.from(positions).sort();
   const windows: Window[] = [];
-  for (const p of positions) {
+  for (const p of sorted) {
     const start = Math.max(0, p - WINDOW);
     const end = Math.min(text.length, p + WINDOW);
     const last = windows[windows.length - 1];
@@ -297,11 +325,13 @@ export function windowsFor(text: string, extraTriggers: readonly string[]): Wind
     }
   }
   for (const w of windows) {
-    const ls = text.lastIndexOf('\n', w.start - 1);
+    // Only a line break within reach can move an edge. An unbounded search crossed a whole text without line breaks
+    // (one HTML or CSV line) for every window, which made the scan quadratic.
+    const ls = lineBreakBetween(text, w.start - 1, w.start - 1 - LINE_REACH);
     if (w.start > 0 && w.start - (ls + 1) <= LINE_REACH) {
       w.start = ls + 1;
     }
-    const le = text.indexOf('\n', w.end);
+    const le = lineBreakBetween(text, w.end, w.end + LINE_REACH);
     if (w.end < text.length && le !== -1 && le - w.end <= LINE_REACH) {
       w.end = le;
     } else if (w.end < text.length && le === -1 && text.length - w.end <= LINE_REACH) {
@@ -710,8 +740,8 @@ function matchWindow(
     const o = span(nt, s, e, original);
     return [o.start, o.end];
   };
-  const consumed: Array<[number, number]> = [];
-  const isConsumed = (s: number, e: number): boolean => consumed.some(([a, b]) => s < b && e > a);
+  const consumed = new ConsumedSpans(text.length);
+  const isConsumed = (s: number, e: number): boolean => consumed.overlaps(s, e);
 
   // Delimited regions: 〔機密〕…〔/機密〕. Their tags are not marks of their own.
   for (const m of execAll(RE.tag, text)) {
@@ -731,7 +761,7 @@ function matchWindow(
     if (field.end > m.index + m[0].length) {
       // A value is consumed even when it classifies nothing (the template's option list), so no other rule reads its
       // level words again; a blank field has nothing to consume.
-      consumed.push([m.index, field.end]);
+      consumed.add(m.index, field.end);
     }
     if (field.level) {
       add('field.classification', field.level, m.index, field.end);
@@ -748,7 +778,7 @@ function matchWindow(
     if (!level || gluedBefore(nt, m.index) || isConsumed(m.index, m.index + m[0].length)) {
       continue;
     }
-    consumed.push([m.index, m.index + m[0].length]);
+    consumed.add(m.index, m.index + m[0].length);
     if (inExample(text, m.index)) {
       continue;
     }
@@ -764,14 +794,14 @@ function matchWindow(
 
   for (const m of execAll(RE.meeting, text)) {
     add('meeting.secrecy-notice', '機敏', m.index, m.index + m[0].length);
-    consumed.push([m.index, m.index + m[0].length]);
+    consumed.add(m.index, m.index + m[0].length);
   }
 
   for (const m of execAll(RE.portion, text)) {
     const level = PORTION_LEVELS[m[1] as string];
     const s = m.index;
     const e = s + m[0].length;
-    consumed.push([s, e]);
+    consumed.add(s, e);
     if (!level || proseAround(text, s, e) || adjacentToBracketedMark(text, s, e, level)) {
       continue;
     }
@@ -786,7 +816,7 @@ function matchWindow(
       continue;
     }
     // Consumed even when it is prose, so the inline rule does not take the same words again.
-    consumed.push([s, e]);
+    consumed.add(s, e);
     if (proseAround(text, s, e) || adjacentToBracketedMark(text, s, e, level)) {
       continue;
     }
@@ -801,7 +831,7 @@ function matchWindow(
       continue;
     }
     add('declaration', level, s, e);
-    consumed.push([s, e]);
+    consumed.add(s, e);
   }
 
   for (const m of execAll(RE.lineStart, text)) {
@@ -825,7 +855,7 @@ function matchWindow(
       continue;
     }
     add(levelRank(level) >= 1 ? 'level.standalone' : 'label.standalone', level, s, e);
-    consumed.push([s, e]);
+    consumed.add(s, e);
   }
 
   for (const m of execAll(RE.inline, text)) {
@@ -844,7 +874,7 @@ function matchWindow(
     add('level.inline', level, s, e);
   }
 
-  for (const m of execAll(RE.prc, text)) {
+  for (const m of NEEDED.prc.test(text) ? execAll(RE.prc, text) : []) {
     const key = unbreak(m[1] as string);
     const level = PRC_LEVELS[key];
     if (!level || gluedBefore(nt, m.index)) {
@@ -916,7 +946,7 @@ function matchEnglish(
       }
     }
   }
-  for (const m of execAll(RE.englishBanner, text)) {
+  for (const m of NEEDED.englishBanner.test(text) ? execAll(RE.englishBanner, text) : []) {
     if (DISCLAIMER_HINT.test(m[0])) {
       continue;
     }
@@ -924,11 +954,11 @@ function matchEnglish(
     const s = m.index + m[0].indexOf(word);
     once('english.banner', word, s, s + word.length);
   }
-  for (const m of execAll(RE.englishField, text)) {
+  for (const m of NEEDED.englishField.test(text) ? execAll(RE.englishField, text) : []) {
     once('english.classification-field', m[1] as string, m.index, m.index + m[0].length);
   }
   if (MARKING_POSITIONS.has(position)) {
-    for (const m of execAll(RE.englishWord, text)) {
+    for (const m of NEEDED.englishWord.test(text) ? execAll(RE.englishWord, text) : []) {
       if (DISCLAIMER_HINT.test(lineOf(text, m.index))) {
         continue;
       }
@@ -1002,22 +1032,24 @@ export function paragraphAround(text: string, start: number, end: number): { sta
 /** Pairs delimiter tags into regions; the innermost open tag of the same level closes first. */
 function pairTags(tags: readonly Tag[]): { regions: { start: number; end: number; level: Level }[]; used: Tag[] } {
   const sorted = [...tags].sort((a, b) => a.start - b.start);
-  const stack: Tag[] = [];
+  // One stack per level: a close tag pairs with the last open tag of its level, however many others are open.
+  const open = new Map<Level, Tag[]>();
   const regions: { start: number; end: number; level: Level }[] = [];
   const used: Tag[] = [];
   for (const t of sorted) {
+    let stack = open.get(t.level);
+    if (!stack) {
+      stack = [];
+      open.set(t.level, stack);
+    }
     if (t.open) {
       stack.push(t);
       continue;
     }
-    for (let i = stack.length - 1; i >= 0; i--) {
-      const o = stack[i] as Tag;
-      if (o.level === t.level) {
-        regions.push({ start: o.start, end: t.end, level: o.level });
-        used.push(o, t);
-        stack.splice(i, 1);
-        break;
-      }
+    const o = stack.pop();
+    if (o) {
+      regions.push({ start: o.start, end: t.end, level: o.level });
+      used.push(o, t);
     }
   }
   // Nested regions collapse into the outermost.
@@ -1033,6 +1065,11 @@ function pairTags(tags: readonly Tag[]): { regions: { start: number; end: number
     }
   }
   return { regions: outer, used };
+}
+
+/** Whether `text[from, to)` contains a line break. The slice bounds the native search; it does not copy a long range. */
+function hasLineBreak(text: string, from: number, to: number): boolean {
+  return to > from && text.slice(from, to).indexOf('\n') !== -1;
 }
 
 function excerptOf(text: string, start: number, end: number): string {
@@ -1150,7 +1187,8 @@ function assemble(
   const text = segment.text;
   const { regions, used } = pairTags(tags);
   // A delimiter tag that opens or closes a region is not a mark of its own; an unpaired one stays a bracketed mark.
-  hits = hits.filter((h) => !used.some((t) => h.start >= t.start && h.end <= t.end));
+  const usedTags = new ContainingSpans(used);
+  hits = hits.filter((h) => !usedTags.some(h.start, h.end));
   const allRegions = [
     ...regions.map((r) => ({ ...r, rule: 'region.delimited' })),
     ...(options.markedRegions ?? []).map((r) => ({ ...r, rule: 'region.marked' })),
@@ -1160,28 +1198,39 @@ function assemble(
   hits.sort(
     (a, b) => a.start - b.start || b.end - b.start - (a.end - a.start) || levelRank(b.level) - levelRank(a.level),
   );
-  const unique: Hit[] = [];
-  for (const h of hits) {
-    const dup = unique.some((u) => u.start <= h.start && u.end >= h.end && levelRank(u.level) >= levelRank(h.level));
-    if (!dup) {
-      unique.push(h);
-    }
-  }
+  const unique = dropCovered(hits);
 
   // Only the message body can be edited before sending; a mark in an attachment takes the whole file with it.
   const strippableBody = position === 'body' && segment.location === 'body';
   const findings: Finding[] = [];
   const regionFindings = allRegions.map((r) => ({ ...r, inner: [] as Hit[] }));
+  // The paragraph of a portion mark depends only on the lines its start and end are on. Marks come in order, so
+  // whether two share their lines is seen from the text between them; a text without line breaks (one long HTML or
+  // CSV line) with thousands of marks is then searched once, not once per mark.
+  let previous: { start: number; end: number; region: { start: number; end: number } } | undefined;
+  const paragraphOf = (h: Hit): { start: number; end: number } => {
+    const p = previous;
+    if (
+      p &&
+      !hasLineBreak(text, p.start, h.start) &&
+      !hasLineBreak(text, Math.min(p.end, h.end), Math.max(p.end, h.end))
+    ) {
+      previous = { start: h.start, end: h.end, region: p.region };
+      return { ...p.region };
+    }
+    previous = { start: h.start, end: h.end, region: paragraphAround(text, h.start, h.end) };
+    return { ...previous.region };
+  };
+  const containingRegion = new ContainingSpans(regionFindings);
   for (const h of unique) {
-    const inRegion = strippableBody
-      ? regionFindings.find((r) => h.start >= r.start && h.end <= r.end && !WHOLE_MESSAGE_RULES.has(h.rule))
-      : undefined;
+    const inRegion =
+      strippableBody && !WHOLE_MESSAGE_RULES.has(h.rule) ? containingRegion.first(h.start, h.end) : undefined;
     if (inRegion) {
       inRegion.inner.push(h);
       continue;
     }
     const portion = strippableBody && h.kind === 'portion';
-    const region = portion ? paragraphAround(text, h.start, h.end) : undefined;
+    const region = portion ? paragraphOf(h) : undefined;
     findings.push({
       rule: h.rule,
       level: h.level,
@@ -1207,14 +1256,14 @@ function assemble(
     });
   }
   // Any other mark inside a portion-marked paragraph goes when the paragraph goes.
-  const paragraphs = findings.filter((f) => f.rule === 'portion' && f.region).map((f) => f.region!);
+  const paragraphs = new ContainingSpans(
+    findings.filter((f) => f.rule === 'portion' && f.region).map((f) => f.region!),
+  );
   const result = findings.map((f) => {
     if (f.strippable || !strippableBody || WHOLE_MESSAGE_RULES.has(f.rule) || f.offset === undefined) {
       return f;
     }
-    const p = paragraphs.find(
-      (r) => (f.offset as number) >= r.start && (f.offset as number) + (f.length ?? 0) <= r.end,
-    );
+    const p = paragraphs.first(f.offset, f.offset + (f.length ?? 0));
     return p ? { ...f, strippable: true, region: p } : f;
   });
   return result.sort((a, b) => (a.offset ?? 0) - (b.offset ?? 0));
