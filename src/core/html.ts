@@ -649,7 +649,7 @@ function utf8Of(s: string): number[] {
   return [0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63)];
 }
 
-/** Bytes of a `data:` URI as text under its charset; null when they do not decode (the part is then unread). */
+/** Bytes of a `data:` URI as text under its charset (UTF-8, ASCII, Latin-1); null otherwise (the part is then unread). */
 function decodeCharset(bytes: Uint8Array, charset: string): string | null {
   const label = charset.trim().toLowerCase();
   if (label === '' || label === 'utf-8' || label === 'utf8' || label === 'us-ascii' || label === 'ascii') {
@@ -662,13 +662,8 @@ function decodeCharset(bytes: Uint8Array, charset: string): string | null {
     }
     return s;
   }
-  if (typeof TextDecoder === 'function') {
-    try {
-      return new TextDecoder(label, { fatal: true }).decode(bytes);
-    } catch {
-      return null;
-    }
-  }
+  // Other charsets are not decoded here: the core has no TextDecoder of its own (the on-send build substitutes one
+  // that imports the core, a cycle), and such a data: URI is rare enough to be unread rather than guessed.
   return null;
 }
 
