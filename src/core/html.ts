@@ -392,8 +392,24 @@ export const HIDDEN_HTML_LIMITS = {
   maxDecodedChars: 16 * 1024 * 1024,
 };
 
+/** What an attribute worth reading contains: a text attribute's name, a CSS `content:`, a `data:` URI (entities aside). */
+const ATTRIBUTE_HINT = /alt|title|aria-|placeholder|srcdoc|string|value|content|data|&/gi;
+
 /** Attributes whose value is text shown to someone (a tooltip, an alt text, a screen reader, a form hint). */
 const TEXT_ATTRIBUTES = new Set(['alt', 'title', 'aria-label', 'aria-description', 'placeholder']);
+/**
+ * Text attributes, and those that are text on one element: a VML WordArt's string (how Word draws a watermark), a
+ * form field's value, a `<meta>`'s content (a document's description, keywords, classification).
+ */
+function isTextAttribute(tagName: string, name: string): boolean {
+  return (
+    TEXT_ATTRIBUTES.has(name) ||
+    (name === 'string' && tagName === 'v:textpath') ||
+    (name === 'value' && tagName === 'input') ||
+    (name === 'content' && tagName === 'meta')
+  );
+}
+
 /** Attributes that may hold a URI, and so a `data:` URI with content of its own. */
 const URI_ATTRIBUTES = new Set(['src', 'href', 'xlink:href', 'data', 'background', 'poster']);
 /** `data:` media types read as HTML (their visible and hidden text), and as plain text. */
@@ -459,10 +475,9 @@ function decodeEntities(s: string): string {
 /** Whether an attribute carries hidden text that stripping must take with a removed region. */
 export function isHiddenTextAttribute(tagName: string, a: { name: string; value: string }): boolean {
   return (
-    TEXT_ATTRIBUTES.has(a.name) ||
+    isTextAttribute(tagName, a.name) ||
     a.name === 'style' ||
     a.name === 'srcdoc' ||
-    (a.name === 'string' && tagName === 'v:textpath') ||
     (URI_ATTRIBUTES.has(a.name) && /^\s*data:/i.test(a.value))
   );
 }
@@ -707,6 +722,10 @@ function collectHidden(
     }
   };
   const nested = (kind: HiddenTextKind, inner: string, at: number, start: number, end: number): void => {
+    if (inner.indexOf('<') === -1 && inner.indexOf('&') === -1) {
+      add(kind, inner, start, end); // plain text, as most comments are: nothing to parse
+      return;
+    }
     if (depth + 1 > HIDDEN_HTML_LIMITS.maxDepth) {
       // Too deep to parse: read it as it stands, and say that what it nests was not decoded.
       add(kind, inner, start, end);
@@ -732,13 +751,26 @@ function collectHidden(
     }
     annotation = { group: -1, text: '', start: 0, end: 0 };
   };
+  // Where an attribute worth parsing may be, found in one pass: most tags (class=MsoNormal, style without content:)
+  // have none, and parsing every tag's attributes would cost as much as the text extraction itself.
+  const hints: number[] = [];
+  ATTRIBUTE_HINT.lastIndex = 0;
+  for (let m = ATTRIBUTE_HINT.exec(html); m !== null; m = ATTRIBUTE_HINT.exec(html)) {
+    hints.push(m.index);
+  }
+  let hint = 0;
   let lastOpen: HtmlToken | null = null;
   for (const t of tokens) {
     if (t.kind === 'tag') {
       ruby.onTag(t);
+      while (hint < hints.length && (hints[hint] as number) < t.start) {
+        hint++;
+      }
       if (!t.closing) {
         lastOpen = t;
-        readTag(html, t, ctx, depth, span, add);
+        if (hint < hints.length && (hints[hint] as number) < t.end) {
+          readTag(html, t, ctx, depth, span, add);
+        }
       }
       continue;
     }
@@ -788,13 +820,9 @@ function readTag(
   span: (start: number, end: number) => { start: number; end: number },
   add: (kind: HiddenTextKind, text: string, start: number, end: number) => void,
 ): void {
-  // Most tags have no attribute worth reading; the test is cheaper than parsing them.
-  if (t.end - t.start < 8 || !/[=]/.test(html.slice(t.start, t.end))) {
-    return;
-  }
   const name = t.name ?? '';
   for (const a of tagAttributes(html, t)) {
-    if (TEXT_ATTRIBUTES.has(a.name) || (a.name === 'string' && name === 'v:textpath')) {
+    if (isTextAttribute(name, a.name)) {
       add('attr', a.value, t.start, t.end);
     } else if (a.name === 'style') {
       for (const s of cssContentStrings(a.value)) {

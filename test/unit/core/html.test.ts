@@ -98,6 +98,7 @@ const ordinaryOutlookMail = readFileSync(
 describe('htmlHiddenText: what an HTML body carries besides its visible text', () => {
   it('reads comments, and an Outlook conditional comment as the HTML it holds, without its condition', () => {
     expect(hidden('<p>公開<!-- 機密 --></p>')).toEqual(['comment:機密']);
+    expect(hidden('<p>公開</p><!-- 機密，未關閉的註解')).toEqual(['comment:機密，未關閉的註解']);
     expect(hidden('<!--[if mso]><table><tr><td>極機密</td></tr></table><![endif]--><p>x</p>')).toEqual([
       'comment:極機密',
     ]);
@@ -112,6 +113,11 @@ describe('htmlHiddenText: what an HTML body carries besides its visible text', (
       ),
     ).toEqual(['attr:機密圖', 'attr:機密', 'attr:機密', 'attr:機密']);
     expect(hidden('<td class="機密" data-x="機密" width=3>x</td>')).toEqual([]);
+    // Text on one element only: WordArt (a VML watermark), a form field's value, a <meta>'s content.
+    expect(
+      hidden('<v:textpath string="機密"/><input type=hidden value="極機密"><meta name="classification" content="密">'),
+    ).toEqual(['attr:機密', 'attr:極機密', 'attr:密']);
+    expect(hidden('<option value="機密">x</option><div string="機密" content="機密">y</div>')).toEqual([]);
   });
 
   it('reads CSS content: strings in <style> and style="", escapes decoded, and no other property', () => {
@@ -207,6 +213,8 @@ describe('htmlHiddenText: what an HTML body carries besides its visible text', (
     const r = htmlHiddenText(ordinaryOutlookMail);
     expect(r.unread).toEqual([]);
     expect(r.texts.map((t) => t.text.trim())).toEqual([
+      'text/html; charset=utf-8',
+      'Microsoft Word 15 (filtered medium)',
       '線上報名',
       '報名表單',
       'BEGIN signature',
