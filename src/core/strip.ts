@@ -8,6 +8,7 @@ import {
   escapeHtml,
   hiddenPieceAt,
   hiddenSegments,
+  type HiddenText,
   htmlHiddenText,
   type HtmlText,
   htmlToText,
@@ -146,14 +147,18 @@ export function scanHtmlBody(
   const findings: Finding[] = [...visible];
   for (const h of hidden.segments) {
     for (const f of detect(h.segment)) {
-      const at = hiddenPieceAt(h, f.offset ?? 0);
+      // A mark could reach across the break between two pieces: every piece it touches must go.
+      const first = hiddenPieceAt(h, f.offset ?? 0);
+      const last = hiddenPieceAt(h, Math.max((f.offset ?? 0) + (f.length ?? 1) - 1, f.offset ?? 0));
+      const inRemoved = (p: HiddenText): boolean => removed.some((r) => p.start >= r.start && p.end <= r.end);
       const goes =
-        at !== undefined &&
+        first !== undefined &&
+        last !== undefined &&
         !WHOLE_MESSAGE_RULES.has(f.rule) &&
-        removed.some((r) => at.piece.start >= r.start && at.piece.end <= r.end);
+        h.pieces.slice(h.pieces.indexOf(first), h.pieces.indexOf(last) + 1).every((p) => inRemoved(p.piece));
       findings.push(
-        goes && at
-          ? { ...f, strippable: true, region: { start: at.offset, end: at.offset + at.piece.text.length } }
+        goes && first && last
+          ? { ...f, strippable: true, region: { start: first.offset, end: last.offset + last.piece.text.length } }
           : { ...f, strippable: false },
       );
     }
