@@ -5,6 +5,7 @@ import { type DetectOptions, detectSegment } from './detect';
 import { htmlToText } from './html';
 import { type Level, LEVEL_ENGLISH, maxLevel } from './levels';
 import { type Action, compileCustomRules, type Policy, type UnscannableAction, unscannableAction } from './policy';
+import { scanHtmlBody } from './strip';
 import type {
   Finding,
   LocalisedText,
@@ -73,7 +74,7 @@ export function recipientScope(recipients: readonly string[] | undefined, policy
   return 'internal';
 }
 
-/** The body as a segment: visible text of the HTML, or the plain text. */
+/** The body as a segment: visible text of the HTML, or the plain text. The HTML's hidden text is `scanMessage`'s. */
 export function bodySegment(message: MessageInput): TextSegment | null {
   if (message.bodyHtml !== undefined) {
     return { location: 'body', text: htmlToText(message.bodyHtml).text, position: 'body' };
@@ -125,28 +126,39 @@ export function scanMessage(
   const findings: Finding[] = [];
   const unscannable: Unscannable[] = [];
   // A detector failure must never read as "nothing found": the part becomes unscannable, which policy never allows.
-  const scan = (segment: TextSegment): void => {
+  const detect = (segment: TextSegment): Finding[] => {
     try {
-      findings.push(...detectSegment(segment, options));
+      return detectSegment(segment, options);
     } catch (e) {
       unscannable.push({
         location: segment.location,
         reason: 'error',
         detail: String((e as Error)?.message ?? e).slice(0, 200),
       });
+      return [];
     }
+  };
+  const scan = (segment: TextSegment): void => {
+    findings.push(...detect(segment));
   };
   if (message.subject) {
     scan({ location: 'subject', text: message.subject, position: 'subject' });
   }
-  let body: TextSegment | null = null;
   try {
-    body = bodySegment(message);
+    if (message.bodyHtml !== undefined) {
+      // Visible and hidden text (comments, attributes, data: URIs ...); a hidden mark is strippable only where a
+      // strip really removes it.
+      const html = scanHtmlBody(message.bodyHtml, detect);
+      findings.push(...html.findings);
+      unscannable.push(...html.unscannable);
+    } else {
+      const body = bodySegment(message);
+      if (body) {
+        scan(body);
+      }
+    }
   } catch (e) {
     unscannable.push({ location: 'body', reason: 'error', detail: String((e as Error)?.message ?? e).slice(0, 200) });
-  }
-  if (body) {
-    scan(body);
   }
   for (const a of message.attachments ?? []) {
     // The attachment's own name is read here, whatever became of its content (a cloud file, a failed fetch, one

@@ -65,7 +65,7 @@ export interface DetectOptions {
 }
 
 /** Rules whose mark classifies the whole message or document: removing a paragraph cannot declassify it. */
-const WHOLE_MESSAGE_RULES: ReadonlySet<string> = new Set([
+export const WHOLE_MESSAGE_RULES: ReadonlySet<string> = new Set([
   'field.classification',
   'level.declassification',
   'declassification',

@@ -1,6 +1,6 @@
 export * from './decide';
 export { type CompiledCustomRule, type DetectOptions, detectSegment } from './detect';
-export { escapeHtml, findTagEnd, type HtmlText, htmlToText } from './html';
+export { escapeHtml, findTagEnd, htmlSegments, type HtmlText, htmlToText } from './html';
 export * from './levels';
 export { normalise, type NormalisedText } from './normalise';
 export {

@@ -3,12 +3,21 @@
  * asks (「刪除涉密內容，該部分另採書面發送並經簽收」). What was removed is reported as level, length and SHA-256
  * only, never as text, so the receipt can be reconciled with the paper copy without the content leaving the machine.
  */
-import { type DetectOptions, detectSegment } from './detect';
-import { escapeHtml, htmlToText, removeHtmlRanges } from './html';
+import { type DetectOptions, detectSegment, WHOLE_MESSAGE_RULES } from './detect';
+import {
+  escapeHtml,
+  hiddenPieceAt,
+  hiddenSegments,
+  type HiddenText,
+  htmlHiddenText,
+  type HtmlText,
+  htmlToText,
+  removeHtmlRanges,
+} from './html';
 import { type Level, maxLevel } from './levels';
 import { utf8Bytes } from './regex';
 import { sha256Hex } from './sha256';
-import type { Finding } from './types';
+import type { Finding, TextSegment, Unscannable } from './types';
 
 export interface RemovedPart {
   readonly level: Level;
@@ -105,15 +114,77 @@ export function stripText(text: string, options: StripOptions = {}): StripResult
   return { body: out, removed: ranges.map((r) => removedPart(text, r)), remaining };
 }
 
-/** Strips an HTML body without breaking its markup: tags stay, text and media inside each region go. */
-export function stripHtml(html: string, options: StripOptions = {}): StripResult {
+/** The source range in the HTML of a visible-text range. */
+function sourceRange(extracted: HtmlText, r: { start: number; end: number }): { start: number; end: number } {
+  return { start: extracted.srcStart[r.start] as number, end: extracted.srcEnd[r.end - 1] as number };
+}
+
+export interface HtmlBodyScan {
+  readonly extracted: HtmlText;
+  /** The visible text's findings (at `location`), then the hidden text's (at `location#<kind>`). */
+  readonly findings: readonly Finding[];
+  /** Hidden parts that could not be read: an image or an undecodable `data:` URI, content nested too deep. */
+  readonly unscannable: readonly Unscannable[];
+}
+
+/**
+ * Scans an HTML body, visible and hidden text. A mark in hidden text is strippable only when what carries it (the
+ * comment, the tag with the attribute, the `<style>` content) lies inside a region that stripping removes, since
+ * `removeHtmlRanges` takes exactly those along, and when it is not a mark of the whole message. Otherwise it stays,
+ * and the mail cannot go by stripping.
+ */
+export function scanHtmlBody(
+  html: string,
+  detect: (segment: TextSegment) => Finding[],
+  location = 'body',
+): HtmlBodyScan {
   const extracted = htmlToText(html);
-  const findings = detectSegment({ location: 'body', text: extracted.text, position: 'body' }, options);
-  const { ranges, remaining } = rangesOf(findings);
+  const visible = detect({ location, text: extracted.text, position: 'body' });
+  const hidden = hiddenSegments(htmlHiddenText(html, extracted.tokens), location);
+  const removed = visible
+    .filter((f) => f.strippable && f.region && f.region.end > f.region.start)
+    .map((f) => sourceRange(extracted, f.region as { start: number; end: number }));
+  const findings: Finding[] = [...visible];
+  for (const h of hidden.segments) {
+    for (const f of detect(h.segment)) {
+      // A mark could reach across the break between two pieces: every piece it touches must go.
+      const first = hiddenPieceAt(h, f.offset ?? 0);
+      const last = hiddenPieceAt(h, Math.max((f.offset ?? 0) + (f.length ?? 1) - 1, f.offset ?? 0));
+      const inRemoved = (p: HiddenText): boolean => removed.some((r) => p.start >= r.start && p.end <= r.end);
+      const goes =
+        first !== undefined &&
+        last !== undefined &&
+        !WHOLE_MESSAGE_RULES.has(f.rule) &&
+        h.pieces.slice(h.pieces.indexOf(first), h.pieces.indexOf(last) + 1).every((p) => inRemoved(p.piece));
+      findings.push(
+        goes && first && last
+          ? { ...f, strippable: true, region: { start: first.offset, end: last.offset + last.piece.text.length } }
+          : { ...f, strippable: false },
+      );
+    }
+  }
+  return { extracted, findings, unscannable: hidden.unscannable };
+}
+
+/**
+ * Strips an HTML body without breaking its markup: tags stay; text, media, comments, `<style>` content and the
+ * hidden-text attributes inside each region go. A mark in hidden text outside every region remains.
+ */
+export function stripHtml(html: string, options: StripOptions = {}): StripResult {
+  const detect = (segment: TextSegment): Finding[] => detectSegment(segment, options);
+  const scan = scanHtmlBody(html, detect);
+  const extracted = scan.extracted;
+  const { ranges, remaining } = rangesOf(scan.findings.filter((f) => f.location === 'body'));
   const placeholder = escapeHtml(placeholderText(options.receiptNumber));
-  const srcRanges = ranges
-    .filter((r) => r.end > r.start)
-    .map((r) => ({ start: extracted.srcStart[r.start] as number, end: extracted.srcEnd[r.end - 1] as number }));
+  const kept = ranges.filter((r) => r.end > r.start);
+  const srcRanges = kept.map((r) => sourceRange(extracted, r));
   const body = removeHtmlRanges(html, extracted.tokens, srcRanges, () => placeholder);
-  return { body, removed: ranges.map((r) => removedPart(extracted.text, r)), remaining };
+  // What hidden text remains is read from the result itself, so a mark is never reported gone that is still there.
+  const left: Finding[] = [];
+  for (const h of hiddenSegments(htmlHiddenText(body), 'body').segments) {
+    for (const f of detect(h.segment)) {
+      left.push({ ...f, strippable: false });
+    }
+  }
+  return { body, removed: ranges.map((r) => removedPart(extracted.text, r)), remaining: [...remaining, ...left] };
 }

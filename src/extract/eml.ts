@@ -5,7 +5,7 @@
  */
 import PostalMime from 'postal-mime';
 
-import { type AttachmentInput, htmlToText, type MessageInput, readName, type TextSegment } from '../core';
+import { type AttachmentInput, htmlSegments, type MessageInput, readName, type TextSegment } from '../core';
 import { extractFile, type ExtractOptions, newJob } from './extract';
 import { emptyExtracted, type Extracted, mergeInto } from './segments';
 
@@ -122,7 +122,10 @@ export async function emlToExtracted(
     segments.push({ location: `${location}#subject`, text: email.subject, position: 'subject' });
   }
   if (email.html !== undefined) {
-    segments.push({ location: `${location}#body`, text: htmlToText(email.html).text, position: 'body' });
+    // Hidden text too (comments, attributes, data: URIs ...), as for the message's own body.
+    const html = htmlSegments(email.html, `${location}#body`);
+    segments.push(...html.segments);
+    result.unscannable.push(...html.unscannable);
   } else if (email.text !== undefined) {
     segments.push({ location: `${location}#body`, text: email.text, position: 'body' });
   }

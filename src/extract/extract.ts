@@ -3,7 +3,7 @@
  * .docx is still a docx); anything that cannot be read is reported unscannable with its reason, never dropped.
  * Runs within a budget: the caller's clock and byte allowance are checked between parts, and progress is reported.
  */
-import { htmlToText, readName, type Unscannable } from '../core';
+import { htmlSegments, readName, type Unscannable } from '../core';
 import { looksLikeDi, readDi, xmlDeclaredEncoding } from './di';
 import { looksLikeCfb, looksLikeTnef, readCfb, readTnef } from './legacy';
 import { odfParts, readOdfXml } from './odf';
@@ -298,7 +298,10 @@ function textual(kind: FileKind, bytes: Uint8Array, location: string, result: Ex
   const text = decoded.text;
   let wellFormed = true;
   if (kind === 'html') {
-    result.segments.push({ location, text: htmlToText(text).text, position: 'body' });
+    // Visible and hidden text (comments, attributes, data: URIs ...), as for a message body.
+    const html = htmlSegments(text, location);
+    result.segments.push(...html.segments);
+    result.unscannable.push(...html.unscannable);
   } else if (kind === 'di') {
     const di = readDi(text, location);
     result.segments.push(...di.segments);

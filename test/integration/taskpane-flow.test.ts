@@ -121,6 +121,14 @@ describe('the pane and the send handler', () => {
     expect(cache.lookup({ ...pdf, isInline: false }, 'another-policy')).toBeNull();
   });
 
+  it('reads the body’s hidden text: a mark in a comment is found, and an override reason may not repeat it', async () => {
+    const { host } = outlook({ bodyHtml: '<p>請參閱附件</p><!-- 機密：預算細節一億二千萬 -->' });
+    const outcome = await new ItemScanner(host, nodePdfOptions()).scan(DEFAULT_POLICY);
+    expect(outcome.verdict.findings.map((f) => `${f.location} ${f.level}`)).toEqual(['body#comment 機密']);
+    expect(outcome.verdict.verdict).toBe('block');
+    expect(outcome.texts.some((t) => t.includes('預算細節一億二千萬'))).toBe(true);
+  });
+
   it('never reads two attachments at once, though a live scan and a strip’s re-scan ask together', async () => {
     const docx = { ...file('par-1', '甲.docx', fixture('header-mark.docx')), delayMs: 30 };
     const odt = { ...file('par-2', '乙.odt', fixture('header-mark.odt')), delayMs: 30 };

@@ -8,7 +8,7 @@
  */
 import {
   type AttachmentInput,
-  htmlToText,
+  htmlSegments,
   type MessageInput,
   type Policy,
   scanMessage,
@@ -72,7 +72,7 @@ export type ScanOutcome = {
   readonly verdict: Verdict;
   readonly groups: readonly FindingGroup[];
   readonly policy: Policy;
-  /** The mail's visible text (subject, body, attachments), kept on this machine to check an override reason. */
+  /** The mail's text (subject, body and its hidden text, attachments), kept on this machine to check an override reason. */
   readonly texts: readonly string[];
   readonly scannedAt: Date;
 };
@@ -241,7 +241,8 @@ export class ItemScanner {
       }),
       policy,
     );
-    const bodyText = bodyFormat === 'html' ? htmlToText(body).text : body;
+    // Hidden text (comments, alt texts, data: URIs ...) is the mail's content too: a reason must not repeat it either.
+    const bodyTexts = bodyFormat === 'html' ? htmlSegments(body, 'body').segments.map((s) => s.text) : [body];
     return {
       subject,
       bodyFormat,
@@ -251,7 +252,7 @@ export class ItemScanner {
       verdict,
       groups,
       policy,
-      texts: [subject, bodyText, ...inputs.flatMap((a) => a.segments.map((s) => s.text))],
+      texts: [subject, ...bodyTexts, ...inputs.flatMap((a) => a.segments.map((s) => s.text))],
       scannedAt: new Date(),
     };
   }

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
 import { decide, domainOf, recipientScope } from '../../../src/core/decide';
 import { DEFAULT_POLICY, type Policy } from '../../../src/core/policy';
 
@@ -141,7 +144,7 @@ describe('decide', () => {
     expect(v.verdict).toBe('block');
   });
 
-  it('finds marks in the visible text of an HTML body only', () => {
+  it('reads the visible text of an HTML body, and CSS selectors are not text', () => {
     expect(decide({ bodyHtml: '<style>.機密{}</style><p>一般內容</p>' }, DEFAULT_POLICY).verdict).toBe('allow');
     expect(decide({ bodyHtml: '<p>機&#x5bc6;</p>' }, DEFAULT_POLICY).level).toBe('機密');
   });
@@ -166,5 +169,141 @@ describe('decide fails closed', () => {
     );
     expect(v.verdict).toBe('block');
     expect(v.unscannable).toEqual([expect.objectContaining({ location: 'attachment:x', reason: 'error' })]);
+  });
+});
+
+const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
+const svg = (text: string): string =>
+  `data:image/svg+xml;base64,${b64(`<svg xmlns="http://www.w3.org/2000/svg"><text x="0" y="9">${text}</text></svg>`)}`;
+
+describe('decide: marks in the hidden text of an HTML body', () => {
+  // Each positive beside the hard negative it resembles: the same carrier without a mark.
+  it.each([
+    ['a comment', '<p>會議通知</p><!-- 機密 -->', '<p>會議通知</p><!-- BEGIN signature -->', 'body#comment'],
+    [
+      'an Outlook conditional comment',
+      '<!--[if mso]><table><tr><td>【機密】</td></tr></table><![endif]--><p>會議通知</p>',
+      '<!--[if mso]><v:roundrect href="https://x.gov.tw" style="height:40px"><center>報名</center></v:roundrect><![endif]--><p>會議通知</p>',
+      'body#comment',
+    ],
+    ['alt', '<p>會議通知<img src="cid:a" alt="機密"></p>', '<p>會議通知<img src="cid:a" alt="logo"></p>', 'body#attr'],
+    [
+      'title',
+      '<p><a href="x" title="極機密">會議通知</a></p>',
+      '<p><a href="x" title="報名表單">會議通知</a></p>',
+      'body#attr',
+    ],
+    ['aria-label', '<p><a aria-label="機密">會議通知</a></p>', '<p><a aria-label="首頁">會議通知</a></p>', 'body#attr'],
+    [
+      'placeholder',
+      '<p>會議通知<input placeholder="機密"></p>',
+      '<p>會議通知<input placeholder="請輸入"></p>',
+      'body#attr',
+    ],
+    [
+      'CSS content in <style>',
+      '<style>p::after{content:"\\6A5F\\5BC6"}</style><p>會議通知</p>',
+      '<style>div{align-content:center;justify-content:start;color:red}</style><p>會議通知</p>',
+      'body#css',
+    ],
+    [
+      'CSS content in style=""',
+      '<p style="content:\'機密\'">會議通知</p>',
+      '<p style="color:red">會議通知</p>',
+      'body#css',
+    ],
+    [
+      'a ruby annotation',
+      '<p><ruby>會議<rt>機密</rt></ruby>通知</p>',
+      '<p><ruby>會<rt>ㄏㄨㄟˋ</rt></ruby>議通知</p>',
+      'body#ruby',
+    ],
+    [
+      '<noscript>',
+      '<noscript><p>機密</p></noscript><p>會議通知</p>',
+      '<noscript><p>請啟用</p></noscript><p>會議通知</p>',
+      'body#noscript',
+    ],
+    [
+      '<template>',
+      '<template><p>機密</p></template><p>會議通知</p>',
+      '<template><p>列表</p></template><p>會議通知</p>',
+      'body#template',
+    ],
+    [
+      'a base64 text data: URI',
+      `<p><a href="data:text/plain;base64,${b64('機密')}">附件</a></p>`,
+      `<p><a href="data:text/plain;base64,${b64('會議議程')}">附件</a></p>`,
+      'body#data',
+    ],
+    [
+      'a percent-encoded data:text/html',
+      `<p><a href="data:text/html,${encodeURIComponent('<p>【極機密】</p>')}">附件</a></p>`,
+      `<p><a href="data:text/html,${encodeURIComponent('<p>議程</p>')}">附件</a></p>`,
+      'body#data',
+    ],
+    ['SVG text in a data: URI', `<p><img src="${svg('機密')}"></p>`, `<p><img src="${svg('LOGO')}"></p>`, 'body#data'],
+  ])(
+    '%s: found at its own location and not strippable; the same carrier without a mark is clean',
+    (_, marked, clean, location) => {
+      const v = decide({ bodyHtml: marked }, DEFAULT_POLICY);
+      expect(v.findings.map((f) => f.location)).toEqual([location]);
+      expect(v.findings.every((f) => !f.strippable)).toBe(true);
+      expect(v.verdict).toBe('block');
+      expect(decide({ bodyHtml: clean }, DEFAULT_POLICY)).toMatchObject({
+        verdict: 'allow',
+        findings: [],
+        unscannable: [],
+      });
+    },
+  );
+
+  it('ruby base text reads as one word: 機<rt>ㄐㄧ</rt>密 is the mark 機密 in the visible body', () => {
+    const v = decide({ bodyHtml: '<p><ruby>機<rt>ㄐㄧ</rt>密</ruby></p><p>會議資料</p>' }, DEFAULT_POLICY);
+    expect(v.findings.map((f) => `${f.location} ${f.level}`)).toEqual(['body 機密']);
+  });
+
+  it('an image in a data: URI is unread like an inline cid: image: image-only, weighed by the policy', () => {
+    const bodyHtml = '<p>會議通知<img src="data:image/png;base64,iVBORw0KGgo=" alt="logo"></p>';
+    const v = decide({ bodyHtml }, DEFAULT_POLICY);
+    expect(v.findings).toEqual([]);
+    expect(v.unscannable).toEqual([{ location: 'body#data', reason: 'image-only', detail: 'data:image/png' }]);
+    expect(v.verdict).toBe('block');
+    const logosAsk: Policy = {
+      ...DEFAULT_POLICY,
+      unscannableByReason: { 'image-only': { internal: 'warn', external: 'warn' } },
+    };
+    expect(decide({ bodyHtml }, logosAsk).verdict).toBe('warn');
+  });
+
+  it("a hidden mark inside a portion-marked paragraph goes with it (strip); on the paragraph's own tag it stays (block)", () => {
+    for (const inside of [
+      '<p>東部雷達站<!--機密-->輪值調整如附表。【機】</p><p>下次會議。</p>',
+      '<p>東部雷達站<img src="cid:a" alt="機密">輪值調整如附表。【機】</p><p>下次會議。</p>',
+      '<p>東部雷達站<span title="機密">輪值</span>調整如附表。【機】</p><p>下次會議。</p>',
+      '<p>東部雷達站<style>i::after{content:"機密"}</style>輪值調整如附表。【機】</p><p>下次會議。</p>',
+    ]) {
+      const v = decide({ bodyHtml: inside }, DEFAULT_POLICY);
+      expect({ inside, hidden: v.findings.filter((f) => f.location !== 'body').map((f) => f.strippable) }).toEqual({
+        inside,
+        hidden: [true],
+      });
+      expect(v.verdict).toBe('strip');
+    }
+    const onTag = decide(
+      { bodyHtml: '<p title="機密">東部雷達站輪值調整如附表。【機】</p><p>下次會議。</p>' },
+      DEFAULT_POLICY,
+    );
+    expect(onTag.findings.map((f) => `${f.location} ${f.strippable}`)).toEqual(['body true', 'body#attr false']);
+    expect(onTag.verdict).toBe('block');
+  });
+
+  it('hard negative: an ordinary Outlook mail (conditional comments, VML, mso CSS, alt="logo", titles) is allowed', () => {
+    const html = readFileSync(path.resolve(__dirname, '..', '..', 'fixtures', 'html', 'outlook-ordinary.html'), 'utf8');
+    expect(decide({ bodyHtml: html }, DEFAULT_POLICY)).toMatchObject({
+      verdict: 'allow',
+      findings: [],
+      unscannable: [],
+    });
   });
 });

@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 
 import fc from 'fast-check';
 
+import { decide } from '../../../src/core/decide';
 import { detectSegment } from '../../../src/core/detect';
 import { htmlToText } from '../../../src/core/html';
+import { DEFAULT_POLICY } from '../../../src/core/policy';
 import { placeholderText, stripHtml, stripText } from '../../../src/core/strip';
 import { loadMarkingCases } from '../../support/marking-cases';
 
@@ -160,5 +162,63 @@ describe('regions marked in the task pane', () => {
     expect(r.removed).toEqual([
       { level: '機密', length: end - start, sha256: sha(text.slice(start, end)), rules: ['region.marked'] },
     ]);
+  });
+});
+
+describe('stripHtml and hidden text', () => {
+  it('takes comments, <style> content and hidden attributes inside the region along, and reports nothing left', () => {
+    const html =
+      '<p>公開內容<!--c--></p><p>東部雷達站<!--機密--><style>i::after{content:"極機密"}</style><img src="cid:a" alt="機密"><span title="機密">輪值</span>調整。【機】</p><p>下次會議。</p>';
+    const r = stripHtml(html);
+    expect(r.remaining).toEqual([]);
+    expect(r.body).not.toMatch(/機密|輪值/);
+    expect(r.body).toContain('<p>公開內容<!--c--></p>');
+    expect(r.body).toContain('<p>下次會議。</p>');
+    expect(decide({ bodyHtml: r.body }, DEFAULT_POLICY)).toMatchObject({ verdict: 'allow', findings: [] });
+  });
+
+  it('leaves a hidden mark outside every region, and says so', () => {
+    const html = '<p title="極機密">東部雷達站輪值調整。【機】</p><!-- 機密 --><p>下次會議。</p>';
+    const r = stripHtml(html);
+    expect(r.remaining.map((f) => `${f.location} ${f.level}`)).toEqual(['body#comment 機密', 'body#attr 極機密']);
+    expect(r.body).toContain('<!-- 機密 -->');
+  });
+
+  it('property: a hidden finding is reported strippable exactly when stripping removes it', () => {
+    const carriers = (mark: string): string[] => [
+      `<!--${mark}-->`,
+      `<img src="cid:x" alt="${mark}">`,
+      `<span title="${mark}">字</span>`,
+      `<style>i::after{content:"${mark}"}</style>`,
+      `<a href="data:text/plain;base64,${Buffer.from(mark).toString('base64')}">連</a>`,
+      `<ruby>字<rt>${mark}</rt></ruby>`,
+    ];
+    const piece = fc.oneof(
+      fc.constantFrom('會議', '資料', '（一）', '說明'),
+      fc.constantFrom(...carriers('機密'), ...carriers('說明')),
+    );
+    const paragraph = fc.record({
+      parts: fc.array(piece, { minLength: 1, maxLength: 4 }),
+      marked: fc.boolean(),
+      tagCarrier: fc.constantFrom('', ' title="極機密"', ' title="段落"'),
+    });
+    fc.assert(
+      fc.property(fc.array(paragraph, { minLength: 1, maxLength: 4 }), fc.boolean(), (paras, trailing) => {
+        const html =
+          paras.map((p) => `<p${p.tagCarrier}>${p.parts.join('')}內容${p.marked ? '。【機】' : '。'}</p>`).join('') +
+          (trailing ? '<!-- 機密 -->' : '');
+        const before = decide({ bodyHtml: html }, DEFAULT_POLICY);
+        const hiddenBefore = before.findings.filter((f) => f.location !== 'body');
+        const r = stripHtml(html);
+        const after = decide({ bodyHtml: r.body }, DEFAULT_POLICY);
+        // Nothing visible is left, and what hidden text is left is what was reported unstrippable, no more, no less.
+        expect(after.findings.filter((f) => f.location === 'body')).toEqual([]);
+        const keptHidden = after.findings.filter((f) => f.location !== 'body');
+        expect(keptHidden.length).toBe(hiddenBefore.filter((f) => !f.strippable).length);
+        expect(r.remaining.length).toBe(keptHidden.length);
+        expect(before.verdict === 'strip').toBe(r.remaining.length === 0 && before.findings.length > 0);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -117,6 +117,40 @@ describe('where marks hide: each location, from real producers (LibreOffice, zip
   });
 });
 
+describe('hidden text of HTML attachments and forwarded HTML mail', () => {
+  it('an .html attachment: comments, attributes and data: URIs are read at their own locations', async () => {
+    const html = `<html><body><p>會議資料</p><!-- 機密 --><img src="cid:a" alt="極機密"><a href="data:text/plain;base64,${Buffer.from('絕對機密').toString('base64')}">x</a><img src="data:image/png;base64,iVBORw0KGgo="></body></html>`;
+    const { summary, verdict, extracted } = await scan('議程.html', new TextEncoder().encode(html));
+    expect(summary).toEqual([
+      'attachment:議程.html#comment 機密',
+      'attachment:議程.html#attr 極機密',
+      'attachment:議程.html#data 絕對機密',
+    ]);
+    expect(extracted.unscannable).toEqual([
+      { location: 'attachment:議程.html#data', reason: 'image-only', detail: 'data:image/png' },
+    ]);
+    expect(verdict.verdict).toBe('block');
+    const clean = await scan('議程.html', new TextEncoder().encode('<p>會議資料</p><!-- END --><img alt="logo">'));
+    expect(clean.summary).toEqual([]);
+    expect(clean.extracted.unscannable).toEqual([]);
+  });
+
+  it("a forwarded HTML mail: its body's hidden text is read too", async () => {
+    const inner = `Subject: =?UTF-8?B?${Buffer.from('會議').toString('base64')}?=\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${Buffer.from('<p>請參閱</p><!--[if mso]><p>【機密】</p><![endif]-->').toString('base64')}\r\n`;
+    const outer = `Subject: FW\r\nContent-Type: multipart/mixed; boundary=out\r\n\r\n--out\r\nContent-Type: text/plain\r\n\r\nforwarding\r\n--out\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment; filename="fwd.eml"\r\n\r\n${inner}\r\n--out--\r\n`;
+    const message = await parseEml(new TextEncoder().encode(outer), options());
+    expect(decide(message, policy).findings.map((f) => `${f.location} ${f.level}`)).toEqual([
+      'attachment:fwd.eml#body#comment 機密',
+    ]);
+  });
+
+  it('an HTML mail body: hidden marks are read by decide', async () => {
+    const mail = `Subject: x\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>hello</p><p title="機密">world</p>\r\n`;
+    const message = await parseEml(new TextEncoder().encode(mail), options());
+    expect(decide(message, policy).findings.map((f) => `${f.location} ${f.level}`)).toEqual(['body#attr 機密']);
+  });
+});
+
 describe('unscannable, never allowed', () => {
   it.each([
     ['encrypted.zip', 'encrypted'],
