@@ -11,13 +11,13 @@ import { type Extracted, SegmentCollector } from './segments';
 export interface PdfJs {
   getDocument(params: Record<string, unknown>): { promise: Promise<PdfDocument>; destroy(): Promise<void> };
 }
-interface PdfDocument {
+export interface PdfDocument {
   numPages: number;
   getPage(n: number): Promise<PdfPage>;
   getMetadata(): Promise<{ info?: Record<string, unknown>; metadata?: { getAll?(): Record<string, unknown> } | null }>;
   destroy(): Promise<void>;
 }
-interface PdfPage {
+export interface PdfPage {
   getTextContent(): Promise<{ items: Array<{ str?: string; hasEOL?: boolean }> }>;
   getAnnotations(): Promise<
     Array<{ subtype?: string; contentsObj?: { str?: string }; contents?: string; fieldValue?: unknown; title?: string }>
