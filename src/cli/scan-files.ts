@@ -138,13 +138,14 @@ export async function scanFile(
   }
   const bytes = new Uint8Array(await fs.readFile(file));
   const budget = budgetFor(policy.limits);
+  const name = path.basename(file);
   const options: ExtractOptions = {
     limits: budget.limits,
     expired: budget.expired,
     pdf: nodePdfOptions(),
+    conclusive: (segments) => decide({ attachments: [{ name, segments }], recipients }, policy).verdict === 'block',
     ...(scanOptions.onProgress ? { onProgress: scanOptions.onProgress } : {}),
   };
-  const name = path.basename(file);
   const kind = sniff(bytes, name);
   let message: MessageInput;
   if (kind === 'eml' || (/\.eml$/i.test(name) && kind !== 'zip' && kind !== 'pdf')) {

@@ -3,7 +3,7 @@
  * .docx is still a docx); anything that cannot be read is reported unscannable with its reason, never dropped.
  * Runs within a budget: the caller's clock and byte allowance are checked between parts, and progress is reported.
  */
-import { htmlToText, type Unscannable } from '../core';
+import { htmlToText, type TextSegment, type Unscannable } from '../core';
 import { looksLikeDi, readDi, xmlDeclaredEncoding } from './di';
 import { looksLikeCfb, looksLikeTnef, readCfb, readTnef } from './legacy';
 import { odfParts, readOdfXml } from './odf';
@@ -37,6 +37,12 @@ export interface ExtractOptions {
   readonly pdf: PdfOptions | 'defer';
   /** True once the time budget is spent; everything not yet read is then unscannable (timeout). */
   readonly expired?: () => boolean;
+  /**
+   * True when these segments of one attachment already give the worst verdict there is (block), so reading more of
+   * it cannot change the outcome; long PDFs then stop early. From the host's decision logic: decide() takes the
+   * worst of its findings, so a verdict of part of a file is a lower bound on the whole file's.
+   */
+  readonly conclusive?: (segments: readonly TextSegment[]) => boolean;
   readonly onProgress?: (progress: ExtractProgress) => void;
   /** Reads nested e-mail (.eml attachments, message/rfc822 parts); supplied by eml.ts to avoid a cycle. */
   readonly readEml?: (bytes: Uint8Array, location: string, depth: number) => Promise<Extracted>;
@@ -237,7 +243,14 @@ async function extractWith(
         if (job.options.pdf === 'defer') {
           return unscannable('unsupported-format', 'PDF is scanned in the task pane, not in the send handler');
         }
-        mergeInto(result, await extractPdf(bytes, location, { ...job.options.pdf, expired: job.options.expired }));
+        mergeInto(
+          result,
+          await extractPdf(bytes, location, {
+            ...job.options.pdf,
+            expired: job.options.expired,
+            conclusive: job.options.conclusive,
+          }),
+        );
         return result;
       case 'cfb': {
         const legacy = readCfb(bytes, location);
