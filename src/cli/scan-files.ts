@@ -142,6 +142,7 @@ export async function scanFile(
   const options: ExtractOptions = {
     limits: budget.limits,
     expired: budget.expired,
+    offClock: budget.offClock,
     pdf: nodePdfOptions(),
     conclusive: (segments) => decide({ attachments: [{ name, segments }], recipients }, policy).verdict === 'block',
     ...(scanOptions.onProgress ? { onProgress: scanOptions.onProgress } : {}),

@@ -43,6 +43,8 @@ export interface ExtractOptions {
    * worst of its findings, so a verdict of part of a file is a lower bound on the whole file's.
    */
   readonly conclusive?: (segments: readonly TextSegment[]) => boolean;
+  /** Runs content-independent set-up (loading the PDF reader) off the scan's clock: Budget.offClock. */
+  readonly offClock?: <T>(work: () => Promise<T>) => Promise<T>;
   readonly onProgress?: (progress: ExtractProgress) => void;
   /** Reads nested e-mail (.eml attachments, message/rfc822 parts); supplied by eml.ts to avoid a cycle. */
   readonly readEml?: (bytes: Uint8Array, location: string, depth: number) => Promise<Extracted>;
@@ -249,6 +251,7 @@ async function extractWith(
             ...job.options.pdf,
             expired: job.options.expired,
             conclusive: job.options.conclusive,
+            offClock: job.options.offClock,
           }),
         );
         return result;

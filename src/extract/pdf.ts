@@ -37,6 +37,8 @@ export interface PdfOptions {
    * remaining pages cannot change it: the host asks its decision logic (see ExtractOptions.conclusive).
    */
   readonly conclusive?: (segments: readonly TextSegment[]) => boolean;
+  /** Runs the reader's loading off the scan's clock (Budget.offClock); loading is not work on the content. */
+  readonly offClock?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -60,7 +62,7 @@ export async function extractPdf(bytes: Uint8Array, location: string, options: P
   const result: Extracted = { segments: [], unscannable: [], labels: [] };
   let pdfjs: PdfJs;
   try {
-    pdfjs = await options.load();
+    pdfjs = await (options.offClock ? options.offClock(options.load) : options.load());
   } catch (e) {
     result.unscannable.push({
       location,

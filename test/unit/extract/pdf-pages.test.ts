@@ -1,5 +1,5 @@
 import { decide, DEFAULT_POLICY, type TextSegment } from '../../../src/core';
-import { extractPdf, type PdfJs } from '../../../src/extract';
+import { budgetFor, extractFile, extractPdf, type PdfJs } from '../../../src/extract';
 import { pdfPageOrder } from '../../../src/extract/pdf';
 
 /** A pdfjs stand-in: `pages[n-1]` is page n's text; records which pages were read, in order. */
@@ -89,5 +89,51 @@ describe('PDF pages: where marks live first, and no further than the verdict nee
       },
     ]);
     expect(decide({ attachments: [{ name: 'a.pdf', ...out }] }, DEFAULT_POLICY).verdict).not.toBe('allow');
+  });
+});
+
+describe('the scan budget counts work on the content, not loading the reader', () => {
+  it('a PDF reader that is slow to load (a busy machine) does not make a clean PDF a timeout', async () => {
+    let clock = 0;
+    const budget = budgetFor({ ...DEFAULT_POLICY.limits, scanTimeoutMs: 4000 }, () => clock);
+    const read: number[] = [];
+    const pdfjs = fakePdfJs([prose(1)], read);
+    const out = await extractFile('a.pdf', new TextEncoder().encode('%PDF-1.7\n'), {
+      limits: budget.limits,
+      expired: budget.expired,
+      offClock: budget.offClock,
+      pdf: {
+        load: async () => {
+          clock += 15000;
+          return pdfjs;
+        },
+      },
+    });
+    expect(read).toEqual([1]);
+    expect(out.unscannable).toEqual([]);
+    expect(budget.remainingMs()).toBe(4000);
+  });
+
+  it('content that is slow to read is still a timeout', async () => {
+    let clock = 0;
+    const budget = budgetFor({ ...DEFAULT_POLICY.limits, scanTimeoutMs: 4000 }, () => clock);
+    const read: number[] = [];
+    const slow = fakePdfJs([prose(1), prose(2), prose(3)], read);
+    const out = await extractFile('a.pdf', new TextEncoder().encode('%PDF-1.7\n'), {
+      limits: budget.limits,
+      expired: budget.expired,
+      offClock: budget.offClock,
+      pdf: {
+        load: async () => ({
+          getDocument: (params) => {
+            const task = slow.getDocument(params);
+            clock += 5000;
+            return task;
+          },
+        }),
+      },
+    });
+    expect(out.unscannable.map((u) => u.reason)).toEqual(['timeout']);
+    expect(read).toEqual([]);
   });
 });
