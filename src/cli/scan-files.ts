@@ -145,13 +145,15 @@ export async function scanFile(
   }
   const bytes = new Uint8Array(await fs.readFile(file));
   const budget = budgetFor(policy.limits);
+  const name = path.basename(file);
   const options: ExtractOptions = {
     limits: budget.limits,
     expired: budget.expired,
+    offClock: budget.offClock,
     pdf: nodePdfOptions(),
+    conclusive: (segments) => decide({ attachments: [{ name, segments }], recipients }, policy).verdict === 'block',
     ...(scanOptions.onProgress ? { onProgress: scanOptions.onProgress } : {}),
   };
-  const name = path.basename(file);
   const kind = sniff(bytes, name);
   let message: MessageInput;
   // A mail or a body read from a file still has the file's name, which the core reads as an attachment's.

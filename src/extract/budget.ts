@@ -10,10 +10,16 @@ export interface Budget {
   readonly expired: () => boolean;
   /** Milliseconds left, never negative. */
   readonly remainingMs: () => number;
+  /**
+   * Runs set-up that does not depend on the content (loading the PDF reader) off the clock: the deadline moves by
+   * the time it took. The budget bounds what content can make us spend; a busy machine starting a reader is not
+   * that, and charging it blocked clean one-page PDFs as timeouts.
+   */
+  readonly offClock: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 export function budgetFor(limits: PolicyLimits, now: () => number = () => Date.now()): Budget {
-  const deadline = now() + limits.scanTimeoutMs;
+  let deadline = now() + limits.scanTimeoutMs;
   return {
     limits: {
       maxFileBytes: limits.maxFileBytes,
@@ -23,5 +29,13 @@ export function budgetFor(limits: PolicyLimits, now: () => number = () => Date.n
     },
     expired: () => now() >= deadline,
     remainingMs: () => Math.max(0, deadline - now()),
+    offClock: async (work) => {
+      const started = now();
+      try {
+        return await work();
+      } finally {
+        deadline += now() - started;
+      }
+    },
   };
 }

@@ -3,7 +3,7 @@
  * .docx is still a docx); anything that cannot be read is reported unscannable with its reason, never dropped.
  * Runs within a budget: the caller's clock and byte allowance are checked between parts, and progress is reported.
  */
-import { htmlSegments, readName, type Unscannable } from '../core';
+import { htmlSegments, readName, type TextSegment, type Unscannable } from '../core';
 import { looksLikeDi, readDi, xmlDeclaredEncoding } from './di';
 import { looksLikeCfb, looksLikeTnef, readCfb, readTnef } from './legacy';
 import { odfParts, readOdfXml } from './odf';
@@ -12,8 +12,8 @@ import { extractPdf, type PdfOptions } from './pdf';
 import { looksLikeRtf, readRtf } from './rtf';
 import { type Extracted, type FoundLabel, mergeInto, SegmentCollector } from './segments';
 import { declaredHtmlCharset, decodeText } from './text';
-import { walkXml } from './xml';
-import { looksLikeZip, readZipDirectory, readZipEntry, type ZipError, type ZipLimits } from './zip';
+import { walkXml, type XmlInput } from './xml';
+import { looksLikeZip, readZipDirectory, readZipEntry, streamZipEntry, type ZipError, type ZipLimits } from './zip';
 
 export interface ExtractLimits {
   /** Largest single file or archive entry. */
@@ -37,6 +37,14 @@ export interface ExtractOptions {
   readonly pdf: PdfOptions | 'defer';
   /** True once the time budget is spent; everything not yet read is then unscannable (timeout). */
   readonly expired?: () => boolean;
+  /**
+   * True when these segments of one attachment already give the worst verdict there is (block), so reading more of
+   * it cannot change the outcome; long PDFs then stop early. From the host's decision logic: decide() takes the
+   * worst of its findings, so a verdict of part of a file is a lower bound on the whole file's.
+   */
+  readonly conclusive?: (segments: readonly TextSegment[]) => boolean;
+  /** Runs content-independent set-up (loading the PDF reader) off the scan's clock: Budget.offClock. */
+  readonly offClock?: <T>(work: () => Promise<T>) => Promise<T>;
   readonly onProgress?: (progress: ExtractProgress) => void;
   /** Reads nested e-mail (.eml attachments, message/rfc822 parts); supplied by eml.ts to avoid a cycle. */
   readonly readEml?: (bytes: Uint8Array, location: string, depth: number) => Promise<Extracted>;
@@ -237,7 +245,15 @@ async function extractWith(
         if (job.options.pdf === 'defer') {
           return unscannable('unsupported-format', 'PDF is scanned in the task pane, not in the send handler');
         }
-        mergeInto(result, await extractPdf(bytes, location, { ...job.options.pdf, expired: job.options.expired }));
+        mergeInto(
+          result,
+          await extractPdf(bytes, location, {
+            ...job.options.pdf,
+            expired: job.options.expired,
+            conclusive: job.options.conclusive,
+            offClock: job.options.offClock,
+          }),
+        );
         return result;
       case 'cfb': {
         const legacy = readCfb(bytes, location);
@@ -332,6 +348,27 @@ function zipLimits(limits: ExtractLimits): ZipLimits {
   return { maxEntries: limits.maxArchiveEntries, maxEntryBytes: limits.maxFileBytes };
 }
 
+/**
+ * How far the XML parts of one document package (a .docx, .xlsx, .pptx, .odt…) may inflate, together. Markup
+ * compresses about 10:1, so an ordinary document well inside maxFileBytes holds XML far larger than it (a 2.85 MB
+ * .docx whose word/document.xml is 30.9 MB): the file-size limit is the wrong bound for it. These parts are streamed
+ * through the text reader and never held whole, so this bounds the work and the extracted text, not a buffer: four
+ * times the file limit, at most 256 MiB (100 MiB under the default 25 MiB limit). Other entries (embedded files,
+ * archive members) are still bounded by maxFileBytes.
+ */
+export const XML_PART_INFLATE_FACTOR = 4;
+export const XML_PART_INFLATE_CAP = 256 * 1024 * 1024;
+
+export function maxInflatedXmlBytes(limits: Pick<ExtractLimits, 'maxFileBytes'>): number {
+  return Math.max(limits.maxFileBytes, Math.min(limits.maxFileBytes * XML_PART_INFLATE_FACTOR, XML_PART_INFLATE_CAP));
+}
+
+/** Thrown into the inflater to stop reading a part when the scan's time is up. */
+class PartTimeout extends Error {}
+
+/** Streams a package part into `onChunk` within `maxBytes`; false (with the reason recorded) when it was not read. */
+type PartStream = (name: string, maxBytes: number, onChunk: (chunk: Uint8Array) => void) => boolean;
+
 async function extractZip(
   job: Job,
   bytes: Uint8Array,
@@ -370,13 +407,36 @@ async function extractZip(
       return null;
     }
   };
+  const stream: PartStream = (name, maxBytes, onChunk) => {
+    const entry = entries.find((e) => e.name === name);
+    if (!entry) {
+      return false;
+    }
+    try {
+      streamZipEntry(bytes, entry, { maxEntries: limits.maxArchiveEntries, maxEntryBytes: maxBytes }, (chunk) => {
+        if (job.options.expired?.()) {
+          throw new PartTimeout('scan time budget spent while reading this part; the part read so far was scanned');
+        }
+        onChunk(chunk);
+      });
+      return true;
+    } catch (e) {
+      const err = e as Error;
+      result.unscannable.push({
+        location: `${location}/${name}`,
+        reason: e instanceof PartTimeout ? 'timeout' : ((e as ZipError).reason ?? 'malformed'),
+        detail: err.message,
+      });
+      return false;
+    }
+  };
   const mimetype = names.includes('mimetype') ? read('mimetype') : null;
   const mime = mimetype ? new TextDecoder('latin1').decode(mimetype).trim() : '';
   if (mime.startsWith('application/vnd.oasis.opendocument')) {
-    return extractOdfPackage(job, read, names, location, result);
+    return extractOdfPackage(job, read, stream, names, location, result);
   }
   if (ooxmlKind(names)) {
-    return extractOoxmlPackage(job, read, names, location, depth, result);
+    return extractOoxmlPackage(job, read, stream, names, location, depth, result);
   }
   // A plain archive: every entry is a file of its own, up to the nesting limit. The names on its paths are read
   // first, from the directory alone, so a 「機密/」 folder or a 「底價_密.xlsx」 counts even where its content cannot
@@ -442,29 +502,44 @@ function readPathNames(paths: readonly string[], location: string, result: Extra
   }
 }
 
-/** Reads the XML parts of a document package into one collector, each with its own reader, within the budget. */
+/**
+ * Reads the XML parts of a document package into one collector, each with its own reader, within the budget. Each
+ * part is streamed from the inflater through UTF-8 decoding into the reader, so a large part is never held whole
+ * (neither as bytes nor as a string); together the parts may inflate to maxInflatedXmlBytes.
+ */
 function readXmlParts(
   job: Job,
-  read: (n: string) => Uint8Array | null,
+  stream: PartStream,
   parts: readonly string[],
   location: string,
   result: Extracted,
-  reader: (xml: string, part: string, out: SegmentCollector) => { labels: FoundLabel[]; wellFormed: boolean },
+  reader: (xml: XmlInput, part: string, out: SegmentCollector) => { labels: FoundLabel[]; wellFormed: boolean },
   finish?: (out: SegmentCollector) => void,
 ): void {
   const out = new SegmentCollector(location);
+  let allowance = maxInflatedXmlBytes(job.options.limits);
   for (const part of parts) {
     if (job.options.expired?.()) {
       result.unscannable.push({ location: `${location}/${part}`, reason: 'timeout', detail: 'scan time budget spent' });
       continue;
     }
-    const data = read(part);
-    if (!data) {
-      continue;
-    }
-    const x = reader(new TextDecoder('utf-8').decode(data), part, out);
+    let read = true;
+    let inflated = 0;
+    const x = reader(
+      (push) => {
+        const decoder = new TextDecoder('utf-8');
+        read = stream(part, allowance, (chunk) => {
+          inflated += chunk.length;
+          push(decoder.decode(chunk, { stream: true }));
+        });
+        push(decoder.decode());
+      },
+      part,
+      out,
+    );
+    allowance -= inflated;
     result.labels.push(...x.labels);
-    if (!x.wellFormed) {
+    if (read && !x.wellFormed) {
       result.unscannable.push({
         location: `${location}/${part}`,
         reason: 'malformed',
@@ -479,6 +554,7 @@ function readXmlParts(
 function extractOdfPackage(
   job: Job,
   read: (n: string) => Uint8Array | null,
+  stream: PartStream,
   names: readonly string[],
   location: string,
   result: Extracted,
@@ -488,19 +564,20 @@ function extractOdfPackage(
     result.unscannable.push({ location, reason: 'encrypted', detail: 'password-protected ODF document' });
     return result;
   }
-  readXmlParts(job, read, odfParts(names), location, result, readOdfXml);
+  readXmlParts(job, stream, odfParts(names), location, result, readOdfXml);
   return result;
 }
 
 async function extractOoxmlPackage(
   job: Job,
   read: (n: string) => Uint8Array | null,
+  stream: PartStream,
   names: readonly string[],
   location: string,
   depth: number,
   result: Extracted,
 ): Promise<Extracted> {
-  readXmlParts(job, read, ooxmlParts(names), location, result, readOoxmlPart, flushSharedStrings);
+  readXmlParts(job, stream, ooxmlParts(names), location, result, readOoxmlPart, flushSharedStrings);
   for (const embedded of ooxmlEmbeddings(names)) {
     readName(embedded.split('/').pop() ?? embedded, `${location}/${embedded}`, result);
     const data = read(embedded);

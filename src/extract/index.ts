@@ -10,7 +10,7 @@ export {
   newJob,
   sniff,
 } from './extract';
-export { extractPdf, type PdfJs, type PdfOptions } from './pdf';
+export { extractPdf, type PdfDocument, type PdfJs, type PdfOptions, type PdfPage } from './pdf';
 export { type Extracted, type FoundLabel } from './segments';
 export { declaredHtmlCharset, type DecodedText, decodeText } from './text';
 export { readZipDirectory, readZipEntry, ZipError, type ZipLimits } from './zip';

@@ -5,7 +5,7 @@
  */
 import type { SegmentPosition } from '../core';
 import { type FoundLabel, type SegmentCollector } from './segments';
-import { walkXml, within, type XmlElement } from './xml';
+import { walkXml, within, type XmlElement, type XmlInput } from './xml';
 
 /** Elements whose end is a paragraph break. */
 const BLOCKS = new Set(['text:p', 'text:h', 'text:list-item', 'table:table-row', 'draw:frame', 'text:section']);
@@ -41,7 +41,7 @@ interface Context {
  * Returns the sensitivity labels its properties name, and whether the XML was well formed.
  */
 export function readOdfXml(
-  xml: string,
+  xml: XmlInput,
   part: string,
   out: SegmentCollector,
 ): { labels: FoundLabel[]; wellFormed: boolean } {

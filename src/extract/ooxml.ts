@@ -5,7 +5,7 @@
  */
 import type { SegmentPosition } from '../core';
 import { type FoundLabel, type SegmentCollector } from './segments';
-import { walkXml, type XmlElement } from './xml';
+import { walkXml, type XmlElement, type XmlInput } from './xml';
 
 export type OoxmlKind = 'docx' | 'xlsx' | 'pptx';
 
@@ -127,7 +127,7 @@ export function flushSharedStrings(out: SegmentCollector): void {
 
 /** Reads one OOXML part into the collector. Returns labels found and whether the XML was well formed. */
 export function readOoxmlPart(
-  xml: string,
+  xml: XmlInput,
   path: string,
   out: SegmentCollector,
 ): { labels: FoundLabel[]; wellFormed: boolean } {

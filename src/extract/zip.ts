@@ -163,6 +163,35 @@ const INFLATE_SLICE = 4096;
 
 /** Inflates one entry. @throws {ZipError} when it is encrypted, too large, or broken. */
 export function readZipEntry(bytes: Uint8Array, entry: ZipEntry, limits: ZipLimits): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  streamZipEntry(bytes, entry, limits, (chunk) => {
+    chunks.push(chunk);
+    total += chunk.length;
+  });
+  if (chunks.length === 1) {
+    return chunks[0] as Uint8Array;
+  }
+  const out = new Uint8Array(total);
+  let p = 0;
+  for (const c of chunks) {
+    out.set(c, p);
+    p += c.length;
+  }
+  return out;
+}
+
+/**
+ * Inflates one entry piece by piece into `onChunk`, so a large part can be read without holding it whole; the size
+ * limit is enforced as the output grows (a zip bomb is stopped while it inflates). Pieces already passed on stay
+ * valid. @throws {ZipError} when it is encrypted, too large, or broken.
+ */
+export function streamZipEntry(
+  bytes: Uint8Array,
+  entry: ZipEntry,
+  limits: ZipLimits,
+  onChunk: (chunk: Uint8Array) => void,
+): void {
   if (entry.encrypted) {
     throw new ZipError(`已加密的項目 / Encrypted entry: ${entry.name}`, 'encrypted');
   }
@@ -180,7 +209,10 @@ export function readZipEntry(bytes: Uint8Array, entry: ZipEntry, limits: ZipLimi
   }
   const data = bytes.subarray(start, end);
   if (entry.method === 0) {
-    return data;
+    if (data.length > 0) {
+      onChunk(data);
+    }
+    return;
   }
   if (entry.method !== 8) {
     throw new ZipError(
@@ -188,8 +220,9 @@ export function readZipEntry(bytes: Uint8Array, entry: ZipEntry, limits: ZipLimi
       'unsupported-format',
     );
   }
-  const chunks: Uint8Array[] = [];
   let total = 0;
+  /** What the consumer threw (it stopped reading), passed on as it is rather than as a corrupt entry. */
+  let stopped: { error: unknown } | null = null;
   const inflater = new Inflate((chunk) => {
     total += chunk.length;
     if (total > limits.maxEntryBytes) {
@@ -198,7 +231,14 @@ export function readZipEntry(bytes: Uint8Array, entry: ZipEntry, limits: ZipLimi
         'too-large',
       );
     }
-    chunks.push(chunk);
+    if (chunk.length > 0) {
+      try {
+        onChunk(chunk);
+      } catch (error) {
+        stopped = { error };
+        throw error;
+      }
+    }
   });
   try {
     for (let p = 0; p < data.length; p += INFLATE_SLICE) {
@@ -208,16 +248,9 @@ export function readZipEntry(bytes: Uint8Array, entry: ZipEntry, limits: ZipLimi
       inflater.push(new Uint8Array(0), true);
     }
   } catch (e) {
-    if (e instanceof ZipError) {
+    if (e instanceof ZipError || (stopped && (stopped as { error: unknown }).error === e)) {
       throw e;
     }
     throw new ZipError(`ZIP 項目損毀 / Corrupt entry ${entry.name}: ${(e as Error).message}`, 'malformed');
   }
-  const out = new Uint8Array(total);
-  let p = 0;
-  for (const c of chunks) {
-    out.set(c, p);
-    p += c.length;
-  }
-  return out;
 }

@@ -6,7 +6,7 @@ import { decide } from '../../src/core/decide';
 import { detectSegment } from '../../src/core/detect';
 import { DEFAULT_POLICY } from '../../src/core/policy';
 import { mailHtml, mailText } from './corpus';
-import { extractionBench } from './extract-bench';
+import { extractionBench, pdfBench } from './extract-bench';
 import { govProse } from './gov-prose';
 import { onSendBench } from './onsend-bench';
 import { serverBench } from './server-bench';
@@ -119,7 +119,7 @@ function textBench(): void {
   );
 }
 
-/** `npm run bench` runs everything; `npm run bench -- text|extract|onsend|server|signin` one part
+/** `npm run bench` runs everything; `npm run bench -- text|extract|pdf|onsend|server|signin` one part
  * (`server-ack [runs]`: PGlite's saturated acknowledgements only). */
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -129,6 +129,9 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'extract') {
     await extractionBench();
+  }
+  if (!only || only === 'extract' || only === 'pdf') {
+    await pdfBench();
   }
   if (!only || only === 'onsend') {
     await onSendBench();

@@ -1,0 +1,75 @@
+/**
+ * pdfjs on a worker thread of its own, for the CLI (see pdf-loader.ts). Plain JS and started without the parent's
+ * loader flags, so Node loads pdfjs's 3.3 MB of modules natively instead of through tsx's transform (which made a
+ * one-page PDF cost seconds on a busy machine). The protocol is the slice of pdfjs that src/extract/pdf.ts uses:
+ * open, one page's text and annotations, metadata, close.
+ */
+/* eslint-disable @typescript-eslint/explicit-function-return-type -- plain JS, which has no return types to write */
+import { parentPort } from 'node:worker_threads';
+
+const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+// The fake worker pdfjs uses in Node imports its worker module on the first document; have it ready instead.
+globalThis.pdfjsWorker = await import('pdfjs-dist/legacy/build/pdf.worker.mjs');
+
+/** @type {Map<number, { task: any, doc: any }>} */
+const docs = new Map();
+let nextDoc = 1;
+
+function errorOf(e) {
+  return { name: e?.name ?? 'Error', message: e?.message ?? String(e) };
+}
+
+async function handle(msg) {
+  switch (msg.op) {
+    case 'open': {
+      const task = pdfjs.getDocument(msg.params);
+      try {
+        const doc = await task.promise;
+        const id = nextDoc++;
+        docs.set(id, { task, doc });
+        return { doc: id, numPages: doc.numPages };
+      } catch (e) {
+        await task.destroy().catch(() => undefined);
+        throw e;
+      }
+    }
+    case 'page': {
+      const page = await docs.get(msg.doc).doc.getPage(msg.n);
+      try {
+        const content = await page.getTextContent();
+        // Only what extraction reads crosses the thread: glyph positions and fonts are not needed.
+        const items = content.items.map((item) => ({ str: item.str, hasEOL: item.hasEOL }));
+        const annotations = (await page.getAnnotations()).map((a) => ({
+          subtype: a.subtype,
+          contentsObj: a.contentsObj ? { str: a.contentsObj.str } : undefined,
+          contents: a.contents,
+          title: a.title,
+          fieldValue: typeof a.fieldValue === 'string' ? a.fieldValue : undefined,
+        }));
+        return { items, annotations };
+      } finally {
+        page.cleanup();
+      }
+    }
+    case 'meta': {
+      const meta = await docs.get(msg.doc).doc.getMetadata();
+      return { info: meta.info ?? undefined };
+    }
+    case 'close': {
+      const entry = docs.get(msg.doc);
+      docs.delete(msg.doc);
+      await entry?.doc.destroy().catch(() => undefined);
+      return {};
+    }
+    default:
+      throw new Error(`unknown op ${msg.op}`);
+  }
+}
+
+parentPort.on('message', (msg) => {
+  handle(msg).then(
+    (result) => parentPort.postMessage({ id: msg.id, result }),
+    (e) => parentPort.postMessage({ id: msg.id, error: errorOf(e) }),
+  );
+});
+parentPort.postMessage({ ready: true });
