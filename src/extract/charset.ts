@@ -182,6 +182,11 @@ function decoderWorks(encoding: string): boolean {
   return works;
 }
 
+/** WHATWG decodes GBK with the GB18030 decoder; Node's ICU has a GBK table of its own that differs from it. */
+function decoderName(encoding: string): string {
+  return encoding === 'gbk' ? 'gb18030' : encoding;
+}
+
 /** The text, or null when the bytes are not valid in the encoding (or this runtime cannot decode it). */
 function decodeStrict(bytes: Uint8Array, encoding: string): string | null {
   if (encoding === 'utf-7') {
@@ -191,7 +196,7 @@ function decodeStrict(bytes: Uint8Array, encoding: string): string | null {
     return null;
   }
   try {
-    return new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes);
+    return new TextDecoder(decoderName(encoding), { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     return null;
   }
@@ -202,7 +207,7 @@ function decodeLossy(bytes: Uint8Array, encoding: string): string | null {
     return null;
   }
   try {
-    return new TextDecoder(encoding, { ignoreBOM: true }).decode(bytes);
+    return new TextDecoder(decoderName(encoding), { ignoreBOM: true }).decode(bytes);
   } catch {
     return null;
   }
