@@ -116,7 +116,13 @@ function hookCharsets(parser: PostalMime, unreadable: Unscannable[]): void {
 async function parse(bytes: Uint8Array): Promise<Parsed | Error> {
   try {
     const unreadable: Unscannable[] = [];
-    const parser = new PostalMime({ attachmentEncoding: 'arraybuffer', rfc822Attachments: true } as never);
+    // Inline forwarded messages too are attachments: postal-mime parses an inline one with a parser of its own,
+    // which the charset hooks cannot reach, and as an attachment it is read by emlToExtracted, hooks and all.
+    const parser = new PostalMime({
+      attachmentEncoding: 'arraybuffer',
+      rfc822Attachments: true,
+      forceRfc822Attachments: true,
+    } as never);
     hookCharsets(parser, unreadable);
     const email = await parser.parse(bytes);
     const subject = rawSubject(bytes);

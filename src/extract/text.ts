@@ -23,7 +23,11 @@ const BASE64_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234
 
 /** The bytes a text made only of base64 (line breaks allowed) stands for, or null when it is anything else. */
 function base64Payload(text: string): Uint8Array | null {
-  const digits = text.replace(/[\s]+/g, '');
+  // Most text fails on its first line; only then is the whole of it copied.
+  if (!/^[\sA-Za-z0-9+/=]*$/.test(text.slice(0, 256))) {
+    return null;
+  }
+  const digits = text.replace(/\s+/g, '');
   if (
     digits.length < MIN_BASE64_CHARS ||
     digits.length % 4 !== 0 ||

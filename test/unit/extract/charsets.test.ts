@@ -3,7 +3,7 @@
  * unknown or missing, is read by its bytes; what stays doubtful is `unreadable-charset`, never `allow`. And the
  * other side: ASCII under a silly label, and Latin-1 prose, are read as what they are, not flagged.
  */
-import { PureTextDecoder, setBig5Index } from '../../../addin/on-send/runtime/text-codec';
+import { PureTextDecoder, setBig5Index, setGb18030Index } from '../../../addin/on-send/runtime/text-codec';
 import { decide, DEFAULT_POLICY, type Policy } from '../../../src/core';
 import {
   budgetFor,
@@ -17,6 +17,10 @@ import { decodeCharset, encodingForLabel } from '../../../src/extract/charset';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { packedBig5Index } = require('../../../scripts/build/big5-index.cjs') as { packedBig5Index: () => string };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { packedGb18030Index } = require('../../../scripts/build/gb18030-index.cjs') as {
+  packedGb18030Index: () => { index: string; ranges: number[] };
+};
 
 /** The bytes of `text` in a legacy double-byte encoding, by inverting the platform decoder over its pairs. */
 function encoder(encoding: string, leads: [number, number]): (text: string) => Uint8Array {
@@ -159,6 +163,24 @@ describe('a Big5 body is read as Big5 whatever its label says', () => {
   });
 });
 
+describe('forwarded messages', () => {
+  it('an inline forwarded message with a mislabelled Big5 body is read as Big5 too', async () => {
+    const inner = mail(big5(MEMO), 'utf-8');
+    const outer = Uint8Array.from([
+      ...ascii(
+        'From: a@example.gov.tw\r\nSubject: FW\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=o\r\n\r\n' +
+          '--o\r\nContent-Type: text/plain\r\n\r\nFYI\r\n--o\r\nContent-Type: message/rfc822\r\n' +
+          'Content-Disposition: inline\r\n\r\n',
+      ),
+      ...inner,
+      ...ascii('\r\n--o--\r\n'),
+    ]);
+    const v = await verdictOf(await parseEml(outer, options()));
+    expect(v.level).toBe('機密');
+    expect(v.unscannable).toEqual([]);
+  });
+});
+
 describe('the subject', () => {
   it.each([
     ['an encoded word labelled big5_tw', ascii(`=?big5_tw?B?${b64(big5('【機密】會議資料'))}?=`)],
@@ -245,6 +267,7 @@ describe('what stays doubtful is unreadable-charset, which the policy warns or b
 
   it("in classic Outlook's runtime, an encoding it cannot decode is unreadable, not read as something else", async () => {
     setBig5Index(packedBig5Index());
+    setGb18030Index(packedGb18030Index());
     const native = globalThis.TextDecoder;
     globalThis.TextDecoder = PureTextDecoder as unknown as typeof TextDecoder;
     try {
@@ -255,6 +278,8 @@ describe('what stays doubtful is unreadable-charset, which the policy warns or b
       expect(decodeCharset(latin1('Příliš žluťoučký kůň'), 'iso-8859-2')).toMatchObject({ ok: false });
       // What it can decode, it decodes; ASCII needs no decoder at all.
       expect(decodeCharset(big5(MEMO), 'big5_tw')).toMatchObject({ ok: true, text: MEMO, encoding: 'big5' });
+      expect(decodeCharset(gb2312('密级：绝密★'), 'gb2312')).toMatchObject({ ok: true, text: '密级：绝密★' });
+      expect(decodeCharset(gb2312('会议材料，密级：绝密★'), null)).toMatchObject({ ok: true, encoding: 'gb18030' });
       expect(decodeCharset(ascii('Agenda attached.'), 'shift_jis')).toMatchObject({
         ok: true,
         text: 'Agenda attached.',
