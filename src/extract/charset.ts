@@ -398,6 +398,27 @@ function commonShare(bytes: Uint8Array, encoding: 'big5' | 'gb18030'): number {
   return pairs === 0 ? 0 : common / pairs;
 }
 
+/**
+ * The text when the bytes decode with at most one bad sequence in 200 characters. Taiwanese mail carries the odd
+ * user-defined character (造字, a name outside Big5) that a decoder, classic Outlook's in particular, cannot map; one
+ * such character is one lost character, not an unreadable part.
+ */
+function decodeNearlyClean(bytes: Uint8Array, encoding: string): string | null {
+  const strict = decodeStrict(bytes, encoding);
+  if (strict !== null) {
+    return strict;
+  }
+  const lossy = decodeLossy(bytes, encoding);
+  if (lossy === null) {
+    return null;
+  }
+  let errors = 0;
+  for (let i = lossy.indexOf('\ufffd'); i >= 0; i = lossy.indexOf('\ufffd', i + 1)) {
+    errors++;
+  }
+  return errors <= Math.max(1, Math.floor(lossy.length / 200)) ? lossy : null;
+}
+
 interface CjkReading {
   readonly text: string;
   readonly encoding: 'big5' | 'gb18030';
@@ -407,7 +428,7 @@ interface CjkReading {
 function cjkReading(bytes: Uint8Array): CjkReading | null {
   let best: (CjkReading & { share: number }) | null = null;
   for (const encoding of ['big5', 'gb18030'] as const) {
-    const text = decodeStrict(bytes, encoding);
+    const text = decodeNearlyClean(bytes, encoding);
     if (text === null || textLike(text) < 0.98) {
       continue;
     }
@@ -545,7 +566,7 @@ export function decodeCharset(bytes: Uint8Array, label: string | null | undefine
     if (shape.valid > shape.invalid && shape.invalidRuns === 0) {
       // UTF-8 with a few stray single bytes (a Latin-1 signature pasted in): each is one lost character, and a
       // lone byte cannot carry a double-byte mark.
-      return ok(decodeLossy(bytes, 'utf-8') ?? '', 'utf-8', false);
+      return ok(decodeLossy(bytes, 'utf-8') ?? '', 'utf-8', declared !== 'utf-8');
     }
     if (shape.valid > shape.invalid) {
       return unreadable(`${labelled}: UTF-8 mixed with ${shape.invalid} bytes in another encoding`);

@@ -278,6 +278,10 @@ describe('what stays doubtful is unreadable-charset, which the policy warns or b
       expect(decodeCharset(latin1('Příliš žluťoučký kůň'), 'iso-8859-2')).toMatchObject({ ok: false });
       // What it can decode, it decodes; ASCII needs no decoder at all.
       expect(decodeCharset(big5(MEMO), 'big5_tw')).toMatchObject({ ok: true, text: MEMO, encoding: 'big5' });
+      // A user-defined character (造字, lead 0xFA) it cannot map is one lost character, not an unreadable part.
+      const withUserDefined = Uint8Array.from([...big5('承辦人：王'), 0xfa, 0x40, ...big5(`明\r\n${MEMO}`)]);
+      expect(decodeCharset(withUserDefined, 'big5')).toMatchObject({ ok: true, encoding: 'big5' });
+      expect((decodeCharset(withUserDefined, 'big5') as { text: string }).text).toContain(FIELD);
       expect(decodeCharset(gb2312('密级：绝密★'), 'gb2312')).toMatchObject({ ok: true, text: '密级：绝密★' });
       expect(decodeCharset(gb2312('会议材料，密级：绝密★'), null)).toMatchObject({ ok: true, encoding: 'gb18030' });
       expect(decodeCharset(ascii('Agenda attached.'), 'shift_jis')).toMatchObject({
