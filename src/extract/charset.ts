@@ -501,7 +501,9 @@ function latinOrCjk(bytes: Uint8Array, base: string | null, labelled: string): C
       return r;
     }
   }
-  const cjk = cjkReading(bytes);
+  // Under a Latin label, isolated high bytes (a ± before a digit, a § before a letter) are that label's symbols:
+  // only bytes in pairs contradict it.
+  const cjk = base !== null && stats.adjacent === 0 ? null : cjkReading(bytes);
   if (cjk) {
     return ok(cjk.text, cjk.encoding, true);
   }

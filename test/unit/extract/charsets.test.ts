@@ -317,6 +317,12 @@ describe('hard negatives: no false alarm on mail that is fine', () => {
     },
   );
 
+  it('Latin-1 symbols in a long English mail labelled iso-8859-1 stay Latin-1', async () => {
+    const text = `${'The sensor reads within tolerance. '.repeat(20)}Range \xb15 units, see \xa73 and \xa74.`;
+    const message = await parseEml(mail(latin1(text), 'iso-8859-1'), options());
+    expect(message.bodyText).toContain('Range ±5 units, see §3 and §4.');
+  });
+
   it('stray Latin-1 symbols in an English mail labelled utf-8 are not a charset problem', async () => {
     const v = await verdictOf(
       await parseEml(mail(latin1('Keep it at 25\xb0C \xb1 2, see \xa73.'), 'utf-8'), options()),
