@@ -3,6 +3,8 @@
  * unknown or missing, is read by its bytes; what stays doubtful is `unreadable-charset`, never `allow`. And the
  * other side: ASCII under a silly label, and Latin-1 prose, are read as what they are, not flagged.
  */
+import fc from 'fast-check';
+
 import { PureTextDecoder, setBig5Index, setGb18030Index } from '../../../addin/on-send/runtime/text-codec';
 import { decide, DEFAULT_POLICY, type Policy } from '../../../src/core';
 import {
@@ -139,6 +141,43 @@ describe('charset labels', () => {
     for (const label of ['x-unknown', 'none', 'klingon', '', null]) {
       expect(encodingForLabel(label)).toBeNull();
     }
+  });
+});
+
+describe('decodeCharset on any input', () => {
+  const labels = [
+    'utf-8',
+    'big5',
+    'gbk',
+    'iso-8859-1',
+    'shift_jis',
+    'utf-16',
+    'replacement',
+    'x-unknown',
+    'utf-7',
+    null,
+  ];
+
+  it('never throws: text, or unreadable-charset', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.constantFrom(...labels), (bytes, label) => {
+        const r = decodeCharset(bytes, label);
+        expect(r.ok || r.reason === 'unreadable-charset').toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('reads printable ASCII as itself under every ASCII-compatible label, and with none', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 200 }),
+        fc.constantFrom('utf-8', 'big5', 'gbk', 'iso-8859-1', 'shift_jis', 'x-unknown', 'x-euc-tw', null),
+        (text, label) => {
+          expect(decodeCharset(ascii(text), label)).toMatchObject({ ok: true, text });
+        },
+      ),
+    );
   });
 });
 
