@@ -214,6 +214,11 @@ function decodeLossy(bytes: Uint8Array, encoding: string): string | null {
 }
 
 function ascii(bytes: Uint8Array): string {
+  // 7-bit bytes read the same in UTF-8, whose decoder is native and fast where there is one.
+  const utf8 = decodeStrict(bytes, 'utf-8');
+  if (utf8 !== null) {
+    return utf8;
+  }
   let out = '';
   for (let i = 0; i < bytes.length; i += 8192) {
     out += String.fromCharCode.apply(null, Array.prototype.slice.call(bytes.subarray(i, i + 8192)) as number[]);
