@@ -533,7 +533,8 @@ export function decodeCharset(bytes: Uint8Array, label: string | null | undefine
   const labelled = label ? `label ${JSON.stringify(label.slice(0, 40))}` : 'no label';
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
     const text = decodeStrict(bytes.subarray(3), 'utf-8');
-    return text === null ? unreadable('UTF-8 BOM, invalid UTF-8') : ok(text, 'utf-8', declared !== 'utf-8');
+    // Invalid after its BOM: read as UTF-8 with stray bytes, which tolerates lone ones and nothing more.
+    return text === null ? decodeCharset(bytes.subarray(3), 'utf-8') : ok(text, 'utf-8', declared !== 'utf-8');
   }
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     const encoding = bytes[0] === 0xff ? 'utf-16le' : 'utf-16be';

@@ -268,6 +268,13 @@ describe('text attachments', () => {
     expect((await extractFile('memo.txt', twice, options())).segments.map((s) => s.text).join()).toContain(FIELD);
   });
 
+  it('a UTF-8 BOM over bytes that are not all UTF-8 is checked like any utf-8 label', () => {
+    const bom = [0xef, 0xbb, 0xbf];
+    const stray = Uint8Array.from([...bom, ...Buffer.from('會議 caf', 'utf8'), 0xe9, ...ascii(' ok')]);
+    expect(decodeText(stray)).toMatchObject({ ok: true, text: '會議 caf\ufffd ok' });
+    expect(decodeText(Uint8Array.from([...bom, ...big5(MEMO)]))).toMatchObject({ ok: true, text: MEMO });
+  });
+
   it('base64 of binary, and words that merely look like base64, stay as they are', () => {
     const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
     const text = b64(Uint8Array.from([...png, ...png]));
