@@ -8,6 +8,7 @@ const path = require('node:path');
 const webpack = require('webpack');
 
 const { packedBig5Index } = require('./scripts/build/big5-index.cjs');
+const { packedGb18030Index } = require('./scripts/build/gb18030-index.cjs');
 const { publicUrlFromEnv } = require('./scripts/build/public-url.cjs');
 const siteConfig = require('./scripts/build/site-webpack.cjs');
 const teamsPagesConfig = require('./teams-app/webpack.teams.js');
@@ -211,6 +212,7 @@ module.exports = (_env, argv) => {
         }),
         new webpack.experiments.schemes.VirtualUrlPlugin({
           'big5-index': { type: '.js', source: () => `export default ${JSON.stringify(packedBig5Index())};` },
+          'gb18030-index': { type: '.js', source: () => `export default ${JSON.stringify(packedGb18030Index())};` },
           'policy-validator': { type: '.js', source: policyValidatorModule },
         }),
         new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 }),

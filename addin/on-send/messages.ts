@@ -157,6 +157,7 @@ const REASONS: Readonly<Record<UnscannableReason, Pair>> = {
   malformed: ['格式損毀', 'malformed'],
   'cloud-attachment': ['雲端附件', 'cloud attachment'],
   error: ['檢查錯誤', 'scan error'],
+  'unreadable-charset': ['文字編碼無法辨識', 'unreadable charset'],
 };
 
 const pick = (pair: Pair, locale: Locale): string => (locale === 'zh-TW' ? pair[0] : pair[1]);

@@ -78,6 +78,7 @@ const UNSCANNABLE_ZH: Record<UnscannableReason, string> = {
   malformed: '檔案損毀',
   'cloud-attachment': '雲端附件（連結）無法檢查',
   error: '檢查時發生錯誤',
+  'unreadable-charset': '無法確定文字編碼，無法判讀內容',
 };
 const UNSCANNABLE_EN: Record<UnscannableReason, string> = {
   'unknown-type': 'Unknown file type',
@@ -91,6 +92,7 @@ const UNSCANNABLE_EN: Record<UnscannableReason, string> = {
   malformed: 'Damaged file',
   'cloud-attachment': 'Cloud attachment (a link) cannot be scanned',
   error: 'The scan failed',
+  'unreadable-charset': 'Text in an encoding that could not be determined',
 };
 
 const bytes = (n: number): string =>

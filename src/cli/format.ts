@@ -21,6 +21,7 @@ const REASON_WORDS: Readonly<Record<string, string>> = {
   malformed: '格式損毀 malformed',
   'cloud-attachment': '雲端附件 cloud attachment',
   error: '錯誤 error',
+  'unreadable-charset': '無法辨識的文字編碼 unreadable charset',
 };
 
 export function formatTable(results: readonly ScanResult[], errors: readonly ScanError[]): string {

@@ -60,6 +60,8 @@ export const UNSCANNABLE_REASONS = [
   'malformed',
   'cloud-attachment',
   'error',
+  // Appended, never inserted: the add-in's attachment cache stores reasons by their index here.
+  'unreadable-charset',
 ] as const;
 export type UnscannableReason = (typeof UNSCANNABLE_REASONS)[number];
 

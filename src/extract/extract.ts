@@ -145,13 +145,20 @@ function looksLikeText(bytes: Uint8Array): boolean {
   for (let i = 0; i < n; i++) {
     const b = bytes[i] as number;
     if (b === 0) {
-      return false;
+      // UTF-16 without a BOM has NULs in every other byte; anything else with a NUL is binary.
+      const decoded = decodeText(bytes.subarray(0, n));
+      return decoded.ok && /^utf-16/.test(decoded.encoding);
     }
     if (b < 0x09 || (b > 0x0d && b < 0x20 && b !== 0x1b)) {
       control++;
     }
   }
-  return control / n < 0.01 && decodeText(bytes.subarray(0, n - utf8Tail(bytes, n))).ok;
+  if (control / n >= 0.01) {
+    return false;
+  }
+  // Text in an encoding that cannot be told is still text: it is reported as such, not as an unknown file type.
+  const decoded = decodeText(bytes.subarray(0, n - utf8Tail(bytes, n)));
+  return decoded.ok || decoded.reason === 'unreadable-charset';
 }
 
 /** Bytes at the end of the first `n` that start a UTF-8 sequence cut by the sample boundary. */
@@ -204,8 +211,10 @@ export async function extractFile(
   options: ExtractOptions,
   location = `attachment:${name}`,
   depth = 0,
+  /** The charset its container labelled it with (a MIME part's `charset=`); checked against the bytes. */
+  charset?: string,
 ): Promise<Extracted> {
-  return extractWith((options.job as Job | undefined) ?? new Job(options), name, bytes, location, depth);
+  return extractWith((options.job as Job | undefined) ?? new Job(options), name, bytes, location, depth, charset);
 }
 
 /** One job's running count of bytes read, shared by every attachment of a message so its allowance holds. */
@@ -219,6 +228,7 @@ async function extractWith(
   bytes: Uint8Array,
   location: string,
   depth: number,
+  charset?: string,
 ): Promise<Extracted> {
   const result: Extracted = { segments: [], unscannable: [], labels: [] };
   const unscannable = (reason: Unscannable['reason'], detail?: string): Extracted => {
@@ -291,7 +301,7 @@ async function extractWith(
       case 'unknown':
         return unscannable('unknown-type', name);
       default:
-        return textual(kind, bytes, location, result);
+        return textual(kind, bytes, location, result, charset);
     }
   } catch (e) {
     // Extractors do not throw for bad content; anything that still escapes is a bug, and a bug must not allow.
@@ -299,16 +309,24 @@ async function extractWith(
   }
 }
 
-function textual(kind: FileKind, bytes: Uint8Array, location: string, result: Extracted): Extracted {
+function textual(
+  kind: FileKind,
+  bytes: Uint8Array,
+  location: string,
+  result: Extracted,
+  transportCharset?: string,
+): Extracted {
+  // The transport's label comes first, as HTML and XML over MIME/HTTP specify; either way it is checked.
   const declared =
-    kind === 'html'
+    transportCharset ||
+    (kind === 'html'
       ? declaredHtmlCharset(bytes)
       : kind === 'di' || kind === 'xml' || kind === 'fodf'
         ? xmlDeclaredEncoding(bytes)
-        : null;
+        : null);
   const decoded = decodeText(bytes, declared);
   if (!decoded.ok) {
-    result.unscannable.push({ location, reason: 'unreadable', detail: decoded.detail });
+    result.unscannable.push({ location, reason: decoded.reason, detail: decoded.detail });
     return result;
   }
   const text = decoded.text;

@@ -1,20 +1,12 @@
 /**
- * Bytes to text. Pure JS on `TextDecoder`, which the browser, Node and the task pane all have. Taiwanese files are
- * UTF-8 or Big5, and forwarded PRC material GB18030; anything else is reported unreadable rather than guessed.
+ * Bytes of a text file to text. The charset is checked against the bytes, not trusted (./charset.ts); a file that
+ * is itself base64 of text (a 公文 encoded twice on its way through a mail gateway) is read through the base64.
  */
+import { type CharsetResult, decodeCharset } from './charset';
 
 export type DecodedText =
-  { ok: true; text: string; encoding: string } | { ok: false; reason: 'unreadable'; detail: string };
-
-const FALLBACK_ENCODINGS = ['big5', 'gb18030'] as const;
-
-function tryDecode(bytes: Uint8Array, encoding: string): string | null {
-  try {
-    return new TextDecoder(encoding, { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    return null;
-  }
-}
+  | { ok: true; text: string; encoding: string }
+  | { ok: false; reason: 'unreadable' | 'unreadable-charset'; detail: string };
 
 /** The charset an HTML document declares in its first kilobyte, if any. */
 export function declaredHtmlCharset(bytes: Uint8Array): string | null {
@@ -23,36 +15,91 @@ export function declaredHtmlCharset(bytes: Uint8Array): string | null {
   return m ? (m[1] as string).toLowerCase() : null;
 }
 
-function isSupported(encoding: string): boolean {
-  try {
-    new TextDecoder(encoding);
-    return true;
-  } catch {
-    return false;
+/** How many base64 layers are peeled off; a file wrapped deeper than this is read as it is. */
+const MAX_BASE64_LAYERS = 2;
+/** Shorter runs of letters are ordinary words and identifiers, not an encoded document. */
+const MIN_BASE64_CHARS = 24;
+const BASE64_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** The bytes a text made only of base64 (line breaks allowed) stands for, or null when it is anything else. */
+function base64Payload(text: string): Uint8Array | null {
+  // Most text fails on its first line; only then is the whole of it copied.
+  if (!/^[\sA-Za-z0-9+/=]*$/.test(text.slice(0, 256))) {
+    return null;
   }
+  const digits = text.replace(/\s+/g, '');
+  if (
+    digits.length < MIN_BASE64_CHARS ||
+    digits.length % 4 !== 0 ||
+    !/^[A-Za-z0-9+/]+={0,2}$/.test(digits) ||
+    // A base64 document has lines of one length; prose and identifiers do not have only these characters anyway.
+    !/[0-9+/]/.test(digits)
+  ) {
+    return null;
+  }
+  const body = digits.replace(/=+$/, '');
+  const out = new Uint8Array(Math.floor((body.length * 3) / 4));
+  let bits = 0;
+  let value = 0;
+  let n = 0;
+  for (let i = 0; i < body.length; i++) {
+    value = (value << 6) | BASE64_DIGITS.indexOf(body.charAt(i));
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[n++] = (value >> bits) & 0xff;
+    }
+  }
+  return out.subarray(0, n);
+}
+
+/** Text the base64 payload stands for, when it is text beyond doubt: UTF-8, UTF-16, Big5/GB18030 or ASCII. */
+function unwrapBase64(text: string, layers: number): { text: string; encoding: string } | null {
+  if (layers >= MAX_BASE64_LAYERS) {
+    return null;
+  }
+  const payload = base64Payload(text);
+  if (!payload) {
+    return null;
+  }
+  for (let i = 0; i < payload.length; i++) {
+    const b = payload[i] as number;
+    // Controls other than tab, line breaks and form feed: binary, unless UTF-16 (checked by the decoder below).
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c && b !== 0) {
+      return null;
+    }
+  }
+  const inner = decodeCharset(payload, null);
+  // A windows-1252 reading is a guess that fits any bytes; only a reading the bytes prove counts here.
+  if (!inner.ok || inner.encoding === 'windows-1252' || (payload.includes(0) && !/^utf-16/.test(inner.encoding))) {
+    return null;
+  }
+  const deeper = unwrapBase64(inner.text, layers + 1);
+  return deeper
+    ? { text: deeper.text, encoding: `base64/${deeper.encoding}` }
+    : { text: inner.text, encoding: `base64/${inner.encoding}` };
+}
+
+function fromCharset(result: CharsetResult): DecodedText {
+  return result.ok
+    ? { ok: true, text: result.text, encoding: result.encoding }
+    : { ok: false, reason: result.reason, detail: result.detail };
 }
 
 /**
- * Decodes text bytes: a BOM wins, then a declared charset, then UTF-8, then Big5, then GB18030. Text with NUL bytes
- * is binary, not text, and is unreadable.
+ * Decodes a text file under its declared charset, if any (./charset.ts says how the label is checked). Bytes with
+ * NULs that are not UTF-16 are binary, not text: `unreadable`. A file that is only base64 of text is that text.
  */
 export function decodeText(bytes: Uint8Array, declared?: string | null): DecodedText {
-  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
-    const enc = bytes[0] === 0xff ? 'utf-16le' : 'utf-16be';
-    const text = tryDecode(bytes, enc);
-    return text === null
-      ? { ok: false, reason: 'unreadable', detail: `invalid ${enc}` }
-      : { ok: true, text, encoding: enc };
-  }
-  if (bytes.includes(0)) {
+  const result = decodeCharset(bytes, declared ?? null);
+  if (bytes.includes(0) && !(result.ok && /^utf-16/.test(result.encoding))) {
     return { ok: false, reason: 'unreadable', detail: 'binary content (NUL bytes)' };
   }
-  const order = [...(declared && isSupported(declared) ? [declared] : []), 'utf-8', ...FALLBACK_ENCODINGS];
-  for (const enc of order) {
-    const text = tryDecode(bytes, enc);
-    if (text !== null) {
-      return { ok: true, text, encoding: enc };
+  if (result.ok) {
+    const unwrapped = unwrapBase64(result.text, 0);
+    if (unwrapped) {
+      return { ok: true, ...unwrapped };
     }
   }
-  return { ok: false, reason: 'unreadable', detail: 'not valid UTF-8, Big5 or GB18030' };
+  return fromCharset(result);
 }

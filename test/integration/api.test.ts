@@ -647,7 +647,7 @@ describe.each(STORES)('API on %s', (kind) => {
           'custom.budget-2026',
           custom(1),
         ],
-        unscannable: ['encrypted', 'image-only'],
+        unscannable: ['encrypted', 'image-only', 'unreadable-charset'],
       }),
     ).toBe(202);
     expect(await post({ rules: ['thebudgetforthenorthernregionisfortymilliondollarsanddue'] })).toBe(400);

@@ -338,8 +338,9 @@ describe('each verdict, end to end on real fixtures', () => {
     const run = await send(item);
     const options = run.event.completions[0]!;
     expect(options.allowEvent).toBe(false);
-    // The inline message's subject 「【機密】地區劃分會議」 is in the attached item's body text.
-    expect(options.errorMessage).toContain('附件「會議通知」：密等標示（機密）');
+    // The inline message is read as a nested message (so its charsets are checked like any other), and its subject
+    // 「【機密】地區劃分會議」 is found as that message's subject.
+    expect(options.errorMessage).toContain('附件「會議通知」主旨：密等標示（機密）');
     expect(options.errorMessage).not.toMatch(/格式損毀|檢查錯誤|無法讀取/);
     await settle(run);
   });

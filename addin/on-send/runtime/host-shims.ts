@@ -6,11 +6,13 @@
  * very module.
  */
 import big5Index from 'virtual:big5-index';
+import gb18030Index from 'virtual:gb18030-index';
 
 import { PureBlob, PureFileReader } from './blob';
-import { PureTextDecoder, PureTextEncoder, setBig5Index } from './text-codec';
+import { PureTextDecoder, PureTextEncoder, setBig5Index, setGb18030Index } from './text-codec';
 
 setBig5Index(big5Index);
+setGb18030Index(gb18030Index);
 
 const host = (typeof self !== 'undefined' ? self : {}) as Record<string, unknown>;
 

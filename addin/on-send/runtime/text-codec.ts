@@ -3,16 +3,16 @@
  * documented to have either. The extractors and the MIME parser decode every attachment through `TextDecoder`, so
  * without this the send handler could read nothing at all.
  *
- * Decoded: UTF-8, UTF-16LE/BE, windows-1252 (what `latin1`, `ascii` and `iso-8859-1` mean to a WHATWG decoder) and
- * Big5 (lead bytes 0xA1–0xF9, the standard and ETEN range, from an index generated at build time). Every other WHATWG
- * label constructs but throws on `decode`: a GB18030 or Shift_JIS part must become unreadable (and so unscannable),
- * never silently mis-decoded as windows-1252, which is what the MIME parser would fall back to if the label were
- * refused outright.
+ * Decoded: UTF-8, UTF-16LE/BE, windows-1252 (what `latin1`, `ascii` and `iso-8859-1` mean to a WHATWG decoder),
+ * Big5 (lead bytes 0xA1–0xF9, the standard and ETEN range) and GBK/GB18030 (forwarded PRC material), both from
+ * indexes generated at build time. Every other WHATWG label constructs but throws on `decode`: a Shift_JIS part must
+ * become unreadable (and so unscannable), never silently mis-decoded as windows-1252, which is what the MIME parser
+ * would fall back to if the label were refused outright.
  */
 
 import { utf8Bytes } from '../../../src/core';
 
-type Codec = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'big5';
+type Codec = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'big5' | 'gbk' | 'gb18030';
 
 const CODEC_LABELS: Readonly<Record<string, Codec>> = {
   'unicode-1-1-utf-8': 'utf-8',
@@ -52,11 +52,22 @@ const CODEC_LABELS: Readonly<Record<string, Codec>> = {
   'cn-big5': 'big5',
   csbig5: 'big5',
   'x-x-big5': 'big5',
+  // GBK and GB18030 share one decoder (WHATWG); the name tells which label was used, as a native decoder's does.
+  chinese: 'gbk',
+  csgb2312: 'gbk',
+  csiso58gb231280: 'gbk',
+  gb2312: 'gbk',
+  gb_2312: 'gbk',
+  'gb_2312-80': 'gbk',
+  gbk: 'gbk',
+  'iso-ir-58': 'gbk',
+  'x-gbk': 'gbk',
+  gb18030: 'gb18030',
 };
 
 /** WHATWG encodings this decoder knows by name but cannot decode. */
 const UNDECODED =
-  /^(gbk|gb18030|gb2312|gb_2312(-80)?|chinese|csgb2312|csiso58gb231280|iso-ir-58|x-gbk|shift_jis|sjis|ms932|ms_kanji|csshiftjis|windows-31j|x-sjis|euc-jp|cseucpkdfmtjapanese|x-euc-jp|iso-2022-jp|csiso2022jp|euc-kr|cseuckr|csksc56011987|iso-ir-149|korean|ks_c_5601-(1987|1989)|ksc5601|ksc_5601|windows-949|koi8-[ru]|koi8|koi|cskoi8r|koi8_r|koi8-ru|windows-125[013-8]|cp125[013-8]|x-cp125[013-8]|iso-8859-([2-9]|1[0-6])(-[ei])?|iso8859-?([2-9]|1[0-6])|iso_8859-([2-9]|1[0-6])(:\d+)?|latin[2-6]|l[2-6]|windows-874|dos-874|tis-620|iso-8859-11|ibm866|866|cp866|csibm866|macintosh|mac|x-mac-roman|csmacintosh|x-mac-cyrillic|x-mac-ukrainian|x-user-defined|replacement|hz-gb-2312|iso-2022-(cn|cn-ext|kr)|utf-16le-bom)$/;
+  /^(shift_jis|sjis|ms932|ms_kanji|csshiftjis|windows-31j|x-sjis|euc-jp|cseucpkdfmtjapanese|x-euc-jp|iso-2022-jp|csiso2022jp|euc-kr|cseuckr|csksc56011987|iso-ir-149|korean|ks_c_5601-(1987|1989)|ksc5601|ksc_5601|windows-949|koi8-[ru]|koi8|koi|cskoi8r|koi8_r|koi8-ru|windows-125[013-8]|cp125[013-8]|x-cp125[013-8]|iso-8859-([2-9]|1[0-6])(-[ei])?|iso8859-?([2-9]|1[0-6])|iso_8859-([2-9]|1[0-6])(:\d+)?|latin[2-6]|l[2-6]|windows-874|dos-874|tis-620|iso-8859-11|ibm866|866|cp866|csibm866|macintosh|mac|x-mac-roman|csmacintosh|x-mac-cyrillic|x-mac-ukrainian|x-user-defined|replacement|hz-gb-2312|iso-2022-(cn|cn-ext|kr)|utf-16le-bom)$/;
 
 const WINDOWS_1252_HIGH = [
   0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
@@ -96,6 +107,67 @@ function big5Table(): Uint16Array | null {
     big5Index = table;
   }
   return big5Index;
+}
+
+/** The GB18030 two-byte index covers pointers 0..23939; the four-byte ranges run to pointer 39419 (the BMP). */
+export const GB18030_POINTER_COUNT = 126 * 190;
+let packedGb18030 = '';
+let gb18030Ranges: readonly number[] = [];
+let gb18030Index: Uint16Array | null = null;
+
+/**
+ * Installs the GB18030 index: the two-byte pointers packed as the Big5 index is, and the four-byte ranges as pairs
+ * [first pointer, its code point] (0 for an unmapped run). The build generates both (scripts/build/gb18030-index.cjs).
+ */
+export function setGb18030Index(packed: { index: string; ranges: readonly number[] }): void {
+  packedGb18030 = packed.index;
+  gb18030Ranges = packed.ranges;
+  gb18030Index = null;
+}
+
+function unpack(packed: string, count: number): Uint16Array {
+  const values = new Int16Array(128).fill(-1);
+  for (let i = 0; i < 64; i++) {
+    values[BASE64_DIGITS.charCodeAt(i)] = i;
+  }
+  const table = new Uint16Array(count);
+  for (let i = 0; i < count; i++) {
+    const a = values[packed.charCodeAt(i * 3)] as number;
+    const b = values[packed.charCodeAt(i * 3 + 1)] as number;
+    const c = values[packed.charCodeAt(i * 3 + 2)] as number;
+    table[i] = (a << 12) | (b << 6) | c;
+  }
+  return table;
+}
+
+function gb18030Table(): Uint16Array | null {
+  if (gb18030Index === null && packedGb18030.length === GB18030_POINTER_COUNT * 3) {
+    gb18030Index = unpack(packedGb18030, GB18030_POINTER_COUNT);
+  }
+  return gb18030Index;
+}
+
+/** The code point of a four-byte GB18030 pointer, or 0 when none (WHATWG "index gb18030 ranges code point"). */
+function gb18030RangesCodePoint(pointer: number): number {
+  if (pointer >= 189000 && pointer <= 1237575) {
+    return 0x10000 + pointer - 189000;
+  }
+  if (pointer > 39419) {
+    return 0;
+  }
+  let lo = 0;
+  let hi = gb18030Ranges.length / 2 - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((gb18030Ranges[mid * 2] as number) <= pointer) {
+      lo = mid;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  const start = gb18030Ranges[lo * 2] as number;
+  const cp = gb18030Ranges[lo * 2 + 1] as number;
+  return start <= pointer && cp !== 0 ? cp + pointer - start : 0;
 }
 
 /** Collects UTF-16 code units and turns them into a string in slices (apply() has an argument limit). */
@@ -265,6 +337,77 @@ function decodeBig5(bytes: Uint8Array, error: () => number): string {
   return out.toString();
 }
 
+const isGbTrail = (b: number): boolean => (b >= 0x40 && b <= 0x7e) || (b >= 0x80 && b <= 0xfe);
+const isGbDigit = (b: number): boolean => b >= 0x30 && b <= 0x39;
+const isGbLead = (b: number): boolean => b >= 0x81 && b <= 0xfe;
+
+/** WHATWG's gb18030 decoder (GBK labels use it too): one, two or four bytes a character. */
+function decodeGb18030(bytes: Uint8Array, error: () => number): string {
+  const table = gb18030Table();
+  if (!table || gb18030Ranges.length === 0) {
+    throw new TypeError('The GB18030 index is not installed');
+  }
+  const out = new UnitBuffer(bytes.length * 2);
+  const n = bytes.length;
+  let i = 0;
+  while (i < n) {
+    const b1 = bytes[i] as number;
+    if (b1 < 0x80) {
+      out.push(b1);
+      i++;
+      continue;
+    }
+    if (b1 === 0x80) {
+      out.push(0x20ac);
+      i++;
+      continue;
+    }
+    if (b1 === 0xff || i + 1 >= n) {
+      out.push(error());
+      i++;
+      continue;
+    }
+    const b2 = bytes[i + 1] as number;
+    if (isGbDigit(b2)) {
+      // A four-byte sequence. Cut by the end of the input it is one error; broken inside, the first byte is the
+      // error and what follows is read again (WHATWG "prepend").
+      if (i + 2 >= n || (isGbLead(bytes[i + 2] as number) && i + 3 >= n)) {
+        out.push(error());
+        i = n;
+        continue;
+      }
+      const b3 = bytes[i + 2] as number;
+      const b4 = bytes[i + 3] as number;
+      if (!isGbLead(b3) || !isGbDigit(b4)) {
+        out.push(error());
+        i++;
+        continue;
+      }
+      const cp = gb18030RangesCodePoint((((b1 - 0x81) * 10 + b2 - 0x30) * 126 + b3 - 0x81) * 10 + b4 - 0x30);
+      if (cp !== 0) {
+        out.pushCodePoint(cp);
+      } else {
+        out.push(error());
+      }
+      i += 4;
+      continue;
+    }
+    if (isGbTrail(b2)) {
+      const pointer = (b1 - 0x81) * 190 + b2 - (b2 < 0x7f ? 0x40 : 0x41);
+      const unit = table[pointer] as number;
+      if (unit !== 0) {
+        out.push(unit);
+        i += 2;
+        continue;
+      }
+    }
+    out.push(error());
+    // An ASCII trail byte is not part of the bad pair: it is read again on its own.
+    i += b2 < 0x80 ? 1 : 2;
+  }
+  return out.toString();
+}
+
 function bytesOf(input: ArrayBuffer | ArrayBufferView | undefined): Uint8Array {
   if (input === undefined) {
     return new Uint8Array(0);
@@ -321,6 +464,9 @@ export class PureTextDecoder {
         return decodeWindows1252(bytes);
       case 'big5':
         return decodeBig5(bytes, error);
+      case 'gbk':
+      case 'gb18030':
+        return decodeGb18030(bytes, error);
       default:
         throw new TypeError(`The ${this.encoding} encoding cannot be decoded in this runtime`);
     }

@@ -5,6 +5,12 @@ declare module 'virtual:big5-index' {
   export default packed;
 }
 
+declare module 'virtual:gb18030-index' {
+  /** The packed GB18030 two-byte index and four-byte ranges for `setGb18030Index`. */
+  const packed: { index: string; ranges: number[] };
+  export default packed;
+}
+
 declare module 'virtual:policy-validator' {
   /** The policy schema compiled by Ajv at build time (standalone code), with Ajv's `errors` on failure. */
   const validate: ((data: unknown) => boolean) & { errors?: unknown };

@@ -12,13 +12,19 @@ import {
   PureTextDecoder,
   PureTextEncoder,
   setBig5Index,
+  setGb18030Index,
 } from '../../../addin/on-send/runtime/text-codec';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { packedBig5Index } = require('../../../scripts/build/big5-index.cjs') as { packedBig5Index: () => string };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { packedGb18030Index } = require('../../../scripts/build/gb18030-index.cjs') as {
+  packedGb18030Index: () => { index: string; ranges: number[] };
+};
 
 beforeAll(() => {
   setBig5Index(packedBig5Index());
+  setGb18030Index(packedGb18030Index());
 });
 
 const native = (label: string, bytes: Uint8Array, fatal: boolean): string | 'error' => {
@@ -95,8 +101,50 @@ describe('PureTextDecoder', () => {
     expect(text.slice(0x80, 0xa0)).toBe('€\x81‚ƒ„…†‡ˆ‰Š‹Œ\x8dŽ\x8f\x90‘’“”•–—˜™š›œ\x9džŸ');
   });
 
-  it('knows GB18030 and Shift_JIS by name but refuses to decode them, so nothing falls back to windows-1252', () => {
-    for (const label of ['gb18030', 'GBK', 'gb2312', 'shift_jis', 'euc-kr', 'iso-8859-2']) {
+  it('decodes every GBK/GB18030 pair as the WHATWG decoder does', () => {
+    const pairs: number[] = [];
+    for (let lead = 0x81; lead <= 0xfe; lead++) {
+      for (let trail = 0x40; trail <= 0xfe; trail++) {
+        if (trail !== 0x7f) {
+          pairs.push(lead, trail);
+        }
+      }
+    }
+    const bytes = Uint8Array.from(pairs);
+    expect(pure('gb18030', bytes, false)).toBe(native('gb18030', bytes, false));
+    // WHATWG decodes GBK labels with the GB18030 decoder; Node's ICU has a GBK table of its own, so the reference here
+    // is its gb18030.
+    expect(pure('gbk', bytes, false)).toBe(native('gb18030', bytes, false));
+  });
+
+  it('decodes GB18030 four-byte sequences, ASCII and broken sequences like the WHATWG decoder', () => {
+    const gbByte = fc.oneof(
+      fc.integer({ min: 0x20, max: 0x7e }),
+      fc.integer({ min: 0x30, max: 0x39 }),
+      fc.integer({ min: 0x80, max: 0xff }),
+    );
+    fc.assert(
+      fc.property(fc.array(gbByte, { maxLength: 40 }), fc.boolean(), (list, fatal) => {
+        const bytes = Uint8Array.from(list);
+        expect(pure('gb18030', bytes, fatal)).toEqual(native('gb18030', bytes, fatal));
+      }),
+      { numRuns: 5000 },
+    );
+    // Every BMP four-byte pointer, and the supplementary planes by arithmetic.
+    const four: number[] = [];
+    for (let p = 0; p < 39420; p++) {
+      four.push(Math.floor(p / 12600) + 0x81, (Math.floor(p / 1260) % 10) + 0x30, (Math.floor(p / 10) % 126) + 0x81);
+      four.push((p % 10) + 0x30);
+    }
+    four.push(0x90, 0x30, 0x81, 0x30, 0xe3, 0x32, 0x9a, 0x35, 0x84, 0x31, 0xa4, 0x39);
+    const bytes = Uint8Array.from(four);
+    expect(pure('gb18030', bytes, false)).toBe(native('gb18030', bytes, false));
+    expect(new PureTextDecoder('gb2312').decode(Uint8Array.from([0xbb, 0xfa, 0xc3, 0xdc]))).toBe('机密');
+    expect(new PureTextDecoder('gb2312').encoding).toBe('gbk');
+  });
+
+  it('knows Shift_JIS and the other legacy encodings by name but refuses to decode them, so nothing falls back to windows-1252', () => {
+    for (const label of ['shift_jis', 'euc-kr', 'iso-8859-2']) {
       const decoder = new PureTextDecoder(label);
       expect(() => decoder.decode(Uint8Array.from([0xc3, 0xdc]))).toThrow(TypeError);
     }

@@ -7,6 +7,7 @@ import {
   type Policy,
   POLICY_SCHEMA,
   PolicyError,
+  unscannableAction,
   warnMayPrompt,
 } from '../../../src/core/policy';
 
@@ -49,6 +50,19 @@ describe('policy', () => {
       } catch (e) {
         expect((e as PolicyError).problems.join()).toContain(where);
       }
+    }
+  });
+
+  it('knows unreadable-charset as a reason: warn or block, never allow, and the default blocks it', () => {
+    const p = clone(DEFAULT_POLICY) as unknown as Record<string, unknown>;
+    p.unscannableByReason = { 'unreadable-charset': { internal: 'warn', external: 'block' } };
+    expect(parsePolicy(p).unscannableByReason).toEqual({
+      'unreadable-charset': { internal: 'warn', external: 'block' },
+    });
+    p.unscannableByReason = { 'unreadable-charset': { internal: 'allow', external: 'warn' } };
+    expect(() => parsePolicy(p)).toThrow(PolicyError);
+    for (const scope of ['internal', 'external'] as const) {
+      expect(unscannableAction(DEFAULT_POLICY, 'unreadable-charset', scope)).toBe('block');
     }
   });
 
