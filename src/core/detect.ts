@@ -629,7 +629,8 @@ function fieldColumn(
     }
     const cells = row.split(delimiter);
     const cell = cells[column];
-    if (cell !== undefined) {
+    // A glossary table headed 密等 lists each level beside its English name; its rows classify nothing.
+    if (cell !== undefined && levelPairRow(row) === null) {
       const level = fieldValueLevel(cell.replace(/["']/gu, ''), false);
       if (level) {
         const cellStart = pos + cells.slice(0, column).reduce((n, c) => n + c.length + delimiter.length, 0);
@@ -646,8 +647,22 @@ const ENGLISH_NAME = /^(?:top ?secret|secret|confidential|sensitive|official sec
 /** Separators between the cells of a row or the items of a list. */
 const ROW_SEPARATORS = /[\s|,;:/、／：=\-–—]+/u;
 
-/** A row that pairs one level with its English name, 「極機密　Secret」, or null. */
+/** Cell separators of a table row as text: a sheet's tab, a CSV comma, a markdown pipe. */
+const TABLE_CELL = /[\t|,]/u;
+
+/**
+ * A row that pairs one level with its English name, 「極機密　Secret」, or null. In a table row the pair may stand
+ * beside other columns (the legal basis, the longest secrecy period: 「絕對機密,Top Secret,30年」): a glossary table,
+ * as long as exactly one cell is a level and another cell is nothing but an English level name.
+ */
 function levelPairRow(line: string): string | null {
+  if (TABLE_CELL.test(line)) {
+    const cells = line.split(TABLE_CELL).map((c) => c.replace(/["']/gu, '').trim());
+    const levels = cells.filter((c) => isLevelWord(c));
+    if (levels.length === 1 && cells.some((c) => ENGLISH_NAME.test(c))) {
+      return foldFieldValue(levels[0] as string);
+    }
+  }
   const cells = line.split(ROW_SEPARATORS).filter((c) => c !== '');
   const han = cells.filter((c) => HAN_RE.test(c));
   const english = cells.filter((c) => !HAN_RE.test(c)).join(' ');

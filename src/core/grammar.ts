@@ -63,8 +63,8 @@ function ks(word: string): string {
  */
 export const SEPARATED_LEVEL_WORDS = `${ks('絕對機密')}|${ks('極機密')}|${ks('機密')}`;
 
-/** {@link MARK_WORDS} for the positional rules: the levels may carry separators. */
-export const POSITIONED_MARK_WORDS = `${SEPARATED_LEVEL_WORDS}|${k('密件')}|${SENSITIVE_WORDS}|密`;
+/** {@link MARK_WORDS} for the positional rules: the levels, and the watermark word 機敏資料 (機·敏·資·料), may carry separators. */
+export const POSITIONED_MARK_WORDS = `${SEPARATED_LEVEL_WORDS}|${k('密件')}|${ks('機敏資料')}|${SENSITIVE_WORDS}|密`;
 
 /** The level a matched mark word stands for. */
 export function markLevel(word: string): Level | null {

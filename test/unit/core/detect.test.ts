@@ -132,6 +132,15 @@ describe('detectSegment: header rows, listings and training text are not marks',
     expect(rules('機密 Confidential', 'header')).toContain('level.standalone:機密');
   });
 
+  it('takes a glossary table with further columns (legal basis, secrecy period) as a glossary, under any header', () => {
+    expect(scan('中文,英文,法源\n絕對機密,Top Secret,國家機密保護法第4條第1款\n極機密,Secret,第4條第2款')).toEqual([]);
+    expect(scan('密等\t英譯\t最長保密期限\n絕對機密\tTop Secret\t30年\n機密\tConfidential\t10年')).toEqual([]);
+    // Beside them: a register of 公文 under the same 密等 header, and a row that is the field, are marks.
+    expect(rules('密等\t英譯\t最長保密期限\n機密\t會議資料\t10年')).toEqual(['field.classification:機密']);
+    expect(rules('文號,密等,速別\n1150401,機密,速件')).toEqual(['field.classification:機密']);
+    expect(rules('密等,機密\n主旨,預算')).toEqual(['field.classification:機密']);
+  });
+
   it('takes declassification phrases after 例如 or 如： as examples', () => {
     expect(scan('解密條件之寫法，例如：本件於公布時解密、本件至115年12月31日解密。')).toEqual([]);
     expect(scan('保密期限之填寫方式如：「本件於決標後解密」。')).toEqual([]);
@@ -222,6 +231,13 @@ describe('detectSegment: portion marks', () => {
 });
 
 describe('detectSegment: other marks', () => {
+  it('reads the watermark word with separators between its characters (機·敏·資·料) where a mark stands by place', () => {
+    expect(rules('機·敏·資·料', 'watermark')).toEqual(['label.standalone:機敏']);
+    expect(rules('機 ‧ 敏 ‧ 資 ‧ 料', 'header')).toEqual(['label.standalone:機敏']);
+    // Beside it: the words in running prose, separated or not, are no watermark.
+    expect(scan('機敏·資料庫的說明文件')).toEqual([]);
+  });
+
   it('finds the meeting sentence with either comma', () => {
     expect(rules('本會議因具機敏性質，與會人員應行保密。')).toEqual(['meeting.secrecy-notice:機敏']);
     expect(rules('本會議因具機敏性質,與會人員應行保密')).toEqual(['meeting.secrecy-notice:機敏']);
