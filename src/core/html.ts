@@ -28,11 +28,16 @@ export interface HtmlText {
 /** Elements whose end starts a new paragraph: the boundary that portion marks and stripping work on. */
 const PARAGRAPH_TAGS = new Set([
   'p', 'div', 'li', 'ul', 'ol', 'dl', 'dt', 'dd', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'table',
-  'tr', 'section', 'article', 'header', 'footer', 'address', 'center', 'form', 'fieldset', 'hr', 'main', 'nav',
+  'section', 'article', 'header', 'footer', 'address', 'center', 'form', 'fieldset', 'hr', 'main', 'nav',
   'aside', 'figure', 'figcaption', 'caption', 'body', 'html',
 ]); // prettier-ignore
-/** Elements that end a line but not a paragraph. */
-const LINE_TAGS = new Set(['br', 'td', 'th']);
+/**
+ * Elements that end a line but not a paragraph. A table row is one line of tab-separated cells, as a sheet's row or a
+ * CSV line is read, so a 密等 column header stays above its values and an ISMS triad stays one header row.
+ */
+const LINE_TAGS = new Set(['br', 'tr']);
+/** Elements whose end is a cell boundary within the row's line. */
+const CELL_TAGS = new Set(['td', 'th']);
 /** Elements whose content is not text a reader sees. */
 const RAW_CONTENT_TAGS = new Set(['script', 'style', 'xml', 'template', 'noscript']);
 
@@ -209,8 +214,10 @@ export function htmlToText(html: string, tokens: readonly HtmlToken[] = tokenise
     if (t.kind === 'tag') {
       if (t.name && PARAGRAPH_TAGS.has(t.name) && chars.length > 0) {
         breakLines(2, t.start);
-      } else if (t.name && LINE_TAGS.has(t.name) && chars.length > 0 && (t.name === 'br' || t.closing)) {
+      } else if (t.name && LINE_TAGS.has(t.name) && chars.length > 0) {
         breakLines(1, t.start);
+      } else if (t.name && CELL_TAGS.has(t.name) && t.closing && chars.length > 0) {
+        push('\t', t.start, t.start);
       }
       continue;
     }

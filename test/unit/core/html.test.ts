@@ -15,10 +15,12 @@ import {
 } from '../../../src/core/html';
 
 describe('htmlToText', () => {
-  it('separates paragraphs by a blank line and lines by a break', () => {
-    expect(htmlToText('<p>甲</p><p>乙<br>丙</p><table><tr><td>丁</td><td>戊</td></tr></table>').text).toBe(
-      '甲\n\n乙\n丙\n\n丁\n戊\n\n',
-    );
+  it('separates paragraphs by a blank line and lines by a break; a table row is one line of tab-separated cells', () => {
+    expect(
+      htmlToText(
+        '<p>甲</p><p>乙<br>丙</p><table><tr><td>丁</td><td>戊</td></tr><tr><th>己</th><td>庚</td></tr></table>',
+      ).text,
+    ).toBe('甲\n\n乙\n丙\n\n丁\t戊\t\n己\t庚\t\n\n');
   });
 
   it('decodes entities and maps each character to its source range', () => {

@@ -58,7 +58,20 @@ const followers = (body: string): string[] => [
 ];
 
 const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const htmlLines = (s: string): string => s.split(/\r?\n/).map(escapeHtml).join('<br>');
+// Tab-separated text (a register, a sheet pasted in) reaches an HTML mail as a table: tabs collapse to spaces in HTML.
+const htmlLines = (s: string): string =>
+  s.includes('\t')
+    ? `<table>${s
+        .split(/\r?\n/)
+        .map(
+          (row) =>
+            `<tr>${row
+              .split('\t')
+              .map((c) => `<td>${escapeHtml(c)}</td>`)
+              .join('')}</tr>`,
+        )
+        .join('')}</table>`
+    : s.split(/\r?\n/).map(escapeHtml).join('<br>');
 
 const PAD = '這是一般的會議內容說明文字。'.repeat(700);
 
