@@ -1044,6 +1044,128 @@ export function paragraphAround(text: string, start: number, end: number): { sta
   return { start: a, end: b };
 }
 
+/**
+ * `paragraphAround` for all the portion marks of one text, with identical results. Walking lines from each mark
+ * made a text with a portion mark on each of N unbroken lines cost N² (8,000 lines took seconds); here each line's
+ * paragraph start and end are found once, on the first walk that crosses the line, and later walks stop there.
+ */
+export class PortionParagraphs {
+  /** Offset of the first character of each line; a line ends just before the next one's '\n' (or at the end). */
+  private readonly lineStarts: number[] = [0];
+  /** Per line, the first and last line of its paragraph; -1 until a walk has crossed the line. */
+  private readonly firstLine: Int32Array;
+  private readonly lastLine: Int32Array;
+  /** Per line, 0 untested, else 1 + whether it is blank / ends with a portion mark / opens a paragraph. */
+  private readonly blank: Uint8Array;
+  private readonly portionEnd: Uint8Array;
+  private readonly opens: Uint8Array;
+
+  constructor(private readonly text: string) {
+    for (let p = text.indexOf('\n'); p !== -1; p = text.indexOf('\n', p + 1)) {
+      this.lineStarts.push(p + 1);
+    }
+    const n = this.lineStarts.length;
+    this.firstLine = new Int32Array(n).fill(-1);
+    this.lastLine = new Int32Array(n).fill(-1);
+    this.blank = new Uint8Array(n);
+    this.portionEnd = new Uint8Array(n);
+    this.opens = new Uint8Array(n);
+  }
+
+  around(start: number, end: number): { start: number; end: number } {
+    const { text, lineStarts } = this;
+    // paragraphAround's lastIndexOf('\n', -1) reads a break at offset 0 as the one before a mark at 0.
+    const k = start === 0 && text[0] === '\n' ? 1 : this.lineOf(start);
+    const a = lineStarts[this.paragraphFirst(k)] as number;
+    let b = this.lineEnd(this.paragraphLast(this.lineOf(end)));
+    while (b > a && (text[b - 1] === '\r' || text[b - 1] === '\n')) {
+      b--;
+    }
+    return { start: a, end: b };
+  }
+
+  /** The line holding `offset`; an offset on a '\n' belongs to the line that break ends. */
+  private lineOf(offset: number): number {
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] as number) <= offset) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+
+  private lineEnd(i: number): number {
+    return i + 1 < this.lineStarts.length ? (this.lineStarts[i + 1] as number) - 1 : this.text.length;
+  }
+
+  private line(i: number): string {
+    return this.text.slice(this.lineStarts[i], this.lineEnd(i));
+  }
+
+  private test(cache: Uint8Array, i: number, predicate: (line: string) => boolean): boolean {
+    if (cache[i] === 0) {
+      cache[i] = predicate(this.line(i)) ? 2 : 1;
+    }
+    return cache[i] === 2;
+  }
+
+  /** A paragraph runs back to the line after a blank line or a line ending with a portion mark. */
+  private paragraphFirst(k: number): number {
+    let i = k;
+    while (this.firstLine[i] === -1 && i > 0) {
+      const prev = i - 1;
+      if (
+        this.test(this.blank, prev, (l) => l.trim() === '') ||
+        this.test(this.portionEnd, prev, (l) => PORTION_LINE_END.test(l))
+      ) {
+        this.firstLine[i] = i;
+        break;
+      }
+      i = prev;
+    }
+    if (this.firstLine[i] === -1) {
+      this.firstLine[i] = i; // line 0
+    }
+    const first = this.firstLine[i] as number;
+    for (let j = k; j > i; j--) {
+      this.firstLine[j] = first;
+    }
+    return first;
+  }
+
+  /** A paragraph runs on to a line ending with a portion mark, or up to a blank line or one that opens a paragraph. */
+  private paragraphLast(m: number): number {
+    const n = this.lineStarts.length;
+    let i = m;
+    while (this.lastLine[i] === -1 && i + 1 < n) {
+      const next = i + 1;
+      if (
+        this.test(this.portionEnd, i, (l) => PORTION_LINE_END.test(l)) ||
+        this.test(this.blank, next, (l) => l.trim() === '') ||
+        this.test(this.opens, next, (l) => PARAGRAPH_START.test(l))
+      ) {
+        this.lastLine[i] = i;
+        break;
+      }
+      i = next;
+    }
+    if (this.lastLine[i] === -1) {
+      this.lastLine[i] = i; // the last line
+    }
+    const last = this.lastLine[i] as number;
+    for (let j = m; j < i; j++) {
+      this.lastLine[j] = last;
+    }
+    return last;
+  }
+}
+
 /** Pairs delimiter tags into regions; the innermost open tag of the same level closes first. */
 function pairTags(tags: readonly Tag[]): { regions: { start: number; end: number; level: Level }[]; used: Tag[] } {
   const sorted = [...tags].sort((a, b) => a.start - b.start);
@@ -1080,11 +1202,6 @@ function pairTags(tags: readonly Tag[]): { regions: { start: number; end: number
     }
   }
   return { regions: outer, used };
-}
-
-/** Whether `text[from, to)` contains a line break. The slice bounds the native search; it does not copy a long range. */
-function hasLineBreak(text: string, from: number, to: number): boolean {
-  return to > from && text.slice(from, to).indexOf('\n') !== -1;
 }
 
 function excerptOf(text: string, start: number, end: number): string {
@@ -1219,23 +1336,10 @@ function assemble(
   const strippableBody = position === 'body' && segment.location === 'body';
   const findings: Finding[] = [];
   const regionFindings = allRegions.map((r) => ({ ...r, inner: [] as Hit[] }));
-  // The paragraph of a portion mark depends only on the lines its start and end are on. Marks come in order, so
-  // whether two share their lines is seen from the text between them; a text without line breaks (one long HTML or
-  // CSV line) with thousands of marks is then searched once, not once per mark.
-  let previous: { start: number; end: number; region: { start: number; end: number } } | undefined;
-  const paragraphOf = (h: Hit): { start: number; end: number } => {
-    const p = previous;
-    if (
-      p &&
-      !hasLineBreak(text, p.start, h.start) &&
-      !hasLineBreak(text, Math.min(p.end, h.end), Math.max(p.end, h.end))
-    ) {
-      previous = { start: h.start, end: h.end, region: p.region };
-      return { ...p.region };
-    }
-    previous = { start: h.start, end: h.end, region: paragraphAround(text, h.start, h.end) };
-    return { ...previous.region };
-  };
+  // Built on the first portion mark, so a body without one pays nothing for it.
+  let portionParagraphs: PortionParagraphs | undefined;
+  const paragraphOf = (h: Hit): { start: number; end: number } =>
+    (portionParagraphs ??= new PortionParagraphs(text)).around(h.start, h.end);
   const containingRegion = new ContainingSpans(regionFindings);
   for (const h of unique) {
     const inRegion =

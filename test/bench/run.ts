@@ -85,6 +85,42 @@ const TEXT_SIZES: readonly [number, number][] = [
   [64, 1],
 ];
 
+/**
+ * A portion mark opening each of N lines with no blank line between (【機】第N項內容說明。): every mark is a finding with
+ * its own paragraph, and finding those once cost N² (8,000 lines took seconds). The ms/MB must stay flat with size.
+ */
+function portionLinesBench(): void {
+  const sizes: readonly [number, number][] = [
+    [2_000, 7],
+    [8_000, 3],
+    [32_000, 1],
+  ];
+  const perMb: number[] = [];
+  for (const [lines, runs] of sizes) {
+    let text = '';
+    for (let i = 1; i <= lines; i++) {
+      text += `【機】第${i}項內容說明。\n`;
+    }
+    const mb = Buffer.byteLength(text, 'utf8') / 1e6;
+    detectSegment({ location: 'body', text, position: 'body' });
+    let findings = 0;
+    const scan = cpuMs(() => {
+      findings = detectSegment({ location: 'body', text, position: 'body' }).length;
+    }, runs);
+    perMb.push(scan / mb);
+    console.log(
+      `text scan portion marks at line starts, ${String(lines).padStart(6)} lines (${(mb * 1000).toFixed(0)} KB UTF-8): ` +
+        `${scan.toFixed(1)} ms CPU (${(scan / mb).toFixed(0)} ms/MB) [${findings} findings, ${runs} run${runs > 1 ? 's' : ''}]`,
+    );
+  }
+  const first = perMb[0] as number;
+  const last = perMb[perMb.length - 1] as number;
+  console.log(
+    `text scan portion marks at line starts: ms/MB ${perMb.map((x) => x.toFixed(0)).join(' / ')} at ` +
+      `${sizes.map(([n]) => n).join(' / ')} lines → ${(last / first).toFixed(2)}× the smallest rate per MB (linear: ≈1)`,
+  );
+}
+
 function textBench(): void {
   console.log('\ntext scanning and decisions');
   const inputs: [string, (bytes: number) => string][] = [
@@ -105,6 +141,8 @@ function textBench(): void {
         `→ ${TEXT_SIZES[TEXT_SIZES.length - 1]?.[0]} MB costs ${(last / first).toFixed(2)}× the 1 MB rate per MB (linear: ≈1)`,
     );
   }
+
+  portionLinesBench();
 
   const html = mailHtml();
   const message = { subject: '會議通知', bodyHtml: html, recipients: ['a@example.gov.tw'] };
