@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import { DEFAULT_POLICY, parsePolicy, type Policy, PolicyError } from '../core';
 import { runAuditLog } from './audit-log';
 import { formatTable } from './format';
+import { stopPdfThread } from './pdf-loader';
 import { expandPaths, ioMessage, type ScanError, scanFile, type ScanResult, UsageError } from './scan-files';
 
 export const USAGE = `用法 Usage: npm run --silent scan -- [--policy FILE] [--to a@x,b@y] [--json] PATH...
@@ -175,13 +176,30 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`secrecy-guard: 內部錯誤 / internal error: ${(e as Error).stack ?? String(e)}\n`);
+  // Until main settles the exit code is an error: if the event loop empties first (work that can never finish, as a
+  // PDF thread gone without a word once caused), the process must not end silently as 0, "all allow".
+  process.exitCode = 2;
+  let settled = false;
+  process.on('beforeExit', () => {
+    if (!settled) {
+      settled = true;
+      process.stderr.write('secrecy-guard: 內部錯誤，掃描未完成 / internal error: the scan never finished\n');
       process.exitCode = 2;
-    },
-  );
+    }
+  });
+  main(process.argv.slice(2))
+    .then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (e: unknown) => {
+        process.stderr.write(`secrecy-guard: 內部錯誤 / internal error: ${(e as Error).stack ?? String(e)}\n`);
+        process.exitCode = 2;
+      },
+    )
+    .finally(() => {
+      settled = true;
+      // Whatever is left on the PDF thread (a close it never answered) must not keep the process from exiting.
+      stopPdfThread();
+    });
 }

@@ -12,9 +12,23 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
-import type { PdfDocument, PdfJs, PdfOptions, PdfPage } from '../extract';
+import {
+  PDF_LOAD_CAP_MS,
+  PDF_READER_GONE,
+  PDF_TIMEOUT,
+  type PdfDocument,
+  type PdfJs,
+  type PdfOptions,
+  type PdfPage,
+} from '../extract';
 
 const root = path.dirname(require.resolve('pdfjs-dist/package.json'));
+
+/**
+ * Test-only: makes the thread misbehave ('exit-on-page', 'hang-on-page', 'no-ready') so the tests can show a dead or
+ * hung reader fails closed. Honoured only under NODE_ENV=test, and all it can do is make PDFs unscannable.
+ */
+const FAULT = process.env.NODE_ENV === 'test' ? process.env.SECRECY_GUARD_TEST_PDF_THREAD_FAULT : undefined;
 
 interface Reply {
   readonly id?: number;
@@ -23,26 +37,43 @@ interface Reply {
   readonly error?: { name: string; message: string };
 }
 
+function named(name: string, message: string): Error {
+  const e = new Error(message);
+  e.name = name;
+  return e;
+}
+
 /** The thread and its requests in flight; it holds the process open only while a request is pending. */
 class PdfThread {
   private readonly worker: Worker;
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   private nextId = 1;
+  /** Set once the thread has exited or was stopped: every call then fails at once, as nothing will answer it. */
+  private gone: Error | null = null;
   readonly ready: Promise<void>;
 
-  constructor(onGone: () => void) {
-    this.worker = new Worker(path.join(__dirname, 'pdf-thread.mjs'), { execArgv: [] });
-    this.worker.unref();
+  constructor(private readonly onGone: () => void) {
+    this.worker = new Worker(path.join(__dirname, 'pdf-thread.mjs'), {
+      execArgv: [],
+      ...(FAULT ? { workerData: { fault: FAULT } } : {}),
+    });
     let started: () => void = () => undefined;
     let failed: (e: Error) => void = () => undefined;
     this.ready = new Promise<void>((resolve, reject) => {
       started = resolve;
       failed = reject;
     });
+    // Nobody may wait for a start that never comes; pdf.ts caps the wait too, but only the owner can stop the thread.
+    const startCap = setTimeout(
+      () => this.stop(named(PDF_TIMEOUT, 'PDF reader thread did not start')),
+      PDF_LOAD_CAP_MS,
+    );
+    startCap.unref();
     // The ready handshake is a pending request of its own, so the process waits for the thread to load.
     this.worker.ref();
     this.worker.on('message', (reply: Reply) => {
       if (reply.ready) {
+        clearTimeout(startCap);
         this.settle();
         started();
         return;
@@ -54,23 +85,35 @@ class PdfThread {
       this.pending.delete(reply.id as number);
       this.settle();
       if (reply.error) {
-        const e = new Error(reply.error.message);
-        e.name = reply.error.name;
-        waiter.reject(e);
+        waiter.reject(named(reply.error.name, reply.error.message));
       } else {
         waiter.resolve(reply.result);
       }
     });
     const gone = (e: Error): void => {
-      onGone();
+      clearTimeout(startCap);
+      this.markGone(e);
       failed(e);
-      for (const waiter of this.pending.values()) {
-        waiter.reject(e);
-      }
-      this.pending.clear();
     };
-    this.worker.on('error', gone);
-    this.worker.on('exit', (code) => gone(new Error(`PDF reader thread exited (${code})`)));
+    this.worker.on('error', (e) => gone(named(PDF_READER_GONE, `PDF reader thread failed: ${e.message}`)));
+    this.worker.on('exit', (code) => gone(named(PDF_READER_GONE, `PDF reader thread exited (${code})`)));
+  }
+
+  private markGone(e: Error): void {
+    if (!this.gone) {
+      this.gone = e;
+      this.onGone();
+    }
+    for (const waiter of this.pending.values()) {
+      waiter.reject(this.gone);
+    }
+    this.pending.clear();
+  }
+
+  /** Stops the thread (hung, or no longer needed): what waits on it fails now, not when the exit event comes. */
+  stop(e: Error = named(PDF_READER_GONE, 'PDF reader thread stopped')): void {
+    this.markGone(e);
+    void this.worker.terminate().catch(() => undefined);
   }
 
   private settle(): void {
@@ -80,6 +123,9 @@ class PdfThread {
   }
 
   call<T>(message: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<T> {
+    if (this.gone) {
+      return Promise.reject(this.gone);
+    }
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
@@ -93,13 +139,21 @@ let thread: PdfThread | null = null;
 
 async function pdfThread(): Promise<PdfThread> {
   if (!thread) {
-    thread = new PdfThread(() => {
-      thread = null;
+    const t: PdfThread = new PdfThread(() => {
+      if (thread === t) {
+        thread = null;
+      }
     });
+    thread = t;
   }
   const t = thread;
   await t.ready;
   return t;
+}
+
+/** Stops the PDF thread, if any: the CLI calls it when it is done, so nothing left on the thread holds the process. */
+export function stopPdfThread(): void {
+  thread?.stop();
 }
 
 /** The slice of pdfjs that extraction uses, answered by the thread. */
@@ -108,38 +162,49 @@ function threadPdfJs(t: PdfThread): PdfJs {
     getDocument(params) {
       const data = params.data as Uint8Array;
       let docId: number | null = null;
-      const promise = t
-        .call<{ doc: number; numPages: number }>({ op: 'open', params }, [data.buffer as ArrayBuffer])
-        .then(({ doc, numPages }): PdfDocument => {
-          docId = doc;
-          const close = async (): Promise<void> => {
-            await t.call({ op: 'close', doc });
-          };
-          return {
-            numPages,
-            async getPage(n: number): Promise<PdfPage> {
-              const page = await t.call<{
-                items: Array<{ str?: string; hasEOL?: boolean }>;
-                annotations: Awaited<ReturnType<PdfPage['getAnnotations']>>;
-              }>({ op: 'page', doc, n });
-              return {
-                getTextContent: () => Promise.resolve({ items: page.items }),
-                getAnnotations: () => Promise.resolve(page.annotations),
-                cleanup: () => undefined,
-              };
-            },
-            getMetadata: () => t.call<{ info?: Record<string, unknown> }>({ op: 'meta', doc }),
-            destroy: close,
-          };
-        });
-      return {
-        promise,
-        destroy: async () => {
-          if (docId !== null) {
-            await t.call({ op: 'close', doc: docId }).catch(() => undefined);
-          }
-        },
+      /** This document's requests in flight: one still unanswered when it is closed was given up on (a hang). */
+      let inFlight = 0;
+      const call = async <T>(message: Record<string, unknown>, transfer?: ArrayBuffer[]): Promise<T> => {
+        inFlight++;
+        try {
+          return await t.call<T>(message, transfer);
+        } finally {
+          inFlight--;
+        }
       };
+      const close = async (): Promise<void> => {
+        if (inFlight > 0) {
+          // Extraction stopped waiting for the thread, so it is stuck in pdfjs: only stopping it frees the process.
+          t.stop(named(PDF_TIMEOUT, 'PDF reader thread stopped after a request took too long'));
+          return;
+        }
+        if (docId !== null) {
+          // A dead thread fails the call at once; closing a document it held is then done.
+          await call({ op: 'close', doc: docId }).catch(() => undefined);
+        }
+      };
+      const promise = call<{ doc: number; numPages: number }>({ op: 'open', params }, [
+        data.buffer as ArrayBuffer,
+      ]).then(({ doc, numPages }): PdfDocument => {
+        docId = doc;
+        return {
+          numPages,
+          async getPage(n: number): Promise<PdfPage> {
+            const page = await call<{
+              items: Array<{ str?: string; hasEOL?: boolean }>;
+              annotations: Awaited<ReturnType<PdfPage['getAnnotations']>>;
+            }>({ op: 'page', doc, n });
+            return {
+              getTextContent: () => Promise.resolve({ items: page.items }),
+              getAnnotations: () => Promise.resolve(page.annotations),
+              cleanup: () => undefined,
+            };
+          },
+          getMetadata: () => call<{ info?: Record<string, unknown> }>({ op: 'meta', doc }),
+          destroy: close,
+        };
+      });
+      return { promise, destroy: close };
     },
   };
 }

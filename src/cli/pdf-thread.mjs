@@ -5,7 +5,10 @@
  * open, one page's text and annotations, metadata, close.
  */
 /* eslint-disable @typescript-eslint/explicit-function-return-type -- plain JS, which has no return types to write */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+
+/** Test-only fault (see FAULT in pdf-loader.ts): set only when the tests ask for it. */
+const fault = workerData?.fault;
 
 const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
 // The fake worker pdfjs uses in Node imports its worker module on the first document; have it ready instead.
@@ -34,6 +37,12 @@ async function handle(msg) {
       }
     }
     case 'page': {
+      if (fault === 'exit-on-page') {
+        process.exit(3);
+      }
+      if (fault === 'hang-on-page') {
+        return new Promise(() => undefined);
+      }
       const page = await docs.get(msg.doc).doc.getPage(msg.n);
       try {
         const content = await page.getTextContent();
@@ -72,4 +81,6 @@ parentPort.on('message', (msg) => {
     (e) => parentPort.postMessage({ id: msg.id, error: errorOf(e) }),
   );
 });
-parentPort.postMessage({ ready: true });
+if (fault !== 'no-ready') {
+  parentPort.postMessage({ ready: true });
+}

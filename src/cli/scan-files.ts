@@ -150,6 +150,7 @@ export async function scanFile(
     limits: budget.limits,
     expired: budget.expired,
     offClock: budget.offClock,
+    remainingMs: budget.remainingMs,
     pdf: nodePdfOptions(),
     conclusive: (segments) => decide({ attachments: [{ name, segments }], recipients }, policy).verdict === 'block',
     ...(scanOptions.onProgress ? { onProgress: scanOptions.onProgress } : {}),

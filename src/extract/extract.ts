@@ -45,6 +45,8 @@ export interface ExtractOptions {
   readonly conclusive?: (segments: readonly TextSegment[]) => boolean;
   /** Runs content-independent set-up (loading the PDF reader) off the scan's clock: Budget.offClock. */
   readonly offClock?: <T>(work: () => Promise<T>) => Promise<T>;
+  /** Milliseconds left of the scan (Budget.remainingMs): calls into a PDF reader race it, so a hung reader times out. */
+  readonly remainingMs?: () => number;
   readonly onProgress?: (progress: ExtractProgress) => void;
   /** Reads nested e-mail (.eml attachments, message/rfc822 parts); supplied by eml.ts to avoid a cycle. */
   readonly readEml?: (bytes: Uint8Array, location: string, depth: number) => Promise<Extracted>;
@@ -262,6 +264,7 @@ async function extractWith(
             expired: job.options.expired,
             conclusive: job.options.conclusive,
             offClock: job.options.offClock,
+            remainingMs: job.options.remainingMs,
           }),
         );
         return result;

@@ -10,7 +10,16 @@ export {
   newJob,
   sniff,
 } from './extract';
-export { extractPdf, type PdfDocument, type PdfJs, type PdfOptions, type PdfPage } from './pdf';
+export {
+  extractPdf,
+  PDF_LOAD_CAP_MS,
+  PDF_READER_GONE,
+  PDF_TIMEOUT,
+  type PdfDocument,
+  type PdfJs,
+  type PdfOptions,
+  type PdfPage,
+} from './pdf';
 export { type Extracted, type FoundLabel } from './segments';
 export { declaredHtmlCharset, type DecodedText, decodeText } from './text';
 export { readZipDirectory, readZipEntry, ZipError, type ZipLimits } from './zip';

@@ -39,6 +39,47 @@ export interface PdfOptions {
   readonly conclusive?: (segments: readonly TextSegment[]) => boolean;
   /** Runs the reader's loading off the scan's clock (Budget.offClock); loading is not work on the content. */
   readonly offClock?: <T>(work: () => Promise<T>) => Promise<T>;
+  /**
+   * Milliseconds left of the scan (Budget.remainingMs): every call into pdfjs races it, so a reader that hangs (a
+   * pdfjs loop, a worker that died without a word) ends as a timeout instead of holding the scan open for ever.
+   */
+  readonly remainingMs?: () => number;
+  /** How long loading the reader may take at most, off the clock or not (default PDF_LOAD_CAP_MS). */
+  readonly loadCapMs?: number;
+}
+
+/** Loading is off the scan's clock, but not unbounded: a reader that never starts is a timeout. Generous on purpose. */
+export const PDF_LOAD_CAP_MS = 30_000;
+
+/** The error name a reader gives when it gave up waiting (the host's loader uses it too). */
+export const PDF_TIMEOUT = 'PdfTimeout';
+/** The error name a reader gives when it is gone (a dead worker): the reader failed, not the PDF. */
+export const PDF_READER_GONE = 'PdfReaderGone';
+
+function timeoutError(message: string): Error {
+  const e = new Error(message);
+  e.name = PDF_TIMEOUT;
+  return e;
+}
+
+/** `work`, or a PDF_TIMEOUT rejection once `ms` have passed; Infinity waits as long as `work` does. */
+function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  if (ms === Infinity) {
+    return work;
+  }
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(timeoutError(`${what}: no answer in time`)), Math.max(0, ms));
+    work.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
 }
 
 /**
@@ -60,14 +101,17 @@ const META_KEYS = ['Title', 'Subject', 'Keywords', 'Author', 'Creator', 'Produce
 /** Reads a PDF into segments; encrypted, image-only and broken PDFs become unscannable with their reason. */
 export async function extractPdf(bytes: Uint8Array, location: string, options: PdfOptions): Promise<Extracted> {
   const result: Extracted = { segments: [], unscannable: [], labels: [] };
+  const left = (): number => (options.remainingMs ? options.remainingMs() : Infinity);
+  const load = (): Promise<PdfJs> => within(options.load(), options.loadCapMs ?? PDF_LOAD_CAP_MS, 'PDF reader start');
   let pdfjs: PdfJs;
   try {
-    pdfjs = await (options.offClock ? options.offClock(options.load) : options.load());
+    pdfjs = await (options.offClock ? options.offClock(load) : load());
   } catch (e) {
+    const err = e as Error;
     result.unscannable.push({
       location,
-      reason: 'error',
-      detail: `PDF reader unavailable: ${(e as Error).message}`.slice(0, 200),
+      reason: err?.name === PDF_TIMEOUT ? 'timeout' : 'error',
+      detail: `PDF 讀取器無法啟動 / PDF reader unavailable: ${err?.message}`.slice(0, 200),
     });
     return result;
   }
@@ -83,24 +127,28 @@ export async function extractPdf(bytes: Uint8Array, location: string, options: P
   });
   let doc: PdfDocument;
   try {
-    doc = await task.promise;
+    doc = await within(task.promise, left(), 'PDF open');
   } catch (e) {
     const err = e as Error;
     const encrypted = err?.name === 'PasswordException';
+    const reason = encrypted ? 'encrypted' : (readerFailure(err) ?? 'malformed');
     result.unscannable.push({
       location,
-      reason: encrypted ? 'encrypted' : 'malformed',
+      reason,
       detail: (encrypted
         ? 'PDF 需要密碼 / password-protected PDF'
         : `無法開啟 PDF / cannot open PDF: ${err?.message}`
       ).slice(0, 200),
     });
-    await task.destroy().catch(() => undefined);
+    await release(task.destroy(), reason === 'timeout' || reason === 'error', left());
     return result;
   }
   const out = new SegmentCollector(location);
   /** Each page's segments, by page number: read out of order, reported in order. */
   const pages = new Map<number, TextSegment[]>();
+  const done = new Set<number>();
+  let reading: number | null = null;
+  let failed = false;
   let textChars = 0;
   try {
     const order = pdfPageOrder(doc.numPages);
@@ -118,9 +166,10 @@ export async function extractPdf(bytes: Uint8Array, location: string, options: P
         });
         break;
       }
-      const page = await doc.getPage(n);
+      reading = n;
+      const page = await within(doc.getPage(n), left(), `PDF page ${n}`);
       const pageOut = new SegmentCollector(location);
-      const content = await page.getTextContent();
+      const content = await within(page.getTextContent(), left(), `PDF page ${n}`);
       for (const item of content.items) {
         if (typeof item.str === 'string') {
           pageOut.add(`page${n}`, 'text', 'body', item.str);
@@ -130,7 +179,7 @@ export async function extractPdf(bytes: Uint8Array, location: string, options: P
           }
         }
       }
-      for (const a of await page.getAnnotations()) {
+      for (const a of await within(page.getAnnotations(), left(), `PDF page ${n}`)) {
         const text = [
           a.contentsObj?.str ?? a.contents,
           a.title,
@@ -145,12 +194,19 @@ export async function extractPdf(bytes: Uint8Array, location: string, options: P
       page.cleanup();
       const segments = pageOut.segments();
       pages.set(n, segments);
+      done.add(n);
       if (segments.length > 0 && options.conclusive?.(segments)) {
         // The verdict cannot get worse: the remaining pages would cost time and change nothing.
         break;
       }
     }
-    const meta = await doc.getMetadata().catch(() => ({ info: undefined, metadata: null }));
+    reading = null;
+    const meta = await within(doc.getMetadata(), left(), 'PDF metadata').catch((e: Error) => {
+      if (readerFailure(e)) {
+        throw e;
+      }
+      return { info: undefined, metadata: null };
+    });
     const info = (meta.info ?? {}) as Record<string, unknown>;
     for (const key of META_KEYS) {
       if (typeof info[key] === 'string') {
@@ -170,13 +226,24 @@ export async function extractPdf(bytes: Uint8Array, location: string, options: P
       }
     }
   } catch (e) {
+    const err = e as Error;
+    const reason = readerFailure(err) ?? 'malformed';
+    failed = reason === 'timeout' || reason === 'error';
+    const unread = pdfPageOrder(doc.numPages)
+      .filter((n) => !done.has(n))
+      .sort((a, b) => a - b);
     result.unscannable.push({
-      location,
-      reason: 'malformed',
-      detail: `PDF 讀取中斷 / PDF read failed: ${(e as Error).message}`.slice(0, 200),
+      location: reading === null ? location : `${location}/page${reading}`,
+      reason,
+      detail: (reason === 'timeout'
+        ? `PDF 讀取逾時 / PDF read timed out with ${unread.length} of ${doc.numPages} pages unread` +
+          (unread.length ? ` (pages ${pageRanges(unread)})` : '')
+        : `PDF 讀取中斷 / PDF read failed: ${err?.message}`
+      ).slice(0, 200),
     });
   } finally {
-    await doc.destroy().catch(() => undefined);
+    // After a hang the reader is not waited for again: closing tells it to give up (a host may stop its worker).
+    await release(doc.destroy(), failed, left());
   }
   for (const n of Array.from(pages.keys()).sort((a, b) => a - b)) {
     result.segments.push(...(pages.get(n) as TextSegment[]));
@@ -187,6 +254,19 @@ export async function extractPdf(bytes: Uint8Array, location: string, options: P
     result.unscannable.push({ location, reason: 'image-only', detail: `${doc.numPages} page(s), no text layer` });
   }
   return result;
+}
+
+/** 'timeout' or 'error' when the reader (not the PDF) failed: it hung, or its worker is gone. */
+function readerFailure(e: Error | undefined): 'timeout' | 'error' | null {
+  return e?.name === PDF_TIMEOUT ? 'timeout' : e?.name === PDF_READER_GONE ? 'error' : null;
+}
+
+/** Waits for a close, at most `ms`, and not at all when the reader already failed us: a hung reader never answers. */
+async function release(closing: Promise<void>, abandon: boolean, ms = Infinity): Promise<void> {
+  const quiet = closing.catch(() => undefined);
+  if (!abandon) {
+    await within(quiet, ms, 'PDF close').catch(() => undefined);
+  }
 }
 
 /** `1-3, 7, 9-12`: which pages were left unread, for the report. */

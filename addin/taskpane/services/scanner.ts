@@ -167,7 +167,13 @@ export class ItemScanner {
     const inputs: AttachmentInput[] = [];
     const scanned: ScannedAttachment[] = [];
     const live = new Set<string>();
-    const options: ExtractOptions = { limits: budget.limits, pdf: this.#pdf, expired: budget.expired };
+    const options: ExtractOptions = {
+      limits: budget.limits,
+      pdf: this.#pdf,
+      expired: budget.expired,
+      // A hung or dead pdfjs worker then times out (fail closed) instead of leaving the pane scanning for ever.
+      remainingMs: budget.remainingMs,
+    };
     const shared: ExtractOptions = { ...options, job: newJob(options) };
     for (let i = 0; i < attachments.length; i++) {
       const a = attachments[i] as PaneAttachment;

@@ -1,5 +1,5 @@
 import { decide, DEFAULT_POLICY, type TextSegment } from '../../../src/core';
-import { budgetFor, extractFile, extractPdf, type PdfJs } from '../../../src/extract';
+import { budgetFor, extractFile, extractPdf, PDF_READER_GONE, type PdfJs } from '../../../src/extract';
 import { pdfPageOrder } from '../../../src/extract/pdf';
 
 /** A pdfjs stand-in: `pages[n-1]` is page n's text; records which pages were read, in order. */
@@ -135,5 +135,75 @@ describe('the scan budget counts work on the content, not loading the reader', (
     });
     expect(out.unscannable.map((u) => u.reason)).toEqual(['timeout']);
     expect(read).toEqual([]);
+  });
+});
+
+describe('a reader that hangs or dies fails closed instead of holding the scan open', () => {
+  const bytes = new TextEncoder().encode('%PDF-1.7\n');
+  const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
+
+  /** A document whose page `stuck` answers with `answer` (a promise that never settles, or a rejection). */
+  function brokenPdfJs(answer: () => Promise<never>, closed: string[]): PdfJs {
+    const good = fakePdfJs([prose(1), prose(2)], []);
+    return {
+      getDocument: (params) => {
+        const task = good.getDocument(params);
+        return {
+          promise: task.promise.then((doc) => ({
+            ...doc,
+            getPage: (n: number) => (n === 2 ? answer() : doc.getPage(n)),
+            // A dead or hung reader never answers a close either.
+            destroy: () => {
+              closed.push('doc');
+              return never<void>();
+            },
+          })),
+          destroy: task.destroy,
+        };
+      },
+    };
+  }
+
+  it('a page that never comes is a timeout once the budget is spent, and the close is not waited for', async () => {
+    const closed: string[] = [];
+    const budget = budgetFor({ ...DEFAULT_POLICY.limits, scanTimeoutMs: 100 });
+    const out = await extractPdf(bytes, 'a.pdf', {
+      load: () => Promise.resolve(brokenPdfJs(never, closed)),
+      remainingMs: budget.remainingMs,
+    });
+    expect(out.unscannable).toEqual([expect.objectContaining({ location: 'a.pdf/page2', reason: 'timeout' })]);
+    expect(closed).toEqual(['doc']);
+  });
+
+  it('a reader that is gone (its worker died) is an error, and its close is not waited for', async () => {
+    const closed: string[] = [];
+    const gone = (): Promise<never> => {
+      const e = new Error('PDF reader thread exited (1)');
+      e.name = PDF_READER_GONE;
+      return Promise.reject(e);
+    };
+    const out = await extractPdf(bytes, 'a.pdf', { load: () => Promise.resolve(brokenPdfJs(gone, closed)) });
+    expect(out.unscannable).toEqual([expect.objectContaining({ location: 'a.pdf/page2', reason: 'error' })]);
+    expect(closed).toEqual(['doc']);
+  });
+
+  it('a reader that never starts is a timeout after the start-up cap, even off the clock', async () => {
+    const budget = budgetFor({ ...DEFAULT_POLICY.limits, scanTimeoutMs: 4000 });
+    const out = await extractPdf(bytes, 'a.pdf', {
+      load: never,
+      loadCapMs: 20,
+      offClock: budget.offClock,
+      remainingMs: budget.remainingMs,
+    });
+    expect(out.unscannable).toEqual([expect.objectContaining({ location: 'a.pdf', reason: 'timeout' })]);
+  });
+
+  it('a document that never opens is a timeout once the budget is spent', async () => {
+    const budget = budgetFor({ ...DEFAULT_POLICY.limits, scanTimeoutMs: 100 });
+    const out = await extractPdf(bytes, 'a.pdf', {
+      load: () => Promise.resolve({ getDocument: () => ({ promise: never(), destroy: never<void> }) }),
+      remainingMs: budget.remainingMs,
+    });
+    expect(out.unscannable).toEqual([expect.objectContaining({ location: 'a.pdf', reason: 'timeout' })]);
   });
 });
