@@ -589,50 +589,59 @@ function readField(nt: NormalisedText, labelEnd: number, formal: boolean): { lev
 
 /** How many rows below a header a field column is read; a table of 公文 is far shorter. */
 const COLUMN_ROWS = 50000;
+/** How far a header line is followed to find its start and end; a register's header is far shorter. */
+const HEADER_REACH = 8192;
 
 /**
  * The field label as a column header (「文號,主旨,密等及解密條件或保密期限,速別」, a register exported to CSV or a sheet):
  * the rows below hold each document's value in that column, a bare 密 included. Read on the original text, row by
- * row, until a blank line or the next row carrying the label (a new table), so each row is read for one header only.
+ * row, until a blank line or a row whose cell in that column is the label again (a new table), so each row is read for
+ * one header only. The column index needs the header's real start: when the header is too long to find it, every
+ * cell of the rows below is read instead, so a register cannot hide its column behind a long header.
  */
 function fieldColumn(
   original: string,
   labelStart: number,
   labelEnd: number,
 ): { level: Level; start: number; end: number }[] {
-  const ls = lineStartNear(original, labelStart);
-  const le = lineEndNear(original, labelEnd);
+  const ls = lineStartNear(original, labelStart, HEADER_REACH);
+  const le = lineEndNear(original, labelEnd, HEADER_REACH);
+  const known = (ls === 0 || original[ls - 1] === '\n') && (le === original.length || original[le] === '\n');
   const header = original.slice(ls, le).replace(/\r$/u, '');
   const delimiter = ['\t', '|', ',', ';'].find((d) => header.includes(d));
   if (delimiter === undefined) {
     return [];
   }
   const cellsBefore = header.slice(0, labelStart - ls).split(delimiter);
-  const column = cellsBefore.length - 1;
+  const column = known ? cellsBefore.length - 1 : -1;
   const labelText = original.slice(labelStart, labelEnd);
   // The label must be the whole cell: 「密等說明」 or 「密等：」 head other columns.
-  const aroundLabel = `${cellsBefore[column] ?? ''}${header.slice(labelEnd - ls).split(delimiter)[0] ?? ''}`;
+  const aroundLabel = `${cellsBefore[cellsBefore.length - 1] ?? ''}${header.slice(labelEnd - ls).split(delimiter)[0] ?? ''}`;
   if (aroundLabel.replace(/["'\s]/gu, '') !== '') {
     return [];
   }
+  const isLabel = (cell: string): boolean => cell.replace(/["'\s]/gu, '') === labelText;
   const out: { level: Level; start: number; end: number }[] = [];
-  let pos = le + 1;
+  // The rows start after the header's real end, however far it is; the rows are read to their ends just the same.
+  const headerEnd = original[le] === '\n' ? le : original.indexOf('\n', le);
+  let pos = headerEnd === -1 ? original.length : headerEnd + 1;
   for (let rows = 0; pos < original.length && rows < COLUMN_ROWS; rows++) {
     let end = original.indexOf('\n', pos);
     if (end === -1) {
       end = original.length;
     }
     const row = original.slice(pos, end).replace(/\r$/u, '');
-    if (row.trim() === '' || row.includes(labelText)) {
+    const cells = row.split(delimiter);
+    if (row.trim() === '' || (column === -1 ? cells.some(isLabel) : isLabel(cells[column] ?? ''))) {
       break;
     }
-    const cells = row.split(delimiter);
-    const cell = cells[column];
     // A glossary table headed 密等 lists each level beside its English name; its rows classify nothing.
-    if (cell !== undefined && levelPairRow(row) === null) {
-      const level = fieldValueLevel(cell.replace(/["']/gu, ''), false);
-      if (level) {
-        const cellStart = pos + cells.slice(0, column).reduce((n, c) => n + c.length + delimiter.length, 0);
+    const read = levelPairRow(row) !== null ? [] : column === -1 ? cells.map((_, i) => i) : [column];
+    for (const i of read) {
+      const cell = cells[i];
+      const level = cell === undefined ? null : fieldValueLevel(cell.replace(/["']/gu, ''), false);
+      if (cell !== undefined && level) {
+        const cellStart = pos + cells.slice(0, i).reduce((n, c) => n + c.length + delimiter.length, 0);
         const start = cellStart + (/^\s*/u.exec(cell) as RegExpExecArray)[0].length;
         out.push({ level, start, end: cellStart + cell.replace(/\s+$/u, '').length });
       }

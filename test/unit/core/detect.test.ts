@@ -8,6 +8,20 @@ const rules = (text: string, position?: SegmentPosition): string[] =>
 const levels = (text: string, position?: SegmentPosition): string[] => scan(text, position).map((f) => f.level);
 
 describe('detectSegment: the 公文 field', () => {
+  it('reads a 密等 column at its real index behind a long header, up to a row whose cell there is the label', () => {
+    const header = `${Array.from({ length: 30 }, (_, i) => `第${i}欄之欄位說明名稱`).join(',')},密等,速別`;
+    const row = `${Array.from({ length: 30 }, () => '資料').join(',')},密,速件`;
+    expect(rules(`${header}\n${row}`)).toEqual(['field.classification:密']);
+    expect(rules('文號,主旨,密等,速別\n001,有關密等標示事宜,普通,普通件\n002,雷達部署,密,最速件')).toEqual([
+      'field.classification:密',
+    ]);
+    // A header too long to find its start: every cell below is read rather than none (fail closed).
+    const huge = `${Array.from({ length: 1200 }, (_, i) => `欄位${i}`).join(',')},密等`;
+    expect(levels(`${huge}\n${Array.from({ length: 1200 }, () => '資料').join(',')},密`)).toEqual(['密']);
+    // Beside them: a second header row (the label in the column) starts a new table, read on its own.
+    expect(rules('文號,密等\n001,普通\n文號,密等\n002,機密')).toEqual(['field.classification:機密']);
+  });
+
   it('reads the level and the declassification condition', () => {
     expect(rules('密等及解密條件或保密期限：機密（本件於公布時解密）')).toEqual(['field.classification:機密']);
     expect(rules('密等及解密條件或保密期限: 極機密')).toEqual(['field.classification:極機密']);
