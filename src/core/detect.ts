@@ -414,7 +414,6 @@ const HAN_CLASS = '\\u3400-\\u9fff\\uf900-\\ufaff';
 /** Another level word as the neighbouring cell or list item: 「絕對機密　極機密」, 「機密,極機密」. */
 const LEVEL_ITEM = `(?:絕對機密|極機密|機密|密件|密)`;
 const ITEM_SEPARATORS = '[\\s|,;/、／・，；]+';
-const LEVEL_BEFORE = new RegExp(`(?:^|[^${HAN_CLASS}])${LEVEL_ITEM}${ITEM_SEPARATORS}$`, 'u');
 const LEVEL_AFTER = new RegExp(`^${ITEM_SEPARATORS}${LEVEL_ITEM}(?![${HAN_CLASS}])`, 'u');
 /** The start of the next field on the same line (「附件：」「主旨：」): the value before it has ended. */
 const NEXT_FIELD = /[\u3400-\u9fff\uf900-\ufaff]{1,10} ?:/u;
@@ -590,50 +589,59 @@ function readField(nt: NormalisedText, labelEnd: number, formal: boolean): { lev
 
 /** How many rows below a header a field column is read; a table of 公文 is far shorter. */
 const COLUMN_ROWS = 50000;
+/** How far a header line is followed to find its start and end; a register's header is far shorter. */
+const HEADER_REACH = 8192;
 
 /**
  * The field label as a column header (「文號,主旨,密等及解密條件或保密期限,速別」, a register exported to CSV or a sheet):
  * the rows below hold each document's value in that column, a bare 密 included. Read on the original text, row by
- * row, until a blank line or the next row carrying the label (a new table), so each row is read for one header only.
+ * row, until a blank line or a row whose cell in that column is the label again (a new table), so each row is read for
+ * one header only. The column index needs the header's real start: when the header is too long to find it, every
+ * cell of the rows below is read instead, so a register cannot hide its column behind a long header.
  */
 function fieldColumn(
   original: string,
   labelStart: number,
   labelEnd: number,
 ): { level: Level; start: number; end: number }[] {
-  const ls = lineStartNear(original, labelStart);
-  const le = lineEndNear(original, labelEnd);
+  const ls = lineStartNear(original, labelStart, HEADER_REACH);
+  const le = lineEndNear(original, labelEnd, HEADER_REACH);
+  const known = (ls === 0 || original[ls - 1] === '\n') && (le === original.length || original[le] === '\n');
   const header = original.slice(ls, le).replace(/\r$/u, '');
   const delimiter = ['\t', '|', ',', ';'].find((d) => header.includes(d));
   if (delimiter === undefined) {
     return [];
   }
   const cellsBefore = header.slice(0, labelStart - ls).split(delimiter);
-  const column = cellsBefore.length - 1;
+  const column = known ? cellsBefore.length - 1 : -1;
   const labelText = original.slice(labelStart, labelEnd);
   // The label must be the whole cell: 「密等說明」 or 「密等：」 head other columns.
-  const aroundLabel = `${cellsBefore[column] ?? ''}${header.slice(labelEnd - ls).split(delimiter)[0] ?? ''}`;
+  const aroundLabel = `${cellsBefore[cellsBefore.length - 1] ?? ''}${header.slice(labelEnd - ls).split(delimiter)[0] ?? ''}`;
   if (aroundLabel.replace(/["'\s]/gu, '') !== '') {
     return [];
   }
+  const isLabel = (cell: string): boolean => cell.replace(/["'\s]/gu, '') === labelText;
   const out: { level: Level; start: number; end: number }[] = [];
-  let pos = le + 1;
+  // The rows start after the header's real end, however far it is; the rows are read to their ends just the same.
+  const headerEnd = original[le] === '\n' ? le : original.indexOf('\n', le);
+  let pos = headerEnd === -1 ? original.length : headerEnd + 1;
   for (let rows = 0; pos < original.length && rows < COLUMN_ROWS; rows++) {
     let end = original.indexOf('\n', pos);
     if (end === -1) {
       end = original.length;
     }
     const row = original.slice(pos, end).replace(/\r$/u, '');
-    if (row.trim() === '' || row.includes(labelText)) {
+    const cells = row.split(delimiter);
+    if (row.trim() === '' || (column === -1 ? cells.some(isLabel) : isLabel(cells[column] ?? ''))) {
       break;
     }
-    const cells = row.split(delimiter);
-    const cell = cells[column];
     // A glossary table headed 密等 lists each level beside its English name; its rows classify nothing.
-    if (cell !== undefined && levelPairRow(row) === null) {
-      const level = fieldValueLevel(cell.replace(/["']/gu, ''), false);
-      if (level) {
-        const cellStart = pos + cells.slice(0, column).reduce((n, c) => n + c.length + delimiter.length, 0);
+    const read = levelPairRow(row) !== null ? [] : column === -1 ? cells.map((_, i) => i) : [column];
+    for (const i of read) {
+      const cell = cells[i];
+      const level = cell === undefined ? null : fieldValueLevel(cell.replace(/["']/gu, ''), false);
+      if (cell !== undefined && level) {
+        const cellStart = pos + cells.slice(0, i).reduce((n, c) => n + c.length + delimiter.length, 0);
         const start = cellStart + (/^\s*/u.exec(cell) as RegExpExecArray)[0].length;
         out.push({ level, start, end: cellStart + cell.replace(/\s+$/u, '').length });
       }
@@ -643,7 +651,7 @@ function fieldColumn(
   return out;
 }
 
-const ENGLISH_NAME = /^(?:top ?secret|secret|confidential|sensitive|official secret|restricted|classified)$/iu;
+const ENGLISH_NAME = /^(?:top ?secret|secret|confidential|sensitive|official ?secret|restricted|classified)$/iu;
 /** Separators between the cells of a row or the items of a list. */
 const ROW_SEPARATORS = /[\s|,;:/、／：=\-–—]+/u;
 
@@ -672,61 +680,160 @@ function levelPairRow(line: string): string | null {
   return foldFieldValue(han[0] as string);
 }
 
+/** A cell as a whole: quotes and padding are not part of it. */
+function bareCell(cell: string): string {
+  return cell.replace(/["'\s\u3000]/gu, '');
+}
+
+const LEVEL_CELL = new RegExp(`^${LEVEL_ITEM}$`, 'u');
+/** Cells of a table row as text: tab, comma, pipe, semicolon, or padding (two spaces, an ideographic space). */
+const ROW_CELL_SEPARATOR = /\t|[,，|｜;；]|[ ]*\u3000[ \u3000]*| {2,}/gu;
+/** Items of a listing on one line: any of the cell separators, a single space, 、 or a slash. */
+const LIST_ITEM_SEPARATOR = new RegExp(ITEM_SEPARATORS, 'gu');
+
+/**
+ * Splits `line` at `separator` and returns the cells and which of them is `line[s, e)` as a whole cell, or null when
+ * the line has no separator or the span is only part of its cell (「機密：本報告…」).
+ */
+function cellsAround(line: string, s: number, e: number, separator: RegExp): { cells: string[]; at: number } | null {
+  const cells: string[] = [];
+  let from = 0;
+  let at = -1;
+  for (const m of execAll(separator, line)) {
+    if (m[0].length === 0) {
+      continue;
+    }
+    if (from <= s && e <= m.index) {
+      at = cells.length;
+    }
+    cells.push(line.slice(from, m.index));
+    from = m.index + m[0].length;
+  }
+  if (cells.length === 0) {
+    return null;
+  }
+  if (from <= s && e <= line.length) {
+    at = cells.length;
+  }
+  cells.push(line.slice(from));
+  if (at === -1 || bareCell(cells[at] as string) !== bareCell(line.slice(s, e))) {
+    return null;
+  }
+  return { cells: cells.map(bareCell), at };
+}
+
+/** How many different levels a run of level cells around `at` holds; a listing names three or more. */
+function levelRun(cells: readonly string[], at: number): number {
+  let a = at;
+  let b = at;
+  while (a > 0 && LEVEL_CELL.test(cells[a - 1] as string)) {
+    a--;
+  }
+  while (b < cells.length - 1 && LEVEL_CELL.test(cells[b + 1] as string)) {
+    b++;
+  }
+  return new Set(cells.slice(a, b + 1).map(foldFieldValue)).size;
+}
+
+/** The lines above (`step` -1) or below (+1) the line `[ls, le)`, at most `count`, each read within the row reach. */
+function linesBeside(text: string, ls: number, le: number, step: -1 | 1, count: number): string[] {
+  const out: string[] = [];
+  let a = ls;
+  let b = le;
+  while (out.length < count) {
+    if (step < 0) {
+      if (a === 0 || text[a - 1] !== '\n') {
+        break;
+      }
+      b = a - 1;
+      a = lineStartNear(text, b);
+    } else {
+      if (text[b] !== '\n') {
+        break;
+      }
+      a = b + 1;
+      b = lineEndNear(text, a);
+    }
+    out.push(text.slice(a, b).replace(/\r$/u, ''));
+  }
+  return out;
+}
+
+/** How far up and down a table read cell per line is followed. */
+const STACK_REACH = 4;
+
 /**
  * A level word in a row that also holds other attribute or level words is a column header or a listing, not a mark:
  * the ISMS triad 「機密　完整性　可用性」, a row of levels 「絕對機密　極機密　機密　密」, a glossary row pairing a level with
- * its English name 「絕對機密　Top Secret」. A bilingual banner is the same pair, so in a marking position, or in
- * capitals as markings are printed, a single pair stays a mark; it is a glossary there only among other pairs.
+ * its English name 「絕對機密　Top Secret」. Whoever types a banner controls its case and its separators, so a pair on
+ * its own is a mark however it is written; it is a glossary row only beside a pair of a different level. Each test
+ * asks for whole cells, so the same words in a sentence never hide a mark.
  */
 function headerOrListingRow(original: string, start: number, end: number, position: SegmentPosition): boolean {
   const ls = lineStartNear(original, start);
   const le = lineEndNear(original, end);
-  const before = original.slice(ls, start);
-  const after = original.slice(end, le);
-  if (TRIAD_ATTRIBUTE.test(`${before}\t${after}`) || LEVEL_BEFORE.test(before) || LEVEL_AFTER.test(after)) {
+  const line = original.slice(ls, le).replace(/\r$/u, '');
+  const row = cellsAround(line, start - ls, end - ls, ROW_CELL_SEPARATOR);
+  if (row && row.cells.some((c, i) => i !== row.at && TRIAD_ATTRIBUTE.test(c))) {
     return true;
   }
-  const line = original.slice(ls, le);
-  const prevLine = ls > 0 && original[ls - 1] === '\n' ? original.slice(lineStartNear(original, ls - 1), ls - 1) : null;
-  const nextLine = original[le] === '\n' ? original.slice(le + 1, lineEndNear(original, le + 1)) : null;
-  const glossary = !MARKING_POSITIONS.has(position);
-  if (
-    before.trim() === '' &&
-    after.trim() === '' &&
-    (flattenedCell(prevLine, line, glossary) || flattenedCell(nextLine, line, glossary))
-  ) {
+  const items = cellsAround(line, start - ls, end - ls, LIST_ITEM_SEPARATOR);
+  if (items && levelRun(items.cells, items.at) >= 3) {
     return true;
+  }
+  const above = linesBeside(original, ls, le, -1, STACK_REACH);
+  const below = linesBeside(original, ls, le, 1, STACK_REACH);
+  if (!MARKING_POSITIONS.has(position) && bareCell(line) === bareCell(original.slice(start, end))) {
+    if (stackedHeaderOrListing(bareCell(line), above.map(bareCell), below.map(bareCell))) {
+      return true;
+    }
   }
   const pair = levelPairRow(line);
   if (pair === null) {
     return false;
   }
-  const english = line.replace(/[^A-Za-z ]/g, '').trim();
-  if (!MARKING_POSITIONS.has(position) && (/[|,\t]/u.test(line) || english !== english.toUpperCase())) {
-    return true;
-  }
-  const prev = prevLine === null ? null : levelPairRow(prevLine);
-  const next = nextLine === null ? null : levelPairRow(nextLine);
+  const prev = above[0] === undefined ? null : levelPairRow(above[0]);
+  const next = below[0] === undefined ? null : levelPairRow(below[0]);
   return (prev !== null && prev !== pair) || (next !== null && next !== pair);
 }
 
 /**
- * A table whose cells each became a line (an HTML or document table read cell by cell): a level alone on its line
- * beside a line that is only another ISMS attribute, or only a different level, is a header cell or a listing; beside
- * an English level name in title case (outside marking positions, as for a row) it is a glossary cell.
+ * A table whose cells each became a line (a document table read cell by cell): a level alone on its line is a header
+ * cell when two more lines of its run are ISMS attributes (機密/完整性/可用性), a listing when the run holds three or
+ * more different levels, and a glossary cell when it and the English name below it sit beside another level and its
+ * name. A single stacked neighbour is not enough: a banner above one line of text looks just like it.
  */
-function flattenedCell(neighbour: string | null, line: string, glossary: boolean): boolean {
-  if (neighbour === null) {
-    return false;
+function stackedHeaderOrListing(cell: string, above: readonly string[], below: readonly string[]): boolean {
+  const inRun = (c: string): boolean => LEVEL_CELL.test(c) || TRIAD_ATTRIBUTE.test(c);
+  const run = [cell];
+  for (const c of above) {
+    if (!inRun(c)) {
+      break;
+    }
+    run.unshift(c);
   }
-  const cell = neighbour.trim();
-  if (/^(?:完整性|可用性|integrity|availability)$/iu.test(cell)) {
+  for (const c of below) {
+    if (!inRun(c)) {
+      break;
+    }
+    run.push(c);
+  }
+  if (run.filter((c) => TRIAD_ATTRIBUTE.test(c)).length >= 2) {
     return true;
   }
-  if (glossary && ENGLISH_NAME.test(cell) && cell !== cell.toUpperCase()) {
+  if (new Set(run.filter((c) => LEVEL_CELL.test(c)).map(foldFieldValue)).size >= 3) {
     return true;
   }
-  return /^(?:絕對機密|極機密|機密|密件|密)$/u.test(cell) && cell !== line.trim();
+  const level = foldFieldValue(cell);
+  const pairAt = (lines: readonly string[], i: number): boolean =>
+    LEVEL_CELL.test(lines[i] ?? '') &&
+    ENGLISH_NAME.test(lines[i + 1] ?? '') &&
+    foldFieldValue(lines[i] ?? '') !== level;
+  // 0-based: below[0] is this cell's English name; below[1..2] the next pair, above[1..0] the previous one.
+  const englishBelow = ENGLISH_NAME.test(below[0] ?? '');
+  const previousPair =
+    LEVEL_CELL.test(above[1] ?? '') && ENGLISH_NAME.test(above[0] ?? '') && foldFieldValue(above[1] ?? '') !== level;
+  return englishBelow && (pairAt(below, 1) || previousPair);
 }
 
 /** A declassification phrase in a sentence that introduces examples (例如, 如：, 如「…」) is being taught, not applied. */

@@ -159,10 +159,11 @@ export const FIELD_UNCLASSIFIED = /^(?:普通|無|一般公務)/u;
 export const FIELD_PLACEHOLDER = /^[OoXx]+$/u;
 
 /**
- * The other attributes of the ISMS triad, as a cell of their own: a level word in the same row as one of these is the
- * confidentiality column of an asset-valuation table (機密　完整性　可用性), not a mark.
+ * The other attributes of the ISMS triad, as a whole cell (optionally with its letter, 完整性(I)): a level that is a
+ * whole cell of the same delimited row is the confidentiality column of an asset-valuation table (機密　完整性　可用性),
+ * not a mark. The same words in a sentence (「討論系統的 完整性」) say nothing about a level beside them.
  */
-export const TRIAD_ATTRIBUTE = /(?:^|[\s|,;，；])(?:完整性|可用性|integrity|availability)(?=[\s|,;，；(（]|$)/iu;
+export const TRIAD_ATTRIBUTE = /^(?:完整性|可用性|integrity|availability)(?:\s?[(（][^)）]{0,12}[)）])?$/iu;
 
 /**
  * Words that introduce examples in training text (例如, 如：): a declassification phrase after one in the same

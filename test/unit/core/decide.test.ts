@@ -149,6 +149,20 @@ describe('decide', () => {
     expect(decide({ bodyHtml: '<p>機&#x5bc6;</p>' }, DEFAULT_POLICY).level).toBe('機密');
   });
 
+  it('takes a bilingual banner paragraph in an HTML body as a mark, not a glossary row', () => {
+    const v = decide({ bodyHtml: '<p>機密 Confidential</p><p>會議資料如附件。</p>' }, DEFAULT_POLICY);
+    expect(v.verdict).not.toBe('allow');
+    expect(v.level).toBe('機密');
+  });
+
+  it('allows an HTML asset table headed by the ISMS triad and an HTML glossary table', () => {
+    const row = (cells: string[]): string => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+    const triad = `<table>${row(['資產名稱', '機密', '完整性', '可用性'])}${row(['人事資料庫', '3', '2', '2'])}</table>`;
+    expect(decide({ bodyHtml: triad }, DEFAULT_POLICY).verdict).toBe('allow');
+    const glossary = `<table>${row(['絕對機密', 'Top Secret', '國家機密保護法第4條第1款'])}${row(['極機密', 'Secret', '第4條第2款'])}</table>`;
+    expect(decide({ bodyHtml: glossary }, DEFAULT_POLICY).verdict).toBe('allow');
+  });
+
   it('finds personal data only when the policy enables it', () => {
     const body = '申請人身分證字號：A123456789';
     expect(decide({ bodyText: body }, DEFAULT_POLICY).verdict).toBe('allow');

@@ -5,8 +5,23 @@ const scan = (text: string, position: SegmentPosition = 'body'): Finding[] =>
   detectSegment({ location: position === 'subject' ? 'subject' : 'body', text, position });
 const rules = (text: string, position?: SegmentPosition): string[] =>
   scan(text, position).map((f) => `${f.rule}:${f.level}`);
+const levels = (text: string, position?: SegmentPosition): string[] => scan(text, position).map((f) => f.level);
 
 describe('detectSegment: the 公文 field', () => {
+  it('reads a 密等 column at its real index behind a long header, up to a row whose cell there is the label', () => {
+    const header = `${Array.from({ length: 30 }, (_, i) => `第${i}欄之欄位說明名稱`).join(',')},密等,速別`;
+    const row = `${Array.from({ length: 30 }, () => '資料').join(',')},密,速件`;
+    expect(rules(`${header}\n${row}`)).toEqual(['field.classification:密']);
+    expect(rules('文號,主旨,密等,速別\n001,有關密等標示事宜,普通,普通件\n002,雷達部署,密,最速件')).toEqual([
+      'field.classification:密',
+    ]);
+    // A header too long to find its start: every cell below is read rather than none (fail closed).
+    const huge = `${Array.from({ length: 1200 }, (_, i) => `欄位${i}`).join(',')},密等`;
+    expect(levels(`${huge}\n${Array.from({ length: 1200 }, () => '資料').join(',')},密`)).toEqual(['密']);
+    // Beside them: a second header row (the label in the column) starts a new table, read on its own.
+    expect(rules('文號,密等\n001,普通\n文號,密等\n002,機密')).toEqual(['field.classification:機密']);
+  });
+
   it('reads the level and the declassification condition', () => {
     expect(rules('密等及解密條件或保密期限：機密（本件於公布時解密）')).toEqual(['field.classification:機密']);
     expect(rules('密等及解密條件或保密期限: 極機密')).toEqual(['field.classification:極機密']);
@@ -99,6 +114,37 @@ describe('detectSegment: the 公文 field fails closed', () => {
 });
 
 describe('detectSegment: header rows, listings and training text are not marks', () => {
+  it('takes a single bilingual pair as a banner, whatever its case: a glossary row needs other pairs beside it', () => {
+    expect(rules('極機密 Top Secret\n作戰計畫如下')).toContain('level.standalone:極機密');
+    expect(rules('機密\nConfidential\n會議資料如附件')).toContain('level.standalone:機密');
+    expect(rules('機密 / Confidential\n會議資料')).toContain('level.standalone:機密');
+    expect(levels('機密-Confidential', 'name')).toContain('機密');
+    // Beside them: pairs of different levels, as lines, stacked cells or table rows, are a glossary.
+    expect(scan('絕對機密 Top Secret\n極機密 Secret\n機密 Confidential')).toEqual([]);
+    expect(scan('絕對機密\nTop Secret\n極機密\nSecret\n機密\nConfidential')).toEqual([]);
+    expect(scan('絕對機密,Top Secret,國家機密保護法第4條第1款\n極機密,Secret,國家機密保護法第4條第2款')).toEqual([]);
+  });
+
+  it('takes the ISMS triad only as whole cells of a delimited row', () => {
+    expect(rules('機密：本報告討論雷達系統的 完整性 與效能')).not.toEqual([]);
+    expect(rules('作戰計畫 機密 完整性 檢核')).toContain('level.inline:機密');
+    expect(levels('機密 ｜ 完整性 稽核報告', 'header')).toContain('機密');
+    expect(rules('機密\n完整性\n本報告說明系統之檢核結果')).toContain('level.standalone:機密');
+    // Beside them: the triad as padded cells (two spaces, ideographic space, tab, comma, pipe) is a header row.
+    expect(scan('資產名稱  機密  完整性  可用性')).toEqual([]);
+    expect(scan('資產 | 機密 | 完整性 | 可用性')).toEqual([]);
+    expect(scan('資產\t機密\t可用性')).toEqual([]);
+  });
+
+  it('takes stacked levels as a listing only when three or more continue, and never in a marking position', () => {
+    expect(rules('密\n機密\n會議資料如附件')).toContain('level.standalone:機密');
+    expect(levels('極機密\n機密', 'header')).toEqual(['極機密', '機密']);
+    expect(rules('機密 極機密\n會議資料')).not.toEqual([]);
+    // Beside them: three or more stacked or listed levels are a listing.
+    expect(scan('絕對機密\n極機密\n機密\n密')).toEqual([]);
+    expect(scan('絕對機密、極機密、機密')).toEqual([]);
+  });
+
   it('takes a level in a row with the other ISMS attributes as the confidentiality column', () => {
     expect(scan('資產名稱　機密　完整性　可用性\n人事資料庫　3　2　2')).toEqual([]);
     expect(scan('資產名稱,機密,完整性,可用性\n人事資料庫,3,2,2')).toEqual([]);
@@ -121,8 +167,8 @@ describe('detectSegment: header rows, listings and training text are not marks',
   });
 
   it('takes a level paired with its English name in a table or glossary as a glossary row', () => {
-    expect(scan('絕對機密　Top Secret')).toEqual([]);
-    expect(scan('機密 | Confidential')).toEqual([]);
+    expect(scan('絕對機密　Top Secret\n極機密　Secret')).toEqual([]);
+    expect(scan('機密 | Confidential\n極機密 | Secret')).toEqual([]);
     expect(scan('中文\t英文\n絕對機密\tTop Secret\n極機密\tSecret\n機密\tConfidential')).toEqual([]);
     expect(scan('絕對機密 TOP SECRET\n極機密 SECRET\n機密 CONFIDENTIAL')).toEqual([]);
     expect(scan('中文\n英文\n絕對機密\nTop Secret\n極機密\nSecret')).toEqual([]);
