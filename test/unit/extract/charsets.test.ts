@@ -288,6 +288,36 @@ describe('text attachments', () => {
   });
 });
 
+describe('Big5 pairs with an ASCII trail byte hide among "isolated" high bytes', () => {
+  // 密 is B1 4B and （）【】 are A1 5D/5E/69/6A: a lone high byte before an ASCII one.
+  const mark = Uint8Array.from([0xa1, 0x69, 0xb1, 0x4b, 0xa1, 0x6a]);
+
+  it('under a Latin label, a Big5 reading with a mark in it is read', async () => {
+    expect(decodeCharset(mark, 'iso-8859-1')).toMatchObject({ ok: true, text: '【密】', encoding: 'big5' });
+    expect(decodeCharset(big5('(密)'), 'windows-1252')).toMatchObject({ ok: true, text: '(密)' });
+    // In Latin-1 prose, both readings are scanned.
+    const body = Uint8Array.from([...latin1(FRENCH.replace('‑', '-')), 0x20, ...mark]);
+    const message = await parseEml(
+      mail(body, 'iso-8859-1', Uint8Array.from([...ascii('Re: '), ...big5('(密)')])),
+      options(),
+    );
+    expect(message.bodyText).toContain('【密】');
+    expect(message.bodyText).toContain("Le président a été élu à l'unanimité");
+    expect(message.subject).toContain('(密)');
+    const v = await verdictOf(message);
+    expect(v.verdict).not.toBe('allow');
+    expect(v.findings.map((f) => f.location)).toEqual(expect.arrayContaining(['body']));
+  });
+
+  it('under utf-8, stray bytes that pair up as Big5 are read as Big5, not as U+FFFD', async () => {
+    const body = Uint8Array.from([...Buffer.from('請參閱附表。', 'utf8'), ...big5('（密）')]);
+    expect(decodeCharset(body, 'utf-8')).toMatchObject({ ok: true, text: '請參閱附表。（密）' });
+    const message = await parseEml(mail(body, 'utf-8'), options());
+    expect(message.bodyText).not.toContain('\ufffd');
+    expect((await verdictOf(message)).verdict).not.toBe('allow');
+  });
+});
+
 describe('what stays doubtful is unreadable-charset, which the policy warns or blocks', () => {
   const doubtful = () => mail(shiftJis('機密文書の件について、ご確認ください。'), 'x-unknown');
 
