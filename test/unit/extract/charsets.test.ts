@@ -4,6 +4,8 @@
  * other side: ASCII under a silly label, and Latin-1 prose, are read as what they are, not flagged.
  */
 import fc from 'fast-check';
+import { readFileSync } from 'fs';
+import path from 'path';
 
 import { PureTextDecoder, setBig5Index, setGb18030Index } from '../../../addin/on-send/runtime/text-codec';
 import { decide, DEFAULT_POLICY, type Policy } from '../../../src/core';
@@ -266,6 +268,30 @@ describe('text attachments', () => {
     // Twice more wrapped, UTF-8 inside: still read (bounded at two layers inside the file).
     const twice = ascii(b64(ascii(b64(Uint8Array.from(Buffer.from(MEMO, 'utf8'))))));
     expect((await extractFile('memo.txt', twice, options())).segments.map((s) => s.text).join()).toContain(FIELD);
+  });
+
+  it('a text file that is base64 of a document is that document, extracted one level deeper', async () => {
+    const docx = new Uint8Array(
+      readFileSync(path.resolve(__dirname, '..', '..', 'fixtures', 'docs', 'header-mark.docx')),
+    );
+    const wrapped = ascii(b64(docx).replace(/.{76}/g, '$&\r\n'));
+    const v = await verdictOf(await parseEml(mailWithAttachment('a.txt', wrapped), options()));
+    expect(v.level).toBe('機密');
+    expect(v.findings.map((f) => f.location)).toContain('attachment:a.txt#base64/word/header1.xml#header');
+    // Under a second layer too; under a third, beyond what is peeled, unscannable.
+    const twice = ascii(b64(ascii(b64(docx))));
+    expect((await extractFile('a.txt', twice, options())).segments.map((s) => s.text).join()).toContain('機密');
+    const thrice = ascii(b64(ascii(b64(ascii(b64(docx))))));
+    expect((await extractFile('a.txt', thrice, options())).unscannable).toEqual([
+      expect.objectContaining({ location: 'attachment:a.txt', reason: 'unreadable' }),
+    ]);
+  });
+
+  it('text under more base64 layers than are peeled is unscannable, not allowed', async () => {
+    const thrice = ascii(b64(ascii(b64(ascii(b64(Uint8Array.from(Buffer.from(MEMO, 'utf8'))))))));
+    const v = await verdictOf(await parseEml(mailWithAttachment('memo.txt', thrice), options()));
+    expect(v.unscannable).toEqual([expect.objectContaining({ location: 'attachment:memo.txt', reason: 'unreadable' })]);
+    expect(v.verdict).not.toBe('allow');
   });
 
   it('a UTF-8 BOM over bytes that are not all UTF-8 is checked like any utf-8 label', () => {
