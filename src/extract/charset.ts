@@ -480,6 +480,72 @@ function utf8Shape(bytes: Uint8Array): { valid: number; invalid: number; invalid
   return { valid, invalid, invalidRuns };
 }
 
+/** Characters that every 密等 mark and the watermark word 機敏資料 carry at least one of. */
+const MARK_CHARACTERS = /[密機極絕敏]/;
+
+/** A Big5 lead byte followed by a Big5 trail byte (0x40–0x7E or 0xA1–0xFE). */
+function big5PairAt(bytes: Uint8Array, i: number): boolean {
+  const lead = bytes[i] as number;
+  const trail = bytes[i + 1];
+  return lead >= 0x81 && lead <= 0xfe && trail !== undefined && ((trail >= 0x40 && trail <= 0x7e) || trail >= 0xa1);
+}
+
+/** The Big5 reading of the bytes when it carries a mark character; `clean` when the bytes are valid Big5. */
+function hiddenBig5(bytes: Uint8Array): { text: string; clean: boolean } | null {
+  let pairs = false;
+  for (let i = 0; i < bytes.length && !pairs; i++) {
+    pairs = big5PairAt(bytes, i);
+  }
+  if (!pairs) {
+    return null;
+  }
+  const strict = decodeStrict(bytes, 'big5');
+  const text = strict ?? decodeLossy(bytes, 'big5');
+  return text !== null && MARK_CHARACTERS.test(text) ? { text, clean: strict !== null } : null;
+}
+
+/**
+ * UTF-8 with its invalid bytes read as Big5 where they start a Big5 pair (one decoded with `fatal`, so a pair this
+ * runtime cannot map stays a U+FFFD of its own). Null when a pair is there and no Big5 decoder is.
+ */
+function utf8WithBig5Pairs(bytes: Uint8Array): string | null {
+  const out: number[] = [];
+  const encoder = new TextEncoder();
+  let pairs = 0;
+  let i = 0;
+  while (i < bytes.length) {
+    const c = bytes[i] as number;
+    const need =
+      c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    let valid = need >= 0;
+    for (let k = 1; valid && k <= need; k++) {
+      const d = bytes[i + k];
+      valid = d !== undefined && d >= 0x80 && d <= 0xbf;
+    }
+    if (valid) {
+      for (let k = 0; k <= need; k++) {
+        out.push(bytes[i + k] as number);
+      }
+      i += need + 1;
+      continue;
+    }
+    if (big5PairAt(bytes, i)) {
+      pairs++;
+      const ch = decodeStrict(bytes.subarray(i, i + 2), 'big5');
+      if (ch === null && !decoderWorks('big5')) {
+        return null;
+      }
+      out.push(...Array.from(encoder.encode(ch ?? '\ufffd')));
+      i += 2;
+      continue;
+    }
+    out.push(c);
+    i++;
+  }
+  const text = decodeLossy(Uint8Array.from(out), 'utf-8');
+  return pairs === 0 ? decodeLossy(bytes, 'utf-8') : text;
+}
+
 const ok = (text: string, encoding: string, sniffed: boolean): CharsetResult => ({ ok: true, text, encoding, sniffed });
 const unreadable = (detail: string): CharsetResult => ({
   ok: false,
@@ -498,7 +564,17 @@ function latinOrCjk(bytes: Uint8Array, base: string | null, labelled: string): C
   const readBase = (): CharsetResult | null => {
     const encoding = base ?? 'windows-1252';
     const text = decodeLossy(bytes, encoding);
-    return text === null ? null : ok(text, encoding, base === null);
+    if (text === null) {
+      return null;
+    }
+    // Isolated high bytes are not always single-byte symbols: a Big5 pair can have an ASCII trail byte (密 is
+    // B1 4B, 【】 A1 69/6A), which no count of adjacent high bytes sees. A Big5 reading that carries a mark
+    // character is scanned: alone when the bytes are valid Big5 throughout, else beside the Latin reading.
+    const hidden = hiddenBig5(bytes);
+    if (hidden !== null) {
+      return hidden.clean ? ok(hidden.text, 'big5', true) : ok(`${text}\n${hidden.text}`, encoding, true);
+    }
+    return ok(text, encoding, base === null);
   };
   if (latin) {
     const r = readBase();
@@ -572,9 +648,13 @@ export function decodeCharset(bytes: Uint8Array, label: string | null | undefine
       return ok(decodeStrict(bytes, 'utf-8') ?? '', 'utf-8', declared !== 'utf-8');
     }
     if (shape.valid > shape.invalid && shape.invalidRuns === 0) {
-      // UTF-8 with a few stray single bytes (a Latin-1 signature pasted in): each is one lost character, and a
-      // lone byte cannot carry a double-byte mark.
-      return ok(decodeLossy(bytes, 'utf-8') ?? '', 'utf-8', declared !== 'utf-8');
+      // UTF-8 with a few stray single bytes (a Latin-1 signature pasted in): each is one lost character. But a
+      // stray byte before an ASCII one may be a Big5 pair (密 is B1 4B, （） A1 5D/5E): those are read as Big5.
+      const mixed = utf8WithBig5Pairs(bytes);
+      if (mixed === null) {
+        return unreadable(`${labelled}: UTF-8 mixed with Big5 pairs that cannot be decoded here`);
+      }
+      return ok(mixed, 'utf-8', declared !== 'utf-8');
     }
     if (shape.valid > shape.invalid) {
       return unreadable(`${labelled}: UTF-8 mixed with ${shape.invalid} bytes in another encoding`);

@@ -30,10 +30,13 @@ interface PostalAttachment {
   content: ArrayBuffer | Uint8Array | string;
   /** The part's charset parameter, added here: a text attachment is read under it (checked against its bytes). */
   charset?: string;
+  /** Why the name's charset could not be read, when it could not (added here with the name itself). */
+  nameUnreadable?: string;
 }
 
 /** The parts of postal-mime's parser this module hooks into (not in its published types; pinned by the tests). */
 interface MimeNodeInternals {
+  headers?: { key: string; value: string }[];
   contentType: { parsed: { value: string; params: Record<string, string | undefined> } };
   content: ArrayBuffer | null;
   decodeFlowedText(text: string, delSp: boolean): string;
@@ -113,9 +116,22 @@ function hookCharsets(parser: PostalMime, unreadable: Unscannable[]): void {
   p.collectAttachment = (node, ...rest) => {
     const before = p.attachments.length;
     collectAttachment(node, ...rest);
+    if (p.attachments.length === before) {
+      return;
+    }
+    const attachment = p.attachments[p.attachments.length - 1] as PostalAttachment;
     const charset = node.contentType.parsed.params.charset;
-    if (p.attachments.length > before && charset) {
-      (p.attachments[p.attachments.length - 1] as PostalAttachment).charset = charset;
+    if (charset) {
+      attachment.charset = charset;
+    }
+    // The parser reads a name under an unknown label as windows-1252; the name is read again here from the raw
+    // headers, under the same checked decoder as the subject.
+    const name = attachmentName(node.headers ?? []);
+    if (name) {
+      attachment.filename = name.text;
+      if (name.unreadable) {
+        attachment.nameUnreadable = name.unreadable;
+      }
     }
   };
 }
@@ -270,6 +286,94 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** A header's parameters as written (`filename*0*` stays a key of its own), values unquoted, not decoded. */
+function headerParams(value: string): Map<string, string> {
+  const params = new Map<string, string>();
+  const param = /;\s*([^\s=;]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))/g;
+  let m: RegExpExecArray | null;
+  while ((m = param.exec(value)) !== null) {
+    const key = (m[1] as string).toLowerCase();
+    if (!params.has(key)) {
+      params.set(key, m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] as string).trim());
+    }
+  }
+  return params;
+}
+
+/** A header value as bytes: characters the parser read as UTF-8 go back to their UTF-8 bytes. */
+function utf8Bytes(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
+
+/**
+ * One name parameter (`filename` or `name`) of a header: RFC 2231 (`name*`, `name*0*`, `name*1`...) under its own
+ * charset, else the plain value with its RFC 2047 words and raw 8-bit text, both through {@link decodeCharset}.
+ */
+function nameParam(params: Map<string, string>, key: string): { text: string; unreadable: string | null } | null {
+  const extended = params.get(`${key}*`);
+  const pieces: { value: string; encoded: boolean }[] = [];
+  if (extended !== undefined) {
+    pieces.push({ value: extended, encoded: true });
+  } else {
+    for (let i = 0; ; i++) {
+      const encoded = params.get(`${key}*${i}*`);
+      const plain = params.get(`${key}*${i}`);
+      if (encoded === undefined && plain === undefined) {
+        break;
+      }
+      pieces.push(
+        encoded !== undefined ? { value: encoded, encoded: true } : { value: plain as string, encoded: false },
+      );
+    }
+  }
+  if (pieces.length > 0) {
+    let label: string | null = null;
+    const parts: Uint8Array[] = [];
+    pieces.forEach((piece, i) => {
+      let value = piece.value;
+      if (piece.encoded && i === 0) {
+        const m = /^([^']*)'[^']*'/.exec(value);
+        if (m) {
+          label = m[1] || null;
+          value = value.slice(m[0].length);
+        }
+      }
+      parts.push(
+        piece.encoded
+          ? concat(
+              value
+                .split(/(%[0-9A-Fa-f]{2})/)
+                .map((t) => (/^%[0-9A-Fa-f]{2}$/.test(t) ? Uint8Array.of(parseInt(t.slice(1), 16)) : utf8Bytes(t))),
+            )
+          : utf8Bytes(value),
+      );
+    });
+    const bytes = concat(parts);
+    const decoded = decodeCharset(bytes, label);
+    return decoded.ok ? { text: decoded.text, unreadable: null } : { text: latin1(bytes), unreadable: decoded.detail };
+  }
+  const plain = params.get(key);
+  if (plain === undefined) {
+    return null;
+  }
+  if (plain.includes('\ufffd')) {
+    // Raw 8-bit bytes that were not UTF-8: the parser's header decoder has already replaced them.
+    return { text: plain, unreadable: 'raw 8-bit name bytes that are not UTF-8' };
+  }
+  return decodeHeader(latin1(utf8Bytes(plain)));
+}
+
+/** An attachment's name from its raw headers: Content-Disposition filename first, then Content-Type name. */
+function attachmentName(
+  headers: readonly { key: string; value: string }[],
+): { text: string; unreadable: string | null } | null {
+  const header = (key: string): string => headers.find((h) => h.key === key)?.value ?? '';
+  return (
+    nameParam(headerParams(header('content-disposition')), 'filename') ??
+    nameParam(headerParams(header('content-type')), 'name')
+  );
+}
+
 /** The extractor options with nested messages wired back to this module. */
 function withEml(options: ExtractOptions): ExtractOptions {
   return { ...options, readEml: (bytes, location, depth) => emlToExtracted(bytes, location, depth, options) };
@@ -288,11 +392,19 @@ async function attachmentsOf(
     const name = names[i] as string;
     const location = `attachment:${prefix}${name}`;
     const bytes = bytesOf(a.content);
+    const unreadableName: Unscannable[] = a.nameUnreadable
+      ? [{ location: `${location}#name`, reason: 'unreadable-charset', detail: a.nameUnreadable.slice(0, 200) }]
+      : [];
     const extracted =
       (a.mimeType || '').toLowerCase() === 'message/rfc822'
         ? await emlToExtracted(bytes, location, depth + 1, options)
         : await extractFile(name, bytes, withEml(options), location, depth, a.charset);
-    out.push({ name, segments: extracted.segments, unscannable: extracted.unscannable, labels: extracted.labels });
+    out.push({
+      name,
+      segments: extracted.segments,
+      unscannable: [...unreadableName, ...extracted.unscannable],
+      labels: extracted.labels,
+    });
   }
   return out;
 }

@@ -160,7 +160,7 @@ function looksLikeText(bytes: Uint8Array): boolean {
   }
   // Text in an encoding that cannot be told is still text: it is reported as such, not as an unknown file type.
   const decoded = decodeText(bytes.subarray(0, n - utf8Tail(bytes, n)));
-  return decoded.ok || decoded.reason === 'unreadable-charset';
+  return decoded.ok || decoded.reason === 'unreadable-charset' || decoded.base64 === true;
 }
 
 /** Bytes at the end of the first `n` that start a UTF-8 sequence cut by the sample boundary. */
@@ -304,7 +304,14 @@ async function extractWith(
       case 'unknown':
         return unscannable('unknown-type', name);
       default:
-        return textual(kind, bytes, location, result, charset);
+        return await textual(kind, bytes, location, result, charset, async (embedded) => {
+          // A text file that is base64 of a file is that file, one level deeper, as an archive entry is.
+          if (depth >= limits.maxArchiveDepth) {
+            return unscannable('too-large', `base64 of a file nested deeper than ${limits.maxArchiveDepth}`);
+          }
+          mergeInto(result, await extractWith(job, `${name}#base64`, embedded, `${location}#base64`, depth + 1));
+          return result;
+        });
     }
   } catch (e) {
     // Extractors do not throw for bad content; anything that still escapes is a bug, and a bug must not allow.
@@ -312,13 +319,14 @@ async function extractWith(
   }
 }
 
-function textual(
+async function textual(
   kind: FileKind,
   bytes: Uint8Array,
   location: string,
   result: Extracted,
-  transportCharset?: string,
-): Extracted {
+  transportCharset: string | undefined,
+  readEmbedded: (embedded: Uint8Array) => Promise<Extracted>,
+): Promise<Extracted> {
   // The transport's label comes first, as HTML and XML over MIME/HTTP specify; either way it is checked.
   const declared =
     transportCharset ||
@@ -328,6 +336,9 @@ function textual(
         ? xmlDeclaredEncoding(bytes)
         : null);
   const decoded = decodeText(bytes, declared);
+  if (!decoded.ok && decoded.embedded) {
+    return readEmbedded(decoded.embedded);
+  }
   if (!decoded.ok) {
     result.unscannable.push({ location, reason: decoded.reason, detail: decoded.detail });
     return result;

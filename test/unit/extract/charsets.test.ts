@@ -4,6 +4,8 @@
  * other side: ASCII under a silly label, and Latin-1 prose, are read as what they are, not flagged.
  */
 import fc from 'fast-check';
+import { readFileSync } from 'fs';
+import path from 'path';
 
 import { PureTextDecoder, setBig5Index, setGb18030Index } from '../../../addin/on-send/runtime/text-codec';
 import { decide, DEFAULT_POLICY, type Policy } from '../../../src/core';
@@ -268,6 +270,30 @@ describe('text attachments', () => {
     expect((await extractFile('memo.txt', twice, options())).segments.map((s) => s.text).join()).toContain(FIELD);
   });
 
+  it('a text file that is base64 of a document is that document, extracted one level deeper', async () => {
+    const docx = new Uint8Array(
+      readFileSync(path.resolve(__dirname, '..', '..', 'fixtures', 'docs', 'header-mark.docx')),
+    );
+    const wrapped = ascii(b64(docx).replace(/.{76}/g, '$&\r\n'));
+    const v = await verdictOf(await parseEml(mailWithAttachment('a.txt', wrapped), options()));
+    expect(v.level).toBe('機密');
+    expect(v.findings.map((f) => f.location)).toContain('attachment:a.txt#base64/word/header1.xml#header');
+    // Under a second layer too; under a third, beyond what is peeled, unscannable.
+    const twice = ascii(b64(ascii(b64(docx))));
+    expect((await extractFile('a.txt', twice, options())).segments.map((s) => s.text).join()).toContain('機密');
+    const thrice = ascii(b64(ascii(b64(ascii(b64(docx))))));
+    expect((await extractFile('a.txt', thrice, options())).unscannable).toEqual([
+      expect.objectContaining({ location: 'attachment:a.txt', reason: 'unreadable' }),
+    ]);
+  });
+
+  it('text under more base64 layers than are peeled is unscannable, not allowed', async () => {
+    const thrice = ascii(b64(ascii(b64(ascii(b64(Uint8Array.from(Buffer.from(MEMO, 'utf8'))))))));
+    const v = await verdictOf(await parseEml(mailWithAttachment('memo.txt', thrice), options()));
+    expect(v.unscannable).toEqual([expect.objectContaining({ location: 'attachment:memo.txt', reason: 'unreadable' })]);
+    expect(v.verdict).not.toBe('allow');
+  });
+
   it('a UTF-8 BOM over bytes that are not all UTF-8 is checked like any utf-8 label', () => {
     const bom = [0xef, 0xbb, 0xbf];
     const stray = Uint8Array.from([...bom, ...Buffer.from('會議 caf', 'utf8'), 0xe9, ...ascii(' ok')]);
@@ -285,6 +311,36 @@ describe('text attachments', () => {
   it('the part charset label is checked, not trusted: Big5 labelled utf-8 is Big5', async () => {
     const v = await verdictOf(await parseEml(mailWithAttachment('notes.txt', big5(MEMO), 'utf-8'), options()));
     expect(v.level).toBe('機密');
+  });
+});
+
+describe('Big5 pairs with an ASCII trail byte hide among "isolated" high bytes', () => {
+  // 密 is B1 4B and （）【】 are A1 5D/5E/69/6A: a lone high byte before an ASCII one.
+  const mark = Uint8Array.from([0xa1, 0x69, 0xb1, 0x4b, 0xa1, 0x6a]);
+
+  it('under a Latin label, a Big5 reading with a mark in it is read', async () => {
+    expect(decodeCharset(mark, 'iso-8859-1')).toMatchObject({ ok: true, text: '【密】', encoding: 'big5' });
+    expect(decodeCharset(big5('(密)'), 'windows-1252')).toMatchObject({ ok: true, text: '(密)' });
+    // In Latin-1 prose, both readings are scanned.
+    const body = Uint8Array.from([...latin1(FRENCH.replace('‑', '-')), 0x20, ...mark]);
+    const message = await parseEml(
+      mail(body, 'iso-8859-1', Uint8Array.from([...ascii('Re: '), ...big5('(密)')])),
+      options(),
+    );
+    expect(message.bodyText).toContain('【密】');
+    expect(message.bodyText).toContain("Le président a été élu à l'unanimité");
+    expect(message.subject).toContain('(密)');
+    const v = await verdictOf(message);
+    expect(v.verdict).not.toBe('allow');
+    expect(v.findings.map((f) => f.location)).toEqual(expect.arrayContaining(['body']));
+  });
+
+  it('under utf-8, stray bytes that pair up as Big5 are read as Big5, not as U+FFFD', async () => {
+    const body = Uint8Array.from([...Buffer.from('請參閱附表。', 'utf8'), ...big5('（密）')]);
+    expect(decodeCharset(body, 'utf-8')).toMatchObject({ ok: true, text: '請參閱附表。（密）' });
+    const message = await parseEml(mail(body, 'utf-8'), options());
+    expect(message.bodyText).not.toContain('\ufffd');
+    expect((await verdictOf(message)).verdict).not.toBe('allow');
   });
 });
 

@@ -238,6 +238,44 @@ describe('attachment names in mail', () => {
     ]);
   });
 
+  it('reads names under an invented label (big5_tw) with the checked decoder, not as windows-1252', async () => {
+    // 【機密】115年度預算.txt in Big5.
+    const name = [
+      0xa1, 0x69, 0xbe, 0xf7, 0xb1, 0x4b, 0xa1, 0x6a, 0x31, 0x31, 0x35, 0xa6, 0x7e, 0xab, 0xd7, 0xb9, 0x77, 0xba, 0xe2,
+      0x2e, 0x74, 0x78, 0x74,
+    ];
+    const percent = name.map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+    const message = await parseEml(
+      mail([
+        `filename="=?big5_tw?B?${big5B64(name)}?="`,
+        `filename*=big5_tw''${percent}`,
+        `filename*0*=big5_tw''${percent.slice(0, 24)};filename*1*=${percent.slice(24)}`,
+      ]),
+      options(),
+    );
+    expect(message.attachments.map((a) => a.name)).toEqual([
+      '【機密】115年度預算.txt',
+      '【機密】115年度預算.txt#2',
+      '【機密】115年度預算.txt#3',
+    ]);
+    expect(decide(message, DEFAULT_POLICY).level).toBe('機密');
+  });
+
+  it('a name (Content-Type name too) whose charset cannot be read is unreadable-charset, never allowed', async () => {
+    const sjis = Buffer.from([0x8b, 0x40, 0x96, 0xa7, 0x95, 0xb6, 0x8f, 0x91, 0x2e, 0x74, 0x78, 0x74]).toString(
+      'base64',
+    );
+    const bytes = strToU8(
+      `Subject: files\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee\r\n` +
+        `--b\r\nContent-Type: text/plain; name="=?x-unknown?B?${sjis}?="\r\nContent-Disposition: attachment\r\n\r\nhello\r\n--b--\r\n`,
+    );
+    const message = await parseEml(bytes, options());
+    expect(message.attachments[0]?.unscannable).toEqual([
+      expect.objectContaining({ reason: 'unreadable-charset', location: expect.stringMatching(/#name$/) }),
+    ]);
+    expect(decide(message, DEFAULT_POLICY).verdict).not.toBe('allow');
+  });
+
   it('reads the names of a forwarded message’s attachments, which reach the core only as its segments', async () => {
     const inner = `Subject: inner\r\nContent-Type: multipart/mixed; boundary=in\r\n\r\n--in\r\nContent-Type: text/plain\r\n\r\nsee\r\n--in\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename*=UTF-8''${encodeURIComponent('機密_底價.txt')}\r\n\r\n底價\r\n--in\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename*=UTF-8''${encodeURIComponent('保密宣導.txt')}\r\n\r\n宣導\r\n--in--\r\n`;
     const outer = `Subject: FW\r\nContent-Type: multipart/mixed; boundary=out\r\n\r\n--out\r\nContent-Type: text/plain\r\n\r\nfw\r\n--out\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment; filename="fwd.eml"\r\n\r\n${inner}\r\n--out--\r\n`;
