@@ -10,6 +10,7 @@ import {
   DECLASS,
   DISCLAIMER_HINT,
   englishLevel,
+  EXAMPLE_CHAIN,
   EXAMPLE_INTRO,
   FIELD_LABEL,
   FIELD_PLACEHOLDER,
@@ -26,7 +27,6 @@ import {
   PRC_LEVELS,
   PROSE_AFTER,
   PROSE_BEFORE,
-  QUOTED_EXAMPLE,
   SEPARATED_LEVEL_WORDS,
   TRIAD_ATTRIBUTE,
   unbreak,
@@ -782,12 +782,17 @@ function flattenedCell(neighbour: string | null, line: string, glossary: boolean
   return /^(?:絕對機密|極機密|機密|密件|密)$/u.test(cell) && cell !== line.trim();
 }
 
-/** A declassification phrase in a sentence that introduces examples (例如, 如：, 如「…」) is being taught, not applied. */
+/** How far back a list of examples is followed to the word that introduces it. */
+const EXAMPLE_REACH = 80;
+
+/**
+ * A declassification phrase introduced as an example (例如：本件於公布時解密, 如「…」或「…」) is being taught, not
+ * applied. Only the phrase itself, right after the word that introduces it or after the examples before it in the
+ * same list, is excused: 「例如東部雷達站，極機密（…）」 introduced something else and its level stands.
+ */
 function inExample(text: string, start: number): boolean {
-  const from = Math.max(0, start - 80);
-  const before = text.slice(from, start);
-  const sentence = before.slice(Math.max(before.lastIndexOf('。'), before.lastIndexOf('\n')) + 1);
-  return EXAMPLE_INTRO.test(sentence) || QUOTED_EXAMPLE.test(sentence);
+  const before = text.slice(Math.max(0, start - EXAMPLE_REACH), start).replace(EXAMPLE_CHAIN, '');
+  return EXAMPLE_INTRO.test(before);
 }
 
 /** Runs the grammar over one normalised window. */

@@ -175,6 +175,20 @@ describe('detectSegment: header rows, listings and training text are not marks',
     expect(rules('機密（本件於公布時解密）')).toEqual(['level.declassification:機密']);
   });
 
+  it('excuses only the phrase an example word introduces, never a level in another clause or after 例如下/範例檔案', () => {
+    expect(rules('有關兵力部署例如東部雷達站，極機密（本件至民國120年12月31日解密）')).toEqual([
+      'level.declassification:極機密',
+    ]);
+    expect(rules('本案例如附件一，極機密（本件至民國120年12月31日解密）')).toEqual(['level.declassification:極機密']);
+    expect(rules('範例檔案已更新，機密（本件於開標後解密）')).toEqual(['level.declassification:機密']);
+    expect(rules('依規定例如下：機密（本件於開標後解密）')).toEqual(['level.declassification:機密']);
+    expect(rules('依保密條例：本件於公布時解密')).toEqual(['declassification:密']);
+    // Beside them: the phrases a training text introduces as examples stay allowed.
+    expect(scan('範例：本件於公布時解密')).toEqual([]);
+    expect(scan('例如，本件於公布時解密')).toEqual([]);
+    expect(scan('例如：機密（本件於公布時解密）、極機密（本件至115年12月31日解密）')).toEqual([]);
+  });
+
   it('takes a quoted stamp as talk about the stamp', () => {
     expect(scan('密件封套應加蓋「密」戳。')).toEqual([]);
     expect(scan('公文右上角蓋「機密」章戳。')).toEqual([]);
