@@ -10,6 +10,7 @@ import {
   DECLASS,
   DISCLAIMER_HINT,
   englishLevel,
+  EXAMPLE_CHAIN,
   EXAMPLE_INTRO,
   FIELD_LABEL,
   FIELD_PLACEHOLDER,
@@ -26,7 +27,6 @@ import {
   PRC_LEVELS,
   PROSE_AFTER,
   PROSE_BEFORE,
-  QUOTED_EXAMPLE,
   SEPARATED_LEVEL_WORDS,
   TRIAD_ATTRIBUTE,
   unbreak,
@@ -443,14 +443,47 @@ function isLevelWord(v: string): boolean {
 }
 
 /**
- * The level a 密等 field value stands for. `failClosed` is for the printed 公文 field after its colon: any text there
- * is a 密等 decision, so text that is no level is taken at the level it most resembles, and at least 密. Elsewhere
- * (a short label, a table cell) only a value that reads as a level counts, because those cells also hold column
- * names and ISMS ratings.
+ * A box ticked in front of an option of a printed form (☑機密 □普通, ■機密　□密, V機密, 【勾】機密): the ticked
+ * option is the form's answer, whatever else the line lists.
  */
+const CHECKED_OPTION =
+  /(?:[☑☒■▣◼⊠✔✓✅●◉]|【\s?[VvXx✔✓勾]\s?】|(?:^|[^A-Za-z])[Vv](?![A-Za-z])|勾)\s?(絕對機密|極機密|機密|密件|密|普通|無|一般公務)/gu;
+/** The template's own hint that the field is left blank when there is no level: 「（無則空白）」. */
+const TEMPLATE_HINT = /無則空白/u;
+
+/**
+ * What a 密等 field value says. `read` is false when the value is not understood (after a short label, text that
+ * does not read as a level): then the field classifies nothing and claims none of the value, so the other rules still
+ * read any mark in it.
+ */
+interface FieldReading {
+  level: Level | null;
+  read: boolean;
+}
+
+/** The level a 密等 field value stands for; see {@link readFieldValue}. */
 function fieldValueLevel(fullValue: string, failClosed: boolean): Level | null {
+  return readFieldValue(fullValue, failClosed).level;
+}
+
+/**
+ * Reads a 密等 field value. `failClosed` is for the printed 公文 field after its colon: any text there is a 密等
+ * decision, so text that is no level is taken at the level it most resembles, and at least 密. Elsewhere (a short
+ * label, a table cell) only a value that reads as a level counts, because those cells also hold column names and
+ * ISMS ratings; a level at the start of the value followed by a note (「機密　請勿外流」) is still that level.
+ */
+function readFieldValue(fullValue: string, failClosed: boolean): FieldReading {
   // A level and its condition fit in this; what runs on is prose that cannot change the answer.
   const value = fullValue.slice(0, FIELD_VALUE_REACH);
+  let ticked: Level | null = null;
+  let tickedAny = false;
+  for (const t of execAll(CHECKED_OPTION, value)) {
+    tickedAny = true;
+    ticked = maxLevel(ticked, markLevel(t[1] as string));
+  }
+  if (tickedAny) {
+    return { level: ticked, read: true };
+  }
   let condition = false;
   // A bracket holds the declassification condition or the template's hint 「（無則空白）」, unless it holds the level.
   const core = value.replace(/【([^】]*)】?/gu, (_all, inner: string) => {
@@ -461,38 +494,57 @@ function fieldValueLevel(fullValue: string, failClosed: boolean): Level | null {
     condition = condition || (/解密|期限/u.test(inner) && !/[OoXx○〇]{2}/u.test(inner));
     return ' ';
   });
-  // The template line lists every option (絕對機密、極機密、機密、密): a listing is not a choice.
-  const options = core.split(/[、,/;及或和與\s]+/u).filter(isLevelWord);
+  const options = core
+    .split(/[、,/;及或和與\s]+/u)
+    .filter(isLevelWord)
+    .map((o) => markLevel(foldFieldValue(o)) as Level);
   if (options.length >= 2) {
-    return null;
+    // The template lists every option (絕對機密、極機密、機密、密（無則空白）): a listing is not a choice. Any other
+    // list of levels with none ticked (機密或極機密) is a choice left open, taken at its highest.
+    const template =
+      TEMPLATE_HINT.test(value) || (['絕對機密', '極機密', '機密'] as const).every((l) => options.includes(l));
+    return { level: template ? null : options.reduce<Level | null>(maxLevel, null), read: true };
+  }
+  const firstWord = /^\s?([^\s,;、。:!?]+)/u.exec(core);
+  if (!failClosed && firstWord && /\s?[^\s]/u.test(core.slice(firstWord[0].length))) {
+    // A level followed by a note (「極機密　限本部」) is that level; the note cannot lower it.
+    const lead = LEADING_LEVEL.exec(foldFieldValue(firstWord[1] as string));
+    if (lead && LEVEL_SUFFIX.test(lead[2] as string)) {
+      return { level: markLevel(lead[1] as string), read: true };
+    }
   }
   const typed = foldFieldValue(core);
   const folded = FIELD_PLACEHOLDER.test(typed) ? '' : typed;
   if (folded === '') {
-    return condition && failClosed ? '密' : null;
+    return condition && failClosed ? { level: '密', read: true } : { level: null, read: true };
   }
   if (FIELD_UNCLASSIFIED.test(folded)) {
-    return null;
+    return { level: null, read: true };
   }
   const leading = LEADING_LEVEL.exec(folded);
   if (leading && LEVEL_SUFFIX.test(leading[2] as string)) {
-    return markLevel(leading[1] as string);
+    return { level: markLevel(leading[1] as string), read: true };
   }
   if (folded.length === 1 && PORTION_LEVELS[folded]) {
     // The one-character level of an MND portion mark (機, 極, 絕), written as the field's value.
-    return PORTION_LEVELS[folded] as Level;
+    return { level: PORTION_LEVELS[folded] as Level, read: true };
   }
   if (!failClosed) {
-    return null;
+    return { level: null, read: false };
   }
   for (const word of ['絕對機密', '極機密', '機密'] as const) {
     if (folded.includes(word)) {
-      return word;
+      return { level: word, read: true };
     }
   }
   if (SENSITIVE_VALUE.test(folded)) {
-    return '密';
+    return { level: '密', read: true };
   }
+  return { level: resembledLevel(folded), read: true };
+}
+
+/** The level a typed value that is no level most resembles, and at least 密: 「絕封」 → 絕對機密. */
+function resembledLevel(folded: string): Level {
   if (/[絕對]/u.test(folded)) {
     return '絕對機密';
   }
@@ -558,7 +610,8 @@ function readField(nt: NormalisedText, labelEnd: number, formal: boolean): { lev
     }
     const valueEnd = p + value.replace(/\s+$/u, '').length;
     if (value.trim() !== '') {
-      return { level: fieldValueLevel(withGaps(nt, p, p + value.length), formal), end: valueEnd };
+      const reading = readFieldValue(withGaps(nt, p, p + value.length), formal);
+      return { level: reading.level, end: reading.read ? valueEnd : labelEnd };
     }
     if (text[end] !== '\n' || text.slice(p, end).trim() !== '') {
       // Blank, and the line goes on with the next field or cell (「密等及解密條件或保密期限：　附件：如文」).
@@ -836,12 +889,17 @@ function stackedHeaderOrListing(cell: string, above: readonly string[], below: r
   return englishBelow && (pairAt(below, 1) || previousPair);
 }
 
-/** A declassification phrase in a sentence that introduces examples (例如, 如：, 如「…」) is being taught, not applied. */
+/** How far back a list of examples is followed to the word that introduces it. */
+const EXAMPLE_REACH = 80;
+
+/**
+ * A declassification phrase introduced as an example (例如：本件於公布時解密, 如「…」或「…」) is being taught, not
+ * applied. Only the phrase itself, right after the word that introduces it or after the examples before it in the
+ * same list, is excused: 「例如東部雷達站，極機密（…）」 introduced something else and its level stands.
+ */
 function inExample(text: string, start: number): boolean {
-  const from = Math.max(0, start - 80);
-  const before = text.slice(from, start);
-  const sentence = before.slice(Math.max(before.lastIndexOf('。'), before.lastIndexOf('\n')) + 1);
-  return EXAMPLE_INTRO.test(sentence) || QUOTED_EXAMPLE.test(sentence);
+  const before = text.slice(Math.max(0, start - EXAMPLE_REACH), start).replace(EXAMPLE_CHAIN, '');
+  return EXAMPLE_INTRO.test(before);
 }
 
 /** Runs the grammar over one normalised window. */

@@ -166,12 +166,24 @@ export const FIELD_PLACEHOLDER = /^[OoXx]+$/u;
 export const TRIAD_ATTRIBUTE = /^(?:完整性|可用性|integrity|availability)(?:\s?[(（][^)）]{0,12}[)）])?$/iu;
 
 /**
- * Words that introduce examples in training text (例如, 如：): a declassification phrase after one in the same
- * sentence is being taught, not applied.
+ * Words that introduce examples in training text (例如：, 如「…」), as they stand right before the example they
+ * introduce. 例如下 is 例 + 如下 ("as follows", introducing the content itself); 範例 is one only before a colon or 為
+ * (範例檔案 is a file); a bare 例 only before a colon and not as the end of another word (條例：).
  */
-export const EXAMPLE_INTRO = /(?:例如|比如|譬如|舉例|範例|例:|如:)/u;
-/** A phrase quoted right after 如 (如「本件於公布時解密」), or after other quoted examples joined by 、 or 或. */
-export const QUOTED_EXAMPLE = /如\s?【[^】\n]*(?:】\s?[、或及]\s?【[^】\n]*)*$/u;
+export const EXAMPLE_INTRO = new RegExp(
+  '(?:例如(?!下)|比如|譬如|舉例(?:來說|而言)?|範例(?:如下)?(?=\\s?[:為])|(?:^|[^\\u3400-\\u9fff]|一)例(?=\\s?:)|' +
+    '如(?=\\s?[:【]))\\s?為?\\s?[:,]?\\s?【?\\s?$',
+  'u',
+);
+
+/**
+ * Examples already given before this one in the same list (「如「本件於公布時解密」或「本件於決標後解密」」,
+ * 「例如：本件於公布時解密、本件至115年12月31日解密」): each a condition, with or without its level, and a joiner.
+ */
+export const EXAMPLE_CHAIN = new RegExp(
+  `(?:(?:(?:${LEVEL_WORDS}|密)\\s?【?\\s?)?(?:${DECLASS})\\s?】?\\s?[、或及與和/]\\s?【?\\s?)+$`,
+  'u',
+);
 
 /** The sentence the guidance puts on a sensitive meeting's sign-in sheet. */
 export const MEETING_SENTENCE = `${k('本會議因具機敏性質')},?\\s?${k('與會人員應行保密')}`;

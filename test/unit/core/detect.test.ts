@@ -104,6 +104,29 @@ describe('detectSegment: the 公文 field fails closed', () => {
     expect(scan('項目,密等說明\n1,密')).toEqual([]);
   });
 
+  it('after a short label, reads a level followed by a note as that level, and leaves an unread value to the other rules', () => {
+    expect(rules('密等：機密 請勿外流\n主旨：雷達部署')).toEqual(['field.classification:機密']);
+    expect(rules('密等：極機密 限本部')).toEqual(['field.classification:極機密']);
+    expect(rules('機密等級：極機密 請於閱後銷毀')).toEqual(['field.classification:極機密']);
+    // A value the short label does not read claims nothing: a mark inside it is still found.
+    expect(rules('密等：詳見下方 機密（本件於公布時解密）')).toEqual(['level.declassification:機密']);
+    // Beside them: a level glued into a word (機密性) and a rating are no level.
+    expect(scan('密等：機密性高')).toEqual([]);
+    expect(scan('機密等級：高 請評估')).toEqual([]);
+  });
+
+  it('takes the ticked option of a checkbox form, and a choice left open among levels at its highest', () => {
+    expect(rules('密等：☑機密 □普通')).toEqual(['field.classification:機密']);
+    expect(rules('密等及解密條件或保密期限：☑機密 □極機密 □絕對機密')).toEqual(['field.classification:機密']);
+    expect(rules('密等及解密條件或保密期限：■機密　□密')).toEqual(['field.classification:機密']);
+    expect(rules('密等：[V]機密 [ ]普通')).toEqual(['field.classification:機密']);
+    expect(rules('密等及解密條件或保密期限：機密或極機密')).toEqual(['field.classification:極機密']);
+    // Beside them: 普通 ticked, and the blank form that lists every option, are not marks.
+    expect(scan('密等：☑普通 □機密')).toEqual([]);
+    expect(scan('密等及解密條件或保密期限：□絕對機密 □極機密 □機密 □密')).toEqual([]);
+    expect(scan('密等及解密條件或保密期限：絕對機密、極機密、機密、密（無則空白）')).toEqual([]);
+  });
+
   it('in a cell, counts only a value that reads as a level: column names and ISMS ratings are not levels', () => {
     expect(scan('文號,密等及解密條件或保密期限,速別')).toEqual([]);
     expect(scan('資產名稱\t機密等級\t完整性等級\n人事資料庫\t高\t中')).toEqual([]);
@@ -196,6 +219,20 @@ describe('detectSegment: header rows, listings and training text are not marks',
     expect(scan('解密條件可填如「本件於公布時解密」或「本件於決標後解密」。')).toEqual([]);
     expect(rules('檢送資料如「附件一」，本件於決標後解密。')).toEqual(['declassification:密']);
     expect(rules('機密（本件於公布時解密）')).toEqual(['level.declassification:機密']);
+  });
+
+  it('excuses only the phrase an example word introduces, never a level in another clause or after 例如下/範例檔案', () => {
+    expect(rules('有關兵力部署例如東部雷達站，極機密（本件至民國120年12月31日解密）')).toEqual([
+      'level.declassification:極機密',
+    ]);
+    expect(rules('本案例如附件一，極機密（本件至民國120年12月31日解密）')).toEqual(['level.declassification:極機密']);
+    expect(rules('範例檔案已更新，機密（本件於開標後解密）')).toEqual(['level.declassification:機密']);
+    expect(rules('依規定例如下：機密（本件於開標後解密）')).toEqual(['level.declassification:機密']);
+    expect(rules('依保密條例：本件於公布時解密')).toEqual(['declassification:密']);
+    // Beside them: the phrases a training text introduces as examples stay allowed.
+    expect(scan('範例：本件於公布時解密')).toEqual([]);
+    expect(scan('例如，本件於公布時解密')).toEqual([]);
+    expect(scan('例如：機密（本件於公布時解密）、極機密（本件至115年12月31日解密）')).toEqual([]);
   });
 
   it('takes a quoted stamp as talk about the stamp', () => {
