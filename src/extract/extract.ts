@@ -514,22 +514,70 @@ async function extractZip(
   return result;
 }
 
+/** The folders of one entry's path whose names are read; a deeper path is a crafted one (`a/` × 30000). */
+export const MAX_PATH_DEPTH = 64;
+/** Names read from the paths of one archive: enough for every entry at the entry limit, a few folders deep each. */
+export const MAX_ARCHIVE_PATH_NAMES = 20000;
+/** Characters of folder paths looked up in one archive (each is kept once, to read a folder's name once). */
+export const MAX_ARCHIVE_PATH_CHARS = 4 * 1024 * 1024;
+/**
+ * A folder's location keeps this much of its path: a location need not be unique, and the whole path repeated in the
+ * location of every folder on it grows with the square of the depth.
+ */
+const MAX_PATH_LOCATION = 256;
+
+function pathLocation(path: string): string {
+  const half = MAX_PATH_LOCATION / 2;
+  return path.length <= MAX_PATH_LOCATION ? path : `${path.slice(0, half)}…${path.slice(-half)}`;
+}
+
 /**
  * Reads each name on the paths of an archive once: a folder at `<archive>/<folder>/#name`, shared by every entry
- * under it, and a file at `<archive>/<path>#name`.
+ * under it, and a file at `<archive>/<path>#name`. Paths are bounded (folders per entry, names and characters per
+ * archive): what lies beyond is not read and makes the archive unscannable, never silently dropped.
  */
 function readPathNames(paths: readonly string[], location: string, result: Extracted): void {
   const seen = new Set<string>();
+  let names = 0;
+  let chars = 0;
+  let deep = 0;
   for (const p of paths) {
     const parts = p.split('/');
+    if (parts.length > MAX_PATH_DEPTH + 1) {
+      deep++;
+    }
     let prefix = '';
-    parts.forEach((name, i) => {
+    const read = Math.min(parts.length, MAX_PATH_DEPTH + 1);
+    for (let i = 0; i < read; i++) {
+      const name = parts[i] as string;
       const last = i === parts.length - 1;
       prefix += last ? name : `${name}/`;
-      if (name.length > 0 && !seen.has(prefix)) {
-        seen.add(prefix);
-        readName(name, `${location}/${prefix}`, result);
+      if (name.length === 0) {
+        continue;
       }
+      // Every folder path looked up counts, not only new ones: many entries repeating one long deep path cost too.
+      chars += prefix.length;
+      if (chars > MAX_ARCHIVE_PATH_CHARS || (names >= MAX_ARCHIVE_PATH_NAMES && !seen.has(prefix))) {
+        result.unscannable.push({
+          location,
+          reason: 'too-large',
+          detail: `names on the entry paths past ${MAX_ARCHIVE_PATH_NAMES} names or ${MAX_ARCHIVE_PATH_CHARS} characters; the rest were not read`,
+        });
+        return;
+      }
+      if (seen.has(prefix)) {
+        continue;
+      }
+      seen.add(prefix);
+      names++;
+      readName(name, `${location}/${pathLocation(prefix)}`, result);
+    }
+  }
+  if (deep > 0) {
+    result.unscannable.push({
+      location,
+      reason: 'too-large',
+      detail: `${deep} entry paths deeper than ${MAX_PATH_DEPTH} folders; the names below were not read`,
     });
   }
 }

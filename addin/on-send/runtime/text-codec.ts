@@ -201,7 +201,16 @@ class UnitBuffer {
   }
 }
 
-function decodeUtf8(bytes: Uint8Array, error: () => number): string {
+/**
+ * What one call decoded, and how many bytes it used: in a stream, a character cut by the end of the piece is left
+ * unused, to be read with the next piece.
+ */
+interface Decoded {
+  text: string;
+  used: number;
+}
+
+function decodeUtf8(bytes: Uint8Array, error: () => number, stream: boolean): Decoded {
   const out = new UnitBuffer(bytes.length);
   const n = bytes.length;
   let i = 0;
@@ -236,7 +245,12 @@ function decodeUtf8(bytes: Uint8Array, error: () => number): string {
     }
     let j = i + 1;
     let valid = true;
+    let cut = false;
     for (let k = 0; k < need; k++, j++) {
+      if (j >= n && stream) {
+        cut = true;
+        break;
+      }
       const d = j < n ? (bytes[j] as number) : -1;
       if (d < lower || d > upper) {
         valid = false;
@@ -245,6 +259,9 @@ function decodeUtf8(bytes: Uint8Array, error: () => number): string {
       lower = 0x80;
       upper = 0xbf;
       cp = (cp << 6) | (d & 0x3f);
+    }
+    if (cut) {
+      break;
     }
     if (!valid) {
       // One replacement for the maximal valid prefix; the offending byte is read again (WHATWG "prepend").
@@ -255,10 +272,10 @@ function decodeUtf8(bytes: Uint8Array, error: () => number): string {
     out.pushCodePoint(cp);
     i = j;
   }
-  return out.toString();
+  return { text: out.toString(), used: i };
 }
 
-function decodeUtf16(bytes: Uint8Array, bigEndian: boolean, error: () => number): string {
+function decodeUtf16(bytes: Uint8Array, bigEndian: boolean, error: () => number, stream: boolean): Decoded {
   const out = new UnitBuffer(bytes.length);
   const pairs = bytes.length >> 1;
   let pendingLead = -1;
@@ -284,22 +301,26 @@ function decodeUtf16(bytes: Uint8Array, bigEndian: boolean, error: () => number)
       out.push(unit);
     }
   }
+  if (stream) {
+    // A lead surrogate or an odd byte at the end of a piece waits for the rest of its character.
+    return { text: out.toString(), used: pendingLead !== -1 ? pairs * 2 - 2 : pairs * 2 };
+  }
   if (pendingLead !== -1 || bytes.length % 2 === 1) {
     out.push(error());
   }
-  return out.toString();
+  return { text: out.toString(), used: bytes.length };
 }
 
-function decodeWindows1252(bytes: Uint8Array): string {
+function decodeWindows1252(bytes: Uint8Array): Decoded {
   const out = new UnitBuffer(bytes.length);
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i] as number;
     out.push(b >= 0x80 && b < 0xa0 ? (WINDOWS_1252_HIGH[b - 0x80] as number) : b);
   }
-  return out.toString();
+  return { text: out.toString(), used: bytes.length };
 }
 
-function decodeBig5(bytes: Uint8Array, error: () => number): string {
+function decodeBig5(bytes: Uint8Array, error: () => number, stream: boolean): Decoded {
   const table = big5Table();
   if (!table) {
     throw new TypeError('The Big5 index is not installed');
@@ -315,6 +336,9 @@ function decodeBig5(bytes: Uint8Array, error: () => number): string {
       continue;
     }
     if (lead === 0x80 || lead === 0xff || i + 1 >= n) {
+      if (stream && i + 1 >= n && lead !== 0x80 && lead !== 0xff) {
+        break;
+      }
       out.push(error());
       i++;
       continue;
@@ -334,7 +358,7 @@ function decodeBig5(bytes: Uint8Array, error: () => number): string {
     // An ASCII trail byte is not part of the bad pair: it is read again on its own.
     i += trail < 0x80 ? 1 : 2;
   }
-  return out.toString();
+  return { text: out.toString(), used: i };
 }
 
 const isGbTrail = (b: number): boolean => (b >= 0x40 && b <= 0x7e) || (b >= 0x80 && b <= 0xfe);
@@ -342,7 +366,7 @@ const isGbDigit = (b: number): boolean => b >= 0x30 && b <= 0x39;
 const isGbLead = (b: number): boolean => b >= 0x81 && b <= 0xfe;
 
 /** WHATWG's gb18030 decoder (GBK labels use it too): one, two or four bytes a character. */
-function decodeGb18030(bytes: Uint8Array, error: () => number): string {
+function decodeGb18030(bytes: Uint8Array, error: () => number, stream: boolean): Decoded {
   const table = gb18030Table();
   if (!table || gb18030Ranges.length === 0) {
     throw new TypeError('The GB18030 index is not installed');
@@ -363,6 +387,9 @@ function decodeGb18030(bytes: Uint8Array, error: () => number): string {
       continue;
     }
     if (b1 === 0xff || i + 1 >= n) {
+      if (stream && b1 !== 0xff) {
+        break;
+      }
       out.push(error());
       i++;
       continue;
@@ -372,6 +399,9 @@ function decodeGb18030(bytes: Uint8Array, error: () => number): string {
       // A four-byte sequence. Cut by the end of the input it is one error; broken inside, the first byte is the
       // error and what follows is read again (WHATWG "prepend").
       if (i + 2 >= n || (isGbLead(bytes[i + 2] as number) && i + 3 >= n)) {
+        if (stream) {
+          break;
+        }
         out.push(error());
         i = n;
         continue;
@@ -405,7 +435,7 @@ function decodeGb18030(bytes: Uint8Array, error: () => number): string {
     // An ASCII trail byte is not part of the bad pair: it is read again on its own.
     i += b2 < 0x80 ? 1 : 2;
   }
-  return out.toString();
+  return { text: out.toString(), used: i };
 }
 
 function bytesOf(input: ArrayBuffer | ArrayBufferView | undefined): Uint8Array {
@@ -418,12 +448,21 @@ function bytesOf(input: ArrayBuffer | ArrayBufferView | undefined): Uint8Array {
   return new Uint8Array(input);
 }
 
-/** A WHATWG-shaped `TextDecoder` (no streaming: nothing in the send path decodes in pieces). */
+/**
+ * A WHATWG-shaped `TextDecoder`. It honours `{ stream: true }`: the send path decodes a document's XML parts in the
+ * pieces the inflater hands out, and a character cut by a piece boundary must be read whole with the next piece
+ * (decoded alone, each half became U+FFFD and a mark across the boundary was lost). A call without `stream` ends the
+ * stream: what is still held is decoded (an incomplete character as U+FFFD) and the next call starts a new stream.
+ */
 export class PureTextDecoder {
   readonly encoding: string;
   readonly fatal: boolean;
   readonly ignoreBOM: boolean;
   private readonly codec: Codec | null;
+  /** The bytes of a character the last piece ended inside of. */
+  private pending: Uint8Array = new Uint8Array(0);
+  /** Whether the start of this stream was already looked at for a byte order mark. */
+  private started = false;
 
   constructor(label = 'utf-8', options: { fatal?: boolean; ignoreBOM?: boolean } = {}) {
     const name = String(label).trim().toLowerCase();
@@ -437,40 +476,79 @@ export class PureTextDecoder {
     this.ignoreBOM = options.ignoreBOM === true;
   }
 
-  decode(input?: ArrayBuffer | ArrayBufferView, _options?: { stream?: boolean }): string {
-    let bytes = bytesOf(input);
+  decode(input?: ArrayBuffer | ArrayBufferView, options?: { stream?: boolean }): string {
+    const stream = options?.stream === true;
+    let bytes = joined(this.pending, bytesOf(input));
+    this.pending = new Uint8Array(0);
+    const bom = this.bom();
+    if (!this.started && bom) {
+      if (stream && bytes.length < bom.length && bom.slice(0, bytes.length).every((b, k) => bytes[k] === b)) {
+        // Too few bytes yet to tell a byte order mark from text.
+        this.pending = bytes.slice();
+        return '';
+      }
+      if (!this.ignoreBOM && bom.every((b, k) => bytes[k] === b)) {
+        bytes = bytes.subarray(bom.length);
+      }
+    }
+    this.started = stream;
+    const decoded = this.decodeBytes(bytes, stream);
+    if (stream) {
+      this.pending = bytes.slice(decoded.used);
+    }
+    return decoded.text;
+  }
+
+  private bom(): readonly number[] | null {
+    switch (this.codec) {
+      case 'utf-8':
+        return [0xef, 0xbb, 0xbf];
+      case 'utf-16le':
+        return [0xff, 0xfe];
+      case 'utf-16be':
+        return [0xfe, 0xff];
+      default:
+        return null;
+    }
+  }
+
+  private decodeBytes(bytes: Uint8Array, stream: boolean): Decoded {
     const error = (): number => {
       if (this.fatal) {
+        this.pending = new Uint8Array(0);
+        this.started = false;
         throw new TypeError(`The encoded data was not valid for encoding ${this.encoding}`);
       }
       return 0xfffd;
     };
     switch (this.codec) {
       case 'utf-8':
-        if (!this.ignoreBOM && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-          bytes = bytes.subarray(3);
-        }
-        return decodeUtf8(bytes, error);
+        return decodeUtf8(bytes, error, stream);
       case 'utf-16le':
-      case 'utf-16be': {
-        const bigEndian = this.codec === 'utf-16be';
-        const bom = bigEndian ? [0xfe, 0xff] : [0xff, 0xfe];
-        if (!this.ignoreBOM && bytes[0] === bom[0] && bytes[1] === bom[1]) {
-          bytes = bytes.subarray(2);
-        }
-        return decodeUtf16(bytes, bigEndian, error);
-      }
+      case 'utf-16be':
+        return decodeUtf16(bytes, this.codec === 'utf-16be', error, stream);
       case 'windows-1252':
         return decodeWindows1252(bytes);
       case 'big5':
-        return decodeBig5(bytes, error);
+        return decodeBig5(bytes, error, stream);
       case 'gbk':
       case 'gb18030':
-        return decodeGb18030(bytes, error);
+        return decodeGb18030(bytes, error, stream);
       default:
         throw new TypeError(`The ${this.encoding} encoding cannot be decoded in this runtime`);
     }
   }
+}
+
+/** The held bytes of a cut character followed by the next piece (no copy when nothing is held). */
+function joined(held: Uint8Array, bytes: Uint8Array): Uint8Array {
+  if (held.length === 0) {
+    return bytes;
+  }
+  const all = new Uint8Array(held.length + bytes.length);
+  all.set(held);
+  all.set(bytes, held.length);
+  return all;
 }
 
 /** A `TextEncoder`: UTF-8, lone surrogates as U+FFFD. */

@@ -154,6 +154,81 @@ describe('PureTextDecoder', () => {
   });
 });
 
+describe('PureTextDecoder in a stream ({ stream: true }), as the send path reads inflated XML', () => {
+  /** Decodes `bytes` cut at the given points, each piece with `stream: true`, then the final call. */
+  const streamed = (decoder: { decode: TextDecoder['decode'] }, bytes: Uint8Array, cuts: number[]): string => {
+    let out = '';
+    let from = 0;
+    for (const cut of [...cuts].sort((a, b) => a - b)) {
+      out += decoder.decode(bytes.subarray(from, cut), { stream: true });
+      from = cut;
+    }
+    out += decoder.decode(bytes.subarray(from), { stream: true });
+    return out + decoder.decode();
+  };
+
+  it('reads a mark cut anywhere in UTF-8 whole: every split point of a multi-byte text', () => {
+    const text = '\ufeff【機密】𠀀ü本案';
+    const bytes = new TextEncoder().encode(text);
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      expect(streamed(new PureTextDecoder('utf-8', { fatal: true }), bytes, [cut])).toBe(text.slice(1));
+    }
+    for (let a = 0; a <= bytes.length; a++) {
+      for (let b = a; b <= bytes.length; b++) {
+        expect(streamed(new PureTextDecoder('utf-8'), bytes, [a, b])).toBe(text.slice(1));
+      }
+    }
+  });
+
+  it('reads UTF-16 cut inside a code unit or between surrogates whole', () => {
+    const text = '【機密】𠀀x';
+    for (const [label, bigEndian] of [
+      ['utf-16le', false],
+      ['utf-16be', true],
+    ] as const) {
+      const units = Array.from({ length: text.length }, (_, k) => text.charCodeAt(k));
+      const bytes = Uint8Array.from(units.flatMap((u) => (bigEndian ? [u >> 8, u & 0xff] : [u & 0xff, u >> 8])));
+      for (let cut = 0; cut <= bytes.length; cut++) {
+        expect(streamed(new PureTextDecoder(label, { fatal: true }), bytes, [cut])).toBe(text);
+      }
+    }
+  });
+
+  it.each(['utf-8', 'utf-16le', 'utf-16be', 'big5', 'gb18030'])(
+    'decodes %s in any pieces as the WHATWG decoder decodes the whole, an incomplete end included',
+    (label) => {
+      // The reference is Node's decoder on the whole input: its ICU gb18030 throws when streamed. Big5 bytes as in
+      // the Big5 test above (Node maps 0x80 and the user-defined leads 0xFA–0xFE, the index does not).
+      const byte =
+        label === 'big5'
+          ? fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0xa1, max: 0xf9 }))
+          : fc.integer({ min: 0, max: 255 });
+      fc.assert(
+        fc.property(
+          fc.array(byte, { maxLength: 48 }),
+          fc.array(fc.integer({ min: 0, max: 48 }), { maxLength: 4 }),
+          (list, cuts) => {
+            const bytes = Uint8Array.from(list);
+            const at = cuts.map((c) => Math.min(c, bytes.length));
+            expect(streamed(new PureTextDecoder(label), bytes, at)).toBe(new TextDecoder(label).decode(bytes));
+          },
+        ),
+        { numRuns: 3000 },
+      );
+    },
+  );
+
+  it('a call without stream ends the stream: a held incomplete character is U+FFFD, and the next call starts anew', () => {
+    const decoder = new PureTextDecoder('utf-8');
+    expect(decoder.decode(Uint8Array.from([0x41, 0xe6, 0xa9]), { stream: true })).toBe('A');
+    expect(decoder.decode()).toBe('\ufffd');
+    expect(decoder.decode(Uint8Array.from([0xef, 0xbb, 0xbf, 0x42]))).toBe('B');
+    const fatal = new PureTextDecoder('utf-8', { fatal: true });
+    expect(fatal.decode(Uint8Array.from([0xe6]), { stream: true })).toBe('');
+    expect(() => fatal.decode()).toThrow(TypeError);
+  });
+});
+
 describe('PureTextEncoder, PureBlob, base64ToBytes', () => {
   it('encodes like TextEncoder, lone surrogates included', () => {
     fc.assert(

@@ -7,6 +7,7 @@ import { strToU8, type Zippable, zipSync } from 'fflate';
 
 import { decide, DEFAULT_POLICY, type Finding } from '../../../src/core';
 import { budgetFor, extractFile, type ExtractOptions, parseEml } from '../../../src/extract';
+import { MAX_PATH_DEPTH } from '../../../src/extract/extract';
 
 function options(): ExtractOptions {
   const budget = budgetFor({ ...DEFAULT_POLICY.limits, scanTimeoutMs: 30000 });
@@ -105,6 +106,43 @@ describe('names inside files', () => {
     ]);
     expect(verdict).toBe('block');
     expect((await scan('資料.zip', zipSync({ '資料/密碼變更說明.txt': strToU8('請定期變更密碼') }))).found).toEqual([]);
+  });
+
+  it('crafted deep paths are bounded: few names, short locations, the archive unscannable, a shallow folder still read', async () => {
+    // 4 entries each 30,000 folders deep (a 480 KB zip): every folder of every path was a name of its own with its
+    // whole path as its location, 3.6 G characters of locations.
+    const files: Zippable = { '機密/說明.txt': strToU8('說明如下') };
+    for (let k = 0; k < 4; k++) {
+      files[`b${k}/${'a/'.repeat(30000)}x.txt`] = strToU8('x');
+    }
+    const zip = zipSync(files);
+    const extracted = await extractFile('深層.zip', zip, options());
+    const names = extracted.segments.filter((s) => s.position === 'name');
+    expect(names.length).toBeLessThanOrEqual(4 * (MAX_PATH_DEPTH + 1) + 2);
+    expect(names.reduce((n, s) => n + s.location.length, 0)).toBeLessThan(names.length * 400);
+    expect(extracted.unscannable).toEqual([
+      expect.objectContaining({ location: 'attachment:深層.zip', reason: 'too-large' }),
+    ]);
+    const verdict = decide({ attachments: [{ name: '深層.zip', ...extracted }] }, DEFAULT_POLICY);
+    expect(verdict.findings.map((f) => `${f.location} ${f.level}`)).toContain('attachment:深層.zip/機密/#name 機密');
+    expect(verdict.verdict).not.toBe('allow');
+  });
+
+  it('many long paths: the names read and the characters looked up per archive are bounded, the rest unscannable', async () => {
+    // Each path ~16 K characters over 40 folders; together past the character bound long before the entry limit.
+    const long = (k: number): string =>
+      `${Array.from({ length: 40 }, (_, i) => `${'夾'.repeat(400)}${k}_${i}`).join('/')}/x.txt`;
+    const files: Zippable = { '機密_底價.txt': strToU8('底價') };
+    for (let k = 0; k < 60; k++) {
+      files[long(k)] = strToU8('x');
+    }
+    const extracted = await extractFile('長名.zip', zipSync(files), options());
+    expect(extracted.unscannable.map((u) => `${u.location} ${u.reason}`)).toEqual(['attachment:長名.zip too-large']);
+    const names = extracted.segments.filter((s) => s.position === 'name');
+    expect(names.every((s) => s.location.length < 600)).toBe(true);
+    expect(names.length).toBeLessThan(60 * 41);
+    const verdict = decide({ attachments: [{ name: '長名.zip', ...extracted }] }, DEFAULT_POLICY);
+    expect(verdict.findings.map((f) => f.location)).toContain('attachment:長名.zip/機密_底價.txt#name');
   });
 
   it('an entry past the nesting depth: its content is not opened, its name is still read', async () => {
