@@ -583,7 +583,12 @@ function cellEnd(nt: NormalisedText, p: number): number {
  * row (CSV, TSV, markdown, spreadsheet cells), or on the next line (a table cell below or beside it in a document).
  * Returns null when no value position follows the label, as in prose (「本件無密等」).
  */
-function readField(nt: NormalisedText, labelEnd: number, formal: boolean): { level: Level | null; end: number } | null {
+function readField(
+  nt: NormalisedText,
+  original: string,
+  labelEnd: number,
+  formal: boolean,
+): { level: Level | null; end: number } | null {
   const text = nt.text;
   const lead = / ?"? ?(?:([:,|;]) ?"? ?|\n(:) ?)/uy;
   lead.lastIndex = labelEnd;
@@ -617,7 +622,11 @@ function readField(nt: NormalisedText, labelEnd: number, formal: boolean): { lev
       // Blank, and the line goes on with the next field or cell (「密等及解密條件或保密期限：　附件：如文」).
       return { level: null, end: labelEnd };
     }
-    // Blank on its own line: a value wrapped onto the next line still counts if it reads as a level.
+    // Blank on its own line: a value wrapped onto the next line still counts if it reads as a level, but not across a
+    // blank line (normalisation folds it into one break): the next paragraph (a glossary or a listing) is no value.
+    if (/\n[^\n\S]*\n/u.test(original.slice(nt.origin[end] as number, nt.origin[end + 1] as number))) {
+      return { level: null, end: labelEnd };
+    }
     const nextEnd = cellEnd(nt, end + 1);
     const level = fieldValueLevel(text.slice(end + 1, nextEnd), false);
     return level ? { level, end: nextEnd } : { level: null, end: labelEnd };
@@ -934,7 +943,7 @@ function matchWindow(
   }
 
   for (const m of execAll(RE.fieldLabel, text)) {
-    const field = readField(nt, m.index + m[0].length, FORMAL_FIELD_LABEL.test(unbreak(m[0])));
+    const field = readField(nt, original, m.index + m[0].length, FORMAL_FIELD_LABEL.test(unbreak(m[0])));
     if (!field) {
       continue;
     }

@@ -44,6 +44,14 @@ describe('detectSegment: the 公文 field', () => {
 });
 
 describe('detectSegment: the 公文 field fails closed', () => {
+  it('reads the value of a blank field on the next line, but never across a blank line', () => {
+    // A glossary is a paragraph of its own, not the value of the blank field above it (found by the strip property).
+    expect(scan('密等：\n\n機密 | Confidential\n極機密 | Secret')).toEqual([]);
+    // Beside it: the value wrapped onto the next line is the field's, and a level standing alone after the break is a mark.
+    expect(rules('密等：\n機密')).toEqual(['field.classification:機密']);
+    expect(rules('密等及解密條件或保密期限：\n\n機密')).toEqual(['level.standalone:機密']);
+  });
+
   it('takes a value that is no recognised level at the level it most resembles', () => {
     expect(rules('密等及解密條件或保密期限：極機密件')).toEqual(['field.classification:極機密']);
     expect(rules('密等及解密條件或保密期限：機蜜')).toEqual(['field.classification:機密']);
