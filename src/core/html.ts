@@ -376,7 +376,7 @@ export interface HiddenText {
 /** A part that could not be read as text: an image in a `data:` URI, one too large or too deep, an unknown charset. */
 export interface UnreadHtmlPart {
   readonly kind: HiddenTextKind;
-  readonly reason: 'image-only' | 'too-large' | 'unreadable' | 'unsupported-format' | 'malformed';
+  readonly reason: 'image-only' | 'too-large' | 'unreadable-charset' | 'unsupported-format' | 'malformed';
   readonly detail: string;
   readonly start: number;
   readonly end: number;
@@ -900,7 +900,7 @@ function readDataUri(
   }
   const text = decodeCharset(bytes, charset);
   if (text === null) {
-    unread('unreadable', `${label}: bytes do not decode as ${charset || 'utf-8'}`);
+    unread('unreadable-charset', `${label}: bytes do not decode as ${charset || 'utf-8'}`);
     return;
   }
   readDecoded(type, text, t, ctx, depth, span, add);

@@ -177,8 +177,8 @@ describe('htmlHiddenText: what an HTML body carries besides its visible text', (
   it('what cannot be decoded is unread, never skipped: bad base64, an unknown charset, other types', () => {
     const reasons = (html: string) => htmlHiddenText(html).unread.map((u) => u.reason);
     expect(reasons('<a href="data:text/plain;base64,@@@@">x</a>')).toEqual(['malformed']);
-    expect(reasons('<a href="data:text/plain,%FF%FE%FD">x</a>')).toEqual(['unreadable']);
-    expect(reasons('<a href="data:text/plain;charset=x-unknown,abc">x</a>')).toEqual(['unreadable']);
+    expect(reasons('<a href="data:text/plain,%FF%FE%FD">x</a>')).toEqual(['unreadable-charset']);
+    expect(reasons('<a href="data:text/plain;charset=x-unknown,abc">x</a>')).toEqual(['unreadable-charset']);
     expect(reasons('<a href="data:application/pdf;base64,JVBERi0=">x</a>')).toEqual(['unsupported-format']);
   });
 
