@@ -1,4 +1,4 @@
-import { deflateRawSync } from 'node:zlib';
+import { strToU8, type Zippable, zipSync } from 'fflate';
 
 import { nodePdfOptions } from '../../../src/cli/pdf-loader';
 import { decide, DEFAULT_POLICY, type Level, levelRank } from '../../../src/core';
@@ -9,43 +9,13 @@ import { budgetFor, extractFile, type ExtractOptions } from '../../../src/extrac
  * paragraph is followed by a line that opens with the next item's number or a bracket.
  */
 
-/** A minimal ZIP writer (deflate, no CRC: the reader does not need one), enough for a docx or odt package. */
+/** A docx or odt package, written by fflate as the other extract tests do; an ODF mimetype is stored, not deflated. */
 function zip(entries: { name: string; data: string }[]): Uint8Array {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const e of entries) {
-    const raw = Buffer.from(e.data, 'utf8');
-    const stored = e.name === 'mimetype';
-    const body = stored ? raw : deflateRawSync(raw);
-    const name = Buffer.from(e.name, 'utf8');
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(0x800, 6);
-    local.writeUInt16LE(stored ? 0 : 8, 8);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(raw.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    locals.push(local, name, body);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(0x800, 8);
-    central.writeUInt16LE(stored ? 0 : 8, 10);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(raw.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    centrals.push(central, name);
-    offset += 30 + name.length + body.length;
-  }
-  const cd = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return new Uint8Array(Buffer.concat([...locals, cd, end]));
+  return zipSync(
+    Object.fromEntries(
+      entries.map((e) => [e.name, e.name === 'mimetype' ? [strToU8(e.data), { level: 0 }] : strToU8(e.data)]),
+    ) as Zippable,
+  );
 }
 
 const xmlEscape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
