@@ -195,11 +195,24 @@ export interface ExtractJob {
 
 /** Tracks bytes read across one job, for progress and the message's byte allowance. */
 class Job implements ExtractJob {
-  bytesRead = 0;
-  constructor(readonly options: ExtractOptions) {}
+  constructor(
+    readonly options: ExtractOptions,
+    private readonly count: { bytesRead: number } = { bytesRead: 0 },
+  ) {}
+  get bytesRead(): number {
+    return this.count.bytesRead;
+  }
   progress(location: string, bytes: number): void {
-    this.bytesRead += bytes;
-    this.options.onProgress?.({ location, bytesRead: this.bytesRead });
+    this.count.bytesRead += bytes;
+    this.options.onProgress?.({ location, bytesRead: this.count.bytesRead });
+  }
+  /**
+   * This job's byte count under the options of one call. A host shares one job across a message's attachments for
+   * the allowance, but gives each attachment its own hooks (its progress, its early stop, its reader for nested mail):
+   * those must be the ones used, not the ones the job was created with.
+   */
+  under(options: ExtractOptions): Job {
+    return options === this.options ? this : new Job(options, this.count);
   }
 }
 
@@ -216,7 +229,8 @@ export async function extractFile(
   /** The charset its container labelled it with (a MIME part's `charset=`); checked against the bytes. */
   charset?: string,
 ): Promise<Extracted> {
-  return extractWith((options.job as Job | undefined) ?? new Job(options), name, bytes, location, depth, charset);
+  const job = (options.job as Job | undefined)?.under(options) ?? new Job(options);
+  return extractWith(job, name, bytes, location, depth, charset);
 }
 
 /** One job's running count of bytes read, shared by every attachment of a message so its allowance holds. */
