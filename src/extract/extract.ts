@@ -8,7 +8,7 @@ import { looksLikeDi, readDi, xmlDeclaredEncoding } from './di';
 import { looksLikeCfb, looksLikeTnef, readCfb, readTnef } from './legacy';
 import { odfParts, readOdfXml } from './odf';
 import { flushSharedStrings, ooxmlEmbeddings, ooxmlKind, ooxmlParts, readOoxmlPart } from './ooxml';
-import { extractPdf, type PdfOptions } from './pdf';
+import { extractPdf, type PdfOptions, type PdfPages } from './pdf';
 import { looksLikeRtf, readRtf } from './rtf';
 import { type Extracted, type FoundLabel, mergeInto, SegmentCollector } from './segments';
 import { declaredHtmlCharset, decodeText } from './text';
@@ -29,6 +29,11 @@ export interface ExtractProgress {
   readonly location: string;
   /** Bytes of input read so far, across the whole job. */
   readonly bytesRead: number;
+  /**
+   * While a PDF is read: its pages read so far out of all of them. Its bytes are all counted before the first page,
+   * so without this a long PDF would show as done while most of its pages are still to be read.
+   */
+  readonly pages?: PdfPages;
 }
 
 export interface ExtractOptions {
@@ -279,6 +284,7 @@ async function extractWith(
             conclusive: job.options.conclusive,
             offClock: job.options.offClock,
             remainingMs: job.options.remainingMs,
+            onPages: (pages) => job.options.onProgress?.({ location, bytesRead: job.bytesRead, pages }),
           }),
         );
         return result;
