@@ -209,7 +209,9 @@ export async function extractPdf(bytes: Uint8Array, location: string, options: P
       const segments = pageOut.segments();
       pages.set(n, segments);
       done.add(n);
-      if (segments.length > 0 && options.conclusive?.(segments)) {
+      // Asked only while pages remain: a stop after the last page saves nothing, and a read that ended anyway was not
+      // decided early (the pane would say pages were left unread).
+      if (k < order.length - 1 && segments.length > 0 && options.conclusive?.(segments)) {
         // The verdict cannot get worse: the remaining pages would cost time and change nothing.
         options.onPages?.({ read: done.size, total: doc.numPages, decided: true });
         break;

@@ -93,6 +93,32 @@ describe('PDF page progress', () => {
     ]);
   });
 
+  it('a mark on the only (or the last unread) page ends the read as usual: nothing was left unread', async () => {
+    const read: number[] = [];
+    const seen: PdfPages[] = [];
+    let asked = 0;
+    const stop = blocksWhatIsLeft('a.pdf', SCOPED, EVERY_SCOPE);
+    await extractFile('a.pdf', pdfBytes, {
+      limits: DEFAULT_POLICY.limits,
+      pdf: { load: async () => fakePdfJs(['絕對機密'], read) },
+      conclusive: (segments) => {
+        asked++;
+        return stop(segments);
+      },
+      onProgress: (p) => {
+        if (p.pages) {
+          seen.push(p.pages);
+        }
+      },
+    });
+    expect(read).toEqual([1]);
+    expect(asked).toBe(0);
+    expect(seen).toEqual([
+      { read: 0, total: 1 },
+      { read: 1, total: 1 },
+    ]);
+  });
+
   it('a read that goes to the end reports every page and never says decided', async () => {
     const read: number[] = [];
     const seen: PdfPages[] = [];
