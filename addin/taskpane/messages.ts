@@ -164,6 +164,8 @@ export const messages = defineMessages({
     attachmentSize: (n: number) => bytes(n),
     attachmentPending: '等待檢查',
     attachmentScanning: '檢查中',
+    pdfPagesRead: (read: number, total: number) => `已讀 ${read} / ${total} 頁`,
+    pdfPagesDecided: (read: number, total: number) => `讀 ${read} / ${total} 頁即已判定阻擋，其餘頁面未讀`,
     attachmentClean: '未發現標示',
     attachmentMarked: (count: number) => `${count} 處標示`,
     attachmentUnscannable: '無法檢查',
@@ -321,6 +323,9 @@ export const messages = defineMessages({
     attachmentSize: (n: number) => bytes(n),
     attachmentPending: 'Waiting',
     attachmentScanning: 'Checking',
+    pdfPagesRead: (read: number, total: number) => `${read} of ${total} pages read`,
+    pdfPagesDecided: (read: number, total: number) =>
+      `Blocked after ${read} of ${total} pages; the other pages were not read`,
     attachmentClean: 'No marks',
     attachmentMarked: (count: number) => `${count} mark(s)`,
     attachmentUnscannable: 'Cannot be checked',

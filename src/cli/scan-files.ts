@@ -18,6 +18,7 @@ import {
   type VerdictKind,
 } from '../core';
 import {
+  blocksWhatIsLeft,
   budgetFor,
   declaredHtmlCharset,
   decodeText,
@@ -152,7 +153,7 @@ export async function scanFile(
     offClock: budget.offClock,
     remainingMs: budget.remainingMs,
     pdf: nodePdfOptions(),
-    conclusive: (segments) => decide({ attachments: [{ name, segments }], recipients }, policy).verdict === 'block',
+    conclusive: blocksWhatIsLeft(name, policy, [recipientScope(recipients, policy)]),
     ...(scanOptions.onProgress ? { onProgress: scanOptions.onProgress } : {}),
   };
   const kind = sniff(bytes, name);

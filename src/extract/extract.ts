@@ -8,7 +8,7 @@ import { looksLikeDi, readDi, xmlDeclaredEncoding } from './di';
 import { looksLikeCfb, looksLikeTnef, readCfb, readTnef } from './legacy';
 import { odfParts, readOdfXml } from './odf';
 import { flushSharedStrings, ooxmlEmbeddings, ooxmlKind, ooxmlParts, readOoxmlPart } from './ooxml';
-import { extractPdf, type PdfOptions } from './pdf';
+import { extractPdf, type PdfOptions, type PdfPages } from './pdf';
 import { looksLikeRtf, readRtf } from './rtf';
 import { type Extracted, type FoundLabel, mergeInto, SegmentCollector } from './segments';
 import { declaredHtmlCharset, decodeText } from './text';
@@ -29,6 +29,11 @@ export interface ExtractProgress {
   readonly location: string;
   /** Bytes of input read so far, across the whole job. */
   readonly bytesRead: number;
+  /**
+   * While a PDF is read: its pages read so far out of all of them. Its bytes are all counted before the first page,
+   * so without this a long PDF would show as done while most of its pages are still to be read.
+   */
+  readonly pages?: PdfPages;
 }
 
 export interface ExtractOptions {
@@ -195,11 +200,24 @@ export interface ExtractJob {
 
 /** Tracks bytes read across one job, for progress and the message's byte allowance. */
 class Job implements ExtractJob {
-  bytesRead = 0;
-  constructor(readonly options: ExtractOptions) {}
+  constructor(
+    readonly options: ExtractOptions,
+    private readonly count: { bytesRead: number } = { bytesRead: 0 },
+  ) {}
+  get bytesRead(): number {
+    return this.count.bytesRead;
+  }
   progress(location: string, bytes: number): void {
-    this.bytesRead += bytes;
-    this.options.onProgress?.({ location, bytesRead: this.bytesRead });
+    this.count.bytesRead += bytes;
+    this.options.onProgress?.({ location, bytesRead: this.count.bytesRead });
+  }
+  /**
+   * This job's byte count under the options of one call. A host shares one job across a message's attachments for
+   * the allowance, but gives each attachment its own hooks (its progress, its early stop, its reader for nested mail):
+   * those must be the ones used, not the ones the job was created with.
+   */
+  under(options: ExtractOptions): Job {
+    return options === this.options ? this : new Job(options, this.count);
   }
 }
 
@@ -216,7 +234,8 @@ export async function extractFile(
   /** The charset its container labelled it with (a MIME part's `charset=`); checked against the bytes. */
   charset?: string,
 ): Promise<Extracted> {
-  return extractWith((options.job as Job | undefined) ?? new Job(options), name, bytes, location, depth, charset);
+  const job = (options.job as Job | undefined)?.under(options) ?? new Job(options);
+  return extractWith(job, name, bytes, location, depth, charset);
 }
 
 /** One job's running count of bytes read, shared by every attachment of a message so its allowance holds. */
@@ -265,6 +284,7 @@ async function extractWith(
             conclusive: job.options.conclusive,
             offClock: job.options.offClock,
             remainingMs: job.options.remainingMs,
+            onPages: (pages) => job.options.onProgress?.({ location, bytesRead: job.bytesRead, pages }),
           }),
         );
         return result;

@@ -1,4 +1,5 @@
 export { type Budget, budgetFor } from './budget';
+export { blocksWhatIsLeft, EVERY_SCOPE } from './early-stop';
 export { emlToExtracted, type ParsedMessage, parseEml } from './eml';
 export {
   extractFile,
@@ -19,6 +20,7 @@ export {
   type PdfJs,
   type PdfOptions,
   type PdfPage,
+  type PdfPages,
 } from './pdf';
 export { type Extracted, type FoundLabel } from './segments';
 export { declaredHtmlCharset, type DecodedText, decodeText } from './text';

@@ -46,6 +46,19 @@ export interface PdfOptions {
   readonly remainingMs?: () => number;
   /** How long loading the reader may take at most, off the clock or not (default PDF_LOAD_CAP_MS). */
   readonly loadCapMs?: number;
+  /** Told after each page, and once more when the read stops early: what a progress display may honestly show. */
+  readonly onPages?: (pages: PdfPages) => void;
+}
+
+/** How far a PDF's read is. */
+export interface PdfPages {
+  readonly read: number;
+  readonly total: number;
+  /**
+   * True once the pages read already decide the attachment (`conclusive`): the rest are left unread on purpose, so
+   * `read` stays below `total` and the read is nonetheless complete.
+   */
+  readonly decided?: boolean;
 }
 
 /** Loading is off the scan's clock, but not unbounded: a reader that never starts is a timeout. Generous on purpose. */
@@ -152,6 +165,7 @@ export async function extractPdf(bytes: Uint8Array, location: string, options: P
   let textChars = 0;
   try {
     const order = pdfPageOrder(doc.numPages);
+    options.onPages?.({ read: 0, total: doc.numPages });
     for (let k = 0; k < order.length; k++) {
       const n = order[k] as number;
       if (options.expired?.()) {
@@ -195,10 +209,14 @@ export async function extractPdf(bytes: Uint8Array, location: string, options: P
       const segments = pageOut.segments();
       pages.set(n, segments);
       done.add(n);
-      if (segments.length > 0 && options.conclusive?.(segments)) {
+      // Asked only while pages remain: a stop after the last page saves nothing, and a read that ended anyway was not
+      // decided early (the pane would say pages were left unread).
+      if (k < order.length - 1 && segments.length > 0 && options.conclusive?.(segments)) {
         // The verdict cannot get worse: the remaining pages would cost time and change nothing.
+        options.onPages?.({ read: done.size, total: doc.numPages, decided: true });
         break;
       }
+      options.onPages?.({ read: done.size, total: doc.numPages });
     }
     reading = null;
     const meta = await within(doc.getMetadata(), left(), 'PDF metadata').catch((e: Error) => {

@@ -11,8 +11,15 @@ import mammoth from 'mammoth';
 import { PDFDocument } from 'pdf-lib';
 
 import { nodePdfOptions } from '../../src/cli/pdf-loader';
-import { decide, DEFAULT_POLICY } from '../../src/core';
-import { budgetFor, extractFile, type ExtractOptions, type PdfJs } from '../../src/extract';
+import { DEFAULT_POLICY } from '../../src/core';
+import {
+  blocksWhatIsLeft,
+  budgetFor,
+  EVERY_SCOPE,
+  extractFile,
+  type ExtractOptions,
+  type PdfJs,
+} from '../../src/extract';
 
 const dir = path.resolve(__dirname, '..', 'fixtures', 'bench');
 const load = (name: string): Uint8Array => new Uint8Array(readFileSync(path.join(dir, name)));
@@ -57,6 +64,19 @@ async function pdfjsText(bytes: Uint8Array): Promise<number> {
 const mbps = (bytes: number, ms: number): string => `${(bytes / 1e6 / (ms / 1000)).toFixed(1)} MB/s`;
 
 /** The first `pages` pages of a PDF, as a new PDF. */
+/** `pages` pages of the plain test PDF, the last one the header-marked one. */
+async function lastPageMarked(pages: number): Promise<Uint8Array> {
+  const docs = path.resolve(__dirname, '..', 'fixtures', 'docs');
+  const plain = await PDFDocument.load(readFileSync(path.join(docs, 'plain.pdf')));
+  const marked = await PDFDocument.load(readFileSync(path.join(docs, 'header-mark.pdf')));
+  const out = await PDFDocument.create();
+  for (let i = 0; i < pages; i++) {
+    const [page] = await out.copyPages(i === pages - 1 ? marked : plain, [0]);
+    out.addPage(page as Parameters<PDFDocument['addPage']>[0]);
+  }
+  return out.save();
+}
+
 async function firstPages(bytes: Uint8Array, pages: number): Promise<Uint8Array> {
   const src = await PDFDocument.load(bytes);
   const out = await PDFDocument.create();
@@ -114,12 +134,33 @@ export async function pdfBench(): Promise<void> {
     const fifty = await firstPages(load('bench-report.pdf'), 50);
     await extractFile('fifty.pdf', fifty, options());
     const fiftyMs = await medianMs(() => extractFile('fifty.pdf', fifty, options()), 3);
-    const conclusive = (segments: Parameters<NonNullable<ExtractOptions['conclusive']>>[0]): boolean =>
-      decide({ attachments: [{ name: 'fifty.pdf', segments }] }, DEFAULT_POLICY).verdict === 'block';
-    const stopMs = await medianMs(() => extractFile('fifty.pdf', fifty, { ...options(), conclusive }), 3);
+    // The early stop the CLI and the task pane share (the pane's form: it must block for every recipient scope).
+    const stopping = (name: string): { options: ExtractOptions; pagesRead: () => string } => {
+      let pages = '';
+      return {
+        options: {
+          ...options(),
+          conclusive: blocksWhatIsLeft(name, DEFAULT_POLICY, EVERY_SCOPE),
+          onProgress: (p) => {
+            if (p.pages) {
+              pages = `${p.pages.read}/${p.pages.total}`;
+            }
+          },
+        },
+        pagesRead: () => pages,
+      };
+    };
+    const first = stopping('fifty.pdf');
+    const stopMs = await medianMs(() => extractFile('fifty.pdf', fifty, first.options), 3);
     console.log(
       `  50 pages (${(fifty.length / 1024).toFixed(0)} KB): ${fiftyMs.toFixed(0)} ms → ${(50 / (fiftyMs / 1000)).toFixed(0)} pages/s; ` +
-        `stopping at the first page that blocks (its mark is on page 1): ${stopMs.toFixed(0)} ms`,
+        `stopping at the first page that blocks (its mark is on page 1): ${stopMs.toFixed(0)} ms, ${first.pagesRead()} pages read`,
+    );
+    const lastMarked = await lastPageMarked(50);
+    const last = stopping('last.pdf');
+    const lastMs = await medianMs(() => extractFile('last.pdf', lastMarked, last.options), 3);
+    console.log(
+      `  50 pages, the mark only on the last (the edges are read first): ${lastMs.toFixed(0)} ms, ${last.pagesRead()} pages read`,
     );
   } finally {
     stop();

@@ -31,7 +31,12 @@ export interface PaneEnv {
   /** Opens the pane with the fake configured as `config`; the token is the one Office SSO hands out. */
   openPane(
     config: FakeOutlookConfig,
-    options?: { forcedColors?: boolean; realOfficeJs?: boolean },
+    options?: {
+      forcedColors?: boolean;
+      realOfficeJs?: boolean;
+      /** Runs on the new context before the pane loads: routes and clocks that must be in place from the start. */
+      beforeOpen?: (context: BrowserContext) => Promise<void>;
+    },
   ): Promise<{ page: Page; context: BrowserContext }>;
   close(): Promise<void>;
 }
@@ -94,6 +99,7 @@ export async function startPaneEnv(): Promise<PaneEnv> {
           route.fulfill({ status: 200, contentType: 'application/javascript; charset=utf-8', body: officeJs }),
         );
       }
+      await options.beforeOpen?.(context);
       await context.addInitScript((c) => {
         const w = window as unknown as Record<string, unknown>;
         w.__FAKE_OUTLOOK_CONFIG__ = c;

@@ -25,11 +25,29 @@ export type AttachmentListProps = {
 /** Undefined while the attachment is not yet judged; null when it was and nothing is in it. */
 type Judged = FindingGroup | null | undefined;
 
-function Status({ judged, p }: { judged: Judged; p?: AttachmentProgress }): React.JSX.Element {
+function Status({
+  judged,
+  p,
+  decided,
+}: {
+  judged: Judged;
+  p?: AttachmentProgress;
+  /** A PDF judged before its last page was read. */
+  decided?: { readonly read: number; readonly total: number };
+}): React.JSX.Element {
   const { m } = usePane();
   if (judged === undefined) {
     // Read but not yet judged is still being checked: never "no marks" for an attachment whose result is not in.
-    return <Caption1>{p?.state === 'pending' ? m.attachmentPending : m.attachmentScanning}</Caption1>;
+    return (
+      <>
+        <Caption1>{p?.state === 'pending' ? m.attachmentPending : m.attachmentScanning}</Caption1>
+        {p?.state === 'scanning' && p.pages && p.pages.total > 0 && (
+          <Caption1 data-pdf-pages={`${p.pages.read}/${p.pages.total}`}>
+            {m.pdfPagesRead(p.pages.read, p.pages.total)}
+          </Caption1>
+        )}
+      </>
+    );
   }
   if (judged === null) {
     return <Caption1>{m.attachmentClean}</Caption1>;
@@ -38,6 +56,11 @@ function Status({ judged, p }: { judged: Judged; p?: AttachmentProgress }): Reac
     <>
       {judged.highest && <LevelBadge level={judged.highest} size="small" />}
       {judged.findings.length > 0 && <Caption1>{m.attachmentMarked(judged.findings.length)}</Caption1>}
+      {decided && (
+        <Caption1 data-pdf-pages-decided={`${decided.read}/${decided.total}`}>
+          {m.pdfPagesDecided(decided.read, decided.total)}
+        </Caption1>
+      )}
       {judged.unscannable.length > 0 && (
         <Caption1>
           {m.labelled(
@@ -86,7 +109,7 @@ export function AttachmentList({ outcome, progress, scanning }: AttachmentListPr
               {a?.isInline && <Caption1>{m.attachmentInline}</Caption1>}
             </span>
             <span className={styles.line}>
-              <Status judged={judged} p={p} />
+              <Status judged={judged} p={p} decided={p?.state === 'done' ? p.pages : a?.pagesDecided} />
             </span>
             {busy && (
               <ProgressBar

@@ -28,6 +28,8 @@ export type ScannedAttachment = PaneAttachment & {
   readonly highest: Level | null;
   /** SHA-256 of its bytes, lower-case hex, when they were read. */
   readonly sha256?: string;
+  /** A PDF whose read was decided (it blocks) before its last page: how many of its pages were read. */
+  readonly pagesDecided?: { readonly read: number; readonly total: number };
 };
 
 export type AttachmentRemoval =

@@ -17,12 +17,15 @@ import {
   verdictFor,
 } from '../../../src/core';
 import {
+  blocksWhatIsLeft,
   budgetFor,
   emlToExtracted,
+  EVERY_SCOPE,
   extractFile,
   type ExtractOptions,
   newJob,
   type PdfOptions,
+  type PdfPages,
 } from '../../../src/extract';
 import {
   type AttachmentScan,
@@ -47,6 +50,11 @@ export type AttachmentProgress = {
   readonly state: 'pending' | 'reading' | 'scanning' | 'done';
   /** 0 to 1 when known; undefined while the host reads the bytes. */
   readonly fraction?: number;
+  /**
+   * A PDF's pages: read so far while scanning (the fraction is then theirs, not the bytes'), and once done only when
+   * its read was decided before the last page, so the pane never implies pages were read that were not.
+   */
+  readonly pages?: PdfPages;
   /**
    * This attachment's own result once it is judged, before the rest of the scan ends: its group, or null when
    * nothing was found in it. Undefined until then: the pane must not show an attachment not yet judged as clean.
@@ -81,6 +89,11 @@ type Cached = {
   readonly input: AttachmentInput;
   readonly sha256?: string;
   readonly byteLength: number;
+  /**
+   * Set when a PDF's read stopped early because what was read already blocks under this policy: what was read is
+   * then complete only under it, and a different policy must read the file again.
+   */
+  readonly decided?: { readonly policy: Policy; readonly pages: PdfPages };
   /** Its result under the policy it was last judged with, so a rescan does not detect it twice to show it. */
   judged?: { readonly policy: Policy; readonly group: FindingGroup | null };
 };
@@ -145,6 +158,12 @@ export class ItemScanner {
     ]);
     const body = await host.readBody(bodyFormat, 'full');
 
+    for (const a of attachments) {
+      const known = this.#cache.get(keyOf(a));
+      if (known?.decided && known.decided.policy !== policy) {
+        this.#cache.delete(keyOf(a));
+      }
+    }
     const budget = budgetFor({
       ...policy.limits,
       scanTimeoutMs: Math.max(policy.limits.scanTimeoutMs, PANE_SCAN_TIMEOUT_MS),
@@ -152,7 +171,13 @@ export class ItemScanner {
     const progress: AttachmentProgress[] = attachments.map((a) => {
       const known = this.#cache.get(keyOf(a));
       return known
-        ? { id: a.id, name: a.name, state: 'done', group: judgeAttachment(known, a.name, policy) }
+        ? {
+            id: a.id,
+            name: a.name,
+            state: 'done',
+            group: judgeAttachment(known, a.name, policy),
+            ...(known.decided ? { pages: known.decided.pages } : {}),
+          }
         : { id: a.id, name: a.name, state: 'pending' };
     });
     const report = (current: AttachmentProgress | null): void =>
@@ -184,11 +209,17 @@ export class ItemScanner {
         if (i >= policy.limits.maxAttachments) {
           cached = unscannableOnly(a, 'too-large', `more than ${policy.limits.maxAttachments} attachments`);
         } else {
-          const update = (state: AttachmentProgress['state'], fraction?: number): void => {
-            progress[i] = { id: a.id, name: a.name, state, ...(fraction !== undefined ? { fraction } : {}) };
+          const update: Update = (state, fraction, pages): void => {
+            progress[i] = {
+              id: a.id,
+              name: a.name,
+              state,
+              ...(fraction !== undefined ? { fraction } : {}),
+              ...(pages ? { pages } : {}),
+            };
             report(state === 'done' ? null : (progress[i] as AttachmentProgress));
           };
-          cached = await this.#read(a, shared, update);
+          cached = await this.#read(a, shared, update, policy);
         }
         this.#cache.set(key, cached);
         progress[i] = {
@@ -197,6 +228,7 @@ export class ItemScanner {
           state: 'done',
           fraction: 1,
           group: judgeAttachment(cached, a.name, policy),
+          ...(cached.decided ? { pages: cached.decided.pages } : {}),
         };
         report(null);
       }
@@ -210,6 +242,7 @@ export class ItemScanner {
         ...(a.contentId !== undefined ? { contentId: a.contentId } : {}),
         highest: null,
         ...(cached.sha256 !== undefined ? { sha256: cached.sha256 } : {}),
+        ...(cached.decided ? { pagesDecided: cached.decided.pages } : {}),
       });
     }
     for (const key of [...this.#cache.keys()]) {
@@ -263,11 +296,7 @@ export class ItemScanner {
     };
   }
 
-  async #read(
-    a: PaneAttachment,
-    options: ExtractOptions,
-    update: (state: AttachmentProgress['state'], fraction?: number) => void,
-  ): Promise<Cached> {
+  async #read(a: PaneAttachment, options: ExtractOptions, update: Update, policy: Policy): Promise<Cached> {
     update('reading');
     const location = locationOf(a);
     try {
@@ -290,9 +319,22 @@ export class ItemScanner {
       const sha256 = await sha256Hex(bytes);
       update('scanning', 0);
       const startRead = (options.job?.bytesRead ?? 0) as number;
+      let decided: PdfPages | undefined;
       const watched: ExtractOptions = {
         ...options,
-        onProgress: (p) => update('scanning', Math.min(1, (p.bytesRead - startRead) / Math.max(1, bytes.length))),
+        // The CLI's early stop, made to hold for every recipient: the result is kept while the recipients change, and
+        // the send handler takes it as this attachment's scan.
+        conclusive: blocksWhatIsLeft(a.name, policy, EVERY_SCOPE),
+        onProgress: (p) => {
+          if (p.pages) {
+            if (p.pages.decided) {
+              decided = p.pages;
+            }
+            update('scanning', p.pages.total > 0 ? p.pages.read / p.pages.total : undefined, p.pages);
+          } else {
+            update('scanning', Math.min(1, (p.bytesRead - startRead) / Math.max(1, bytes.length)));
+          }
+        },
       };
       const withEml: ExtractOptions = {
         ...watched,
@@ -311,12 +353,15 @@ export class ItemScanner {
         },
         sha256,
         byteLength: bytes.length,
+        ...(decided ? { decided: { policy, pages: decided } } : {}),
       };
     } catch (e) {
       return unscannableOnly(a, 'error', errorText(e));
     }
   }
 }
+
+type Update = (state: AttachmentProgress['state'], fraction?: number, pages?: PdfPages) => void;
 
 function problemOnly(a: PaneAttachment, problem: AttachmentScan): Cached {
   return {
