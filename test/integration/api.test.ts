@@ -617,16 +617,18 @@ describe.each(STORES)('API on %s', (kind) => {
       level: '密',
       rules: ['portion', 'region.delimited'],
       findingCount: 2,
-      removed: [{ level: '密', length: 18, sha256: 'a'.repeat(64) }],
+      removed: [{ level: '密', lengthAtMost: 64, commitment: 'a'.repeat(64), kind: 'text' }],
     });
     expect(ok.statusCode).toBe(202);
     for (const bad of [
+      // The earlier format: an exact length and a plain SHA-256 let a short part be guessed back.
+      { kind: 'strip', verdict: 'strip', removed: [{ level: '密', length: 18, sha256: 'a'.repeat(64) }] },
       { kind: 'decision', verdict: 'block', subject: '【機密】預算' },
       { kind: 'decision', verdict: 'block', rules: ['portion', '本會議因具機敏性質'] },
       {
         kind: 'decision',
         verdict: 'block',
-        removed: [{ level: '密', length: 1, sha256: 'a'.repeat(64), text: '地區劃分草案' }],
+        removed: [{ level: '密', lengthAtMost: 64, commitment: 'a'.repeat(64), kind: 'text', text: '地區劃分草案' }],
       },
       { kind: 'decision', verdict: 'maybe' },
     ]) {
