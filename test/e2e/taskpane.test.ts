@@ -305,20 +305,20 @@ describe('the task pane', () => {
   it('lists receipts, moves their status forward, and is accessible there', async () => {
     const token = await tokenFor(env, { ...SENDER, oid: '00000000-0000-0000-0000-0000000005e2' });
     const created = await env.api('POST', '/api/receipts', token, {
-      id: 'SG-20261125-ABCDEF',
       recipients: ['wang@example.gov.tw'],
-      parts: [{ level: '機密', length: 12, sha256: 'ab'.repeat(32), kind: 'text' }],
+      parts: [{ level: '機密', lengthAtMost: 64, commitment: 'ab'.repeat(32), kind: 'text' }],
     });
     expect(created.status).toBe(201);
+    const { id } = JSON.parse(created.body) as { id: string };
     const { page } = await env.openPane(itemConfig(token, { item: { subject: '無標示', bodyHtml: '<p>你好</p>' } }));
     await page.getByRole('tab', { name: '簽收單' }).click();
-    const item = page.locator('[data-receipt="SG-20261125-ABCDEF"]');
+    const item = page.locator(`[data-receipt="${id}"]`);
     await item.waitFor();
     await expect(item.textContent()).resolves.toContain('待發送');
     await expectNoSeriousViolations(page, 'receipts');
     await screenshot(page, 'taskpane-receipts-light');
     await item.getByRole('button', { name: '標示為已發送' }).click();
-    await page.getByText('簽收單 SG-20261125-ABCDEF 已更新為「已發送」').waitFor();
+    await page.getByText(`簽收單 ${id} 已更新為「已發送」`).waitFor();
     await item.getByRole('button', { name: '標示為已簽收' }).click();
     await page.getByText('已更新為「已簽收」').waitFor();
     const mine = JSON.parse((await env.api('GET', '/api/receipts', token)).body) as { receipts: { status: string }[] };

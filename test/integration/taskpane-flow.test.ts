@@ -249,6 +249,25 @@ describe('the strip flow', () => {
     expect(served).not.toContain(r.salts[0]);
   });
 
+  it('does not write a number it could not print into the mail: that receipt is cancelled, the mail unchanged', async () => {
+    const { host, user } = outlook({ bodyHtml: marked });
+    const scanner = new ItemScanner(host, nodePdfOptions());
+    const before = await scanner.scan(DEFAULT_POLICY);
+    const cancelled: string[] = [];
+    const odd: typeof api = {
+      ...api,
+      createReceipt: async (receipt) => ({ ...(await api.createReceipt(receipt)), id: '<b>x' }),
+      setReceiptStatus: async (id, status) => void cancelled.push(`${id} ${status}`),
+    };
+    const r = await runStrip(
+      { host, api: odd, scanner, policy: DEFAULT_POLICY, salts },
+      { before, removeAttachmentIds: [] },
+    );
+    expect(r).toMatchObject({ status: 'failed', step: 'receipt', mailState: 'unchanged' });
+    expect(cancelled).toEqual(['<b>x cancelled']);
+    expect(user.fullBody()).toBe(marked);
+  });
+
   it('says which attachments the host would not remove, and lists only what went on the receipt', async () => {
     const docx = file('doc-1', '甲.docx', fixture('header-mark.docx'));
     const odt = file('odt-1', '乙.odt', fixture('header-mark.odt'));
