@@ -234,6 +234,8 @@ export const messages = defineMessages({
     stripPartialAttachments: (names: string) => `下列附件未能移除，請自行移除後再傳送：${names}`,
     stripUnchanged: '郵件未變更。',
     stripAuditMissing: '稽核紀錄未能寫入伺服器；簽收單已建立。',
+    stripSaltsNotKept:
+      '本電腦未能保存簽收單的鹽值（核對紙本所需，伺服器不保存）。請現在列印簽收單；關閉本窗格後即無法再印出鹽值。',
     stripVerifyFailed: (detail: string) => `無法重新檢查郵件：${detail}。傳送前請按「重新檢查」。`,
     stripVerified: '重新檢查：郵件已無機敏標示，可以傳送。',
     restoreButton: '還原原文',
@@ -397,6 +399,8 @@ export const messages = defineMessages({
       `These attachments could not be removed; remove them yourself before sending: ${names}`,
     stripUnchanged: 'The message is unchanged.',
     stripAuditMissing: 'The audit event could not be recorded on the server; the receipt was created.',
+    stripSaltsNotKept:
+      'This computer could not keep the receipt’s salts (needed to check the paper copy; the server does not keep them). Print the receipt now: once this pane closes they cannot be printed again.',
     stripVerifyFailed: (detail: string) =>
       `The message could not be checked again: ${detail}. Press “Check again” before sending.`,
     stripVerified: 'Checked again: no classification marks remain; the message can be sent.',

@@ -1,3 +1,4 @@
+export * from './commitment';
 export * from './decide';
 export { type CompiledCustomRule, type DetectOptions, detectSegment } from './detect';
 export { escapeHtml, findTagEnd, htmlSegments, type HtmlText, htmlToText } from './html';
@@ -12,6 +13,6 @@ export {
 } from './personal-data';
 export * from './policy';
 export { utf8Bytes } from './regex';
-export { sha256Hex } from './sha256';
+export { bytesOfHex, hexOf, hmacSha256, sha256Hex } from './sha256';
 export * from './strip';
 export * from './types';

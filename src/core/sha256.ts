@@ -1,6 +1,7 @@
 /**
  * SHA-256 (FIPS 180-4), written for ES2016: the hashing libraries on npm use BigInt or String.prototype.padStart, which
- * the classic Outlook runtime before 2403 lacks. Used for the hashes of stripped parts, never for security decisions.
+ * the classic Outlook runtime before 2403 lacks. Used for fingerprints and for the salted commitments to stripped parts
+ * (commitment.ts), where the secret is the salt, not anything computed here.
  */
 const K = [
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
@@ -13,8 +14,8 @@ const K = [
   0xc67178f2,
 ];
 
-/** The SHA-256 digest of `bytes` as lower-case hex. */
-export function sha256Hex(bytes: Uint8Array): string {
+/** The SHA-256 digest of `bytes`. */
+export function sha256(bytes: Uint8Array): Uint8Array {
   const bitLength = bytes.length * 8;
   const padded = new Uint8Array((((bytes.length + 9 + 63) >> 6) << 6) >>> 0);
   padded.set(bytes);
@@ -62,10 +63,53 @@ export function sha256Hex(bytes: Uint8Array): string {
     h[6] = ((h[6] as number) + g) >>> 0;
     h[7] = ((h[7] as number) + hh) >>> 0;
   }
+  const out = new Uint8Array(32);
+  const outView = new DataView(out.buffer);
+  for (let i = 0; i < 8; i++) {
+    outView.setUint32(i * 4, h[i] as number, false);
+  }
+  return out;
+}
+
+/** Bytes as lower-case hex (no String.prototype.padStart: ES2016). */
+export function hexOf(bytes: Uint8Array): string {
   let hex = '';
-  for (const word of h) {
-    const s = word.toString(16);
-    hex += '00000000'.slice(s.length) + s;
+  for (let i = 0; i < bytes.length; i++) {
+    const s = (bytes[i] as number).toString(16);
+    hex += s.length === 1 ? `0${s}` : s;
   }
   return hex;
+}
+
+/** Lower-case or upper-case hex as bytes; throws on anything else, so a mistyped salt is never silently shortened. */
+export function bytesOfHex(hex: string): Uint8Array {
+  if (!/^(?:[0-9a-fA-F]{2})*$/.test(hex)) {
+    throw new RangeError('not hex / 非十六進位字串');
+  }
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  }
+  return out;
+}
+
+/** The SHA-256 digest of `bytes` as lower-case hex. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return hexOf(sha256(bytes));
+}
+
+/** HMAC-SHA256 (RFC 2104) of `message` under `key`. */
+export function hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array {
+  const BLOCK = 64;
+  const k = new Uint8Array(BLOCK);
+  k.set(key.length > BLOCK ? sha256(key) : key);
+  const inner = new Uint8Array(BLOCK + message.length);
+  const outer = new Uint8Array(BLOCK + 32);
+  for (let i = 0; i < BLOCK; i++) {
+    inner[i] = (k[i] as number) ^ 0x36;
+    outer[i] = (k[i] as number) ^ 0x5c;
+  }
+  inner.set(message, BLOCK);
+  outer.set(sha256(inner), BLOCK);
+  return sha256(outer);
 }

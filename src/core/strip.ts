@@ -1,7 +1,8 @@
 /**
  * Stripping: removes the strippable marked parts of a body and leaves a placeholder in each place, as the guidance
  * asks (「刪除涉密內容，該部分另採書面發送並經簽收」). What was removed is reported as level, length and SHA-256
- * only, never as text, so the receipt can be reconciled with the paper copy without the content leaving the machine.
+ * only, never as text. These stay on the sender's machine: a short part's plain hash and exact length can be guessed
+ * back, so what leaves it is a salted commitment and a length bucket (commitment.ts).
  */
 import { type DetectOptions, detectSegment, WHOLE_MESSAGE_RULES } from './detect';
 import {
@@ -23,7 +24,10 @@ export interface RemovedPart {
   readonly level: Level;
   /** Length of the removed text in characters (UTF-16 code units of the visible text). */
   readonly length: number;
-  /** SHA-256 of the removed visible text, UTF-8, lower-case hex. */
+  /**
+   * SHA-256 of the removed visible text, UTF-8, lower-case hex. Local only: it is the input to the salted commitment,
+   * never sent, since a short part is found again from it by guessing.
+   */
   readonly sha256: string;
   readonly rules: readonly string[];
 }

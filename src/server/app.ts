@@ -4,6 +4,8 @@
  * themselves (identity from the token, never from the body), and another tenant sees nothing. Bodies and parameters
  * are validated by JSON Schema and bounded; errors are `{ code, message }`.
  */
+import { randomBytes } from 'node:crypto';
+
 import rateLimit from '@fastify/rate-limit';
 import Fastify, {
   type FastifyError,
@@ -15,6 +17,7 @@ import Fastify, {
 
 import {
   DEFAULT_POLICY,
+  LENGTH_BUCKETS,
   LEVELS,
   parsePolicy,
   type Policy,
@@ -22,7 +25,8 @@ import {
   type PolicyError,
   UNSCANNABLE_REASONS,
 } from '../core';
-import { AUDIT_POLICY_SOURCES, AUDIT_RULE_PATTERN, AUDIT_RULES_MAX_CHARS } from '../shared/api';
+import { AUDIT_POLICY_SOURCES, AUDIT_RULE_PATTERN, AUDIT_RULES_MAX_CHARS, type RemovedPart } from '../shared/api';
+import { receiptNumber } from '../shared/receipt-number';
 import { createAcknowledgementRecorder, reminderSha256 } from './acknowledge';
 import { AuthError, type Caller, type TokenVerifier } from './auth';
 import { type EventStreamLimits, registerEventStream } from './event-stream';
@@ -34,7 +38,6 @@ import {
   loadMeeting,
   MEETING_PARAMS,
   type MeetingRow,
-  RECEIPT_ID_PATTERN,
   RECEIPT_PARAMS,
   requireChair,
 } from './http';
@@ -100,19 +103,26 @@ export interface AppDeps {
 
 /** Roles from the Entra app registration's app roles. */
 const POLICY_ADMIN_ROLE = 'Policy.Admin';
-/** A part removed by stripping, as the add-in reports it: level, length and hash, never the text. */
+/**
+ * A part removed by stripping, as the add-in reports it: level, a length bucket and a salted commitment, never the
+ * text. An exact length or a plain SHA-256 is refused (additionalProperties, and the bucket enum): with them a short
+ * part is guessed back in a few thousand tries (src/core/commitment.ts).
+ */
 const REMOVED_PART = {
   type: 'object',
   additionalProperties: false,
-  required: ['level', 'length', 'sha256'],
+  required: ['level', 'lengthAtMost', 'commitment', 'kind'],
   properties: {
     level: { enum: [...LEVELS] },
-    length: { type: 'integer', minimum: 0, maximum: 1e9 },
-    sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    lengthAtMost: { enum: [...LENGTH_BUCKETS] },
+    commitment: { type: 'string', pattern: '^[0-9a-f]{64}$' },
     /** A stretch of the body (length in characters) or a whole attachment (length in bytes). */
     kind: { enum: ['text', 'attachment'] },
   },
 } as const;
+
+/** Tries at a free 簽收單 number before giving up (30 random bits a day each: a second try is already rare). */
+const RECEIPT_NUMBER_TRIES = 8;
 
 export async function buildApp(
   deps: AppDeps,
@@ -482,18 +492,18 @@ export async function buildApp(
 
   /**
    * Paper-delivery receipts (簽收單): the parts stripped from a mail go on paper against a signature. The record holds
-   * who sent to whom and each removed part's level, length and hash, never its text.
+   * who sent to whom and each removed part's level, length bucket and salted commitment, never its text. The server
+   * draws the number: were the client to choose it, a "taken" answer would tell one user that another holds it.
    */
-  app.post<{ Body: { id: string; recipients: string[]; parts: { level: string; length: number; sha256: string }[] } }>(
+  app.post<{ Body: { recipients: string[]; parts: RemovedPart[] } }>(
     '/api/receipts',
     {
       schema: {
         body: {
           type: 'object',
           additionalProperties: false,
-          required: ['id', 'recipients', 'parts'],
+          required: ['recipients', 'parts'],
           properties: {
-            id: { type: 'string', pattern: RECEIPT_ID_PATTERN },
             recipients: {
               type: 'array',
               minItems: 1,
@@ -509,28 +519,41 @@ export async function buildApp(
     async (request, reply) => {
       const me = caller(request);
       const b = request.body;
-      const inserted = await db.transaction(async (tx) => {
-        const row = (
-          await tx.query<{ id: string }>(
-            `INSERT INTO paper_receipts (id, tenant_id, sender, recipients, parts, status) VALUES ($1, $2, $3, $4, $5, 'pending')
-             ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id`,
-            [b.id, me.tenantId, me.oid, JSON.stringify(b.recipients), JSON.stringify(b.parts)],
-          )
-        ).rows[0];
-        if (row) {
-          await appendInTx(tx, {
-            tenantId: me.tenantId,
-            actorOid: me.oid,
-            kind: 'receipt.created',
-            data: { id: b.id, parts: b.parts, recipientCount: b.recipients.length },
-          });
+      const id = await db.transaction(async (tx) => {
+        for (let attempt = 0; attempt < RECEIPT_NUMBER_TRIES; attempt++) {
+          const row = (
+            await tx.query<{ id: string }>(
+              `INSERT INTO paper_receipts (id, tenant_id, sender, recipients, parts, status) VALUES ($1, $2, $3, $4, $5, 'pending')
+               ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id`,
+              [
+                receiptNumber(new Date(), randomBytes(6)),
+                me.tenantId,
+                me.oid,
+                JSON.stringify(b.recipients),
+                JSON.stringify(b.parts),
+              ],
+            )
+          ).rows[0];
+          if (row) {
+            await appendInTx(tx, {
+              tenantId: me.tenantId,
+              actorOid: me.oid,
+              kind: 'receipt.created',
+              data: { id: row.id, parts: b.parts, recipientCount: b.recipients.length },
+            });
+            return row.id;
+          }
         }
-        return Boolean(row);
+        return null;
       });
-      if (!inserted) {
-        throw new HttpError(409, 'receipt_exists', '簽收單號已存在 / A receipt with this number exists');
+      if (id === null) {
+        throw new HttpError(
+          503,
+          'receipt_number_unavailable',
+          '暫時無法配發簽收單號，請重試 / No receipt number could be drawn; try again',
+        );
       }
-      return reply.code(201).send({ id: b.id, status: 'pending' });
+      return reply.code(201).send({ id, status: 'pending' });
     },
   );
 

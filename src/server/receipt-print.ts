@@ -2,12 +2,17 @@
  * The printable 簽收單: `GET /api/receipts/{id}/print` answers a print-ready A4 HTML page for one paper-delivery
  * receipt, to its sender only. The guidance asks that content removed from a mail go on paper against a signature
  * (「該部分資料則另採書面發送並經簽收程序」); this is the form that travels with the paper. It lists the receipt
- * number, date, sender, recipients, each removed part's level, size and SHA-256 (never its text), and the signature
- * lines. Everything from the store or the token is escaped; the page carries no script.
+ * number, date, sender, recipients, each removed part's level, length bucket and salted commitment (never its text),
+ * and the signature lines. Each part's salt is left blank here, in a cell marked `data-salt-part`: the server never
+ * has the salt (with it, a short part is guessed back from its commitment); the sender's task pane writes it in from
+ * its own store before printing, so it reaches the paper and nowhere else. Receipts recorded before commitments show
+ * their exact length and plain SHA-256, as recorded. Everything from the store or the token is escaped; the page
+ * carries no script.
  */
 import type { FastifyInstance } from 'fastify';
 
-import { escapeHtml, type Level, LEVEL_ENGLISH } from '../core';
+import { escapeHtml, LEVEL_ENGLISH } from '../core';
+import { isLegacyRemovedPart, type StoredRemovedPart } from '../shared/api';
 import type { Caller } from './auth';
 import { caller, HttpError, iso, RECEIPT_PARAMS } from './http';
 import type { Queryable } from './store/db';
@@ -20,12 +25,11 @@ interface ReceiptRow {
   created_at: Date | string;
 }
 
-interface PrintedPart {
-  level: Level;
-  length: number;
-  sha256: string;
-  kind?: 'text' | 'attachment';
-}
+/** Where the task pane writes part `n`'s salt (1-based): `<td class="salt" data-salt-part="n">`. */
+export const SALT_CELL_ATTRIBUTE = 'data-salt-part';
+
+/** What a salt cell says until the sender's pane fills it: the server cannot. */
+export const SALT_CELL_BLANK = '（由發文人電腦填入）<br><span class="en">(filled in by the sender’s computer)</span>';
 
 const STATUS_TEXT: Readonly<Record<string, string>> = {
   pending: '待發送 Pending',
@@ -46,14 +50,36 @@ export function taiwanDateText(at: Date): string {
   return `中華民國${y - 1911}年${m}月${d}日 (${y}-${pad(m)}-${pad(d)})`;
 }
 
-function sizeText(part: PrintedPart): string {
-  if (part.kind === 'attachment') {
-    const n = part.length;
-    const human =
-      n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KB` : `${n} B`;
-    return `附件 ${human} (${n.toLocaleString('en-US')} bytes)`;
+function bytesText(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KB` : `${n} B`;
+}
+
+function sizeText(part: StoredRemovedPart): string {
+  if (isLegacyRemovedPart(part)) {
+    return part.kind === 'attachment'
+      ? `附件 ${bytesText(part.length)} (${part.length.toLocaleString('en-US')} bytes)`
+      : `${part.length.toLocaleString('en-US')} 字 characters`;
   }
-  return `${part.length.toLocaleString('en-US')} 字 characters`;
+  // Number(): a row edited in the database to hold markup prints NaN, not markup.
+  const n = Number(part.lengthAtMost);
+  return part.kind === 'attachment'
+    ? `附件 ≤ ${bytesText(n)} <span class="en">attachment, at most</span>`
+    : `≤ ${n.toLocaleString('en-US')} 字 <span class="en">characters at most</span>`;
+}
+
+function partRow(p: StoredRemovedPart, i: number): string {
+  const level = `${e(p.level)}<br><span class="en">${e(LEVEL_ENGLISH[p.level] ?? '')}</span>`;
+  // sizeText's only markup is its own: it prints numbers through Number().
+  if (isLegacyRemovedPart(p)) {
+    return (
+      `<tr><td>${i + 1}</td><td>${level}</td><td>${e(sizeText(p))}</td>` +
+      `<td class="hash">SHA-256（舊格式 <span class="en">earlier format</span>）<br>${e(p.sha256)}</td><td>—</td></tr>`
+    );
+  }
+  return (
+    `<tr><td>${i + 1}</td><td>${level}</td><td>${sizeText(p)}</td><td class="hash">${e(p.commitment)}</td>` +
+    `<td class="hash salt" ${SALT_CELL_ATTRIBUTE}="${i + 1}">${SALT_CELL_BLANK}</td></tr>`
+  );
 }
 
 const PRINT_CSS = `
@@ -85,19 +111,13 @@ export function renderReceiptPage(
   receipt: {
     id: string;
     recipients: readonly string[];
-    parts: readonly PrintedPart[];
+    parts: readonly StoredRemovedPart[];
     status: string;
     createdAt: Date;
   },
   sender: { name: string; upn: string | null },
 ): string {
-  const partRows = receipt.parts
-    .map(
-      (p, i) =>
-        `<tr><td>${i + 1}</td><td>${e(p.level)}<br><span class="en">${e(LEVEL_ENGLISH[p.level] ?? '')}</span></td>` +
-        `<td>${e(sizeText(p))}</td><td class="hash">${e(p.sha256)}</td></tr>`,
-    )
-    .join('');
+  const partRows = receipt.parts.map(partRow).join('');
   const recipientItems = receipt.recipients.map((r) => `<li>${e(r)}</li>`).join('');
   const signRows = receipt.recipients.map((r) => `<tr><td>${e(r)}</td><td></td><td></td></tr>`).join('');
   const senderText = sender.upn ? `${sender.name} (${sender.upn})` : sender.name;
@@ -123,10 +143,10 @@ ${receipt.status === 'cancelled' ? '<div class="cancelled" aria-hidden="true">�
 </table>
 <h2>自電子郵件移除之內容 <span class="en">Parts removed from the e-mail</span></h2>
 <table class="parts">
-<thead><tr><th scope="col">#</th><th scope="col">密等<br><span class="en">Level</span></th><th scope="col">長度／大小<br><span class="en">Size</span></th><th scope="col">SHA-256</th></tr></thead>
+<thead><tr><th scope="col">#</th><th scope="col">密等<br><span class="en">Level</span></th><th scope="col">長度／大小<br><span class="en">Size</span></th><th scope="col">核對值<br><span class="en">Commitment</span></th><th scope="col">鹽值<br><span class="en">Salt</span></th></tr></thead>
 <tbody>${partRows}</tbody>
 </table>
-<p class="note">依廉政署「機敏會議資訊保密之道」：禁止透過網際網路（如電子郵件）傳送機敏會議資訊；因公務需要者，應刪除涉密內容，該部分資料另採書面發送並經簽收程序。上列內容已自電子郵件移除，以書面交付；收件人可核對各部分之 SHA-256 後簽收。<br><span class="en">Under the Agency Against Corruption's guidance, sensitive meeting information is not sent by e-mail; the parts listed above were removed from the e-mail and are delivered on paper. The recipient may check each part's SHA-256 before signing.</span></p>
+<p class="note">依廉政署「機敏會議資訊保密之道」：禁止透過網際網路（如電子郵件）傳送機敏會議資訊；因公務需要者，應刪除涉密內容，該部分資料另採書面發送並經簽收程序。上列內容已自電子郵件移除，以書面交付。核對值＝HMAC-SHA256（鹽值，SHA-256（該部分內容之 UTF-8 位元組））；鹽值僅存於發文人電腦及本紙本，伺服器無從得知，故無法由紀錄反推內容。收件人或政風人員可依書面內容及鹽值重算核對值，與系統紀錄比對後簽收。<br><span class="en">Under the Agency Against Corruption's guidance, sensitive meeting information is not sent by e-mail; the parts listed above were removed from the e-mail and are delivered on paper. Commitment = HMAC-SHA256(salt, SHA-256(the part's UTF-8 bytes)); the salt exists only on the sender's computer and on this paper, never on the server, so the record cannot be guessed back into the text. The recipient or the ethics office recomputes the commitment from the paper copy and the salt and compares it with the record before signing.</span></p>
 <h2>簽收 <span class="en">Signatures</span></h2>
 <table class="sign">
 <thead><tr><th scope="col"></th><th scope="col">簽章<br><span class="en">Signature</span></th><th scope="col">日期<br><span class="en">Date</span></th></tr></thead>
@@ -168,7 +188,7 @@ export function registerReceiptPrint(app: FastifyInstance, db: Queryable): void 
         {
           id: row.id,
           recipients: json(row.recipients) as string[],
-          parts: json(row.parts) as PrintedPart[],
+          parts: json(row.parts) as StoredRemovedPart[],
           status: row.status,
           createdAt: new Date(iso(row.created_at)),
         },

@@ -99,14 +99,37 @@ export interface SignInSheetFile {
   readonly fileName: string | null;
 }
 
-/** A part removed by stripping: level, length and hash, never its text. */
+/**
+ * A part removed by stripping, as the server is told of it: its level, its length rounded up to a power of two, and a
+ * salted commitment, never its text, its plain hash or its exact length (each of which lets a short part be guessed
+ * back). See src/core/commitment.ts; the salt stays on the sender's machine and on the printed 簽收單.
+ */
 export interface RemovedPart {
   readonly level: Level;
-  /** Characters for a stretch of the body, bytes for an attachment. */
+  /** The length rounded up by `lengthBucket`: characters for a stretch of the body, bytes for an attachment. */
+  readonly lengthAtMost: number;
+  /** HMAC-SHA256(salt, SHA-256(content)), lower-case hex. */
+  readonly commitment: string;
+  /** What was removed: a stretch of the body or a whole attachment. */
+  readonly kind: 'text' | 'attachment';
+}
+
+/**
+ * A part as add-ins before the salted commitment recorded it: exact length and plain SHA-256. Rows and audit events
+ * written then are still read and printed as they are (the audit chain forbids rewriting them); no route accepts
+ * this shape any more.
+ */
+export interface LegacyRemovedPart {
+  readonly level: Level;
   readonly length: number;
   readonly sha256: string;
-  /** What was removed: a stretch of the body or a whole attachment. */
   readonly kind?: 'text' | 'attachment';
+}
+
+export type StoredRemovedPart = RemovedPart | LegacyRemovedPart;
+
+export function isLegacyRemovedPart(p: StoredRemovedPart): p is LegacyRemovedPart {
+  return typeof (p as Partial<LegacyRemovedPart>).sha256 === 'string';
 }
 
 /**
@@ -180,15 +203,20 @@ export interface AuditDecisionEvent {
 export const RECEIPT_STATUSES = ['pending', 'sent', 'signed', 'cancelled'] as const;
 export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number];
 
-/** `POST /api/receipts`: a paper-delivery receipt (簽收單) for the parts stripped from a mail. */
+/**
+ * `POST /api/receipts`: a paper-delivery receipt (簽收單) for the parts stripped from a mail. The server gives the
+ * number (the answer's `id`), so that no one can learn whether a number they chose is already someone else's.
+ */
 export interface ReceiptInput {
-  /** The 簽收單 number, as printed in the mail's placeholder. */
-  readonly id: string;
   readonly recipients: readonly string[];
   readonly parts: readonly RemovedPart[];
 }
 
-export interface Receipt extends ReceiptInput {
+export interface Receipt {
+  /** The 簽收單 number, as printed in the mail's placeholder. */
+  readonly id: string;
+  readonly recipients: readonly string[];
+  readonly parts: readonly StoredRemovedPart[];
   readonly status: ReceiptStatus;
   readonly createdAt: string;
   readonly updatedAt: string;

@@ -205,12 +205,12 @@ describe('the task pane', () => {
       'html HostConfig',
     ]);
 
-    // The receipt on the server: level, length and hash per part, no text.
+    // The receipt on the server: level, length bucket and salted commitment per part; no text, length or hash.
     const receipts = JSON.parse((await env.api('GET', '/api/receipts', token)).body) as {
       receipts: {
         id: string;
         recipients: string[];
-        parts: { level: string; length: number; sha256: string; kind: string }[];
+        parts: { level: string; lengthAtMost: number; commitment: string; kind: string }[];
       }[];
     };
     const receipt = receipts.receipts.find((r) => r.id === receiptId);
@@ -222,8 +222,9 @@ describe('the task pane', () => {
       ['機密', 'attachment'],
     ]);
     for (const p of receipt?.parts ?? []) {
-      expect(p.sha256).toMatch(/^[0-9a-f]{64}$/);
-      expect(p.length).toBeGreaterThan(0);
+      expect(Object.keys(p).sort()).toEqual(['commitment', 'kind', 'lengthAtMost', 'level']);
+      expect(p.commitment).toMatch(/^[0-9a-f]{64}$/);
+      expect(Math.log2(p.lengthAtMost) % 1).toBe(0);
     }
     expect(JSON.stringify(receipts)).not.toMatch(/三千萬|王科長|人事/);
 
@@ -240,14 +241,21 @@ describe('the task pane', () => {
     await screenshot(printed, 'receipt-print-a4');
     await printed.close();
     await page.getByRole('button', { name: '列印簽收單' }).click();
-    // The server's page is printed from a hidden frame in the pane.
+    // The server's page is printed from a hidden frame in the pane, with the salts only the pane holds written in.
     await page.waitForFunction(
       (id) =>
         [...document.querySelectorAll('iframe')].some(
-          (f) => f.dataset.receiptPrint === 'true' && (f.contentDocument?.body?.innerText ?? '').includes(id),
+          (f) =>
+            f.dataset.receiptPrint === 'true' &&
+            (f.contentDocument?.body?.innerText ?? '').includes(id) &&
+            f.contentDocument?.querySelectorAll('[data-salt-part]').length === 4 &&
+            [...f.contentDocument.querySelectorAll('[data-salt-part]')].every((c) =>
+              /^[0-9a-f]{32}$/.test(c.textContent ?? ''),
+            ),
         ),
       receiptId,
     );
+    expect(print.body).not.toMatch(/data-salt-part="\d+">[0-9a-f]{32}/);
 
     // The strip is in the audit log, without text.
     const audit = await env.server.db.query<{ data: unknown }>(
@@ -297,20 +305,20 @@ describe('the task pane', () => {
   it('lists receipts, moves their status forward, and is accessible there', async () => {
     const token = await tokenFor(env, { ...SENDER, oid: '00000000-0000-0000-0000-0000000005e2' });
     const created = await env.api('POST', '/api/receipts', token, {
-      id: 'SG-20261125-ABCDEF',
       recipients: ['wang@example.gov.tw'],
-      parts: [{ level: '機密', length: 12, sha256: 'ab'.repeat(32), kind: 'text' }],
+      parts: [{ level: '機密', lengthAtMost: 64, commitment: 'ab'.repeat(32), kind: 'text' }],
     });
     expect(created.status).toBe(201);
+    const { id } = JSON.parse(created.body) as { id: string };
     const { page } = await env.openPane(itemConfig(token, { item: { subject: '無標示', bodyHtml: '<p>你好</p>' } }));
     await page.getByRole('tab', { name: '簽收單' }).click();
-    const item = page.locator('[data-receipt="SG-20261125-ABCDEF"]');
+    const item = page.locator(`[data-receipt="${id}"]`);
     await item.waitFor();
     await expect(item.textContent()).resolves.toContain('待發送');
     await expectNoSeriousViolations(page, 'receipts');
     await screenshot(page, 'taskpane-receipts-light');
     await item.getByRole('button', { name: '標示為已發送' }).click();
-    await page.getByText('簽收單 SG-20261125-ABCDEF 已更新為「已發送」').waitFor();
+    await page.getByText(`簽收單 ${id} 已更新為「已發送」`).waitFor();
     await item.getByRole('button', { name: '標示為已簽收' }).click();
     await page.getByText('已更新為「已簽收」').waitFor();
     const mine = JSON.parse((await env.api('GET', '/api/receipts', token)).body) as { receipts: { status: string }[] };

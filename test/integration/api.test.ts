@@ -10,6 +10,7 @@ import { createTokenVerifier } from '../../src/server/auth';
 import { chainPending, verifyAuditChain } from '../../src/server/store/audit';
 import type { Db } from '../../src/server/store/db';
 import { migrate } from '../../src/server/store/migrations';
+import { OUR_RECEIPT_NUMBER } from '../../src/shared/receipt-number';
 import { API_SCOPE, AUDIENCE, CLIENT_ID, type FakeEntra, FOREIGN_TENANT, startFakeEntra, TENANT } from '../fakes/entra';
 import { entraVerifier } from '../support/entra-verifier';
 import { openStore, STORES } from '../support/stores';
@@ -18,6 +19,11 @@ const CHAIR = '00000000-0000-0000-0000-00000000c4a1';
 const ATTENDEE = '00000000-0000-0000-0000-0000000a77e1';
 const MEETING = '19:meeting_NjA3ZjQ5ZTQtYmU2@thread.v2';
 const meetingUrl = `/api/meetings/${encodeURIComponent(MEETING)}`;
+/** A receipt as the add-in posts it: each part's level, length bucket and salted commitment. */
+const RECEIPT = {
+  recipients: ['partner@example.com'],
+  parts: [{ level: '密', lengthAtMost: 64, commitment: 'b'.repeat(64), kind: 'text' }],
+};
 const settings = {
   title: '○○地區劃分協調會議',
   level: '機密',
@@ -611,16 +617,18 @@ describe.each(STORES)('API on %s', (kind) => {
       level: '密',
       rules: ['portion', 'region.delimited'],
       findingCount: 2,
-      removed: [{ level: '密', length: 18, sha256: 'a'.repeat(64) }],
+      removed: [{ level: '密', lengthAtMost: 64, commitment: 'a'.repeat(64), kind: 'text' }],
     });
     expect(ok.statusCode).toBe(202);
     for (const bad of [
+      // The earlier format: an exact length and a plain SHA-256 let a short part be guessed back.
+      { kind: 'strip', verdict: 'strip', removed: [{ level: '密', length: 18, sha256: 'a'.repeat(64) }] },
       { kind: 'decision', verdict: 'block', subject: '【機密】預算' },
       { kind: 'decision', verdict: 'block', rules: ['portion', '本會議因具機敏性質'] },
       {
         kind: 'decision',
         verdict: 'block',
-        removed: [{ level: '密', length: 1, sha256: 'a'.repeat(64), text: '地區劃分草案' }],
+        removed: [{ level: '密', lengthAtMost: 64, commitment: 'a'.repeat(64), kind: 'text', text: '地區劃分草案' }],
       },
       { kind: 'decision', verdict: 'maybe' },
     ]) {
@@ -703,70 +711,83 @@ describe.each(STORES)('API on %s', (kind) => {
     expect(codes.sort()).toEqual([200, 409, 409, 409, 409, 409]);
   });
 
-  it('a receipt number is the tenant’s own: another tenant may use the same one, apart', async () => {
-    const receipt = {
-      id: 'R-115-0042',
-      recipients: ['partner@example.com'],
-      parts: [{ level: '密', length: 18, sha256: 'b'.repeat(64) }],
-    };
-    expect((await call('POST', '/api/receipts', attendee, receipt)).statusCode).toBe(201);
+  it('a receipt number is the server’s to give: another user or tenant can neither choose one nor confirm one exists', async () => {
+    const issued = await call('POST', '/api/receipts', attendee, RECEIPT);
+    expect(issued.statusCode).toBe(201);
+    const { id } = issued.json() as { id: string };
+    expect(id).toMatch(OUR_RECEIPT_NUMBER);
+    const neverIssued = 'SG-20991231-NVR1SS';
+    const other = await entra.token({ oid: 'someone-else' });
     await app.close();
     app = await build([TENANT, FOREIGN_TENANT]);
-    const foreignSender = await entra.token({ oid: ATTENDEE, tid: FOREIGN_TENANT });
-    expect((await call('POST', '/api/receipts', foreignSender, receipt)).statusCode).toBe(201);
-    expect(
-      (await call('PUT', `/api/receipts/${receipt.id}/status`, foreignSender, { status: 'sent' })).statusCode,
-    ).toBe(200);
+    const foreign = await entra.token({ oid: ATTENDEE, tid: FOREIGN_TENANT });
+    // Every answer about the taken number is the answer about a number never issued: nothing to tell them apart.
+    const answer = async (token: string, number: string): Promise<string[][]> => [
+      [String((await call('POST', '/api/receipts', token, { ...RECEIPT, id: number })).statusCode)],
+      [String((await call('POST', '/api/receipts', token, { ...RECEIPT, id: number })).json().code)],
+      [String((await call('PUT', `/api/receipts/${number}/status`, token, { status: 'sent' })).statusCode)],
+      [String((await call('GET', `/api/receipts/${number}/print`, token)).statusCode)],
+      [(await call('GET', `/api/receipts/${number}/print`, token)).body],
+    ];
+    for (const token of [other, foreign]) {
+      expect(await answer(token, id)).toEqual(await answer(token, neverIssued));
+      expect(await answer(token, id)).toEqual([['400'], ['invalid_request'], ['404'], ['404'], [expect.any(String)]]);
+      const theirs = await call('POST', '/api/receipts', token, RECEIPT);
+      expect(theirs.statusCode).toBe(201);
+      expect((theirs.json() as { id: string }).id).not.toBe(id);
+    }
     const ours = (await call('GET', '/api/receipts', attendee)).json() as {
       receipts: { id: string; status: string }[];
     };
-    expect(ours.receipts.find((r) => r.id === receipt.id)?.status).toBe('pending');
+    expect(ours.receipts).toEqual([expect.objectContaining({ id, status: 'pending' })]);
   });
 
-  it('keeps paper-delivery receipts: level, length and hash of each part, the sender only, forward-only status', async () => {
-    const receipt = {
-      id: 'R-115-0042',
-      recipients: ['partner@example.com'],
-      parts: [{ level: '密', length: 18, sha256: 'b'.repeat(64) }],
-    };
-    expect((await call('POST', '/api/receipts', attendee, receipt)).statusCode).toBe(201);
-    expect((await call('POST', '/api/receipts', attendee, receipt)).statusCode).toBe(409);
-    expect(
-      (
-        await call('POST', '/api/receipts', attendee, {
-          ...receipt,
-          id: 'R-2',
-          parts: [{ level: '密', length: 1, sha256: 'b'.repeat(64), text: '草案' }],
-        })
-      ).statusCode,
-    ).toBe(400);
+  it('keeps paper-delivery receipts: level, length bucket and commitment of each part, the sender only, forward-only status', async () => {
+    const created = await call('POST', '/api/receipts', attendee, RECEIPT);
+    expect(created.statusCode).toBe(201);
+    const { id } = created.json() as { id: string };
+    // The same parts again are another receipt, with another number.
+    const again = await call('POST', '/api/receipts', attendee, RECEIPT);
+    expect(again.statusCode).toBe(201);
+    expect((again.json() as { id: string }).id).not.toBe(id);
+    // Text, a plain hash with an exact length (the earlier format) or a length that is not a bucket: refused.
+    const part = RECEIPT.parts[0];
+    for (const parts of [
+      [{ ...part, text: '草案' }],
+      [{ level: '密', length: 18, sha256: 'b'.repeat(64) }],
+      [{ ...part, lengthAtMost: 18 }],
+      [{ ...part, sha256: 'b'.repeat(64) }],
+    ]) {
+      expect([parts, (await call('POST', '/api/receipts', attendee, { ...RECEIPT, parts })).statusCode]).toEqual([
+        parts,
+        400,
+      ]);
+    }
     const mine = (await call('GET', '/api/receipts', attendee)).json() as {
       receipts: { id: string; status: string; parts: unknown }[];
     };
-    expect(mine.receipts).toEqual([
-      expect.objectContaining({ id: 'R-115-0042', status: 'pending', parts: receipt.parts }),
-    ]);
+    expect(mine.receipts.find((r) => r.id === id)).toEqual(
+      expect.objectContaining({ id, status: 'pending', parts: RECEIPT.parts }),
+    );
     expect(((await call('GET', '/api/receipts', chair)).json() as { receipts: unknown[] }).receipts).toEqual([]);
-    expect((await call('PUT', '/api/receipts/R-115-0042/status', chair, { status: 'sent' })).statusCode).toBe(404);
-    expect((await call('PUT', '/api/receipts/R-115-0042/status', attendee, { status: 'signed' })).statusCode).toBe(409);
-    expect((await call('PUT', '/api/receipts/R-115-0042/status', attendee, { status: 'sent' })).json()).toEqual({
-      id: 'R-115-0042',
+    expect((await call('PUT', `/api/receipts/${id}/status`, chair, { status: 'sent' })).statusCode).toBe(404);
+    expect((await call('PUT', `/api/receipts/${id}/status`, attendee, { status: 'signed' })).statusCode).toBe(409);
+    expect((await call('PUT', `/api/receipts/${id}/status`, attendee, { status: 'sent' })).json()).toEqual({
+      id,
       status: 'sent',
     });
-    expect((await call('PUT', '/api/receipts/R-115-0042/status', attendee, { status: 'signed' })).statusCode).toBe(200);
-    expect((await call('PUT', '/api/receipts/R-115-0042/status', attendee, { status: 'cancelled' })).statusCode).toBe(
-      409,
-    );
-    expect(await verifyAuditChain(db)).toEqual({ ok: true, events: 3 });
+    expect((await call('PUT', `/api/receipts/${id}/status`, attendee, { status: 'signed' })).statusCode).toBe(200);
+    expect((await call('PUT', `/api/receipts/${id}/status`, attendee, { status: 'cancelled' })).statusCode).toBe(409);
+    expect(await verifyAuditChain(db)).toEqual({ ok: true, events: 4 });
     const kinds = (await db.query<{ kind: string }>('SELECT kind FROM audit_events ORDER BY seq')).rows.map(
       (r) => r.kind,
     );
-    expect(kinds).toEqual(['receipt.created', 'receipt.sent', 'receipt.signed']);
+    expect(kinds).toEqual(['receipt.created', 'receipt.created', 'receipt.sent', 'receipt.signed']);
   });
 
   it('refuses NUL, unpaired surrogates, control, bidi and BOM characters in any string with 400, never 500', async () => {
     const admin = await entra.token({ oid: ATTENDEE, roles: ['Policy.Admin'] });
-    const receipt = { id: 'R-9', parts: [{ level: '密', length: 1, sha256: 'c'.repeat(64) }] };
+    const receipt = { parts: RECEIPT.parts };
     const override = {
       kind: 'override',
       verdict: 'warn',

@@ -26,7 +26,12 @@ describe('the printable receipt page', () => {
       {
         id: 'SG-20261125-7K3QXM',
         recipients: ['"><script>alert(1)</script>@x.tw'],
-        parts: [{ level: '機密', length: 12, sha256: HASH, kind: 'text' }],
+        parts: [
+          { level: '機密', lengthAtMost: 64, commitment: HASH, kind: 'text' },
+          { level: '密', length: 12, sha256: HASH, kind: 'text' },
+          // A row edited in the database, past the schema.
+          { level: '密', lengthAtMost: '<img src=x>' as unknown as number, commitment: '<script>', kind: 'text' },
+        ],
         status: 'pending',
         createdAt: new Date('2026-11-24T17:00:00Z'),
       },
@@ -35,6 +40,23 @@ describe('the printable receipt page', () => {
     expect(html).not.toMatch(/<script|<img/i);
     expect(html).toContain('&#60;img src=x onerror=alert(1)&#62;');
     expect(html).toContain('a&#38;b@example.gov.tw');
+  });
+
+  it('prints a part recorded before commitments with its exact length and SHA-256, marked as the earlier format', () => {
+    const html = renderReceiptPage(
+      {
+        id: 'R-115-0042',
+        recipients: ['a@x.tw'],
+        parts: [{ level: '密', length: 12, sha256: HASH, kind: 'text' }],
+        status: 'signed',
+        createdAt: new Date('2026-11-24T17:00:00Z'),
+      },
+      { name: '林承辦', upn: null },
+    );
+    expect(html).toContain('12 字');
+    expect(html).toContain(HASH);
+    expect(html).toContain('舊格式');
+    expect(html).not.toContain('data-salt-part');
   });
 
   it('dates the receipt in Taiwan, in the ROC calendar and ISO', () => {
@@ -71,38 +93,42 @@ describe.each(STORES)('receipts and overrides on %s', (kind) => {
 
   const send = (method: 'POST' | 'PUT', url: string, payload: object) =>
     app.inject({ method, url, headers: { authorization: `Bearer ${sender}` }, payload });
-  const oneSmallReceipt = (id: string) =>
-    send('POST', '/api/receipts', {
-      id,
+  const oneSmallReceipt = async (): Promise<string> => {
+    const res = await send('POST', '/api/receipts', {
       recipients: ['a@example.gov.tw'],
-      parts: [{ level: '密', length: 1, sha256: HASH }],
+      parts: [{ level: '密', lengthAtMost: 64, commitment: HASH, kind: 'text' }],
     });
+    expect(res.statusCode).toBe(201);
+    return (res.json() as { id: string }).id;
+  };
 
   it('renders the sender’s own receipt: number, date, sender, recipients, parts and signature lines', async () => {
     const created = await send('POST', '/api/receipts', {
-      id: 'SG-20261125-7K3QXM',
       recipients: ['wang@example.gov.tw', 'chen@partner.com.tw'],
       parts: [
-        { level: '機密', length: 42, sha256: HASH, kind: 'text' },
-        { level: '極機密', length: 2_500_000, sha256: 'cd'.repeat(32), kind: 'attachment' },
+        { level: '機密', lengthAtMost: 64, commitment: HASH, kind: 'text' },
+        { level: '極機密', lengthAtMost: 4_194_304, commitment: 'cd'.repeat(32), kind: 'attachment' },
       ],
     });
     expect(created.statusCode).toBe(201);
+    const { id } = created.json() as { id: string };
 
-    const res = await get('SG-20261125-7K3QXM', sender);
+    const res = await get(id, sender);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['content-security-policy']).toContain("default-src 'none'");
     const html = res.body;
-    expect(html).toContain('SG-20261125-7K3QXM');
+    expect(html).toContain(id);
     expect(html).toMatch(/中華民國\d+年\d+月\d+日/);
     expect(html).toContain('林承辦 (lin@example.gov.tw)');
     expect(html).toContain('wang@example.gov.tw');
     expect(html).toContain('chen@partner.com.tw');
-    expect(html).toContain('42 字');
-    expect(html).toContain('附件 2.4 MB');
+    expect(html).toContain('≤ 64 字');
+    expect(html).toContain('附件 ≤ 4.0 MB');
     expect(html).toContain(HASH);
+    // One blank salt cell per part, for the sender's pane to fill: the server has no salt to print.
+    expect(html.match(/data-salt-part="\d"/g)).toEqual(['data-salt-part="1"', 'data-salt-part="2"']);
     for (const line of ['發文人', '收件人簽收', '日期', '簽章']) {
       expect(html).toContain(line);
     }
@@ -113,16 +139,16 @@ describe.each(STORES)('receipts and overrides on %s', (kind) => {
   });
 
   it('shows a cancelled receipt as cancelled', async () => {
-    await oneSmallReceipt('SG-1');
-    await send('PUT', '/api/receipts/SG-1/status', { status: 'cancelled' });
-    expect((await get('SG-1', sender)).body).toContain('已作廢 CANCELLED');
+    const id = await oneSmallReceipt();
+    await send('PUT', `/api/receipts/${id}/status`, { status: 'cancelled' });
+    expect((await get(id, sender)).body).toContain('已作廢 CANCELLED');
   });
 
   it('is the sender’s only: 404 for another user or tenant, 401 without a token, 400 for a bad id', async () => {
-    await oneSmallReceipt('SG-2');
-    expect((await get('SG-2', await entra.token({ oid: OTHER }))).statusCode).toBe(404);
-    expect((await get('SG-2', await entra.token({ oid: SENDER, tid: FOREIGN_TENANT }))).statusCode).toBe(404);
-    expect((await get('SG-2')).statusCode).toBe(401);
+    const id = await oneSmallReceipt();
+    expect((await get(id, await entra.token({ oid: OTHER }))).statusCode).toBe(404);
+    expect((await get(id, await entra.token({ oid: SENDER, tid: FOREIGN_TENANT }))).statusCode).toBe(404);
+    expect((await get(id)).statusCode).toBe(401);
     expect((await get('SG-404', sender)).statusCode).toBe(404);
     expect((await get('-bad id', sender)).statusCode).toBe(400);
   });

@@ -14,15 +14,18 @@ import type { PaneHost } from '../../addin/taskpane/host';
 import { officePaneHost } from '../../addin/taskpane/office-host';
 import { recordOverride } from '../../addin/taskpane/services/override';
 import { loadPolicy } from '../../addin/taskpane/services/policy';
+import { receiptPage } from '../../addin/taskpane/services/print';
+import { receiptSalts } from '../../addin/taskpane/services/receipt-salts';
 import { type AttachmentProgress, ItemScanner, type ScanProgress } from '../../addin/taskpane/services/scanner';
 import { runStrip, type StripOutcome, undoStrip } from '../../addin/taskpane/services/strip-flow';
 import { nodePdfOptions } from '../../src/cli/pdf-loader';
-import { DEFAULT_POLICY, type Policy } from '../../src/core';
+import { commitToText, DEFAULT_POLICY, type Policy } from '../../src/core';
 import { buildApp, inProcessEventBus } from '../../src/server/app';
 import type { Db } from '../../src/server/store/db';
 import { migrate } from '../../src/server/store/migrations';
 import { type ApiClient, createApiClient } from '../../src/shared/api';
 import { ADDIN_ACTIONS } from '../../src/shared/app-ids';
+import { OUR_RECEIPT_NUMBER } from '../../src/shared/receipt-number';
 import { type FakeEntra, startFakeEntra } from '../fakes/entra';
 import {
   createFakeItem,
@@ -85,18 +88,18 @@ function outlook(
   return { host: officePaneHost(), state, user, calls: office.calls };
 }
 
-let counter = 0;
-const numbers = (): string => `SG-20261125-T${String(++counter).padStart(5, '0')}`;
+/** The pane's local storage, for the parts' salts. */
+const storage = new Map<string, string>();
+const salts = receiptSalts(() => ({
+  getItem: (k: string) => storage.get(k) ?? null,
+  setItem: (k: string, v: string) => void storage.set(k, v),
+}));
 
 /** Scans the item as the pane does, then strips it. */
-async function scanAndStrip(
-  host: PaneHost,
-  removeAttachmentIds: readonly string[] = [],
-  newReceiptNumber: () => string = numbers,
-): Promise<StripOutcome> {
+async function scanAndStrip(host: PaneHost, removeAttachmentIds: readonly string[] = []): Promise<StripOutcome> {
   const scanner = new ItemScanner(host, nodePdfOptions());
   const before = await scanner.scan(DEFAULT_POLICY);
-  return runStrip({ host, api, scanner, policy: DEFAULT_POLICY, newReceiptNumber }, { before, removeAttachmentIds });
+  return runStrip({ host, api, scanner, policy: DEFAULT_POLICY, salts }, { before, removeAttachmentIds });
 }
 
 describe('the pane and the send handler', () => {
@@ -215,19 +218,54 @@ describe('the strip flow', () => {
     expect(r.status === 'done' && r.clean).toBe(true);
   });
 
-  it('takes a fresh number when the receipt number is taken', async () => {
-    await api.createReceipt({
-      id: 'SG-20261125-TAKEN1',
-      recipients: ['a@example.gov.tw'],
-      parts: [{ level: '密', length: 1, sha256: 'ab'.repeat(32) }],
-    });
+  it('takes the number the server gives; the server gets commitments, the salts stay here and go on the paper', async () => {
     const { host, user } = outlook({ bodyHtml: marked });
-    let calls = 0;
-    // The plan's own number, then the taken one at the server, then a free one.
-    const r = await scanAndStrip(host, [], () => (++calls <= 2 ? 'SG-20261125-TAKEN1' : 'SG-20261125-FRESH1'));
-    expect(r.status === 'done' && r.receiptId).toBe('SG-20261125-FRESH1');
-    expect(user.fullBody()).toContain('簽收單號：SG-20261125-FRESH1');
-    expect(user.fullBody()).not.toContain('TAKEN1');
+    const r = await scanAndStrip(host, []);
+    if (r.status !== 'done') {
+      throw new Error(`strip failed: ${r.message}`);
+    }
+    expect(r.receiptId).toMatch(OUR_RECEIPT_NUMBER);
+    expect(user.fullBody()).toContain(`簽收單號：${r.receiptId}`);
+    expect(r.saltsKept).toBe(true);
+    expect(salts.load(r.receiptId)).toEqual(r.salts);
+
+    const removed = '〔機密〕預算細節〔/機密〕';
+    const receipt = (await api.receipts()).find((x) => x.id === r.receiptId);
+    expect(receipt?.parts).toEqual([
+      { level: '機密', lengthAtMost: 64, commitment: commitToText(removed, r.salts[0] as string), kind: 'text' },
+    ]);
+    const event = (
+      await db.query<{ data: unknown }>(
+        "SELECT data FROM audit_pending WHERE kind = 'mail.strip' ORDER BY id DESC LIMIT 1",
+      )
+    ).rows.map((row) => (typeof row.data === 'string' ? JSON.parse(row.data) : row.data))[0] as { removed: unknown };
+    expect(event.removed).toEqual(receipt?.parts);
+    // What the server prints has a blank for the salt; what the pane prints has the salt in it.
+    const page = await receiptPage(api, r.receiptId, salts.load(r.receiptId));
+    expect(page).toContain(r.salts[0]);
+    const served = await (
+      await api.request('GET', `/api/receipts/${r.receiptId}/print`, undefined, 'text/html')
+    ).text();
+    expect(served).not.toContain(r.salts[0]);
+  });
+
+  it('does not write a number it could not print into the mail: that receipt is cancelled, the mail unchanged', async () => {
+    const { host, user } = outlook({ bodyHtml: marked });
+    const scanner = new ItemScanner(host, nodePdfOptions());
+    const before = await scanner.scan(DEFAULT_POLICY);
+    const cancelled: string[] = [];
+    const odd: typeof api = {
+      ...api,
+      createReceipt: async (receipt) => ({ ...(await api.createReceipt(receipt)), id: '<b>x' }),
+      setReceiptStatus: async (id, status) => void cancelled.push(`${id} ${status}`),
+    };
+    const r = await runStrip(
+      { host, api: odd, scanner, policy: DEFAULT_POLICY, salts },
+      { before, removeAttachmentIds: [] },
+    );
+    expect(r).toMatchObject({ status: 'failed', step: 'receipt', mailState: 'unchanged' });
+    expect(cancelled).toEqual(['<b>x cancelled']);
+    expect(user.fullBody()).toBe(marked);
   });
 
   it('says which attachments the host would not remove, and lists only what went on the receipt', async () => {
@@ -245,6 +283,7 @@ describe('the strip flow', () => {
     expect(r.plan.parts).toEqual([
       { level: '機密', length: docx.size, sha256: expect.any(String), kind: 'attachment' },
     ]);
+    expect(r.salts).toHaveLength(1);
     expect(user.fullBody()).toContain('本郵件有 1 個含機敏內容之附件已移除');
     expect(r.clean).toBe(false);
     const receipt = (await api.receipts()).find((x) => x.id === r.receiptId);

@@ -21,7 +21,11 @@ import type { Receipt, ReceiptStatus } from '../../../src/shared/api';
 import { LevelBadge } from '../../../src/ui/LevelBadge';
 import { usePane } from '../context';
 import { openInNewWindow, printFromHiddenFrame, receiptPage } from '../services/print';
+import { localReceiptSalts } from '../services/receipt-salts';
 import { useListStyles } from './listStyles.styles';
+
+/** The salts of this machine's receipts, for the paper copy (the server does not hold them). */
+const salts = localReceiptSalts();
 
 const NEXT: Readonly<Record<ReceiptStatus, readonly Exclude<ReceiptStatus, 'pending'>[]>> = {
   pending: ['sent', 'cancelled'],
@@ -99,10 +103,12 @@ export function ReceiptsView({ refreshKey = 0 }: ReceiptsViewProps): React.JSX.E
       await load();
     });
   const print = (r: Receipt): Promise<void> =>
-    act(r.id, async () => printFromHiddenFrame(await receiptPage(api, r.id), m.receiptPrintFrame(r.id)));
+    act(r.id, async () =>
+      printFromHiddenFrame(await receiptPage(api, r.id, salts.load(r.id)), m.receiptPrintFrame(r.id)),
+    );
   const open = (r: Receipt): Promise<void> =>
     act(r.id, async () => {
-      openInNewWindow(await receiptPage(api, r.id));
+      openInNewWindow(await receiptPage(api, r.id, salts.load(r.id)));
     });
   const date = (iso: string): string =>
     new Date(iso).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-TW', {

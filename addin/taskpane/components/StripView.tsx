@@ -20,9 +20,9 @@ import type { AuditPolicySource } from '../../../src/shared/api';
 import { LevelBadge } from '../../../src/ui/LevelBadge';
 import { usePane } from '../context';
 import { timeText } from '../messages';
-import { newReceiptNumber } from '../model/receipt-number';
 import { markedAttachments, planStrip } from '../model/strip-plan';
 import { printFromHiddenFrame, receiptPage } from '../services/print';
+import { localReceiptSalts } from '../services/receipt-salts';
 import type { ScanOutcome } from '../services/scanner';
 import { runStrip, type StripOutcome, type StripStep, undoStrip } from '../services/strip-flow';
 import { useResultFocus } from './use-result-focus';
@@ -98,7 +98,7 @@ export function StripView({ outcome, rescan, onReceipt, policySource }: StripVie
         api,
         scanner,
         policy: outcome.policy,
-        newReceiptNumber: () => newReceiptNumber(),
+        salts: localReceiptSalts(),
         client,
         ...(policySource ? { policySource } : {}),
       },
@@ -142,9 +142,9 @@ export function StripView({ outcome, rescan, onReceipt, policySource }: StripVie
     }
   };
 
-  const print = async (id: string): Promise<void> => {
+  const print = async (id: string, salts: readonly string[]): Promise<void> => {
     try {
-      await printFromHiddenFrame(await receiptPage(api, id), m.receiptPrintFrame(id));
+      await printFromHiddenFrame(await receiptPage(api, id, salts), m.receiptPrintFrame(id));
     } catch (e) {
       setSendError(m.serverError(String((e as Error)?.message ?? e).slice(0, 200)));
     }
@@ -244,8 +244,13 @@ export function StripView({ outcome, rescan, onReceipt, policySource }: StripVie
               <MessageBarBody>{m.stripAuditMissing}</MessageBarBody>
             </MessageBar>
           )}
+          {!result.saltsKept && (
+            <MessageBar intent="warning" layout="multiline">
+              <MessageBarBody>{m.stripSaltsNotKept}</MessageBarBody>
+            </MessageBar>
+          )}
           <div className={styles.line}>
-            <Button onClick={() => void print(result.receiptId)}>{m.printReceipt}</Button>
+            <Button onClick={() => void print(result.receiptId, result.salts)}>{m.printReceipt}</Button>
             {result.clean && host.canSend() && (
               <Button appearance="primary" onClick={() => void send()}>
                 {m.sendButton}

@@ -3,13 +3,17 @@
  * and the mail is either changed as planned or restored. The body's strippable parts go (the core's stripper, over
  * the HTML, keeping the rest of the markup), marked attachments go (file and item attachments through the host;
  * inline images by editing their `cid:` reference out of the body), and every removed part is described for the
- * 簽收單 as level, length and SHA-256, never as text.
+ * 簽收單 as level, length and SHA-256, never as text. Those stay in the pane: {@link sealParts} turns them into what
+ * the server is told (a length bucket and a salted commitment) and the salts that go on the paper copy.
  */
 import {
+  commitToDigest,
   detectOptionsFor,
   escapeHtml,
   type Finding,
   findTagEnd,
+  hexOf,
+  lengthBucket,
   type Level,
   placeholderText,
   type Policy,
@@ -32,9 +36,21 @@ export type ScannedAttachment = PaneAttachment & {
   readonly pagesDecided?: { readonly read: number; readonly total: number };
 };
 
+/**
+ * A part the plan removes, as the pane knows it: exact length and plain SHA-256. It never leaves the machine as is
+ * (a short part is guessed back from these); {@link sealParts} makes what the server gets.
+ */
+export type PlannedPart = {
+  readonly level: Level;
+  /** Characters for a stretch of the body, bytes for an attachment. */
+  readonly length: number;
+  readonly sha256: string;
+  readonly kind: 'text' | 'attachment';
+};
+
 export type AttachmentRemoval =
-  | { readonly how: 'remove'; readonly attachment: ScannedAttachment; readonly part: RemovedPart }
-  | { readonly how: 'edit-cid'; readonly attachment: ScannedAttachment; readonly part: RemovedPart };
+  | { readonly how: 'remove'; readonly attachment: ScannedAttachment; readonly part: PlannedPart }
+  | { readonly how: 'edit-cid'; readonly attachment: ScannedAttachment; readonly part: PlannedPart };
 
 export type CannotRemove = {
   readonly attachment: ScannedAttachment;
@@ -52,8 +68,33 @@ export type StripPlan = {
   /** Body findings no strip can remove (a standalone mark, the 密等 field): the mail still must not go as is. */
   readonly remaining: readonly Finding[];
   /** Everything the 簽收單 lists, body parts first. */
-  readonly parts: readonly RemovedPart[];
+  readonly parts: readonly PlannedPart[];
 };
+
+/** Parts as the server is told of them, and each one's salt (hex), for the sender's machine and the paper only. */
+export type SealedParts = {
+  readonly parts: readonly RemovedPart[];
+  readonly salts: readonly string[];
+};
+
+/**
+ * Draws a fresh salt for each part (`randomSalt` must give 16 bytes from a cryptographic source) and commits to the
+ * part under it: the server gets the level, the length bucket and the commitment, never the length or the hash.
+ */
+export function sealParts(parts: readonly PlannedPart[], randomSalt: () => Uint8Array): SealedParts {
+  const salts: string[] = [];
+  const sealed = parts.map((p): RemovedPart => {
+    const salt = randomSalt();
+    salts.push(hexOf(salt));
+    return {
+      level: p.level,
+      lengthAtMost: lengthBucket(p.length),
+      commitment: commitToDigest(p.sha256, salt),
+      kind: p.kind,
+    };
+  });
+  return { parts: sealed, salts };
+}
 
 /** The line that says marked attachments were taken out; the attachment names stay out of it (a name can tell). */
 export function attachmentPlaceholderText(count: number, receiptNumber: string): string {
@@ -133,7 +174,7 @@ export function planStrip(input: {
       cannotRemove.push({ attachment: a, reason: 'not-read' });
       continue;
     }
-    const part: RemovedPart = { level: a.highest, length: a.size, sha256: a.sha256, kind: 'attachment' };
+    const part: PlannedPart = { level: a.highest, length: a.size, sha256: a.sha256, kind: 'attachment' };
     if (a.attachmentType === 'cloud') {
       cannotRemove.push({ attachment: a, reason: 'cloud' });
     } else if (a.isInline) {
@@ -169,7 +210,7 @@ export function planStrip(input: {
     cannotRemove,
     remaining: stripped.remaining,
     parts: [
-      ...bodyParts.map((p): RemovedPart => ({ level: p.level, length: p.length, sha256: p.sha256, kind: 'text' })),
+      ...bodyParts.map((p): PlannedPart => ({ level: p.level, length: p.length, sha256: p.sha256, kind: 'text' })),
       ...attachments.map((a) => a.part),
     ],
   };

@@ -4,8 +4,9 @@
  *
  * 1. the marked attachments the host can remove are removed first (the step most likely to fail, office-js #4627,
  *    #1746), keeping each one's bytes so it can be put back;
- * 2. the 簽收單 is created on the server with what was actually removed (level, length, hash; never text); a number
- *    already taken is replaced by a fresh one;
+ * 2. the 簽收單 is created on the server with what was actually removed (level, length bucket and a salted commitment
+ *    per part; never text, exact length or plain hash), the server answers its number, and the salts are kept on
+ *    this machine for the paper copy;
  * 3. the body is rewritten with the placeholders, in the body mode that keeps the quoted thread where the host keeps
  *    it apart (`current`), or the full body when the thread itself carries marks;
  * 4. the mail is scanned again, to prove what will leave;
@@ -14,17 +15,12 @@
  * When a step fails, what was done is undone (the body written back, attachments put back, the receipt cancelled)
  * and the outcome names the state the mail is left in. The original body stays in memory for "還原原文".
  */
-import type { Policy } from '../../../src/core';
-import {
-  type ApiClient,
-  type AuditPolicySource,
-  auditRules,
-  isApiError,
-  type ReceiptInput,
-} from '../../../src/shared/api';
+import { type Policy, SALT_BYTES } from '../../../src/core';
+import { type ApiClient, type AuditPolicySource, auditRules } from '../../../src/shared/api';
 import { policyFingerprint } from '../../on-send/policy-source';
 import type { BodyMode, PaneHost } from '../host';
-import { type BodyFormat, planStrip, type StripPlan } from '../model/strip-plan';
+import { type BodyFormat, type PlannedPart, planStrip, sealParts, type StripPlan } from '../model/strip-plan';
+import type { ReceiptSalts } from './receipt-salts';
 import type { ItemScanner, ScanOutcome } from './scanner';
 
 export type StripStep = 'receipt' | 'attachments' | 'body' | 'verify' | 'audit';
@@ -60,6 +56,9 @@ export type StripOutcome =
       /** Attachments the host refused to remove; they are still in the mail. */
       readonly notRemoved: readonly string[];
       readonly auditRecorded: boolean;
+      /** Each part's salt (hex), for the paper copy; also kept on this machine unless `saltsKept` is false. */
+      readonly salts: readonly string[];
+      readonly saltsKept: boolean;
       readonly undo: UndoRecord;
     }
   | {
@@ -77,7 +76,10 @@ export type StripDeps = {
   readonly api: Pick<ApiClient, 'createReceipt' | 'setReceiptStatus' | 'audit'>;
   readonly scanner: Pick<ItemScanner, 'scan'>;
   readonly policy: Policy;
-  readonly newReceiptNumber: () => string;
+  /** Where the parts' salts are kept on this machine. */
+  readonly salts: ReceiptSalts;
+  /** A fresh 16-byte salt from a cryptographic source. @default crypto.getRandomValues */
+  readonly randomSalt?: () => Uint8Array;
   /** Names the add-in in audit events. */
   readonly client?: string;
   /** Where `policy` came from, for the audit event. */
@@ -85,6 +87,20 @@ export type StripDeps = {
 };
 
 const ADDRESS = /^[^\s@]+@[^\s@]+$/;
+/**
+ * Stands in for the 簽收單 number in a plan made before the server has given one. The parts removed do not depend on
+ * it (only the placeholders carry it), so the plan is made again with the real number and must list the same parts.
+ */
+const UNNUMBERED = 'SG-UNNUMBERED';
+const cryptoSalt = (): Uint8Array => crypto.getRandomValues(new Uint8Array(SALT_BYTES));
+const sameParts = (a: readonly PlannedPart[], b: readonly PlannedPart[]): boolean =>
+  a.length === b.length &&
+  a.every((p, i) => {
+    const q = b[i];
+    return (
+      q !== undefined && p.sha256 === q.sha256 && p.length === q.length && p.level === q.level && p.kind === q.kind
+    );
+  });
 const messageOf = (e: unknown): string => String((e as Error)?.message ?? e).slice(0, 300);
 
 export async function runStrip(
@@ -113,13 +129,12 @@ export async function runStrip(
     planStrip({ body, format, attachments: before.attachments, removeAttachmentIds, policy, receiptNumber });
   let mode: BodyMode = 'current';
   if (current !== full) {
-    const probeNumber = deps.newReceiptNumber();
-    if (probe(full, [], probeNumber).bodyParts.length > probe(current, [], probeNumber).bodyParts.length) {
+    if (probe(full, [], UNNUMBERED).bodyParts.length > probe(current, [], UNNUMBERED).bodyParts.length) {
       mode = 'full';
     }
   }
   const originalBody = mode === 'full' ? full : current;
-  const provisional = probe(originalBody, request.removeAttachmentIds, deps.newReceiptNumber());
+  const provisional = probe(originalBody, request.removeAttachmentIds, UNNUMBERED);
   if (provisional.parts.length === 0) {
     return failed('prepare', 'nothing-to-strip', 'nothing to strip', 'unchanged');
   }
@@ -161,35 +176,32 @@ export async function runStrip(
         : 'unchanged'
       : 'changed';
 
-  // 2. The receipt, for exactly what was removed.
+  // 2. The receipt, for exactly what was removed; the server gives its number.
   onStep('receipt');
-  let plan: StripPlan | null = null;
-  let receiptId: string | null = null;
-  for (let attempt = 0; attempt < 3 && receiptId === null; attempt++) {
-    const candidate = probe(originalBody, removedIds, deps.newReceiptNumber());
-    if (candidate.parts.length === 0) {
-      return failed('receipt', 'nothing-to-strip', 'nothing was removed', await putBack(null));
-    }
-    const receipt: ReceiptInput = {
-      id: extractNumber(candidate),
-      recipients,
-      parts: candidate.parts.slice(0, 100),
-    };
-    try {
-      await api.createReceipt(receipt);
-      plan = candidate;
-      receiptId = receipt.id;
-    } catch (e) {
-      if (!(isApiError(e) && e.code === 'receipt_exists')) {
-        const state = await putBack(null);
-        return failed('receipt', 'error', messageOf(e), state, state === 'changed' ? undoWith(null) : undefined);
-      }
-    }
+  const unnumbered = probe(originalBody, removedIds, UNNUMBERED);
+  if (unnumbered.parts.length === 0) {
+    return failed('receipt', 'nothing-to-strip', 'nothing was removed', await putBack(null));
   }
-  if (!plan || !receiptId) {
+  const sealed = sealParts(unnumbered.parts.slice(0, 100), deps.randomSalt ?? cryptoSalt);
+  let receiptId: string;
+  try {
+    receiptId = (await api.createReceipt({ recipients, parts: sealed.parts })).id;
+  } catch (e) {
     const state = await putBack(null);
-    return failed('receipt', 'error', 'no free receipt number', state);
+    return failed('receipt', 'error', messageOf(e), state, state === 'changed' ? undoWith(null) : undefined);
   }
+  let plan: StripPlan;
+  try {
+    // placeholderText refuses a number outside the pattern, so a strange answer cannot reach the body.
+    plan = probe(originalBody, removedIds, receiptId);
+    if (!sameParts(plan.parts, unnumbered.parts)) {
+      throw new Error('the parts changed between the plan and the receipt');
+    }
+  } catch (e) {
+    const state = await putBack(receiptId);
+    return failed('receipt', 'error', messageOf(e), state, state === 'changed' ? undoWith(receiptId) : undefined);
+  }
+  const saltsKept = deps.salts.save(receiptId, sealed.salts);
 
   // 3. The body.
   onStep('body');
@@ -210,7 +222,7 @@ export async function runStrip(
     verifyError = messageOf(e);
   }
 
-  // 5. The audit log: levels, lengths and hashes of what went, never text.
+  // 5. The audit log: the receipt's own part descriptions (length buckets, commitments), never text or plain hashes.
   onStep('audit');
   let auditRecorded = true;
   try {
@@ -224,7 +236,7 @@ export async function runStrip(
       findingCount: before.verdict.findings.length,
       attachmentCount: plan.attachments.length,
       recipientCount: recipients.length,
-      removed: plan.parts.slice(0, 100),
+      removed: sealed.parts,
       policyVersion: policy.version,
       policyFingerprint: policyFingerprint(policy),
       ...(deps.policySource ? { policySource: deps.policySource } : {}),
@@ -244,17 +256,10 @@ export async function runStrip(
     verifyError,
     notRemoved,
     auditRecorded,
+    salts: sealed.salts,
+    saltsKept,
     undo: undoWith(receiptId),
   };
-}
-
-/** The receipt number a plan's placeholders carry. */
-function extractNumber(plan: StripPlan): string {
-  const m = /簽收單號：([A-Za-z0-9][A-Za-z0-9._/-]{0,39})〕/.exec(plan.body);
-  if (!m) {
-    throw new Error('[runStrip] the plan carries no receipt number');
-  }
-  return m[1] as string;
 }
 
 /**

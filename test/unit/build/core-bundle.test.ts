@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -69,6 +69,13 @@ describe('core bundle', () => {
     expect(core.stripHtml('<p>第二段【密】</p>').removed).toEqual([
       { level: '密', length: 6, sha256: createHash('sha256').update('第二段【密】').digest('hex'), rules: ['portion'] },
     ]);
+    // The commitment the pane sends instead of that hash works in the ES2016 runtime too.
+    const salt = '0f'.repeat(16);
+    expect(core.commitToText('第二段【密】', salt)).toBe(
+      createHmac('sha256', Buffer.from(salt, 'hex'))
+        .update(createHash('sha256').update('第二段【密】').digest())
+        .digest('hex'),
+    );
     expect(
       core
         .decide(

@@ -10,12 +10,6 @@ import { tabOf, viewFromContext } from '../../../../addin/taskpane/model/initial
 import { checkJustification, repeatsContent } from '../../../../addin/taskpane/model/justification';
 import { wrapSelection } from '../../../../addin/taskpane/model/mark-selection';
 import {
-  OUR_RECEIPT_NUMBER,
-  RECEIPT_NUMBER_PATTERN,
-  receiptNumber,
-  taiwanDate,
-} from '../../../../addin/taskpane/model/receipt-number';
-import {
   attachmentPlaceholderText,
   planStrip,
   removeCidReferences,
@@ -32,6 +26,12 @@ import {
   LEVELS,
   placeholderText,
 } from '../../../../src/core';
+import {
+  OUR_RECEIPT_NUMBER,
+  RECEIPT_NUMBER_PATTERN,
+  receiptNumber,
+  taiwanDate,
+} from '../../../../src/shared/receipt-number';
 
 const sha = (s: string | Buffer): string => createHash('sha256').update(s).digest('hex');
 

@@ -2,7 +2,8 @@
  * 簽收單 numbers: `SG-<date in Taiwan>-<six random characters>`, e.g. `SG-20261125-7K3QXM`. The number is printed in
  * the mail's placeholder and on the paper copy, so it must be short enough to read aloud and type back, and must
  * match the server's receipt id pattern (and the stripper's). Crockford's base-32 alphabet leaves out I, L, O and U,
- * which are misread on paper.
+ * which are misread on paper. The server draws them (POST /api/receipts answers the number): a number the client
+ * chose could be refused as taken, which would confirm that someone else holds it.
  */
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -10,13 +11,14 @@ const RANDOM_CHARS = 6;
 
 /** The server's and the stripper's receipt id pattern. */
 export const RECEIPT_NUMBER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$/;
-/** The numbers this pane issues (stricter than what the server accepts). */
+/** The numbers the server issues (stricter than the pattern, which older numbers also match). */
 export const OUR_RECEIPT_NUMBER = /^SG-\d{8}-[0-9A-HJKMNP-TV-Z]{6}$/;
 
 /** The calendar date in Taiwan (UTC+8, no daylight saving), as `YYYYMMDD`. */
 export function taiwanDate(now: Date): string {
   const t = new Date(now.getTime() + 8 * 3600_000);
-  const pad = (n: number): string => String(n).padStart(2, '0');
+  // No padStart: this module is shared with code built for ES2016.
+  const pad = (n: number): string => `0${n}`.slice(-2);
   return `${t.getUTCFullYear()}${pad(t.getUTCMonth() + 1)}${pad(t.getUTCDate())}`;
 }
 
@@ -33,9 +35,4 @@ export function receiptNumber(now: Date, random: Uint8Array): string {
     suffix += ALPHABET[(random[i] as number) % 32];
   }
   return `SG-${taiwanDate(now)}-${suffix}`;
-}
-
-/** A receipt number from the browser's cryptographic random source. */
-export function newReceiptNumber(now = new Date()): string {
-  return receiptNumber(now, crypto.getRandomValues(new Uint8Array(RANDOM_CHARS)));
 }

@@ -1,0 +1,63 @@
+/**
+ * The salts of a 簽收單's parts, kept on the sender's machine only. The server holds each part's commitment and must
+ * never hold its salt (with both, a short part is guessed back); the paper copy needs the salt, so that whoever holds
+ * the paper can match it to the record. The pane writes the salts into the server's print page before printing.
+ *
+ * They live in the pane's local storage (never roaming settings, which Exchange keeps), under the receipt number.
+ */
+const KEY_PREFIX = 'sg.receipt-salts.v1.';
+const SALT = /^[0-9a-f]{32}$/;
+
+export type SaltStorage = Pick<Storage, 'getItem' | 'setItem'>;
+
+export interface ReceiptSalts {
+  /** False when the salts could not be kept (storage full or turned off): print the receipt now. */
+  save(receiptId: string, salts: readonly string[]): boolean;
+  /** The receipt's salts in part order, or null when this machine does not hold them. */
+  load(receiptId: string): readonly string[] | null;
+}
+
+/** The salts kept in `storage` (the pane passes `window.localStorage`). */
+export function receiptSalts(storage: () => SaltStorage): ReceiptSalts {
+  return {
+    save(receiptId, salts) {
+      try {
+        storage().setItem(KEY_PREFIX + receiptId, JSON.stringify(salts));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    load(receiptId) {
+      try {
+        const parsed: unknown = JSON.parse(storage().getItem(KEY_PREFIX + receiptId) ?? 'null');
+        return Array.isArray(parsed) && parsed.every((s) => typeof s === 'string' && SALT.test(s))
+          ? (parsed as string[])
+          : null;
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+/** The salts in the pane's own local storage. */
+export const localReceiptSalts = (): ReceiptSalts => receiptSalts(() => window.localStorage);
+
+/** What a salt cell says when this machine does not hold the receipt's salts. */
+const NO_SALT =
+  '（本電腦未保存鹽值，請由發文人之電腦列印）<br><span class="en">(this computer does not hold the salt; print from the sender’s computer)</span>';
+
+/**
+ * The server's print page with each part's salt written into its cell (`data-salt-part="n"`, 1-based). `salts` null:
+ * each cell says this machine does not hold them, rather than leaving a blank that looks like a form to fill in.
+ */
+export function fillSalts(html: string, salts: readonly string[] | null): string {
+  return html.replace(
+    /(<td\b[^>]*\bdata-salt-part="(\d{1,3})"[^>]*>)[\s\S]*?(<\/td>)/g,
+    (_all, open: string, n: string, close: string) => {
+      const salt = salts?.[Number(n) - 1];
+      return `${open}${salt !== undefined && SALT.test(salt) ? salt : NO_SALT}${close}`;
+    },
+  );
+}
