@@ -80,7 +80,8 @@ async function startInstance(env: NodeJS.ProcessEnv): Promise<Instance> {
   const instance: Instance = { base: `https://127.0.0.1:${port}`, child, stderr: '', exit: null };
   child.stderr?.on('data', (c: Buffer) => (instance.stderr = (instance.stderr + c.toString()).slice(-4000)));
   child.on('exit', (code, signal) => (instance.exit = { code, signal }));
-  for (let i = 0; i < 300 && !instance.exit; i++) {
+  // Generous: a loaded machine takes tens of seconds to start tsx and the server.
+  for (const deadline = Date.now() + 180_000; Date.now() < deadline && !instance.exit;) {
     if ((await https(`${instance.base}/healthz`)).status === 200) {
       return instance;
     }
@@ -187,7 +188,7 @@ if (STORES.includes('postgres')) {
         /** Waits until writes succeed again on every instance (or a process is gone), then a little more load. */
         const recovered = async (): Promise<void> => {
           const from = writes.length;
-          for (let i = 0; i < 600 && instances.every((x) => !x.exit); i++) {
+          for (const deadline = Date.now() + 120_000; Date.now() < deadline && instances.every((x) => !x.exit);) {
             const since = writes.slice(from);
             if (since.filter((w) => w.status >= 200 && w.status < 300).length >= 60) {
               return;
@@ -279,6 +280,6 @@ if (STORES.includes('postgres')) {
           }
         }
       }
-    }, 240_000);
+    }, 600_000);
   });
 }

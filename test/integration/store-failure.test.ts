@@ -244,7 +244,7 @@ function runServer(env: NodeJS.ProcessEnv): Promise<{ code: number | null; stder
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`the server did not stop: ${stderr}`));
-    }, 60_000);
+    }, 180_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, stderr });
@@ -319,7 +319,7 @@ if (STORES.includes('postgres')) {
       child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
       const admin = new Client({ connectionString: url });
       try {
-        for (let i = 0; i < 300 && !stdout.includes('Secrecy Guard server started'); i++) {
+        for (let i = 0; i < 1800 && !stdout.includes('Secrecy Guard server started'); i++) {
           await new Promise((r) => setTimeout(r, 100));
         }
         expect(stdout).toContain('Secrecy Guard server started');
@@ -330,7 +330,7 @@ if (STORES.includes('postgres')) {
           "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND datname = current_database() AND application_name <> 'secrecy-guard-listener'",
         );
         expect(killed.rowCount).toBeGreaterThan(0);
-        for (let i = 0; i < 100 && !stdout.includes('idle pooled connection was lost'); i++) {
+        for (let i = 0; i < 600 && !stdout.includes('idle pooled connection was lost'); i++) {
           await new Promise((r) => setTimeout(r, 50));
         }
         const lines = stdout.split('\n').filter((l) => l.includes('idle pooled connection was lost'));
@@ -348,6 +348,6 @@ if (STORES.includes('postgres')) {
         await admin.end().catch(() => undefined);
         child.kill('SIGKILL');
       }
-    }, 60_000);
+    }, 300_000);
   });
 }
