@@ -48,6 +48,7 @@ import { registerReceiptPrint } from './receipt-print';
 import { registerMeetingRecords } from './sign-in-sheet';
 import { appendInTx, enqueueAudit } from './store/audit';
 import type { Db, Queryable } from './store/db';
+import { isStoreUnavailable, loggableError, storeErrorSummary } from './store/failure';
 import { requireCleanText } from './text-input';
 
 export interface AcknowledgementEvent {
@@ -187,7 +188,17 @@ export async function buildApp(
         .code(fe.statusCode)
         .send({ code: fe.code?.toLowerCase() ?? 'bad_request', message: fe.message.slice(0, 500) });
     }
-    request.log.error({ err: error }, 'unhandled error');
+    if (isStoreUnavailable(error)) {
+      // The store went away or cannot write. Nothing retries it here: the client hears that its write may not have
+      // happened (a COMMIT cut off may still have landed; every write here is safe to send again).
+      request.log.warn({ store: storeErrorSummary(error) }, 'store unavailable');
+      return reply.code(503).header('retry-after', '5').send({
+        code: 'store_unavailable',
+        message:
+          '資料庫暫時無法使用，本次操作可能未完成，請稍後再試 / The store is unavailable; this may not have been recorded, try again shortly',
+      });
+    }
+    request.log.error({ err: loggableError(error) }, 'unhandled error');
     return reply.code(500).send({ code: 'internal', message: '伺服器錯誤 / Internal error' });
   });
   app.setNotFoundHandler((_request, reply) =>

@@ -17,7 +17,10 @@ import { ConfigError, readConfig, type ServerConfig } from './config';
 import { type ClosableEventBus, postgresEventBus } from './events';
 import { type PdfFontResolution, resolvePdfFonts } from './pdf-font';
 import { startAuditChainer, watchAuditHead } from './store/audit';
+import { assertWritableDir } from './store/data-dir';
 import { type Db, openDb, storeTarget } from './store/db';
+import { loggableError, storeErrorSummary } from './store/failure';
+import { storeHealthCheck } from './store/health';
 import { migrate } from './store/migrations';
 import { devCertificate, tlsFromFiles } from './tls';
 
@@ -74,11 +77,20 @@ export async function startServer(
   // Read once, first: a bad PDF_FONT stops start-up before anything opens, and a 35 MB font parsed per request would
   // cost more than the sheet itself.
   const pdfFonts = options.pdfFonts ?? resolvePdfFonts(config.pdfFont);
+  // DATA_DIR holds PGlite's files and the generated development certificate; when it is used, a folder that cannot be
+  // written stops start-up here, named, instead of failing inside PGlite or on the first write.
+  const target = storeTarget(config);
+  if (target.dataDir || !(config.tls.cert && config.tls.key)) {
+    assertWritableDir(config.dataDir);
+  }
+  if (target.dataDir) {
+    assertWritableDir(target.dataDir);
+  }
   // The app (and its logger) comes after the store; until then a lost connection is written to stderr.
   let logStoreError = (e: Error): void => {
-    process.stderr.write(`secrecy-guard: PostgreSQL connection lost: ${e.message}\n`);
+    process.stderr.write(`secrecy-guard: PostgreSQL connection lost: ${JSON.stringify(storeErrorSummary(e))}\n`);
   };
-  const db = await openDb({ ...storeTarget(config), onError: (e) => logStoreError(e) });
+  const db = await openDb({ ...target, onError: (e) => logStoreError(e) });
   await migrate(db);
   // The bus starts before the app (and its logger) exists; its trouble is logged once the app is there.
   let logBusError = (_e: Error): void => undefined;
@@ -106,9 +118,14 @@ export async function startServer(
     https: { cert: tls.cert, key: tls.key },
     ...(config.trustProxy !== null ? { trustProxy: config.trustProxy } : {}),
   });
-  logStoreError = (e) => app.log.warn({ err: e }, 'PostgreSQL: an idle pooled connection was lost; it is replaced');
+  // Summaries only: pg-pool hangs the failed client on the error (its cancel secretKey, the query's SQL and values).
+  logStoreError = (e) =>
+    app.log.warn({ err: loggableError(e) }, 'PostgreSQL: an idle pooled connection was lost; it is replaced');
   logBusError = (e) =>
-    app.log.warn({ err: e }, 'acknowledgement events: LISTEN connection lost or failing; streams end, reconnecting');
+    app.log.warn(
+      { err: loggableError(e) },
+      'acknowledgement events: LISTEN connection lost or failing; streams end, reconnecting',
+    );
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -157,7 +174,11 @@ export async function startServer(
       },
     });
   }
-  app.get('/healthz', async () => ({ ok: true, store: db.kind }));
+  const storeHealth = storeHealthCheck(db);
+  app.get('/healthz', async (_request, reply) => {
+    const health = await storeHealth();
+    return reply.code(health.ok ? 200 : 503).send({ ok: health.ok, store: db.kind, storeHealth: health });
+  });
   if (pdfFonts.status === 'found') {
     app.log.info(
       {
@@ -179,7 +200,7 @@ export async function startServer(
       ? 'invitees: from Microsoft Graph (on-behalf-of the chair, ChatMember.Read), participants seen as fallback'
       : 'invitees: participants seen (set AUTH_CLIENT_ID and AUTH_CLIENT_SECRET to read them from Microsoft Graph)',
   );
-  const chainer = startAuditChainer(db, 50, (e) => app.log.error({ err: e }, 'audit chainer'));
+  const chainer = startAuditChainer(db, 50, (e) => app.log.error({ err: loggableError(e) }, 'audit chainer'));
   const headLog = watchAuditHead(
     db,
     options.auditHeadLogMs ?? 60_000,
@@ -188,7 +209,7 @@ export async function startServer(
         { auditHead },
         `audit chain head #${auditHead.seq} ${auditHead.hash} (audit-log verify --expect-head)`,
       ),
-    (e) => app.log.warn({ err: e }, 'audit chain head not read'),
+    (e) => app.log.warn({ err: loggableError(e) }, 'audit chain head not read'),
   );
   await app.listen({ port: config.port, host: config.host });
   const url = `https://${config.host}:${(app.server.address() as { port: number }).port}`;

@@ -72,7 +72,7 @@ describe('server start-up', () => {
     const first = await startServer(config, { logger: false });
     const res = await https(`${first.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(JSON.parse(res.body)).toEqual({ ok: true, store: 'pglite' });
+    expect(JSON.parse(res.body)).toMatchObject({ ok: true, store: 'pglite', storeHealth: { ok: true } });
     const csp = String(res.headers['content-security-policy']);
     expect(csp).toMatch(/frame-ancestors [^;]*https:\/\/teams\.microsoft\.com/);
     expect(csp).toMatch(/frame-ancestors [^;]*https:\/\/outlook\.office\.com/);

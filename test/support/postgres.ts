@@ -3,7 +3,7 @@
  * temporary directory on a free loopback port, trust auth, stopped and removed afterwards. Tests that need PostgreSQL
  * fail (never skip) when the binaries are missing, with the command that installs them.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -12,6 +12,11 @@ import { freePort } from './net';
 
 export interface PostgresServer {
   readonly url: string;
+  /**
+   * `pg_ctl restart -m fast`: every backend is told to terminate (57P01 admin_shutdown), the server stops and starts
+   * again on the same port and data. Resolves once it takes connections.
+   */
+  restart(): Promise<void>;
   stop(): void;
 }
 
@@ -35,20 +40,29 @@ export async function startPostgres(): Promise<PostgresServer> {
   const port = await freePort();
   // initdb refuses to run as root; Debian's package creates the postgres user for this.
   const asPostgres = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--'] : [];
-  const run = (args: string[]): void => {
+  const command = (args: string[]): [string, string[]] => {
     const [cmd, ...rest] = [...asPostgres, ...args];
-    execFileSync(cmd as string, rest, { stdio: 'pipe' });
+    return [cmd as string, rest];
   };
-  run([path.join(bin, 'initdb'), '-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']);
-  run([
+  const run = (args: string[]): void => {
+    execFileSync(...command(args), { stdio: 'pipe' });
+  };
+  const pgCtl = (...action: string[]): string[] => [
     path.join(bin, 'pg_ctl'), '-D', data, '-l', path.join(dir, 'log'), '-w', '-t', '60',
-    '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200`, 'start',
-  ]); // prettier-ignore
+    '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200`, ...action,
+  ]; // prettier-ignore
+  run([path.join(bin, 'initdb'), '-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']);
+  run(pgCtl('start'));
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    // Asynchronously, so the test's own event loop (its load, the servers' answers) keeps running meanwhile.
+    restart: () =>
+      new Promise<void>((resolve, reject) =>
+        execFile(...command(pgCtl('-m', 'fast', 'restart')), (e) => (e ? reject(e) : resolve())),
+      ),
     stop: () => {
       try {
-        run([path.join(bin, 'pg_ctl'), '-D', data, '-m', 'immediate', 'stop']);
+        run(pgCtl('-m', 'immediate', 'stop'));
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -171,7 +171,8 @@ export async function migrate(db: Db, migrations: typeof MIGRATIONS = MIGRATIONS
         await conn.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
         await conn.query('COMMIT');
       } catch (e) {
-        await conn.query('ROLLBACK');
+        // The migration's own error is the one to report, not a ROLLBACK's on a connection already lost.
+        await conn.query('ROLLBACK').catch(() => undefined);
         throw e;
       }
       applied.push(m.version);
