@@ -1222,35 +1222,25 @@ export function paragraphAround(text: string, start: number, end: number): { sta
  * `paragraphAround` for all the portion marks of one text, with identical results. Walking lines from each mark
  * made a text with a portion mark on each of N unbroken lines cost N² (8,000 lines took seconds); here each line's
  * paragraph start and end are found once, on the first walk that crosses the line, and later walks stop there.
+ * Lines are known by the offset they start at and found from the mark outwards, never by indexing every line of the
+ * text up front: on a large body with a few portion marks that index cost more than the rest of the scan's paragraphs.
  */
 export class PortionParagraphs {
-  /** Offset of the first character of each line; a line ends just before the next one's '\n' (or at the end). */
-  private readonly lineStarts: number[] = [0];
-  /** Per line, the first and last line of its paragraph; -1 until a walk has crossed the line. */
-  private readonly firstLine: Int32Array;
-  private readonly lastLine: Int32Array;
-  /** Per line, 0 untested, else 1 + whether it is blank / ends with a portion mark / opens a paragraph. */
-  private readonly blank: Uint8Array;
-  private readonly portionEnd: Uint8Array;
-  private readonly opens: Uint8Array;
+  /** Per line start, the start of the first and of the last line of its paragraph, once a walk has crossed it. */
+  private readonly firstLine = new Map<number, number>();
+  private readonly lastLine = new Map<number, number>();
+  /** Per line start, whether the line is blank / ends with a portion mark / opens a paragraph, once tested. */
+  private readonly blank = new Map<number, boolean>();
+  private readonly portionEnd = new Map<number, boolean>();
+  private readonly opens = new Map<number, boolean>();
 
-  constructor(private readonly text: string) {
-    for (let p = text.indexOf('\n'); p !== -1; p = text.indexOf('\n', p + 1)) {
-      this.lineStarts.push(p + 1);
-    }
-    const n = this.lineStarts.length;
-    this.firstLine = new Int32Array(n).fill(-1);
-    this.lastLine = new Int32Array(n).fill(-1);
-    this.blank = new Uint8Array(n);
-    this.portionEnd = new Uint8Array(n);
-    this.opens = new Uint8Array(n);
-  }
+  constructor(private readonly text: string) {}
 
   around(start: number, end: number): { start: number; end: number } {
-    const { text, lineStarts } = this;
+    const { text } = this;
     // paragraphAround's lastIndexOf('\n', -1) reads a break at offset 0 as the one before a mark at 0.
     const k = start === 0 && text[0] === '\n' ? 1 : this.lineOf(start);
-    const a = lineStarts[this.paragraphFirst(k)] as number;
+    const a = this.paragraphFirst(k);
     let b = this.lineEnd(this.paragraphLast(this.lineOf(end)));
     while (b > a && (text[b - 1] === '\r' || text[b - 1] === '\n')) {
       b--;
@@ -1258,83 +1248,81 @@ export class PortionParagraphs {
     return { start: a, end: b };
   }
 
-  /** The line holding `offset`; an offset on a '\n' belongs to the line that break ends. */
+  /** The start of the line holding `offset`; an offset on a '\n' belongs to the line that break ends. */
   private lineOf(offset: number): number {
-    const starts = this.lineStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((starts[mid] as number) <= offset) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
-      }
+    return offset <= 0 ? 0 : this.text.lastIndexOf('\n', offset - 1) + 1;
+  }
+
+  /** The end of the line starting at `ls`: its '\n', or the end of the text. */
+  private lineEnd(ls: number): number {
+    const e = this.text.indexOf('\n', ls);
+    return e === -1 ? this.text.length : e;
+  }
+
+  private test(cache: Map<number, boolean>, ls: number, predicate: (line: string) => boolean): boolean {
+    let v = cache.get(ls);
+    if (v === undefined) {
+      v = predicate(this.text.slice(ls, this.lineEnd(ls)));
+      cache.set(ls, v);
     }
-    return lo;
-  }
-
-  private lineEnd(i: number): number {
-    return i + 1 < this.lineStarts.length ? (this.lineStarts[i + 1] as number) - 1 : this.text.length;
-  }
-
-  private line(i: number): string {
-    return this.text.slice(this.lineStarts[i], this.lineEnd(i));
-  }
-
-  private test(cache: Uint8Array, i: number, predicate: (line: string) => boolean): boolean {
-    if (cache[i] === 0) {
-      cache[i] = predicate(this.line(i)) ? 2 : 1;
-    }
-    return cache[i] === 2;
+    return v;
   }
 
   /** A paragraph runs back to the line after a blank line or a line ending with a portion mark. */
   private paragraphFirst(k: number): number {
+    const crossed: number[] = [];
     let i = k;
-    while (this.firstLine[i] === -1 && i > 0) {
-      const prev = i - 1;
+    let first = this.firstLine.get(i);
+    while (first === undefined && i > 0) {
+      const prev = this.lineOf(i - 1);
       if (
         this.test(this.blank, prev, (l) => l.trim() === '') ||
         this.test(this.portionEnd, prev, (l) => PORTION_LINE_END.test(l))
       ) {
-        this.firstLine[i] = i;
+        first = i;
         break;
       }
+      crossed.push(i);
       i = prev;
+      first = this.firstLine.get(i);
     }
-    if (this.firstLine[i] === -1) {
-      this.firstLine[i] = i; // line 0
-    }
-    const first = this.firstLine[i] as number;
-    for (let j = k; j > i; j--) {
-      this.firstLine[j] = first;
+    // The text's first line, when the walk reached it.
+    first ??= i;
+    this.firstLine.set(i, first);
+    for (const j of crossed) {
+      this.firstLine.set(j, first);
     }
     return first;
   }
 
   /** A paragraph runs on to a line ending with a portion mark, or up to a blank line or one that opens a paragraph. */
   private paragraphLast(m: number): number {
-    const n = this.lineStarts.length;
+    const crossed: number[] = [];
     let i = m;
-    while (this.lastLine[i] === -1 && i + 1 < n) {
-      const next = i + 1;
+    let last = this.lastLine.get(i);
+    while (last === undefined) {
+      const e = this.lineEnd(i);
+      if (e >= this.text.length) {
+        break;
+      }
+      const next = e + 1;
       if (
         this.test(this.portionEnd, i, (l) => PORTION_LINE_END.test(l)) ||
         this.test(this.blank, next, (l) => l.trim() === '') ||
         this.test(this.opens, next, (l) => PARAGRAPH_START.test(l))
       ) {
-        this.lastLine[i] = i;
+        last = i;
         break;
       }
+      crossed.push(i);
       i = next;
+      last = this.lastLine.get(i);
     }
-    if (this.lastLine[i] === -1) {
-      this.lastLine[i] = i; // the last line
-    }
-    const last = this.lastLine[i] as number;
-    for (let j = m; j < i; j++) {
-      this.lastLine[j] = last;
+    // The text's last line, when the walk reached it.
+    last ??= i;
+    this.lastLine.set(i, last);
+    for (const j of crossed) {
+      this.lastLine.set(j, last);
     }
     return last;
   }
