@@ -182,6 +182,12 @@ class Out {
     this.gap[this.length] = gap;
     this.length++;
   }
+  /** Room for `n` more units, so a run of them can be written without a check each. */
+  reserve(n: number): void {
+    while (this.length + n > this.units.length) {
+      this.grow();
+    }
+  }
   private grow(): void {
     const cap = this.units.length * 2 + 16;
     const units = new Uint16Array(cap);
@@ -194,15 +200,18 @@ class Out {
     this.origin = origin;
     this.gap = gap;
   }
+  /**
+   * The units as a string, built flat by one join: a chain of `+=` over the chunks left a rope that the first regular
+   * expression run over it had to flatten, the largest single step of matching a large body's windows.
+   */
   text(): string {
-    let s = '';
+    const chunks: string[] = [];
     for (let i = 0; i < this.length; i += 8192) {
-      s += String.fromCharCode.apply(
-        null,
-        this.units.subarray(i, Math.min(this.length, i + 8192)) as unknown as number[],
+      chunks.push(
+        String.fromCharCode.apply(null, this.units.subarray(i, Math.min(this.length, i + 8192)) as unknown as number[]),
       );
     }
-    return s;
+    return chunks.join('');
   }
 }
 
@@ -302,10 +311,30 @@ function normaliseInto(out: Out, input: string, from: number, to: number): void 
   let wsHasBreak = false;
   let i = from;
   while (i < to) {
-    const c = input.charCodeAt(i);
+    let c = input.charCodeAt(i);
     let kind = UNIT_KIND[c] as number;
     if (kind === UNIT_UNKNOWN) {
       kind = unitKind(c);
+    }
+    if (kind === UNIT_SINGLE && wsStart < 0) {
+      // A run of characters that map to one unit each, with no spacing pending: most of any text, written straight
+      // into the buffers (at most one unit per character, so the room is known before the run).
+      out.reserve(to - i);
+      const { units, origin, gap } = out;
+      let n = out.length;
+      let m = 0;
+      do {
+        m = UNIT_MAP[c] as number;
+        units[n] = m;
+        origin[n] = i;
+        gap[n] = 0;
+        n++;
+        i++;
+        c = input.charCodeAt(i);
+      } while (i < to && UNIT_KIND[c] === UNIT_SINGLE);
+      out.length = n;
+      lastCp = m;
+      continue;
     }
     if (kind === UNIT_SINGLE) {
       const m = UNIT_MAP[c] as number;
