@@ -706,6 +706,13 @@ function cellEnd(nt: NormalisedText, p: number): number {
  * row (CSV, TSV, markdown, spreadsheet cells), or on the next line (a table cell below or beside it in a document).
  * Returns null when no value position follows the label, as in prose (「本件無密等」).
  */
+/** What follows a 密等 label: a colon, or the cell separator of a row, or a colon on the next line. */
+const FIELD_LEAD = / ?"? ?(?:([:,|;]) ?"? ?|\n(:) ?)/uy;
+/** A field value up to a comma, semicolon or bracket outside the condition's bracket. */
+const FIELD_VALUE = /^[^【,;]*(?:【[^】]*】?[^【,;]*)*/u;
+const TRAILING_SPACE = /\s+$/u;
+const BLANK_LINE_BETWEEN = /\n[^\n\S]*\n/u;
+
 function readField(
   nt: NormalisedText,
   original: string,
@@ -713,7 +720,7 @@ function readField(
   formal: boolean,
 ): { level: Level | null; end: number } | null {
   const text = nt.text;
-  const lead = / ?"? ?(?:([:,|;]) ?"? ?|\n(:) ?)/uy;
+  const lead = FIELD_LEAD;
   lead.lastIndex = labelEnd;
   const m = lead.exec(text);
   const sep = m ? ((m[1] ?? m[2]) as string) : '';
@@ -724,7 +731,7 @@ function readField(
     const end = pipe === -1 ? lineEnd : p + pipe;
     let value = text.slice(p, end);
     // A comma outside the condition's bracket ends the value, so does the next field's label on the same line.
-    value = (/^[^【,;]*(?:【[^】]*】?[^【,;]*)*/u.exec(value) as RegExpExecArray)[0];
+    value = (FIELD_VALUE.exec(value) as RegExpExecArray)[0];
     const next = value.indexOf(':') === -1 ? null : NEXT_FIELD.exec(value);
     if (next) {
       // The next label starts where spacing was, not necessarily where the run of Han does (「密　附件：」).
@@ -736,7 +743,7 @@ function readField(
       }
       value = value.slice(0, at);
     }
-    const valueEnd = p + value.replace(/\s+$/u, '').length;
+    const valueEnd = p + value.replace(TRAILING_SPACE, '').length;
     if (value.trim() !== '') {
       const reading = readFieldValue(withGaps(nt, p, p + value.length), formal);
       return { level: reading.level, end: reading.read ? valueEnd : labelEnd };
@@ -747,7 +754,7 @@ function readField(
     }
     // Blank on its own line: a value wrapped onto the next line still counts if it reads as a level, but not across a
     // blank line (normalisation folds it into one break): the next paragraph (a glossary or a listing) is no value.
-    if (/\n[^\n\S]*\n/u.test(original.slice(nt.origin[end] as number, nt.origin[end + 1] as number))) {
+    if (BLANK_LINE_BETWEEN.test(original.slice(nt.origin[end] as number, nt.origin[end + 1] as number))) {
       return { level: null, end: labelEnd };
     }
     const nextEnd = cellEnd(nt, end + 1);
@@ -772,6 +779,17 @@ function readField(
   return { level, end: level ? end : labelEnd };
 }
 
+/** Whether `text[from, to)` has a tab, pipe, comma or semicolon: the delimiters {@link fieldColumn} reads rows by. */
+function hasCellDelimiter(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x09 || c === 0x7c || c === 0x2c || c === 0x3b) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /** How many rows below a header a field column is read; a table of 公文 is far shorter. */
 const COLUMN_ROWS = 50000;
 /** How far a header line is followed to find its start and end; a register's header is far shorter. */
@@ -791,6 +809,10 @@ function fieldColumn(
 ): { level: Level; start: number; end: number }[] {
   const ls = lineStartNear(original, labelStart, HEADER_REACH);
   const le = lineEndNear(original, labelEnd, HEADER_REACH);
+  if (!hasCellDelimiter(original, ls, le)) {
+    // Most labels stand in a line of prose or a 公文 header block, not in a table's header row.
+    return [];
+  }
   const known = (ls === 0 || original[ls - 1] === '\n') && (le === original.length || original[le] === '\n');
   const header = original.slice(ls, le).replace(/\r$/u, '');
   const delimiter = ['\t', '|', ',', ';'].find((d) => header.includes(d));
@@ -1034,6 +1056,8 @@ function inExample(text: string, start: number): boolean {
   return EXAMPLE_INTRO.test(before);
 }
 
+const WHITESPACE = /\s/u;
+
 /** Runs the grammar over one normalised window. */
 function matchWindow(
   nt: NormalisedText,
@@ -1066,7 +1090,9 @@ function matchWindow(
   }
 
   for (const m of execAll(RE.fieldLabel, text)) {
-    const field = readField(nt, original, m.index + m[0].length, FORMAL_FIELD_LABEL.test(unbreak(m[0])));
+    // A label is mostly written on one line; only a wrapped one needs its line breaks taken out.
+    const labelWord = WHITESPACE.test(m[0]) ? unbreak(m[0]) : m[0];
+    const field = readField(nt, original, m.index + m[0].length, FORMAL_FIELD_LABEL.test(labelWord));
     if (!field) {
       continue;
     }
