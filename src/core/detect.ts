@@ -708,8 +708,33 @@ function cellEnd(nt: NormalisedText, p: number): number {
  */
 /** What follows a 密等 label: a colon, or the cell separator of a row, or a colon on the next line. */
 const FIELD_LEAD = / ?"? ?(?:([:,|;]) ?"? ?|\n(:) ?)/uy;
-/** A field value up to a comma, semicolon or bracket outside the condition's bracket. */
-const FIELD_VALUE = /^[^【,;]*(?:【[^】]*】?[^【,;]*)*/u;
+/**
+ * Where a field value starting at `from` ends, before `to`: at a comma or semicolon outside the condition's bracket
+ * (【…】, read to its 】 or to `to`): the pattern ^[^【,;]*(?:【[^】]*】?[^【,;]*)* read by hand, since it runs for every
+ * 密等 label (one line in fifteen of the bench's mail) and a match object each was a good part of reading the field.
+ */
+function fieldValueEnd(text: string, from: number, to: number): number {
+  let i = from;
+  for (;;) {
+    while (i < to) {
+      const c = text.charCodeAt(i);
+      if (c === 0x3010 /* 【 */ || c === 0x2c /* , */ || c === 0x3b /* ; */) {
+        break;
+      }
+      i++;
+    }
+    if (i >= to || text.charCodeAt(i) !== 0x3010) {
+      return i;
+    }
+    i++;
+    while (i < to && text.charCodeAt(i) !== 0x3011 /* 】 */) {
+      i++;
+    }
+    if (i < to) {
+      i++;
+    }
+  }
+}
 const TRAILING_SPACE = /\s+$/u;
 const BLANK_LINE_BETWEEN = /\n[^\n\S]*\n/u;
 
@@ -727,11 +752,15 @@ function readField(
   let p = m ? labelEnd + m[0].length : labelEnd;
   if (sep === ':') {
     const lineEnd = lineEndNear(text, p);
-    const pipe = text.slice(p, lineEnd).indexOf('|');
-    const end = pipe === -1 ? lineEnd : p + pipe;
-    let value = text.slice(p, end);
+    let end = lineEnd;
+    for (let j = p; j < lineEnd; j++) {
+      if (text.charCodeAt(j) === 0x7c /* | */) {
+        end = j;
+        break;
+      }
+    }
     // A comma outside the condition's bracket ends the value, so does the next field's label on the same line.
-    value = (FIELD_VALUE.exec(value) as RegExpExecArray)[0];
+    let value = text.slice(p, fieldValueEnd(text, p, end));
     const next = value.indexOf(':') === -1 ? null : NEXT_FIELD.exec(value);
     if (next) {
       // The next label starts where spacing was, not necessarily where the run of Han does (「密　附件：」).
