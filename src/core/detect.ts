@@ -1412,6 +1412,10 @@ export class PortionParagraphs {
   private readonly portionEnd = new Map<number, boolean>();
   private readonly opens = new Map<number, boolean>();
 
+  /** Characters the line searches below have read; past the text's length, every line start is indexed instead. */
+  private scanned = 0;
+  private lineStarts: number[] | null = null;
+
   constructor(private readonly text: string) {}
 
   around(start: number, end: number): { start: number; end: number } {
@@ -1428,13 +1432,59 @@ export class PortionParagraphs {
 
   /** The start of the line holding `offset`; an offset on a '\n' belongs to the line that break ends. */
   private lineOf(offset: number): number {
-    return offset <= 0 ? 0 : this.text.lastIndexOf('\n', offset - 1) + 1;
+    if (offset <= 0) {
+      return 0;
+    }
+    if (this.lineStarts) {
+      return this.lineStarts[this.lineIndex(offset)] as number;
+    }
+    const ls = this.text.lastIndexOf('\n', offset - 1) + 1;
+    this.read(offset - ls);
+    return ls;
   }
 
   /** The end of the line starting at `ls`: its '\n', or the end of the text. */
   private lineEnd(ls: number): number {
+    if (this.lineStarts) {
+      const i = this.lineIndex(ls);
+      return i + 1 < this.lineStarts.length ? (this.lineStarts[i + 1] as number) - 1 : this.text.length;
+    }
     const e = this.text.indexOf('\n', ls);
-    return e === -1 ? this.text.length : e;
+    const end = e === -1 ? this.text.length : e;
+    this.read(end - ls);
+    return end;
+  }
+
+  /**
+   * Searching lines from each mark reads each short line a few times, but a long line (a text extracted without line
+   * breaks) once per mark on it: once the searches have read as much as the text holds, the line starts are indexed,
+   * so the cost stays linear in the text either way.
+   */
+  private read(n: number): void {
+    this.scanned += n;
+    if (this.scanned > this.text.length && !this.lineStarts) {
+      const starts = [0];
+      for (let p = this.text.indexOf('\n'); p !== -1; p = this.text.indexOf('\n', p + 1)) {
+        starts.push(p + 1);
+      }
+      this.lineStarts = starts;
+    }
+  }
+
+  /** Index of the line holding `offset` in the line-start index. */
+  private lineIndex(offset: number): number {
+    const starts = this.lineStarts as number[];
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] as number) <= offset) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
   }
 
   private test(cache: Map<number, boolean>, ls: number, predicate: (line: string) => boolean): boolean {
