@@ -137,7 +137,15 @@ describe('triggerPositions', () => {
     const differ: number[] = [];
     for (let c = 0; c < 0x10000; c++) {
       const ch = String.fromCharCode(c);
-      for (const text of [ch, `${ch}】`, `機${ch}】`, `機${ch}${ch}${ch}〗`, `機${ch}${ch}${ch}${ch}〗`, `機${ch}${ch}${ch}］`, `機${ch}${ch}${ch}${ch}］`]) {
+      for (const text of [
+        ch,
+        `${ch}】`,
+        `機${ch}】`,
+        `機${ch}${ch}${ch}〗`,
+        `機${ch}${ch}${ch}${ch}〗`,
+        `機${ch}${ch}${ch}］`,
+        `機${ch}${ch}${ch}${ch}］`,
+      ]) {
         if (triggerPositions(text).join() !== reference(text).join()) {
           differ.push(c);
           break;
