@@ -182,6 +182,12 @@ class Out {
     this.gap[this.length] = gap;
     this.length++;
   }
+  /** Room for `n` more units, so a run of them can be written without a check each. */
+  reserve(n: number): void {
+    while (this.length + n > this.units.length) {
+      this.grow();
+    }
+  }
   private grow(): void {
     const cap = this.units.length * 2 + 16;
     const units = new Uint16Array(cap);
@@ -194,15 +200,18 @@ class Out {
     this.origin = origin;
     this.gap = gap;
   }
+  /**
+   * The units as a string, built flat by one join: a chain of `+=` over the chunks left a rope that the first regular
+   * expression run over it had to flatten, the largest single step of matching a large body's windows.
+   */
   text(): string {
-    let s = '';
+    const chunks: string[] = [];
     for (let i = 0; i < this.length; i += 8192) {
-      s += String.fromCharCode.apply(
-        null,
-        this.units.subarray(i, Math.min(this.length, i + 8192)) as unknown as number[],
+      chunks.push(
+        String.fromCharCode.apply(null, this.units.subarray(i, Math.min(this.length, i + 8192)) as unknown as number[]),
       );
     }
-    return s;
+    return chunks.join('');
   }
 }
 
@@ -257,16 +266,106 @@ export function normaliseRanges(input: string, ranges: readonly { start: number;
   return { text: out.text(), origin: out.origin.subarray(0, out.length + 1), gap: out.gap.subarray(0, out.length) };
 }
 
+/**
+ * What a BMP code unit is to {@link normaliseInto}, found once per code unit and kept: most text is Han, ASCII and
+ * CJK punctuation (，。：「」), which map to one code unit each, and spacing; only the rest takes the general path.
+ */
+const UNIT_UNKNOWN = 0;
+/** Maps to the one code unit in {@link UNIT_MAP} (itself for a plain character). */
+const UNIT_SINGLE = 1;
+const UNIT_SPACE = 2;
+const UNIT_BREAK = 3;
+const UNIT_IGNORABLE = 4;
+/** Surrogates, the right-to-left override, and characters NFKC expands: the general path. */
+const UNIT_OTHER = 5;
+const UNIT_KIND = new Uint8Array(0x10000);
+const UNIT_MAP = new Uint16Array(0x10000);
+
+function unitKind(c: number): number {
+  let kind = UNIT_OTHER;
+  if (c >= 0xd800 && c <= 0xdfff) {
+    kind = UNIT_OTHER;
+  } else if (c === RLO) {
+    kind = UNIT_OTHER;
+  } else if (isIgnorable(c)) {
+    kind = UNIT_IGNORABLE;
+  } else if (isLineBreak(c)) {
+    kind = UNIT_BREAK;
+  } else if (isSpace(c)) {
+    kind = UNIT_SPACE;
+  } else {
+    const mapped = isPlain(c) ? String.fromCharCode(c) : mapCodePoint(c);
+    const m = mapped.charCodeAt(0);
+    if (mapped.length === 1 && !(m >= 0xd800 && m <= 0xdfff)) {
+      kind = UNIT_SINGLE;
+      UNIT_MAP[c] = m;
+    }
+  }
+  UNIT_KIND[c] = kind;
+  return kind;
+}
+
 function normaliseInto(out: Out, input: string, from: number, to: number): void {
   let lastCp = -1; // last emitted code point, for the CJK-spacing rule
   let wsStart = -1; // start of a pending whitespace run
   let wsHasBreak = false;
   let i = from;
   while (i < to) {
-    const c = input.charCodeAt(i);
-    if (isPlain(c) && wsStart < 0) {
-      out.push(c, i, 0);
-      lastCp = c;
+    let c = input.charCodeAt(i);
+    let kind = UNIT_KIND[c] as number;
+    if (kind === UNIT_UNKNOWN) {
+      kind = unitKind(c);
+    }
+    if (kind === UNIT_SINGLE && wsStart < 0) {
+      // A run of characters that map to one unit each, with no spacing pending: most of any text, written straight
+      // into the buffers (at most one unit per character, so the room is known before the run).
+      out.reserve(to - i);
+      const { units, origin, gap } = out;
+      let n = out.length;
+      let m = 0;
+      do {
+        m = UNIT_MAP[c] as number;
+        units[n] = m;
+        origin[n] = i;
+        gap[n] = 0;
+        n++;
+        i++;
+        c = input.charCodeAt(i);
+      } while (i < to && UNIT_KIND[c] === UNIT_SINGLE);
+      out.length = n;
+      lastCp = m;
+      continue;
+    }
+    if (kind === UNIT_SINGLE) {
+      const m = UNIT_MAP[c] as number;
+      let gap = 0;
+      if (wsStart >= 0) {
+        if (wsHasBreak) {
+          out.push(0x0a, wsStart, 0);
+        } else if (lastCp >= 0 && isWide(lastCp) && isWide(m)) {
+          gap = 1;
+        } else if (lastCp >= 0) {
+          out.push(0x20, wsStart, 0);
+        }
+        wsStart = -1;
+      }
+      out.push(m, i, gap);
+      lastCp = m;
+      i++;
+      continue;
+    }
+    if (kind === UNIT_SPACE || kind === UNIT_BREAK) {
+      if (wsStart < 0) {
+        wsStart = i;
+        wsHasBreak = false;
+      }
+      if (kind === UNIT_BREAK) {
+        wsHasBreak = true;
+      }
+      i++;
+      continue;
+    }
+    if (kind === UNIT_IGNORABLE) {
       i++;
       continue;
     }

@@ -88,6 +88,45 @@ describe('PortionParagraphs', () => {
     }
   });
 
+  it('reads a text of long lines a bounded number of times, however many marks stand on a line', () => {
+    // Lines are found from each mark outwards; on a text without line breaks (extracted from one HTML or CSV line)
+    // that read the whole line again for every mark, N marks × the text. Count what the line searches read.
+    const { indexOf, lastIndexOf } = String.prototype;
+    let read = 0;
+    const spies = [
+      jest.spyOn(String.prototype, 'lastIndexOf').mockImplementation(function (this: string, search, from) {
+        const at = lastIndexOf.call(this, search, from);
+        if (search === '\n') {
+          read += (from ?? this.length) - at;
+        }
+        return at;
+      }),
+      jest.spyOn(String.prototype, 'indexOf').mockImplementation(function (this: string, search, from) {
+        const at = indexOf.call(this, search, from);
+        if (search === '\n') {
+          read += (at === -1 ? this.length : at) - (from ?? 0);
+        }
+        return at;
+      }),
+    ];
+    try {
+      for (const text of ['（一）說明事項【機】'.repeat(3000), `前言\n${'說明事項【密】'.repeat(2000)}\n結語`]) {
+        read = 0;
+        const index = new PortionParagraphs(text);
+        const marks: number[] = [];
+        for (let p = indexOf.call(text, '【'); p !== -1; p = indexOf.call(text, '【', p + 1)) {
+          marks.push(p);
+        }
+        const got = marks.map((p) => index.around(p, p + 3));
+        expect(read).toBeLessThanOrEqual(3 * text.length);
+        read = 0;
+        expect(got).toEqual(marks.map((p) => paragraphAround(text, p, p + 3)));
+      }
+    } finally {
+      spies.forEach((spy) => spy.mockRestore());
+    }
+  });
+
   it('handles the edges: empty text, text of breaks, a break at offset 0', () => {
     for (const text of [
       '',
