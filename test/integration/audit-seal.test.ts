@@ -12,6 +12,7 @@ import {
   eventHash,
   sealAuditChain,
   type SealMemory,
+  startAuditSealer,
   verifySealedAuditChain,
   withAuditKey,
 } from '../../src/server/store/audit';
@@ -93,6 +94,35 @@ describe.each(STORES)('signed audit checkpoints on %s', (kind) => {
     // Genuine events after the forged one do not get it sealed either.
     await append(2, 10);
     await expect(sealAuditChain(db, key)).rejects.toThrow(/event 5/);
+    expect((await verifySealedAuditChain(db, [key])).seal).toMatchObject({ checkpoints: 1, unsealed: 3 });
+  });
+
+  it('the sealer seals every N events and at stop, and refuses (loudly, nothing signed) once a forged row is in', async () => {
+    const refused: string[] = [];
+    const sealed: number[] = [];
+    const sealer = startAuditSealer(db, key, {
+      everyEvents: 3,
+      everyMs: 3_600_000,
+      pollMs: 10,
+      onSealed: (c) => sealed.push(c.seq),
+      onRefused: (e) => refused.push(e.message),
+    });
+    try {
+      await append(3);
+      for (let i = 0; i < 500 && sealed.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(sealed).toEqual([3]);
+      await append(1, 3);
+      await forgeAppend(raw, { n: 'forged' });
+      await append(1, 5);
+    } finally {
+      await sealer.stop();
+    }
+    // The stop's own checkpoint is refused too: event 5 is not the server's.
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    expect(refused[refused.length - 1]).toMatch(/checkpoint NOT signed: event 5 was not written by a server/);
+    expect(sealed).toEqual([3]);
     expect((await verifySealedAuditChain(db, [key])).seal).toMatchObject({ checkpoints: 1, unsealed: 3 });
   });
 

@@ -588,20 +588,26 @@ export function startAuditSealer(db: Db, key: AuditKey, options: SealerOptions):
   const memory: SealMemory = { seen: null };
   let sealedSeq = -1;
   let unsealedSince: number | null = null;
+  // After a refusal, the next try waits `everyMs`: the log says it loudly once per interval, not once per poll.
+  let retryAt = 0;
   const attempt = async (): Promise<void> => {
     try {
       const result = await sealAuditChain(db, key, memory);
       if ('sealed' in result) {
-        sealedSeq = result.sealed.seq;
         options.onSealed?.(result.sealed, result.unkeyedEvents);
       }
-      unsealedSince = null;
+      retryAt = 0;
     } catch (e) {
       if (e instanceof AuditSealRefused) {
+        retryAt = Date.now() + options.everyMs;
         options.onRefused(e);
       } else {
         throw e;
       }
+    } finally {
+      // Read again next time: another instance may have sealed further.
+      sealedSeq = -1;
+      unsealedSince = null;
     }
   };
   const tick = oneAtATime(
@@ -617,7 +623,10 @@ export function startAuditSealer(db: Db, key: AuditKey, options: SealerOptions):
         return;
       }
       unsealedSince ??= Date.now();
-      if (head.seq - sealedSeq >= options.everyEvents || Date.now() - unsealedSince >= options.everyMs) {
+      if (
+        Date.now() >= retryAt &&
+        (head.seq - sealedSeq >= options.everyEvents || Date.now() - unsealedSince >= options.everyMs)
+      ) {
         await attempt();
       }
     },
