@@ -7,7 +7,7 @@ import { runAuditLog } from '../../src/cli/audit-log';
 import { GENERATED_PUBLIC_KEY_FILE, loadAuditKey } from '../../src/server/audit-key';
 import { readConfig } from '../../src/server/config';
 import { startServer } from '../../src/server/main';
-import { appendAudit, eventHash, sealAuditChain, withAuditKey } from '../../src/server/store/audit';
+import { appendAudit, enqueueAudit, eventHash, sealAuditChain, withAuditKey } from '../../src/server/store/audit';
 import { openDb, storeTarget } from '../../src/server/store/db';
 import { migrate } from '../../src/server/store/migrations';
 import { AUDIENCE, startFakeEntra, TENANT } from '../fakes/entra';
@@ -210,6 +210,52 @@ describe('audit-log verify against a running server on embedded PGlite', () => {
     // The shutdown checkpoint sealed the meeting's event.
     const report = await run(['verify', '--public-key', pub, '--expect-sealed'], env);
     expect(report).toMatchObject({ code: 0, out: expect.stringMatching(/Unsealed: 0 events[\s\S]*PASS/) });
+  }, 240000);
+});
+
+describe('the server at start-up on embedded PGlite', () => {
+  it('chains the pending rows a crash left (refusing a forged one) and seals them before it serves', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'sg-data-'));
+    const env = { DATA_DIR: dataDir };
+    // What a kill -9 leaves: signed pending rows under the server's key, and one inserted by hand.
+    const key = loadAuditKey({ file: null, dataDir });
+    const raw = await openDb(storeTarget(readConfig(env)));
+    await migrate(raw);
+    const db = withAuditKey(raw, key);
+    for (const oid of ['a', 'b']) {
+      await db.transaction((tx) =>
+        enqueueAudit(tx, { tenantId: 't', actorOid: oid, kind: 'acknowledgement', data: {} }),
+      );
+    }
+    await raw.query(
+      "INSERT INTO audit_pending (at, tenant_id, actor_oid, kind, data) VALUES (now(), 't', 'forger', 'acknowledgement', '{}')",
+    );
+    await raw.close();
+    const server = await startServer(readConfig({ ...env, PORT: String(await freePort()), HOST: '127.0.0.1' }), {
+      logger: false,
+    });
+    try {
+      // Read as the server left it on listening, before any timer of its own could run.
+      const pending = await server.db.query<{ n: string | number }>('SELECT count(*) AS n FROM audit_pending');
+      expect(Number(pending.rows[0]?.n)).toBe(0);
+      const checkpoints = await server.db.query<{ seq: string | number }>('SELECT seq FROM audit_checkpoints');
+      expect(checkpoints.rows.map((r) => Number(r.seq))).toEqual([3]);
+      const kinds = await server.db.query<{ actor_oid: string | null; kind: string }>(
+        'SELECT actor_oid, kind FROM audit_events ORDER BY seq',
+      );
+      expect(kinds.rows).toEqual([
+        { actor_oid: 'a', kind: 'acknowledgement' },
+        { actor_oid: 'b', kind: 'acknowledgement' },
+        { actor_oid: null, kind: 'audit.pending-rejected' },
+      ]);
+    } finally {
+      await server.close();
+    }
+    const report = await run(
+      ['verify', '--public-key', path.join(dataDir, GENERATED_PUBLIC_KEY_FILE), '--expect-sealed'],
+      env,
+    );
+    expect(report).toMatchObject({ code: 0, out: expect.stringMatching(/REJECTED: 1 pending rows/) });
   }, 240000);
 });
 
