@@ -36,6 +36,15 @@ export interface ServerConfig {
    * X-Forwarded-For then names each client, so limits apply per client rather than to the whole agency at once.
    */
   readonly trustProxy: number | readonly string[] | null;
+  /**
+   * Signed checkpoints of the audit chain. `signingKey`: an Ed25519 private key (PKCS #8 PEM); null means one generated
+   * into DATA_DIR on first start. Every instance on one PostgreSQL must be given the same file.
+   */
+  readonly audit: {
+    readonly signingKey: string | null;
+    readonly checkpointEvents: number;
+    readonly checkpointSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -177,6 +186,17 @@ function trustProxy(env: NodeJS.ProcessEnv): number | string[] | null {
   return entries;
 }
 
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const v = optional(env, name);
+  if (v === null) {
+    return fallback;
+  }
+  if (!/^\d{1,9}$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw new ConfigError(name, `must be a whole number ${min}–${max}`);
+  }
+  return Number(v);
+}
+
 /** Reads and validates the configuration. @throws {ConfigError} naming the variable. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const portText = optional(env, 'PORT') ?? '3000';
@@ -260,5 +280,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     bot: { appId: optional(env, 'BOT_APP_ID'), appPassword: optional(env, 'BOT_APP_PASSWORD') },
     tls: { cert, key },
     trustProxy: trustProxy(env),
+    audit: {
+      signingKey: readableFile(env, 'AUDIT_SIGNING_KEY'),
+      checkpointEvents: wholeNumber(env, 'AUDIT_CHECKPOINT_EVENTS', 1000, 1, 10_000_000),
+      checkpointSeconds: wholeNumber(env, 'AUDIT_CHECKPOINT_SECONDS', 60, 1, 86_400),
+    },
   };
 }

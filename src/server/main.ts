@@ -12,16 +12,28 @@ import type { FastifyInstance } from 'fastify';
 
 import { PAGE_PATHS } from '../shared/app-ids';
 import { type AppDeps, buildApp, inProcessEventBus } from './app';
+import { type AuditKey, loadAuditKey } from './audit-key';
 import { AuthError, createTokenVerifier, type TokenVerifier } from './auth';
 import { ConfigError, readConfig, type ServerConfig } from './config';
 import { type ClosableEventBus, postgresEventBus } from './events';
 import { type PdfFontResolution, resolvePdfFonts } from './pdf-font';
-import { startAuditChainer, watchAuditHead } from './store/audit';
+import {
+  AuditSealRefused,
+  chainPending,
+  type RejectedPending,
+  sealAuditChain,
+  type SealMemory,
+  startAuditChainer,
+  startAuditSealer,
+  watchAuditHead,
+  withAuditKey,
+} from './store/audit';
 import { assertWritableDir } from './store/data-dir';
 import { type Db, openDb, storeTarget } from './store/db';
 import { loggableError, storeErrorSummary } from './store/failure';
 import { storeHealthCheck } from './store/health';
 import { migrate } from './store/migrations';
+import { lockEmbeddedStore } from './store/store-lock';
 import { devCertificate, tlsFromFiles } from './tls';
 
 /** Origins that frame our pages: Teams (classic and new) and Outlook on the web, Windows and Mac. */
@@ -48,6 +60,7 @@ export interface RunningServer {
   readonly app: FastifyInstance;
   readonly url: string;
   readonly db: Db;
+  readonly auditKey: AuditKey;
   close(): Promise<void>;
 }
 
@@ -70,6 +83,8 @@ export async function startServer(
     logger?: boolean;
     /** How often the audit chain's head is logged when it changed. @default 60000 */
     auditHeadLogMs?: number;
+    /** How often the audit sealer looks at the head (it seals per `config.audit`). @default 1000 */
+    auditSealPollMs?: number;
     /** The fonts found for the sign-in sheet PDF; by default looked for as `config.pdfFont` and the system say. */
     pdfFonts?: PdfFontResolution;
   } = {},
@@ -90,8 +105,19 @@ export async function startServer(
   let logStoreError = (e: Error): void => {
     process.stderr.write(`secrecy-guard: PostgreSQL connection lost: ${JSON.stringify(storeErrorSummary(e))}\n`);
   };
-  const db = await openDb({ ...target, onError: (e) => logStoreError(e) });
-  await migrate(db);
+  // Before anything opens the folder: a second process on one PGlite folder aborts or corrupts it.
+  const unlockStore = target.dataDir ? lockEmbeddedStore(target.dataDir, 'the server') : () => undefined;
+  let auditKey: AuditKey;
+  let db: Db;
+  try {
+    auditKey = loadAuditKey({ file: config.audit.signingKey, dataDir: config.dataDir });
+    const rawDb = await openDb({ ...target, onError: (e) => logStoreError(e) });
+    await migrate(rawDb);
+    db = withAuditKey(rawDb, auditKey);
+  } catch (e) {
+    unlockStore();
+    throw e;
+  }
   // The bus starts before the app (and its logger) exists; its trouble is logged once the app is there.
   let logBusError = (_e: Error): void => undefined;
   const events: ClosableEventBus = config.databaseUrl
@@ -200,7 +226,57 @@ export async function startServer(
       ? 'invitees: from Microsoft Graph (on-behalf-of the chair, ChatMember.Read), participants seen as fallback'
       : 'invitees: participants seen (set AUTH_CLIENT_ID and AUTH_CLIENT_SECRET to read them from Microsoft Graph)',
   );
-  const chainer = startAuditChainer(db, 50, (e) => app.log.error({ err: loggableError(e) }, 'audit chainer'));
+  app.log.info(
+    {
+      auditKey: {
+        keyId: auditKey.keyId,
+        privateKeyFile: auditKey.source.file,
+        source: auditKey.source.kind,
+        publicKeyFile:
+          auditKey.source.kind === 'configured' ? null : auditKey.source.file.replace(/\.pem$/, '.pub.pem'),
+      },
+    },
+    `audit signing key ${auditKey.keyId} (${auditKey.source.kind === 'generated' ? 'generated now' : auditKey.source.kind}); ` +
+      `the 政風 office keeps this public key for audit-log verify --public-key:\n${auditKey.publicPem}`,
+  );
+  const onRejected = (rejected: readonly RejectedPending[]): void =>
+    app.log.error(
+      { rejected },
+      `AUDIT TAMPERING: ${rejected.length} pending audit row(s) do not verify and were NOT chained (kept in audit_pending_rejected; the chain records each)`,
+    );
+  // Rows left waiting by a crash are chained before the first request, then sealed, so nothing waits unsigned in
+  // the chain while the server serves.
+  while ((await chainPending(db, 2000, { onRejected })) > 0) {
+    // a backlog: keep going
+  }
+  const sealMemory: SealMemory = { seen: null };
+  const onRefused = (e: AuditSealRefused): void => app.log.error({ err: e }, `AUDIT CHAIN TAMPERING: ${e.message}`);
+  try {
+    const first = await sealAuditChain(db, auditKey, sealMemory);
+    if ('sealed' in first && first.unkeyedEvents > 0) {
+      app.log.warn(
+        `audit checkpoint #${first.sealed.n} seals ${first.unkeyedEvents} event(s) written before signed checkpoints, checked by their links only`,
+      );
+    }
+  } catch (e) {
+    if (!(e instanceof AuditSealRefused)) {
+      throw e;
+    }
+    onRefused(e);
+  }
+  const sealer = startAuditSealer(db, auditKey, {
+    everyEvents: config.audit.checkpointEvents,
+    everyMs: config.audit.checkpointSeconds * 1000,
+    pollMs: options.auditSealPollMs ?? 1000,
+    onSealed: (c) =>
+      app.log.info(
+        { auditCheckpoint: { n: c.n, seq: c.seq, head: c.head } },
+        `audit checkpoint #${c.n} seals event ${c.seq}`,
+      ),
+    onRefused,
+    onError: (e) => app.log.error({ err: loggableError(e) }, 'audit sealer'),
+  });
+  const chainer = startAuditChainer(db, 50, (e) => app.log.error({ err: loggableError(e) }, 'audit chainer'), onRejected);
   const headLog = watchAuditHead(
     db,
     options.auditHeadLogMs ?? 60_000,
@@ -226,12 +302,16 @@ export async function startServer(
     app,
     url,
     db,
+    auditKey,
     close: async () => {
       await app.close();
       headLog.stop();
       await chainer.stop();
+      // The shutdown checkpoint: after the last events are chained, so a clean stop leaves nothing unsealed.
+      await sealer.stop();
       await events.close();
       await db.close();
+      unlockStore();
     },
   };
 }

@@ -45,8 +45,10 @@ describe.each(STORES)('store on %s', (kind) => {
     ).rows.map((r) => r.tablename);
     expect(tables).toEqual([
       'acknowledgements',
+      'audit_checkpoints',
       'audit_events',
       'audit_pending',
+      'audit_pending_rejected',
       'meeting_participants',
       'meetings',
       'paper_receipts',

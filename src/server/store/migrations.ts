@@ -147,6 +147,41 @@ ALTER TABLE meeting_participants ADD FOREIGN KEY (tenant_id, meeting_id) REFEREN
 ALTER TABLE paper_receipts DROP CONSTRAINT paper_receipts_pkey;
 ALTER TABLE paper_receipts ADD PRIMARY KEY (tenant_id, id);`,
   },
+  {
+    version: 8,
+    name: 'signed audit checkpoints; pending audit rows signed',
+    // A checkpoint is the chain's head signed with a key the database does not hold (Ed25519, AUDIT_SIGNING_KEY), each
+    // naming the one before it, so rewriting, truncating or appending to the sealed chain fails `verify --public-key`.
+    // Pending rows carry the same key's signature until they are chained; `mac` is the server's own cheap check (an
+    // HMAC under a key derived from the private key) that an event or pending row is its own before it seals it. Rows
+    // the chainer finds forged are kept aside, not chained.
+    sql: `
+CREATE TABLE audit_checkpoints (
+  n bigint PRIMARY KEY,
+  seq bigint NOT NULL,
+  head_hash text NOT NULL,
+  prev_hash text NOT NULL,
+  at timestamptz NOT NULL,
+  key_id text NOT NULL,
+  signature text NOT NULL,
+  hash text NOT NULL UNIQUE
+);
+ALTER TABLE audit_events ADD COLUMN mac text;
+ALTER TABLE audit_pending ADD COLUMN key_id text, ADD COLUMN signature text, ADD COLUMN mac text;
+CREATE TABLE audit_pending_rejected (
+  id bigint NOT NULL,
+  at timestamptz,
+  tenant_id text,
+  actor_oid text,
+  kind text,
+  data jsonb,
+  key_id text,
+  signature text,
+  mac text,
+  reason text NOT NULL,
+  rejected_at timestamptz NOT NULL DEFAULT now()
+);`,
+  },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. */
