@@ -45,7 +45,7 @@ import { recordParticipant } from './invitees';
 import { checkJustification, JUSTIFICATION_SCHEMA } from './justification';
 import type { PdfFontResolution } from './pdf-font';
 import { registerReceiptPrint } from './receipt-print';
-import { registerMeetingRecords } from './sign-in-sheet';
+import { acknowledgementPages, registerMeetingRecords } from './sign-in-sheet';
 import { appendInTx, enqueueAudit } from './store/audit';
 import type { Db, Queryable } from './store/db';
 import { isStoreUnavailable, loggableError, storeErrorSummary } from './store/failure';
@@ -398,31 +398,34 @@ export async function buildApp(
     async (request) => {
       const meeting = await meetingFor(request, request.params.meetingId);
       requireChair(caller(request), meeting);
-      const rows = (
-        await db.query<{
-          user_oid: string;
-          display_name: string;
-          upn: string | null;
-          acknowledged_at: Date | string;
-          current: boolean;
-        }>(
-          `SELECT a.user_oid, a.display_name, a.upn, a.acknowledged_at,
-                  coalesce(${CURRENT_VERSION('$4', '$5')}, false) AS current
-             FROM acknowledgements a
-            WHERE a.tenant_id = $3 AND a.meeting_id = $1 ORDER BY a.acknowledged_at, a.user_oid LIMIT $2`,
-          [meeting.id, rosterLimit + 1, meeting.tenant_id, meeting.level, reminderSha256(meeting.reminder)],
-        )
-      ).rows;
+      // A page at a time: one read of 10,000 rows held PGlite (and so the event loop) for a quarter of a second.
+      const acknowledgements: {
+        oid: string;
+        name: string;
+        upn: string | null;
+        acknowledgedAt: string;
+        current: boolean;
+      }[] = [];
+      let more = false;
+      for await (const page of acknowledgementPages(db, meeting, { limit: rosterLimit + 1 })) {
+        for (const r of page.rows) {
+          if (acknowledgements.length === rosterLimit) {
+            more = true;
+            break;
+          }
+          acknowledgements.push({
+            oid: r.oid,
+            name: r.name,
+            upn: r.upn,
+            acknowledgedAt: r.acknowledgedAt.toISOString(),
+            current: r.current,
+          });
+        }
+      }
       return {
-        acknowledgements: rows.slice(0, rosterLimit).map((r) => ({
-          oid: r.user_oid,
-          name: r.display_name,
-          upn: r.upn,
-          acknowledgedAt: iso(r.acknowledged_at),
-          current: r.current,
-        })),
+        acknowledgements,
         // The first `rosterLimit` by time; the sign-in sheet export is the record of a meeting larger than that.
-        ...(rows.length > rosterLimit ? { truncated: true } : {}),
+        ...(more ? { truncated: true } : {}),
       };
     },
   );

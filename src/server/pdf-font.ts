@@ -68,6 +68,14 @@ export class PdfFontChain {
     return this.#faces[0] as PdfFontFace;
   }
 
+  /**
+   * Where every face comes from, the primary's file and face first: what a worker thread needs to load the same chain
+   * ({@link fontChainFrom}) without the parsed fonts crossing threads.
+   */
+  get sources(): readonly FontCandidate[] {
+    return [{ path: this.primary.path, faces: [this.primary.postscriptName] }, ...this.#paths];
+  }
+
   /** The paths of the fallbacks, in the order they are tried. */
   get fallbackPaths(): readonly string[] {
     return this.#paths.map((p) => p.path);
@@ -191,4 +199,18 @@ export function resolvePdfFonts(
     }
   }
   return { status: 'none', searched: candidates.map((c) => c.path) };
+}
+
+/**
+ * The chain {@link PdfFontChain.sources} describes, loaded again (in a worker thread that renders the PDF).
+ *
+ * @throws {Error} when the primary face can no longer be read.
+ */
+export function fontChainFrom(sources: readonly FontCandidate[]): PdfFontChain {
+  const [primary, ...fallbacks] = sources;
+  const face = primary ? loadFace(primary, false) : null;
+  if (!face) {
+    throw new Error(`PDF font unreadable: ${primary?.path ?? '(none)'}`);
+  }
+  return new PdfFontChain(face, fallbacks);
 }

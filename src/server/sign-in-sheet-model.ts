@@ -6,10 +6,14 @@
  */
 import { createHash } from 'node:crypto';
 
-import { type Level, LEVEL_ENGLISH } from '../core';
+import { type Level, LEVEL_ENGLISH } from '../core/levels';
 import { DEFAULT_REMINDER, type Invitee } from '../shared/api';
 
-/** Rows listed per section; beyond this the sheet says how many more there are. */
+/**
+ * Rows the PDF lists per section; beyond this it says how many more there are and that the CSV lists them all. A
+ * bound on the PDF's pages and on the memory pdf-lib holds while it lays them out (every drawn line is an object until
+ * the file is saved); the CSV is streamed and has none.
+ */
 export const MAX_SHEET_ROWS = 5000;
 
 export interface SheetAttendee {
@@ -38,14 +42,19 @@ export interface SignInSheet {
     readonly configuredAt: Date;
   };
   readonly chair: { readonly name: string; readonly upn: string | null };
-  /** In the order they acknowledged; at most {@link MAX_SHEET_ROWS}. */
+  /**
+   * In the order they acknowledged: for the PDF the first {@link MAX_SHEET_ROWS}; the CSV is given none here and
+   * streams every row from the store instead.
+   */
   readonly acknowledged: readonly SheetAttendee[];
   readonly acknowledgedTotal: number;
+  /** The first and last acknowledgement's time, over all of them (not just those listed); null before anyone has. */
+  readonly acknowledgedSpan: { readonly first: Date; readonly last: Date } | null;
   /** Of `acknowledgedTotal`, those given for an earlier level or reminder (the attendee has not seen the current). */
   readonly earlierVersionTotal: number;
   /** Of `acknowledgedTotal`, those not on the invitee list. */
   readonly uninvitedTotal: number;
-  /** Invitees with no acknowledgement; at most {@link MAX_SHEET_ROWS}. */
+  /** Invitees with no acknowledgement; the PDF lists at most {@link MAX_SHEET_ROWS}, the CSV all. */
   readonly unacknowledged: readonly Invitee[];
   readonly unacknowledgedTotal: number;
   /** The invitee list's length: who is expected (應到). */
@@ -62,17 +71,33 @@ export interface SignInSheet {
 }
 
 /**
- * SHA-256 (hex) over the acknowledgements a sheet lists, in its order: per row `oid TAB acknowledged-at (ISO 8601 UTC)
- * TAB level TAB reminder SHA-256 LF`, the version fields empty when not recorded. The audit chain's hash alone says
- * when the sheet was made, not what it listed; this does, and names no one (the audit event may keep it), so a copy
- * with a row added, dropped or re-dated no longer matches the log.
+ * SHA-256 (hex) over every acknowledgement of the meeting at export, in the sheet's order: per row `oid TAB
+ * acknowledged-at (ISO 8601 UTC) TAB level TAB reminder SHA-256 LF`, the version fields empty when not recorded. The
+ * audit chain's hash alone says when the sheet was made, not what it listed; this does, and names no one (the audit
+ * event may keep it), so a copy with a row added, dropped or re-dated no longer matches the log. It covers the full
+ * list, which the CSV carries, also when the PDF lists only the first {@link MAX_SHEET_ROWS}: a PDF and a CSV made
+ * together carry the same hash. Fed a page at a time, so no export holds every row at once.
  */
-export function listedRowsSha256(rows: readonly SheetAttendee[]): string {
-  const hash = createHash('sha256');
-  for (const r of rows) {
-    hash.update(`${r.oid}\t${r.acknowledgedAt.toISOString()}\t${r.level ?? ''}\t${r.reminderSha256 ?? ''}\n`, 'utf8');
+export class RowsHasher {
+  readonly #hash = createHash('sha256');
+  update(rows: readonly SheetAttendee[]): void {
+    for (const r of rows) {
+      this.#hash.update(
+        `${r.oid}\t${r.acknowledgedAt.toISOString()}\t${r.level ?? ''}\t${r.reminderSha256 ?? ''}\n`,
+        'utf8',
+      );
+    }
   }
-  return hash.digest('hex');
+  digest(): string {
+    return this.#hash.digest('hex');
+  }
+}
+
+/** {@link RowsHasher} over rows held in memory. */
+export function listedRowsSha256(rows: readonly SheetAttendee[]): string {
+  const hasher = new RowsHasher();
+  hasher.update(rows);
+  return hasher.digest();
 }
 
 /** Everyone expected to sign (應到): the invitees. Someone who acknowledged without being invited is not expected. */
@@ -156,13 +181,11 @@ export function rocDate(d: Date): string {
  * meeting was under way then); before anyone has, it is the day the chair configured it, and the sheet says which.
  */
 export function meetingDate(sheet: SignInSheet): { readonly text: string; readonly basis: string } {
-  const times = sheet.acknowledged.map((a) => a.acknowledgedAt.getTime());
-  if (times.length === 0) {
+  if (sheet.acknowledgedSpan === null) {
     const d = sheet.meeting.configuredAt;
     return { text: `${taipeiDate(d)}（${rocDate(d)}）`, basis: '設定日期 / date configured' };
   }
-  const first = new Date(Math.min(...times));
-  const last = new Date(Math.max(...times));
+  const { first, last } = sheet.acknowledgedSpan;
   const text =
     taipeiDate(first) === taipeiDate(last)
       ? `${taipeiDate(first)}（${rocDate(first)}）`

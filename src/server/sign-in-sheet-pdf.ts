@@ -402,12 +402,19 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
       }
     }
   };
+  // Past its bound the PDF summarises, and says where the full list is: the CSV lists everyone.
   const more = (total: number, listed: number, what: string): void => {
     if (total > listed) {
       y -= 4;
-      line(`另有 ${total - listed} 位${what}未列出（見 CSV） / ${total - listed} more not listed (see the CSV)`, 8.5, {
-        color: GREY,
-      });
+      const n = total - listed;
+      for (const l of ts.wrap(
+        `另有 ${n} 位${what}未列出，完整名單見 CSV 簽到表 / ${n} more not listed; the full list is in the CSV sign-in sheet`,
+        8.5,
+        WIDTH,
+        3,
+      )) {
+        line(l, 8.5, { color: GREY });
+      }
     }
   };
 
@@ -508,9 +515,9 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
 /** Every fixed label, so the faces they need are embedded too. */
 const LABELS = [
   '會議簽到表 Meeting sign-in sheet 保密警語 Confidentiality notice 會議名稱 日期 密等 發言人 主席 人數 受邀名單來源',
-  '產製時間 稽核雜湊 已確認名單 未確認之受邀者（續）序號 姓名 帳號 確認時間 簽名 無 另有位未列出見 CSV 第頁，共',
+  '產製時間 稽核雜湊 已確認名單 未確認之受邀者（續）序號 姓名 帳號 確認時間 簽名 無 另有位未列出見 CSV 第頁，共 完整名單簽到表',
   "主席簽章 政風人員簽章 日期：· 〓字型缺字請以核對 應到人未確認 Acknowledged of expected not yet 主席提醒 Chair's reminder",
-  '0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ ()（）／/:–-…',
+  '0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ ()（）／/:;–-…',
   SECRECY_ENGLISH,
   Object.values(SOURCE_LABEL).join(' '),
   INVITEES_TRUNCATED_NOTE,

@@ -3,9 +3,11 @@
  * they share their list with. Each export is recorded in the audit log (format and counts, no names) and carries
  * that record's hash: the head of the chain at export, covering every acknowledgement on the sheet.
  */
+import { Readable } from 'node:stream';
+
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-import type { Level } from '../core';
+import type { Level } from '../core/levels';
 import type { InviteeList } from '../shared/api';
 import { reminderSha256 } from './acknowledge';
 import type { Caller } from './auth';
@@ -13,15 +15,16 @@ import { createGraphDirectory, type GraphOptions } from './graph';
 import { caller, HttpError, loadMeeting, MEETING_PARAMS, type MeetingRow, requireChair } from './http';
 import { bearerOf, createInviteeLookup, type InviteeLookup, registerInviteeRoutes } from './invitees';
 import { type PdfFontResolution, resolvePdfFonts } from './pdf-font';
-import { renderSignInSheetCsv } from './sign-in-sheet-csv';
+import { csvAcknowledgedRows, csvHead, csvTail } from './sign-in-sheet-csv';
 import {
   contentDisposition,
-  listedRowsSha256,
   MAX_SHEET_ROWS,
+  RowsHasher,
+  type SheetAttendee,
   sheetFileNames,
   type SignInSheet,
 } from './sign-in-sheet-model';
-import { renderSignInSheetPdf } from './sign-in-sheet-pdf';
+import { BUSY_RETRY_AFTER_S, type SheetPdfLimits, SheetPdfPool } from './sign-in-sheet-pdf-worker';
 import { appendAudit, chainPending } from './store/audit';
 import type { Db, Queryable } from './store/db';
 
@@ -31,7 +34,17 @@ export interface SignInSheetDeps {
   /** The font found at start-up; a function so an app built without one looks for the system's on first use. */
   readonly fonts: () => PdfFontResolution;
   readonly now?: () => Date;
+  /** Bounds on PDF threads of this app's own; by default the process's shared ones (DEFAULT_SHEET_PDF_LIMITS). */
+  readonly pdfLimits?: Partial<SheetPdfLimits>;
 }
+
+let processPdfs: SheetPdfPool | undefined;
+/**
+ * The process's PDF threads, shared by every app it builds: the bound on PDFs at once is the machine's, not one app's,
+ * and a thread started for one export serves the next. An idle thread does not keep the process alive, and ends after
+ * a while on its own.
+ */
+const processPdfPool = (): SheetPdfPool => (processPdfs ??= new SheetPdfPool());
 
 /** Exports per chair per minute: a PDF of a large meeting is real work. */
 const EXPORTS_PER_MINUTE = 20;
@@ -40,42 +53,174 @@ let systemFonts: PdfFontResolution | undefined;
 /** The system's font, looked for once per process (for apps built without a resolution, such as tests). */
 export const systemPdfFonts = (): PdfFontResolution => (systemFonts ??= resolvePdfFonts(null));
 
-/** The sheet's contents. Run it in one repeatable-read transaction, so its two reads see the same acknowledgements. */
+/**
+ * Rows read from the store per query. PGlite runs on the server's thread and hands a page's rows over there too (a
+ * thousand rows cost tens of ms on a busy machine), so pages are small: acknowledgements and /healthz never wait long.
+ */
+export const PAGE_ROWS = 250;
+
+/** Run in an export's transaction, so its page queries keep to the sheet-order index (see pageQuery). */
+export const KEEP_TO_INDEX = 'SET LOCAL enable_sort = off';
+
+/**
+ * One page's query, run so it walks the sheet-order index. PGlite has no autovacuum, so its tables have no statistics
+ * and the planner, guessing one row per meeting, took the primary key and sorted the whole meeting on every page (300
+ * ms a page at 50,000 rows); with sorting off for the query it keeps to the index. Inside a transaction (the export's
+ * repeatable read) the caller has set it for the whole transaction.
+ */
+async function pageQuery<Row>(db: Queryable | Db, sql: string, params: readonly unknown[]): Promise<Row[]> {
+  if ('transaction' in db) {
+    return db.transaction(async (tx) => {
+      await tx.query(KEEP_TO_INDEX);
+      return (await tx.query<Row>(sql, params)).rows;
+    });
+  }
+  return (await db.query<Row>(sql, params)).rows;
+}
+
+/**
+ * Where a page of acknowledgements ends, in the sheet's order (time, then oid). The time is kept as PostgreSQL's own
+ * text, to the microsecond, since a JavaScript Date keeps only milliseconds and two rows may fall in one.
+ */
+export interface AcknowledgementKey {
+  readonly at: string;
+  readonly oid: string;
+}
+
+/**
+ * Acknowledgements of one meeting in the sheet's order, a page at a time (keyset: after `after`, up to and including
+ * `through`), each marked current (given for the meeting's level and reminder now) and invited (on `invitees`).
+ */
+export async function* acknowledgementPages(
+  db: Queryable | Db,
+  meeting: MeetingRow,
+  options: {
+    readonly invitees?: InviteeList;
+    readonly after?: AcknowledgementKey | null;
+    readonly through?: AcknowledgementKey | null;
+    readonly pageRows?: number;
+    /** Stop after this many rows. */
+    readonly limit?: number;
+  } = {},
+): AsyncGenerator<{ readonly rows: SheetAttendee[]; readonly last: AcknowledgementKey }> {
+  const invitees = options.invitees?.invitees ?? [];
+  const oids = invitees.flatMap((i) => (i.oid ? [i.oid] : []));
+  const upns = invitees.flatMap((i) => (i.upn ? [i.upn.toLowerCase()] : []));
+  const pageRows = options.pageRows ?? PAGE_ROWS;
+  const through = options.through ?? null;
+  let after = options.after ?? null;
+  let left = options.limit ?? Number.POSITIVE_INFINITY;
+  while (left > 0) {
+    if (after) {
+      // PGlite answers on this thread and its promises settle as microtasks: without a turn of the event loop between
+      // pages, a whole meeting's pages would run as one long task, as one big read did.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const params: unknown[] = [
+      meeting.id,
+      Math.min(pageRows, left),
+      meeting.level,
+      reminderSha256(meeting.reminder),
+      oids,
+      upns,
+      meeting.tenant_id,
+    ];
+    const key = (k: AcknowledgementKey): string => {
+      params.push(k.at, k.oid);
+      return `($${params.length - 1}::timestamptz, $${params.length}::text)`;
+    };
+    const rows = await pageQuery<{
+      user_oid: string;
+      display_name: string;
+      upn: string | null;
+      acknowledged_at: Date | string;
+      at_key: string;
+      level: string | null;
+      reminder_sha256: string | null;
+      current: boolean;
+      invited: boolean;
+    }>(
+      db,
+      `SELECT user_oid, display_name, upn, acknowledged_at, acknowledged_at::text AS at_key, level, reminder_sha256,
+                coalesce(level = $3 AND reminder_sha256 = $4, false) AS current,
+                coalesce(user_oid = ANY($5::text[]) OR lower(upn) = ANY($6::text[]), false) AS invited
+           FROM acknowledgements
+          WHERE tenant_id = $7 AND meeting_id = $1
+            ${after ? `AND (acknowledged_at, user_oid) > ${key(after)}` : ''}
+            ${through ? `AND (acknowledged_at, user_oid) <= ${key(through)}` : ''}
+          ORDER BY acknowledged_at, user_oid LIMIT $2`,
+      params,
+    );
+    const last = rows[rows.length - 1];
+    if (!last) {
+      return;
+    }
+    after = { at: last.at_key, oid: last.user_oid };
+    left -= rows.length;
+    yield {
+      rows: rows.map((r) => ({
+        oid: r.user_oid,
+        name: r.display_name,
+        upn: r.upn,
+        acknowledgedAt: new Date(r.acknowledged_at),
+        level: r.level,
+        reminderSha256: r.reminder_sha256,
+        current: r.current,
+        invited: r.invited,
+      })),
+      last: after,
+    };
+    if (rows.length < pageRows) {
+      return;
+    }
+  }
+}
+
+/** What one read of the store gives an export: the sheet less its audit record, and where its list ends. */
+export interface LoadedSheet {
+  readonly content: Omit<SignInSheet, 'generatedAt' | 'audit'>;
+  /** SHA-256 over every acknowledgement, in order (RowsHasher). */
+  readonly rowsSha256: string;
+  /** The last acknowledgement's key: the CSV streams up to here, so a row added since is not listed. */
+  readonly through: AcknowledgementKey | null;
+}
+
+/**
+ * The sheet's contents, keeping the first `keep` acknowledgements (the PDF's; the CSV keeps none and streams them).
+ * Run it in one repeatable-read transaction (with {@link KEEP_TO_INDEX}), so its reads see the same acknowledgements.
+ * Every acknowledgement is read, a page at a time, for the rows hash and the totals; no window over every row.
+ */
 export async function loadSignInSheet(
   db: Queryable,
   meeting: MeetingRow,
   me: Caller,
   invitees: InviteeList,
-): Promise<Omit<SignInSheet, 'generatedAt' | 'audit'>> {
+  keep: number,
+): Promise<LoadedSheet> {
   // Who is invited, by id or else by account, asked of the whole table (not just the rows listed).
   const oids = invitees.invitees.flatMap((i) => (i.oid ? [i.oid] : []));
   const upns = invitees.invitees.flatMap((i) => (i.upn ? [i.upn.toLowerCase()] : []));
-  const rows = (
-    await db.query<{
-      user_oid: string;
-      display_name: string;
-      upn: string | null;
-      acknowledged_at: Date | string;
-      level: string | null;
-      reminder_sha256: string | null;
-      current: boolean;
-      invited: boolean;
-      total: string | number;
-      earlier: string | number;
-      uninvited: string | number;
-    }>(
-      `SELECT user_oid, display_name, upn, acknowledged_at, level, reminder_sha256, current, invited,
-              count(*) OVER () AS total, count(*) FILTER (WHERE NOT current) OVER () AS earlier,
-              count(*) FILTER (WHERE NOT invited) OVER () AS uninvited
-         FROM (SELECT a.*, coalesce(a.level = $3 AND a.reminder_sha256 = $4, false) AS current,
-                      coalesce(a.user_oid = ANY($5::text[]) OR lower(a.upn) = ANY($6::text[]), false) AS invited
-                 FROM acknowledgements a WHERE a.tenant_id = $7 AND a.meeting_id = $1) s
-        ORDER BY acknowledged_at, user_oid LIMIT $2`,
-      [meeting.id, MAX_SHEET_ROWS, meeting.level, reminderSha256(meeting.reminder), oids, upns, meeting.tenant_id],
-    )
-  ).rows;
-  const total = (column: 'total' | 'earlier' | 'uninvited'): number =>
-    rows.length > 0 ? Number(rows[0]?.[column]) : 0;
+  const hasher = new RowsHasher();
+  const kept: SheetAttendee[] = [];
+  let through: AcknowledgementKey | null = null;
+  // The totals are counted from the same pages: a separate count would read every row once more.
+  let total = 0;
+  let earlier = 0;
+  let uninvited = 0;
+  let span = null as { first: Date; last: Date } | null;
+  for await (const page of acknowledgementPages(db, meeting, { invitees })) {
+    hasher.update(page.rows);
+    if (kept.length < keep) {
+      kept.push(...page.rows.slice(0, keep - kept.length));
+    }
+    for (const r of page.rows) {
+      total++;
+      earlier += r.current ? 0 : 1;
+      uninvited += r.invited ? 0 : 1;
+      span = { first: span?.first ?? r.acknowledgedAt, last: r.acknowledgedAt };
+    }
+    through = page.last;
+  }
   const matched = (
     await db.query<{ user_oid: string; upn: string | null }>(
       `SELECT user_oid, lower(upn) AS upn FROM acknowledgements
@@ -89,34 +234,30 @@ export async function loadSignInSheet(
     (i) => !(i.oid && ackOids.has(i.oid)) && !(i.upn && ackUpns.has(i.upn.toLowerCase())),
   );
   return {
-    meeting: {
-      id: meeting.id,
-      title: meeting.title,
-      level: meeting.level as Level,
-      reminder: meeting.reminder,
-      reminderSha256: reminderSha256(meeting.reminder),
-      spokesperson: meeting.spokesperson,
-      configuredAt: new Date(meeting.created_at ?? Date.now()),
+    content: {
+      meeting: {
+        id: meeting.id,
+        title: meeting.title,
+        level: meeting.level as Level,
+        reminder: meeting.reminder,
+        reminderSha256: reminderSha256(meeting.reminder),
+        spokesperson: meeting.spokesperson,
+        configuredAt: new Date(meeting.created_at ?? Date.now()),
+      },
+      chair: { name: me.name, upn: me.upn },
+      acknowledged: kept,
+      acknowledgedTotal: total,
+      acknowledgedSpan: span,
+      earlierVersionTotal: earlier,
+      uninvitedTotal: uninvited,
+      unacknowledged: pending,
+      unacknowledgedTotal: pending.length,
+      inviteeTotal: invitees.invitees.length,
+      inviteeSource: invitees.source,
+      inviteesTruncated: invitees.truncated === true,
     },
-    chair: { name: me.name, upn: me.upn },
-    acknowledged: rows.map((r) => ({
-      oid: r.user_oid,
-      name: r.display_name,
-      upn: r.upn,
-      acknowledgedAt: new Date(r.acknowledged_at),
-      level: r.level,
-      reminderSha256: r.reminder_sha256,
-      current: r.current,
-      invited: r.invited,
-    })),
-    acknowledgedTotal: total('total'),
-    earlierVersionTotal: total('earlier'),
-    uninvitedTotal: total('uninvited'),
-    unacknowledged: pending.slice(0, MAX_SHEET_ROWS),
-    unacknowledgedTotal: pending.length,
-    inviteeTotal: invitees.invitees.length,
-    inviteeSource: invitees.source,
-    inviteesTruncated: invitees.truncated === true,
+    rowsSha256: hasher.digest(),
+    through,
   };
 }
 
@@ -128,13 +269,13 @@ async function recordExport(
   db: Db,
   me: Caller,
   sheet: Omit<SignInSheet, 'generatedAt' | 'audit'>,
+  rowsSha256: string,
   format: 'pdf' | 'csv',
   now: Date,
 ): Promise<SignInSheet['audit']> {
   for (let round = 0; round < 10 && (await chainPending(db)) >= 2000; round++) {
     // a backlog: keep chaining, within a bound
   }
-  const rowsSha256 = listedRowsSha256(sheet.acknowledged);
   const event = await appendAudit(
     db,
     {
@@ -159,6 +300,32 @@ async function recordExport(
   return { hash: event.hash, seq: event.seq, rowsSha256 };
 }
 
+/**
+ * The CSV, streamed: the head, then the acknowledgements a page at a time from the store (each page its own short
+ * read, so the store is not held while a slow client downloads), then the invitees not yet acknowledged. The rows are
+ * hashed again as they go; if any changed since the head's hash was taken, the CSV says so at the end of the list.
+ */
+async function* csvChunks(
+  db: Db,
+  meeting: MeetingRow,
+  sheet: SignInSheet,
+  invitees: InviteeList,
+  through: AcknowledgementKey | null,
+): AsyncGenerator<Buffer> {
+  yield Buffer.from(csvHead(sheet), 'utf8');
+  const hasher = new RowsHasher();
+  let listed = 0;
+  if (through !== null) {
+    for await (const page of acknowledgementPages(db, meeting, { invitees, through })) {
+      hasher.update(page.rows);
+      yield Buffer.from(csvAcknowledgedRows(page.rows, listed), 'utf8');
+      listed += page.rows.length;
+    }
+  }
+  const changed = hasher.digest() !== sheet.audit.rowsSha256;
+  yield Buffer.from(csvTail(sheet, listed, changed), 'utf8');
+}
+
 export function registerSignInSheetRoutes(app: FastifyInstance, deps: SignInSheetDeps): void {
   const { db } = deps;
   const now = deps.now ?? (() => new Date());
@@ -173,32 +340,38 @@ export function registerSignInSheetRoutes(app: FastifyInstance, deps: SignInShee
     requireChair(me, meeting);
     return { me, meeting };
   };
+  const own = deps.pdfLimits ? new SheetPdfPool(deps.pdfLimits) : null;
+  if (own) {
+    app.addHook('onClose', async () => own.close());
+  }
+  const pdfs = own ?? processPdfPool();
+
   const prepare = async (
     request: FastifyRequest,
     me: Caller,
     meeting: MeetingRow,
     format: 'pdf' | 'csv',
-  ): Promise<SignInSheet> => {
+  ): Promise<{ sheet: SignInSheet; invitees: InviteeList; through: AcknowledgementKey | null }> => {
     const invitees = await deps.invitees.list(meeting, me, bearerOf(request));
-    const content = await db.transaction(async (tx) => {
+    const loaded = await db.transaction(async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      return loadSignInSheet(tx, meeting, me, invitees);
+      await tx.query(KEEP_TO_INDEX);
+      return loadSignInSheet(tx, meeting, me, invitees, format === 'pdf' ? MAX_SHEET_ROWS : 0);
     });
     const generatedAt = now();
-    return { ...content, generatedAt, audit: await recordExport(db, me, content, format, generatedAt) };
+    // The PDF lists a bounded part of each list; the CSV, streamed, every invitee not yet acknowledged.
+    const content =
+      format === 'pdf'
+        ? { ...loaded.content, unacknowledged: loaded.content.unacknowledged.slice(0, MAX_SHEET_ROWS) }
+        : loaded.content;
+    const audit = await recordExport(db, me, content, loaded.rowsSha256, format, generatedAt);
+    return { sheet: { ...content, generatedAt, audit }, invitees, through: loaded.through };
   };
-  const send = (
-    reply: FastifyReply,
-    sheet: SignInSheet,
-    type: string,
-    body: Uint8Array,
-    ext: 'pdf' | 'csv',
-  ): FastifyReply =>
+  const headers = (reply: FastifyReply, sheet: SignInSheet, type: string, ext: 'pdf' | 'csv'): FastifyReply =>
     reply
       .header('content-type', type)
       .header('content-disposition', contentDisposition(sheetFileNames(sheet, ext)))
-      .header('cache-control', 'no-store')
-      .send(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+      .header('cache-control', 'no-store');
   const routeOptions = {
     schema: { params: MEETING_PARAMS },
     // A HEAD would make (and audit) an export just to throw it away.
@@ -222,8 +395,23 @@ export function registerSignInSheetRoutes(app: FastifyInstance, deps: SignInShee
             'fonts-cns11643-sung or set PDF_FONT.',
         );
       }
-      const sheet = await prepare(request, me, meeting, 'pdf');
-      return send(reply, sheet, 'application/pdf', await renderSignInSheetPdf(sheet, fonts.fonts), 'pdf');
+      // A turn before anything is read or recorded: an export turned away leaves no audit event.
+      let release: () => void;
+      try {
+        release = await pdfs.turn();
+      } catch (e) {
+        reply.header('retry-after', String(BUSY_RETRY_AFTER_S));
+        throw e;
+      }
+      try {
+        const { sheet } = await prepare(request, me, meeting, 'pdf');
+        const pdf = await pdfs.render(sheet, fonts.fonts);
+        return headers(reply, sheet, 'application/pdf', 'pdf').send(
+          Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength),
+        );
+      } finally {
+        release();
+      }
     },
   );
 
@@ -232,8 +420,12 @@ export function registerSignInSheetRoutes(app: FastifyInstance, deps: SignInShee
     routeOptions,
     async (request, reply) => {
       const { me, meeting } = await chairsMeeting(request);
-      const sheet = await prepare(request, me, meeting, 'csv');
-      return send(reply, sheet, 'text/csv; charset=utf-8', renderSignInSheetCsv(sheet), 'csv');
+      const { sheet, invitees, through } = await prepare(request, me, meeting, 'csv');
+      const body = Readable.from(csvChunks(db, meeting, sheet, invitees, through));
+      // Past the head the status is sent: a read that fails then cuts the download short (the client sees an
+      // incomplete transfer, never a shorter list that looks whole), and the server says why.
+      body.on('error', (err) => request.log.error({ err }, 'sign-in sheet CSV: stream failed'));
+      return headers(reply, sheet, 'text/csv; charset=utf-8', 'csv').send(body);
     },
   );
 }

@@ -10,7 +10,7 @@ import { extractionBench, pdfBench } from './extract-bench';
 import { govProse } from './gov-prose';
 import { onSendBench } from './onsend-bench';
 import { serverBench } from './server-bench';
-import { signInSheetBench } from './sign-in-sheet-bench';
+import { signInSheetBench, signInSheetServerBench } from './sign-in-sheet-bench';
 
 function timeMs(fn: () => unknown, runs: number): number {
   const samples: number[] = [];
@@ -158,7 +158,8 @@ function textBench(): void {
 }
 
 /** `npm run bench` runs everything; `npm run bench -- text|extract|pdf|onsend|server|signin` one part
- * (`server-ack [runs]`: PGlite's saturated acknowledgements only). */
+ * (`server-ack [runs]`: PGlite's saturated acknowledgements only; `signin-server [rows]`: the sheet on the running
+ * server only). */
 async function main(): Promise<void> {
   const only = process.argv[2];
   console.log('Secrecy Guard benchmarks (median of runs; ratios against a baseline in the same run)');
@@ -182,6 +183,10 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'signin') {
     await signInSheetBench();
+    await signInSheetServerBench();
+  }
+  if (only === 'signin-server') {
+    await signInSheetServerBench(Number(process.argv[3] ?? 10_000));
   }
 }
 void main().then(() => process.exit(0));

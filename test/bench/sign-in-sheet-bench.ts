@@ -1,10 +1,18 @@
 /**
  * Sign-in sheet benchmarks: PDF generation for 10 and 1,000 attendees against CSV generation of the same roster (the
  * baseline), the longest the event loop waits while a 1,000-attendee PDF is made, and the cost of recording a
- * participant on GET /api/meetings/{id} against a trivial query on the same store.
+ * participant on GET /api/meetings/{id} against a trivial query on the same store; and, against the real server on
+ * PGlite with a 10,000-acknowledgement meeting, the longest /healthz answer while the roster, the PDF and the CSV are
+ * made (against an idle /healthz), idle RSS and peak RSS.
  * Run: npm run bench -- signin
  */
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { promisify } from 'node:util';
 
 import type { Caller } from '../../src/server/auth';
 import type { MeetingRow } from '../../src/server/http';
@@ -15,6 +23,8 @@ import type { SignInSheet } from '../../src/server/sign-in-sheet-model';
 import { renderSignInSheetPdf } from '../../src/server/sign-in-sheet-pdf';
 import { openDb } from '../../src/server/store/db';
 import { migrate } from '../../src/server/store/migrations';
+import { AUDIENCE, startFakeEntra, TENANT } from '../fakes/entra';
+import { freePort } from '../support/net';
 import { medianMs } from './extract-bench';
 
 const SURNAMES = [...'王李張劉陳楊黃趙吳周徐孫馬朱胡郭何高林羅'];
@@ -44,6 +54,7 @@ function sheet(attendees: number): SignInSheet {
       invited: true,
     })),
     acknowledgedTotal: attendees,
+    acknowledgedSpan: attendees > 0 ? { first: new Date(at), last: new Date(at + (attendees - 1) * 1000) } : null,
     earlierVersionTotal: 0,
     uninvitedTotal: 0,
     unacknowledged: Array.from({ length: Math.ceil(attendees / 20) }, (_, i) => ({
@@ -117,5 +128,148 @@ export async function signInSheetBench(): Promise<void> {
     );
   } finally {
     await db.close();
+  }
+}
+
+const agent = new Agent({ rejectUnauthorized: false, keepAlive: true, maxSockets: 64 });
+
+/** One GET: status, body size and milliseconds. */
+function get(url: string, token?: string): Promise<{ status: number; bytes: number; ms: number }> {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const req = request(url, { agent, headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
+      let bytes = 0;
+      res.on('data', (c: Buffer) => (bytes += c.length));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, ms: performance.now() - t0 }));
+    });
+    // A request cut off counts as status 0, so one failure is reported and the run goes on.
+    req.on('error', () => resolve({ status: 0, bytes: 0, ms: performance.now() - t0 }));
+    req.end();
+  });
+}
+
+/** VmRSS and VmHWM (peak) of a process, in MB; writing 5 to clear_refs resets the peak (Linux). */
+function memory(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+const resetPeak = (pid: number): void => writeFileSync(`/proc/${pid}/clear_refs`, '5');
+
+/** Asks /healthz one after another until `work` settles: the longest answer is how long the event loop was held. */
+async function healthzDuring<T>(base: string, work: Promise<T>): Promise<{ result: T; longest: number; n: number }> {
+  let done = false;
+  const settled = work.finally(() => (done = true));
+  let longest = 0;
+  let n = 0;
+  while (!done) {
+    longest = Math.max(longest, (await get(`${base}/healthz`)).ms);
+    n++;
+  }
+  return { result: await settled, longest, n };
+}
+
+/** The server as deployed (main.ts under tsx, PGlite in DATA_DIR) with one meeting of `rows` acknowledgements. */
+export async function signInSheetServerBench(rows = 10_000): Promise<void> {
+  console.log(
+    `\nsign-in sheet on the running server (PGlite, one meeting of ${rows.toLocaleString('en')} acknowledgements)`,
+  );
+  const entra = await startFakeEntra();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'sg-sheet-bench-'));
+  const chairOid = 'bench-chair';
+  const meeting = 'bench-meeting';
+  const tsx = ['--import', 'tsx'];
+  await promisify(execFile)(process.execPath, [
+    ...tsx,
+    path.join(__dirname, 'sheet-seed.ts'),
+    path.join(dataDir, 'pglite'),
+    TENANT,
+    chairOid,
+    meeting,
+    String(rows),
+  ]);
+  const port = await freePort();
+  const child = spawn(process.execPath, [...tsx, path.join(__dirname, '..', '..', 'src', 'server', 'main.ts')], {
+    env: {
+      ...(process.env as Record<string, string>),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      AUTH_JWKS_URL: entra.jwksUrl,
+      AUTH_ISSUER: entra.issuer,
+      AUTH_AUDIENCE: AUDIENCE,
+      AUTH_TENANT_IDS: TENANT,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  // The server's last words, shown if it dies mid-run.
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString('utf8')).slice(-4000)));
+  child.once('exit', (code, signal) => {
+    if (code !== 0 && signal !== 'SIGTERM') {
+      console.log(`  the server exited (${code ?? signal}):\n${stderr}`);
+    }
+  });
+  const pid = child.pid as number;
+  const base = `https://127.0.0.1:${port}`;
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        if ((await get(`${base}/healthz`)).status === 200) {
+          break;
+        }
+      } catch (e) {
+        if (i > 600) {
+          throw e;
+        }
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const chair = await entra.token({ oid: chairOid });
+    const sheet = `${base}/api/meetings/${meeting}`;
+    await new Promise((r) => setTimeout(r, 2000));
+    const idle: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      idle.push((await get(`${base}/healthz`)).ms);
+    }
+    idle.sort((a, b) => a - b);
+    const idleMedian = idle[100] as number;
+    const idleMax = idle[199] as number;
+    console.log(
+      `  idle: RSS ${memory(pid).rss.toFixed(0)} MB; /healthz median ${idleMedian.toFixed(2)} ms, longest of 200 ${idleMax.toFixed(1)} ms`,
+    );
+    const during = async (what: string, url: string): Promise<void> => {
+      resetPeak(pid);
+      const before = memory(pid).rss;
+      const { result, longest, n } = await healthzDuring(base, get(url, chair));
+      console.log(
+        `  ${what.padEnd(20)} ${result.status} ${(result.bytes / 1024).toFixed(0).padStart(6)} KB in ${result.ms.toFixed(0).padStart(5)} ms; ` +
+          `longest /healthz meanwhile ${longest.toFixed(1)} ms (${n} asked) = ${(longest / idleMedian).toFixed(0)}× idle median; ` +
+          `RSS ${before.toFixed(0)} → peak ${memory(pid).peak.toFixed(0)} MB`,
+      );
+    };
+    await during('roster', `${sheet}/acknowledgements`);
+    await during('CSV', `${sheet}/sign-in-sheet.csv`);
+    await during('PDF (first)', `${sheet}/sign-in-sheet.pdf`);
+    await during('PDF', `${sheet}/sign-in-sheet.pdf`);
+    resetPeak(pid);
+    const four = await healthzDuring(
+      base,
+      Promise.all(Array.from({ length: 4 }, () => get(`${sheet}/sign-in-sheet.pdf`, chair))),
+    );
+    console.log(
+      `  4 PDFs at once:      statuses ${four.result.map((r) => r.status).join(' ')}, last done in ${Math.max(...four.result.map((r) => r.ms)).toFixed(0)} ms; ` +
+        `longest /healthz ${four.longest.toFixed(1)} ms; peak RSS ${memory(pid).peak.toFixed(0)} MB; after: RSS ${memory(pid).rss.toFixed(0)} MB`,
+    );
+    // Idle PDF threads are ended after 30 s, and their memory with them.
+    await new Promise((r) => setTimeout(r, 35_000));
+    console.log(`  35 s later:          RSS ${memory(pid).rss.toFixed(0)} MB`);
+  } finally {
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+    await entra.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }

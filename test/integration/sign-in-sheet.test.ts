@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 
 import { type PdfFontResolution, resolvePdfFonts } from '../../src/server/pdf-font';
-import { taipeiDate } from '../../src/server/sign-in-sheet-model';
+import { renderSignInSheetCsv } from '../../src/server/sign-in-sheet-csv';
+import { MAX_SHEET_ROWS, type SignInSheet, taipeiDate } from '../../src/server/sign-in-sheet-model';
 import { verifyAuditChain } from '../../src/server/store/audit';
 import { createApiClient, DEFAULT_REMINDER, type InviteeList } from '../../src/shared/api';
 import { type FakeEntra, FOREIGN_TENANT, startFakeEntra, TENANT } from '../fakes/entra';
@@ -98,6 +99,74 @@ function parseCsv(text: string): string[][] {
   }
   return records;
 }
+
+/** What a spreadsheet runs as a formula, as the guard must see it: ASCII, full-width and small forms, or a control first. */
+const FORMULA_PREFIXES = ['=', '+', '-', '@', '\t', '\r', '\n', '＝', '＋', '－', '＠', '﹦', '﹢', '﹣', '﹫'];
+const STARTS_A_FORMULA = /^[=+\-@\t\r\n＝＋－＠﹦﹢﹣﹫]/;
+
+describe('CSV formula guard', () => {
+  it.each(FORMULA_PREFIXES.map((p) => [JSON.stringify(p), p]))(
+    'every field starting with %s comes out defused, and every one-line field cleaned',
+    (_label, prefix) => {
+      const v = (field: string): string => `${prefix}HYPERLINK("http://evil.example","${field}")\u202e\u200b`;
+      const at = new Date(Date.UTC(2025, 2, 5, 6));
+      const sheet: SignInSheet = {
+        meeting: {
+          id: 'm',
+          title: v('title'),
+          level: '機密',
+          reminder: v('reminder'),
+          reminderSha256: 'cd'.repeat(32),
+          spokesperson: v('spokesperson'),
+          configuredAt: at,
+        },
+        chair: { name: v('chair'), upn: v('chair-upn') },
+        acknowledged: [
+          {
+            oid: 'o1',
+            name: v('name'),
+            upn: v('upn'),
+            acknowledgedAt: at,
+            level: '機密',
+            reminderSha256: 'cd'.repeat(32),
+            current: true,
+            invited: false,
+          },
+        ],
+        acknowledgedTotal: 1,
+        acknowledgedSpan: { first: at, last: at },
+        earlierVersionTotal: 0,
+        uninvitedTotal: 1,
+        unacknowledged: [{ oid: 'o2', name: v('invitee'), upn: v('invitee-upn') }],
+        unacknowledgedTotal: 1,
+        inviteeTotal: 1,
+        inviteeSource: 'graph',
+        inviteesTruncated: false,
+        generatedAt: at,
+        audit: { hash: 'ab'.repeat(32), seq: 1, rowsSha256: 'ef'.repeat(32) },
+      };
+      const records = parseCsv(renderSignInSheetCsv(sheet).subarray(3).toString('utf8'));
+      const cells = records.flat();
+      // Every field's text is there, each in a cell the guard has seen.
+      for (const field of ['title', 'reminder', 'spokesperson', 'chair', 'chair-upn', 'name', 'upn', 'invitee']) {
+        const found = cells.filter((c) => c.includes(`"${field}")`));
+        expect(found.length).toBeGreaterThan(0);
+        for (const c of found) {
+          expect(STARTS_A_FORMULA.test(c)).toBe(false);
+          expect(c.includes('HYPERLINK')).toBe(true);
+        }
+      }
+      for (const c of cells) {
+        expect(STARTS_A_FORMULA.test(c)).toBe(false);
+      }
+      // One-line fields are cleaned: no bidi override, no zero-width, no control; only the chair's reminder keeps
+      // its own line breaks.
+      for (const c of cells.filter((x) => !x.includes('"reminder")'))) {
+        expect(c).not.toMatch(/[\u202e\u200b\p{Cc}]/u);
+      }
+    },
+  );
+});
 
 describe.each(STORES)('sign-in sheet on %s', (kind) => {
   const t = useMeetingTest(kind, () => ({
@@ -314,6 +383,92 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
       `sign-in sheet PDF, 1,000 attendees on ${kind}: ${pages} pages, ${res.rawPayload.length} bytes, ${ms} ms`,
     );
   }, 120_000);
+
+  it('the CSV lists every one of 12,000 acknowledgements; the PDF lists its bound and says the full list is in the CSV', async () => {
+    const n = 12_000;
+    expect(n).toBeGreaterThan(MAX_SHEET_ROWS);
+    await t.start({ graph: null });
+    // Straight into the store, two to a millisecond (the sheet orders by the microsecond, then by oid).
+    await t.db.query(
+      `INSERT INTO acknowledgements (meeting_id, tenant_id, user_oid, display_name, upn, acknowledged_at, level, reminder_sha256)
+       SELECT $1, $2, 'bulk-' || lpad(n::text, 5, '0'), '與會者' || n, 'user' || n || '@example.gov.tw',
+              now() - interval '3 hours' + (n / 2) * interval '1 millisecond' + (n % 2) * interval '1 microsecond',
+              CASE WHEN n % 3 = 0 THEN '密' END, NULL
+         FROM generate_series(1, $3::int) AS n`,
+      [MEETING, TENANT, n],
+    );
+
+    const res = await t.call('GET', `${url}/sign-in-sheet.csv`, t.chair);
+    expect(res.statusCode).toBe(200);
+    const records = parseCsv(res.rawPayload.subarray(3).toString('utf8'));
+    const header = new Map(records.slice(0, 20).map((r) => [r[0], r.slice(1)]));
+    expect(header.get('已確認 Acknowledged')?.[0]).toBe(String(n));
+    expect(header.get('其中先前版本 Of which an earlier version')?.[0]).toBe(String(n));
+    const start = records.findIndex((r) => r[0] === '序號 No.');
+    const rows = records.slice(start + 1).filter((r) => r[5] !== '未確認 not yet');
+    expect(rows).toHaveLength(n);
+    expect(rows.map((r) => r[0])).toEqual(Array.from({ length: n }, (_, i) => String(i + 1)));
+    expect(new Set(rows.map((r) => r[1])).size).toBe(n);
+    // In the store's order, and what the rows hash in the header and the audit event covers.
+    expect(rows.map((r) => r[3])).toEqual([...rows.map((r) => r[3] as string)].sort());
+    const { data } = await lastEvent();
+    expect(data).toMatchObject({ format: 'csv', acknowledged: n });
+    expect(data.rowsSha256).toBe(await listedRowsFromStore());
+    expect(header.get('名單雜湊 Rows SHA-256')?.[0]).toBe(data.rowsSha256);
+    expect(res.payload).not.toContain('匯出期間名單有變動');
+
+    // The roster, read a page at a time, still gives its bound in order and says it is cut.
+    const roster = (await t.call('GET', `${url}/acknowledgements`, t.chair)).json() as {
+      acknowledgements: { oid: string }[];
+      truncated?: boolean;
+    };
+    expect(roster.truncated).toBe(true);
+    expect(roster.acknowledgements.map((a) => a.oid)).toEqual(
+      Array.from({ length: 10_000 }, (_, i) => `bulk-${String(i + 1).padStart(5, '0')}`),
+    );
+
+    const pdf = await t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair);
+    expect(pdf.statusCode).toBe(200);
+    const flat = (await pdfText(pdf.rawPayload)).text.replace(/\s+/g, '');
+    expect(flat).toContain(`已確認${n}人`);
+    const more = n - MAX_SHEET_ROWS;
+    expect(flat).toContain(`另有${more}位已確認者未列出，完整名單見CSV簽到表`);
+    expect(flat).toContain(`${more}morenotlisted;thefulllistisintheCSVsign-insheet`);
+    // The PDF and the CSV made together carry the same rows hash: the PDF's covers the full list too.
+    expect((await lastEvent()).data.rowsSha256).toBe(data.rowsSha256);
+  }, 600_000);
+
+  it('at most two PDFs are made at once and four wait; the rest get 503 busy with Retry-After, and are not audited', async () => {
+    await acknowledgeAll();
+    const before = (
+      await t.db.query<{ n: string | number }>(
+        "SELECT count(*) AS n FROM audit_events WHERE kind = 'sign-in-sheet.exported'",
+      )
+    ).rows[0]?.n;
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair)),
+    );
+    const ok = results.filter((r) => r.statusCode === 200);
+    const busy = results.filter((r) => r.statusCode === 503);
+    expect(ok).toHaveLength(6);
+    expect(busy).toHaveLength(2);
+    for (const r of busy) {
+      expect(r.json()).toMatchObject({ code: 'busy' });
+      expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
+    }
+    for (const r of ok) {
+      expect((await pdfText(r.rawPayload)).text).toContain(DEFAULT_REMINDER);
+    }
+    // Chaining may record pending acknowledgements too; the exports recorded are the ones made.
+    const after = (
+      await t.db.query<{ n: string | number }>(
+        "SELECT count(*) AS n FROM audit_events WHERE kind = 'sign-in-sheet.exported'",
+      )
+    ).rows[0]?.n;
+    expect(Number(after) - Number(before)).toBe(6);
+    // Turns are given back: the next export is made.
+    expect((await t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair)).statusCode).toBe(200);
+  }, 300_000);
 
   it('an invitee list cut off at its bound is said to be incomplete, on the PDF, in the CSV and in the audit event', async () => {
     // More members than Graph's paging bound lets the server read, one member a page.

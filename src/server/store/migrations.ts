@@ -182,6 +182,13 @@ CREATE TABLE audit_pending_rejected (
   rejected_at timestamptz NOT NULL DEFAULT now()
 );`,
   },
+  {
+    version: 9,
+    name: 'acknowledgements in sheet order',
+    // The roster and the sign-in sheet read a meeting's acknowledgements a page at a time in this order (keyset);
+    // without it every page sorted the whole meeting again (50 ms a page at 10,000 rows, on PGlite's thread).
+    sql: `CREATE INDEX acknowledgements_in_order ON acknowledgements (tenant_id, meeting_id, acknowledged_at, user_oid);`,
+  },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. */
