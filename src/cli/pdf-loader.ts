@@ -197,6 +197,7 @@ function threadPdfJs(t: PdfThread): PdfJs {
             return {
               getTextContent: () => Promise.resolve({ items: page.items }),
               getAnnotations: () => Promise.resolve(page.annotations),
+              getAnnotationText: (ids) => call<Record<string, string>>({ op: 'annotationText', doc, n, ids }),
               cleanup: () => undefined,
             };
           },

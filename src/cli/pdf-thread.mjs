@@ -49,6 +49,8 @@ async function handle(msg) {
         // Only what extraction reads crosses the thread: glyph positions and fonts are not needed.
         const items = content.items.map((item) => ({ str: item.str, hasEOL: item.hasEOL }));
         const annotations = (await page.getAnnotations()).map((a) => ({
+          id: a.id,
+          hasAppearance: a.hasAppearance,
           subtype: a.subtype,
           contentsObj: a.contentsObj ? { str: a.contentsObj.str } : undefined,
           contents: a.contents,
@@ -56,6 +58,31 @@ async function handle(msg) {
           fieldValue: typeof a.fieldValue === 'string' ? a.fieldValue : undefined,
         }));
         return { items, annotations };
+      } finally {
+        page.cleanup();
+      }
+    }
+    case 'annotationText': {
+      // annotationTextOf in src/extract/pdf.ts, in plain JS: the text each annotation's appearance stream draws.
+      const page = await docs.get(msg.doc).doc.getPage(msg.n);
+      try {
+        const ops = await page.getOperatorList({ annotationMode: pdfjs.AnnotationMode.ENABLE });
+        const out = {};
+        let current = null;
+        for (let i = 0; i < ops.fnArray.length; i++) {
+          const fn = ops.fnArray[i];
+          const args = ops.argsArray[i];
+          if (fn === pdfjs.OPS.beginAnnotation) {
+            current = msg.ids.includes(args?.[0]) ? args[0] : null;
+          } else if (fn === pdfjs.OPS.endAnnotation) {
+            current = null;
+          } else if (current !== null && (fn === pdfjs.OPS.showText || fn === pdfjs.OPS.showSpacedText)) {
+            const glyphs = Array.isArray(args?.[0]) ? args[0] : [];
+            const text = glyphs.map((g) => (g && typeof g.unicode === 'string' ? g.unicode : '')).join('');
+            out[current] = (out[current] ?? '') + text;
+          }
+        }
+        return out;
       } finally {
         page.cleanup();
       }

@@ -571,6 +571,8 @@ function isLevelWord(v: string): boolean {
  */
 const CHECKED_OPTION =
   /(?:[☑☒■▣◼⊠✔✓✅●◉]|【\s?[VvXx✔✓勾]\s?】|(?:^|[^A-Za-z])[Vv](?![A-Za-z])|勾)\s?(絕對機密|極機密|機密|密件|密|普通|無|一般公務)/gu;
+/** An empty box in front of a level: an option the form offers, not one it chose. */
+const UNTICKED_OPTION = /[□☐◻▢]\s?(?:絕對機密|極機密|機密|密件|密)/u;
 /** The template's own hint that the field is left blank when there is no level: 「（無則空白）」. */
 const TEMPLATE_HINT = /無則空白/u;
 
@@ -607,6 +609,11 @@ function readFieldValue(fullValue: string, failClosed: boolean): FieldReading {
   if (tickedAny) {
     return { level: ticked, read: true };
   }
+  if (UNTICKED_OPTION.test(value)) {
+    // A form offering its options in boxes with none of the levels ticked (a blank form, or one ticking 註銷（解密）):
+    // an option is not an answer.
+    return { level: null, read: true };
+  }
   let condition = false;
   // A bracket holds the declassification condition or the template's hint 「（無則空白）」, unless it holds the level.
   const core = value.replace(/【([^】]*)】?/gu, (_all, inner: string) => {
@@ -629,6 +636,10 @@ function readFieldValue(fullValue: string, failClosed: boolean): FieldReading {
     return { level: template ? null : options.reduce<Level | null>(maxLevel, null), read: true };
   }
   const firstWord = /^\s?([^\s,;、。:!?]+)/u.exec(core);
+  if (!failClosed && firstWord && /^\s?:/u.test(core.slice(firstWord[0].length))) {
+    // A level and its meaning after a colon (「絕對機密：非常重大損害」 under a heading) is a definition, not a value.
+    return { level: null, read: false };
+  }
   if (!failClosed && firstWord && /\s?[^\s]/u.test(core.slice(firstWord[0].length))) {
     // A level followed by a note (「極機密　限本部」) is that level; the note cannot lower it.
     const lead = LEADING_LEVEL.exec(foldFieldValue(firstWord[1] as string));
@@ -800,6 +811,12 @@ function readField(
     } else {
       return null;
     }
+  }
+  if (UNTICKED_OPTION.test(text.slice(p, p + 6))) {
+    // Boxed options fill the rest of the cell, spacing and all: read them together, so only a ticked one answers.
+    const optionsEnd = lineEndNear(text, p);
+    const reading = readFieldValue(text.slice(p, optionsEnd), false);
+    return { level: reading.level, end: optionsEnd };
   }
   const end = cellEnd(nt, p);
   // A level in the next cell too makes the row a listing of levels (國家機密等級,絕對機密,極機密,機密).
@@ -1024,13 +1041,58 @@ function headerOrListingRow(original: string, start: number, end: number, positi
       return true;
     }
   }
+  if (row && row.cells.some((c, i) => i !== row.at && DECLASSIFIED_CELL.test(c))) {
+    // A row of a 解密 inventory: the level is what the document was, beside its 已解密.
+    return true;
+  }
+  const word = foldFieldValue(original.slice(start, end));
+  const definition = (l: string | undefined): string | null => {
+    const d = l === undefined ? null : LEVEL_DEFINITION.exec(l);
+    return d ? foldFieldValue(d[1] as string) : null;
+  };
+  if (definition(line) === word) {
+    // A list defining each level on its own line (「絕對機密：非常重大損害」「極機密：重大損害」) teaches the levels.
+    const near = [...above.slice(0, 2), ...below.slice(0, 2)].map(definition);
+    if (near.some((d) => d !== null && d !== word)) {
+      return true;
+    }
+  }
   const pair = levelPairRow(line);
   if (pair === null) {
-    return false;
+    return glossaryRowWithoutName(line, word, above[0], below[0]);
   }
   const prev = above[0] === undefined ? null : levelPairRow(above[0]);
   const next = below[0] === undefined ? null : levelPairRow(below[0]);
   return (prev !== null && prev !== pair) || (next !== null && next !== pair);
+}
+
+/** A cell saying the document is no longer classified. */
+const DECLASSIFIED_CELL = /^(?:已|業已|業經)?(?:解密|解除密等|解除機密|註銷)$/u;
+/** A line that defines a level: the level, a colon, its meaning. */
+const LEVEL_DEFINITION = /^\s*(絕對機密|極機密|機密|密)\s?[:：]\s?\S/u;
+
+/**
+ * A glossary table row whose level has no English name (「密　-　依機關規定」): it is a glossary row when the row
+ * beside it, with as many cells, pairs another level with its English name.
+ */
+function glossaryRowWithoutName(
+  line: string,
+  word: string,
+  above: string | undefined,
+  below: string | undefined,
+): boolean {
+  if (!TABLE_CELL.test(line)) {
+    return false;
+  }
+  const cells = line.split(TABLE_CELL).map((c) => c.replace(/["']/gu, '').trim());
+  if (!cells.some((c) => isLevelWord(c) && foldFieldValue(c) === word)) {
+    return false;
+  }
+  const width = (l: string): number => l.split(TABLE_CELL).length;
+  return [above, below].some((l) => {
+    const pair = l === undefined ? null : levelPairRow(l);
+    return pair !== null && pair !== word && width(l as string) === width(line);
+  });
 }
 
 /**

@@ -191,8 +191,12 @@ export const MEETING_SENTENCE = `${k('本會議因具機敏性質')},?\\s?${k('�
 /** Words that, right after a bracketed or standalone mark, show it is being talked about rather than applied. */
 export const PROSE_AFTER =
   /^\s?(?:、|等級|三級|級|之|一詞|詞|字樣|字|性|或|及|與|和|等|代表|表示|標示|為|係|即|戳|章戳|印章|圖章|[(【]?\s?(?:公務機密|一般公務))/u;
-/** Likewise, right before. 加蓋/鈐蓋 name the stamp being applied to paper: 「加蓋「密」戳」 is talk about the stamp. */
-export const PROSE_BEFORE = /(?:、|或|及|與|和|如|例如|標示|註記|加註|標註|分為|加蓋|蓋用|蓋有|鈐蓋|鈐用)\s?$/u;
+/**
+ * Likewise, right before. 加蓋/鈐蓋 name the stamp being applied to paper: 「加蓋「密」戳」 is talk about the stamp.
+ * 原核列/原列 name the level a document had before it was declassified or changed.
+ */
+export const PROSE_BEFORE =
+  /(?:、|或|及|與|和|如|例如|標示|註記|加註|標註|分為|加蓋|蓋用|蓋有|鈐蓋|鈐用|原核列|原列|原核定|原屬)\s?$/u;
 
 /** Declarations that this message or document is classified: 「本件為密件」, 「本文件屬機密」. */
 export const DECLARATION = `(?:本|此)(?:${k('文件')}|${k('郵件')}|${k('資料')}|${k('檔案')}|${k('會議')}|${k('內容')}|${k('附件')}|${k('簡報')}|件|函|信|案)(?:內容)?\\s?(?:係屬|屬於|列為|核定為|核列為|核列|為|屬|係|是)\\s?【?\\s?`;

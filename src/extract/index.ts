@@ -12,12 +12,14 @@ export {
   sniff,
 } from './extract';
 export {
+  annotationTextOf,
   extractPdf,
   PDF_LOAD_CAP_MS,
   PDF_READER_GONE,
   PDF_TIMEOUT,
   type PdfDocument,
   type PdfJs,
+  type PdfOps,
   type PdfOptions,
   type PdfPage,
   type PdfPages,

@@ -20,10 +20,69 @@ export interface PdfDocument {
 export interface PdfPage {
   getTextContent(): Promise<{ items: Array<{ str?: string; hasEOL?: boolean }> }>;
   getAnnotations(): Promise<
-    Array<{ subtype?: string; contentsObj?: { str?: string }; contents?: string; fieldValue?: unknown; title?: string }>
+    Array<{
+      id?: string;
+      subtype?: string;
+      contentsObj?: { str?: string };
+      contents?: string;
+      fieldValue?: unknown;
+      title?: string;
+      hasAppearance?: boolean;
+    }>
   >;
+  /**
+   * The text that the appearance streams of the annotations `ids` draw, by id (see {@link annotationTextOf}). pdfjs
+   * gives an annotation's text only for FreeText and form fields, yet a stamp or a `/Watermark` often holds its words
+   * only in its appearance. Optional: a host without it reads the annotations' own text only.
+   */
+  getAnnotationText?(ids: readonly string[]): Promise<Record<string, string>>;
   cleanup(): void;
 }
+
+/** The pdfjs operator codes {@link annotationTextOf} reads (`pdfjs.OPS`). */
+export interface PdfOps {
+  readonly beginAnnotation: number;
+  readonly endAnnotation: number;
+  readonly showText: number;
+  readonly showSpacedText: number;
+}
+
+/**
+ * Collects, from a page's operator list rendered with its annotations (`getOperatorList({ annotationMode: ENABLE })`),
+ * the unicode of the glyphs each annotation `ids` shows between its beginAnnotation and endAnnotation. The Node thread
+ * (src/cli/pdf-thread.mjs) runs a plain-JS copy of this loop, as it loads no TypeScript.
+ */
+export function annotationTextOf(
+  fnArray: readonly number[],
+  argsArray: readonly unknown[],
+  ops: PdfOps,
+  ids: readonly string[],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  let current: string | null = null;
+  for (let i = 0; i < fnArray.length; i++) {
+    const fn = fnArray[i];
+    const args = argsArray[i] as unknown[] | null;
+    if (fn === ops.beginAnnotation) {
+      const id = args?.[0];
+      current = typeof id === 'string' && ids.includes(id) ? id : null;
+    } else if (fn === ops.endAnnotation) {
+      current = null;
+    } else if (current !== null && (fn === ops.showText || fn === ops.showSpacedText)) {
+      const glyphs = Array.isArray(args?.[0]) ? (args?.[0] as unknown[]) : [];
+      let text = '';
+      for (const g of glyphs) {
+        const unicode = g !== null && typeof g === 'object' ? (g as { unicode?: unknown }).unicode : undefined;
+        text += typeof unicode === 'string' ? unicode : '';
+      }
+      out[current] = (out[current] ?? '') + text;
+    }
+  }
+  return out;
+}
+
+/** Annotations whose words may live only in their appearance: a watermark and a stamp. */
+const DRAWN_ANNOTATIONS = new Set(['Watermark', 'Stamp']);
 
 export interface PdfOptions {
   /** Loads pdfjs. */
@@ -193,14 +252,24 @@ export async function extractPdf(bytes: Uint8Array, location: string, options: P
           }
         }
       }
-      for (const a of await within(page.getAnnotations(), left(), `PDF page ${n}`)) {
-        const text = [
-          a.contentsObj?.str ?? a.contents,
-          a.title,
-          typeof a.fieldValue === 'string' ? a.fieldValue : undefined,
-        ]
+      const annotations = await within(page.getAnnotations(), left(), `PDF page ${n}`);
+      const ownText = annotations.map((a) =>
+        [a.contentsObj?.str ?? a.contents, a.title, typeof a.fieldValue === 'string' ? a.fieldValue : undefined]
           .filter((t): t is string => typeof t === 'string' && t.length > 0)
-          .join('\n');
+          .join('\n'),
+      );
+      // A watermark or stamp drawn only in its appearance has no text of its own: read what the appearance shows.
+      const drawnIds = annotations
+        .filter((a, i) => DRAWN_ANNOTATIONS.has(a.subtype ?? '') && a.hasAppearance !== false && ownText[i] === '')
+        .map((a) => a.id)
+        .filter((id): id is string => typeof id === 'string');
+      const drawn =
+        drawnIds.length > 0 && page.getAnnotationText
+          ? await within(page.getAnnotationText(drawnIds), left(), `PDF page ${n}`)
+          : {};
+      for (let i = 0; i < annotations.length; i++) {
+        const a = annotations[i] as (typeof annotations)[number];
+        const text = ownText[i] || (a.id !== undefined ? (drawn[a.id] ?? '') : '');
         const position: SegmentPosition = a.subtype === 'Watermark' ? 'watermark' : 'comment';
         pageOut.add(`page${n}`, position === 'watermark' ? 'watermark' : 'annotation', position, text);
         pageOut.newline(`page${n}`, position === 'watermark' ? 'watermark' : 'annotation', position);

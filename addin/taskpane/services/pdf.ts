@@ -10,6 +10,7 @@
  * PDF gets a new one (the PDF that met the failure stays unscannable).
  */
 import {
+  annotationTextOf,
   PDF_READER_GONE,
   PDF_TIMEOUT,
   type PdfDocument,
@@ -37,6 +38,7 @@ interface RawDocument {
   getPage(n: number): Promise<{
     getTextContent(): ReturnType<PdfPage['getTextContent']>;
     getAnnotations(): ReturnType<PdfPage['getAnnotations']>;
+    getOperatorList(params: { annotationMode: number }): Promise<{ fnArray: number[]; argsArray: unknown[] }>;
     cleanup(): unknown;
   }>;
   getMetadata(): ReturnType<PdfDocument['getMetadata']>;
@@ -140,6 +142,10 @@ export function browserPdfOptions(pageUrl: string): PdfOptions {
               call(() => doc.getPage(n)).then((page): PdfPage => ({
                 getTextContent: () => call(() => page.getTextContent()),
                 getAnnotations: () => call(() => page.getAnnotations()),
+                getAnnotationText: (ids) =>
+                  call(() => page.getOperatorList({ annotationMode: pdfjs.AnnotationMode.ENABLE })).then((ops) =>
+                    annotationTextOf(ops.fnArray, ops.argsArray, pdfjs.OPS, ids),
+                  ),
                 cleanup: () => {
                   page.cleanup();
                 },
