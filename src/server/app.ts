@@ -16,6 +16,7 @@ import Fastify, {
 import {
   DEFAULT_POLICY,
   LEVELS,
+  MAX_POLICY_VERSION,
   parsePolicy,
   type Policy,
   POLICY_SCHEMA,
@@ -45,7 +46,7 @@ import { registerReceiptPrint } from './receipt-print';
 import { registerMeetingRecords } from './sign-in-sheet';
 import { appendInTx, enqueueAudit } from './store/audit';
 import type { Db, Queryable } from './store/db';
-import { requireCleanText } from './text-input';
+import { requireCleanText, requireTitleOrName } from './text-input';
 
 export interface AcknowledgementEvent {
   /** With the meeting id, names the meeting: ids are unique within a tenant only. Not sent to the browser. */
@@ -97,6 +98,13 @@ export interface AppDeps {
   readonly rateLimitPerMinute?: number;
   readonly logger?: boolean;
 }
+
+/**
+ * The most one save may raise a tenant's policy version. Any date or clock scheme fits in one step (YYYYMMDDhhmmss
+ * is about 2×10^13, Unix milliseconds 1.8×10^12), while a single save of the highest version, which would leave no
+ * later version possible, is refused: using up the range takes some ninety saves made to do exactly that.
+ */
+export const MAX_POLICY_VERSION_STEP = 100_000_000_000_000;
 
 /** Roles from the Entra app registration's app roles. */
 const POLICY_ADMIN_ROLE = 'Policy.Admin';
@@ -250,6 +258,8 @@ export async function buildApp(
       const me = caller(request);
       const { meetingId } = request.params;
       const b = request.body;
+      requireTitleOrName('title', b.title);
+      requireTitleOrName('spokesperson', b.spokesperson);
       const result = await db.transaction(async (tx) => {
         await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`meeting:${me.tenantId}:${meetingId}`]);
         const existing = (
@@ -441,7 +451,7 @@ export async function buildApp(
               items: REMOVED_PART,
             },
             messageIdHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-            policyVersion: { type: 'integer', minimum: 1 },
+            policyVersion: { type: 'integer', minimum: 1, maximum: MAX_POLICY_VERSION },
             policySource: { enum: [...AUDIT_POLICY_SOURCES] },
             policyFingerprint: { type: 'string', pattern: '^[0-9a-f]{16}$' },
             client: { type: 'string', pattern: '^[A-Za-z0-9 ._/-]{0,64}$' },
@@ -664,6 +674,9 @@ export async function buildApp(
     } catch (e) {
       throw new HttpError(400, 'invalid_policy', (e as PolicyError).message.slice(0, 1000));
     }
+    // Shown in every user's task pane and on the audit trail: the same one-line rule as a meeting's title.
+    requireTitleOrName('name', policy.name);
+    policy.sensitivityLabels.forEach((label, i) => requireTitleOrName(`sensitivityLabels/${i}/name`, label.name));
     await db.transaction(async (tx) => {
       // Two admins saving at once: the second sees the first's version under the lock and gets 409, not a key clash.
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`policy:${me.tenantId}`]);
@@ -673,6 +686,13 @@ export async function buildApp(
           409,
           'stale_policy_version',
           `版本須大於 ${current.version} / version must be greater than ${current.version}`,
+        );
+      }
+      if (policy.version - current.version > MAX_POLICY_VERSION_STEP) {
+        throw new HttpError(
+          400,
+          'policy_version_jump',
+          `版本一次最多增加 ${MAX_POLICY_VERSION_STEP}（目前為 ${current.version}）/ A version may go up by at most ${MAX_POLICY_VERSION_STEP} at a time (now ${current.version})`,
         );
       }
       await tx.query('INSERT INTO policy_versions (tenant_id, version, document, created_by) VALUES ($1, $2, $3, $4)', [

@@ -147,6 +147,13 @@ ALTER TABLE meeting_participants ADD FOREIGN KEY (tenant_id, meeting_id) REFEREN
 ALTER TABLE paper_receipts DROP CONSTRAINT paper_receipts_pkey;
 ALTER TABLE paper_receipts ADD PRIMARY KEY (tenant_id, id);`,
   },
+  {
+    version: 8,
+    name: 'policy versions past 2^31',
+    // An integer column capped versions at 2,147,483,647: a tenant that saved that version could never save another.
+    // The policy's own bound is now the largest integer JSON carries exactly to the add-in (MAX_POLICY_VERSION).
+    sql: `ALTER TABLE policy_versions ALTER COLUMN version TYPE bigint;`,
+  },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. */
