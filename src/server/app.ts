@@ -26,6 +26,7 @@ import {
 import { AUDIT_POLICY_SOURCES, AUDIT_RULE_PATTERN, AUDIT_RULES_MAX_CHARS } from '../shared/api';
 import { createAcknowledgementRecorder, reminderSha256 } from './acknowledge';
 import { AuthError, type Caller, type TokenVerifier } from './auth';
+import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, limitConnections } from './connections';
 import { type EventStreamLimits, registerEventStream } from './event-stream';
 import type { GraphOptions } from './graph';
 import {
@@ -128,18 +129,29 @@ export async function buildApp(
     https?: { cert: string; key: string };
     /** The proxies in front (TRUST_PROXY): their X-Forwarded-For names the client's address. */
     trustProxy?: number | readonly string[];
-    /** How long a client gets to send its request's headers. @default 30000 */
+    /** How long a client gets to send its whole request, headers and body. @default 30000 */
     requestTimeoutMs?: number;
+    /** How long a client gets to send its request's headers; at most `requestTimeoutMs`. @default 10000 */
+    headersTimeoutMs?: number;
     /**
-     * How long a connection may go without a byte either way (a body sent a little at a time stops here; an event
-     * stream's keep-alive comes more often). @default 60000
+     * How long a connection may go without a byte either way (an event stream's keep-alive comes more often).
+     * @default 60000
      */
     idleTimeoutMs?: number;
+    /** Connections held at once, per client address and in total. @default DEFAULT_CONNECTION_LIMITS */
+    connections?: ConnectionLimits;
   } = {},
 ): Promise<FastifyInstance> {
   const requestTimeout = server.requestTimeoutMs ?? 30_000;
-  // Node looks for requests past their time only this often (30 s by default, which would double a short timeout).
-  const timing = { connectionsCheckingInterval: Math.min(Math.ceil(requestTimeout / 2), 30_000) };
+  const headersTimeout = Math.min(server.headersTimeoutMs ?? 10_000, requestTimeout);
+  const timing = {
+    // Node's default headersTimeout (60 s) exceeded the request timeout, and Node then swaps the two: a body sent a
+    // byte at a time was held for 60 s (plus the checking interval) instead of 30. Both are set, the smaller first.
+    headersTimeout,
+    requestTimeout,
+    // Node looks for requests past their time only this often (30 s by default, which would double a short timeout).
+    connectionsCheckingInterval: Math.min(Math.max(Math.ceil(headersTimeout / 4), 100), 5_000),
+  };
   const app = Fastify({
     ...(server.https ? { https: { ...server.https, ...timing } } : { http: timing }),
     ...(server.trustProxy !== undefined
@@ -161,6 +173,7 @@ export async function buildApp(
         .code(error.statusCode ?? 400)
         .send({ code: 'invalid_url', message: '網址不正確 / The path is not a valid URL' }),
   } as FastifyServerOptions) as unknown as FastifyInstance;
+  limitConnections(app.server, server.connections ?? DEFAULT_CONNECTION_LIMITS);
   const { db } = deps;
   const acknowledgements = createAcknowledgementRecorder(db, {
     concurrency: db.kind === 'postgres' ? 4 : 1,

@@ -104,6 +104,7 @@ export async function startServer(
       : await devCertificate(config.dataDir, config.host);
   const app = await buildApp(deps, {
     https: { cert: tls.cert, key: tls.key },
+    connections: config.connections,
     ...(config.trustProxy !== null ? { trustProxy: config.trustProxy } : {}),
   });
   logStoreError = (e) => app.log.warn({ err: e }, 'PostgreSQL: an idle pooled connection was lost; it is replaced');
