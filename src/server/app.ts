@@ -40,9 +40,9 @@ import {
   RECEIPT_PARAMS,
   requireChair,
 } from './http';
-import { recordParticipant } from './invitees';
 import { checkJustification, JUSTIFICATION_SCHEMA } from './justification';
 import type { PdfFontResolution } from './pdf-font';
+import { sharedRateLimitStore } from './rate-limit-store';
 import { registerReceiptPrint } from './receipt-print';
 import { registerMeetingRecords } from './sign-in-sheet';
 import { appendInTx, enqueueAudit } from './store/audit';
@@ -87,7 +87,7 @@ export interface AppDeps {
   readonly events: EventBus;
   /** The CJK font for PDF sign-in sheets, found at start-up; when absent, the system's is looked for on first use. */
   readonly pdfFonts?: PdfFontResolution;
-  /** Microsoft Graph for the meeting's invitees; null or absent: the participants seen stand in. */
+  /** Microsoft Graph for the meeting's invitees; null or absent: the chair's list stands in. */
   readonly graph?: GraphOptions | null;
   /** Bounds on the chairs' live event streams. @default DEFAULT_EVENT_STREAM_LIMITS */
   readonly eventStreams?: Partial<EventStreamLimits>;
@@ -230,6 +230,11 @@ export async function buildApp(
     hook: 'onRequest',
     max: deps.rateLimitPerMinute ?? 600,
     timeWindow: 60_000,
+    // On PostgreSQL several instances share the store, so they share the count: each counting alone would let a user
+    // make the limit once per instance. Embedded PGlite is one instance, and its own memory is the count.
+    ...(db.kind === 'postgres'
+      ? { store: sharedRateLimitStore(db, (e) => app.log.warn({ err: e }, 'rate limits: expired counters not swept')) }
+      : {}),
     // Pages, scripts, icons and the health check are not counted: behind an agency's NAT or load balancer every user
     // shares one address, and the Office and Teams hosts load many files per page.
     allowList: (request) => !isApiRequest(request),
@@ -313,8 +318,8 @@ export async function buildApp(
     '/api/meetings/:meetingId',
     { schema: { params: MEETING_PARAMS } },
     async (request) => {
+      // Opening a meeting records nothing: who was invited comes from Graph or the chair, never from who looked.
       const meeting = await meetingFor(request, request.params.meetingId);
-      await recordParticipant(db, meeting, caller(request));
       // The count is for everyone (the stage shows it to each viewer); who acknowledged stays with the chair. Both
       // count only acknowledgements of the meeting's current level and reminder.
       const acks = (

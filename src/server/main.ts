@@ -177,8 +177,8 @@ export async function startServer(
   }
   app.log.info(
     deps.graph
-      ? 'invitees: from Microsoft Graph (on-behalf-of the chair, ChatMember.Read), participants seen as fallback'
-      : 'invitees: participants seen (set AUTH_CLIENT_ID and AUTH_CLIENT_SECRET to read them from Microsoft Graph)',
+      ? "invitees: from Microsoft Graph (on-behalf-of the chair, ChatMember.Read), the chair's list as fallback"
+      : "invitees: the chair's list (set AUTH_CLIENT_ID and AUTH_CLIENT_SECRET to read them from Microsoft Graph)",
   );
   const chainer = startAuditChainer(db, 50, (e) => app.log.error({ err: e }, 'audit chainer'));
   const headLog = watchAuditHead(
