@@ -13,6 +13,13 @@ import { type RecipientScope, UNSCANNABLE_REASONS, type UnscannableReason } from
 
 export const POLICY_SCHEMA_VERSION = 1;
 
+/**
+ * The highest policy version: the largest integer a JSON number carries exactly to every client (the add-in compares
+ * versions as JS numbers to refuse a rolled-back policy). The old bound, 2^31 - 1, was reachable with one save (a
+ * date-and-time version, or a typo) and then no later version could exist.
+ */
+export const MAX_POLICY_VERSION = Number.MAX_SAFE_INTEGER;
+
 export const ACTIONS = ['allow', 'warn', 'strip', 'block'] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -150,7 +157,7 @@ export const POLICY_SCHEMA = {
   properties: {
     $schema: { type: 'string' },
     schemaVersion: { const: POLICY_SCHEMA_VERSION },
-    version: { type: 'integer', minimum: 1, maximum: 2147483647 },
+    version: { type: 'integer', minimum: 1, maximum: MAX_POLICY_VERSION },
     name: { type: 'string', minLength: 1, maxLength: 200 },
     internalDomains: {
       type: 'array',

@@ -19,6 +19,7 @@ import {
   DEFAULT_POLICY,
   LENGTH_BUCKETS,
   LEVELS,
+  MAX_POLICY_VERSION,
   parsePolicy,
   type Policy,
   POLICY_SCHEMA,
@@ -29,6 +30,7 @@ import { AUDIT_POLICY_SOURCES, AUDIT_RULE_PATTERN, AUDIT_RULES_MAX_CHARS, type R
 import { receiptNumber } from '../shared/receipt-number';
 import { createAcknowledgementRecorder, reminderSha256 } from './acknowledge';
 import { AuthError, type Caller, type TokenVerifier } from './auth';
+import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, limitConnections } from './connections';
 import { type EventStreamLimits, registerEventStream } from './event-stream';
 import type { GraphOptions } from './graph';
 import {
@@ -41,15 +43,15 @@ import {
   RECEIPT_PARAMS,
   requireChair,
 } from './http';
-import { recordParticipant } from './invitees';
 import { checkJustification, JUSTIFICATION_SCHEMA } from './justification';
 import type { PdfFontResolution } from './pdf-font';
+import { sharedRateLimitStore } from './rate-limit-store';
 import { registerReceiptPrint } from './receipt-print';
 import { acknowledgementPages, registerMeetingRecords } from './sign-in-sheet';
 import { appendInTx, enqueueAudit } from './store/audit';
 import type { Db, Queryable } from './store/db';
 import { isStoreUnavailable, loggableError, storeErrorSummary } from './store/failure';
-import { requireCleanText } from './text-input';
+import { requireCleanText, requireTitleOrName } from './text-input';
 
 export interface AcknowledgementEvent {
   /** With the meeting id, names the meeting: ids are unique within a tenant only. Not sent to the browser. */
@@ -89,7 +91,7 @@ export interface AppDeps {
   readonly events: EventBus;
   /** The CJK font for PDF sign-in sheets, found at start-up; when absent, the system's is looked for on first use. */
   readonly pdfFonts?: PdfFontResolution;
-  /** Microsoft Graph for the meeting's invitees; null or absent: the participants seen stand in. */
+  /** Microsoft Graph for the meeting's invitees; null or absent: the chair's list stands in. */
   readonly graph?: GraphOptions | null;
   /** Bounds on the chairs' live event streams. @default DEFAULT_EVENT_STREAM_LIMITS */
   readonly eventStreams?: Partial<EventStreamLimits>;
@@ -101,6 +103,13 @@ export interface AppDeps {
   readonly rateLimitPerMinute?: number;
   readonly logger?: boolean;
 }
+
+/**
+ * The most one save may raise a tenant's policy version. Any date or clock scheme fits in one step (YYYYMMDDhhmmss
+ * is about 2×10^13, Unix milliseconds 1.8×10^12), while a single save of the highest version, which would leave no
+ * later version possible, is refused: using up the range takes some ninety saves made to do exactly that.
+ */
+export const MAX_POLICY_VERSION_STEP = 100_000_000_000_000;
 
 /** Roles from the Entra app registration's app roles. */
 const POLICY_ADMIN_ROLE = 'Policy.Admin';
@@ -131,18 +140,29 @@ export async function buildApp(
     https?: { cert: string; key: string };
     /** The proxies in front (TRUST_PROXY): their X-Forwarded-For names the client's address. */
     trustProxy?: number | readonly string[];
-    /** How long a client gets to send its request's headers. @default 30000 */
+    /** How long a client gets to send its whole request, headers and body. @default 30000 */
     requestTimeoutMs?: number;
+    /** How long a client gets to send its request's headers; at most `requestTimeoutMs`. @default 10000 */
+    headersTimeoutMs?: number;
     /**
-     * How long a connection may go without a byte either way (a body sent a little at a time stops here; an event
-     * stream's keep-alive comes more often). @default 60000
+     * How long a connection may go without a byte either way (an event stream's keep-alive comes more often).
+     * @default 60000
      */
     idleTimeoutMs?: number;
+    /** Connections held at once, per client address and in total. @default DEFAULT_CONNECTION_LIMITS */
+    connections?: ConnectionLimits;
   } = {},
 ): Promise<FastifyInstance> {
   const requestTimeout = server.requestTimeoutMs ?? 30_000;
-  // Node looks for requests past their time only this often (30 s by default, which would double a short timeout).
-  const timing = { connectionsCheckingInterval: Math.min(Math.ceil(requestTimeout / 2), 30_000) };
+  const headersTimeout = Math.min(server.headersTimeoutMs ?? 10_000, requestTimeout);
+  const timing = {
+    // Node's default headersTimeout (60 s) exceeded the request timeout, and Node then swaps the two: a body sent a
+    // byte at a time was held for 60 s (plus the checking interval) instead of 30. Both are set, the smaller first.
+    headersTimeout,
+    requestTimeout,
+    // Node looks for requests past their time only this often (30 s by default, which would double a short timeout).
+    connectionsCheckingInterval: Math.min(Math.max(Math.ceil(headersTimeout / 4), 100), 5_000),
+  };
   const app = Fastify({
     ...(server.https ? { https: { ...server.https, ...timing } } : { http: timing }),
     ...(server.trustProxy !== undefined
@@ -164,6 +184,7 @@ export async function buildApp(
         .code(error.statusCode ?? 400)
         .send({ code: 'invalid_url', message: '網址不正確 / The path is not a valid URL' }),
   } as FastifyServerOptions) as unknown as FastifyInstance;
+  limitConnections(app.server, server.connections ?? DEFAULT_CONNECTION_LIMITS);
   const { db } = deps;
   const acknowledgements = createAcknowledgementRecorder(db, {
     concurrency: db.kind === 'postgres' ? 4 : 1,
@@ -230,6 +251,11 @@ export async function buildApp(
     hook: 'onRequest',
     max: deps.rateLimitPerMinute ?? 600,
     timeWindow: 60_000,
+    // On PostgreSQL several instances share the store, so they share the count: each counting alone would let a user
+    // make the limit once per instance. Embedded PGlite is one instance, and its own memory is the count.
+    ...(db.kind === 'postgres'
+      ? { store: sharedRateLimitStore(db, (e) => app.log.warn({ err: e }, 'rate limits: expired counters not swept')) }
+      : {}),
     // Pages, scripts, icons and the health check are not counted: behind an agency's NAT or load balancer every user
     // shares one address, and the Office and Teams hosts load many files per page.
     allowList: (request) => !isApiRequest(request),
@@ -271,6 +297,8 @@ export async function buildApp(
       const me = caller(request);
       const { meetingId } = request.params;
       const b = request.body;
+      requireTitleOrName('title', b.title);
+      requireTitleOrName('spokesperson', b.spokesperson);
       const result = await db.transaction(async (tx) => {
         await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`meeting:${me.tenantId}:${meetingId}`]);
         const existing = (
@@ -311,8 +339,8 @@ export async function buildApp(
     '/api/meetings/:meetingId',
     { schema: { params: MEETING_PARAMS } },
     async (request) => {
+      // Opening a meeting records nothing: who was invited comes from Graph or the chair, never from who looked.
       const meeting = await meetingFor(request, request.params.meetingId);
-      await recordParticipant(db, meeting, caller(request));
       // The count is for everyone (the stage shows it to each viewer); who acknowledged stays with the chair. Both
       // count only acknowledgements of the meeting's current level and reminder.
       const acks = (
@@ -465,7 +493,7 @@ export async function buildApp(
               items: REMOVED_PART,
             },
             messageIdHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-            policyVersion: { type: 'integer', minimum: 1 },
+            policyVersion: { type: 'integer', minimum: 1, maximum: MAX_POLICY_VERSION },
             policySource: { enum: [...AUDIT_POLICY_SOURCES] },
             policyFingerprint: { type: 'string', pattern: '^[0-9a-f]{16}$' },
             client: { type: 'string', pattern: '^[A-Za-z0-9 ._/-]{0,64}$' },
@@ -701,6 +729,9 @@ export async function buildApp(
     } catch (e) {
       throw new HttpError(400, 'invalid_policy', (e as PolicyError).message.slice(0, 1000));
     }
+    // Shown in every user's task pane and on the audit trail: the same one-line rule as a meeting's title.
+    requireTitleOrName('name', policy.name);
+    policy.sensitivityLabels.forEach((label, i) => requireTitleOrName(`sensitivityLabels/${i}/name`, label.name));
     await db.transaction(async (tx) => {
       // Two admins saving at once: the second sees the first's version under the lock and gets 409, not a key clash.
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`policy:${me.tenantId}`]);
@@ -710,6 +741,13 @@ export async function buildApp(
           409,
           'stale_policy_version',
           `版本須大於 ${current.version} / version must be greater than ${current.version}`,
+        );
+      }
+      if (policy.version - current.version > MAX_POLICY_VERSION_STEP) {
+        throw new HttpError(
+          400,
+          'policy_version_jump',
+          `版本一次最多增加 ${MAX_POLICY_VERSION_STEP}（目前為 ${current.version}）/ A version may go up by at most ${MAX_POLICY_VERSION_STEP} at a time (now ${current.version})`,
         );
       }
       await tx.query('INSERT INTO policy_versions (tenant_id, version, document, created_by) VALUES ($1, $2, $3, $4)', [

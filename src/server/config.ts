@@ -5,6 +5,8 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 
+import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from './connections';
+
 export interface ServerConfig {
   readonly port: number;
   readonly host: string;
@@ -45,6 +47,12 @@ export interface ServerConfig {
     readonly checkpointEvents: number;
     readonly checkpointSeconds: number;
   };
+  /**
+   * Connections held at once (`MAX_CONNECTIONS`, `MAX_CONNECTIONS_PER_IP`; 0 turns a bound off). Behind a proxy
+   * (`TRUST_PROXY`) every connection comes from the proxy, so the per-address bound is off unless set: the proxy
+   * bounds its clients.
+   */
+  readonly connections: ConnectionLimits;
 }
 
 export class ConfigError extends Error {
@@ -197,6 +205,18 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min
   return Number(v);
 }
 
+/** A whole number from 0 to `max`, or the fallback when unset. */
+function count(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
+  const v = optional(env, name);
+  if (v === null) {
+    return fallback;
+  }
+  if (!/^\d+$/.test(v) || Number(v) > max) {
+    throw new ConfigError(name, `must be a whole number 0–${max} (0: no bound), not ${JSON.stringify(v.slice(0, 40))}`);
+  }
+  return Number(v);
+}
+
 /** Reads and validates the configuration. @throws {ConfigError} naming the variable. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const portText = optional(env, 'PORT') ?? '3000';
@@ -259,6 +279,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   }
   const cert = readableFile(env, 'TLS_CERT');
   const key = readableFile(env, 'TLS_KEY');
+  const proxies = trustProxy(env);
   return {
     port,
     host: optional(env, 'HOST') ?? 'localhost',
@@ -279,11 +300,20 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     pdfFont: readableFile(env, 'PDF_FONT'),
     bot: { appId: optional(env, 'BOT_APP_ID'), appPassword: optional(env, 'BOT_APP_PASSWORD') },
     tls: { cert, key },
-    trustProxy: trustProxy(env),
     audit: {
       signingKey: readableFile(env, 'AUDIT_SIGNING_KEY'),
       checkpointEvents: wholeNumber(env, 'AUDIT_CHECKPOINT_EVENTS', 1000, 1, 10_000_000),
       checkpointSeconds: wholeNumber(env, 'AUDIT_CHECKPOINT_SECONDS', 60, 1, 86_400),
+    },
+    trustProxy: proxies,
+    connections: {
+      total: count(env, 'MAX_CONNECTIONS', DEFAULT_CONNECTION_LIMITS.total, 1_000_000),
+      perAddress: count(
+        env,
+        'MAX_CONNECTIONS_PER_IP',
+        proxies === null ? DEFAULT_CONNECTION_LIMITS.perAddress : 0,
+        1_000_000,
+      ),
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
- * Who is expected at a meeting: the meeting chat's members from Microsoft Graph when the server can read them as the
- * chair, otherwise the participants seen so far (everyone who opened the meeting's pages or acknowledged). Graph
- * trouble of any kind falls back to the participants seen; it never fails the request. Graph answers, and Graph
+ * Who is expected at a meeting (應到): the meeting chat's members from Microsoft Graph when the server can read them as
+ * the chair, otherwise the list the chair gave (`PUT /api/meetings/{id}/invitees`; empty until given). Nobody becomes
+ * an invitee by opening the meeting or acknowledging. Graph trouble of any kind falls back to the chair's list; it
+ * never fails the request. Graph answers, and Graph
  * refusals, are remembered briefly per meeting, so a roster page that refreshes does not hammer Graph.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -10,10 +11,13 @@ import type { Invitee, InviteeList } from '../shared/api';
 import type { Caller } from './auth';
 import { type GraphDirectory, type GraphFailure, GraphUnavailable } from './graph';
 import { caller, loadMeeting, MEETING_PARAMS, type MeetingRow, requireChair } from './http';
+import { appendInTx } from './store/audit';
 import type { Db, Queryable } from './store/db';
+import { requireTitleOrName } from './text-input';
 
-/** Participants recorded per meeting; beyond this, newcomers are not recorded (the roster still has acknowledgers). */
-export const MAX_PARTICIPANTS = 5000;
+/** The most invitees a chair lists for one meeting. */
+export const MAX_CHAIR_INVITEES = 5000;
+const INVITEES_BODY_LIMIT = 2 * 1024 * 1024;
 /** How long a Graph answer stands for a meeting. */
 const GRAPH_TTL_MS = 60_000;
 /** How long a Graph refusal stands when Graph gave no Retry-After. */
@@ -74,7 +78,7 @@ export function createInviteeLookup(options: InviteeLookupOptions): InviteeLooku
   return {
     async list(meeting, me, bearer) {
       if (graph === null) {
-        return seenList(db, meeting.tenant_id, meeting.id);
+        return chairList(db, meeting.tenant_id, meeting.id);
       }
       const key = `${me.tenantId}\u0000${meeting.id}`;
       let entry = cache.get(key);
@@ -91,56 +95,24 @@ export function createInviteeLookup(options: InviteeLookupOptions): InviteeLooku
           ? { source: 'graph', invitees: entry.invitees, truncated: true }
           : { source: 'graph', invitees: entry.invitees };
       }
-      return seenList(db, meeting.tenant_id, meeting.id);
+      return chairList(db, meeting.tenant_id, meeting.id);
     },
   };
 }
 
 /**
- * Records that a signed-in user opened the meeting. Cheap on repeat visits (an index probe, no write); a newcomer is
- * inserted only while the meeting has fewer than {@link MAX_PARTICIPANTS} (two newcomers racing may pass it by one).
- * Acknowledgers need no row here: the acknowledgements are read alongside.
+ * The chair's list, as an invitee list. Opening a meeting's pages or acknowledging never adds anyone to it: only Graph's
+ * member list or the chair says who was invited, so 應到 counts people someone named, not whoever turned up.
  */
-export async function recordParticipant(db: Queryable, meeting: MeetingRow, me: Caller): Promise<void> {
-  await db.query(
-    `INSERT INTO meeting_participants (tenant_id, meeting_id, user_oid, display_name, upn)
-     SELECT $6, $1, $2, $3, $4
-      WHERE NOT EXISTS (SELECT 1 FROM meeting_participants WHERE tenant_id = $6 AND meeting_id = $1 AND user_oid = $2)
-        AND (SELECT count(*) FROM meeting_participants WHERE tenant_id = $6 AND meeting_id = $1) < $5
-     ON CONFLICT (tenant_id, meeting_id, user_oid) DO NOTHING`,
-    [meeting.id, me.oid, me.name.slice(0, 200), me.upn?.slice(0, 320) ?? null, MAX_PARTICIPANTS, meeting.tenant_id],
-    { name: 'record-participant' },
-  );
-}
-
-/**
- * The participants seen, as an invitee list. Once {@link MAX_PARTICIPANTS} are listed, newcomers were not recorded (or
- * are beyond the limit), so the list says it is cut off.
- */
-async function seenList(db: Queryable, tenantId: string, meetingId: string): Promise<InviteeList> {
-  const invitees = await participantsSeen(db, tenantId, meetingId);
-  return invitees.length >= MAX_PARTICIPANTS
-    ? { source: 'seen', invitees, truncated: true }
-    : { source: 'seen', invitees };
-}
-
-/** Everyone who opened the meeting or acknowledged it, once each, in the order they first appeared. */
-export async function participantsSeen(db: Queryable, tenantId: string, meetingId: string): Promise<Invitee[]> {
+async function chairList(db: Queryable, tenantId: string, meetingId: string): Promise<InviteeList> {
   const rows = (
-    await db.query<{ user_oid: string; display_name: string; upn: string | null }>(
-      `SELECT user_oid, display_name, upn FROM (
-         SELECT DISTINCT ON (user_oid) user_oid, display_name, upn, at FROM (
-           SELECT user_oid, display_name, upn, first_seen_at AS at FROM meeting_participants
-            WHERE tenant_id = $3 AND meeting_id = $1
-           UNION ALL
-           SELECT user_oid, display_name, upn, acknowledged_at AS at FROM acknowledgements
-            WHERE tenant_id = $3 AND meeting_id = $1
-         ) s ORDER BY user_oid, at
-       ) d ORDER BY at, user_oid LIMIT $2`,
-      [meetingId, MAX_PARTICIPANTS, tenantId],
+    await db.query<{ user_oid: string | null; display_name: string; upn: string | null }>(
+      `SELECT user_oid, display_name, upn FROM meeting_invitees
+        WHERE tenant_id = $1 AND meeting_id = $2 ORDER BY position LIMIT $3`,
+      [tenantId, meetingId, MAX_CHAIR_INVITEES],
     )
   ).rows;
-  return rows.map((r) => ({ oid: r.user_oid, name: r.display_name, upn: r.upn }));
+  return { source: 'chair', invitees: rows.map((r) => ({ oid: r.user_oid, name: r.display_name, upn: r.upn })) };
 }
 
 /** The caller's own bearer token, as the auth hook verified it. */
@@ -157,6 +129,77 @@ export function registerInviteeRoutes(app: FastifyInstance, db: Db, invitees: In
       const meeting = await loadMeeting(db, me, request.params.meetingId);
       requireChair(me, meeting);
       return invitees.list(meeting, me, bearerOf(request));
+    },
+  );
+
+  /** The chair says who was invited, replacing any list given before; used when Graph cannot be asked. */
+  app.put<{ Params: { meetingId: string }; Body: { invitees: { name: string; upn?: string; oid?: string }[] } }>(
+    '/api/meetings/:meetingId/invitees',
+    {
+      // A full list (5,000 names with addresses) is some hundreds of KB, past the API's 64 KB for other bodies.
+      bodyLimit: INVITEES_BODY_LIMIT,
+      schema: {
+        params: MEETING_PARAMS,
+        body: {
+          type: 'object',
+          required: ['invitees'],
+          additionalProperties: false,
+          properties: {
+            invitees: {
+              type: 'array',
+              maxItems: MAX_CHAIR_INVITEES,
+              items: {
+                type: 'object',
+                required: ['name'],
+                additionalProperties: false,
+                properties: {
+                  name: { type: 'string', minLength: 1, maxLength: 200 },
+                  // As a receipt's recipients: no spaces, controls or invisible format characters.
+                  upn: { type: 'string', maxLength: 320, pattern: '^[^\\s@\\p{C}]+@[^\\s@\\p{C}]+$' },
+                  oid: { type: 'string', pattern: '^[0-9a-fA-F-]{1,64}$' },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    async (request): Promise<InviteeList> => {
+      const me = caller(request);
+      const list = request.body.invitees;
+      list.forEach((invitee, i) => requireTitleOrName(`invitees/${i}/name`, invitee.name));
+      await db.transaction(async (tx) => {
+        const meeting = await loadMeeting(tx, me, request.params.meetingId);
+        requireChair(me, meeting);
+        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`invitees:${me.tenantId}:${meeting.id}`]);
+        await tx.query('DELETE FROM meeting_invitees WHERE tenant_id = $1 AND meeting_id = $2', [
+          me.tenantId,
+          meeting.id,
+        ]);
+        if (list.length > 0) {
+          await tx.query(
+            `INSERT INTO meeting_invitees (tenant_id, meeting_id, position, user_oid, display_name, upn)
+             SELECT $1, $2, i.ord - 1, i.oid, i.name, i.upn
+               FROM ROWS FROM (jsonb_to_recordset($3::jsonb) AS (oid text, name text, upn text))
+                    WITH ORDINALITY AS i(oid, name, upn, ord)`,
+            [
+              me.tenantId,
+              meeting.id,
+              JSON.stringify(list.map((x) => ({ oid: x.oid ?? null, name: x.name, upn: x.upn ?? null }))),
+            ],
+          );
+        }
+        await appendInTx(tx, {
+          tenantId: me.tenantId,
+          actorOid: me.oid,
+          kind: 'meeting.invitees-set',
+          data: { meetingId: meeting.id, count: list.length },
+        });
+      });
+      return {
+        source: 'chair',
+        invitees: list.map((x) => ({ oid: x.oid ?? null, name: x.name, upn: x.upn ?? null })),
+      };
     },
   );
 }

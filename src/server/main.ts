@@ -142,6 +142,7 @@ export async function startServer(
       : await devCertificate(config.dataDir, config.host);
   const app = await buildApp(deps, {
     https: { cert: tls.cert, key: tls.key },
+    connections: config.connections,
     ...(config.trustProxy !== null ? { trustProxy: config.trustProxy } : {}),
   });
   // Summaries only: pg-pool hangs the failed client on the error (its cancel secretKey, the query's SQL and values).
@@ -223,8 +224,8 @@ export async function startServer(
   }
   app.log.info(
     deps.graph
-      ? 'invitees: from Microsoft Graph (on-behalf-of the chair, ChatMember.Read), participants seen as fallback'
-      : 'invitees: participants seen (set AUTH_CLIENT_ID and AUTH_CLIENT_SECRET to read them from Microsoft Graph)',
+      ? "invitees: from Microsoft Graph (on-behalf-of the chair, ChatMember.Read), the chair's list as fallback"
+      : "invitees: the chair's list (set AUTH_CLIENT_ID and AUTH_CLIENT_SECRET to read them from Microsoft Graph)",
   );
   app.log.info(
     {

@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 
-import { type Level, LEVEL_ENGLISH } from '../core/levels';
-import { DEFAULT_REMINDER, type Invitee } from '../shared/api';
+import { type Level, LEVEL_ENGLISH } from '../core';
+import { DEFAULT_REMINDER, type Invitee, type InviteeList } from '../shared/api';
 
 /**
  * Rows the PDF lists per section; beyond this it says how many more there are and that the CSV lists them all. A
@@ -59,7 +59,7 @@ export interface SignInSheet {
   readonly unacknowledgedTotal: number;
   /** The invitee list's length: who is expected (應到). */
   readonly inviteeTotal: number;
-  readonly inviteeSource: 'graph' | 'seen';
+  readonly inviteeSource: InviteeList['source'];
   /** The invitee list was cut off at a bound: 應到 and 未確認 count only the part that was read. */
   readonly inviteesTruncated: boolean;
   readonly generatedAt: Date;
@@ -145,7 +145,7 @@ export const EARLIER_VERSION_LEGEND =
 
 export const SOURCE_LABEL: Readonly<Record<SignInSheet['inviteeSource'], string>> = {
   graph: '會議成員（Microsoft Graph） / meeting members (Microsoft Graph)',
-  seen: '已開啟會議者 / participants seen so far',
+  chair: '主席提供之名單 / the list the chair gave',
 };
 
 /** What the sheet says of an invitee list that was cut off. */

@@ -444,7 +444,7 @@ export function registerMeetingRecords(
     onFallback: (meetingId, reason, detail) =>
       app.log.info(
         { meetingId, reason, detail },
-        'invitees: Microsoft Graph not used, falling back to participants seen',
+        'invitees: Microsoft Graph not used, falling back to the chair’s list',
       ),
   });
   const { pdfFonts } = deps;

@@ -79,11 +79,11 @@ export interface Invitee {
 
 /**
  * `GET /api/meetings/{id}/invitees` (the chair): the meeting's invitees from Microsoft Graph when the server could
- * read them (`source: 'graph'`), otherwise the participants who have opened the meeting's pages so far
- * (`source: 'seen'`), which the pages must label as such.
+ * read them (`source: 'graph'`), otherwise the list the chair gave with `PUT` (`source: 'chair'`, empty until given),
+ * which the pages must label as such. Opening a meeting or acknowledging never puts anyone on it.
  */
 export interface InviteeList {
-  readonly source: 'graph' | 'seen';
+  readonly source: 'graph' | 'chair';
   readonly invitees: readonly Invitee[];
   /**
    * Present when the list was cut off (a bound on members, pages or participants, or a Graph page that could not be

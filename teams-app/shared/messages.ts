@@ -40,8 +40,9 @@ export const teamsMessages = defineMessages({
         : `已知悉 ${acknowledged} 人，尚未知悉${incomplete ? '至少' : ''} ${pending} 人`,
     rosterAcknowledged: (n: number) => `已知悉（${n}）`,
     rosterPending: (n: number) => `尚未知悉（${n}）`,
-    rosterPendingSeen: (n: number) => `尚未知悉（${n}）：目前已開啟本應用程式的與會者`,
-    rosterSeenNote: '無法取得會議邀請名單；「尚未知悉」僅列出已開啟本應用程式的與會者，未開啟者不在其中。',
+    rosterPendingChair: (n: number) => `尚未知悉（${n}）：主席提供之名單`,
+    rosterChairNote:
+      '無法取得會議邀請名單；「尚未知悉」依主席提供的受邀名單，主席尚未提供時為空。開啟本應用程式不會使人列入名單。',
     rosterInviteesUnavailable: (detail: string) => `無法取得預計與會名單（${detail}），僅顯示已知悉者。`,
     rosterNotExpected: '不在預計名單中',
     rosterEarlierVersion: '確認的是先前版本（密等或提醒已更新），尚待重新確認',
@@ -141,9 +142,9 @@ export const teamsMessages = defineMessages({
         : `${acknowledged} acknowledged, ${incomplete ? 'at least ' : ''}${pending} not yet`,
     rosterAcknowledged: (n: number) => `Acknowledged (${n})`,
     rosterPending: (n: number) => `Not yet acknowledged (${n})`,
-    rosterPendingSeen: (n: number) => `Not yet acknowledged (${n}): participants seen so far`,
-    rosterSeenNote:
-      'The invitation list is not available; "not yet" lists only participants who have opened this app, not everyone invited.',
+    rosterPendingChair: (n: number) => `Not yet acknowledged (${n}): the chair's list`,
+    rosterChairNote:
+      'The invitation list is not available; "not yet" follows the invitee list the chair gave, empty until given. Opening this app puts nobody on it.',
     rosterInviteesUnavailable: (detail: string) =>
       `The expected attendee list is not available (${detail}); showing acknowledgements only.`,
     rosterNotExpected: 'not on the expected list',

@@ -1,6 +1,6 @@
 /**
  * The chair's roster as a pure computation: acknowledgements (from the roster route and the live stream) joined with
- * the expected attendees (the meeting's invitees from Graph, or the participants seen so far), and the counts.
+ * the expected attendees (the meeting's invitees from Graph, or the list the chair gave), and the counts.
  */
 import type { Invitee, InviteeList, RosterEntry } from '../../src/shared/api';
 
@@ -9,7 +9,7 @@ export interface AcknowledgedRow {
   readonly name: string;
   readonly upn: string | null;
   readonly acknowledgedAt: string;
-  /** On the expected list (false for someone who acknowledged without being invited or seen). */
+  /** On the expected list (false for someone who acknowledged without being invited). */
   readonly expected: boolean;
   /** Given for the meeting's current level and reminder (false: an earlier version; they are asked again). */
   readonly current: boolean;

@@ -114,9 +114,9 @@ export function RosterSection({
           </MessageBarActions>
         </MessageBar>
       ) : null}
-      {view.source === 'seen' ? (
+      {view.source === 'chair' ? (
         <MessageBar intent="info">
-          <MessageBarBody>{t.rosterSeenNote}</MessageBarBody>
+          <MessageBarBody>{t.rosterChairNote}</MessageBarBody>
         </MessageBar>
       ) : null}
       {view.truncated ? (
@@ -161,7 +161,7 @@ export function RosterSection({
       {view.source !== null ? (
         <>
           <h4 className={layout.h4}>
-            {view.source === 'seen' ? t.rosterPendingSeen(view.counts.pending) : t.rosterPending(view.counts.pending)}
+            {view.source === 'chair' ? t.rosterPendingChair(view.counts.pending) : t.rosterPending(view.counts.pending)}
           </h4>
           {view.pending.length === 0 ? (
             <p className={layout.caption}>{view.truncated ? t.rosterAllListedDone : t.rosterAllDone}</p>

@@ -20,7 +20,7 @@ export interface RosterState {
   readonly arrival: { readonly entry: RosterEntry; readonly seq: number } | null;
 }
 
-/** Invitees are refetched this long after an arrival (batched), since "seen" participants grow as people join. */
+/** Invitees are refetched this long after an arrival (batched): the meeting chat or the chair's list may have changed. */
 const INVITEE_REFRESH_MS = 2000;
 
 export function useRoster(

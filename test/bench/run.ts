@@ -9,7 +9,7 @@ import { mailHtml, mailText } from './corpus';
 import { extractionBench, pdfBench } from './extract-bench';
 import { govProse } from './gov-prose';
 import { onSendBench } from './onsend-bench';
-import { serverBench } from './server-bench';
+import { serverBench, stormBench } from './server-bench';
 import { signInSheetBench, signInSheetServerBench } from './sign-in-sheet-bench';
 
 function timeMs(fn: () => unknown, runs: number): number {
@@ -158,8 +158,8 @@ function textBench(): void {
 }
 
 /** `npm run bench` runs everything; `npm run bench -- text|extract|pdf|onsend|server|signin` one part
- * (`server-ack [runs]`: PGlite's saturated acknowledgements only; `signin-server [rows]`: the sheet on the running
- * server only). */
+ * (`server-ack [runs]`: PGlite's saturated acknowledgements only; `server-storm`: the slow-headers storm only;
+ * `signin-server [rows]`: the sheet on the running server only). */
 async function main(): Promise<void> {
   const only = process.argv[2];
   console.log('Secrecy Guard benchmarks (median of runs; ratios against a baseline in the same run)');
@@ -177,6 +177,9 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'server') {
     await serverBench();
+  }
+  if (only === 'server-storm') {
+    await stormBench();
   }
   if (only === 'server-ack') {
     await serverBench({ saturatedOnly: true, runs: Number(process.argv[3] ?? 1) });

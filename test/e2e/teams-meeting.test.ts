@@ -452,20 +452,27 @@ describe('Teams meeting pages in the fake Teams host', () => {
       .waitFor();
   });
 
-  it('without the invitation list (Graph has no such chat), the roster lists the participants seen so far, labelled', async () => {
+  it("without the invitation list (Graph has no such chat), the roster follows the chair's list, labelled; opening the app adds nobody", async () => {
     const meetingId = newMeetingId();
     await configureByApi(meetingId);
     const seen = await open(ATTENDEES[0] as HostUser, 'side-panel', 'sidePanel', meetingId);
     await ackButton(seen.app()).waitFor();
     await api('POST', `${meetingPath(meetingId)}/acknowledgements`, await tokenFor(ATTENDEES[1] as HostUser), {});
+    const listed = [ATTENDEES[1], ATTENDEES[2]].map((p) => ({ oid: (p as HostUser).oid, name: (p as HostUser).name }));
+    expect(
+      (await api('PUT', `${meetingPath(meetingId)}/invitees`, await tokenFor(CHAIR), { invitees: listed })).status,
+    ).toBe(200);
     const chair = await open(CHAIR, 'side-panel', 'sidePanel', meetingId);
     const frame = chair.app();
     await frame
-      .getByText('無法取得會議邀請名單；「尚未知悉」僅列出已開啟本應用程式的與會者，未開啟者不在其中。')
+      .getByText(
+        '無法取得會議邀請名單；「尚未知悉」依主席提供的受邀名單，主席尚未提供時為空。開啟本應用程式不會使人列入名單。',
+      )
       .waitFor();
-    await frame.getByRole('heading', { name: '尚未知悉（2）：目前已開啟本應用程式的與會者' }).waitFor();
+    // 陳委員 opened the app but is not on the list; 林科長 acknowledged; 張專員 is listed and has not.
+    await frame.getByRole('heading', { name: '尚未知悉（1）：主席提供之名單' }).waitFor();
     const pending = await frame.getByTestId('roster-pending').locator('li').allInnerTexts();
-    expect(pending.map((text) => text.split('\n')[0]).sort()).toEqual(['王主席', '陳委員'].sort());
+    expect(pending.map((text) => text.split('\n')[0])).toEqual(['張專員']);
     await frame
       .locator(`[data-testid="roster-acknowledged"] li[data-oid="${(ATTENDEES[1] as HostUser).oid}"]`)
       .waitFor();

@@ -203,7 +203,13 @@ describe.each(STORES)('acknowledgement group commit on %s', (kind) => {
         `INSERT INTO paper_receipts (id, tenant_id, sender, recipients, parts, status)
          VALUES ('R-1', 't1', 's', '[]', '[]', 'pending')`,
       );
-      expect(await migrate(old)).toEqual(MIGRATIONS.filter((m) => m.version >= 7).map((m) => m.version));
+      // Migration 7 alone: a later one (9) replaces the participants table this checks.
+      expect(
+        await migrate(
+          old,
+          MIGRATIONS.filter((m) => m.version <= 7),
+        ),
+      ).toEqual([7]);
       expect((await old.query<{ tenant_id: string }>('SELECT tenant_id FROM meeting_participants')).rows).toEqual([
         { tenant_id: 't1' },
       ]);

@@ -1,4 +1,4 @@
-import { MAX_PARTICIPANTS } from '../../src/server/invitees';
+import { MAX_CHAIR_INVITEES } from '../../src/server/invitees';
 import type { InviteeList } from '../../src/shared/api';
 import { type FakeEntra, FOREIGN_TENANT, startFakeEntra, TENANT } from '../fakes/entra';
 import { type FakeGraph, type FakeMember, startFakeGraph } from '../fakes/graph';
@@ -9,6 +9,9 @@ const THREAD = '19:meeting_NTI4MjA3OGUtYzM3YS00YTBmLTkyOGMtNjNhZTJhOTk0NWQx@thre
 const MEETING = teamsMeetingId(THREAD);
 const url = `/api/meetings/${encodeURIComponent(MEETING)}`;
 const SEEN_OID = '00000000-0000-0000-0000-0000000005ee';
+
+/** 應到 (expected) on the CSV sign-in sheet. */
+const expectedOf = (csv: string): string | undefined => /應到[^,\r\n]*,(\d+)/.exec(csv)?.[1];
 const ACK_OID = '00000000-0000-0000-0000-000000000ac7';
 
 const MEMBERS: FakeMember[] = [
@@ -38,7 +41,7 @@ describe.each(STORES)('invitees on %s', (kind) => {
     expect(res.statusCode).toBe(200);
     return res.json() as InviteeList;
   };
-  /** One attendee opens the meeting, another acknowledges: the participants seen. */
+  /** One attendee opens the meeting, another acknowledges: neither is thereby invited. */
   const participate = async (): Promise<void> => {
     await t.call('GET', url, await entra.token({ oid: SEEN_OID, name: '周秘書', upn: 'chou@example.gov.tw' }));
     await t.call(
@@ -48,10 +51,22 @@ describe.each(STORES)('invitees on %s', (kind) => {
       {},
     );
   };
-  const SEEN = [
-    { oid: SEEN_OID, name: '周秘書', upn: 'chou@example.gov.tw' },
+  /** The list the chair gives when Graph cannot be asked. */
+  const LISTED = [
     { oid: ACK_OID, name: '陳委員', upn: 'chen@example.gov.tw' },
+    { oid: null, name: '林科長', upn: 'lin@example.gov.tw' },
+    { oid: null, name: '張專員', upn: null },
   ];
+  const list = async (invitees: readonly object[] = LISTED, token = t.chair) =>
+    t.call('PUT', `${url}/invitees`, token, {
+      invitees: invitees.map((i) => Object.fromEntries(Object.entries(i).filter(([, v]) => v !== null))),
+    });
+  /** Everyone who took part, then the chair's list: only the list is who was invited. */
+  const participateAndList = async (): Promise<void> => {
+    await participate();
+    expect((await list()).statusCode).toBe(200);
+  };
+  const CHAIRS = { source: 'chair', invitees: LISTED };
 
   it('reads the meeting chat members from Graph on behalf of the chair, following every page', async () => {
     graph.pageSize = 2;
@@ -138,11 +153,63 @@ describe.each(STORES)('invitees on %s', (kind) => {
     expect(res.json()).toMatchObject({ source: 'graph' });
   });
 
-  it('without Graph configured, the invitees are the participants seen (openers and acknowledgers, once each)', async () => {
+  it('without Graph configured, the invitees are the chair’s list; opening the meeting or acknowledging adds nobody', async () => {
     await t.start({ graph: null });
     await participate();
     await participate();
-    expect(await invitees()).toEqual({ source: 'seen', invitees: SEEN });
+    // Nobody was named: taking part does not make anyone an invitee, and 應到 is 0.
+    expect(await invitees()).toEqual({ source: 'chair', invitees: [] });
+    const sheet = await t.call('GET', `${url}/sign-in-sheet.csv`, t.chair);
+    expect(sheet.statusCode).toBe(200);
+    expect(expectedOf(sheet.body)).toBe('0');
+    // The chair names them; the list stands as given, in order, whoever opens the meeting afterwards.
+    expect((await list()).json()).toEqual(CHAIRS);
+    await t.call('GET', url, await entra.token({ oid: '00000000-0000-0000-0000-0000000000ff', name: '路人' }));
+    await participate();
+    expect(await invitees()).toEqual(CHAIRS);
+    expect(expectedOf((await t.call('GET', `${url}/sign-in-sheet.csv`, t.chair)).body)).toBe('3');
+    // A new list replaces the old one, an empty one clears it.
+    expect((await list(LISTED.slice(1))).statusCode).toBe(200);
+    expect((await invitees()).invitees).toEqual(LISTED.slice(1));
+    expect((await list([])).statusCode).toBe(200);
+    expect(await invitees()).toEqual({ source: 'chair', invitees: [] });
+  });
+
+  it('only the chair gives the list, with names that are one clean line and addresses in shape', async () => {
+    await t.start({ graph: null });
+    const attendee = await entra.token({ oid: ACK_OID, name: '陳委員' });
+    expect((await list(LISTED, attendee)).json()).toMatchObject({ code: 'not_chair' });
+    for (const bad of ['陳\u200b委員', '陳委員\u202e', '陳\n委員', '陳\u{e0061}委員', '']) {
+      const res = await list([{ name: bad }]);
+      expect([bad, res.statusCode]).toEqual([bad, 400]);
+    }
+    expect((await list([{ name: '陳委員', upn: 'chen @example.gov.tw' }])).statusCode).toBe(400);
+    expect((await list([{ name: '陳委員', upn: 'chen\u200b@example.gov.tw' }])).statusCode).toBe(400);
+    const tooMany = Array.from({ length: MAX_CHAIR_INVITEES + 1 }, (_, i) => ({ name: `與會者${i}` }));
+    expect((await list(tooMany)).statusCode).toBe(400);
+    // A full list with addresses fits the route's body limit.
+    const full = Array.from({ length: MAX_CHAIR_INVITEES }, (_, i) => ({
+      name: `與會者${i}`,
+      upn: `attendee-${i}@example.gov.tw`,
+    }));
+    expect((await list(full)).statusCode).toBe(200);
+    expect((await invitees()).invitees).toHaveLength(MAX_CHAIR_INVITEES);
+    expect((await list([])).statusCode).toBe(200);
+    expect(await invitees()).toEqual({ source: 'chair', invitees: [] });
+    // Setting the list is on the audit trail (how many, not who), in the chain in the same transaction.
+    const { rows } = await t.db.query<{ data: unknown }>(
+      "SELECT data FROM audit_pending WHERE kind = 'meeting.invitees-set' UNION ALL SELECT data FROM audit_events WHERE kind = 'meeting.invitees-set'",
+    );
+    expect(rows).toHaveLength(2);
+    expect((await list()).statusCode).toBe(200);
+    const after = await t.db.query<{ data: unknown }>(
+      "SELECT data FROM audit_events WHERE kind = 'meeting.invitees-set' ORDER BY seq",
+    );
+    expect(after.rows.map((r) => (typeof r.data === 'string' ? JSON.parse(r.data) : r.data))).toEqual([
+      { meetingId: MEETING, count: MAX_CHAIR_INVITEES },
+      { meetingId: MEETING, count: 0 },
+      { meetingId: MEETING, count: 3 },
+    ]);
   });
 
   it('a meeting id that is not a Teams meeting falls back without asking Entra or Graph', async () => {
@@ -151,32 +218,32 @@ describe.each(STORES)('invitees on %s', (kind) => {
     const tokensBefore = entra.tokenRequests();
     const res = await t.call('GET', `${plain}/invitees`, t.chair);
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ source: 'seen', invitees: [] });
+    expect(res.json()).toEqual({ source: 'chair', invitees: [] });
     expect(entra.tokenRequests()).toBe(tokensBefore);
   });
 
-  describe('every Graph failure falls back to the participants seen, never a 500', () => {
-    beforeEach(participate);
+  describe('every Graph failure falls back to the chair’s list, never a 500', () => {
+    beforeEach(participateAndList);
 
     it.each([403, 404, 500, 503] as const)('Graph %i', async (status) => {
       graph.fail(status);
       const before = graph.requests.length;
-      expect(await invitees()).toEqual({ source: 'seen', invitees: SEEN });
+      expect(await invitees()).toEqual(CHAIRS);
       expect(graph.requests.length - before).toBe(1);
     });
 
     it('the chair is not a member of the meeting chat: Graph says 403', async () => {
       graph.setChat(THREAD, MEMBERS.slice(1));
-      expect(await invitees()).toEqual({ source: 'seen', invitees: SEEN });
+      expect(await invitees()).toEqual(CHAIRS);
     });
 
     it('Graph 429: falls back, and does not ask again within Retry-After', async () => {
       graph.fail(429, { retryAfter: 30 });
       const before = graph.requests.length;
-      expect(await invitees()).toEqual({ source: 'seen', invitees: SEEN });
+      expect(await invitees()).toEqual(CHAIRS);
       const after = graph.requests.length;
       expect(after - before).toBe(1);
-      expect((await invitees()).source).toBe('seen');
+      expect((await invitees()).source).toBe('chair');
       expect(graph.requests.length).toBe(after);
     });
 
@@ -184,7 +251,7 @@ describe.each(STORES)('invitees on %s', (kind) => {
       await t.start({ graph: graphOptions(entra, graph, 300) });
       graph.delayMs = 1500;
       const t0 = Date.now();
-      expect(await invitees()).toEqual({ source: 'seen', invitees: SEEN });
+      expect(await invitees()).toEqual(CHAIRS);
       expect(Date.now() - t0).toBeLessThan(1400);
     });
 
@@ -198,7 +265,7 @@ describe.each(STORES)('invitees on %s', (kind) => {
       const before = { graph: graph.requests.length, entra: entra.tokenRequests() };
       const res = await t.call('GET', `${meeting}/invitees`, other);
       expect(res.statusCode).toBe(200);
-      expect(res.json()).toEqual({ source: 'seen', invitees: [] });
+      expect(res.json()).toEqual({ source: 'chair', invitees: [] });
       expect(entra.tokenRequests() - before.entra).toBe(1);
       expect(graph.requests.length).toBe(before.graph);
     });
@@ -206,7 +273,7 @@ describe.each(STORES)('invitees on %s', (kind) => {
     it('a wrong client secret: Entra refuses the client', async () => {
       await t.start({ graph: { ...graphOptions(entra, graph), clientSecret: 'not-the-secret' } });
       const before = graph.requests.length;
-      expect(await invitees()).toEqual({ source: 'seen', invitees: SEEN });
+      expect(await invitees()).toEqual(CHAIRS);
       expect(graph.requests.length).toBe(before);
     });
 
@@ -214,15 +281,15 @@ describe.each(STORES)('invitees on %s', (kind) => {
       await t.start({
         graph: { ...graphOptions(entra, graph), tokenUrl: 'http://127.0.0.1:9/{tenantid}/oauth2/v2.0/token' },
       });
-      expect(await invitees()).toEqual({ source: 'seen', invitees: SEEN });
+      expect(await invitees()).toEqual(CHAIRS);
     });
 
     it('an answer too large is not read, whether it says its length or comes in chunks without one', async () => {
       graph.padBytes = 9 * 1024 * 1024; // past the 8 MB any real page stays far below
-      expect(await invitees()).toEqual({ source: 'seen', invitees: SEEN });
+      expect(await invitees()).toEqual(CHAIRS);
       graph.chunked = true;
       await t.start({ graph: graphOptions(entra, graph) }); // a fresh app: the refusal above is remembered a minute
-      expect(await invitees()).toEqual({ source: 'seen', invitees: SEEN });
+      expect(await invitees()).toEqual(CHAIRS);
       // A chunked page of ordinary size is read as usual.
       graph.padBytes = 256 * 1024;
       await t.start({ graph: graphOptions(entra, graph) });
@@ -239,25 +306,6 @@ describe.each(STORES)('invitees on %s', (kind) => {
       expect(list.truncated).toBe(true);
       expect(graph.requests.length - before).toBe(1);
     });
-  });
-
-  it('records at most MAX_PARTICIPANTS participants per meeting', async () => {
-    await t.start({ graph: null });
-    await t.db.query(
-      `INSERT INTO meeting_participants (tenant_id, meeting_id, user_oid, display_name)
-       SELECT $3, $1, 'bulk-' || n, '與會者' || n FROM generate_series(1, $2) AS n`,
-      [MEETING, MAX_PARTICIPANTS, TENANT],
-    );
-    await t.call('GET', url, await entra.token({ oid: SEEN_OID, name: '周秘書' }));
-    const { rows } = await t.db.query<{ n: string | number }>(
-      'SELECT count(*) AS n FROM meeting_participants WHERE meeting_id = $1',
-      [MEETING],
-    );
-    expect(Number(rows[0]?.n)).toBe(MAX_PARTICIPANTS);
-    const seen = await invitees();
-    expect(seen.invitees.some((i) => i.oid === SEEN_OID)).toBe(false);
-    // Newcomers past the bound are missing from the list, and it says so.
-    expect(seen).toMatchObject({ source: 'seen', truncated: true });
   });
 
   it('only the chair: an attendee gets 403, another tenant 404, no token 401', async () => {

@@ -189,6 +189,44 @@ CREATE TABLE audit_pending_rejected (
     // without it every page sorted the whole meeting again (50 ms a page at 10,000 rows, on PGlite's thread).
     sql: `CREATE INDEX acknowledgements_in_order ON acknowledgements (tenant_id, meeting_id, acknowledged_at, user_oid);`,
   },
+  {
+    version: 10,
+    name: 'policy versions past 2^31',
+    // An integer column capped versions at 2,147,483,647: a tenant that saved that version could never save another.
+    // The policy's own bound is now the largest integer JSON carries exactly to the add-in (MAX_POLICY_VERSION).
+    sql: `ALTER TABLE policy_versions ALTER COLUMN version TYPE bigint;`,
+  },
+  {
+    version: 11,
+    name: 'invitees named by the chair, not participants seen',
+    // Opening a meeting made the opener an invitee (應到) whenever Graph could not be asked. Only Graph's member list or
+    // the chair now says who was invited; the rows of who opened a meeting say nothing about that, so they go.
+    sql: `
+CREATE TABLE meeting_invitees (
+  tenant_id text NOT NULL,
+  meeting_id text NOT NULL,
+  position integer NOT NULL CHECK (position >= 0),
+  user_oid text CHECK (length(user_oid) <= 64),
+  display_name text NOT NULL CHECK (length(display_name) BETWEEN 1 AND 200),
+  upn text CHECK (length(upn) <= 320),
+  PRIMARY KEY (tenant_id, meeting_id, position),
+  FOREIGN KEY (tenant_id, meeting_id) REFERENCES meetings (tenant_id, id) ON DELETE CASCADE
+);
+DROP TABLE meeting_participants;`,
+  },
+  {
+    version: 12,
+    name: 'rate-limit counters shared by the instances',
+    // With several instances on one PostgreSQL each counting alone, a user got the limit once per instance. Unlogged:
+    // a counter lost in a crash only lets a user start a fresh window, and counting costs no WAL flush.
+    sql: `
+CREATE UNLOGGED TABLE rate_limit_counts (
+  key text PRIMARY KEY,
+  window_start timestamptz NOT NULL,
+  window_ms integer NOT NULL CHECK (window_ms > 0),
+  count integer NOT NULL
+);`,
+  },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. */

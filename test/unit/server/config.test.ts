@@ -1,4 +1,5 @@
 import { ConfigError, ENTRA_TOKEN_URL, GRAPH_BASE_URL, readConfig } from '../../../src/server/config';
+import { DEFAULT_CONNECTION_LIMITS } from '../../../src/server/connections';
 
 const CLIENT = '11111111-2222-3333-4444-555555555555';
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
@@ -80,6 +81,21 @@ describe('server configuration', () => {
       '192.168.1.10',
       'fd00::/8',
     ]);
+  });
+
+  it('bounds connections per address and in total; behind a proxy only in total unless told', () => {
+    expect(readConfig({}).connections).toEqual(DEFAULT_CONNECTION_LIMITS);
+    expect(readConfig({ MAX_CONNECTIONS: '500', MAX_CONNECTIONS_PER_IP: '0' }).connections).toEqual({
+      total: 500,
+      perAddress: 0,
+    });
+    expect(readConfig({ TRUST_PROXY: '1' }).connections).toEqual({
+      total: DEFAULT_CONNECTION_LIMITS.total,
+      perAddress: 0,
+    });
+    expect(readConfig({ TRUST_PROXY: '1', MAX_CONNECTIONS_PER_IP: '64' }).connections.perAddress).toBe(64);
+    expect(() => readConfig({ MAX_CONNECTIONS: 'lots' })).toThrow(/MAX_CONNECTIONS/);
+    expect(() => readConfig({ MAX_CONNECTIONS_PER_IP: '-1' })).toThrow(/MAX_CONNECTIONS_PER_IP/);
   });
 
   it('never echoes a DATABASE_URL it cannot parse, which may hold a password', () => {

@@ -120,10 +120,10 @@ describe('roster: joined with the expected attendees', () => {
     expect(buildRoster(all, null).truncated).toBe(false);
   });
 
-  it('keeps the source of a "seen so far" list so the page can label it', () => {
-    const seen: InviteeList = { source: 'seen', invitees: [{ oid: 'q', name: '黃秘書', upn: null }] };
-    const view = buildRoster([], seen);
-    expect(view.source).toBe('seen');
+  it("keeps the source of the chair's list so the page can label it", () => {
+    const listed: InviteeList = { source: 'chair', invitees: [{ oid: 'q', name: '黃秘書', upn: null }] };
+    const view = buildRoster([], listed);
+    expect(view.source).toBe('chair');
     expect(view.pending).toEqual([{ key: 'q', name: '黃秘書', upn: null }]);
   });
 
