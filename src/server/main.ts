@@ -277,7 +277,12 @@ export async function startServer(
     onRefused,
     onError: (e) => app.log.error({ err: loggableError(e) }, 'audit sealer'),
   });
-  const chainer = startAuditChainer(db, 50, (e) => app.log.error({ err: loggableError(e) }, 'audit chainer'), onRejected);
+  const chainer = startAuditChainer(
+    db,
+    50,
+    (e) => app.log.error({ err: loggableError(e) }, 'audit chainer'),
+    onRejected,
+  );
   const headLog = watchAuditHead(
     db,
     options.auditHeadLogMs ?? 60_000,
