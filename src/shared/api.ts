@@ -77,6 +77,13 @@ export interface Invitee {
   readonly upn: string | null;
 }
 
+/** One person on the list the chair gives (`PUT /api/meetings/{id}/invitees`); the server checks it as a name. */
+export interface InviteeInput {
+  readonly name: string;
+  readonly upn?: string;
+  readonly oid?: string;
+}
+
 /**
  * `GET /api/meetings/{id}/invitees` (the chair): the meeting's invitees from Microsoft Graph when the server could
  * read them (`source: 'graph'`), otherwise the list the chair gave with `PUT` (`source: 'chair'`, empty until given),
@@ -281,6 +288,8 @@ export interface ApiClient {
   acknowledge(meetingId: string, shown?: ReminderVersion): Promise<{ readonly acknowledgedAt: string }>;
   roster(meetingId: string): Promise<readonly RosterEntry[]>;
   invitees(meetingId: string): Promise<InviteeList>;
+  /** The chair says who is expected (應到), replacing any list given before; the answer is the list as stored. */
+  setInvitees(meetingId: string, invitees: readonly InviteeInput[]): Promise<InviteeList>;
   /** The chair's sign-in sheet (`pdf` or `csv`): its bytes and the file name the server gives it. */
   signInSheet(meetingId: string, format: 'pdf' | 'csv'): Promise<SignInSheetFile>;
   audit(event: AuditDecisionEvent): Promise<void>;
@@ -393,6 +402,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       (await json<{ acknowledgements: RosterEntry[] }>('GET', `/api/meetings/${enc(id)}/acknowledgements`))
         .acknowledgements,
     invitees: (id) => json<InviteeList>('GET', `/api/meetings/${enc(id)}/invitees`),
+    setInvitees: (id, invitees) => json<InviteeList>('PUT', `/api/meetings/${enc(id)}/invitees`, { invitees }),
     signInSheet: async (id, format) => {
       const res = await send(
         'GET',
