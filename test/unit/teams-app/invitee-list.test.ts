@@ -67,8 +67,8 @@ describe("the chair's pasted list of expected attendees", () => {
 
   it('refuses exactly what the server refuses in a name (the two checks cannot drift apart)', () => {
     const samples = [
-      ...Array.from({ length: 0x3000 }, (_, i) => String.fromCodePoint(i)),
-      ...Array.from({ length: 0x100 }, (_, i) => String.fromCodePoint(0xfe00 + i)),
+      // Every BMP code unit (lone surrogates included), then the tag block.
+      ...Array.from({ length: 0x10000 }, (_, i) => String.fromCharCode(i)),
       ...Array.from({ length: 0x80 }, (_, i) => String.fromCodePoint(0xe0000 + i)),
       '\u{1f468}\u200d\u{1f469}',
       'a\u200db',
