@@ -54,7 +54,7 @@ export function sharedRateLimitStore(db: Queryable, onSweepError: (e: Error) => 
      * A route with its own limit counts apart from the global limit (as @fastify/rate-limit's own stores do): sharing
      * the key would make every earlier API request of the caller count against, say, the 20 exports a minute.
      */
-    constructor(private readonly prefix = '') {}
+    private prefix = '';
     incr(
       key: string,
       callback: (error: Error | null, result?: { current: number; ttl: number }) => void,
@@ -71,7 +71,9 @@ export function sharedRateLimitStore(db: Queryable, onSweepError: (e: Error) => 
     child(routeOptions: object): FastifyRateLimitStore {
       // At run time the plugin passes its merged parameters, with the route under `routeInfo` (its types say otherwise).
       const route = (routeOptions as { routeInfo?: { method?: unknown; url?: unknown } }).routeInfo;
-      return new SharedStore(`${this.prefix}${String(route?.method ?? '')} ${String(route?.url ?? '')}|`);
+      const store = new SharedStore();
+      store.prefix = `${this.prefix}${String(route?.method ?? '')} ${String(route?.url ?? '')}|`;
+      return store;
     }
   }
   return SharedStore;
