@@ -1147,8 +1147,6 @@ function inExample(text: string, start: number): boolean {
   return EXAMPLE_INTRO.test(before);
 }
 
-const WHITESPACE = /\s/u;
-
 /** Runs the grammar over one normalised window. */
 function matchWindow(
   nt: NormalisedText,
@@ -1181,9 +1179,7 @@ function matchWindow(
   }
 
   for (const m of execAll(RE.fieldLabel, text)) {
-    // A label is mostly written on one line; only a wrapped one needs its line breaks taken out.
-    const labelWord = WHITESPACE.test(m[0]) ? unbreak(m[0]) : m[0];
-    const field = readField(nt, original, m.index + m[0].length, FORMAL_FIELD_LABEL.test(labelWord));
+    const field = readField(nt, original, m.index + m[0].length, FORMAL_FIELD_LABEL.test(unbreak(m[0])));
     if (!field) {
       continue;
     }
