@@ -825,15 +825,28 @@ function readField(
   return { level, end: level ? end : labelEnd };
 }
 
-/** Whether `text[from, to)` has a tab, pipe, comma or semicolon: the delimiters {@link fieldColumn} reads rows by. */
-function hasCellDelimiter(text: string, from: number, to: number): boolean {
+/**
+ * The delimiter a header row `text[from, to)` is read by, or undefined when the line has none: a tab before a pipe
+ * before a comma before a semicolon, whichever of them the line holds.
+ */
+function cellDelimiter(text: string, from: number, to: number): string | undefined {
+  let pipe = false;
+  let comma = false;
+  let semicolon = false;
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0x09 || c === 0x7c || c === 0x2c || c === 0x3b) {
-      return true;
+    if (c === 0x09) {
+      return '\t';
+    }
+    if (c === 0x7c) {
+      pipe = true;
+    } else if (c === 0x2c) {
+      comma = true;
+    } else if (c === 0x3b) {
+      semicolon = true;
     }
   }
-  return false;
+  return pipe ? '|' : comma ? ',' : semicolon ? ';' : undefined;
 }
 
 /** How many rows below a header a field column is read; a table of 公文 is far shorter. */
@@ -855,16 +868,13 @@ function fieldColumn(
 ): { level: Level; start: number; end: number }[] {
   const ls = lineStartNear(original, labelStart, HEADER_REACH);
   const le = lineEndNear(original, labelEnd, HEADER_REACH);
-  if (!hasCellDelimiter(original, ls, le)) {
+  const delimiter = cellDelimiter(original, ls, le);
+  if (delimiter === undefined) {
     // Most labels stand in a line of prose or a 公文 header block, not in a table's header row.
     return [];
   }
   const known = (ls === 0 || original[ls - 1] === '\n') && (le === original.length || original[le] === '\n');
   const header = original.slice(ls, le).replace(/\r$/u, '');
-  const delimiter = ['\t', '|', ',', ';'].find((d) => header.includes(d));
-  if (delimiter === undefined) {
-    return [];
-  }
   const cellsBefore = header.slice(0, labelStart - ls).split(delimiter);
   const column = known ? cellsBefore.length - 1 : -1;
   const labelText = original.slice(labelStart, labelEnd);
