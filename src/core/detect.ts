@@ -921,6 +921,11 @@ const ROW_SEPARATORS = /[\s|,;:/、／：=\-–—]+/u;
 /** Cell separators of a table row as text: a sheet's tab, a CSV comma, a markdown pipe. */
 const TABLE_CELL = /[\t|,]/u;
 
+/** The cells of a table row split at {@link TABLE_CELL}, without their quotes and padding. */
+function tableCells(line: string): string[] {
+  return line.split(TABLE_CELL).map((c) => c.replace(/["']/gu, '').trim());
+}
+
 /**
  * A row that pairs one level with its English name, 「極機密　Secret」, or null. In a table row the pair may stand
  * beside other columns (the legal basis, the longest secrecy period: 「絕對機密,Top Secret,30年」): a glossary table,
@@ -928,7 +933,7 @@ const TABLE_CELL = /[\t|,]/u;
  */
 function levelPairRow(line: string): string | null {
   if (TABLE_CELL.test(line)) {
-    const cells = line.split(TABLE_CELL).map((c) => c.replace(/["']/gu, '').trim());
+    const cells = tableCells(line);
     const levels = cells.filter((c) => isLevelWord(c));
     if (levels.length === 1 && cells.some((c) => ENGLISH_NAME.test(c))) {
       return foldFieldValue(levels[0] as string);
@@ -1094,14 +1099,13 @@ function glossaryRowWithoutName(
   if (!TABLE_CELL.test(line)) {
     return false;
   }
-  const cells = line.split(TABLE_CELL).map((c) => c.replace(/["']/gu, '').trim());
+  const cells = tableCells(line);
   if (!cells.some((c) => isLevelWord(c) && foldFieldValue(c) === word)) {
     return false;
   }
-  const width = (l: string): number => l.split(TABLE_CELL).length;
   return [above, below].some((l) => {
     const pair = l === undefined ? null : levelPairRow(l);
-    return pair !== null && pair !== word && width(l as string) === width(line);
+    return pair !== null && pair !== word && (l as string).split(TABLE_CELL).length === cells.length;
   });
 }
 
