@@ -226,35 +226,46 @@ const PORTION_SPACING = 8;
 const PORTION_CLOSER = 16;
 const ENGLISH_START = 32;
 
-const TRIGGER_TABLE = ((): Uint8Array => {
+/**
+ * A set of flags per UTF-16 code unit, from each flag's characters or inclusive [from, to] ranges: the scans below
+ * test each character against a few short lists with one lookup, making no one-character string per character.
+ */
+function codeUnitFlags(entries: readonly (readonly [number, string | readonly [number, number]])[]): Uint8Array {
   const t = new Uint8Array(0x10000);
-  const mark = (flag: number, chars: string): void => {
-    for (let i = 0; i < chars.length; i++) {
-      t[chars.charCodeAt(i)] = (t[chars.charCodeAt(i)] as number) | flag;
-    }
+  const set = (flag: number, c: number): void => {
+    t[c] = (t[c] as number) | flag;
   };
-  const range = (flag: number, from: number, to: number): void => {
-    for (let c = from; c <= to; c++) {
-      t[c] = (t[c] as number) | flag;
+  for (const [flag, chars] of entries) {
+    if (typeof chars === 'string') {
+      for (let i = 0; i < chars.length; i++) {
+        set(flag, chars.charCodeAt(i));
+      }
+    } else {
+      for (let c = chars[0]; c <= chars[1]; c++) {
+        set(flag, c);
+      }
     }
-  };
-  mark(TRIGGER_CHAR, '密宻敏閱阅\u00ad\u034f\u061c\ufeff');
-  range(TRIGGER_CHAR, 0x180b, 0x180f);
-  range(TRIGGER_CHAR, 0x200b, 0x200f);
-  range(TRIGGER_CHAR, 0x202a, 0x202e);
-  range(TRIGGER_CHAR, 0x2060, 0x2064);
-  range(TRIGGER_CHAR, 0x2066, 0x206f);
-  range(TRIGGER_CHAR, 0xfe00, 0xfe0f);
-  range(TRIGGER_CHAR, 0xff21, 0xff5a);
-  t[0xdb40] = (t[0xdb40] as number) | SUPPLEMENTARY_SELECTOR_LEAD;
-  mark(LEVEL_CHAR, '機机極极絕绝絶');
-  // JavaScript's \s (white space and line terminators), and the zero-width characters and BOM.
-  mark(PORTION_SPACING, '\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff\u200b\u200c\u200d');
-  range(PORTION_SPACING, 0x2000, 0x200a);
-  mark(PORTION_CLOSER, `${CLOSING_BRACKETS}］〕）」』＞﹥>`);
-  mark(ENGLISH_START, 'sScC');
+  }
   return t;
-})();
+}
+
+const TRIGGER_TABLE = codeUnitFlags([
+  [TRIGGER_CHAR, '密宻敏閱阅\u00ad\u034f\u061c\ufeff'],
+  [TRIGGER_CHAR, [0x180b, 0x180f]],
+  [TRIGGER_CHAR, [0x200b, 0x200f]],
+  [TRIGGER_CHAR, [0x202a, 0x202e]],
+  [TRIGGER_CHAR, [0x2060, 0x2064]],
+  [TRIGGER_CHAR, [0x2066, 0x206f]],
+  [TRIGGER_CHAR, [0xfe00, 0xfe0f]],
+  [TRIGGER_CHAR, [0xff21, 0xff5a]],
+  [SUPPLEMENTARY_SELECTOR_LEAD, '\udb40'],
+  [LEVEL_CHAR, '機机極极絕绝絶'],
+  // JavaScript's \s (white space and line terminators), and the zero-width characters and BOM.
+  [PORTION_SPACING, '\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff\u200b\u200c\u200d'],
+  [PORTION_SPACING, [0x2000, 0x200a]],
+  [PORTION_CLOSER, `${CLOSING_BRACKETS}］〕）」』＞﹥>`],
+  [ENGLISH_START, 'sScC'],
+]);
 
 /** Whether `text` has `word` (lower-case ASCII letters) at `at`, in any ASCII case. */
 function asciiWordAt(text: string, at: number, word: string): boolean {
@@ -353,21 +364,12 @@ const IS_BENIGN_AFTER = 1;
 const IS_BENIGN_BEFORE = 2;
 const IS_BENIGN_BEFORE_LEVEL = 4;
 const IS_DECLASS_BEFORE = 8;
-const NEIGHBOUR_TABLE = ((): Uint8Array => {
-  const t = new Uint8Array(0x10000);
-  const lists: [number, string][] = [
-    [IS_BENIGN_AFTER, BENIGN_AFTER],
-    [IS_BENIGN_BEFORE, BENIGN_BEFORE],
-    [IS_BENIGN_BEFORE_LEVEL, BENIGN_BEFORE_LEVEL],
-    [IS_DECLASS_BEFORE, DECLASS_BEFORE],
-  ];
-  for (const [flag, chars] of lists) {
-    for (let i = 0; i < chars.length; i++) {
-      t[chars.charCodeAt(i)] = (t[chars.charCodeAt(i)] as number) | flag;
-    }
-  }
-  return t;
-})();
+const NEIGHBOUR_TABLE = codeUnitFlags([
+  [IS_BENIGN_AFTER, BENIGN_AFTER],
+  [IS_BENIGN_BEFORE, BENIGN_BEFORE],
+  [IS_BENIGN_BEFORE_LEVEL, BENIGN_BEFORE_LEVEL],
+  [IS_DECLASS_BEFORE, DECLASS_BEFORE],
+]);
 
 /** The flags of the code unit at `i`; none outside the text. */
 function neighbourAt(text: string, i: number): number {
