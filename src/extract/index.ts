@@ -21,6 +21,7 @@ export {
   type PdfOptions,
   type PdfPage,
   type PdfPages,
+  pdfReaderError,
 } from './pdf';
 export { annotationTextOf, type PdfOps } from './pdf-annotation-text';
 export { type Extracted, type FoundLabel } from './segments';

@@ -86,9 +86,10 @@ export const PDF_TIMEOUT = 'PdfTimeout';
 /** The error name a reader gives when it is gone (a dead worker): the reader failed, not the PDF. */
 export const PDF_READER_GONE = 'PdfReaderGone';
 
-function timeoutError(message: string): Error {
+/** An error named for what failed (PDF_TIMEOUT, PDF_READER_GONE, or a name the reader's thread sent back). */
+export function pdfReaderError(name: string, message: string): Error {
   const e = new Error(message);
-  e.name = PDF_TIMEOUT;
+  e.name = name;
   return e;
 }
 
@@ -98,7 +99,7 @@ function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
     return work;
   }
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(timeoutError(`${what}: no answer in time`)), Math.max(0, ms));
+    const timer = setTimeout(() => reject(pdfReaderError(PDF_TIMEOUT, `${what}: no answer in time`)), Math.max(0, ms));
     work.then(
       (v) => {
         clearTimeout(timer);
