@@ -44,7 +44,7 @@ import {
   requireChair,
 } from './http';
 import { checkJustification, JUSTIFICATION_SCHEMA } from './justification';
-import type { PdfFontResolution } from './pdf-font';
+import type { PdfFontChoice } from './pdf-font';
 import { sharedRateLimitStore } from './rate-limit-store';
 import { registerReceiptPrint } from './receipt-print';
 import { acknowledgementPages, registerMeetingRecords } from './sign-in-sheet';
@@ -90,7 +90,7 @@ export interface AppDeps {
   readonly verifier: TokenVerifier;
   readonly events: EventBus;
   /** The CJK font for PDF sign-in sheets, found at start-up; when absent, the system's is looked for on first use. */
-  readonly pdfFonts?: PdfFontResolution;
+  readonly pdfFonts?: PdfFontChoice;
   /** Microsoft Graph for the meeting's invitees; null or absent: the chair's list stands in. */
   readonly graph?: GraphOptions | null;
   /** Bounds on the chairs' live event streams. @default DEFAULT_EVENT_STREAM_LIMITS */

@@ -168,6 +168,7 @@ export function registerInviteeRoutes(app: FastifyInstance, db: Db, invitees: In
       const me = caller(request);
       const list = request.body.invitees;
       list.forEach((invitee, i) => requireTitleOrName(`invitees/${i}/name`, invitee.name));
+      const given = list.map((x) => ({ oid: x.oid ?? null, name: x.name, upn: x.upn ?? null }));
       await db.transaction(async (tx) => {
         const meeting = await loadMeeting(tx, me, request.params.meetingId);
         requireChair(me, meeting);
@@ -182,11 +183,7 @@ export function registerInviteeRoutes(app: FastifyInstance, db: Db, invitees: In
              SELECT $1, $2, i.ord - 1, i.oid, i.name, i.upn
                FROM ROWS FROM (jsonb_to_recordset($3::jsonb) AS (oid text, name text, upn text))
                     WITH ORDINALITY AS i(oid, name, upn, ord)`,
-            [
-              me.tenantId,
-              meeting.id,
-              JSON.stringify(list.map((x) => ({ oid: x.oid ?? null, name: x.name, upn: x.upn ?? null }))),
-            ],
+            [me.tenantId, meeting.id, JSON.stringify(given)],
           );
         }
         await appendInTx(tx, {
@@ -196,10 +193,7 @@ export function registerInviteeRoutes(app: FastifyInstance, db: Db, invitees: In
           data: { meetingId: meeting.id, count: list.length },
         });
       });
-      return {
-        source: 'chair',
-        invitees: list.map((x) => ({ oid: x.oid ?? null, name: x.name, upn: x.upn ?? null })),
-      };
+      return { source: 'chair', invitees: given };
     },
   );
 }

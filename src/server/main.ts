@@ -16,7 +16,7 @@ import { type AuditKey, loadAuditKey } from './audit-key';
 import { AuthError, createTokenVerifier, type TokenVerifier } from './auth';
 import { ConfigError, readConfig, type ServerConfig } from './config';
 import { type ClosableEventBus, postgresEventBus } from './events';
-import { type PdfFontResolution, resolvePdfFonts } from './pdf-font';
+import { choosePdfFonts, type PdfFontChoice } from './pdf-font';
 import {
   AuditSealRefused,
   chainPending,
@@ -86,12 +86,12 @@ export async function startServer(
     /** How often the audit sealer looks at the head (it seals per `config.audit`). @default 1000 */
     auditSealPollMs?: number;
     /** The fonts found for the sign-in sheet PDF; by default looked for as `config.pdfFont` and the system say. */
-    pdfFonts?: PdfFontResolution;
+    pdfFonts?: PdfFontChoice;
   } = {},
 ): Promise<RunningServer> {
-  // Read once, first: a bad PDF_FONT stops start-up before anything opens, and a 35 MB font parsed per request would
-  // cost more than the sheet itself.
-  const pdfFonts = options.pdfFonts ?? resolvePdfFonts(config.pdfFont);
+  // Checked once, first: a bad PDF_FONT stops start-up before anything opens. Only the paths are kept: each PDF thread
+  // parses its own copy, so this thread holding a parsed one too would be 35 MB and more for nothing.
+  const pdfFonts = options.pdfFonts ?? choosePdfFonts(config.pdfFont);
   // DATA_DIR holds PGlite's files and the generated development certificate; when it is used, a folder that cannot be
   // written stops start-up here, named, instead of failing inside PGlite or on the first write.
   const target = storeTarget(config);
@@ -209,12 +209,12 @@ export async function startServer(
   if (pdfFonts.status === 'found') {
     app.log.info(
       {
-        font: pdfFonts.fonts.primary.path,
-        face: pdfFonts.fonts.primary.postscriptName,
+        font: pdfFonts.sources[0]?.path,
+        face: pdfFonts.face,
         from: pdfFonts.source,
-        fallbacks: pdfFonts.fonts.fallbackPaths,
+        fallbacks: pdfFonts.sources.slice(1).map((s) => s.path),
       },
-      `sign-in sheet PDF font: ${pdfFonts.fonts.primary.postscriptName}`,
+      `sign-in sheet PDF font: ${pdfFonts.face}`,
     );
   } else {
     app.log.warn(

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 
-import { type PdfFontResolution, resolvePdfFonts } from '../../src/server/pdf-font';
+import { choosePdfFonts, type PdfFontChoice } from '../../src/server/pdf-font';
 import { renderSignInSheetCsv } from '../../src/server/sign-in-sheet-csv';
 import { MAX_SHEET_ROWS, type SignInSheet, taipeiDate } from '../../src/server/sign-in-sheet-model';
 import { verifyAuditChain } from '../../src/server/store/audit';
@@ -37,12 +37,12 @@ const ABSENT = [
 
 let entra: FakeEntra;
 let graph: FakeGraph;
-let fonts: PdfFontResolution;
+let fonts: PdfFontChoice;
 let work: string;
 beforeAll(async () => {
   entra = await startFakeEntra();
   graph = await startFakeGraph(entra);
-  fonts = resolvePdfFonts(null);
+  fonts = choosePdfFonts(null);
   work = mkdtempSync(path.join(tmpdir(), 'sg-sheet-'));
 });
 afterAll(async () => {
