@@ -140,6 +140,12 @@ export function isLegacyRemovedPart(p: StoredRemovedPart): p is LegacyRemovedPar
 }
 
 /**
+ * The attribute of the printed 簽收單's salt cell for part `n` (1-based): the server leaves the cell blank (it never
+ * has the salt) and the sender's task pane writes the salt into it before printing.
+ */
+export const SALT_CELL_ATTRIBUTE = 'data-salt-part';
+
+/**
  * Bounds of an override justification: long enough to say why, too short to carry a document. The server also
  * refuses one that carries a classification mark; the task pane also refuses one that repeats the mail's words.
  */

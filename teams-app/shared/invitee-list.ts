@@ -5,19 +5,10 @@
  * here, with its line number, so the chair can fix it before anything is sent.
  */
 import type { InviteeInput } from '../../src/shared/api';
+import { firstDisallowedInTitleOrName } from '../../src/shared/text-rules';
 
 /** The server's bounds (`src/server/invitees.ts`), in code points as JSON Schema counts them. */
 export const INVITEE_LIMITS = { count: 5000, name: 200, upn: 320 } as const;
-
-/**
- * What a name must not hold, as the server's `badTitleOrName` (src/server/text-input.ts) refuses it: controls, bidi
- * controls, BOM, format characters (zero-width, direction marks, tag characters ...), line and paragraph separators
- * and the Hangul fillers that draw as blanks; a zero-width joiner between pictographs (an emoji sequence) stays. The
- * server module cannot be bundled into the page; a unit test holds the two to the same answers.
- */
-const INVISIBLE_IN_NAME =
-  // eslint-disable-next-line no-control-regex -- finding control characters is the point
-  /(?!(?<=\p{Extended_Pictographic}(?:\u{fe0f}|[\u{1f3fb}-\u{1f3ff}])?)\u200d(?=\p{Extended_Pictographic}))[\p{Cf}\p{Zl}\p{Zp}\t\n\r\u{e0000}-\u{e007f}\u115f\u1160\u3164\uffa0\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufeff]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
 
 /** The server's pattern for an address: no spaces, no second @, no control or invisible characters. */
 const ADDRESS = /^[^\s@\p{C}]+@[^\s@\p{C}]+$/u;
@@ -48,10 +39,10 @@ export interface ParsedInviteeList {
 
 const codePoints = (s: string): number => [...s].length;
 
-/** The first character a name must not hold, as U+XXXX; null if none. */
-export function invisibleIn(s: string): string | null {
-  const m = INVISIBLE_IN_NAME.exec(s);
-  return m ? `U+${(m[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}` : null;
+/** The first character a name must not hold (the server's rule, src/shared/text-rules.ts), as U+XXXX; null if none. */
+function invisibleIn(s: string): string | null {
+  const found = firstDisallowedInTitleOrName(s);
+  return found === null ? null : `U+${(found.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 /** Splits a line into name and address; the problems are checked after. */

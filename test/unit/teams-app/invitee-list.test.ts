@@ -1,11 +1,4 @@
-import { badTitleOrName } from '../../../src/server/text-input';
-import {
-  formatInviteeList,
-  invisibleIn,
-  INVITEE_LIMITS,
-  lineRange,
-  parseInviteeList,
-} from '../../../teams-app/shared/invitee-list';
+import { formatInviteeList, INVITEE_LIMITS, lineRange, parseInviteeList } from '../../../teams-app/shared/invitee-list';
 
 describe("the chair's pasted list of expected attendees", () => {
   it('reads names, 「姓名 <upn>」 and rows copied from Excel (tab-separated, CRLF), skipping blank lines', () => {
@@ -63,19 +56,6 @@ describe("the chair's pasted list of expected attendees", () => {
     expect(parseInviteeList(names(5000))).toMatchObject({ tooMany: false, errors: [] });
     expect(parseInviteeList(names(5000)).invitees).toHaveLength(5000);
     expect(parseInviteeList(names(5001)).tooMany).toBe(true);
-  });
-
-  it('refuses exactly what the server refuses in a name (the two checks cannot drift apart)', () => {
-    const samples = [
-      // Every BMP code unit (lone surrogates included), then the tag block.
-      ...Array.from({ length: 0x10000 }, (_, i) => String.fromCharCode(i)),
-      ...Array.from({ length: 0x80 }, (_, i) => String.fromCodePoint(0xe0000 + i)),
-      '\u{1f468}\u200d\u{1f469}',
-      'a\u200db',
-      '\ud800',
-    ];
-    const disagree = samples.filter((s) => (invisibleIn(`王${s}明`) !== null) !== badTitleOrName(`王${s}明`));
-    expect(disagree.map((s) => [...s].map((c) => c.codePointAt(0)?.toString(16)))).toEqual([]);
   });
 
   it('writes a stored list back one person a line, and reads it back the same', () => {
