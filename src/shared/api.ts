@@ -84,6 +84,12 @@ export interface InviteeInput {
   readonly oid?: string;
 }
 
+/** The bounds of that list, in code points as JSON Schema counts them: the server enforces them, the page names them. */
+export const INVITEE_LIMITS = { count: 5000, name: 200, upn: 320 } as const;
+
+/** An invitee's address (as a receipt's recipients): no spaces, no second @, no control or invisible characters. */
+export const INVITEE_ADDRESS_PATTERN = '^[^\\s@\\p{C}]+@[^\\s@\\p{C}]+$';
+
 /**
  * `GET /api/meetings/{id}/invitees` (the chair): the meeting's invitees from Microsoft Graph when the server could
  * read them (`source: 'graph'`), otherwise the list the chair gave with `PUT` (`source: 'chair'`, empty until given),

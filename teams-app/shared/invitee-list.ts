@@ -4,14 +4,13 @@
  * separated by tabs: the name first, the address in any later cell). Every line the server would refuse is named
  * here, with its line number, so the chair can fix it before anything is sent.
  */
-import type { InviteeInput } from '../../src/shared/api';
+import { INVITEE_ADDRESS_PATTERN, INVITEE_LIMITS, type InviteeInput } from '../../src/shared/api';
 import { firstDisallowedInTitleOrName } from '../../src/shared/text-rules';
 
-/** The server's bounds (`src/server/invitees.ts`), in code points as JSON Schema counts them. */
-export const INVITEE_LIMITS = { count: 5000, name: 200, upn: 320 } as const;
+export { INVITEE_LIMITS };
 
-/** The server's pattern for an address: no spaces, no second @, no control or invisible characters. */
-const ADDRESS = /^[^\s@\p{C}]+@[^\s@\p{C}]+$/u;
+/** The server's pattern for an address, compiled as its JSON Schema validator compiles it (with `u`). */
+const ADDRESS = new RegExp(INVITEE_ADDRESS_PATTERN, 'u');
 /** Looks meant as an address (so a bad one is reported as an address, not taken as part of a name). */
 const LOOKS_LIKE_ADDRESS = /^\S*@\S*$/u;
 const NAME_WITH_ADDRESS = /^(.*?)\s*<([^<>]*)>$/u;
