@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 
 import { type AuditKey, type AuditPublicKey, verifySignature } from '../audit-key';
-import type { Db, Queryable } from './db';
+import type { Db, Queryable, QueryOptions } from './db';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -61,16 +61,25 @@ const CHAIN_LOCK = 'secrecy-guard:audit-chain';
  */
 const auditKeys = new WeakMap<object, AuditKey>();
 
-/** `db`, whose audit writes (appends, pending rows, chaining) are signed with `key`. */
+/**
+ * `db`, whose audit writes (appends, pending rows, chaining) are signed with `key`. A plain wrapper that hands every
+ * call to `db`: only its transactions differ, each marked with the key.
+ */
 export function withAuditKey(db: Db, key: AuditKey): Db {
-  const keyed = Object.create(db) as Db;
-  Object.defineProperty(keyed, 'transaction', {
-    value: <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> =>
+  const keyed: Db = {
+    kind: db.kind,
+    query: <Row>(sql: string, params?: readonly unknown[], options?: QueryOptions) =>
+      db.query<Row>(sql, params, options),
+    exec: (sql) => db.exec(sql),
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>) =>
       db.transaction((tx) => {
         auditKeys.set(tx, key);
         return fn(tx);
       }),
-  });
+    withAdvisoryLock: <T>(lockKey: string, fn: (conn: Queryable) => Promise<T>) => db.withAdvisoryLock(lockKey, fn),
+    lastFailure: () => db.lastFailure(),
+    close: () => db.close(),
+  };
   auditKeys.set(keyed, key);
   return keyed;
 }
