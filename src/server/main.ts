@@ -276,6 +276,7 @@ export async function startServer(
       ),
     onRefused,
     onError: (e) => app.log.error({ err: loggableError(e) }, 'audit sealer'),
+    memory: sealMemory,
   });
   const chainer = startAuditChainer(
     db,

@@ -270,6 +270,40 @@ describe('the server at start-up on embedded PGlite', () => {
   }, 240000);
 });
 
+describe('the server after start-up on embedded PGlite', () => {
+  it('remembers the checkpoint it signed at start-up: once that is deleted, it signs no new one over the gap', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'sg-data-'));
+    const env = { DATA_DIR: dataDir };
+    const raw = await openDb(storeTarget(readConfig(env)));
+    await migrate(raw);
+    await appendAudit(withAuditKey(raw, loadAuditKey({ file: null, dataDir })), {
+      tenantId: 't',
+      actorOid: 'u',
+      kind: 'decision',
+      data: {},
+    });
+    await raw.close();
+    const server = await startServer(readConfig({ ...env, PORT: String(await freePort()), HOST: '127.0.0.1' }), {
+      logger: false,
+    });
+    try {
+      const signed = await server.db.query<{ n: string | number }>('SELECT n FROM audit_checkpoints');
+      expect(signed.rows.map((r) => Number(r.n))).toEqual([1]);
+      await server.db.query('DELETE FROM audit_checkpoints');
+      await appendAudit(server.db, { tenantId: 't', actorOid: 'u', kind: 'decision', data: {} });
+    } finally {
+      // The shutdown checkpoint is refused: checkpoint #1, which this server saw, is gone.
+      await server.close();
+    }
+    const after = await openDb(storeTarget(readConfig(env)));
+    try {
+      expect((await after.query('SELECT n FROM audit_checkpoints')).rows).toEqual([]);
+    } finally {
+      await after.close();
+    }
+  }, 240000);
+});
+
 describe('audit-log verify reads the store the server writes', () => {
   it('finds the events a server recorded in DATA_DIR', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'sg-data-'));

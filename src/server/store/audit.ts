@@ -590,11 +590,13 @@ export interface SealerOptions {
   /** The chain did not verify: nothing was signed. Called on each refused attempt. */
   readonly onRefused: (e: AuditSealRefused) => void;
   readonly onError?: (e: Error) => void;
+  /** What an earlier seal (the server's at start-up) saw, so a checkpoint deleted since is noticed. */
+  readonly memory?: SealMemory;
 }
 
 /** Seals the chain every `everyEvents` events or `everyMs`, whichever first, and once more at `stop` (shutdown). */
 export function startAuditSealer(db: Db, key: AuditKey, options: SealerOptions): { stop(): Promise<void> } {
-  const memory: SealMemory = { seen: null };
+  const memory: SealMemory = options.memory ?? { seen: null };
   let sealedSeq = -1;
   let unsealedSince: number | null = null;
   // After a refusal, the next try waits `everyMs`: the log says it loudly once per interval, not once per poll.
