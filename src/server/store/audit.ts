@@ -124,6 +124,25 @@ export function sealPending(key: AuditKey, row: PendingRow): { keyId: string; si
 const isoOf = (v: Date | string): string => (v instanceof Date ? v : new Date(v)).toISOString();
 const jsonOf = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v);
 
+/** An audit_pending row as read (drivers give timestamps and jsonb as objects or as text), as it was signed. */
+function pendingRowOf(p: {
+  id: string | number;
+  at: Date | string;
+  tenant_id: string;
+  actor_oid: string | null;
+  kind: string;
+  data: unknown;
+}): PendingRow {
+  return {
+    id: String(p.id),
+    at: isoOf(p.at),
+    tenantId: p.tenant_id,
+    actorOid: p.actor_oid,
+    kind: p.kind,
+    data: jsonOf(p.data),
+  };
+}
+
 /** Appends one event; the chain head is read and extended under a transaction-scoped advisory lock. */
 export async function appendAudit(
   db: Db,
@@ -274,14 +293,7 @@ export async function chainPending(
       prevHash = hash;
     };
     for (const p of pending) {
-      const row: PendingRow = {
-        id: String(p.id),
-        at: isoOf(p.at),
-        tenantId: p.tenant_id,
-        actorOid: p.actor_oid,
-        kind: p.kind,
-        data: jsonOf(p.data),
-      };
+      const row = pendingRowOf(p);
       const reason = !key
         ? null
         : p.key_id !== key.keyId
@@ -798,8 +810,8 @@ async function verifyLinks(
       if (r.prev_hash !== prevHash) {
         return broken('prev_hash does not match the previous event (deleted, inserted or reordered)');
       }
-      const at = r.at instanceof Date ? r.at.toISOString() : new Date(r.at).toISOString();
-      const data = (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as Record<string, unknown>;
+      const at = isoOf(r.at);
+      const data = jsonOf(r.data) as Record<string, unknown>;
       const hash = eventHash(prevHash, { seq, at, tenantId: r.tenant_id, actorOid: r.actor_oid, kind: r.kind, data });
       if (hash !== r.hash) {
         return broken('hash does not match the event (edited)');
@@ -895,14 +907,7 @@ export async function verifySealedAuditChain(
   let signed = 0;
   for (const p of pendingRows) {
     const key = keys.find((k) => k.keyId === p.key_id);
-    const row: PendingRow = {
-      id: String(p.id),
-      at: isoOf(p.at),
-      tenantId: p.tenant_id,
-      actorOid: p.actor_oid,
-      kind: p.kind,
-      data: jsonOf(p.data),
-    };
+    const row = pendingRowOf(p);
     if (key && p.signature !== null && verifySignature(key, pendingMessage(row, key.keyId), p.signature)) {
       signed++;
     } else {
