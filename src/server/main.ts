@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 
 import { PAGE_PATHS } from '../shared/app-ids';
 import { type AppDeps, buildApp, inProcessEventBus } from './app';
-import { type AuditKey, loadAuditKey } from './audit-key';
+import { type AuditKey, GENERATED_PUBLIC_KEY_FILE, loadAuditKey } from './audit-key';
 import { AuthError, createTokenVerifier, type TokenVerifier } from './auth';
 import { ConfigError, readConfig, type ServerConfig } from './config';
 import { type ClosableEventBus, postgresEventBus } from './events';
@@ -234,7 +234,9 @@ export async function startServer(
         privateKeyFile: auditKey.source.file,
         source: auditKey.source.kind,
         publicKeyFile:
-          auditKey.source.kind === 'configured' ? null : auditKey.source.file.replace(/\.pem$/, '.pub.pem'),
+          auditKey.source.kind === 'configured'
+            ? null
+            : path.join(path.dirname(auditKey.source.file), GENERATED_PUBLIC_KEY_FILE),
       },
     },
     `audit signing key ${auditKey.keyId} (${auditKey.source.kind === 'generated' ? 'generated now' : auditKey.source.kind}); ` +
@@ -276,6 +278,7 @@ export async function startServer(
       ),
     onRefused,
     onError: (e) => app.log.error({ err: loggableError(e) }, 'audit sealer'),
+    memory: sealMemory,
   });
   const chainer = startAuditChainer(
     db,
