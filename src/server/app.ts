@@ -254,7 +254,11 @@ export async function buildApp(
     // On PostgreSQL several instances share the store, so they share the count: each counting alone would let a user
     // make the limit once per instance. Embedded PGlite is one instance, and its own memory is the count.
     ...(db.kind === 'postgres'
-      ? { store: sharedRateLimitStore(db, (e) => app.log.warn({ err: e }, 'rate limits: expired counters not swept')) }
+      ? {
+          store: sharedRateLimitStore(db, (e) =>
+            app.log.warn({ err: loggableError(e) }, 'rate limits: expired counters not swept'),
+          ),
+        }
       : {}),
     // Pages, scripts, icons and the health check are not counted: behind an agency's NAT or load balancer every user
     // shares one address, and the Office and Teams hosts load many files per page.

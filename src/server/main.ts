@@ -92,10 +92,10 @@ export async function startServer(
   // Checked once, first: a bad PDF_FONT stops start-up before anything opens. Only the paths are kept: each PDF thread
   // parses its own copy, so this thread holding a parsed one too would be 35 MB and more for nothing.
   const pdfFonts = options.pdfFonts ?? choosePdfFonts(config.pdfFont);
-  // DATA_DIR holds PGlite's files and the generated development certificate; when it is used, a folder that cannot be
-  // written stops start-up here, named, instead of failing inside PGlite or on the first write.
+  // DATA_DIR holds PGlite's files, the generated development certificate and the generated audit signing key; when any
+  // of them is used, a folder that cannot be written stops start-up here, named, instead of failing on the first write.
   const target = storeTarget(config);
-  if (target.dataDir || !(config.tls.cert && config.tls.key)) {
+  if (target.dataDir || !(config.tls.cert && config.tls.key) || config.audit.signingKey === null) {
     assertWritableDir(config.dataDir);
   }
   if (target.dataDir) {
