@@ -15,7 +15,16 @@ export const USAGE = `用法 Usage: npm run --silent scan -- [--policy FILE] [--
        npm run --silent audit-log -- verify [--expect-head HASH] [--min-seq N] [--json]
        (or: npx secrecy-guard scan|audit-log …)
 
-  PATH            .eml、.txt、.html 檔或目錄（遞迴） / .eml, .txt, .html files or directories (recursive)
+  PATH            檔案或目錄（遞迴）；類型依內容判斷，不依副檔名 / files or directories (recursive); the type is
+                  read from the content, not the name:
+                    郵件 mail: .eml（含附件 with attachments）、winmail.dat (TNEF)
+                    文書 documents: .docx .xlsx .pptx（含 macro 版 and macro-enabled）、.odt .ods .odp、
+                      .fodt .fods .fodp、.pdf、.rtf、公文交換 .di（XML）
+                    文字 text: .txt .html .xml .csv .json 等，UTF-8、UTF-16、Big5、GB18030；純 base64 亦解開 base64 of a file
+                    壓縮檔 archives: .zip（逐一掃描 every entry）
+                  無法完整讀取、一律不放行 never allowed as unreadable: .doc .xls .ppt .msg（舊版二進位 legacy binary；
+                    可讀的文字仍會檢查 readable text is still scanned）、圖片 images（無 OCR no OCR）、加密 encrypted files、
+                    其他未知類型 any other type
   --policy FILE   政策 JSON 檔（預設：內建政策） / policy JSON (default: the built-in policy)
   --to LIST       收件者，以逗號分隔；未指定時視為外部 / recipients, comma-separated; none means external
   --json          輸出 JSON / print JSON

@@ -156,20 +156,24 @@ export async function scanFile(
     conclusive: blocksWhatIsLeft(name, policy, [recipientScope(recipients, policy)]),
     ...(scanOptions.onProgress ? { onProgress: scanOptions.onProgress } : {}),
   };
+  // The bytes say what the file is; the name only breaks a tie among plain text (a mail without the usual headers
+  // named .eml, XHTML named .html). A .docx renamed .txt is a .docx.
   const kind = sniff(bytes, name);
+  const asMail = kind === 'eml' || (/\.eml$/i.test(name) && (kind === 'text' || kind === 'unknown'));
+  const asHtml = kind === 'html' || (kind === 'xml' && /\.x?html?$/i.test(name));
   let message: MessageInput;
   // A mail or a body read from a file still has the file's name, which the core reads as an attachment's.
   const ownName: AttachmentInput = { name, segments: [] };
-  if (kind === 'eml' || (/\.eml$/i.test(name) && kind !== 'zip' && kind !== 'pdf')) {
+  if (asMail) {
     const parsed = await parseEml(bytes, options);
     message = { ...parsed, attachments: [ownName, ...parsed.attachments] };
-  } else if (kind === 'text' || kind === 'html' || /\.(txt|html?)$/i.test(name)) {
-    const decoded = decodeText(bytes, kind === 'html' ? declaredHtmlCharset(bytes) : null);
+  } else if (kind === 'text' || asHtml) {
+    const decoded = decodeText(bytes, asHtml ? declaredHtmlCharset(bytes) : null);
     if (!decoded.ok) {
       return unscannableResult(file, decoded.reason, decoded.detail, policy, recipients);
     }
     message = {
-      ...(kind === 'html' || /\.html?$/i.test(name) ? { bodyHtml: decoded.text } : { bodyText: decoded.text }),
+      ...(asHtml ? { bodyHtml: decoded.text } : { bodyText: decoded.text }),
       attachments: [ownName],
     };
   } else {

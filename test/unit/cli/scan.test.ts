@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -115,6 +115,53 @@ describe('scan command', () => {
     const { out } = await scan(['--json', dir]);
     const results = (JSON.parse(out) as { results: { level: string | null }[] }).results;
     expect(results.map((r) => r.level)).toEqual(['機密', '機密']);
+  });
+
+  it('takes the type from the content, whatever the name: a renamed .docx or .pdf is read as what it is', async () => {
+    const dir = tmp();
+    const docs = path.join(root, 'test', 'fixtures', 'docs');
+    const cases: [source: string, asName: string, part: RegExp][] = [
+      ['header-mark.docx', 'renamed.txt', /^attachment:renamed\.txt\/word\/header1\.xml#header$/],
+      ['header-mark.docx', 'renamed.html', /^attachment:renamed\.html\/word\/header1\.xml#header$/],
+      ['header-mark.docx', 'renamed.eml', /^attachment:renamed\.eml\/word\/header1\.xml#header$/],
+      ['header-mark.pdf', 'renamed-pdf.txt', /^attachment:renamed-pdf\.txt\/page1#text$/],
+    ];
+    for (const [source, asName] of cases) {
+      writeFileSync(path.join(dir, asName), readFileSync(path.join(docs, source)));
+    }
+    // And the other way round: plain text named like a document is still text.
+    writeFileSync(path.join(dir, 'letter.docx'), readFileSync(path.join(samples, '02-classified-letter.txt')));
+    const { code, out } = await scan(['--json', dir]);
+    expect(code).toBe(1);
+    const doc = JSON.parse(out) as {
+      results: { path: string; level: string | null; findings: { location: string }[]; unscannable: unknown[] }[];
+    };
+    const byName = new Map(doc.results.map((r) => [path.basename(r.path), r]));
+    for (const [, asName, part] of cases) {
+      const r = byName.get(asName);
+      expect({ asName, level: r?.level, unscannable: r?.unscannable }).toEqual({
+        asName,
+        level: '機密',
+        unscannable: [],
+      });
+      expect(r?.findings.map((f) => f.location)).toContainEqual(expect.stringMatching(part));
+    }
+    expect(byName.get('letter.docx')).toMatchObject({ level: '機密', unscannable: [] });
+  });
+
+  it('--help lists every type the scanner reads, and the ones it never allows as unreadable', async () => {
+    const { code, out } = await scan(['--help']);
+    expect(code).toBe(0);
+    const [reads, never] = out.split('一律不放行');
+    for (const type of ['.eml', 'winmail.dat', '.docx', '.xlsx', '.pptx', '.odt', '.ods', '.odp', '.fodt', '.pdf']) {
+      expect(reads).toContain(type);
+    }
+    for (const type of ['.rtf', '.di', '.txt', '.html', 'Big5', 'UTF-16', '.zip']) {
+      expect(reads).toContain(type);
+    }
+    for (const type of ['.doc ', '.xls ', '.ppt', 'images', 'encrypted']) {
+      expect(never).toContain(type);
+    }
   });
 
   it('walks directories recursively', async () => {
