@@ -5,6 +5,8 @@
 # - fonts-cns11643-sung: 全字庫 TW-Sung, the CJK font the sign-in sheet PDF embeds;
 # - poppler-utils: pdftotext, which the tests use to read the sign-in sheet back.
 set -euo pipefail
+# The Node.js version first: the rest of the install is no use on a Node the project cannot run on.
+node "$(dirname "$0")/check-node.cjs"
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)

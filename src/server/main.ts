@@ -10,6 +10,7 @@ import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 
+import { nodeVersionProblem, requiredRange } from '../../scripts/check-node.cjs';
 import { PAGE_PATHS } from '../shared/app-ids';
 import { type AppDeps, buildApp, inProcessEventBus } from './app';
 import { type AuditKey, GENERATED_PUBLIC_KEY_FILE, loadAuditKey } from './audit-key';
@@ -326,6 +327,12 @@ export async function startServer(
 }
 
 if (require.main === module) {
+  // Before anything else can fail in a way that hides the cause: an older Node fails later with an obscure error.
+  const tooOld = nodeVersionProblem(process.version, requiredRange());
+  if (tooOld) {
+    process.stderr.write(`secrecy-guard: ${tooOld}\n`);
+    process.exit(2);
+  }
   let config: ServerConfig;
   try {
     config = readConfig();
