@@ -44,6 +44,7 @@ import {
   requireChair,
 } from './http';
 import { checkJustification, JUSTIFICATION_SCHEMA } from './justification';
+import { DATE_TIME_PATTERN, meetingSchedule } from './meeting-schedule';
 import type { PdfFontChoice } from './pdf-font';
 import { sharedRateLimitStore } from './rate-limit-store';
 import { registerReceiptPrint } from './receipt-print';
@@ -277,7 +278,16 @@ export async function buildApp(
 
   app.put<{
     Params: { meetingId: string };
-    Body: { title: string; level: string; reminder: string; spokesperson?: string; sensitive?: boolean };
+    Body: {
+      title: string;
+      level: string;
+      reminder: string;
+      spokesperson?: string;
+      sensitive?: boolean;
+      startsAt?: string;
+      endsAt?: string;
+      place?: string;
+    };
   }>(
     '/api/meetings/:meetingId',
     {
@@ -293,6 +303,9 @@ export async function buildApp(
             reminder: { type: 'string', minLength: 1, maxLength: 2000 },
             spokesperson: { type: 'string', maxLength: 200 },
             sensitive: { type: 'boolean' },
+            startsAt: { type: 'string', maxLength: 40, pattern: DATE_TIME_PATTERN },
+            endsAt: { type: 'string', maxLength: 40, pattern: DATE_TIME_PATTERN },
+            place: { type: 'string', maxLength: 200 },
           },
         },
       },
@@ -303,6 +316,9 @@ export async function buildApp(
       const b = request.body;
       requireTitleOrName('title', b.title);
       requireTitleOrName('spokesperson', b.spokesperson);
+      requireTitleOrName('place', b.place);
+      const schedule = meetingSchedule(b.startsAt, b.endsAt);
+      const place = b.place?.trim() || null;
       const result = await db.transaction(async (tx) => {
         await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`meeting:${me.tenantId}:${meetingId}`]);
         const existing = (
@@ -319,11 +335,24 @@ export async function buildApp(
         }
         const row = (
           await tx.query<MeetingRow>(
-            `INSERT INTO meetings (id, tenant_id, title, sensitive, level, reminder, spokesperson, chair_oid)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-             ON CONFLICT (tenant_id, id) DO UPDATE SET title = $3, sensitive = $4, level = $5, reminder = $6, spokesperson = $7, updated_at = now()
+            `INSERT INTO meetings (id, tenant_id, title, sensitive, level, reminder, spokesperson, chair_oid, starts_at, ends_at, place)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+             ON CONFLICT (tenant_id, id) DO UPDATE SET title = $3, sensitive = $4, level = $5, reminder = $6, spokesperson = $7,
+               starts_at = $9, ends_at = $10, place = $11, updated_at = now()
              RETURNING *`,
-            [meetingId, me.tenantId, b.title, b.sensitive ?? true, b.level, b.reminder, b.spokesperson ?? null, me.oid],
+            [
+              meetingId,
+              me.tenantId,
+              b.title,
+              b.sensitive ?? true,
+              b.level,
+              b.reminder,
+              b.spokesperson ?? null,
+              me.oid,
+              schedule.startsAt,
+              schedule.endsAt,
+              place,
+            ],
           )
         ).rows[0] as MeetingRow;
         // Until the bot brings the Teams meeting API, the first signed-in user to configure a meeting becomes chair.
@@ -836,6 +865,9 @@ function meetingView(
     reminder: m.reminder,
     reminderSha256: reminderSha256(m.reminder),
     spokesperson: m.spokesperson,
+    startsAt: m.starts_at === null ? null : iso(m.starts_at),
+    endsAt: m.ends_at === null ? null : iso(m.ends_at),
+    place: m.place,
     isChair: m.chair_oid === me.oid,
     acknowledgement,
     ...(acknowledgementCount !== undefined ? { acknowledgementCount } : {}),

@@ -57,6 +57,9 @@ export interface MeetingRow {
   level: string;
   reminder: string;
   spokesperson: string | null;
+  starts_at: Date | string | null;
+  ends_at: Date | string | null;
+  place: string | null;
   chair_oid: string;
   created_at?: Date | string;
   updated_at?: Date | string;

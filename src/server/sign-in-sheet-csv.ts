@@ -13,6 +13,8 @@ import {
   inviteeListLabel,
   levelLabel,
   meetingDate,
+  meetingTime,
+  NOT_GIVEN,
   NOT_INVITED_LEGEND,
   type SheetAttendee,
   type SignInSheet,
@@ -29,6 +31,8 @@ const COLUMNS = [
   '確認之密等 Level acknowledged',
   '確認之提醒 SHA-256 Reminder acknowledged (SHA-256)',
   '受邀 Invited',
+  // Empty: a printed CSV is signed like the PDF, by everyone on it.
+  '簽名 Signature',
 ] as const;
 
 const INVITED = '是 yes';
@@ -80,6 +84,8 @@ export function csvHead(sheet: SignInSheet): string {
     record(['會議簽到表 Meeting sign-in sheet']),
     record(['會議名稱 Meeting', line(m.title)]),
     record(['會議日期 Date', date.text, date.basis]),
+    record(['會議時間 Time', meetingTime(sheet) ?? NOT_GIVEN]),
+    record(['會議地點 Place', line(m.place) || NOT_GIVEN]),
     record(['密等 Level', levelLabel(m.level)]),
     record(['保密警語 Confidentiality', DEFAULT_REMINDER]),
     // The chair's text keeps its paragraphs: it is one quoted cell, and the guard still looks at its start.

@@ -40,6 +40,10 @@ export interface SignInSheet {
     readonly reminderSha256: string;
     readonly spokesperson: string | null;
     readonly configuredAt: Date;
+    /** When the meeting is held, as the chair gave it: both or neither. */
+    readonly startsAt: Date | null;
+    readonly endsAt: Date | null;
+    readonly place: string | null;
   };
   readonly chair: { readonly name: string; readonly upn: string | null };
   /**
@@ -177,10 +181,18 @@ export function rocDate(d: Date): string {
 }
 
 /**
- * The meeting's date. The server does not hold the Teams schedule, so the date is when people acknowledged (the
- * meeting was under way then); before anyone has, it is the day the chair configured it, and the sheet says which.
+ * The meeting's date: the day the chair said it is held. Without that, when people acknowledged (the meeting was
+ * under way then); before anyone has, the day the chair configured it. The sheet says which.
  */
 export function meetingDate(sheet: SignInSheet): { readonly text: string; readonly basis: string } {
+  const { startsAt, endsAt } = sheet.meeting;
+  if (startsAt !== null && endsAt !== null) {
+    const text =
+      taipeiDate(startsAt) === taipeiDate(endsAt)
+        ? `${taipeiDate(startsAt)}（${rocDate(startsAt)}）`
+        : `${taipeiDate(startsAt)} – ${taipeiDate(endsAt)}`;
+    return { text, basis: '主席所定 / as set by the chair' };
+  }
   if (sheet.acknowledgedSpan === null) {
     const d = sheet.meeting.configuredAt;
     return { text: `${taipeiDate(d)}（${rocDate(d)}）`, basis: '設定日期 / date configured' };
@@ -191,6 +203,23 @@ export function meetingDate(sheet: SignInSheet): { readonly text: string; readon
       ? `${taipeiDate(first)}（${rocDate(first)}）`
       : `${taipeiDate(first)} – ${taipeiDate(last)}`;
   return { text, basis: '依確認時間 / by acknowledgement time' };
+}
+
+/** What the sheet prints for a time or place the chair did not give. */
+export const NOT_GIVEN = '未填 / not given';
+
+/** 「14:00–16:00」 in Taiwan time (the date too when it ends on another day); null when the chair gave no time. */
+export function meetingTime(sheet: SignInSheet): string | null {
+  const { startsAt, endsAt } = sheet.meeting;
+  if (startsAt === null || endsAt === null) {
+    return null;
+  }
+  const [startDay, startClock] = taipeiDateTime(startsAt).split(' ') as [string, string];
+  const [endDay, endClock] = taipeiDateTime(endsAt).split(' ') as [string, string];
+  const hm = (clock: string): string => clock.slice(0, 5);
+  return startDay === endDay
+    ? `${hm(startClock)}–${hm(endClock)} (Asia/Taipei)`
+    : `${startDay} ${hm(startClock)} – ${endDay} ${hm(endClock)} (Asia/Taipei)`;
 }
 
 /** People's names and accounts on one line: no controls, no bidi overrides, no zero-width characters. */

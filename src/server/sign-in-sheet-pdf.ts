@@ -22,6 +22,8 @@ import {
   INVITEES_TRUNCATED_NOTE,
   levelLabel,
   meetingDate,
+  meetingTime,
+  NOT_GIVEN,
   NOT_INVITED_LEGEND,
   NOT_INVITED_NOTE,
   SECRECY_ENGLISH,
@@ -207,12 +209,14 @@ interface Column {
   readonly width: number;
 }
 
+// Everyone signs, acknowledged or not: the sheet is what they sign at the door, the acknowledgement only the reminder's.
 const ACK_COLUMNS: readonly Column[] = [
-  { zh: '序號', en: 'No.', width: 30 },
-  { zh: '姓名', en: 'Name', width: 118 },
-  { zh: '帳號', en: 'Account', width: 170 },
-  { zh: '確認時間', en: 'Acknowledged (Asia/Taipei)', width: 105 },
-  { zh: '備註', en: 'Note', width: WIDTH - 423 },
+  { zh: '序號', en: 'No.', width: 26 },
+  { zh: '姓名', en: 'Name', width: 92 },
+  { zh: '帳號', en: 'Account', width: 148 },
+  { zh: '確認時間', en: 'Acknowledged (Asia/Taipei)', width: 100 },
+  { zh: '備註', en: 'Note', width: 60 },
+  { zh: '簽名', en: 'Signature', width: WIDTH - 426 },
 ];
 const PENDING_COLUMNS: readonly Column[] = [
   { zh: '序號', en: 'No.', width: 30 },
@@ -220,6 +224,8 @@ const PENDING_COLUMNS: readonly Column[] = [
   { zh: '帳號', en: 'Account', width: 170 },
   { zh: '簽名', en: 'Signature', width: WIDTH - 318 },
 ];
+/** Room for a handwritten name: every row of both tables is signed. */
+const SIGNING_ROW_HEIGHT = 21;
 const CELL_SIZE = 9.5;
 const CELL_LEADING = 12.5;
 const CELL_PAD = 3;
@@ -237,12 +243,15 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
   const date = meetingDate(sheet);
   const expected = expectedTotal(sheet);
   const spokesperson = m.spokesperson ? cleanText(m.spokesperson) : '未指定 / not named';
+  const time = meetingTime(sheet);
+  const place = m.place ? cleanText(m.place) : NOT_GIVEN;
   const chair = `${cleanText(sheet.chair.name)}${sheet.chair.upn ? `（${sheet.chair.upn}）` : ''}`;
   const names = (rows: readonly { name: string; upn: string | null }[]): string[] =>
     rows.flatMap((r) => [cleanText(r.name), r.upn ?? '']);
   await ts.prepare(doc, [
     title,
     spokesperson,
+    place,
     chair,
     DEFAULT_REMINDER,
     ...reminder,
@@ -301,7 +310,7 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
     ts.draw(page, l, MARGIN + 14, y - 9.5, 8.5, GREY);
     y -= 11;
   }
-  y -= 22;
+  y -= 16;
 
   // The meeting.
   const field = (zh: string, en: string, values: readonly string[], size = 10): void => {
@@ -315,7 +324,9 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
     y -= 3;
   };
   field('會議名稱', 'Meeting', [title]);
-  field('會議日期', 'Date', [`${date.text}  ${date.basis}`]);
+  // The day and the hours on one line, so a small meeting's sheet still fits one page.
+  field('會議日期', 'Date', [time === null ? `${date.text}  ${date.basis}` : `${date.text} ${time}`]);
+  field('會議地點', 'Place', [place]);
   field('密等', 'Level', [levelLabel(m.level)]);
   field('發言人', 'Spokesperson', [spokesperson]);
   field('主席', 'Chair', [chair]);
@@ -427,8 +438,9 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
       a.upn ?? '',
       taipeiDateTime(a.acknowledgedAt),
       [a.current ? '' : earlierVersionNote(a), a.invited ? '' : NOT_INVITED_NOTE].filter(Boolean).join('\n'),
+      '',
     ]),
-    CELL_LEADING + 2 * CELL_PAD,
+    SIGNING_ROW_HEIGHT,
   );
   more(sheet.acknowledgedTotal, sheet.acknowledged.length, '已確認者');
   const legends = [
@@ -446,7 +458,7 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
     ['未確認之受邀者', 'Invitees not yet acknowledged'],
     PENDING_COLUMNS,
     sheet.unacknowledged.map((p, i) => [String(i + 1), cleanText(p.name), p.upn ?? '', '']),
-    24,
+    SIGNING_ROW_HEIGHT,
   );
   more(sheet.unacknowledgedTotal, sheet.unacknowledged.length, '未確認者');
 
@@ -460,10 +472,11 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
   }
 
   // Signatures: the chair attests the sheet; the 政風 officer countersigns where the agency's practice calls for it.
-  if (y - 90 < CONTENT_BOTTOM) {
+  // The block draws 28 + 36 points below y and its date line's text under that: 76 keeps it clear of the footer.
+  if (y - 76 < CONTENT_BOTTOM) {
     newPage();
   }
-  y -= 36;
+  y -= 28;
   const signature = (x: number, zh: string, en: string): void => {
     ts.draw(page, zh, x, y, 10);
     ts.draw(page, en, x, y - 11, 7, GREY);
@@ -514,7 +527,7 @@ export async function renderSignInSheetPdf(sheet: SignInSheet, fonts: PdfFontCha
 
 /** Every fixed label, so the faces they need are embedded too. */
 const LABELS = [
-  '會議簽到表 Meeting sign-in sheet 保密警語 Confidentiality notice 會議名稱 日期 密等 發言人 主席 人數 受邀名單來源',
+  '會議簽到表 Meeting sign-in sheet 保密警語 Confidentiality notice 會議名稱 日期時間地點 密等 發言人 主席 人數 受邀名單來源 未填 given 所定 set by the chair',
   '產製時間 稽核雜湊 已確認名單 未確認之受邀者（續）序號 姓名 帳號 確認時間 簽名 無 另有位未列出見 CSV 第頁，共 完整名單簽到表',
   "主席簽章 政風人員簽章 日期：· 〓字型缺字請以核對 應到人未確認 Acknowledged of expected not yet 主席提醒 Chair's reminder",
   '0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ ()（）／/:;–-…',

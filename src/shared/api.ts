@@ -19,6 +19,11 @@ export interface MeetingSettings {
   readonly spokesperson?: string;
   /** @default true */
   readonly sensitive?: boolean;
+  /** When the meeting starts and ends (RFC 3339, with an offset): both or neither. Printed on the sign-in sheet. */
+  readonly startsAt?: string;
+  readonly endsAt?: string;
+  /** Where it is held (a room, 「視訊會議」): printed on the sign-in sheet. */
+  readonly place?: string;
 }
 
 /** The sentence the guidance puts on every sign-in sheet of a sensitive meeting. */
@@ -34,6 +39,10 @@ export interface MeetingView {
   /** SHA-256 (hex) of `reminder`: with `level`, the version an acknowledgement is given for. */
   readonly reminderSha256: string;
   readonly spokesperson: string | null;
+  /** ISO 8601 (UTC), or null when the chair has not given them. */
+  readonly startsAt: string | null;
+  readonly endsAt: string | null;
+  readonly place: string | null;
   /** True when the caller is the chair (from the token, as the server judges it). */
   readonly isChair: boolean;
   /**

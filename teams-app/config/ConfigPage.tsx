@@ -1,6 +1,6 @@
 /**
  * The chair's configuration page (Teams' tab configuration, frame `settings`): mark the meeting sensitive, choose the
- * level, edit the reminder, name the spokesperson. Teams' own Save button is enabled only while the form is valid;
+ * level, edit the reminder, name the spokesperson, give the date, hours and place the sign-in sheet prints. Teams' own Save button is enabled only while the form is valid;
  * pressing it stores the settings on the server, then completes the tab. A failure keeps every value typed.
  */
 import {
@@ -31,6 +31,7 @@ import {
   type FieldProblem,
   formFromMeeting,
   type LimitedField,
+  type ScheduleField,
   toSettings,
 } from '../shared/config-form';
 import { describeError } from '../shared/errors';
@@ -52,13 +53,32 @@ const useStyles = makeStyles({
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
   intro: { margin: 0 },
   reminderRow: { display: 'flex', justifyContent: 'flex-end' },
+  schedule: {
+    border: 'none',
+    margin: 0,
+    padding: 0,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalM,
+  },
+  legend: { padding: 0, marginBottom: tokens.spacingVerticalS, fontWeight: tokens.fontWeightSemibold },
+  // Side by side where there is room, stacked in a narrow tab.
+  scheduleRow: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalM },
 });
 
 function problemText(problem: FieldProblem | undefined, t: TeamsMessages): string | undefined {
-  if (!problem) {
-    return undefined;
+  switch (problem?.kind) {
+    case undefined:
+      return undefined;
+    case 'required':
+      return t.required;
+    case 'too-long':
+      return t.tooLong(problem.max);
+    case 'schedule-incomplete':
+      return t.scheduleIncomplete;
+    case 'ends-before-start':
+      return t.endsBeforeStart;
   }
-  return problem.kind === 'required' ? t.required : t.tooLong(problem.max);
 }
 
 export function ConfigPage({ services }: { services: PageServices }): React.JSX.Element {
@@ -81,7 +101,7 @@ function ConfigForm({ services, meetingId }: { services: PageServices; meetingId
   const s = useStyles();
   const { api, locale, origin, t } = services;
   const [values, setValues] = React.useState<ConfigFormValues>(DEFAULT_FORM);
-  const [touched, setTouched] = React.useState<Partial<Record<LimitedField, boolean>>>({});
+  const [touched, setTouched] = React.useState<Partial<Record<LimitedField | ScheduleField, boolean>>>({});
   const [load, setLoad] = React.useState<Load>({ phase: 'loading' });
   const [loadGeneration, setLoadGeneration] = React.useState(0);
   const [outcome, setOutcome] = React.useState<SaveOutcome | null>(null);
@@ -148,9 +168,9 @@ function ConfigForm({ services, meetingId }: { services: PageServices; meetingId
     dirty.current = true;
     setValues((v) => ({ ...v, [key]: value }));
   };
-  const touch = (field: LimitedField) => () => setTouched((x) => ({ ...x, [field]: true }));
+  const touch = (field: LimitedField | ScheduleField) => () => setTouched((x) => ({ ...x, [field]: true }));
   const textProps = (
-    field: LimitedField,
+    field: LimitedField | ScheduleField,
   ): {
     name: string;
     value: string;
@@ -164,7 +184,7 @@ function ConfigForm({ services, meetingId }: { services: PageServices; meetingId
     onBlur: touch(field),
     onChange: (_: unknown, data: { value: string }) => update(field, data.value),
   });
-  const fieldError = (field: LimitedField): string | undefined =>
+  const fieldError = (field: LimitedField | ScheduleField): string | undefined =>
     touched[field] ? problemText(check.problems[field], t) : undefined;
 
   let saveMessage: React.ReactNode = null;
@@ -260,6 +280,23 @@ function ConfigForm({ services, meetingId }: { services: PageServices; meetingId
         <Field label={t.spokespersonLabel} hint={t.spokespersonHint} validationMessage={fieldError('spokesperson')}>
           <Input {...textProps('spokesperson')} />
         </Field>
+        <fieldset className={s.schedule}>
+          <legend className={s.legend}>{t.scheduleLegend}</legend>
+          <div className={s.scheduleRow}>
+            <Field label={t.dateLabel} validationMessage={fieldError('date')}>
+              <Input type="date" {...textProps('date')} />
+            </Field>
+            <Field label={t.startTimeLabel} validationMessage={fieldError('startTime')}>
+              <Input type="time" {...textProps('startTime')} />
+            </Field>
+            <Field label={t.endTimeLabel} validationMessage={fieldError('endTime')}>
+              <Input type="time" {...textProps('endTime')} />
+            </Field>
+          </div>
+          <Field label={t.placeLabel} hint={t.placeHint} validationMessage={fieldError('place')}>
+            <Input {...textProps('place')} />
+          </Field>
+        </fieldset>
       </form>
       {editable ? <p className={layout.caption}>{t.configSaveHint}</p> : null}
     </main>

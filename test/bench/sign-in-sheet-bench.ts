@@ -36,6 +36,9 @@ function sheet(attendees: number): SignInSheet {
       reminderSha256: 'cd'.repeat(32),
       spokesperson: '李發言人',
       configuredAt: new Date(at),
+      startsAt: new Date(at),
+      endsAt: new Date(at + 2 * 3600_000),
+      place: '本部第一會議室',
     },
     chair: { name: '王主席', upn: 'chair@example.gov.tw' },
     acknowledged: Array.from({ length: attendees }, (_, i) => ({

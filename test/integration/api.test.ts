@@ -440,6 +440,51 @@ describe.each(STORES)('API on %s', (kind) => {
     expect(kinds).toEqual(['meeting.chair-assigned', 'acknowledgement']);
   });
 
+  it("keeps the meeting's time and place as the chair gives them, refuses a bad one naming it, and a PUT without them clears them", async () => {
+    const when = { startsAt: '2026-12-08T14:00:00+08:00', endsAt: '2026-12-08T16:30+08:00', place: '本部第一會議室' };
+    const created = await call('PUT', meetingUrl, chair, { ...settings, ...when });
+    expect(created.statusCode).toBe(201);
+    const expected = {
+      startsAt: '2026-12-08T06:00:00.000Z',
+      endsAt: '2026-12-08T08:30:00.000Z',
+      place: '本部第一會議室',
+    };
+    expect(created.json()).toMatchObject(expected);
+    expect((await call('GET', meetingUrl, attendee)).json()).toMatchObject(expected);
+
+    const refused: [Record<string, string>, string][] = [
+      [{ startsAt: when.startsAt }, 'invalid_schedule'],
+      [{ endsAt: when.endsAt }, 'invalid_schedule'],
+      [{ startsAt: '2026-02-30T10:00+08:00', endsAt: '2026-03-01T10:00+08:00' }, 'invalid_schedule'],
+      [{ startsAt: '2026-12-08T24:00+08:00', endsAt: '2026-12-09T10:00+08:00' }, 'invalid_schedule'],
+      [{ startsAt: when.endsAt, endsAt: when.startsAt }, 'invalid_schedule'],
+      [{ startsAt: when.startsAt, endsAt: when.startsAt }, 'invalid_schedule'],
+      [{ startsAt: '2026-12-01T09:00+08:00', endsAt: '2026-12-08T09:01+08:00' }, 'invalid_schedule'],
+      [{ startsAt: '1999-12-31T09:00+08:00', endsAt: '1999-12-31T10:00+08:00' }, 'invalid_schedule'],
+      // Without an offset the same text is a different moment in every browser.
+      [{ startsAt: '2026-12-08T14:00', endsAt: '2026-12-08T16:00' }, 'invalid_request'],
+      [{ startsAt: 'tomorrow', endsAt: 'later' }, 'invalid_request'],
+      [{ place: 'x'.repeat(201) }, 'invalid_request'],
+      [{ place: '第一\u200b會議室' }, 'invalid_characters'],
+    ];
+    for (const [fields, code] of refused) {
+      const res = await call('PUT', meetingUrl, chair, { ...settings, ...fields });
+      expect({ fields, status: res.statusCode, code: (res.json() as { code: string }).code }).toEqual({
+        fields,
+        status: 400,
+        code,
+      });
+    }
+    // Nothing refused changed what was stored.
+    expect((await call('GET', meetingUrl, chair)).json()).toMatchObject(expected);
+    // PUT replaces the settings: left out, the time and place are no longer known.
+    expect((await call('PUT', meetingUrl, chair, settings)).json()).toMatchObject({
+      startsAt: null,
+      endsAt: null,
+      place: null,
+    });
+  });
+
   it('an acknowledgement is of one level and reminder: a change asks again, a stale page is refused, the renewal counts', async () => {
     const view = (await call('PUT', meetingUrl, chair, settings)).json() as { reminderSha256: string };
     expect(view.reminderSha256).toBe(createHash('sha256').update(settings.reminder, 'utf8').digest('hex'));

@@ -51,10 +51,12 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-async function pdfText(pdf: Buffer): Promise<{ text: string; pages: number }> {
+async function pdfText(pdf: Buffer, options: readonly string[] = []): Promise<{ text: string; pages: number }> {
   const file = path.join(work, `${Math.random().toString(36).slice(2)}.pdf`);
   writeFileSync(file, pdf);
-  const { stdout: text } = await run('pdftotext', ['-enc', 'UTF-8', file, '-'], { maxBuffer: 64 * 1024 * 1024 });
+  const { stdout: text } = await run('pdftotext', [...options, '-enc', 'UTF-8', file, '-'], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const { stdout: info } = await run('pdfinfo', [file]);
   return { text, pages: Number(/^Pages:\s+(\d+)/m.exec(info)?.[1]) };
 }
@@ -119,6 +121,9 @@ describe('CSV formula guard', () => {
           reminderSha256: 'cd'.repeat(32),
           spokesperson: v('spokesperson'),
           configuredAt: at,
+          startsAt: at,
+          endsAt: new Date(at.getTime() + 3600_000),
+          place: v('place'),
         },
         chair: { name: v('chair'), upn: v('chair-upn') },
         acknowledged: [
@@ -148,7 +153,17 @@ describe('CSV formula guard', () => {
       const records = parseCsv(renderSignInSheetCsv(sheet).subarray(3).toString('utf8'));
       const cells = records.flat();
       // Every field's text is there, each in a cell the guard has seen.
-      for (const field of ['title', 'reminder', 'spokesperson', 'chair', 'chair-upn', 'name', 'upn', 'invitee']) {
+      for (const field of [
+        'title',
+        'reminder',
+        'spokesperson',
+        'place',
+        'chair',
+        'chair-upn',
+        'name',
+        'upn',
+        'invitee',
+      ]) {
         const found = cells.filter((c) => c.includes(`"${field}")`));
         expect(found.length).toBeGreaterThan(0);
         for (const c of found) {
@@ -285,6 +300,54 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
     ]);
   });
 
+  it("prints the meeting's date, time and place as the chair gave them, and a signature column for every attendee", async () => {
+    const when = {
+      startsAt: '2026-12-08T14:00:00+08:00',
+      endsAt: '2026-12-08T16:30:00+08:00',
+      place: '本部第一會議室',
+    };
+    expect((await t.call('PUT', url, t.chair, { ...meetingSettings, ...when })).statusCode).toBe(200);
+    await acknowledgeAll();
+
+    const pdf = (await t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair)).rawPayload;
+    const { text } = await pdfText(pdf);
+    const flat = text.replace(/\s+/g, '');
+    // The chair's day, not the day the acknowledgements fell on (today), the ROC date and the hours, on one line.
+    const dateLine = (await pdfText(pdf, ['-layout'])).text.split('\n').find((l) => l.includes('會議日期'));
+    expect(dateLine?.replace(/\s+/g, ' ')).toMatch(
+      /Date 2026-12-08（中華民國115年12月8日） ?14:00–16:30 \(Asia\/Taipei\)$/,
+    );
+    expect(flat).toContain('會議地點Place本部第一會議室');
+    // Both tables, the acknowledged and the not yet, have the column: everyone on the sheet signs it.
+    expect(flat).toContain(
+      '已確認名單Acknowledged序號姓名帳號確認時間備註簽名No.NameAccountAcknowledged(Asia/Taipei)NoteSignature',
+    );
+    expect(flat).toContain('未確認之受邀者Inviteesnotyetacknowledged序號姓名帳號簽名No.NameAccountSignature');
+
+    const records = parseCsv(
+      (await t.call('GET', `${url}/sign-in-sheet.csv`, t.chair)).rawPayload.subarray(3).toString('utf8'),
+    );
+    const header = new Map(records.slice(0, 24).map((r) => [r[0], r.slice(1)]));
+    expect(header.get('會議日期 Date')?.slice(0, 2)).toEqual([
+      '2026-12-08（中華民國115年12月8日）',
+      '主席所定 / as set by the chair',
+    ]);
+    expect(header.get('會議時間 Time')?.[0]).toBe('14:00–16:30 (Asia/Taipei)');
+    expect(header.get('會議地點 Place')?.[0]).toBe('本部第一會議室');
+    const columns = records.find((r) => r[0] === '序號 No.');
+    expect(columns?.at(-1)).toBe('簽名 Signature');
+
+    // Without them, the sheet says they were not given rather than printing nothing.
+    expect((await t.call('PUT', url, t.chair, meetingSettings)).statusCode).toBe(200);
+    const plain = (await pdfText((await t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair)).rawPayload)).text.replace(
+      /\s+/g,
+      '',
+    );
+    expect(plain).toContain('依確認時間');
+    expect(plain).not.toContain('14:00–16:30');
+    expect(plain).toContain('會議地點Place未填/notgiven');
+  });
+
   it('the guidance’s sentence stands on its own and the chair’s longest reminder is printed whole', async () => {
     // 2,000 characters (the most the server takes) that already contain the sentence, at the very end.
     const filler = '與會人員注意事項：'.repeat(40);
@@ -297,7 +360,12 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
     const res = await t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair);
     expect(res.statusCode).toBe(200);
     const { text } = await pdfText(res.rawPayload);
-    const flat = text.replace(/\s+/g, '');
+    // The running foot and head of each page stand between two lines of the reminder where a page breaks it.
+    const flat = text
+      .replace(/\s+/g, '')
+      .replace(/稽核雜湊Audithash:[0-9a-f]{64}產製Generated[-\d:()A-Za-z/]+第\d+頁，共\d+頁·Page\d+of\d+/g, '')
+      .split(`機密Confidential會議簽到表·${meetingSettings.title}`)
+      .join('');
     const count = (s: string): number => flat.split(s).length - 1;
     // The sentence at the top of the notice, and again where the chair's text ends (it runs onto the next page, past
     // the page's footer): nothing is cut off.
@@ -407,7 +475,7 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
     const res = await t.call('GET', `${url}/sign-in-sheet.csv`, t.chair);
     expect(res.statusCode).toBe(200);
     const records = parseCsv(res.rawPayload.subarray(3).toString('utf8'));
-    const header = new Map(records.slice(0, 20).map((r) => [r[0], r.slice(1)]));
+    const header = new Map(records.slice(0, 24).map((r) => [r[0], r.slice(1)]));
     expect(header.get('已確認 Acknowledged')?.[0]).toBe(String(n));
     expect(header.get('其中先前版本 Of which an earlier version')?.[0]).toBe(String(n));
     const start = records.findIndex((r) => r[0] === '序號 No.');
@@ -509,17 +577,20 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
       {},
     );
     expect(res.statusCode).toBe(201);
-    const { text } = await pdfText((await t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair)).rawPayload);
-    const lines = text.split('\n').map((l) => l.trim());
-    const first = lines.findIndex((l) => l.length > 0 && upn.startsWith(l) && l.startsWith('lin-shu-fen'));
+    // In layout mode: its reading mode joins a line ending in "-" to the next without the hyphen, as if the word
+    // had been hyphenated, which would hide where the account was really broken.
+    const { text } = await pdfText((await t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair)).rawPayload, ['-layout']);
+    // Each printed line's cells, as the layout puts them: runs of text apart by two or more spaces.
+    const cells = text.split('\n').map((l) => l.trim().split(/\s{2,}/));
+    const first = cells.findIndex((c) => c.some((x) => x.startsWith('lin-shu-fen') && upn.startsWith(x)));
     expect(first).toBeGreaterThanOrEqual(0);
-    // The row's other cells (the time) come between the account's lines in pdftotext's reading order.
     const parts: string[] = [];
     let rest = upn;
-    for (const l of lines.slice(first, first + 10)) {
-      if (rest.length > 0 && l.length > 0 && rest.startsWith(l)) {
-        parts.push(l);
-        rest = rest.slice(l.length);
+    for (const line of cells.slice(first, first + 6)) {
+      const part = line.find((x) => x.length > 0 && rest.startsWith(x));
+      if (part !== undefined && rest.length > 0) {
+        parts.push(part);
+        rest = rest.slice(part.length);
       }
     }
     expect(parts.join('')).toBe(upn);
@@ -552,9 +623,9 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
     const text = bytes.subarray(3).toString('utf8');
     // parseCsv refuses a bare LF or CR outside quotes, so every record ends in CRLF.
     const records = parseCsv(text);
-    expect(new Set(records.map((r) => r.length))).toEqual(new Set([9]));
+    expect(new Set(records.map((r) => r.length))).toEqual(new Set([10]));
 
-    const header = new Map(records.slice(0, 20).map((r) => [r[0], r.slice(1)]));
+    const header = new Map(records.slice(0, 24).map((r) => [r[0], r.slice(1)]));
     expect(header.get('會議名稱 Meeting')?.[0]).toBe(meetingSettings.title);
     // The guidance's sentence on its own row, the chair's reminder whole on the next.
     const notices = records.filter((r) => /^(保密警語|主席提醒) /.test(r[0] as string)).map((r) => r.slice(0, 2));

@@ -227,6 +227,16 @@ CREATE UNLOGGED TABLE rate_limit_counts (
   count integer NOT NULL
 );`,
   },
+  {
+    version: 13,
+    name: "the meeting's time and place, for the sign-in sheet",
+    // The sheet printed only the day the acknowledgements fell on; a sign-in sheet names when and where the meeting was.
+    sql: `
+ALTER TABLE meetings ADD COLUMN starts_at timestamptz;
+ALTER TABLE meetings ADD COLUMN ends_at timestamptz;
+ALTER TABLE meetings ADD COLUMN place text CHECK (length(place) <= 200);
+ALTER TABLE meetings ADD CONSTRAINT meetings_schedule CHECK ((starts_at IS NULL) = (ends_at IS NULL) AND (ends_at > starts_at OR ends_at IS NULL));`,
+  },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. */
