@@ -1,7 +1,8 @@
 /**
  * The chair's configuration page (Teams' tab configuration, frame `settings`): mark the meeting sensitive, choose the
- * level, edit the reminder, name the spokesperson, give the date, hours and place the sign-in sheet prints. Teams' own Save button is enabled only while the form is valid;
- * pressing it stores the settings on the server, then completes the tab. A failure keeps every value typed.
+ * level, edit the reminder, name the spokesperson, give the date, hours and place the sign-in sheet prints. Teams' own
+ * Save button is enabled only while the form is valid; pressing it stores the settings on the server, then completes
+ * the tab. A failure keeps every value typed.
  */
 import {
   Button,
