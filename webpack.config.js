@@ -1,7 +1,7 @@
 // One webpack config for every browser bundle, one configuration per output folder under dist/ (each cleans only its
 // own folder): the detection core and extractors as standalone scripts (dist/core), the add-in (dist/addin, and the
 // office.js copy in dist/vendor/office-js), the Teams pages (dist/teams), and the manifests, icons and app package
-// (dist/manifest, dist/app-package.zip).
+// (dist/manifest, dist/app-package.zip) with the Entra app registration (dist/entra/app-registration.json).
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
 
@@ -55,6 +55,7 @@ class ManifestPlugin {
     compiler.hooks.thisCompilation.tap('ManifestPlugin', (compilation) => {
       compilation.contextDependencies.add(path.resolve(__dirname, 'manifest'));
       compilation.fileDependencies.add(path.resolve(__dirname, 'src/shared/app-ids.ts'));
+      compilation.fileDependencies.add(path.resolve(__dirname, 'src/shared/entra-registration.ts'));
       compilation.hooks.processAssets.tap(
         { name: 'ManifestPlugin', stage: Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL },
         () => {
@@ -86,9 +87,10 @@ class ManifestPlugin {
 
 /**
  * dist/ entries the manifest configuration owns: the only ones its clean step may remove (the manifests, the app
- * package, and the well-known file classic Outlook needs for SSO and CORS from the on-send script).
+ * package, the well-known file classic Outlook needs for SSO and CORS from the on-send script, and the Entra app
+ * registration).
  */
-const MANIFEST_OUTPUTS = /^(manifest(\/|$)|app-package\.zip$|\.well-known(\/|$))/;
+const MANIFEST_OUTPUTS = /^(manifest(\/|$)|app-package\.zip$|\.well-known(\/|$)|entra(\/|$))/;
 
 /** The compilation rule every configuration uses: swc down to ES2016, dependencies included. */
 const swcRule = {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 import { ADDIN_ACTIONS, APPOINTMENT_TASKPANE_COMMAND_ID, PAGE_PATHS, TASKPANE_COMMAND_ID } from '../src/shared/app-ids';
+import { apiIdentifierUri } from '../src/shared/entra-registration';
 import { defineMessages } from '../src/shared/i18n';
 
 /** The unified manifest's app id (Teams app and Outlook add-in). Fixed: changing it makes a different app. */
@@ -212,8 +213,11 @@ export const TEAMS_RSC_PERMISSIONS = [
   { name: 'OnlineMeetingParticipant.Read.Chat', type: 'Application' },
 ] as const;
 
-/** The SSO resource Teams and Outlook request tokens for: `api://<host>/<client id>`. */
-export const ssoResource = (host: string, clientId: string): string => `api://${host}/${clientId}`;
+/**
+ * The SSO resource Teams and Outlook request tokens for: `api://<host>/<client id>`, the Application ID URI the
+ * generated Entra registration declares (one definition, so the two cannot drift apart).
+ */
+export const ssoResource = apiIdentifierUri;
 
 /** Scopes the add-in only manifest lists for `OfficeRuntime.auth` (SSO in the event handlers). */
 export const SSO_SCOPES = ['openid', 'profile'] as const;

@@ -1,11 +1,13 @@
 /**
  * Everything the manifest build writes under `dist/`, from the environment: the unified manifest and its English
- * localisation, the add-in only manifest for Mac, the icons, the support page and the app package. webpack
+ * localisation, the add-in only manifest for Mac, the icons, the support page, the app package and the Entra app
+ * registration. webpack
  * (`webpack.config.js`, configuration `manifest`) emits these; the tests call it directly too.
  */
 import { zipSync } from 'fflate';
 
 import { OFFICE_ADDINS_ALLOWED_PATH } from '../src/shared/app-ids';
+import { appRegistration } from '../src/shared/entra-registration';
 import {
   ENGLISH_FILE,
   EVENT_RUNTIME,
@@ -38,6 +40,12 @@ export function officeAddinsAllowed(options: Pick<ManifestOptions, 'publicUrl'>)
   return { allowed: [publicUrl(options, EVENT_RUNTIME.script)] };
 }
 
+/**
+ * The Entra app registration under `dist/`, in Microsoft's app manifest format (Microsoft Graph format): what the
+ * agency imports into the app's Manifest page, and what `secrecy-guard entra check` expects.
+ */
+export const ENTRA_REGISTRATION = 'entra/app-registration.json';
+
 /** A fixed timestamp for the zip entries, so the same inputs give the same bytes. */
 const PACKAGE_MTIME = new Date('2025-01-01T00:00:00Z');
 
@@ -63,6 +71,7 @@ export function buildManifestFiles(env: Readonly<Record<string, string | undefin
     [OUTPUT.xml]: Buffer.from(addinOnlyManifest(options), 'utf8'),
     [OUTPUT.supportPage]: Buffer.from(supportPage(), 'utf8'),
     [OFFICE_ADDINS_ALLOWED]: json(officeAddinsAllowed(options)),
+    [ENTRA_REGISTRATION]: json(appRegistration(options)),
   };
   for (const size of RIBBON_ICON_SIZES) {
     files[stripSlash(ribbonIconPath(size))] = ribbonIcon(size);

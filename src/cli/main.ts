@@ -1,19 +1,22 @@
 /**
  * `secrecy-guard` command line.
  *   scan [--policy FILE] [--to a@x,b@y] [--json] PATH...
+ *   audit-log verify …, entra check FILE (their own exit codes: see their usage)
  * Exit codes: 0 every result is allow; 1 any result is not; 2 usage or I/O error.
  */
 import { promises as fs } from 'node:fs';
 
 import { DEFAULT_POLICY, parsePolicy, type Policy, PolicyError } from '../core';
 import { runAuditLog } from './audit-log';
+import { runEntra } from './entra';
 import { formatTable } from './format';
 import { stopPdfThread } from './pdf-loader';
 import { expandPaths, ioMessage, type ScanError, scanFile, type ScanResult, UsageError } from './scan-files';
 
 export const USAGE = `用法 Usage: npm run --silent scan -- [--policy FILE] [--to a@x,b@y] [--json] PATH...
        npm run --silent audit-log -- verify [--expect-head HASH] [--min-seq N] [--json]
-       (or: npx secrecy-guard scan|audit-log …)
+       npx secrecy-guard entra check [--public-url URL] [--client-id GUID] FILE
+       (or: npx secrecy-guard scan|audit-log|entra …; entra check --help explains it)
 
   PATH            檔案或目錄（遞迴）；類型依內容判斷，不依副檔名 / files or directories (recursive); the type is
                   read from the content, not the name:
@@ -175,6 +178,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (command === 'audit-log') {
     return runAuditLog(rest, io);
+  }
+  if (command === 'entra') {
+    return runEntra(rest, io);
   }
   if (command === undefined || command === '--help' || command === '-h') {
     io.stdout(USAGE);

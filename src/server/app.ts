@@ -102,7 +102,8 @@ export interface AppDeps {
   readonly rosterLimit?: number;
   /** Requests per minute per user. @default 600 */
   readonly rateLimitPerMinute?: number;
-  readonly logger?: boolean;
+  /** Fastify's logger: on (stdout), off, or pino options such as a `stream` to write the lines to. */
+  readonly logger?: boolean | { readonly level?: string; readonly stream: { write(line: string): void } };
 }
 
 /**
@@ -194,6 +195,9 @@ export async function buildApp(
 
   app.setErrorHandler((error: FastifyError | HttpError | AuthError, request, reply) => {
     if (error instanceof AuthError) {
+      if (error.operatorNote) {
+        request.log.warn({ code: error.code }, error.operatorNote);
+      }
       return reply.code(401).header('www-authenticate', 'Bearer').send({ code: error.code, message: error.message });
     }
     if (error instanceof HttpError) {

@@ -5,6 +5,12 @@
  * is a caller: it must carry the API's scope in `scp`. An app-only token (client credentials: `idtyp: "app"`, no
  * `scp`) would otherwise act as any service principal, and an ID token (audience the bare client id, no `scp`) is
  * proof of sign-in to the client, not a grant to call the API.
+ *
+ * A v1 access token for this API (issuer `https://sts.windows.net/<tid>/`, `ver: "1.0"`, audience the Application ID
+ * URI) means the app registration still asks Entra for v1 tokens: every call would fail the same way until an admin
+ * changes it. Such a token is answered `token_v1`, not `invalid_token`, and the fix is logged once per verifier (one
+ * per server process), but only once its signature has been checked: a forged token learns nothing from its claims,
+ * and cannot fill the log or send an operator to fix a registration that is fine.
  */
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
 
@@ -25,8 +31,10 @@ export interface Caller {
 
 export class AuthError extends Error {
   constructor(
-    readonly code: 'missing_token' | 'invalid_token' | 'foreign_tenant',
+    readonly code: 'missing_token' | 'invalid_token' | 'foreign_tenant' | 'token_v1',
     message: string,
+    /** What the operator must do, for the server's log; set on the first such error of a verifier only. */
+    readonly operatorNote: string | null = null,
   ) {
     super(message);
     this.name = 'AuthError';
@@ -45,6 +53,25 @@ const CLOCK_SKEW = 60;
  */
 const MAX_TOKEN_AGE = '28h';
 const ENTRA_JWKS = 'https://login.microsoftonline.com/common/discovery/v2.0/keys';
+
+/** Entra ID v1 issuers, `https://sts.windows.net/<tenant>/` (sts.chinacloudapi.cn for the China cloud). */
+const V1_ISSUER = /^https:\/\/sts\.(windows\.net|chinacloudapi\.cn)\/[^/]+\/$/;
+
+export const TOKEN_V1_MESSAGE =
+  '權杖為 v1 格式：應用程式註冊須改為發出 v2 權杖 / A v1 access token: the app registration must be changed to issue v2 tokens';
+
+/** The fix, for the operator: logged once, not answered to callers. */
+export const TOKEN_V1_FIX =
+  'Entra issued a v1 access token for this API: its app registration still asks for v1 tokens, so every call is ' +
+  "refused (401 token_v1) until an admin sets api.requestedAccessTokenVersion to 2 in the app registration's Manifest " +
+  '(accessTokenAcceptedVersion in the older Azure AD Graph format), then users sign in again; `secrecy-guard entra ' +
+  'check` checks the exported registration. / 應用程式註冊仍要求 v1 權杖：請在 Entra「資訊清單」將 ' +
+  'requestedAccessTokenVersion（舊格式 accessTokenAcceptedVersion）設為 2。';
+
+/** Whether verified claims are those of an Entra v1 access token. */
+function isV1Token(payload: JWTPayload): boolean {
+  return payload.ver === '1.0' || (typeof payload.iss === 'string' && V1_ISSUER.test(payload.iss));
+}
 
 export function createTokenVerifier(
   auth: Pick<ServerConfig['auth'], 'clientId' | 'tenantIds' | 'jwksUrl' | 'issuer' | 'audience'> & {
@@ -66,6 +93,34 @@ export function createTokenVerifier(
   if (!audience) {
     throw new Error('AUTH_AUDIENCE or AUTH_CLIENT_ID must be set: tokens cannot be checked without an audience');
   }
+  const audiences = (Array.isArray(audience) ? audience : [audience]).map((a) => a.toLowerCase());
+  const clientId = auth.clientId?.toLowerCase() ?? null;
+  /**
+   * Whether a token is meant for this API: one of the configured audiences, or the Application ID URI
+   * `api://<host>/<client id>`, which is the audience of a v1 token (a v2 token's is the client id). A v1 token for
+   * anything else (a Graph token sent by mistake) is just not ours.
+   */
+  const forThisApi = (aud: unknown): boolean =>
+    (Array.isArray(aud) ? aud : [aud]).some(
+      (a) =>
+        typeof a === 'string' &&
+        (audiences.includes(a.toLowerCase()) ||
+          (clientId !== null && a.toLowerCase().startsWith('api://') && a.toLowerCase().endsWith(`/${clientId}`))),
+    );
+  let v1Logged = false;
+  /**
+   * The answer to a v1 token whose signature checked out and which names this API: `foreign_tenant` still comes first
+   * (another tenant's users must not reach the log), then `token_v1`, with the fix for the log the first time.
+   */
+  const v1Refusal = (payload: JWTPayload): AuthError => {
+    const tid = typeof payload.tid === 'string' ? payload.tid.toLowerCase() : '';
+    if (!tid || badString(tid) || (tenantIds.length > 0 && !tenantIds.includes(tid))) {
+      return new AuthError('foreign_tenant', '不接受此租用戶 / Tenant not allowed');
+    }
+    const note = v1Logged ? null : TOKEN_V1_FIX;
+    v1Logged = true;
+    return new AuthError('token_v1', TOKEN_V1_MESSAGE, note);
+  };
   return {
     async verify(authorization) {
       const m = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(authorization ?? '');
@@ -85,8 +140,21 @@ export function createTokenVerifier(
           maxTokenAge: MAX_TOKEN_AGE,
         }));
       } catch (e) {
+        // jose checks the signature before any claim: these two errors come only with a verified payload. A v1
+        // token fails here on its audience (the Application ID URI) or, like any token, on time or a missing claim.
+        if (
+          (e instanceof errors.JWTClaimValidationFailed || e instanceof errors.JWTExpired) &&
+          isV1Token(e.payload) &&
+          forThisApi(e.payload.aud)
+        ) {
+          throw v1Refusal(e.payload);
+        }
         const reason = e instanceof errors.JWTExpired ? 'expired' : e instanceof errors.JOSEError ? e.code : 'invalid';
         throw new AuthError('invalid_token', `權杖無效 / Invalid token (${reason})`);
+      }
+      if (isV1Token(payload)) {
+        // The audience matched (AUTH_AUDIENCE set to the Application ID URI): the issuer check would refuse it blindly.
+        throw v1Refusal(payload);
       }
       const tid = typeof payload.tid === 'string' ? payload.tid : '';
       // Entra v2 issuers name the tenant; a configured issuer may contain {tenantid} the same way.

@@ -10,6 +10,7 @@
 import { Client, type Context, GraphError, type Middleware } from '@microsoft/microsoft-graph-client';
 
 import type { Invitee } from '../shared/api';
+import { GRAPH_ON_BEHALF_OF_SCOPE } from '../shared/entra-registration';
 import { asDisplayText, badString } from './text-input';
 
 export interface GraphOptions {
@@ -211,7 +212,7 @@ export function createGraphDirectory(options: GraphOptions): GraphDirectory {
           client_id: options.clientId,
           client_secret: options.clientSecret,
           assertion: bearer,
-          scope: `${origin}/ChatMember.Read`,
+          scope: `${origin}/${GRAPH_ON_BEHALF_OF_SCOPE}`,
           requested_token_use: 'on_behalf_of',
         }),
         signal,

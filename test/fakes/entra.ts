@@ -5,6 +5,9 @@
  * and Office SSO tokens for the API carry. It can also mint every kind of bad token the authorisation matrix needs:
  * app-only (client credentials: `idtyp: "app"`, roles, no `scp`), ID tokens (audience the bare client id, `nonce`, no
  * `scp`), tokens missing a claim, not yet valid, too old, signed by another key, HS256 with the public key, `alg: none`.
+ * And v1 access tokens, as Entra issues them while the app registration's requestedAccessTokenVersion is unset or 1:
+ * issuer `https://sts.windows.net/<tid>/`, `ver: "1.0"`, audience the Application ID URI, `upn` and `unique_name`
+ * instead of `preferred_username`, `appid`/`appidacr` instead of `azp`/`azpacr`; signed with the same keys as v2.
  *
  * Its token endpoint, `POST /{tenant}/oauth2/v2.0/token`, does the on-behalf-of exchange as Entra v2 documents it
  * (grant_type jwt-bearer, requested_token_use on_behalf_of): the assertion must be a token this issuer signed for the
@@ -25,6 +28,11 @@ const OBO_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 /** The delegated scope the API exposes, as Teams SSO requires it named. */
 export const API_SCOPE = 'access_as_user';
+
+/** The Application ID URI, `api://<host>/<client id>`: the audience of a v1 token for the API (v2: the client id). */
+export const APP_ID_URI = `api://sg.example.gov.tw/${CLIENT_ID}`;
+/** Teams desktop and mobile: the client a Teams SSO token names in `appid` (v1) or `azp` (v2). */
+const TEAMS_CLIENT_ID = '1fec8e78-bce4-4aaf-ab1b-5451cc387264';
 
 export interface TokenOptions {
   oid?: string;
@@ -64,6 +72,10 @@ export interface FakeEntra {
   appToken(options?: TokenOptions): Promise<string>;
   /** A v2 ID token: audience the bare client id, a `nonce`, the user's claims, and no `scp`. */
   idToken(options?: TokenOptions): Promise<string>;
+  /** A v1 access token for the API (audience {@link APP_ID_URI} unless `aud` says otherwise), properly signed. */
+  v1Token(options?: TokenOptions): Promise<string>;
+  /** The same v1 token signed by a key that is not in the JWKS: a forgery. */
+  foreignKeyV1Token(options?: TokenOptions): Promise<string>;
   /** Counts JWKS fetches, to show keys are cached. */
   readonly jwksRequests: () => number;
   /** The token endpoint template, with `{tenantid}` as Entra's is. */
@@ -235,6 +247,24 @@ export async function startFakeEntra(): Promise<FakeEntra> {
   };
   const sign = (o: TokenOptions, key: KeyLike, kid: string, extra: Record<string, unknown> = {}): Promise<string> =>
     new SignJWT({ ...claims(o), ...extra }).setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' }).sign(key);
+  /** A v1 access token's claims: Entra v1's issuer, version, user and client claims in place of v2's. */
+  const v1 = (o: TokenOptions): [TokenOptions, Record<string, unknown>] => {
+    const tid = o.tid ?? TENANT;
+    const upn = o.upn ?? 'chair@example.gov.tw';
+    return [
+      { aud: APP_ID_URI, iss: `https://sts.windows.net/${tid}/`, ...o },
+      {
+        ver: '1.0',
+        preferred_username: undefined,
+        upn,
+        unique_name: upn,
+        appid: TEAMS_CLIENT_ID,
+        appidacr: '0',
+        acr: '1',
+        amr: ['pwd'],
+      },
+    ];
+  };
   const publicPem = new TextEncoder().encode(await exportSPKI(publicKey));
   return {
     jwksUrl: `${base}/discovery/v2.0/keys`,
@@ -255,6 +285,8 @@ export async function startFakeEntra(): Promise<FakeEntra> {
         { idtyp: 'app', azp: CLIENT_ID, azpacr: '1', name: undefined, preferred_username: undefined },
       ),
     idToken: (o = {}) => sign({ aud: CLIENT_ID, ...o, scp: null }, privateKey, 'test-key-1', { nonce: 'n-0S6_WzA2Mj' }),
+    v1Token: (o = {}) => sign(v1(o)[0], privateKey, 'test-key-1', v1(o)[1]),
+    foreignKeyV1Token: (o = {}) => sign(v1(o)[0], other.privateKey, 'test-key-1', v1(o)[1]),
     jwksRequests: () => requests,
     tokenUrl: `${base}/{tenantid}/oauth2/v2.0/token`,
     tokenRequests: () => tokenRequests,

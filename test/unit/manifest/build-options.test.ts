@@ -145,6 +145,26 @@ describe('webpack build of the manifests', () => {
     expect(JSON.parse(read(b, '.well-known/microsoft-officeaddins-allowed.json'))).toEqual({
       allowed: ['https://sg.example.gov.tw/addin/launchevent.js'],
     });
+    // The Entra app registration follows PUBLIC_URL and AUTH_CLIENT_ID like the manifests' SSO resource.
+    const registration = (dir: string) =>
+      JSON.parse(read(dir, 'entra/app-registration.json')) as {
+        appId: string;
+        identifierUris: string[];
+        spa: { redirectUris: string[] };
+        api: { requestedAccessTokenVersion: number };
+      };
+    expect(registration(a)).toMatchObject({
+      appId: '00000000-0000-0000-0000-000000000000',
+      identifierUris: ['api://localhost:3000/00000000-0000-0000-0000-000000000000'],
+      spa: { redirectUris: ['brk-multihub://localhost:3000'] },
+      api: { requestedAccessTokenVersion: 2 },
+    });
+    expect(registration(b)).toMatchObject({
+      appId: clientId,
+      identifierUris: [`api://sg.example.gov.tw/${clientId}`],
+      spa: { redirectUris: ['brk-multihub://sg.example.gov.tw'] },
+      api: { requestedAccessTokenVersion: 2 },
+    });
     // The package carries the same manifest as the loose file.
     const zipped = unzipSync(new Uint8Array(readFileSync(path.join(b, 'app-package.zip'))));
     expect(Buffer.from(zipped['manifest.json'] as Uint8Array).toString('utf8')).toBe(jsonB);
@@ -164,7 +184,7 @@ describe('webpack build of the manifests', () => {
   it('cleans only its own outputs in dist/', async () => {
     const dir = outDir();
     const others = ['addin/commands.html', 'teams/config.html', 'core/secrecy-guard-core.js', '.build-stamp'];
-    const mine = ['manifest/stale.json', 'manifest/icons/old.png', '.well-known/stale.json'];
+    const mine = ['manifest/stale.json', 'manifest/icons/old.png', '.well-known/stale.json', 'entra/stale.json'];
     for (const name of [...others, ...mine]) {
       const file = path.join(dir, name);
       mkdirSync(path.dirname(file), { recursive: true });
@@ -175,5 +195,6 @@ describe('webpack build of the manifests', () => {
     expect(others.filter((name) => !exists(name))).toEqual([]);
     expect(mine.filter(exists)).toEqual([]);
     expect(exists('manifest/manifest.json') && exists('app-package.zip')).toBe(true);
+    expect(exists('entra/app-registration.json')).toBe(true);
   }, 60000);
 });
