@@ -65,9 +65,6 @@ export type PaneHost = {
   /** The selection in the body or subject (HTML for an HTML body). */
   readSelection(format: BodyFormat): Promise<PaneSelection>;
   replaceSelection(data: string, format: BodyFormat): Promise<void>;
-  /** `sendAsync` exists (Mailbox 1.15). */
-  canSend(): boolean;
-  send(): Promise<void>;
   /** The Smart Alerts `contextData` the pane was opened with, or null when it was opened from the ribbon. */
   initializationContext(): Promise<string | null>;
   /** Listens for item changes Office reports; returns the function that stops listening. */

@@ -3,7 +3,6 @@
  */
 import {
   addFileAttachment,
-  canSendItem,
   displayLanguage,
   getPaneAccessToken,
   listAttachments,
@@ -21,7 +20,6 @@ import {
   readSubject,
   removeAttachment,
   replaceSelection,
-  sendItem,
   sessionData,
   supportsNestedAppAuth,
   writeBody,
@@ -88,8 +86,6 @@ export function officePaneHost(): PaneHost {
     readSensitivityLabel,
     readSelection,
     replaceSelection,
-    canSend: canSendItem,
-    send: sendItem,
     initializationContext: readInitializationContext,
     onChange: onItemChange,
     officeTheme,

@@ -143,7 +143,7 @@ afterAll(async () => {
 });
 
 describe('the task pane', () => {
-  it('finds the marks, marks a selection, strips, proves the mail clean, keeps a receipt, and sends', async () => {
+  it('finds the marks, marks a selection, strips, proves the mail clean, keeps a receipt, and asks for Send again', async () => {
     const token = await tokenFor(env, SENDER);
     const { page } = await env.openPane(itemConfig(token));
 
@@ -271,9 +271,12 @@ describe('the task pane', () => {
     // pdfjs, its worker and CMaps and the policy validator all ran under the page's CSP.
     expect(await cspViolations(page)).toEqual([]);
 
-    // Send from the pane (Mailbox 1.15+).
-    await page.getByRole('button', { name: '傳送', exact: true }).click();
-    await page.waitForFunction(() => (window as unknown as FakeWindow).__fakeOutlook.controller.sent());
+    // Even where sendAsync exists (Mailbox 1.16 here) the pane does not send: it would need the read/write mailbox
+    // permission the manifests do not ask for. The user presses Outlook's Send, which checks the mail again.
+    await page.getByText('請再按一次 Outlook 的「傳送」。').waitFor();
+    expect(await page.getByRole('button', { name: '傳送', exact: true }).count()).toBe(0);
+    expect(await fake(page, (f) => f.calls.some((c) => c.api === 'sendAsync'))).toBe(false);
+    expect(await fake(page, (f) => f.controller.sent())).toBe(false);
   });
 
   it('shows each attachment as being checked until its own result is in, never as clean before', async () => {
@@ -487,7 +490,7 @@ describe('the task pane', () => {
     await pressFromKeyboard(page, '移除並建立簽收單');
     await focusMovesTo(page, /已移除機敏內容。簽收單號：/);
     await page.locator('[data-clean="true"]').waitFor({ timeout: 60_000 });
-    // No sendAsync before 1.15: no Send button, the user is told to press Outlook's own Send again.
+    // No Send button: the user is told to press Outlook's own Send again.
     await page.getByText('請再按一次 Outlook 的「傳送」。').waitFor();
     expect(await page.getByRole('button', { name: '傳送', exact: true }).count()).toBe(0);
     expect(await fake(page, (f) => f.calls.some((c) => c.api === 'sendAsync'))).toBe(false);
