@@ -465,6 +465,20 @@ export function createFakeOffice(options: FakeOfficeOptions): FakeOffice {
           violations.push(`${key} is ${(o[key] as string).length} characters (max 500)`);
         }
       }
+      if (typeof o.errorMessageMarkdown === 'string') {
+        // Outlook's documented Markdown for the dialog: a new line is `\n\n`; a list item starts with `- `, `* ` or
+        // `1.` and ends with `\r` (onmessagesend-onappointmentsend-events, "Limitations to formatting the dialog
+        // message using Markdown"). A single `\n` or an item without its `\r` does not lay out as meant.
+        const md = o.errorMessageMarkdown;
+        if (/(^|[^\n])\n(?!\n)/.test(md)) {
+          violations.push('errorMessageMarkdown has a single \\n (a new line is \\n\\n)');
+        }
+        for (const paragraph of md.split('\n\n')) {
+          if (/^([-*]|\d+\.) /.test(paragraph) && !/^(([-*]|\d+\.) [^\r]+\r)+$/.test(paragraph)) {
+            violations.push('errorMessageMarkdown has a list item not ended by \\r');
+          }
+        }
+      }
       if (typeof o.cancelLabel === 'string' && o.cancelLabel.length > 20) {
         violations.push(`cancelLabel is ${o.cancelLabel.length} characters (max 20)`);
       }
