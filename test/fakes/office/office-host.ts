@@ -66,6 +66,11 @@ export interface FakeAttachment {
   readonly content: FakeAttachmentContent;
   /** Milliseconds before `getAttachmentContentAsync` answers. */
   readonly delayMs?: number;
+  /**
+   * How many fetches answer Succeeded with empty content before the real content comes (office-js #6098, #5614:
+   * Outlook reports success with no bytes, and a later fetch of the same attachment delivers them). @default 0
+   */
+  readonly emptyAnswers?: number;
 }
 
 export interface FakeRecipient {
@@ -216,6 +221,8 @@ export function createFakeOffice(options: FakeOfficeOptions): FakeOffice {
 
   /** Attachment fetches not answered yet (a hung one stays in flight). */
   let fetchesInFlight = 0;
+  /** Fetches answered so far, by attachment id (for `emptyAnswers`). */
+  const fetchesServed = new Map<string, number>();
 
   const recipients = (field: keyof FakeItemState) => ({
     getAsync: (...args: unknown[]) => {
@@ -356,7 +363,10 @@ export function createFakeOffice(options: FakeOfficeOptions): FakeOffice {
         answer(done, { error: content.error }, attachment.delayMs);
         return;
       }
-      answer(done, { value: { format: content.format, content: parallel ? '' : content.content } }, attachment.delayMs);
+      const served = (fetchesServed.get(id) ?? 0) + 1;
+      fetchesServed.set(id, served);
+      const empty = parallel || served <= (attachment.emptyAnswers ?? 0);
+      answer(done, { value: { format: content.format, content: empty ? '' : content.content } }, attachment.delayMs);
     },
   };
   if (item.itemType === 'message') {
