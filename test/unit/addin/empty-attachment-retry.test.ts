@@ -52,14 +52,22 @@ describe('an empty answer is asked for once more', () => {
 
   it('at send: empty then content is scanned and its mark found', async () => {
     const { attachment } = install(1);
-    const scan = await scanAttachment(attachment, DEFAULT_POLICY, sendExtractOptions(budgetFor(DEFAULT_POLICY.limits)));
+    const scan = await scanAttachment(
+      { ...attachment, isInline: false },
+      DEFAULT_POLICY,
+      sendExtractOptions(budgetFor(DEFAULT_POLICY.limits)),
+    );
     expect(scan.unscannable).toEqual([]);
     expect(scan.findings.map((f) => f.location)).toContain('attachment:會議資料.docx/word/header1.xml#header');
   });
 
   it('at send: empty twice is unreadable, never a clean file', async () => {
     const { attachment, fetches } = install(2);
-    const scan = await scanAttachment(attachment, DEFAULT_POLICY, sendExtractOptions(budgetFor(DEFAULT_POLICY.limits)));
+    const scan = await scanAttachment(
+      { ...attachment, isInline: false },
+      DEFAULT_POLICY,
+      sendExtractOptions(budgetFor(DEFAULT_POLICY.limits)),
+    );
     expect(scan.findings).toEqual([]);
     expect(scan.unscannable).toEqual([{ location: 'attachment:會議資料.docx', reason: 'unreadable' }]);
     expect(scan.definitive).toBe(false);
