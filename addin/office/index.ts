@@ -54,6 +54,7 @@ export {
   getPaneAccessToken,
   type ItemChangeKind,
   officeTheme,
+  onInitializationContextChange,
   onItemChange,
   onThemeChange,
   supportsNestedAppAuth,

@@ -67,6 +67,11 @@ export type PaneHost = {
   replaceSelection(data: string, format: BodyFormat): Promise<void>;
   /** The Smart Alerts `contextData` the pane was opened with, or null when it was opened from the ribbon. */
   initializationContext(): Promise<string | null>;
+  /**
+   * Listens for a new Smart Alerts `contextData` while the pane is open (the user chose the dialog's button again;
+   * Mailbox 1.15 `InitializationContextChanged`, which replaces a reload); returns the function that stops listening.
+   */
+  onInitializationContextChange(listener: (contextData: string | null) => void): Promise<() => void>;
   /** Listens for item changes Office reports; returns the function that stops listening. */
   onChange(listener: (change: ItemChange) => void): Promise<() => void>;
   /** Office's body background colour, for the theme; null when the host does not say. */

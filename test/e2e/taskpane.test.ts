@@ -51,6 +51,7 @@ type FakeWindow = {
       select(text: string, where?: 'body' | 'subject'): void;
       clearSelection(): void;
       sent(): boolean;
+      reopenFromDialog(contextData: string): void;
     };
     calls: { api: string; detail?: string }[];
   };
@@ -372,6 +373,19 @@ describe('the task pane', () => {
       await expectNoSeriousViolations(page, 'override');
       await screenshot(page, 'taskpane-override-light');
       await reason.fill('收件人為本案承辦人，主管已口頭核准以電子郵件通知。');
+      // 「填寫理由」 chosen again in the send dialog with the pane open (Mailbox 1.15+): Outlook hands this page the
+      // new context (InitializationContextChanged) instead of reloading it, so the reason being typed stays and gets
+      // the focus again.
+      await page.evaluate(() => ((window as unknown as { __sameDocument?: boolean }).__sameDocument = true));
+      await page.getByRole('tab', { name: '檢查' }).focus();
+      await fake(page, (f) => f.controller.reopenFromDialog('{"source":"on-send","view":"override","verdict":"warn"}'));
+      await page.waitForFunction(() => document.activeElement?.tagName === 'TEXTAREA');
+      expect(await reason.inputValue()).toBe('收件人為本案承辦人，主管已口頭核准以電子郵件通知。');
+      expect(
+        await fake(page, (f) =>
+          f.calls.some((c) => c.api === 'item.addHandlerAsync' && c.detail === 'olkInitializationContextChanged'),
+        ),
+      ).toBe(true);
       await pressFromKeyboard(page, '記錄理由');
       await focusMovesTo(page, '已記錄理由');
       await expect(page.getByText('已記錄理由').textContent()).resolves.toContain('再按一次');
@@ -390,6 +404,11 @@ describe('the task pane', () => {
       const grant = after.item.sessionData[OVERRIDE_KEY] ?? '';
       expect(JSON.parse(grant)).toMatchObject({ v: 1, h: expect.stringMatching(/^[0-9a-f]{64}$/) });
       expect(grant).not.toMatch(/主管|協調|密/);
+      // 「移除機敏內容」 chosen in the dialog with the pane open: the strip view, in the same page, findings kept.
+      await fake(page, (f) => f.controller.reopenFromDialog('{"source":"on-send","view":"strip","verdict":"block"}'));
+      await page.getByRole('tab', { name: '移除機敏內容', selected: true }).waitFor();
+      await page.getByText(/本文 1 段/).waitFor({ timeout: 60_000 });
+      expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
 
       // The send handler, given the item and mailbox as the pane left them (the policy it kept, the grant): it sends,
       // and without the grant the same mail is stopped.
