@@ -142,10 +142,12 @@ export function onInitializationContextChange(listener: (contextData: string | n
 }
 
 /** Office's theme colours, where the host gives them; null where it does not. */
-export function officeTheme(): { readonly bodyBackgroundColor?: string } | null {
+export function officeTheme(): { readonly bodyBackgroundColor?: string; readonly bodyForegroundColor?: string } | null {
   try {
     const theme = Office.context && (Office.context as { officeTheme?: Office.OfficeTheme }).officeTheme;
-    return theme ? { bodyBackgroundColor: theme.bodyBackgroundColor } : null;
+    return theme
+      ? { bodyBackgroundColor: theme.bodyBackgroundColor, bodyForegroundColor: theme.bodyForegroundColor }
+      : null;
   } catch {
     return null;
   }

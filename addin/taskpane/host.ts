@@ -75,7 +75,7 @@ export type PaneHost = {
   /** Listens for item changes Office reports; returns the function that stops listening. */
   onChange(listener: (change: ItemChange) => void): Promise<() => void>;
   /** Office's body background colour, for the theme; null when the host does not say. */
-  officeTheme(): { readonly bodyBackgroundColor?: string } | null;
+  officeTheme(): { readonly bodyBackgroundColor?: string; readonly bodyForegroundColor?: string } | null;
   onThemeChange(listener: () => void): Promise<() => void>;
   displayLanguage(): string;
   /** Nested app authentication is available (Office's `NestedAppAuth` requirement set). */

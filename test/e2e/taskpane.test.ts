@@ -52,6 +52,7 @@ type FakeWindow = {
       clearSelection(): void;
       sent(): boolean;
       reopenFromDialog(contextData: string): void;
+      setTheme(theme: Record<string, string>): void;
     };
     calls: { api: string; detail?: string }[];
   };
@@ -472,6 +473,16 @@ describe('the task pane', () => {
     await dark.page.getByRole('tab', { name: '檢查' }).click();
     await verdictOf(dark.page);
     await screenshot(dark.page, 'taskpane-check-dark');
+    // The user switches Office to a light theme: OfficeThemeChanged (Mailbox 1.14), the pane follows at once.
+    await fake(dark.page, (f) =>
+      f.controller.setTheme({
+        bodyBackgroundColor: '#ffffff',
+        bodyForegroundColor: '#000000',
+        controlBackgroundColor: '#f3f2f1',
+        controlForegroundColor: '#323130',
+      }),
+    );
+    await dark.page.locator('[data-theme="light"]').waitFor();
 
     const contrast = await env.openPane(itemConfig(token), { forcedColors: true });
     await verdictOf(contrast.page);
