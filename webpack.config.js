@@ -1,7 +1,7 @@
 // One webpack config for every browser bundle, one configuration per output folder under dist/ (each cleans only its
-// own folder): the detection core and extractors as standalone scripts (dist/core), the add-in (dist/addin, and the
-// office.js copy in dist/vendor/office-js), the Teams pages (dist/teams), and the manifests, icons and app package
-// (dist/manifest, dist/app-package.zip) with the Entra app registration (dist/entra/app-registration.json).
+// own folder): the detection core and extractors as standalone scripts (dist/core), the add-in (dist/addin, and, when
+// self-hosted, the office.js copy in dist/vendor/office-js), the Teams pages (dist/teams), and the manifests, icons and
+// app package (dist/manifest, dist/app-package.zip) with the Entra app registration (dist/entra/app-registration.json).
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
 
@@ -9,6 +9,7 @@ const webpack = require('webpack');
 
 const { packedBig5Index } = require('./scripts/build/big5-index.cjs');
 const { packedGb18030Index } = require('./scripts/build/gb18030-index.cjs');
+const { OFFICE_JS_FILES, officeJsOptions, officeJsScripts } = require('./scripts/build/office-js.cjs');
 const { publicUrlFromEnv } = require('./scripts/build/public-url.cjs');
 const siteConfig = require('./scripts/build/site-webpack.cjs');
 const teamsPagesConfig = require('./teams-app/webpack.teams.js');
@@ -115,41 +116,16 @@ function policyValidatorModule() {
   return `${standaloneCode(ajv, ajv.compile(POLICY_SCHEMA))}\nexport const schemaId = ${JSON.stringify(POLICY_SCHEMA.$id)};\n`;
 }
 
-/**
- * The files office.js loads for Outlook, served from our own origin for networks that block Microsoft's CDN: the
- * loader, the Outlook host scripts it picks by platform (`OSF.HostSpecificFileVersionMap`: web 16.01, Mac 16.00,
- * Windows up to 16.02), the zh-TW and en-US strings (en-US is also its fallback for other languages) and the
- * telemetry sink it loads once ready. The package is 86 MB; this is about 1.5 MB of it.
- */
-const OFFICE_JS_FILES = [
-  'office.js',
-  'outlook-web-16.01.js',
-  'outlook-mac-16.00.js',
-  'outlook-win32-16.00.js',
-  'outlook-win32-16.01.js',
-  'outlook-win32-16.02.js',
-  'en-us/office_strings.js',
-  'en-us/outlook_strings.js',
-  'zh-tw/office_strings.js',
-  'zh-tw/outlook_strings.js',
-  'telemetry/oteljs_agave.js',
-];
-
-/**
- * Outlook's office.js host files need MicrosoftAjax.js, which they fetch from ajax.aspnetcdn.com unless it is already
- * loaded; it is not in the npm package. An agency whose network blocks that CDN builds with MICROSOFT_AJAX_JS set to
- * a copy of the file: it is served beside office.js and loaded before it.
- */
-const MICROSOFT_AJAX_JS = process.env.MICROSOFT_AJAX_JS || '';
-
-/** The event runtime's page for web, new Outlook and Mac: office.js, then the on-send script. No UI. */
-const COMMANDS_HTML = `<!doctype html>
+/** The event runtime's page for web, new Outlook and Mac: office.js (scripts/build/office-js.cjs), then the on-send
+ * script. No UI. Classic Outlook on Windows loads launchevent.js alone, without this page or office.js. */
+const commandsHtml = (officeJs) => `<!doctype html>
 <html lang="zh-Hant-TW">
   <head>
     <meta charset="utf-8" />
-    <title>Secrecy Guard</title>${MICROSOFT_AJAX_JS ? '\n    <script src="../vendor/office-js/MicrosoftAjax.js"></script>' : ''}
-    <script src="../vendor/office-js/office.js"></script>
-    <script src="launchevent.js"></script>
+    <title>Secrecy Guard</title>
+${officeJsScripts(officeJs, '../vendor/office-js/')
+  .map((src) => `    <script src="${src}"></script>\n`)
+  .join('')}    <script src="launchevent.js"></script>
   </head>
   <body></body>
 </html>
@@ -158,6 +134,8 @@ const COMMANDS_HTML = `<!doctype html>
 /** @type {(env: Record<string, string>, argv: { mode?: string }) => import('webpack').Configuration[]} */
 module.exports = (_env, argv) => {
   const production = argv.mode !== 'development';
+  // Read when the build runs, so a bad OFFICE_JS stops it with the variable named.
+  const officeJs = officeJsOptions(process.env);
   return [
     {
       name: 'core',
@@ -218,7 +196,7 @@ module.exports = (_env, argv) => {
           'policy-validator': { type: '.js', source: policyValidatorModule },
         }),
         new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 }),
-        new EmitFilesPlugin({ 'commands.html': COMMANDS_HTML }),
+        new EmitFilesPlugin({ 'commands.html': commandsHtml(officeJs) }),
       ],
       optimization: {
         // ASCII only: whatever charset a host assumes for the script, the marks it looks for stay intact.
@@ -242,37 +220,42 @@ module.exports = (_env, argv) => {
       optimization: { minimize: false },
       performance: { hints: false },
     },
-    {
-      // office.js and the Outlook files it loads, from node_modules into dist/vendor/office-js (never committed).
-      name: 'vendor-office-js',
-      mode: production ? 'production' : 'development',
-      entry: {},
-      output: { path: path.resolve(__dirname, 'dist/vendor/office-js'), clean: true },
-      // Microsoft's files as published: not minified again.
-      optimization: { minimize: false },
-      performance: { hints: false },
-      plugins: [
-        new EmitFilesPlugin(
-          Object.fromEntries([
-            ...(MICROSOFT_AJAX_JS ? [['MicrosoftAjax.js', () => readFileSync(MICROSOFT_AJAX_JS)]] : []),
-            ...OFFICE_JS_FILES.map((file) => [
-              file,
-              () =>
-                readFileSync(
-                  path.join(path.dirname(require.resolve('@microsoft/office-js/package.json')), 'dist', file),
-                ),
-            ]),
-          ]),
-        ),
-      ],
-    },
+    // office.js and the Outlook files it loads, from node_modules into dist/vendor/office-js (never committed), only
+    // when self-hosted (OFFICE_JS=self); MicrosoftAjax.js beside it whenever the build was given a copy.
+    ...(officeJs.selfHosted || officeJs.microsoftAjax
+      ? [
+          {
+            name: 'vendor-office-js',
+            mode: production ? 'production' : 'development',
+            entry: {},
+            output: { path: path.resolve(__dirname, 'dist/vendor/office-js'), clean: true },
+            // Microsoft's files as published: not minified again.
+            optimization: { minimize: false },
+            performance: { hints: false },
+            plugins: [
+              new EmitFilesPlugin(
+                Object.fromEntries([
+                  ...(officeJs.microsoftAjax ? [['MicrosoftAjax.js', () => readFileSync(officeJs.microsoftAjax)]] : []),
+                  ...(officeJs.selfHosted ? OFFICE_JS_FILES : []).map((file) => [
+                    file,
+                    () =>
+                      readFileSync(
+                        path.join(path.dirname(require.resolve('@microsoft/office-js/package.json')), 'dist', file),
+                      ),
+                  ]),
+                ]),
+              ),
+            ],
+          },
+        ]
+      : []),
     teamsPagesConfig({ production, EmitFilesPlugin }),
     siteConfig({ production, EmitFilesPlugin }),
     require('./scripts/build/taskpane-webpack.cjs')({
       production,
       EmitFilesPlugin,
       policyValidator: policyValidatorModule,
-      microsoftAjax: Boolean(MICROSOFT_AJAX_JS),
+      officeJs,
     }),
   ];
 };

@@ -1,7 +1,9 @@
 /// <reference types="office-js" />
 /**
  * Writers of the item being composed, and the reads only the task pane makes: the body in a given format and body
- * mode, the selection, attachment removal and re-adding, and sending. Plain data in and out, like the readers.
+ * mode, the selection, attachment removal and re-adding. Plain data in and out, like the readers. Nothing here sends
+ * the item: `sendAsync` needs the read/write mailbox permission, which the manifests do not ask for (the user presses
+ * Outlook's own Send, which runs the send check).
  */
 import { officeAsync } from './async';
 import { OfficeApiError } from './errors';
@@ -122,25 +124,6 @@ export function addFileAttachment(base64: string, name: string, isInline: boolea
   return officeAsync<string>('addFileAttachmentFromBase64Async', (cb) =>
     item.addFileAttachmentFromBase64Async(base64, name, { isInline }, cb),
   );
-}
-
-/** True when the task pane may send the item itself (`sendAsync`, Mailbox 1.15). */
-export function canSendItem(): boolean {
-  try {
-    return supportsMailbox('1.15') && typeof (composeItem() as { sendAsync?: unknown }).sendAsync === 'function';
-  } catch {
-    return false;
-  }
-}
-
-/** Sends the item (Mailbox 1.15). Code after a successful send may not run: the pane closes with the item. */
-export function sendItem(): Promise<void> {
-  const item = composeItem() as { sendAsync?: (cb: (r: Office.AsyncResult<void>) => void) => void };
-  const send = item.sendAsync;
-  if (!canSendItem() || typeof send !== 'function') {
-    return Promise.reject(new OfficeApiError('sendAsync', null, null, 'sendAsync needs Mailbox 1.15'));
-  }
-  return officeAsync<void>('sendAsync', (cb) => send.call(item, cb));
 }
 
 /**

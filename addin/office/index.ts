@@ -8,7 +8,6 @@ export {
   addFileAttachment,
   type BodyCoercion,
   type BodyModeName,
-  canSendItem,
   MAX_BODY_CHARACTERS,
   readBody,
   readBodyType,
@@ -18,7 +17,6 @@ export {
   removeAttachment,
   replaceSelection,
   type SelectedData,
-  sendItem,
   writeBody,
 } from './compose';
 export { isOfficeApiError, OFFICE_ERRORS, OfficeApiError, toOfficeApiError } from './errors';
@@ -56,6 +54,7 @@ export {
   getPaneAccessToken,
   type ItemChangeKind,
   officeTheme,
+  onInitializationContextChange,
   onItemChange,
   onThemeChange,
   supportsNestedAppAuth,

@@ -103,11 +103,8 @@ export interface AttachmentContent {
 /** The fetch in flight, if any: the next one starts only when it has answered. */
 let fetching: Promise<unknown> = Promise.resolve();
 
-/**
- * One attachment's content. Fetches go one at a time whoever asks (a live scan, a strip, a re-scan): parallel
- * fetches have come back empty (office-js #6581), so each waits for the one before it to answer.
- */
-export function readAttachmentContent(id: string): Promise<AttachmentContent> {
+/** One `getAttachmentContentAsync`, after the fetch before it has answered. */
+function fetchAttachmentContent(id: string): Promise<AttachmentContent> {
   const fetch = (): Promise<Office.AttachmentContent> => {
     const item = composeItem();
     return officeAsync<Office.AttachmentContent>('getAttachmentContentAsync', (cb) =>
@@ -125,6 +122,19 @@ export function readAttachmentContent(id: string): Promise<AttachmentContent> {
       : 'unknown',
     content: c && typeof c.content === 'string' ? c.content : '',
   }));
+}
+
+/**
+ * One attachment's content. Fetches go one at a time whoever asks (a live scan, a strip, a re-scan): parallel
+ * fetches have come back empty (office-js #6581), so each waits for the one before it to answer. An answer that
+ * Succeeded with no content is asked for once more before it stands: Outlook has reported success with empty content
+ * for attachments whose bytes a second fetch delivered (office-js #6098, #5614). A second empty answer stands, and the
+ * caller judges it unreadable (never an empty clean file).
+ */
+export function readAttachmentContent(id: string): Promise<AttachmentContent> {
+  return fetchAttachmentContent(id).then((first) =>
+    first.content === '' && first.format !== 'url' ? fetchAttachmentContent(id) : first,
+  );
 }
 
 /**

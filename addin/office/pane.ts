@@ -104,11 +104,50 @@ export function onItemChange(listener: (kind: ItemChangeKind) => void): Promise<
   });
 }
 
+/**
+ * Calls `listener` with the new `contextData` when the user picks the Smart Alerts dialog's button (「移除機敏內容」,
+ * 「填寫理由」) while the pane is already open: from Mailbox 1.15 Outlook raises `InitializationContextChanged` on the
+ * item instead of reloading the pane, so what the pane holds (the findings, a reason being typed) stays
+ * (Office.EventType.InitializationContextChanged, Office.InitializationContextChangedEventArgs, Mailbox 1.15).
+ * Resolves with the function that stops listening; a host without the event gives one that does nothing.
+ */
+export function onInitializationContextChange(listener: (contextData: string | null) => void): Promise<() => void> {
+  let item: HandlerTarget | null = null;
+  try {
+    item = composeItem() as unknown as HandlerTarget;
+  } catch {
+    item = null;
+  }
+  const eventType = Office.EventType && Office.EventType.InitializationContextChanged;
+  const addHandler = item ? item.addHandlerAsync : undefined;
+  if (!item || typeof addHandler !== 'function' || eventType === undefined || !supportsMailbox('1.15')) {
+    return Promise.resolve(() => undefined);
+  }
+  const target = item;
+  const handler = (args: unknown): void => {
+    const data = args && (args as { initializationContextData?: unknown }).initializationContextData;
+    listener(typeof data === 'string' && data ? data : null);
+  };
+  return officeAsync<void>('addHandlerAsync(InitializationContextChanged)', (cb) =>
+    addHandler.call(target, eventType, handler, cb),
+  ).then(
+    () => () => {
+      const removeHandler = target.removeHandlerAsync;
+      if (typeof removeHandler === 'function') {
+        removeHandler.call(target, eventType, () => undefined);
+      }
+    },
+    () => () => undefined,
+  );
+}
+
 /** Office's theme colours, where the host gives them; null where it does not. */
-export function officeTheme(): { readonly bodyBackgroundColor?: string } | null {
+export function officeTheme(): { readonly bodyBackgroundColor?: string; readonly bodyForegroundColor?: string } | null {
   try {
     const theme = Office.context && (Office.context as { officeTheme?: Office.OfficeTheme }).officeTheme;
-    return theme ? { bodyBackgroundColor: theme.bodyBackgroundColor } : null;
+    return theme
+      ? { bodyBackgroundColor: theme.bodyBackgroundColor, bodyForegroundColor: theme.bodyForegroundColor }
+      : null;
   } catch {
     return null;
   }

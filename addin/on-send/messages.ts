@@ -272,6 +272,31 @@ interface Section {
 }
 
 /**
+ * The two forms' line breaks. Plain text: one `\n` per line, `• ` items. Markdown, in the form Outlook documents for
+ * the Smart Alerts dialog ("Limitations to formatting the dialog message using Markdown",
+ * learn.microsoft.com/office/dev/add-ins/outlook/onmessagesend-onappointmentsend-events): a new line is `\n\n`, and a
+ * list item begins with `- ` and ends with `\r`, which is what ends the item (a lone `\n` is not a line there).
+ */
+interface Breaks {
+  readonly paragraph: string;
+  /** One list item; `first` when it opens its list (after a heading or a paragraph). */
+  item(text: string, first: boolean): string;
+  bold(text: string): string;
+}
+
+const PLAIN_BREAKS: Breaks = {
+  paragraph: '\n',
+  item: (text) => `\n• ${text}`,
+  bold: (text) => text,
+};
+
+const MARKDOWN_BREAKS: Breaks = {
+  paragraph: '\n\n',
+  item: (text, first) => `${first ? '\n\n' : ''}- ${text}\r`,
+  bold: (text) => `**${text}**`,
+};
+
+/**
  * Lays out a message within `MAX_MESSAGE_CHARS`: the opening and the fixes always, then each list line while it
  * fits, then how many lines were left out.
  */
@@ -285,9 +310,9 @@ function layout(
 ): string {
   const t = catalog(locale);
   const esc = markdown ? escapeMarkdown : (s: string): string => s;
-  const bullet = markdown ? '- ' : '• ';
-  const paragraphBreak = markdown ? '\n\n' : '\n';
-  const head = `${markdown ? `**${esc(opening)}**` : opening}${reasons ? ` ${esc(reasons)}` : ''}`;
+  const br = markdown ? MARKDOWN_BREAKS : PLAIN_BREAKS;
+  const paragraphBreak = br.paragraph;
+  const head = `${br.bold(esc(opening))}${reasons ? ` ${esc(reasons)}` : ''}`;
   // Fixes after the first give way to the list of places when space is short.
   const fixesShown = closing.map(esc);
   while (
@@ -299,17 +324,15 @@ function layout(
   const tail = fixesShown.join(paragraphBreak);
   const total = sections.reduce((n, s) => n + s.lines.length, 0);
   // Room for the list: the message minus its fixed parts and the worst-case "and N more" line.
-  const moreLine = `${paragraphBreak}${bullet}${esc(t.more(total))}`;
+  const moreLine = br.item(esc(t.more(total)), true);
   let room = MAX_MESSAGE_CHARS - head.length - (tail ? paragraphBreak.length + tail.length : 0) - moreLine.length;
   let body = '';
   let shown = 0;
   for (const section of sections) {
-    const heading = section.heading
-      ? `${paragraphBreak}${markdown ? `**${esc(section.heading)}**` : section.heading}`
-      : '';
+    const heading = section.heading ? `${paragraphBreak}${br.bold(esc(section.heading))}` : '';
     let block = '';
     for (const line of section.lines) {
-      const piece = `\n${bullet}${esc(line)}`;
+      const piece = br.item(esc(line), !block);
       const cost = (block ? 0 : heading.length) + piece.length;
       if (cost > room) {
         break;
@@ -323,13 +346,14 @@ function layout(
     }
   }
   const left = total - shown;
-  const more = left > 0 ? `${paragraphBreak}${bullet}${esc(t.more(left))}` : '';
+  // The count of what was left out ends the list it belongs to.
+  const more = left > 0 ? br.item(esc(t.more(left)), !body) : '';
   const text = `${head}${body}${more}${tail ? paragraphBreak + tail : ''}`;
   if (text.length <= MAX_MESSAGE_CHARS) {
     return text;
   }
   // Only an unusually long opening gets here: cut at the last line break that fits, else at a character.
-  const cut = text.lastIndexOf('\n', MAX_MESSAGE_CHARS - 1);
+  const cut = text.lastIndexOf(paragraphBreak, MAX_MESSAGE_CHARS - paragraphBreak.length);
   return cut > MAX_MESSAGE_CHARS / 2 ? text.slice(0, cut) : `${text.slice(0, MAX_MESSAGE_CHARS - 1)}…`;
 }
 

@@ -10,7 +10,7 @@ import { CheckView } from './components/CheckView';
 import { ReceiptsView } from './components/ReceiptsView';
 import { StripView } from './components/StripView';
 import { usePane } from './context';
-import { type OpeningView, type PaneView, tabOf } from './model/initial-view';
+import { type OpeningView, type PaneView, tabOf, viewFromContext } from './model/initial-view';
 import { useLiveScan } from './useLiveScan';
 
 const useStyles = makeStyles({
@@ -42,12 +42,33 @@ export type AppProps = {
 };
 
 export function App({ initialView = 'check' }: AppProps): React.JSX.Element {
-  const { m } = usePane();
+  const { m, host } = usePane();
   const styles = useStyles();
   const scan = useLiveScan();
   const [view, setView] = React.useState<PaneView>(tabOf(initialView));
-  // Opened from the send dialog's 「填寫理由」: the reason gets the focus the first time it shows, not on every return.
-  const [focusReason, setFocusReason] = React.useState(initialView === 'override');
+  // Opened from the send dialog's 「填寫理由」: the reason gets the focus when it is asked for (a count, so each new
+  // request focuses it again), not on every return to the tab.
+  const [focusReason, setFocusReason] = React.useState(initialView === 'override' ? 1 : 0);
+  const { rescan } = scan;
+  // The dialog's button chosen again with the pane open (Mailbox 1.15): Outlook hands the new context to this page
+  // instead of reloading it, so the findings and a reason being typed stay; the view follows the new request, and the
+  // mail is checked again since the send that raised the dialog may carry edits.
+  React.useEffect(() => {
+    let stop: (() => void) | null = null;
+    let cancelled = false;
+    void host
+      .onInitializationContextChange((contextData) => {
+        const next = viewFromContext(contextData);
+        setView(tabOf(next));
+        setFocusReason((n) => (next === 'override' ? n + 1 : 0));
+        void rescan();
+      })
+      .then((s) => (cancelled ? s() : (stop = s)));
+    return () => {
+      cancelled = true;
+      stop?.();
+    };
+  }, [host, rescan]);
   const [receiptsKey, setReceiptsKey] = React.useState(0);
   const id = React.useId();
 
@@ -75,7 +96,7 @@ export function App({ initialView = 'check' }: AppProps): React.JSX.Element {
           className={styles.tabs}
           selectedValue={view}
           onTabSelect={(_e, data) => {
-            setFocusReason(false);
+            setFocusReason(0);
             setView(data.value as PaneView);
           }}
           size="small"

@@ -65,15 +65,17 @@ export type PaneHost = {
   /** The selection in the body or subject (HTML for an HTML body). */
   readSelection(format: BodyFormat): Promise<PaneSelection>;
   replaceSelection(data: string, format: BodyFormat): Promise<void>;
-  /** `sendAsync` exists (Mailbox 1.15). */
-  canSend(): boolean;
-  send(): Promise<void>;
   /** The Smart Alerts `contextData` the pane was opened with, or null when it was opened from the ribbon. */
   initializationContext(): Promise<string | null>;
+  /**
+   * Listens for a new Smart Alerts `contextData` while the pane is open (the user chose the dialog's button again;
+   * Mailbox 1.15 `InitializationContextChanged`, which replaces a reload); returns the function that stops listening.
+   */
+  onInitializationContextChange(listener: (contextData: string | null) => void): Promise<() => void>;
   /** Listens for item changes Office reports; returns the function that stops listening. */
   onChange(listener: (change: ItemChange) => void): Promise<() => void>;
   /** Office's body background colour, for the theme; null when the host does not say. */
-  officeTheme(): { readonly bodyBackgroundColor?: string } | null;
+  officeTheme(): { readonly bodyBackgroundColor?: string; readonly bodyForegroundColor?: string } | null;
   onThemeChange(listener: () => void): Promise<() => void>;
   displayLanguage(): string;
   /** Nested app authentication is available (Office's `NestedAppAuth` requirement set). */

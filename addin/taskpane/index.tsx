@@ -8,7 +8,7 @@ import { createRoot } from 'react-dom/client';
 
 import { createApiClient } from '../../src/shared/api';
 import { pickLocale } from '../../src/shared/i18n';
-import { FLUENT_THEMES, themeFromOffice, type ThemeName } from '../../src/ui/theme';
+import { OUTLOOK_THEMES, themeFromOffice, type ThemeName } from '../../src/ui/theme';
 import { whenOfficeReady } from '../office';
 import { App } from './App';
 import { PaneContext, type PaneServices } from './context';
@@ -29,7 +29,10 @@ const useStyles = makeStyles({ root: { minHeight: '100vh', backgroundColor: toke
 const forcedColors = (): boolean =>
   typeof window.matchMedia === 'function' && window.matchMedia('(forced-colors: active)').matches;
 
-/** Follows Office's theme and Windows high contrast. */
+/**
+ * Follows Office's theme (read again on `OfficeThemeChanged`, Mailbox 1.14) and Windows high contrast, in the Office
+ * brand.
+ */
 function useHostTheme(host: PaneHost): ThemeName {
   const [theme, setTheme] = React.useState<ThemeName>(() => themeFromOffice(host.officeTheme(), forcedColors()));
   React.useEffect(() => {
@@ -52,7 +55,7 @@ function Root({ services, initialView }: { services: PaneServices; initialView: 
   const theme = useHostTheme(services.host);
   const styles = useStyles();
   return (
-    <FluentProvider theme={FLUENT_THEMES[theme]} className={styles.root} data-theme={theme}>
+    <FluentProvider theme={OUTLOOK_THEMES[theme]} className={styles.root} data-theme={theme}>
       <PaneContext.Provider value={services}>
         <App initialView={initialView} />
       </PaneContext.Provider>
@@ -71,7 +74,7 @@ async function start(): Promise<void> {
   } catch {
     const m = messages(pickLocale(navigator.language));
     root.render(
-      <FluentProvider theme={FLUENT_THEMES.light}>
+      <FluentProvider theme={OUTLOOK_THEMES.light}>
         <MessageBar intent="error" layout="multiline" role="alert">
           <MessageBarBody>{m.officeNotReady}</MessageBarBody>
         </MessageBar>

@@ -241,9 +241,7 @@ export const messages = defineMessages({
     restoreButton: '還原原文',
     restoreDone: '已還原移除前的郵件本文。',
     restorePartial: (names: string) => `本文已還原，但下列附件無法放回，請自行重新附加：${names}`,
-    sendButton: '傳送',
     sendAgain: '請再按一次 Outlook 的「傳送」。',
-    sendFailed: (detail: string) => `無法傳送：${detail}。請按 Outlook 的「傳送」。`,
     printReceipt: '列印簽收單',
     // Receipts
     receiptsHeading: '我的簽收單',
@@ -408,9 +406,7 @@ export const messages = defineMessages({
     restoreDone: 'The message body is restored to what it was before the removal.',
     restorePartial: (names: string) =>
       `The body is restored, but these attachments could not be put back; attach them again yourself: ${names}`,
-    sendButton: 'Send',
     sendAgain: 'Press Send in Outlook again.',
-    sendFailed: (detail: string) => `Could not send: ${detail}. Press Send in Outlook.`,
     printReceipt: 'Print receipt',
     receiptsHeading: 'My receipts',
     receiptsEmpty: 'No receipts yet.',

@@ -4,6 +4,7 @@
 const { readdirSync, readFileSync } = require('node:fs');
 const path = require('node:path');
 
+const { officeJsScripts } = require('./office-js.cjs');
 const { publicUrlFromEnv } = require('./public-url.cjs');
 
 const webpack = require('webpack');
@@ -12,10 +13,10 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const PDFJS = path.dirname(require.resolve('pdfjs-dist/package.json'));
 
 /**
- * The page: office.js from our own origin (the on-send build copies it there, and MicrosoftAjax.js beside it when the
- * build was given one), then the pane's script.
+ * The page: office.js (Microsoft's CDN, or our own origin when self-hosted, with MicrosoftAjax.js before it when the
+ * build was given one: scripts/build/office-js.cjs), then the pane's script.
  */
-const taskpaneHtml = (microsoftAjax) => `<!doctype html>
+const taskpaneHtml = (officeJs) => `<!doctype html>
 <html lang="zh-Hant-TW">
   <head>
     <meta charset="utf-8" />
@@ -28,8 +29,9 @@ const taskpaneHtml = (microsoftAjax) => `<!doctype html>
         padding: 0;
       }
     </style>
-    ${microsoftAjax ? '<script src="/vendor/office-js/MicrosoftAjax.js"></script>\n    ' : ''}<script src="/vendor/office-js/office.js"></script>
-    <script defer src="taskpane.js"></script>
+${officeJsScripts(officeJs, '/vendor/office-js/')
+  .map((src) => `    <script src="${src}"></script>\n`)
+  .join('')}    <script defer src="taskpane.js"></script>
   </head>
   <body>
     <div id="root"></div>
@@ -69,10 +71,15 @@ function authSettings() {
 }
 
 /**
- * @param {{ production: boolean, EmitFilesPlugin: new (files: object, info?: object) => import('webpack').WebpackPluginInstance, policyValidator?: () => string, microsoftAjax?: boolean }} options
+ * @param {{ production: boolean, EmitFilesPlugin: new (files: object, info?: object) => import('webpack').WebpackPluginInstance, policyValidator?: () => string, officeJs?: { selfHosted: boolean, microsoftAjax: string } }} options
  * @returns {import('webpack').Configuration}
  */
-module.exports = function taskpaneConfig({ production, EmitFilesPlugin, policyValidator, microsoftAjax = false }) {
+module.exports = function taskpaneConfig({
+  production,
+  EmitFilesPlugin,
+  policyValidator,
+  officeJs = { selfHosted: false, microsoftAjax: '' },
+}) {
   return {
     name: 'addin-taskpane',
     mode: production ? 'production' : 'development',
@@ -120,7 +127,7 @@ module.exports = function taskpaneConfig({ production, EmitFilesPlugin, policyVa
             }),
           ]
         : []),
-      new EmitFilesPlugin({ 'taskpane.html': taskpaneHtml(microsoftAjax) }),
+      new EmitFilesPlugin({ 'taskpane.html': taskpaneHtml(officeJs) }),
       // pdfjs ships its worker minified; minifying 1.2 MB again only costs build time.
       new EmitFilesPlugin(pdfFiles(), { minimized: true }),
     ],

@@ -1,16 +1,36 @@
 /**
  * Host themes to Fluent themes. Teams names its themes `default`, `dark` and `contrast`; Office gives colours, from
  * which light or dark is read. Windows high-contrast mode is honoured through `forced-colors` wherever the host is.
+ * Each host gets its own brand: the Teams pages Teams' themes, the Outlook pane the Office (Microsoft 365 web) brand.
  */
-import { teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme, type Theme } from '@fluentui/react-components';
+import {
+  createHighContrastTheme,
+  teamsDarkTheme,
+  teamsHighContrastTheme,
+  teamsLightTheme,
+  type Theme,
+  webDarkTheme,
+  webLightTheme,
+} from '@fluentui/react-components';
 
 export const THEME_NAMES = ['light', 'dark', 'contrast'] as const;
 export type ThemeName = (typeof THEME_NAMES)[number];
 
+/** The Teams pages' themes (Teams' own brand). */
 export const FLUENT_THEMES: Readonly<Record<ThemeName, Theme>> = {
   light: teamsLightTheme,
   dark: teamsDarkTheme,
   contrast: teamsHighContrastTheme,
+};
+
+/**
+ * The Outlook task pane's themes: Fluent's Office brand (the web themes, brand ramp around #0F6CBD, which Microsoft 365
+ * web apps use), not Teams' purple; high contrast is Fluent's own (the system's forced colours apply over it).
+ */
+export const OUTLOOK_THEMES: Readonly<Record<ThemeName, Theme>> = {
+  light: webLightTheme,
+  dark: webDarkTheme,
+  contrast: createHighContrastTheme(),
 };
 
 /** Teams' theme names (`default`, `dark`, `contrast`) to ours; anything unknown reads as light. */
@@ -31,17 +51,27 @@ export function luminance(hex: string | null | undefined): number | null {
   return 0.2126 * channel(m[1] as string) + 0.7152 * channel(m[2] as string) + 0.0722 * channel(m[3] as string);
 }
 
+/** Office's `officeTheme` colours, as the pane reads them (`Office.OfficeTheme`). */
+export interface OfficeThemeColours {
+  readonly bodyBackgroundColor?: string;
+  readonly bodyForegroundColor?: string;
+}
+
 /**
- * Office's `officeTheme` (body background and foreground) to ours: a dark background is dark; black on white or white
- * on black with nothing in between reads as high contrast only when the system says so (`forcedColors`).
+ * Office's `officeTheme` to ours. Outlook supports neither `isDarkTheme` nor `themeId` and says to read the `body*` and
+ * `control*` colours instead (@types/office-js `Office.OfficeTheme`): a dark body background is dark (Office's Black
+ * and Dark Gray themes both read dark, as `isDarkTheme` counts them elsewhere); without a background, a light
+ * foreground means a dark theme. Windows high contrast reaches the pane's web view as forced colours, which Office's
+ * colours do not tell apart from Black, so `forcedColors` decides it.
  */
-export function themeFromOffice(
-  officeTheme: { readonly bodyBackgroundColor?: string } | null | undefined,
-  forcedColors = false,
-): ThemeName {
+export function themeFromOffice(officeTheme: OfficeThemeColours | null | undefined, forcedColors = false): ThemeName {
   if (forcedColors) {
     return 'contrast';
   }
-  const l = luminance(officeTheme?.bodyBackgroundColor);
-  return l !== null && l < 0.2 ? 'dark' : 'light';
+  const background = luminance(officeTheme?.bodyBackgroundColor);
+  if (background !== null) {
+    return background < 0.2 ? 'dark' : 'light';
+  }
+  const foreground = luminance(officeTheme?.bodyForegroundColor);
+  return foreground !== null && foreground > 0.5 ? 'dark' : 'light';
 }

@@ -51,6 +51,8 @@ type FakeWindow = {
       select(text: string, where?: 'body' | 'subject'): void;
       clearSelection(): void;
       sent(): boolean;
+      reopenFromDialog(contextData: string): void;
+      setTheme(theme: Record<string, string>): void;
     };
     calls: { api: string; detail?: string }[];
   };
@@ -143,7 +145,7 @@ afterAll(async () => {
 });
 
 describe('the task pane', () => {
-  it('finds the marks, marks a selection, strips, proves the mail clean, keeps a receipt, and sends', async () => {
+  it('finds the marks, marks a selection, strips, proves the mail clean, keeps a receipt, and asks for Send again', async () => {
     const token = await tokenFor(env, SENDER);
     const { page } = await env.openPane(itemConfig(token));
 
@@ -271,9 +273,12 @@ describe('the task pane', () => {
     // pdfjs, its worker and CMaps and the policy validator all ran under the page's CSP.
     expect(await cspViolations(page)).toEqual([]);
 
-    // Send from the pane (Mailbox 1.15+).
-    await page.getByRole('button', { name: '傳送', exact: true }).click();
-    await page.waitForFunction(() => (window as unknown as FakeWindow).__fakeOutlook.controller.sent());
+    // Even where sendAsync exists (Mailbox 1.16 here) the pane does not send: it would need the read/write mailbox
+    // permission the manifests do not ask for. The user presses Outlook's Send, which checks the mail again.
+    await page.getByText('請再按一次 Outlook 的「傳送」。').waitFor();
+    expect(await page.getByRole('button', { name: '傳送', exact: true }).count()).toBe(0);
+    expect(await fake(page, (f) => f.calls.some((c) => c.api === 'sendAsync'))).toBe(false);
+    expect(await fake(page, (f) => f.controller.sent())).toBe(false);
   });
 
   it('shows each attachment as being checked until its own result is in, never as clean before', async () => {
@@ -369,6 +374,19 @@ describe('the task pane', () => {
       await expectNoSeriousViolations(page, 'override');
       await screenshot(page, 'taskpane-override-light');
       await reason.fill('收件人為本案承辦人，主管已口頭核准以電子郵件通知。');
+      // 「填寫理由」 chosen again in the send dialog with the pane open (Mailbox 1.15+): Outlook hands this page the
+      // new context (InitializationContextChanged) instead of reloading it, so the reason being typed stays and gets
+      // the focus again.
+      await page.evaluate(() => ((window as unknown as { __sameDocument?: boolean }).__sameDocument = true));
+      await page.getByRole('tab', { name: '檢查' }).focus();
+      await fake(page, (f) => f.controller.reopenFromDialog('{"source":"on-send","view":"override","verdict":"warn"}'));
+      await page.waitForFunction(() => document.activeElement?.tagName === 'TEXTAREA');
+      expect(await reason.inputValue()).toBe('收件人為本案承辦人，主管已口頭核准以電子郵件通知。');
+      expect(
+        await fake(page, (f) =>
+          f.calls.some((c) => c.api === 'item.addHandlerAsync' && c.detail === 'olkInitializationContextChanged'),
+        ),
+      ).toBe(true);
       await pressFromKeyboard(page, '記錄理由');
       await focusMovesTo(page, '已記錄理由');
       await expect(page.getByText('已記錄理由').textContent()).resolves.toContain('再按一次');
@@ -387,6 +405,11 @@ describe('the task pane', () => {
       const grant = after.item.sessionData[OVERRIDE_KEY] ?? '';
       expect(JSON.parse(grant)).toMatchObject({ v: 1, h: expect.stringMatching(/^[0-9a-f]{64}$/) });
       expect(grant).not.toMatch(/主管|協調|密/);
+      // 「移除機敏內容」 chosen in the dialog with the pane open: the strip view, in the same page, findings kept.
+      await fake(page, (f) => f.controller.reopenFromDialog('{"source":"on-send","view":"strip","verdict":"block"}'));
+      await page.getByRole('tab', { name: '移除機敏內容', selected: true }).waitFor();
+      await page.getByText(/本文 1 段/).waitFor({ timeout: 60_000 });
+      expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
 
       // The send handler, given the item and mailbox as the pane left them (the policy it kept, the grant): it sends,
       // and without the grant the same mail is stopped.
@@ -450,6 +473,16 @@ describe('the task pane', () => {
     await dark.page.getByRole('tab', { name: '檢查' }).click();
     await verdictOf(dark.page);
     await screenshot(dark.page, 'taskpane-check-dark');
+    // The user switches Office to a light theme: OfficeThemeChanged (Mailbox 1.14), the pane follows at once.
+    await fake(dark.page, (f) =>
+      f.controller.setTheme({
+        bodyBackgroundColor: '#ffffff',
+        bodyForegroundColor: '#000000',
+        controlBackgroundColor: '#f3f2f1',
+        controlForegroundColor: '#323130',
+      }),
+    );
+    await dark.page.locator('[data-theme="light"]').waitFor();
 
     const contrast = await env.openPane(itemConfig(token), { forcedColors: true });
     await verdictOf(contrast.page);
@@ -487,7 +520,7 @@ describe('the task pane', () => {
     await pressFromKeyboard(page, '移除並建立簽收單');
     await focusMovesTo(page, /已移除機敏內容。簽收單號：/);
     await page.locator('[data-clean="true"]').waitFor({ timeout: 60_000 });
-    // No sendAsync before 1.15: no Send button, the user is told to press Outlook's own Send again.
+    // No Send button: the user is told to press Outlook's own Send again.
     await page.getByText('請再按一次 Outlook 的「傳送」。').waitFor();
     expect(await page.getByRole('button', { name: '傳送', exact: true }).count()).toBe(0);
     expect(await fake(page, (f) => f.calls.some((c) => c.api === 'sendAsync'))).toBe(false);
@@ -505,8 +538,12 @@ describe('the task pane', () => {
     expect(csp).toContain("script-src 'self'");
     await page.getByRole('alert').waitFor({ timeout: 60_000 });
     await expect(page.getByRole('alert').textContent()).resolves.toContain('無法連線到 Outlook');
-    // office.js came from our origin; the only request elsewhere is office.js's own MicrosoftAjax.js, which the CSP allows.
+    // office.js came from Microsoft's CDN address (answered by the test from the package: no network here); the CSP
+    // allows it and office.js's own MicrosoftAjax.js.
     expect(await cspViolations(page)).toEqual([]);
+    expect(
+      await page.evaluate(() => [...document.scripts].map((s) => s.src).filter((src) => src.endsWith('office.js'))),
+    ).toEqual(['https://appsforoffice.microsoft.com/lib/1/hosted/office.js']);
   });
 
   it('puts everything back when the body cannot be written, and says so', async () => {

@@ -624,6 +624,21 @@ describe('fail closed: faults end in warn or block per policy, never allow, comp
     await settle(run);
   });
 
+  it('an empty answer is asked for once more in the same send: the bytes that come then are scanned', async () => {
+    // office-js #6098, #5614: Succeeded with no content, then the content on the next fetch.
+    const item = createFakeItem({
+      subject: '資料提供',
+      bodyHtml: '<p>檢送資料一份。</p>',
+      to: OUTSIDE,
+      attachments: [{ ...fileAttachment('header-mark.docx', '報告.docx'), emptyAnswers: 1 }],
+    });
+    const run = await send(item);
+    expect(run.office.calls.filter((c) => c.api === 'getAttachmentContentAsync')).toHaveLength(2);
+    expect(run.event.completions[0]!.errorMessage).toContain('附件「報告.docx」頁首：密等標示（機密）');
+    expect(run.event.completions[0]!.errorMessage).not.toContain('無法讀取');
+    await settle(run);
+  });
+
   it('an exception in extraction (content that is not base64) is unscannable: error', async () => {
     const item = createFakeItem({
       ...plainParts(),

@@ -1,6 +1,7 @@
 /**
  * The built task pane in real Chromium, served by the real server (HTTPS, PGlite in a temporary DATA_DIR, `dist/` as
- * static files, fake Entra settings), with the Office host fake in place of office.js. Each pane is one page at the
+ * static files, fake Entra settings), with the Office host fake in place of office.js (the CDN address the built page
+ * names is answered by the test). Each pane is one page at the
  * width of a real Outlook pane; the test configures the item and then acts as the user through `window.__fakeOutlook`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { AUDIENCE, type FakeEntra, startFakeEntra, TENANT, type TokenOptions } f
 import { launchChromium } from './browser';
 import { fakeOfficeBundle } from './fake-office-bundle';
 import { freePort } from './net';
+import { OFFICE_JS_CDN_URL, routeOfficeJsCdn } from './office-js-cdn';
 import { DIST, ensureWebBuild } from './web-build';
 
 export const PANE_WIDTH = 350;
@@ -94,9 +96,15 @@ export async function startPaneEnv(): Promise<PaneEnv> {
         ...(options.forcedColors ? { forcedColors: 'active' as const } : {}),
       });
       contexts.push(context);
-      if (!options.realOfficeJs) {
-        await context.route('**/vendor/office-js/office.js', (route) =>
-          route.fulfill({ status: 200, contentType: 'application/javascript; charset=utf-8', body: officeJs }),
+      if (options.realOfficeJs) {
+        // Microsoft's CDN, answered from the installed package (no network here).
+        await routeOfficeJsCdn(context);
+      } else {
+        // The fake in place of office.js, wherever the build told the page to load it from (the CDN by default).
+        await context.route(
+          (url) => url.href === OFFICE_JS_CDN_URL || url.pathname.endsWith('/vendor/office-js/office.js'),
+          (route) =>
+            route.fulfill({ status: 200, contentType: 'application/javascript; charset=utf-8', body: officeJs }),
         );
       }
       await options.beforeOpen?.(context);

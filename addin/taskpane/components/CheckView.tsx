@@ -23,13 +23,16 @@ const useStyles = makeStyles({
 });
 
 export type CheckViewProps = {
-  /** Put the focus on the reason, once (the pane was opened from the send dialog's 「填寫理由」). @default false */
-  focusReason?: boolean;
+  /**
+   * Put the focus on the reason: a request count from the send dialog's 「填寫理由」, each new one (the pane opened,
+   * or the button chosen again with the pane open) focusing it once; 0 for none. @default 0
+   */
+  focusReason?: number;
   onStrip: () => void;
   scan: LiveScan;
 };
 
-export function CheckView({ focusReason = false, onStrip, scan }: CheckViewProps): React.JSX.Element {
+export function CheckView({ focusReason = 0, onStrip, scan }: CheckViewProps): React.JSX.Element {
   const { m, locale, host } = usePane();
   const styles = useStyles();
   const { outcome, policy, error } = scan;

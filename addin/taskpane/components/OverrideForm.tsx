@@ -28,14 +28,14 @@ const useStyles = makeStyles({
 });
 
 export type OverrideFormProps = {
-  /** Focus the reason when the form first shows. @default false */
-  autoFocus?: boolean;
+  /** Focus the reason when this is not 0, and again each time it changes (a request count). @default 0 */
+  autoFocus?: number;
   outcome: ScanOutcome;
   /** Where the outcome's policy came from, for the audit event. */
   policySource?: AuditPolicySource;
 };
 
-export function OverrideForm({ autoFocus = false, outcome, policySource }: OverrideFormProps): React.JSX.Element {
+export function OverrideForm({ autoFocus = 0, outcome, policySource }: OverrideFormProps): React.JSX.Element {
   const { m, api, client, host } = usePane();
   const styles = useStyles();
   const [reason, setReason] = React.useState('');

@@ -1,6 +1,6 @@
 /**
  * The strip view: what will be removed (computed before anything changes), the attachments to remove, then the strip
- * itself step by step, the re-scan that proves the result, the receipt to print, and the send. Every failure says
+ * itself step by step, the re-scan that proves the result, the receipt to print, and the request to press Outlook's Send again. Every failure says
  * what state the mail is in; the original body is kept to restore.
  */
 import {
@@ -54,7 +54,7 @@ export function StripView({ outcome, rescan, onReceipt, policySource }: StripVie
   const [step, setStep] = React.useState<StripStep | null>(null);
   const [result, setResult] = React.useState<StripOutcome | null>(null);
   const [restore, setRestore] = React.useState<{ intent: 'success' | 'warning' | 'error'; text: string } | null>(null);
-  const [sendError, setSendError] = React.useState<string | null>(null);
+  const [printError, setPrintError] = React.useState<string | null>(null);
   const stripFocus = useResultFocus(result);
   const restoreFocus = useResultFocus(restore);
 
@@ -91,7 +91,7 @@ export function StripView({ outcome, rescan, onReceipt, policySource }: StripVie
     }
     setResult(null);
     setRestore(null);
-    setSendError(null);
+    setPrintError(null);
     const r = await runStrip(
       {
         host,
@@ -133,20 +133,11 @@ export function StripView({ outcome, rescan, onReceipt, policySource }: StripVie
     void rescan();
   };
 
-  const send = async (): Promise<void> => {
-    setSendError(null);
-    try {
-      await host.send();
-    } catch (e) {
-      setSendError(m.sendFailed(String((e as Error)?.message ?? e).slice(0, 200)));
-    }
-  };
-
   const print = async (id: string, salts: readonly string[]): Promise<void> => {
     try {
       await printFromHiddenFrame(await receiptPage(api, id, salts), m.receiptPrintFrame(id));
     } catch (e) {
-      setSendError(m.serverError(String((e as Error)?.message ?? e).slice(0, 200)));
+      setPrintError(m.serverError(String((e as Error)?.message ?? e).slice(0, 200)));
     }
   };
 
@@ -251,16 +242,14 @@ export function StripView({ outcome, rescan, onReceipt, policySource }: StripVie
           )}
           <div className={styles.line}>
             <Button onClick={() => void print(result.receiptId, result.salts)}>{m.printReceipt}</Button>
-            {result.clean && host.canSend() && (
-              <Button appearance="primary" onClick={() => void send()}>
-                {m.sendButton}
-              </Button>
-            )}
             <Button ref={restoreFocus.trigger} appearance="subtle" onClick={() => void undo()}>
               {m.restoreButton}
             </Button>
           </div>
-          {result.clean && !host.canSend() && <Text weight="semibold">{m.sendAgain}</Text>}
+          {/* The pane never sends by itself: sendAsync needs the read/write mailbox permission the manifests do not
+              ask for (Office.MessageCompose.sendAsync, Mailbox 1.15, "Minimum permission level: read/write mailbox"),
+              and Outlook's own Send runs the send check again on what the strip left. */}
+          {result.clean && <Text weight="semibold">{m.sendAgain}</Text>}
         </section>
       )}
       {result?.status === 'failed' && result.reason !== 'no-recipients' && (
@@ -290,9 +279,9 @@ export function StripView({ outcome, rescan, onReceipt, policySource }: StripVie
           <MessageBarBody>{restore.text}</MessageBarBody>
         </MessageBar>
       )}
-      {sendError && (
+      {printError && (
         <MessageBar intent="error" layout="multiline" role="alert">
-          <MessageBarBody>{sendError}</MessageBarBody>
+          <MessageBarBody>{printError}</MessageBarBody>
         </MessageBar>
       )}
       <Caption1>{m.lastScanned(timeText(outcome.scannedAt, locale))}</Caption1>

@@ -66,6 +66,11 @@ export interface FakeAttachment {
   readonly content: FakeAttachmentContent;
   /** Milliseconds before `getAttachmentContentAsync` answers. */
   readonly delayMs?: number;
+  /**
+   * How many fetches answer Succeeded with empty content before the real content comes (office-js #6098, #5614:
+   * Outlook reports success with no bytes, and a later fetch of the same attachment delivers them). @default 0
+   */
+  readonly emptyAnswers?: number;
 }
 
 export interface FakeRecipient {
@@ -216,6 +221,8 @@ export function createFakeOffice(options: FakeOfficeOptions): FakeOffice {
 
   /** Attachment fetches not answered yet (a hung one stays in flight). */
   let fetchesInFlight = 0;
+  /** Fetches answered so far, by attachment id (for `emptyAnswers`). */
+  const fetchesServed = new Map<string, number>();
 
   const recipients = (field: keyof FakeItemState) => ({
     getAsync: (...args: unknown[]) => {
@@ -356,7 +363,10 @@ export function createFakeOffice(options: FakeOfficeOptions): FakeOffice {
         answer(done, { error: content.error }, attachment.delayMs);
         return;
       }
-      answer(done, { value: { format: content.format, content: parallel ? '' : content.content } }, attachment.delayMs);
+      const served = (fetchesServed.get(id) ?? 0) + 1;
+      fetchesServed.set(id, served);
+      const empty = parallel || served <= (attachment.emptyAnswers ?? 0);
+      answer(done, { value: { format: content.format, content: empty ? '' : content.content } }, attachment.delayMs);
     },
   };
   if (item.itemType === 'message') {
@@ -463,6 +473,20 @@ export function createFakeOffice(options: FakeOfficeOptions): FakeOffice {
       for (const key of ['errorMessage', 'errorMessageMarkdown']) {
         if (typeof o[key] === 'string' && (o[key] as string).length > 500) {
           violations.push(`${key} is ${(o[key] as string).length} characters (max 500)`);
+        }
+      }
+      if (typeof o.errorMessageMarkdown === 'string') {
+        // Outlook's documented Markdown for the dialog: a new line is `\n\n`; a list item starts with `- `, `* ` or
+        // `1.` and ends with `\r` (onmessagesend-onappointmentsend-events, "Limitations to formatting the dialog
+        // message using Markdown"). A single `\n` or an item without its `\r` does not lay out as meant.
+        const md = o.errorMessageMarkdown;
+        if (/(^|[^\n])\n(?!\n)/.test(md)) {
+          violations.push('errorMessageMarkdown has a single \\n (a new line is \\n\\n)');
+        }
+        for (const paragraph of md.split('\n\n')) {
+          if (/^([-*]|\d+\.) /.test(paragraph) && !/^(([-*]|\d+\.) [^\r]+\r)+$/.test(paragraph)) {
+            violations.push('errorMessageMarkdown has a list item not ended by \\r');
+          }
         }
       }
       if (typeof o.cancelLabel === 'string' && o.cancelLabel.length > 20) {

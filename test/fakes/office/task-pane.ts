@@ -12,7 +12,12 @@
  * - `removeAttachmentAsync` fails with `InvalidAttachmentId` for an unknown id and does not remove inline images
  *   (`AttachmentDeleteGeneralFailure`); an attachment can be set to fail removal (office-js #4627, #1746);
  * - an inline image leaves when the body no longer references its `cid:`; `contentId` is listed from Mailbox 1.16;
- * - `sendAsync` exists from Mailbox 1.15, `getInitializationContextAsync` answers the Smart Alerts `contextData`;
+ * - `sendAsync` exists from Mailbox 1.15 but needs the read/write mailbox permission (@types/office-js
+ *   `MessageCompose.sendAsync`: "Minimum permission level: read/write mailbox"); below it office.js throws its
+ *   `l_ElevatedPermissionNeededForMethod_Text` error, as for every method above the add-in's permission;
+ * - `getInitializationContextAsync` answers the Smart Alerts `contextData`; from Mailbox 1.15 a new context (the user
+ *   chose the dialog's button again while the pane was open) reaches the open pane as `InitializationContextChanged`
+ *   on the item instead of reloading it (Office.InitializationContextChangedEventArgs, Mailbox 1.15);
  * - `RecipientsChanged` and `AttachmentsChanged` fire on the item, `ItemChanged` and `OfficeThemeChanged` on the
  *   mailbox, when the test (the "user") changes things through the returned controller.
  *
@@ -29,6 +34,7 @@ import {
 /** Office's names for the events (office.js `Microsoft.Office.WebExtension.EventType`). */
 export const FAKE_EVENT_TYPES = {
   ItemChanged: 'olkItemSelectedChanged',
+  InitializationContextChanged: 'olkInitializationContextChanged',
   RecipientsChanged: 'olkRecipientsChanged',
   AttachmentsChanged: 'olkAttachmentsChanged',
   OfficeThemeChanged: 'officeThemeChanged',
@@ -94,6 +100,11 @@ export interface TaskPaneOptions {
   readonly officeTheme?: FakeOfficeTheme;
   /** What `Office.auth.getAccessToken` resolves with, or the error it rejects with. */
   readonly paneAccessToken?: string | FakeOfficeError;
+  /**
+   * The permission the add-in's manifest asks for. @default 'ReadWriteItem', what our manifests ask
+   * (manifest/app.ts ADDIN_PERMISSION)
+   */
+  readonly permission?: 'Restricted' | 'ReadItem' | 'ReadWriteItem' | 'ReadWriteMailbox';
   /** Milliseconds each call takes. @default 0 */
   readonly latencyMs?: number;
 }
@@ -116,6 +127,12 @@ export interface TaskPaneController {
   setTheme(theme: FakeOfficeTheme): void;
   /** Another item is selected in a pinned pane. */
   switchItem(): void;
+  /**
+   * The user picks the Smart Alerts dialog's button (`commandId`) again while the pane is open: from Mailbox 1.15 the
+   * pane stays and gets `InitializationContextChanged` with the new `contextData`; before, Outlook reloads the pane
+   * (the test opens a new page), and `getInitializationContextAsync` answers the new data either way.
+   */
+  reopenFromDialog(contextData: string): void;
   /** True once `sendAsync` succeeded. */
   sent(): boolean;
 }
@@ -156,6 +173,8 @@ export function extendForTaskPane(
   const contentIds: Record<string, string> = { ...(options.contentIds ?? {}) };
   let selection: { where: 'body' | 'subject'; start: number; end: number } | null = null;
   let sent = false;
+  let initializationContext = options.initializationContext ?? '';
+  const permission = options.permission ?? 'ReadWriteItem';
   let theme: FakeOfficeTheme = options.officeTheme ?? FAKE_THEMES.colorful;
   const itemHandlers = new Map<string, Array<(args: unknown) => void>>();
   const mailboxHandlers = new Map<string, Array<(args: unknown) => void>>();
@@ -255,7 +274,15 @@ export function extendForTaskPane(
   );
   Object.assign(
     compose,
-    handlerApi(itemHandlers, [FAKE_EVENT_TYPES.RecipientsChanged, FAKE_EVENT_TYPES.AttachmentsChanged], 'item'),
+    handlerApi(
+      itemHandlers,
+      [
+        FAKE_EVENT_TYPES.RecipientsChanged,
+        FAKE_EVENT_TYPES.AttachmentsChanged,
+        ...(supports('1.15') ? [FAKE_EVENT_TYPES.InitializationContextChanged] : []),
+      ],
+      'item',
+    ),
   );
 
   // The body.
@@ -406,6 +433,9 @@ export function extendForTaskPane(
   if (supports('1.15')) {
     compose.sendAsync = (...args: unknown[]) => {
       calls.push({ api: 'sendAsync' });
+      if (permission !== 'ReadWriteMailbox') {
+        throw new Error("Elevated permission is required to call the method: 'sendAsync'.");
+      }
       const recipients = item.to.length + item.cc.length + item.bcc.length;
       if (recipients === 0) {
         respond(callbackOf(args), failed(TASK_PANE_ERRORS.NoValidRecipientsProvided));
@@ -417,7 +447,7 @@ export function extendForTaskPane(
   }
   compose.getInitializationContextAsync = (...args: unknown[]) => {
     calls.push({ api: 'getInitializationContextAsync' });
-    respond(callbackOf(args), succeeded(options.initializationContext ?? ''));
+    respond(callbackOf(args), succeeded(initializationContext));
   };
 
   const find = (text: string, where: 'body' | 'subject'): { start: number; end: number } => {
@@ -460,6 +490,10 @@ export function extendForTaskPane(
       fire(mailboxHandlers, FAKE_EVENT_TYPES.OfficeThemeChanged, { officeTheme: { ...next } });
     },
     switchItem: () => fire(mailboxHandlers, FAKE_EVENT_TYPES.ItemChanged),
+    reopenFromDialog: (contextData) => {
+      initializationContext = contextData;
+      fire(itemHandlers, FAKE_EVENT_TYPES.InitializationContextChanged, { initializationContextData: contextData });
+    },
     sent: () => sent,
   };
 }

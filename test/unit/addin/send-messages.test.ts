@@ -50,3 +50,61 @@ describe('the English dialog', () => {
     expect(cancelLabel('zh-TW', 'override')).toBe('填寫理由');
   });
 });
+
+describe('the Markdown message in the form Outlook documents for the Smart Alerts dialog', () => {
+  // learn.microsoft.com/office/dev/add-ins/outlook/onmessagesend-onappointmentsend-events, "Limitations to
+  // formatting the dialog message using Markdown": a list item begins with `- ` and ends with `\r`; a new line is
+  // `\n\n`.
+  const many = (n: number): MessageInput => {
+    const findings = Array.from({ length: n }, (_, i) => ({
+      rule: 'label.standalone',
+      level: '密' as const,
+      location: `attachment:附件${i + 1}.docx`,
+      strippable: false,
+      count: 1,
+    }));
+    return {
+      kind: 'block',
+      verdict: verdictFor(
+        findings.map((f) => ({ ...f, excerpt: '' })),
+        [],
+        'external',
+        DEFAULT_POLICY,
+      ),
+      findings,
+      unscannable: [{ location: 'attachment:掃描.pdf', reason: 'encrypted' }],
+      paneButton: true,
+    };
+  };
+
+  it.each([
+    ['zh-TW', 2],
+    ['en', 3],
+    ['zh-TW', 40],
+  ] as const)('%s, %i places: every list item ends with \\r, every new line is \\n\\n', (locale, n) => {
+    const { markdown } = dialogText(many(n), locale);
+    expect(markdown.length).toBeLessThanOrEqual(500);
+    // No line break other than a paragraph's \n\n, and no \r outside a list item's end.
+    expect(markdown).not.toMatch(/(^|[^\n])\n(?!\n)/);
+    expect(markdown).not.toMatch(/\n\n\n/);
+    const paragraphs = markdown.split('\n\n');
+    const lists = paragraphs.filter((p) => p.startsWith('- '));
+    for (const p of paragraphs) {
+      if (p.startsWith('- ')) {
+        expect(p).toMatch(/^(- [^\r\n]+\r)+$/);
+      } else {
+        expect(p).not.toMatch(/\r/);
+      }
+    }
+    // The places, the unscannable file and (when cut) the count of the rest are all list items.
+    const items = lists.join('').split('\r').filter(Boolean);
+    expect(items.length).toBeGreaterThanOrEqual(2);
+    expect(items.some((i) => i.includes('掃描.pdf') || /and \d+ more|及其他 \d+ 處/.test(i))).toBe(true);
+  });
+
+  it('the plain text keeps one \\n per line and no \\r', () => {
+    const { plain } = dialogText(many(3), 'zh-TW');
+    expect(plain).not.toMatch(/\r/);
+    expect(plain).toMatch(/\n• /);
+  });
+});
