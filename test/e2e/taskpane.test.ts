@@ -120,7 +120,7 @@ async function pressFromKeyboard(page: Page, name: string): Promise<void> {
 /** The keyboard focus lands on the message that says `text`: it was not dropped when the button was busy. */
 async function focusMovesTo(page: Page, text: string | RegExp): Promise<void> {
   await page.getByText(text).first().waitFor({ timeout: 120_000 });
-  await page.waitForFunction(() => document.activeElement !== document.body, null, { timeout: 10_000 });
+  await page.waitForFunction(() => document.activeElement !== document.body, null, { timeout: 60_000 });
   const focused = await page.evaluate(() => ({
     role: document.activeElement?.getAttribute('role') ?? document.activeElement?.tagName ?? '',
     text: document.activeElement?.textContent ?? '',

@@ -619,7 +619,7 @@ describe('Teams meeting pages in the fake Teams host', () => {
     await ackButton(first.app()).click();
     await count(first).getByText('已有 1 人確認知悉並同意保密').waitFor();
     // The other viewer, who is not the chair, sees the count move without reloading.
-    await count(second).getByText('1 person has acknowledged').waitFor({ timeout: 10_000 });
+    await count(second).getByText('1 person has acknowledged').waitFor();
     await second.app().getByRole('button', { name: 'I acknowledge and will keep this confidential' }).click();
     await count(second).getByText('2 people have acknowledged').waitFor();
     await second
