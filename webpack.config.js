@@ -156,6 +156,8 @@ module.exports = (_env, argv) => {
       },
       resolve: { extensions: ['.ts', '.js'], fallback: { fs: false, path: false, crypto: false } },
       module: { rules: [swcRule] },
+      // Standalone scripts: what the extractors load lazily (postal-mime) stays inside each file, loaded on first use.
+      plugins: [new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 })],
       devtool: production ? false : 'source-map',
       performance: { hints: false },
     },
@@ -174,7 +176,13 @@ module.exports = (_env, argv) => {
       },
       resolve: {
         extensions: ['.ts', '.js'],
-        alias: { ajv$: path.resolve(__dirname, 'addin/on-send/runtime/precompiled-ajv.ts') },
+        alias: {
+          ajv$: path.resolve(__dirname, 'addin/on-send/runtime/precompiled-ajv.ts'),
+          // fflate's CommonJS build: webpack runs a CommonJS module on first use, the ES module build at load, and
+          // fflate builds its inflate tables (a 32,768-entry one among them) at load. A send without a ZIP-based
+          // attachment (.docx, .odt…) does not need them: they are built when the first one is read.
+          fflate$: path.join(path.dirname(require.resolve('fflate')), 'browser.cjs'),
+        },
         fallback: { fs: false, path: false, crypto: false },
       },
       module: { rules: [swcRule] },

@@ -5,7 +5,7 @@
  * scanned as mojibake and allowed. Every attachment goes through the extractors, nested messages included; inline
  * images count as attachments.
  */
-import PostalMime from 'postal-mime';
+import type PostalMime from 'postal-mime';
 
 import {
   type AttachmentInput,
@@ -141,7 +141,11 @@ async function parse(bytes: Uint8Array): Promise<Parsed | Error> {
     const unreadable: Unscannable[] = [];
     // Inline forwarded messages too are attachments: postal-mime parses an inline one with a parser of its own,
     // which the charset hooks cannot reach, and as an attachment it is read by emlToExtracted, hooks and all.
-    const parser = new PostalMime({
+    // Loaded on the first message, not with the extractors: most sends and panes have no .eml, and its entity
+    // table alone is 46 KB of object literal that every cold start would otherwise parse and build. A parser that
+    // cannot be loaded fails this message as malformed (unscannable), like one it cannot parse.
+    const { default: Parser } = await import(/* webpackChunkName: "postal-mime" */ 'postal-mime');
+    const parser = new Parser({
       attachmentEncoding: 'arraybuffer',
       rfc822Attachments: true,
       forceRfc822Attachments: true,

@@ -167,6 +167,62 @@ export async function pdfBench(): Promise<void> {
   }
 }
 
+const docs = path.resolve(__dirname, '..', 'fixtures', 'docs');
+
+/** A deterministic pseudo-random sequence (xorshift), so every run mutates the same way. */
+function xorshift(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return x >>> 0;
+  };
+}
+
+/**
+ * What test/unit/extract/documents.test.ts no longer times: the fuzz seeds mutated (bytes overwritten, or cut off),
+ * each extraction against the same file unmutated in this run, and the zip bomb against a same-size ordinary ZIP.
+ * A mutated file must cost about what the file does, never a runaway.
+ */
+export async function hostileFilesBench(): Promise<void> {
+  console.log('\nhostile files (ratio = mutated ÷ the same file unmutated, in this run)');
+  const seeds = ['header-mark.odt', 'header-mark.docx', 'header-mark.pdf', 'header-mark.rtf', 'classified.di'];
+  const next = xorshift(20261124);
+  const ratios: number[] = [];
+  let worst = { name: '', ms: 0, ratio: 0 };
+  for (const name of seeds) {
+    const bytes = new Uint8Array(readFileSync(path.join(docs, name)));
+    await extractFile(name, bytes, options());
+    const plain = await medianMs(() => extractFile(name, bytes, options()), 5);
+    for (let i = 0; i < 20; i++) {
+      const mutated = bytes.slice();
+      for (let k = 1 + (next() % 20); k > 0; k--) {
+        mutated[next() % mutated.length] = next() & 0xff;
+      }
+      const input = i % 4 === 3 ? mutated.subarray(0, next() % mutated.length) : mutated;
+      const ms = await medianMs(() => extractFile(name, input, options()), 1);
+      ratios.push(ms / plain);
+      if (ms / plain > worst.ratio) {
+        worst = { name, ms, ratio: ms / plain };
+      }
+    }
+  }
+  ratios.sort((a, b) => a - b);
+  console.log(
+    `  ${ratios.length} mutated files: median ${ratios[Math.floor(ratios.length / 2)]!.toFixed(2)}×, ` +
+      `worst ${worst.ratio.toFixed(1)}× (${worst.name}, ${worst.ms.toFixed(0)} ms)`,
+  );
+  const bomb = new Uint8Array(readFileSync(path.join(docs, 'bomb.zip')));
+  const nested = new Uint8Array(readFileSync(path.join(docs, 'nested.zip')));
+  const bombMs = await medianMs(() => extractFile('bomb.zip', bomb, options()), 5);
+  const nestedMs = await medianMs(() => extractFile('nested.zip', nested, options()), 5);
+  console.log(
+    `  zip bomb (${(bomb.length / 1024).toFixed(0)} KB → 200 MB): refused in ${bombMs.toFixed(1)} ms; an ordinary ZIP ` +
+      `(${(nested.length / 1024).toFixed(0)} KB) ${nestedMs.toFixed(1)} ms → ratio ${(bombMs / nestedMs).toFixed(2)}×`,
+  );
+}
+
 export async function extractionBench(): Promise<void> {
   console.log('\nextraction throughput (file bytes per second; median)');
   for (const name of ['bench-report.odt', 'bench-report.docx', 'bench-report.pdf']) {

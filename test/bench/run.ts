@@ -4,9 +4,10 @@
  */
 import { decide } from '../../src/core/decide';
 import { detectSegment } from '../../src/core/detect';
+import { findPersonalData } from '../../src/core/personal-data';
 import { DEFAULT_POLICY } from '../../src/core/policy';
 import { mailHtml, mailText } from './corpus';
-import { extractionBench, pdfBench } from './extract-bench';
+import { extractionBench, hostileFilesBench, pdfBench } from './extract-bench';
 import { govProse } from './gov-prose';
 import { onSendBench } from './onsend-bench';
 import { serverBench, stormBench } from './server-bench';
@@ -121,6 +122,31 @@ function portionLinesBench(): void {
   );
 }
 
+/**
+ * Personal data (ID and 統一編號 numbers, each near its keyword) on a text dense with both, at 1× and 4× the size:
+ * the rate per MB must stay flat. test/unit/core/personal-data.test.ts counts the regex steps instead of timing.
+ */
+function personalDataBench(): void {
+  const unit = '身分證 A123456789；統編 04595257；';
+  const perMb: number[] = [];
+  for (const [n, runs] of [
+    [5_000, 7],
+    [20_000, 3],
+  ] as const) {
+    const text = unit.repeat(n);
+    const mb = Buffer.byteLength(text, 'utf8') / 1e6;
+    findPersonalData(text);
+    const ms = cpuMs(() => findPersonalData(text), runs);
+    perMb.push(ms / mb);
+    console.log(
+      `personal data, ${String(2 * n).padStart(6)} numbers (${(mb * 1000).toFixed(0)} KB): ${ms.toFixed(1)} ms CPU (${(ms / mb).toFixed(0)} ms/MB)`,
+    );
+  }
+  console.log(
+    `personal data: 4× the text costs ${((perMb[1] as number) / (perMb[0] as number)).toFixed(2)}× the rate per MB (linear: ≈1)`,
+  );
+}
+
 function textBench(): void {
   console.log('\ntext scanning and decisions');
   const inputs: [string, (bytes: number) => string][] = [
@@ -143,6 +169,7 @@ function textBench(): void {
   }
 
   portionLinesBench();
+  personalDataBench();
 
   const html = mailHtml();
   const message = { subject: '會議通知', bodyHtml: html, recipients: ['a@example.gov.tw'] };
@@ -158,7 +185,7 @@ function textBench(): void {
 }
 
 /** `npm run bench` runs everything; `npm run bench -- text|extract|pdf|onsend|server|signin` one part
- * (`server-ack [runs]`: PGlite's saturated acknowledgements only; `server-storm`: the slow-headers storm only;
+ * (`onsend-load`: loading the on-send script only, cold and warm; `server-ack [runs]`: PGlite's saturated acknowledgements only; `server-storm`: the slow-headers storm only;
  * `signin-server [rows]`: the sheet on the running server only). */
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -169,11 +196,17 @@ async function main(): Promise<void> {
   if (!only || only === 'extract') {
     await extractionBench();
   }
+  if (!only || only === 'extract') {
+    await hostileFilesBench();
+  }
   if (!only || only === 'extract' || only === 'pdf') {
     await pdfBench();
   }
   if (!only || only === 'onsend') {
     await onSendBench();
+  }
+  if (only === 'onsend-load') {
+    await onSendBench({ loadOnly: true });
   }
   if (!only || only === 'server') {
     await serverBench();

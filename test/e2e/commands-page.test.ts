@@ -17,7 +17,7 @@ import { ADDIN_ACTIONS } from '../../src/shared/app-ids';
 import { launchChromium } from '../support/browser';
 import { freePort } from '../support/net';
 import { OFFICE_JS_CDN_BASE, routeOfficeJsCdn } from '../support/office-js-cdn';
-import { DIST, ensureWebBuild } from '../support/web-build';
+import { DIST, ensureWebBuild, WEB_BUILD_TIMEOUT_MS } from '../support/web-build';
 
 let server: RunningServer;
 let browser: Browser;
@@ -30,7 +30,7 @@ beforeAll(async () => {
     staticDir: DIST,
   });
   browser = await launchChromium();
-}, 240000);
+}, WEB_BUILD_TIMEOUT_MS);
 afterAll(async () => {
   await browser?.close();
   await server?.close();

@@ -90,6 +90,12 @@ function itemConfig(token: string, over: Partial<FakeOutlookConfig> = {}): FakeO
   };
 }
 
+/** postal-mime's chunk, as the task pane's build names it. */
+const POSTAL_MIME_CHUNK = /\/postal-mime\.[0-9a-f]{8}\.js$/;
+/** Everything the page has downloaded so far (its scripts among them). */
+const scriptsLoaded = (page: Page): Promise<string[]> =>
+  page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+
 const fake = <T>(page: Page, fn: (f: FakeWindow['__fakeOutlook']) => T): Promise<T> =>
   page.evaluate(`(${fn.toString()})(window.__fakeOutlook)`) as Promise<T>;
 
@@ -116,7 +122,7 @@ async function pressFromKeyboard(page: Page, name: string): Promise<void> {
 /** The keyboard focus lands on the message that says `text`: it was not dropped when the button was busy. */
 async function focusMovesTo(page: Page, text: string | RegExp): Promise<void> {
   await page.getByText(text).first().waitFor({ timeout: 120_000 });
-  await page.waitForFunction(() => document.activeElement !== document.body, null, { timeout: 10_000 });
+  await page.waitForFunction(() => document.activeElement !== document.body, null, { timeout: 60_000 });
   const focused = await page.evaluate(() => ({
     role: document.activeElement?.getAttribute('role') ?? document.activeElement?.tagName ?? '',
     text: document.activeElement?.textContent ?? '',
@@ -305,6 +311,38 @@ describe('the task pane', () => {
     // Once read, the PDF's own result: nothing in it.
     await pdf.filter({ hasText: /未發現標示/ }).waitFor({ timeout: 60_000 });
     expect(await verdictOf(page)).not.toBe('allow');
+    // No forwarded message among the attachments: the MIME parser was never downloaded.
+    expect((await scriptsLoaded(page)).filter((name) => POSTAL_MIME_CHUNK.test(name))).toEqual([]);
+  });
+
+  it('reads a forwarded message (.eml) with the MIME parser, which it downloads only for it', async () => {
+    const token = await tokenFor(env, { ...SENDER, oid: '00000000-0000-0000-0000-0000000005e7' });
+    const eml = readFileSync(path.join(__dirname, '..', 'fixtures', 'docs', 'big5-mail.eml'));
+    const { page } = await env.openPane(
+      itemConfig(token, {
+        item: {
+          subject: '轉寄會議資料',
+          bodyHtml: '<p>請參閱轉寄之郵件</p>',
+          to: [{ emailAddress: 'wang@example.gov.tw' }],
+          attachments: [
+            {
+              id: 'att-eml',
+              name: '地區劃分會議',
+              size: eml.length,
+              attachmentType: 'item',
+              content: { format: 'eml', content: eml.toString('latin1') },
+            },
+          ],
+        },
+      }),
+    );
+    // The Big5 attachment inside the forwarded message carries 密等：機密.
+    await page
+      .locator('[data-attachment="地區劃分會議"]')
+      .filter({ hasText: /處標示/ })
+      .waitFor({ timeout: 120_000 });
+    expect(await verdictOf(page)).not.toBe('allow');
+    expect((await scriptsLoaded(page)).filter((name) => POSTAL_MIME_CHUNK.test(name))).toHaveLength(1);
   });
 
   it('lists receipts, moves their status forward, and is accessible there', async () => {

@@ -39,7 +39,7 @@ const TITLE = '○○經營地區劃分及調整工作會議';
 const SIDE_PANEL = { width: 320, height: 900 };
 const STAGE = { width: 1280, height: 720 };
 
-jest.setTimeout(180_000);
+jest.setTimeout(300_000);
 
 let entra: FakeEntra;
 let graph: FakeGraph;
@@ -74,7 +74,8 @@ async function open(
 ): Promise<TeamsHost> {
   const context = await browser.newContext({ viewport: options.viewport ?? SIDE_PANEL, acceptDownloads: true });
   contexts.push(context);
-  context.setDefaultTimeout(15_000);
+  // Playwright's waits only end a wait that never would: 60 s leaves room at a load average of 10 on 2 cores.
+  context.setDefaultTimeout(60_000);
   if (options.clock) {
     await context.clock.install();
   }
@@ -139,8 +140,11 @@ async function configureByApi(meetingId: string, extra: Record<string, unknown> 
   expect(res.status).toBe(status);
 }
 
-/** Waits until `read` gives `expected` (the page works asynchronously; the host's state is polled). */
-async function until<T>(read: () => Promise<T>, expected: T, timeoutMs = 5000): Promise<void> {
+/**
+ * Waits until `read` gives `expected` (the page works asynchronously; the host's state is polled). The bound only
+ * turns a wait that never ends into a readable failure, so it is far above what a load average of 10 costs.
+ */
+async function until<T>(read: () => Promise<T>, expected: T, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: T = await read();
   while (!Object.is(last, expected) && Date.now() < deadline) {
@@ -615,7 +619,7 @@ describe('Teams meeting pages in the fake Teams host', () => {
     await ackButton(first.app()).click();
     await count(first).getByText('已有 1 人確認知悉並同意保密').waitFor();
     // The other viewer, who is not the chair, sees the count move without reloading.
-    await count(second).getByText('1 person has acknowledged').waitFor({ timeout: 10_000 });
+    await count(second).getByText('1 person has acknowledged').waitFor();
     await second.app().getByRole('button', { name: 'I acknowledge and will keep this confidential' }).click();
     await count(second).getByText('2 people have acknowledged').waitFor();
     await second

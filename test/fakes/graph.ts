@@ -32,6 +32,11 @@ export interface FakeGraph {
   fail(status: 403 | 404 | 429 | 500 | 503, options?: { times?: number; retryAfter?: number }): void;
   /** Delay every answer by this many milliseconds (a Graph that does not answer in time). */
   delayMs: number;
+  /**
+   * Holds every answer (those already waiting and those to come) until the returned function is called: a Graph that
+   * has not answered yet, for as long as the test needs, whatever the machine's load.
+   */
+  hold(): () => void;
   /** Makes nextLinks point at another origin, as a tampered page would. */
   nextLinkOrigin: string | null;
   /** Send member pages with `transfer-encoding: chunked` (no content-length), as Graph may. @default false */
@@ -51,6 +56,7 @@ export async function startFakeGraph(entra: FakeEntra): Promise<FakeGraph> {
   const requests: { url: string; authorization: string | null }[] = [];
   const jwks = createRemoteJWKSet(new URL(entra.jwksUrl));
   let baseUrl = '';
+  let held: { readonly until: Promise<void>; readonly release: () => void } | null = null;
 
   const error = (res: ServerResponse, status: number, code: string, message: string, headers = {}): void => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -81,7 +87,23 @@ export async function startFakeGraph(entra: FakeEntra): Promise<FakeGraph> {
         failures.push({ status, retryAfter: options.retryAfter ?? 2 });
       }
     },
+    hold: () => {
+      if (!held) {
+        let release = (): void => undefined;
+        const until = new Promise<void>((resolve) => (release = resolve));
+        held = { until, release };
+      }
+      const gate = held;
+      return () => {
+        if (held === gate) {
+          held = null;
+        }
+        gate.release();
+      };
+    },
     reset: () => {
+      held?.release();
+      held = null;
       chats.clear();
       failures.length = 0;
       graph.pageSize = 100;
@@ -90,7 +112,10 @@ export async function startFakeGraph(entra: FakeEntra): Promise<FakeGraph> {
       graph.chunked = false;
       graph.padBytes = 0;
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () => {
+      held?.release();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
   };
 
   const server: Server = createServer((req, res) => {
@@ -105,6 +130,7 @@ export async function startFakeGraph(entra: FakeEntra): Promise<FakeGraph> {
       if (graph.delayMs > 0) {
         await new Promise((resolve) => setTimeout(resolve, graph.delayMs));
       }
+      await held?.until;
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (!token) {
         error(res, 401, 'InvalidAuthenticationToken', 'Access token is empty.');

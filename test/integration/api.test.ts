@@ -260,8 +260,8 @@ describe('live event streams', () => {
       req.end();
     });
   const chairOf = (i: number) => entra.token({ oid: `${CHAIR}-${i}` });
-  const within = <T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> =>
-    Promise.race([p, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms))]);
+  // What must end is awaited as it is: one that never ends is caught by the test's own timeout, which holds on a
+  // loaded machine, where a bound of a few seconds here failed tests whose code was right.
 
   it('caps the streams one user holds, and those of the whole instance', async () => {
     const streams: Stream[] = [];
@@ -293,7 +293,7 @@ describe('live event streams', () => {
     const shortLived = await entra.token({ oid: CHAIR, expiresIn: 2 });
     const stream = await openStream(`${meetingUrl}/events`, shortLived);
     expect(stream.status).toBe(200);
-    expect(await within(stream.ended, 6000)).not.toBe('timeout');
+    await stream.ended;
     expect(bus.meetingsListenedTo()).toBe(0);
   });
 
@@ -323,9 +323,9 @@ describe('live event streams', () => {
     const stream = await openStream(`${meetingUrl}/events`, chair);
     expect(stream.body()).toContain(': connected');
     const closing = app!.close();
-    expect(await within(closing, 5000)).not.toBe('timeout');
+    await closing;
     app = null;
-    expect(await within(stream.ended, 2000)).not.toBe('timeout');
+    await stream.ended;
   });
 
   it('gives a client bounded time to send its request, while a stream outlives that time', async () => {
@@ -351,9 +351,9 @@ describe('live event streams', () => {
     const body = slowly(
       `POST /api/audit HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${chair}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"kind":`,
     );
-    expect(await within(headers.closed, 5000)).not.toBe('timeout');
+    await headers.closed;
     expect(headers.answer()).toMatch(/^HTTP\/1\.1 408/);
-    expect(await within(body.closed, 5000)).not.toBe('timeout');
+    await body.closed;
     bus.publish({
       tenantId: TENANT,
       meetingId: MEETING,

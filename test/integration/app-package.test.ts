@@ -7,7 +7,7 @@ import { readConfig } from '../../src/server/config';
 import { APP_PACKAGE_DOWNLOAD_NAME, type RunningServer, startServer } from '../../src/server/main';
 import { PAGE_PATHS } from '../../src/shared/app-ids';
 import { freePort } from '../support/net';
-import { DIST, ensureWebBuild } from '../support/web-build';
+import { DIST, ensureWebBuild, WEB_BUILD_TIMEOUT_MS } from '../support/web-build';
 
 const insecure = new Agent({ rejectUnauthorized: false });
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'sg-pkg-')),
   });
   server = await startServer(config, { logger: false });
-}, 600000);
+}, WEB_BUILD_TIMEOUT_MS);
 afterAll(async () => {
   await server.close();
   insecure.destroy();

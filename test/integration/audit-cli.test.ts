@@ -311,7 +311,7 @@ describe('audit-log verify reads the store the server writes', () => {
     const report = await run(['verify', '--json'], { DATA_DIR: dataDir });
     expect(report.code).toBe(0);
     expect(JSON.parse(report.out)).toMatchObject({ ok: true, events: 1, head: { seq: 1 } });
-  }, 60000);
+  }, 240_000);
 });
 
 describe('the secrecy-guard command', () => {

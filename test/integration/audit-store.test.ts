@@ -312,7 +312,7 @@ void openDb({ databaseUrl: process.env.URL, onError: (e) => errors.push(e.messag
       const code = await exited;
       expect({ code, err: err.slice(0, 500) }).toEqual({ code: 0, err: '' });
       expect(JSON.parse(out.split('\n')[1] ?? '{}')).toEqual({ n: 1, errors: killed.length });
-    }, 60000);
+    }, 240_000);
   });
 
   describe('the audit chain under several instances on one PostgreSQL', () => {

@@ -174,11 +174,6 @@ if (STORES.includes('postgres')) {
         req.on('error', reject);
         req.end();
       });
-    const within = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
-      Promise.race([
-        promise,
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)),
-      ]);
 
     it('ends open streams, refuses new ones until it LISTENs again, and then delivers; nothing acknowledged is lost', async () => {
       const url = await freshPostgresUrl();
@@ -212,14 +207,16 @@ if (STORES.includes('postgres')) {
         );
         expect(killed.rowCount).toBe(1);
         // The open stream ends, so its client reconnects and refetches, instead of staying "live" and deaf.
-        await within(first.ended, 5000, 'the open stream ends');
+        // Each wait below ends by itself when the server is right; one that never does is the test's own timeout
+        // (no bound of a few seconds: on a loaded machine those failed while the code was right).
+        await first.ended;
         // Acknowledgements still commit while nobody listens.
         expect(await acknowledge('while-down')).toBe(201);
 
         // Back: a new stream is accepted once the listener LISTENs again (503 until then), the roster has the
         // acknowledgement made meanwhile, and new ones arrive live.
         let second = await openStream(`${meeting}/events`, chair);
-        for (let i = 0; i < 100 && second.status !== 200; i++) {
+        while (second.status !== 200) {
           expect(second.status).toBe(503);
           await new Promise((r) => setTimeout(r, 100));
           second = await openStream(`${meeting}/events`, chair);
@@ -230,15 +227,10 @@ if (STORES.includes('postgres')) {
         };
         expect(roster.acknowledgements.map((a) => a.oid)).toEqual(['while-down']);
         expect(await acknowledge('after')).toBe(201);
-        await within(
-          (async () => {
-            while (second.events.length === 0) {
-              await new Promise((r) => setTimeout(r, 20));
-            }
-          })(),
-          5000,
-          'the next acknowledgement arrives on the new stream',
-        );
+        // The next acknowledgement arrives on the new stream.
+        while (second.events.length === 0) {
+          await new Promise((r) => setTimeout(r, 20));
+        }
         expect(JSON.parse(second.events[0] as string)).toMatchObject({ meetingId: 'm-listen', oid: 'after' });
         second.close();
       } finally {

@@ -439,9 +439,8 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
     });
     expect(listed.statusCode).toBe(200);
 
-    const t0 = Date.now();
+    // Not timed here: the 1,000-attendee PDF's time is a figure of `npm run bench -- signin`.
     const res = await t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair);
-    const ms = Date.now() - t0;
     expect(res.statusCode).toBe(200);
     const { text, pages } = await pdfText(res.rawPayload);
     const tokens = new Set(text.split(/\s+/));
@@ -453,9 +452,7 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
     expect(text.split('已確認名單（續）').length - 1).toBeGreaterThanOrEqual(pages - 2);
     // Only the chair's list says who was invited: the 1,000 were never listed, the latecomer was.
     expect(text.replace(/\s+/g, '')).toContain('已確認1000人（受邀者0人、非受邀者1000人）／應到1人（未確認1人）');
-    console.log(
-      `sign-in sheet PDF, 1,000 attendees on ${kind}: ${pages} pages, ${res.rawPayload.length} bytes, ${ms} ms`,
-    );
+    console.log(`sign-in sheet PDF, 1,000 attendees on ${kind}: ${pages} pages, ${res.rawPayload.length} bytes`);
   }, 120_000);
 
   it('the CSV lists every one of 12,000 acknowledgements; the PDF lists its bound and says the full list is in the CSV', async () => {

@@ -223,7 +223,7 @@ describe('/healthz reports the store', () => {
     } finally {
       await db.close();
     }
-  }, 60_000);
+  }, 240_000);
 });
 
 /** Runs the server as a child (as `nobody` when the test runs as root, so file permissions apply); its exit and stderr. */
@@ -318,7 +318,7 @@ describe('a DATA_DIR that cannot be written', () => {
       expect(code).toBe(2);
       expect(stderr).toContain(`the folder ${dataDir} is not writable`);
       chmodSync(dataDir, 0o755);
-    }, 90_000);
+    }, 240_000);
   }
 });
 

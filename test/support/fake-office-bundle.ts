@@ -3,7 +3,7 @@
  * rebuilt only when a source of the fake changed. Served in place of office.js by the browser tests.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -26,7 +26,10 @@ export async function fakeOfficeBundle(): Promise<string> {
   if (existsSync(OUT) && statSync(OUT).mtimeMs >= Math.max(...SOURCES.map(newest))) {
     return readFileSync(OUT, 'utf8');
   }
-  mkdirSync(OUT_DIR, { recursive: true });
+  // Built beside the file and renamed over it: two jest workers may build at once, and one must never read the
+  // other's half-written file.
+  const building = path.join(OUT_DIR, `building-${process.pid}`);
+  mkdirSync(building, { recursive: true });
   await new Promise<void>((resolve, reject) => {
     webpack(
       {
@@ -34,7 +37,7 @@ export async function fakeOfficeBundle(): Promise<string> {
         devtool: false,
         target: ['web', 'es2019'],
         entry: ENTRY,
-        output: { path: OUT_DIR, filename: 'office.js' },
+        output: { path: building, filename: 'office.js' },
         resolve: { extensions: ['.ts', '.js'] },
         module: {
           rules: [
@@ -57,5 +60,7 @@ export async function fakeOfficeBundle(): Promise<string> {
       },
     );
   });
+  renameSync(path.join(building, 'office.js'), OUT);
+  rmSync(building, { recursive: true, force: true });
   return readFileSync(OUT, 'utf8');
 }

@@ -33,6 +33,12 @@ function newestMtime(p: string): number {
 const isFresh = (): boolean =>
   existsSync(STAMP) && statSync(STAMP).mtimeMs >= Math.max(...SOURCES.map((s) => newestMtime(path.join(ROOT, s))));
 
+/**
+ * How long a hook that may build dist/, or wait for another worker's build, is given: a full production build on 2
+ * cores at a load average of 10 takes minutes, and waiting for a build is not what any test measures.
+ */
+export const WEB_BUILD_TIMEOUT_MS = 900_000;
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function ensureWebBuild(): Promise<void> {

@@ -64,13 +64,23 @@ function allowedByOrigin(options: RuntimeOptions): () => Promise<boolean> {
       .catch(() => false));
 }
 
+export interface ScriptTimer {
+  readonly delayMs: number;
+  readonly requestedAt: number;
+  ran: boolean;
+}
+
 export interface Runtime {
   /** Calls the handler registered for `actionId` with `event`, as Outlook does. */
   fire(actionId: string, event: unknown): void;
   /** Timers started by the script and not yet run or cleared. */
   pendingTimers(): number;
-  /** Timer callbacks that ran after `since` (ms from `Date.now()`). */
-  readonly timerRuns: number[];
+  /**
+   * Every timer the script started, in order: the delay it asked for, when it asked (`Date.now()`, the clock the
+   * script computes its deadlines on) and whether its callback has run. Tests reason about what the script waited for
+   * from these, not from how long a run took on this machine.
+   */
+  readonly timers: readonly ScriptTimer[];
   /** Clears every pending timer. */
   dispose(): void;
 }
@@ -84,16 +94,18 @@ export function startRuntime(options: RuntimeOptions): Runtime {
   const officeAuth = (options.office.OfficeRuntime.auth ?? {}) as {
     getAccessToken: (o?: Record<string, unknown>) => Promise<string>;
   };
-  const timerRuns: number[] = [];
+  const timers: ScriptTimer[] = [];
   let next = 1;
   const sandbox: Record<string, unknown> = {
     setTimeout: (fn: () => void, ms?: number) => {
       const id = next++;
+      const timer: ScriptTimer = { delayMs: Math.max(0, Number(ms) || 0), requestedAt: Date.now(), ran: false };
+      timers.push(timer);
       pending.set(
         id,
         setTimeout(() => {
           pending.delete(id);
-          timerRuns.push(Date.now());
+          timer.ran = true;
           fn();
         }, ms ?? 0),
       );
@@ -131,7 +143,7 @@ export function startRuntime(options: RuntimeOptions): Runtime {
       handler(event);
     },
     pendingTimers: () => pending.size,
-    timerRuns,
+    timers,
     dispose() {
       pending.forEach((t) => clearTimeout(t));
       pending.clear();

@@ -1,42 +1,30 @@
 import { createHash, createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 
 import { parse } from 'acorn';
-import webpack from 'webpack';
 
 import type * as Core from '../../../src/core';
 import type * as Extract from '../../../src/extract';
 import { es2016Only } from '../../support/es2016';
+import { DIST, ensureWebBuild, WEB_BUILD_TIMEOUT_MS } from '../../support/web-build';
 
 /**
  * The core must bundle for the add-in runtimes: no Node built-ins, and syntax the classic Outlook JS-only runtime
- * (ES2016) parses. Built with the project's own webpack config, then run in a bare context with no Node globals.
+ * (ES2016) parses. Built with the project's own webpack config (dist/core), then run in a bare context with no Node globals.
  */
 describe('core bundle', () => {
   let source = '';
   let extractSource = '';
 
   beforeAll(async () => {
-    const outDir = mkdtempSync(path.join(tmpdir(), 'sg-bundle-'));
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const configs = (require('../../../webpack.config.js') as (e: object, a: object) => webpack.Configuration[])(
-      {},
-      { mode: 'production' },
-    );
-    const config = configs.find((c) => c.name === 'core') as webpack.Configuration;
-    const stats = await new Promise<webpack.Stats>((resolve, reject) =>
-      webpack(
-        { ...config, context: path.resolve(__dirname, '../../..'), output: { ...config.output, path: outDir } },
-        (err, s) => (err || !s ? reject(err) : resolve(s)),
-      ),
-    );
-    expect(stats.hasErrors()).toBe(false);
-    source = readFileSync(path.join(outDir, 'secrecy-guard-core.js'), 'utf8');
-    extractSource = readFileSync(path.join(outDir, 'secrecy-guard-extract.js'), 'utf8');
-  }, 120000);
+    // The shared build of dist/ (one per run, made by whichever suite needs it first): the same configuration that
+    // ships, rather than a second compilation of it here.
+    await ensureWebBuild();
+    source = readFileSync(path.join(DIST, 'core', 'secrecy-guard-core.js'), 'utf8');
+    extractSource = readFileSync(path.join(DIST, 'core', 'secrecy-guard-extract.js'), 'utf8');
+  }, WEB_BUILD_TIMEOUT_MS);
 
   it('parses as an ES2016 script', () => {
     expect(() => parse(source, { ecmaVersion: 2016, sourceType: 'script' })).not.toThrow();

@@ -13,13 +13,13 @@ import { type Node, parse } from 'acorn';
 import { ES2016_POLYFILLS, flatMap, trimEnd, trimStart } from '../../../addin/on-send/runtime/es-builtins';
 import { ADDIN_ACTIONS } from '../../../src/shared/app-ids';
 import { es2016Only } from '../../support/es2016';
-import { DIST, ensureWebBuild } from '../../support/web-build';
+import { DIST, ensureWebBuild, WEB_BUILD_TIMEOUT_MS } from '../../support/web-build';
 
 let source = '';
 beforeAll(async () => {
   await ensureWebBuild();
   source = readFileSync(path.join(DIST, 'addin', 'launchevent.js'), 'utf8');
-}, 240000);
+}, WEB_BUILD_TIMEOUT_MS);
 
 /** Every identifier read as a variable (not a property name or a key) anywhere in the program. */
 function referencedNames(program: Node): Set<string> {

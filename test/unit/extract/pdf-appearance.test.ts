@@ -94,5 +94,5 @@ describe('PDF annotations whose words live only in their appearance stream', () 
     expect(result.unscannable).toEqual([]);
     expect(result.findings.some((f) => f.level === '機敏' && /#watermark$/u.test(f.location))).toBe(true);
     expect(result.verdict).not.toBe('allow');
-  }, 60_000);
+  }, 240_000);
 });

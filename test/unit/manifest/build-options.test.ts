@@ -168,7 +168,7 @@ describe('webpack build of the manifests', () => {
     // The package carries the same manifest as the loose file.
     const zipped = unzipSync(new Uint8Array(readFileSync(path.join(b, 'app-package.zip'))));
     expect(Buffer.from(zipped['manifest.json'] as Uint8Array).toString('utf8')).toBe(jsonB);
-  }, 60000);
+  }, 240_000);
 
   it('a bad SEND_MODE or a PUBLIC_URL with a path fails the build with a message that names it', async () => {
     const [mode, path] = await Promise.all([
@@ -179,7 +179,7 @@ describe('webpack build of the manifests', () => {
     expect(mode.output).toMatch(/SEND_MODE: must be one of block, softBlock, not "hard"/);
     expect(path.code).not.toBe(0);
     expect(path.output).toMatch(/PUBLIC_URL: must be an origin without a path/);
-  }, 60000);
+  }, 240_000);
 
   it('cleans only its own outputs in dist/', async () => {
     const dir = outDir();
@@ -196,5 +196,5 @@ describe('webpack build of the manifests', () => {
     expect(mine.filter(exists)).toEqual([]);
     expect(exists('manifest/manifest.json') && exists('app-package.zip')).toBe(true);
     expect(exists('entra/app-registration.json')).toBe(true);
-  }, 60000);
+  }, 240_000);
 });

@@ -12,7 +12,7 @@ import { ADDIN_ACTIONS, OFFICE_ADDINS_ALLOWED_PATH, PAGE_PATHS } from '../../../
 import { jsonStrings } from '../../support/manifest-build';
 import { validateUnifiedManifest } from '../../support/manifest-schema';
 import { descendants, parseStrictXml } from '../../support/strict-xml';
-import { DIST, ensureWebBuild } from '../../support/web-build';
+import { DIST, ensureWebBuild, WEB_BUILD_TIMEOUT_MS } from '../../support/web-build';
 
 let manifest: UnifiedManifest;
 let xml: string;
@@ -26,7 +26,7 @@ beforeAll(async () => {
   const page = manifest.extensions?.[0]?.runtimes?.[0]?.code.page ?? '';
   expect(page.endsWith(PAGE_PATHS.commands)).toBe(true);
   base = page.slice(0, -PAGE_PATHS.commands.length);
-}, 600000);
+}, WEB_BUILD_TIMEOUT_MS);
 
 /** The dist/ file a URL under PUBLIC_URL is served from (query and fragment dropped). */
 const distFile = (url: string): string =>

@@ -128,5 +128,5 @@ describe('the PDF font', () => {
     // The face named in the candidate list wins over the first one that merely covers the text.
     const named = resolvePdfFonts(null, [{ path: ttc, faces: ['TW-Sung-98_1'] }]);
     expect(named.status === 'found' && named.fonts.primary.postscriptName).toBe('TW-Sung-98_1');
-  }, 60_000);
+  }, 240_000);
 });
