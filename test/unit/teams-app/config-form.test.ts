@@ -131,7 +131,7 @@ describe('the chair configuration form', () => {
       expect(new Date(newYork.sent.startsAt as string).toISOString()).toBe('2026-12-08T19:00:00.000Z');
       // The same stored moment is the New York chair's morning (and the evening before, at 01:00).
       expect(newYork.read).toMatchObject({ date: '2026-12-08', startTime: '01:00', endTime: '03:30' });
-    }, 60_000);
+    }, 240_000);
 
     it('is all or nothing: a day without times, or times without a day, is named and nothing half is sent', () => {
       expect(checkForm({ ...form, date: '', startTime: '', endTime: '' }).valid).toBe(true);
