@@ -6,7 +6,7 @@
  * `scp`) would otherwise act as any service principal, and an ID token (audience the bare client id, no `scp`) is
  * proof of sign-in to the client, not a grant to call the API.
  */
-import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
+import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify, type JWTVerifyGetKey } from 'jose';
 
 import { DEFAULT_API_SCOPE, ENTRA_ISSUER, perTenantIssuer, type ServerConfig } from './config';
 import { asDisplayText, badString } from './text-input';
@@ -51,6 +51,8 @@ export function createTokenVerifier(
     /** The delegated scope a caller's token must carry. @default DEFAULT_API_SCOPE */
     readonly scope?: string;
   },
+  /** The issuer's keys when they are in this process (local mode's development issuer), instead of `jwksUrl`. */
+  keys?: JWTVerifyGetKey,
 ): TokenVerifier {
   const scope = auth.scope ?? DEFAULT_API_SCOPE;
   const issuerTemplate = auth.issuer ?? ENTRA_ISSUER;
@@ -58,10 +60,12 @@ export function createTokenVerifier(
   if (tenantIds.length === 0 && perTenantIssuer(auth.issuer)) {
     throw new Error('AUTH_TENANT_IDS must list the allowed tenants: with a per-tenant issuer any tenant would pass');
   }
-  const jwks = createRemoteJWKSet(new URL(auth.jwksUrl ?? ENTRA_JWKS), {
-    timeoutDuration: 5000,
-    cooldownDuration: 30000,
-  });
+  const jwks =
+    keys ??
+    createRemoteJWKSet(new URL(auth.jwksUrl ?? ENTRA_JWKS), {
+      timeoutDuration: 5000,
+      cooldownDuration: 30000,
+    });
   const audience = auth.audience ?? (auth.clientId ? [auth.clientId, `api://${auth.clientId}`] : null);
   if (!audience) {
     throw new Error('AUTH_AUDIENCE or AUTH_CLIENT_ID must be set: tokens cannot be checked without an audience');
