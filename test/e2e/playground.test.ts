@@ -107,6 +107,17 @@ describe('the playground', () => {
     await pane()
       .locator('[data-attachment="議程.docx"]', { hasText: /未發現標示/ })
       .waitFor(WAIT);
+    // And one dropped on the compose window.
+    const dropped = await page.evaluateHandle(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(['會議時間另行通知。'], '通知.txt', { type: 'text/plain' }));
+      return transfer;
+    });
+    await page.locator('#drop').dispatchEvent('drop', { dataTransfer: dropped });
+    await page.locator('#attachments [data-attachment="通知.txt"]').waitFor();
+    await pane()
+      .locator('[data-attachment="通知.txt"]', { hasText: /未發現標示/ })
+      .waitFor(WAIT);
 
     // 1. Send: the built on-send script stops it, and the Smart Alert offers the strip.
     await page.getByRole('button', { name: /^傳送/ }).click();
@@ -131,7 +142,9 @@ describe('the playground', () => {
       .first()
       .waitFor();
     expect(await body.textContent()).not.toContain('三千萬');
+    // Unmarked attachments stay with the mail.
     await page.locator('#attachments [data-attachment="議程.docx"]').waitFor();
+    await page.locator('#attachments [data-attachment="通知.txt"]').waitFor();
 
     // 3. Send again: allowed.
     await page.getByRole('button', { name: /^傳送/ }).click();
