@@ -192,6 +192,24 @@ export default tseslint.config(
     },
   },
   {
+    // The Office and Teams host fakes and the local-mode playground built on them: browser code that the tests use too
+    // (held to the tests' rules), served only in local mode.
+    files: ['src/dev/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      '@typescript-eslint/explicit-function-return-type': 'off',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(node:|fs$|path$|os$|child_process$)', message: 'Browser code: no Node-only APIs.' },
+            { regex: '/server(/|$)', message: 'Browser code talks to the server through its HTTP API only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/explicit-function-return-type': 'off' },
   },

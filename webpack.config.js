@@ -1,7 +1,8 @@
 // One webpack config for every browser bundle, one configuration per output folder under dist/ (each cleans only its
 // own folder): the detection core and extractors as standalone scripts (dist/core), the add-in (dist/addin, and, when
-// self-hosted, the office.js copy in dist/vendor/office-js), the Teams pages (dist/teams), and the manifests, icons and
-// app package (dist/manifest, dist/app-package.zip) with the Entra app registration (dist/entra/app-registration.json).
+// self-hosted, the office.js copy in dist/vendor/office-js), the Teams pages (dist/teams), the manifests, icons and app
+// package (dist/manifest, dist/app-package.zip) with the Entra app registration (dist/entra/app-registration.json), and
+// the local-mode playground (dist/playground).
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
 
@@ -259,6 +260,7 @@ module.exports = (_env, argv) => {
       : []),
     teamsPagesConfig({ production, EmitFilesPlugin }),
     siteConfig({ production, EmitFilesPlugin }),
+    require('./scripts/build/playground-webpack.cjs')({ production, EmitFilesPlugin }),
     require('./scripts/build/taskpane-webpack.cjs')({
       production,
       EmitFilesPlugin,

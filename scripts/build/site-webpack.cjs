@@ -1,5 +1,6 @@
 // The landing page at the server's root (dist/index.html): what the product is, where its pages and the app package
 // are, and how an administrator installs it. Static, bilingual, no script; the server's CSP applies as to every page.
+// In local mode the server puts the playground's link where the comment `local-mode playground` is.
 const path = require('node:path');
 
 const PAGE = `<!doctype html>
@@ -40,6 +41,8 @@ const PAGE = `<!doctype html>
   <p>由系統管理者集中部署；傳送檢查以「封鎖」模式運作，增益集無法執行時郵件不會寄出。<br>
   <span class="en" lang="en">Deployed centrally by an administrator; the send check runs in block mode, so mail does not leave when the add-in cannot run.</span></p>
 
+  <!-- local-mode playground -->
+
   <h2>頁面 <span class="en" lang="en">Pages</span></h2>
   <p>以下頁面於 Outlook 與 Teams 中開啟；直接以瀏覽器開啟時僅顯示說明。<br><span class="en" lang="en">These pages open inside Outlook and Teams; in a plain browser they only explain themselves.</span></p>
   <ul>
@@ -75,3 +78,5 @@ module.exports = function siteConfig({ production, EmitFilesPlugin }) {
     performance: { hints: false },
   };
 };
+
+module.exports.LANDING_PAGE = PAGE;

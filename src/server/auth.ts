@@ -12,7 +12,7 @@
  * per server process), but only once its signature has been checked: a forged token learns nothing from its claims,
  * and cannot fill the log or send an operator to fix a registration that is fine.
  */
-import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
+import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify, type JWTVerifyGetKey } from 'jose';
 
 import { DEFAULT_API_SCOPE, ENTRA_ISSUER, perTenantIssuer, type ServerConfig } from './config';
 import { asDisplayText, badString } from './text-input';
@@ -78,6 +78,8 @@ export function createTokenVerifier(
     /** The delegated scope a caller's token must carry. @default DEFAULT_API_SCOPE */
     readonly scope?: string;
   },
+  /** The issuer's keys when they are in this process (local mode's development issuer), instead of `jwksUrl`. */
+  keys?: JWTVerifyGetKey,
 ): TokenVerifier {
   const scope = auth.scope ?? DEFAULT_API_SCOPE;
   const issuerTemplate = auth.issuer ?? ENTRA_ISSUER;
@@ -85,10 +87,12 @@ export function createTokenVerifier(
   if (tenantIds.length === 0 && perTenantIssuer(auth.issuer)) {
     throw new Error('AUTH_TENANT_IDS must list the allowed tenants: with a per-tenant issuer any tenant would pass');
   }
-  const jwks = createRemoteJWKSet(new URL(auth.jwksUrl ?? ENTRA_JWKS), {
-    timeoutDuration: 5000,
-    cooldownDuration: 30000,
-  });
+  const jwks =
+    keys ??
+    createRemoteJWKSet(new URL(auth.jwksUrl ?? ENTRA_JWKS), {
+      timeoutDuration: 5000,
+      cooldownDuration: 30000,
+    });
   const audience = auth.audience ?? (auth.clientId ? [auth.clientId, `api://${auth.clientId}`] : null);
   if (!audience) {
     throw new Error('AUTH_AUDIENCE or AUTH_CLIENT_ID must be set: tokens cannot be checked without an audience');

@@ -53,6 +53,11 @@ export interface ServerConfig {
    * bounds its clients.
    */
   readonly connections: ConnectionLimits;
+  /**
+   * No `AUTH_*` setting at all: the server runs for one person on this machine, with the development issuer
+   * (LOCAL_MODE) and the playground. Loopback only, checked here; any `AUTH_*` setting turns it off entirely.
+   */
+  readonly localMode: boolean;
 }
 
 export class ConfigError extends Error {
@@ -64,6 +69,18 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/**
+ * Local mode's development issuer. The tenant is a GUID no Entra tenant can have: Entra's directory ids are random
+ * (version 4) GUIDs, and this one has version 0 and the NCS variant, which no RFC 4122/9562 generator produces, with
+ * the nil GUID's zeros so it reads as "not a tenant". The issuer is under `.invalid` (RFC 6761: never resolves), so
+ * no configured issuer can be it. The audience names no Entra app (those are GUIDs or `api://<host>/<GUID>`).
+ */
+export const LOCAL_MODE = {
+  tenantId: '00000000-0000-0000-0000-0000000010ca',
+  issuer: 'https://local-mode.secrecy-guard.invalid/00000000-0000-0000-0000-0000000010ca/v2.0',
+  audience: 'api://secrecy-guard-local-mode',
+} as const;
 
 /** The scope Teams SSO requires the API to expose (`api://<host>/<client id>/access_as_user`). */
 export const DEFAULT_API_SCOPE = 'access_as_user';
@@ -121,6 +138,37 @@ function parseUrl(name: string, v: string, protocols: readonly string[], options
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** A listening address on this machine only: `localhost`, 127.0.0.0/8 or ::1. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+const CONFIGURE_AUTH =
+  '要讓其他電腦連線，請設定 AUTH_CLIENT_ID 與 AUTH_TENANT_IDS（README「部署到貴機關」）。 ' +
+  'To serve other machines, configure sign-in: AUTH_CLIENT_ID and AUTH_TENANT_IDS (README, deployment section).';
+
+/**
+ * Local mode can never serve a real deployment: it must listen on loopback only and be reached as localhost, since its
+ * issuer hands a token to whoever asks.
+ */
+function checkLocalMode(host: string, publicUrl: string | null): void {
+  if (!isLoopbackHost(host)) {
+    throw new ConfigError(
+      'HOST',
+      `本機模式（未設定任何 AUTH_*）只在本機上聽（localhost、127.0.0.1、::1），不接受 ${JSON.stringify(host.slice(0, 60))}。` +
+        `Local mode (no AUTH_* setting) listens on this machine only. ${CONFIGURE_AUTH}`,
+    );
+  }
+  if (publicUrl !== null && !isLoopbackHost(new URL(publicUrl).hostname)) {
+    throw new ConfigError(
+      'PUBLIC_URL',
+      `本機模式（未設定任何 AUTH_*）只能以 localhost 開啟，不接受 ${JSON.stringify(publicUrl.slice(0, 100))}。` +
+        `Local mode (no AUTH_* setting) is opened as localhost only. ${CONFIGURE_AUTH}`,
+    );
+  }
+}
 
 /** HTTPS, or plain HTTP only on the loopback interface (tests and local fakes). */
 function httpsOrLoopback(name: string, v: string, why: string): URL {
@@ -231,6 +279,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     if (!GUID.test(t)) {
       throw new ConfigError('AUTH_TENANT_IDS', `not a tenant GUID: ${JSON.stringify(t)}`);
     }
+    if (t === LOCAL_MODE.tenantId) {
+      throw new ConfigError('AUTH_TENANT_IDS', 'names the local-mode development tenant, which no real tenant is');
+    }
   }
   const clientId = optional(env, 'AUTH_CLIENT_ID');
   if (clientId !== null && !GUID.test(clientId)) {
@@ -278,12 +329,20 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const cert = readableFile(env, 'TLS_CERT');
   const key = readableFile(env, 'TLS_KEY');
   const proxies = trustProxy(env);
+  const host = optional(env, 'HOST') ?? 'localhost';
+  const publicUrl = url(env, 'PUBLIC_URL', ['https:', 'http:']);
+  // Any AUTH_* at all, even one that alone configures nothing: a half-configured deployment must fail as one (401s
+  // that name the missing setting), not fall back to a mode that signs anyone in.
+  const localMode = !Object.keys(env).some((name) => name.startsWith('AUTH_') && optional(env, name) !== null);
+  if (localMode) {
+    checkLocalMode(host, publicUrl);
+  }
   return {
     port,
-    host: optional(env, 'HOST') ?? 'localhost',
+    host,
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], { secret: true }),
     dataDir: optional(env, 'DATA_DIR') ?? './data',
-    publicUrl: url(env, 'PUBLIC_URL', ['https:', 'http:']),
+    publicUrl,
     auth: {
       clientId,
       tenantIds,
@@ -315,5 +374,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
         NO_BOUND,
       ),
     },
+    localMode,
   };
 }

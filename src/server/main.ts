@@ -17,6 +17,7 @@ import { type AuditKey, GENERATED_PUBLIC_KEY_FILE, loadAuditKey } from './audit-
 import { AuthError, createTokenVerifier, type TokenVerifier } from './auth';
 import { ConfigError, readConfig, type ServerConfig } from './config';
 import { type ClosableEventBus, postgresEventBus } from './events';
+import { createLocalIssuer, type LocalIssuer, registerLocalMode, staticPathAllowed } from './local-mode';
 import { choosePdfFonts, type PdfFontChoice } from './pdf-font';
 import {
   AuditSealRefused,
@@ -62,6 +63,8 @@ export interface RunningServer {
   readonly url: string;
   readonly db: Db;
   readonly auditKey: AuditKey;
+  /** Local mode's development issuer; null when `AUTH_*` is configured. */
+  readonly localIssuer: LocalIssuer | null;
   close(): Promise<void>;
 }
 
@@ -126,10 +129,16 @@ export async function startServer(
     : { ...inProcessEventBus(), close: async () => undefined };
   const configured = config.auth.audience !== null || config.auth.clientId !== null;
   const { clientId, clientSecret } = config.auth;
+  // Local mode's issuer is accepted by the verifier made with it, and by no other.
+  const localIssuer = config.localMode ? await createLocalIssuer() : null;
   const deps: AppDeps = {
     db,
     events,
-    verifier: configured ? createTokenVerifier(config.auth) : unconfiguredVerifier(),
+    verifier: localIssuer
+      ? localIssuer.verifier
+      : configured
+        ? createTokenVerifier(config.auth)
+        : unconfiguredVerifier(),
     logger: options.logger ?? true,
     pdfFonts,
     graph:
@@ -191,6 +200,7 @@ export async function startServer(
       root: staticDir,
       prefix: '/',
       index: ['index.html'],
+      allowedPath: (pathname) => staticPathAllowed(config.localMode, pathname),
       setHeaders: (res, file) => {
         // Outlook on the web and Teams load the manifest's icons and our pages from their own origins; the API's
         // answers keep helmet's same-origin.
@@ -201,6 +211,9 @@ export async function startServer(
         }
       },
     });
+  }
+  if (localIssuer) {
+    registerLocalMode(app, localIssuer, staticDir);
   }
   const storeHealth = storeHealthCheck(db);
   app.get('/healthz', async (_request, reply) => {
@@ -304,15 +317,22 @@ export async function startServer(
       url,
       store: db.kind,
       tls: tls.generated ? 'generated development certificate' : 'configured',
-      auth: configured ? 'configured' : 'NOT CONFIGURED',
+      auth: localIssuer ? 'LOCAL MODE' : configured ? 'configured' : 'NOT CONFIGURED',
     },
     'Secrecy Guard server started',
   );
+  if (localIssuer) {
+    app.log.warn(
+      `本機模式：未設定 AUTH_*，僅供本機試用，請開啟 ${url}/playground/ ` +
+        `(local mode: no AUTH_* setting, for this machine only; open ${url}/playground/)`,
+    );
+  }
   return {
     app,
     url,
     db,
     auditKey,
+    localIssuer,
     close: async () => {
       await app.close();
       headLog.stop();

@@ -42,6 +42,22 @@ export const PAGE_PATHS = {
 } as const;
 
 /**
+ * Local mode only (no `AUTH_*` setting): the playground and its development issuer. The server serves none of these
+ * otherwise.
+ */
+export const LOCAL_MODE_PATHS = {
+  playground: '/playground/',
+  /**
+   * The real task pane with the playground's Outlook in place of office.js. It sits beside the pane's own page so the
+   * pane's chunks, PDF worker and character maps resolve exactly as they do in Outlook.
+   */
+  paneShell: '/addin/taskpane/playground.html',
+  /** The development issuer's public keys (JWKS) and its token endpoint. */
+  issuerKeys: '/playground/issuer/keys',
+  issuerToken: '/playground/issuer/token',
+} as const;
+
+/**
  * Where the origin lists the scripts allowed to get SSO tokens and make CORS requests from classic Outlook's JS-only
  * runtime (`{ "allowed": [<script URL>…] }`). Office reads it at the root of the script's origin, whatever path
  * PUBLIC_URL has (learn.microsoft.com/office/dev/add-ins/develop/use-sso-in-event-based-activation).

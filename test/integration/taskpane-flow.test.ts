@@ -20,6 +20,7 @@ import { type AttachmentProgress, ItemScanner, type ScanProgress } from '../../a
 import { runStrip, type StripOutcome, undoStrip } from '../../addin/taskpane/services/strip-flow';
 import { nodePdfOptions } from '../../src/cli/pdf-loader';
 import { commitToText, DEFAULT_POLICY, type Policy } from '../../src/core';
+import { extendForTaskPane, type TaskPaneController, type TaskPaneOptions } from '../../src/dev/fakes/office/task-pane';
 import { buildApp, inProcessEventBus } from '../../src/server/app';
 import type { Db } from '../../src/server/store/db';
 import { migrate } from '../../src/server/store/migrations';
@@ -37,7 +38,6 @@ import {
   type FakeMailboxVersion,
   OFFICE_ERRORS,
 } from '../fakes/office';
-import { extendForTaskPane, type TaskPaneController, type TaskPaneOptions } from '../fakes/office/task-pane';
 import { entraVerifier } from '../support/entra-verifier';
 import { type EventRun, fireEvent, type OnSendEnv, settle, startOnSendEnv } from '../support/on-send-harness';
 import { openStore } from '../support/stores';

@@ -12,7 +12,7 @@ import webpack from 'webpack';
 import { ROOT } from './web-build';
 
 const ENTRY = path.join(ROOT, 'test/e2e/taskpane/fake-office-entry.ts');
-const SOURCES = [path.join(ROOT, 'test/fakes/office'), ENTRY];
+const SOURCES = [path.join(ROOT, 'src/dev/fakes/office'), ENTRY];
 // Outside the tree (no linter or formatter should see a build output), one folder per checkout.
 const OUT_DIR = path.join(tmpdir(), `sg-fake-office-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}`);
 const OUT = path.join(OUT_DIR, 'office.js');

@@ -4,6 +4,7 @@
  * `Office` and `OfficeRuntime`, and leaves `window.__fakeOutlook` for the test to act as the user and inspect the item
  * and the mailbox (what the pane left there can be handed to the send handler's runtime).
  */
+import { extendForTaskPane, type TaskPaneOptions } from '../../../src/dev/fakes/office/task-pane';
 import {
   createFakeItem,
   createFakeMailbox,
@@ -11,7 +12,6 @@ import {
   type FakeItemState,
   type FakeMailboxVersion,
 } from '../../fakes/office';
-import { extendForTaskPane, type TaskPaneOptions } from '../../fakes/office/task-pane';
 
 export interface FakeOutlookConfig {
   readonly mailboxVersion: FakeMailboxVersion;

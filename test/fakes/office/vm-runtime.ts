@@ -12,8 +12,8 @@
  */
 import * as vm from 'node:vm';
 
+import type { FakeOffice } from '../../../src/dev/fakes/office/office-host';
 import { es2016Only } from '../../support/es2016';
-import type { FakeOffice } from './office-host';
 
 /** What the runtime itself needs of a response (the script gets the response object as it is). */
 export interface RuntimeResponse {

@@ -21,7 +21,7 @@ import type {
   StageOutcome,
   TeamsHostControl,
   TeamsTheme,
-} from './host-page';
+} from '../../../src/dev/fakes/teams-host/host-page';
 
 export type {
   AuthBehaviour,
@@ -61,9 +61,12 @@ export interface OpenOptions {
   readonly validDomains?: readonly string[];
 }
 
+/** The host page's script: one fake Teams host, shared with the local-mode playground. */
+const HOST_PAGE_SOURCE = path.join(__dirname, '..', '..', '..', 'src', 'dev', 'fakes', 'teams-host', 'host-page.ts');
+
 let hostScript: string | null = null;
 function compiledHostScript(): string {
-  hostScript ??= transformSync(readFileSync(path.join(__dirname, 'host-page.ts'), 'utf8'), {
+  hostScript ??= transformSync(readFileSync(HOST_PAGE_SOURCE, 'utf8'), {
     filename: 'host-page.ts',
     jsc: { parser: { syntax: 'typescript' }, target: 'es2020' },
     module: { type: 'es6' },

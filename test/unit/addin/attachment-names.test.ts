@@ -11,6 +11,7 @@ import { officePaneHost } from '../../../addin/taskpane/office-host';
 import { ItemScanner } from '../../../addin/taskpane/services/scanner';
 import { nodePdfOptions } from '../../../src/cli/pdf-loader';
 import { DEFAULT_POLICY, type Policy } from '../../../src/core';
+import { extendForTaskPane } from '../../../src/dev/fakes/office/task-pane';
 import { ADDIN_ACTIONS } from '../../../src/shared/app-ids';
 import {
   createFakeItem,
@@ -20,7 +21,6 @@ import {
   type FakeItemState,
   SSO_ERRORS,
 } from '../../fakes/office';
-import { extendForTaskPane } from '../../fakes/office/task-pane';
 
 const g = globalThis as unknown as Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-import { ConfigError, ENTRA_TOKEN_URL, GRAPH_BASE_URL, readConfig } from '../../../src/server/config';
+import { ConfigError, ENTRA_TOKEN_URL, GRAPH_BASE_URL, LOCAL_MODE, readConfig } from '../../../src/server/config';
 import { DEFAULT_CONNECTION_LIMITS } from '../../../src/server/connections';
 
 const CLIENT = '11111111-2222-3333-4444-555555555555';
@@ -173,5 +173,75 @@ describe('server configuration', () => {
   ])('%j fails naming %s', (env, variable) => {
     expect(() => readConfig(env)).toThrow(ConfigError);
     expect(() => readConfig(env)).toThrow(new RegExp(variable));
+  });
+});
+
+describe('local mode (no AUTH_* setting)', () => {
+  const variableOf = (env: Record<string, string>): string => {
+    try {
+      readConfig(env);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      return `${(e as ConfigError).variable}: ${(e as Error).message}`;
+    }
+    return 'accepted';
+  };
+
+  it('is on with no AUTH_* setting, on every loopback address', () => {
+    expect(readConfig({}).localMode).toBe(true);
+    for (const HOST of ['localhost', '127.0.0.1', '127.0.0.2', '::1', '[::1]', 'LOCALHOST']) {
+      expect(readConfig({ HOST }).localMode).toBe(true);
+    }
+    for (const PUBLIC_URL of ['https://localhost:3000', 'https://127.0.0.1:8443/', 'https://[::1]:3000']) {
+      expect(readConfig({ PUBLIC_URL }).localMode).toBe(true);
+    }
+    // Blank values are unset, as everywhere else in the configuration.
+    expect(readConfig({ AUTH_CLIENT_ID: '  ', AUTH_TENANT_IDS: '' }).localMode).toBe(true);
+  });
+
+  it.each([['0.0.0.0'], ['::'], ['192.168.1.20'], ['sg.example.gov.tw'], ['localhost.example.gov.tw'], ['128.0.0.1']])(
+    'refuses HOST=%s and names the fix: configure AUTH_*',
+    (HOST) => {
+      const refused = variableOf({ HOST });
+      expect(refused).toMatch(/^HOST: /);
+      expect(refused).toMatch(/本機模式/);
+      expect(refused).toMatch(/AUTH_CLIENT_ID and AUTH_TENANT_IDS/);
+    },
+  );
+
+  it.each([['https://sg.example.gov.tw'], ['https://localhost.example.gov.tw'], ['https://10.0.0.5:3000']])(
+    'refuses PUBLIC_URL=%s and names the fix: configure AUTH_*',
+    (PUBLIC_URL) => {
+      const refused = variableOf({ PUBLIC_URL });
+      expect(refused).toMatch(/^PUBLIC_URL: /);
+      expect(refused).toMatch(/AUTH_CLIENT_ID and AUTH_TENANT_IDS/);
+    },
+  );
+
+  it.each([
+    ['AUTH_CLIENT_ID', { AUTH_CLIENT_ID: CLIENT, AUTH_TENANT_IDS: TENANT }],
+    ['AUTH_AUDIENCE', { AUTH_AUDIENCE: 'api://sg', AUTH_TENANT_IDS: TENANT }],
+    // Settings that alone configure nothing still turn local mode off: a half-configured deployment is not local.
+    ['AUTH_TENANT_IDS alone', { AUTH_TENANT_IDS: TENANT }],
+    ['AUTH_SCOPE alone', { AUTH_SCOPE: 'access_as_user' }],
+    ['AUTH_JWKS_URL alone', { AUTH_JWKS_URL: 'https://login.example/keys' }],
+  ])('is off entirely with %s, and then any HOST and PUBLIC_URL are allowed', (_name, auth) => {
+    const c = readConfig({ ...auth, HOST: '0.0.0.0', PUBLIC_URL: 'https://sg.example.gov.tw' });
+    expect(c.localMode).toBe(false);
+    expect(c.host).toBe('0.0.0.0');
+  });
+
+  it('has a development tenant no real tenant can have, and it cannot be configured as an allowed tenant', () => {
+    // A GUID, so every check on `tid` applies to it as to a real one; version nibble 0 (no generator makes it; Entra's
+    // tenant ids are version 4).
+    expect(LOCAL_MODE.tenantId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-0[0-9a-f]{3}-[0-7][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new URL(LOCAL_MODE.issuer).hostname).toMatch(/\.invalid$/);
+    expect(LOCAL_MODE.issuer).toContain(LOCAL_MODE.tenantId);
+    expect(variableOf({ AUTH_CLIENT_ID: CLIENT, AUTH_TENANT_IDS: `${TENANT},${LOCAL_MODE.tenantId}` })).toMatch(
+      /^AUTH_TENANT_IDS: .*local-mode/,
+    );
+    expect(variableOf({ AUTH_CLIENT_ID: CLIENT, AUTH_TENANT_IDS: LOCAL_MODE.tenantId.toUpperCase() })).toMatch(
+      /^AUTH_TENANT_IDS: /,
+    );
   });
 });

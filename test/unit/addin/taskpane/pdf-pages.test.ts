@@ -7,9 +7,9 @@ import { strToU8, zipSync } from 'fflate';
 import { officePaneHost } from '../../../../addin/taskpane/office-host';
 import { ItemScanner, type ScanProgress } from '../../../../addin/taskpane/services/scanner';
 import { DEFAULT_POLICY, type Policy } from '../../../../src/core';
+import { extendForTaskPane } from '../../../../src/dev/fakes/office/task-pane';
 import type { PdfOptions } from '../../../../src/extract';
 import { createFakeItem, createFakeMailbox, createFakeOffice, type FakeAttachment } from '../../../fakes/office';
-import { extendForTaskPane } from '../../../fakes/office/task-pane';
 import { fakePdfJs } from '../../../support/fake-pdfjs';
 
 const g = globalThis as unknown as Record<string, unknown>;

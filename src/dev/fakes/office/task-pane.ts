@@ -21,7 +21,8 @@
  * - `RecipientsChanged` and `AttachmentsChanged` fire on the item, `ItemChanged` and `OfficeThemeChanged` on the
  *   mailbox, when the test (the "user") changes things through the returned controller.
  *
- * Plain TypeScript with no Node APIs: the browser tests bundle it as `/vendor/office-js/office.js`.
+ * Plain TypeScript with no Node APIs: the browser tests bundle it as `/vendor/office-js/office.js`, and the local-mode
+ * playground puts it in place of office.js around the real task pane.
  */
 import {
   type FakeAttachment,
@@ -98,8 +99,8 @@ export interface TaskPaneOptions {
   readonly initializationContext?: string | null;
   /** `Office.context.officeTheme`. @default FAKE_THEMES.colorful */
   readonly officeTheme?: FakeOfficeTheme;
-  /** What `Office.auth.getAccessToken` resolves with, or the error it rejects with. */
-  readonly paneAccessToken?: string | FakeOfficeError;
+  /** What `Office.auth.getAccessToken` resolves with (or a function giving it), or the error it rejects with. */
+  readonly paneAccessToken?: string | (() => Promise<string>) | FakeOfficeError;
   /**
    * The permission the add-in's manifest asks for. @default 'ReadWriteItem', what our manifests ask
    * (manifest/app.ts ADDIN_PERMISSION)
@@ -123,7 +124,11 @@ export interface TaskPaneController {
   setBody(html: string): void;
   setSubject(subject: string): void;
   addRecipient(field: 'to' | 'cc' | 'bcc', recipient: FakeRecipient): void;
+  /** The user edits a whole recipient line. */
+  setRecipients(field: 'to' | 'cc' | 'bcc', recipients: readonly FakeRecipient[]): void;
   addAttachment(attachment: FakeAttachment, contentId?: string): void;
+  /** The user removes an attachment from the compose form. */
+  removeAttachment(id: string): void;
   setTheme(theme: FakeOfficeTheme): void;
   /** Another item is selected in a pinned pane. */
   switchItem(): void;
@@ -238,6 +243,9 @@ export function extendForTaskPane(
     getAccessToken: (authOptions?: Record<string, unknown>) => {
       calls.push({ api: 'Office.auth.getAccessToken', detail: JSON.stringify(authOptions ?? {}) });
       const token = options.paneAccessToken ?? TASK_PANE_ERRORS.GenericTokenError;
+      if (typeof token === 'function') {
+        return token();
+      }
       return typeof token === 'string' ? Promise.resolve(token) : Promise.reject({ ...token });
     },
   };
@@ -478,12 +486,20 @@ export function extendForTaskPane(
       item[field] = [...item[field], recipient];
       fire(itemHandlers, FAKE_EVENT_TYPES.RecipientsChanged, { changedRecipientFields: { [field]: true } });
     },
+    setRecipients: (field, recipients) => {
+      item[field] = [...recipients];
+      fire(itemHandlers, FAKE_EVENT_TYPES.RecipientsChanged, { changedRecipientFields: { [field]: true } });
+    },
     addAttachment: (attachment, contentId) => {
       item.attachments = [...item.attachments, attachment];
       if (contentId) {
         contentIds[attachment.id] = contentId;
       }
       fire(itemHandlers, FAKE_EVENT_TYPES.AttachmentsChanged, { attachmentStatus: 'added' });
+    },
+    removeAttachment: (id) => {
+      item.attachments = item.attachments.filter((a) => a.id !== id);
+      fire(itemHandlers, FAKE_EVENT_TYPES.AttachmentsChanged, { attachmentStatus: 'removed' });
     },
     setTheme: (next) => {
       theme = next;
