@@ -6,7 +6,7 @@
 import { onInitializationContextChange, readInitializationContext } from '../../../../addin/office';
 import { viewFromContext } from '../../../../addin/taskpane/model/initial-view';
 import { createFakeItem, createFakeOffice, type FakeMailboxVersion } from '../../../fakes/office';
-import { extendForTaskPane } from '../../../fakes/office/task-pane';
+import { extendForTaskPane } from '../../../../src/dev/fakes/office/task-pane';
 
 const host = globalThis as { Office?: unknown };
 
