@@ -20,6 +20,7 @@ import {
   type PdfJs,
   type PdfOptions,
   type PdfPage,
+  pdfReaderError,
 } from '../extract';
 
 const root = path.dirname(require.resolve('pdfjs-dist/package.json'));
@@ -35,12 +36,6 @@ interface Reply {
   readonly ready?: boolean;
   readonly result?: unknown;
   readonly error?: { name: string; message: string };
-}
-
-function named(name: string, message: string): Error {
-  const e = new Error(message);
-  e.name = name;
-  return e;
 }
 
 /** The thread and its requests in flight; it holds the process open only while a request is pending. */
@@ -65,7 +60,7 @@ class PdfThread {
     });
     // Nobody may wait for a start that never comes; pdf.ts caps the wait too, but only the owner can stop the thread.
     const startCap = setTimeout(
-      () => this.stop(named(PDF_TIMEOUT, 'PDF reader thread did not start')),
+      () => this.stop(pdfReaderError(PDF_TIMEOUT, 'PDF reader thread did not start')),
       PDF_LOAD_CAP_MS,
     );
     startCap.unref();
@@ -85,7 +80,7 @@ class PdfThread {
       this.pending.delete(reply.id as number);
       this.settle();
       if (reply.error) {
-        waiter.reject(named(reply.error.name, reply.error.message));
+        waiter.reject(pdfReaderError(reply.error.name, reply.error.message));
       } else {
         waiter.resolve(reply.result);
       }
@@ -95,8 +90,8 @@ class PdfThread {
       this.markGone(e);
       failed(e);
     };
-    this.worker.on('error', (e) => gone(named(PDF_READER_GONE, `PDF reader thread failed: ${e.message}`)));
-    this.worker.on('exit', (code) => gone(named(PDF_READER_GONE, `PDF reader thread exited (${code})`)));
+    this.worker.on('error', (e) => gone(pdfReaderError(PDF_READER_GONE, `PDF reader thread failed: ${e.message}`)));
+    this.worker.on('exit', (code) => gone(pdfReaderError(PDF_READER_GONE, `PDF reader thread exited (${code})`)));
   }
 
   private markGone(e: Error): void {
@@ -111,7 +106,7 @@ class PdfThread {
   }
 
   /** Stops the thread (hung, or no longer needed): what waits on it fails now, not when the exit event comes. */
-  stop(e: Error = named(PDF_READER_GONE, 'PDF reader thread stopped')): void {
+  stop(e: Error = pdfReaderError(PDF_READER_GONE, 'PDF reader thread stopped')): void {
     this.markGone(e);
     void this.worker.terminate().catch(() => undefined);
   }
@@ -175,7 +170,7 @@ function threadPdfJs(t: PdfThread): PdfJs {
       const close = async (): Promise<void> => {
         if (inFlight > 0) {
           // Extraction stopped waiting for the thread, so it is stuck in pdfjs: only stopping it frees the process.
-          t.stop(named(PDF_TIMEOUT, 'PDF reader thread stopped after a request took too long'));
+          t.stop(pdfReaderError(PDF_TIMEOUT, 'PDF reader thread stopped after a request took too long'));
           return;
         }
         if (docId !== null) {

@@ -2,7 +2,7 @@
  * pdfjs on a worker thread of its own, for the CLI (see pdf-loader.ts). Plain JS and started without the parent's
  * loader flags, so Node loads pdfjs's 3.3 MB of modules natively instead of through tsx's transform (which made a
  * one-page PDF cost seconds on a busy machine). The protocol is the slice of pdfjs that src/extract/pdf.ts uses:
- * open, one page's text and annotations, metadata, close.
+ * open, one page's text and annotations, the text its annotations' appearances draw, metadata, close.
  */
 /* eslint-disable @typescript-eslint/explicit-function-return-type -- plain JS, which has no return types to write */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -13,6 +13,19 @@ const fault = workerData?.fault;
 const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
 // The fake worker pdfjs uses in Node imports its worker module on the first document; have it ready instead.
 globalThis.pdfjsWorker = await import('pdfjs-dist/legacy/build/pdf.worker.mjs');
+
+/**
+ * The task pane's loop over the operator list (src/extract/pdf-annotation-text.ts, which imports nothing), loaded
+ * through tsx's API as src/server/sign-in-sheet-pdf-thread.mjs loads its renderer. Only on the first annotation whose
+ * words are drawn, not at start-up: most PDFs never need it, and pdfjs itself still loads natively.
+ */
+let appearanceModule;
+function appearanceText() {
+  appearanceModule ??= import('tsx/esm/api').then(({ tsImport }) =>
+    tsImport('../extract/pdf-annotation-text.ts', import.meta.url),
+  );
+  return appearanceModule;
+}
 
 /** @type {Map<number, { task: any, doc: any }>} */
 const docs = new Map();
@@ -63,26 +76,11 @@ async function handle(msg) {
       }
     }
     case 'annotationText': {
-      // annotationTextOf in src/extract/pdf.ts, in plain JS: the text each annotation's appearance stream draws.
+      const { annotationTextOf } = await appearanceText();
       const page = await docs.get(msg.doc).doc.getPage(msg.n);
       try {
         const ops = await page.getOperatorList({ annotationMode: pdfjs.AnnotationMode.ENABLE });
-        const out = {};
-        let current = null;
-        for (let i = 0; i < ops.fnArray.length; i++) {
-          const fn = ops.fnArray[i];
-          const args = ops.argsArray[i];
-          if (fn === pdfjs.OPS.beginAnnotation) {
-            current = msg.ids.includes(args?.[0]) ? args[0] : null;
-          } else if (fn === pdfjs.OPS.endAnnotation) {
-            current = null;
-          } else if (current !== null && (fn === pdfjs.OPS.showText || fn === pdfjs.OPS.showSpacedText)) {
-            const glyphs = Array.isArray(args?.[0]) ? args[0] : [];
-            const text = glyphs.map((g) => (g && typeof g.unicode === 'string' ? g.unicode : '')).join('');
-            out[current] = (out[current] ?? '') + text;
-          }
-        }
-        return out;
+        return annotationTextOf(ops.fnArray, ops.argsArray, pdfjs.OPS, msg.ids);
       } finally {
         page.cleanup();
       }

@@ -226,35 +226,46 @@ const PORTION_SPACING = 8;
 const PORTION_CLOSER = 16;
 const ENGLISH_START = 32;
 
-const TRIGGER_TABLE = ((): Uint8Array => {
+/**
+ * A set of flags per UTF-16 code unit, from each flag's characters or inclusive [from, to] ranges: the scans below
+ * test each character against a few short lists with one lookup, making no one-character string per character.
+ */
+function codeUnitFlags(entries: readonly (readonly [number, string | readonly [number, number]])[]): Uint8Array {
   const t = new Uint8Array(0x10000);
-  const mark = (flag: number, chars: string): void => {
-    for (let i = 0; i < chars.length; i++) {
-      t[chars.charCodeAt(i)] = (t[chars.charCodeAt(i)] as number) | flag;
-    }
+  const set = (flag: number, c: number): void => {
+    t[c] = (t[c] as number) | flag;
   };
-  const range = (flag: number, from: number, to: number): void => {
-    for (let c = from; c <= to; c++) {
-      t[c] = (t[c] as number) | flag;
+  for (const [flag, chars] of entries) {
+    if (typeof chars === 'string') {
+      for (let i = 0; i < chars.length; i++) {
+        set(flag, chars.charCodeAt(i));
+      }
+    } else {
+      for (let c = chars[0]; c <= chars[1]; c++) {
+        set(flag, c);
+      }
     }
-  };
-  mark(TRIGGER_CHAR, '密宻敏閱阅\u00ad\u034f\u061c\ufeff');
-  range(TRIGGER_CHAR, 0x180b, 0x180f);
-  range(TRIGGER_CHAR, 0x200b, 0x200f);
-  range(TRIGGER_CHAR, 0x202a, 0x202e);
-  range(TRIGGER_CHAR, 0x2060, 0x2064);
-  range(TRIGGER_CHAR, 0x2066, 0x206f);
-  range(TRIGGER_CHAR, 0xfe00, 0xfe0f);
-  range(TRIGGER_CHAR, 0xff21, 0xff5a);
-  t[0xdb40] = (t[0xdb40] as number) | SUPPLEMENTARY_SELECTOR_LEAD;
-  mark(LEVEL_CHAR, '機机極极絕绝絶');
-  // JavaScript's \s (white space and line terminators), and the zero-width characters and BOM.
-  mark(PORTION_SPACING, '\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff\u200b\u200c\u200d');
-  range(PORTION_SPACING, 0x2000, 0x200a);
-  mark(PORTION_CLOSER, `${CLOSING_BRACKETS}］〕）」』＞﹥>`);
-  mark(ENGLISH_START, 'sScC');
+  }
   return t;
-})();
+}
+
+const TRIGGER_TABLE = codeUnitFlags([
+  [TRIGGER_CHAR, '密宻敏閱阅\u00ad\u034f\u061c\ufeff'],
+  [TRIGGER_CHAR, [0x180b, 0x180f]],
+  [TRIGGER_CHAR, [0x200b, 0x200f]],
+  [TRIGGER_CHAR, [0x202a, 0x202e]],
+  [TRIGGER_CHAR, [0x2060, 0x2064]],
+  [TRIGGER_CHAR, [0x2066, 0x206f]],
+  [TRIGGER_CHAR, [0xfe00, 0xfe0f]],
+  [TRIGGER_CHAR, [0xff21, 0xff5a]],
+  [SUPPLEMENTARY_SELECTOR_LEAD, '\udb40'],
+  [LEVEL_CHAR, '機机極极絕绝絶'],
+  // JavaScript's \s (white space and line terminators), and the zero-width characters and BOM.
+  [PORTION_SPACING, '\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff\u200b\u200c\u200d'],
+  [PORTION_SPACING, [0x2000, 0x200a]],
+  [PORTION_CLOSER, `${CLOSING_BRACKETS}］〕）」』＞﹥>`],
+  [ENGLISH_START, 'sScC'],
+]);
 
 /** Whether `text` has `word` (lower-case ASCII letters) at `at`, in any ASCII case. */
 function asciiWordAt(text: string, at: number, word: string): boolean {
@@ -353,21 +364,12 @@ const IS_BENIGN_AFTER = 1;
 const IS_BENIGN_BEFORE = 2;
 const IS_BENIGN_BEFORE_LEVEL = 4;
 const IS_DECLASS_BEFORE = 8;
-const NEIGHBOUR_TABLE = ((): Uint8Array => {
-  const t = new Uint8Array(0x10000);
-  const lists: [number, string][] = [
-    [IS_BENIGN_AFTER, BENIGN_AFTER],
-    [IS_BENIGN_BEFORE, BENIGN_BEFORE],
-    [IS_BENIGN_BEFORE_LEVEL, BENIGN_BEFORE_LEVEL],
-    [IS_DECLASS_BEFORE, DECLASS_BEFORE],
-  ];
-  for (const [flag, chars] of lists) {
-    for (let i = 0; i < chars.length; i++) {
-      t[chars.charCodeAt(i)] = (t[chars.charCodeAt(i)] as number) | flag;
-    }
-  }
-  return t;
-})();
+const NEIGHBOUR_TABLE = codeUnitFlags([
+  [IS_BENIGN_AFTER, BENIGN_AFTER],
+  [IS_BENIGN_BEFORE, BENIGN_BEFORE],
+  [IS_BENIGN_BEFORE_LEVEL, BENIGN_BEFORE_LEVEL],
+  [IS_DECLASS_BEFORE, DECLASS_BEFORE],
+]);
 
 /** The flags of the code unit at `i`; none outside the text. */
 function neighbourAt(text: string, i: number): number {
@@ -825,15 +827,28 @@ function readField(
   return { level, end: level ? end : labelEnd };
 }
 
-/** Whether `text[from, to)` has a tab, pipe, comma or semicolon: the delimiters {@link fieldColumn} reads rows by. */
-function hasCellDelimiter(text: string, from: number, to: number): boolean {
+/**
+ * The delimiter a header row `text[from, to)` is read by, or undefined when the line has none: a tab before a pipe
+ * before a comma before a semicolon, whichever of them the line holds.
+ */
+function cellDelimiter(text: string, from: number, to: number): string | undefined {
+  let pipe = false;
+  let comma = false;
+  let semicolon = false;
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0x09 || c === 0x7c || c === 0x2c || c === 0x3b) {
-      return true;
+    if (c === 0x09) {
+      return '\t';
+    }
+    if (c === 0x7c) {
+      pipe = true;
+    } else if (c === 0x2c) {
+      comma = true;
+    } else if (c === 0x3b) {
+      semicolon = true;
     }
   }
-  return false;
+  return pipe ? '|' : comma ? ',' : semicolon ? ';' : undefined;
 }
 
 /** How many rows below a header a field column is read; a table of 公文 is far shorter. */
@@ -855,16 +870,13 @@ function fieldColumn(
 ): { level: Level; start: number; end: number }[] {
   const ls = lineStartNear(original, labelStart, HEADER_REACH);
   const le = lineEndNear(original, labelEnd, HEADER_REACH);
-  if (!hasCellDelimiter(original, ls, le)) {
+  const delimiter = cellDelimiter(original, ls, le);
+  if (delimiter === undefined) {
     // Most labels stand in a line of prose or a 公文 header block, not in a table's header row.
     return [];
   }
   const known = (ls === 0 || original[ls - 1] === '\n') && (le === original.length || original[le] === '\n');
   const header = original.slice(ls, le).replace(/\r$/u, '');
-  const delimiter = ['\t', '|', ',', ';'].find((d) => header.includes(d));
-  if (delimiter === undefined) {
-    return [];
-  }
   const cellsBefore = header.slice(0, labelStart - ls).split(delimiter);
   const column = known ? cellsBefore.length - 1 : -1;
   const labelText = original.slice(labelStart, labelEnd);
@@ -911,6 +923,11 @@ const ROW_SEPARATORS = /[\s|,;:/、／：=\-–—]+/u;
 /** Cell separators of a table row as text: a sheet's tab, a CSV comma, a markdown pipe. */
 const TABLE_CELL = /[\t|,]/u;
 
+/** The cells of a table row split at {@link TABLE_CELL}, without their quotes and padding. */
+function tableCells(line: string): string[] {
+  return line.split(TABLE_CELL).map((c) => c.replace(/["']/gu, '').trim());
+}
+
 /**
  * A row that pairs one level with its English name, 「極機密　Secret」, or null. In a table row the pair may stand
  * beside other columns (the legal basis, the longest secrecy period: 「絕對機密,Top Secret,30年」): a glossary table,
@@ -918,7 +935,7 @@ const TABLE_CELL = /[\t|,]/u;
  */
 function levelPairRow(line: string): string | null {
   if (TABLE_CELL.test(line)) {
-    const cells = line.split(TABLE_CELL).map((c) => c.replace(/["']/gu, '').trim());
+    const cells = tableCells(line);
     const levels = cells.filter((c) => isLevelWord(c));
     if (levels.length === 1 && cells.some((c) => ENGLISH_NAME.test(c))) {
       return foldFieldValue(levels[0] as string);
@@ -1084,14 +1101,13 @@ function glossaryRowWithoutName(
   if (!TABLE_CELL.test(line)) {
     return false;
   }
-  const cells = line.split(TABLE_CELL).map((c) => c.replace(/["']/gu, '').trim());
+  const cells = tableCells(line);
   if (!cells.some((c) => isLevelWord(c) && foldFieldValue(c) === word)) {
     return false;
   }
-  const width = (l: string): number => l.split(TABLE_CELL).length;
   return [above, below].some((l) => {
     const pair = l === undefined ? null : levelPairRow(l);
-    return pair !== null && pair !== word && width(l as string) === width(line);
+    return pair !== null && pair !== word && (l as string).split(TABLE_CELL).length === cells.length;
   });
 }
 
@@ -1147,8 +1163,6 @@ function inExample(text: string, start: number): boolean {
   return EXAMPLE_INTRO.test(before);
 }
 
-const WHITESPACE = /\s/u;
-
 /** Runs the grammar over one normalised window. */
 function matchWindow(
   nt: NormalisedText,
@@ -1181,9 +1195,7 @@ function matchWindow(
   }
 
   for (const m of execAll(RE.fieldLabel, text)) {
-    // A label is mostly written on one line; only a wrapped one needs its line breaks taken out.
-    const labelWord = WHITESPACE.test(m[0]) ? unbreak(m[0]) : m[0];
-    const field = readField(nt, original, m.index + m[0].length, FORMAL_FIELD_LABEL.test(labelWord));
+    const field = readField(nt, original, m.index + m[0].length, FORMAL_FIELD_LABEL.test(unbreak(m[0])));
     if (!field) {
       continue;
     }

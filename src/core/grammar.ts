@@ -15,9 +15,12 @@ export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
+const ANY_SPACE = /\s/;
+
 /** Strip the tolerated line breaks out of a matched keyword. */
 export function unbreak(s: string): string {
-  return s.replace(/\s/g, '');
+  // Most matched words are on one line: those skip the replace (the 密等 field rule calls this for every label).
+  return ANY_SPACE.test(s) ? s.replace(/\s/g, '') : s;
 }
 
 /** The three national levels, longest first so alternation prefers 絕對機密 over 機密. */

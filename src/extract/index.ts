@@ -12,18 +12,18 @@ export {
   sniff,
 } from './extract';
 export {
-  annotationTextOf,
   extractPdf,
   PDF_LOAD_CAP_MS,
   PDF_READER_GONE,
   PDF_TIMEOUT,
   type PdfDocument,
   type PdfJs,
-  type PdfOps,
   type PdfOptions,
   type PdfPage,
   type PdfPages,
+  pdfReaderError,
 } from './pdf';
+export { annotationTextOf, type PdfOps } from './pdf-annotation-text';
 export { type Extracted, type FoundLabel } from './segments';
 export { declaredHtmlCharset, type DecodedText, decodeText } from './text';
 export { readZipDirectory, readZipEntry, ZipError, type ZipLimits } from './zip';

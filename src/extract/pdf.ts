@@ -31,54 +31,12 @@ export interface PdfPage {
     }>
   >;
   /**
-   * The text that the appearance streams of the annotations `ids` draw, by id (see {@link annotationTextOf}). pdfjs
+   * The text that the appearance streams of the annotations `ids` draw, by id (see annotationTextOf in pdf-annotation-text.ts). pdfjs
    * gives an annotation's text only for FreeText and form fields, yet a stamp or a `/Watermark` often holds its words
    * only in its appearance. Optional: a host without it reads the annotations' own text only.
    */
   getAnnotationText?(ids: readonly string[]): Promise<Record<string, string>>;
   cleanup(): void;
-}
-
-/** The pdfjs operator codes {@link annotationTextOf} reads (`pdfjs.OPS`). */
-export interface PdfOps {
-  readonly beginAnnotation: number;
-  readonly endAnnotation: number;
-  readonly showText: number;
-  readonly showSpacedText: number;
-}
-
-/**
- * Collects, from a page's operator list rendered with its annotations (`getOperatorList({ annotationMode: ENABLE })`),
- * the unicode of the glyphs each annotation `ids` shows between its beginAnnotation and endAnnotation. The Node thread
- * (src/cli/pdf-thread.mjs) runs a plain-JS copy of this loop, as it loads no TypeScript.
- */
-export function annotationTextOf(
-  fnArray: readonly number[],
-  argsArray: readonly unknown[],
-  ops: PdfOps,
-  ids: readonly string[],
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  let current: string | null = null;
-  for (let i = 0; i < fnArray.length; i++) {
-    const fn = fnArray[i];
-    const args = argsArray[i] as unknown[] | null;
-    if (fn === ops.beginAnnotation) {
-      const id = args?.[0];
-      current = typeof id === 'string' && ids.includes(id) ? id : null;
-    } else if (fn === ops.endAnnotation) {
-      current = null;
-    } else if (current !== null && (fn === ops.showText || fn === ops.showSpacedText)) {
-      const glyphs = Array.isArray(args?.[0]) ? (args?.[0] as unknown[]) : [];
-      let text = '';
-      for (const g of glyphs) {
-        const unicode = g !== null && typeof g === 'object' ? (g as { unicode?: unknown }).unicode : undefined;
-        text += typeof unicode === 'string' ? unicode : '';
-      }
-      out[current] = (out[current] ?? '') + text;
-    }
-  }
-  return out;
 }
 
 /** Annotations whose words may live only in their appearance: a watermark and a stamp. */
@@ -128,9 +86,10 @@ export const PDF_TIMEOUT = 'PdfTimeout';
 /** The error name a reader gives when it is gone (a dead worker): the reader failed, not the PDF. */
 export const PDF_READER_GONE = 'PdfReaderGone';
 
-function timeoutError(message: string): Error {
+/** An error named for what failed (PDF_TIMEOUT, PDF_READER_GONE, or a name the reader's thread sent back). */
+export function pdfReaderError(name: string, message: string): Error {
   const e = new Error(message);
-  e.name = PDF_TIMEOUT;
+  e.name = name;
   return e;
 }
 
@@ -140,7 +99,7 @@ function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
     return work;
   }
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(timeoutError(`${what}: no answer in time`)), Math.max(0, ms));
+    const timer = setTimeout(() => reject(pdfReaderError(PDF_TIMEOUT, `${what}: no answer in time`)), Math.max(0, ms));
     work.then(
       (v) => {
         clearTimeout(timer);

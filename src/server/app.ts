@@ -44,7 +44,7 @@ import {
   requireChair,
 } from './http';
 import { checkJustification, JUSTIFICATION_SCHEMA } from './justification';
-import type { PdfFontResolution } from './pdf-font';
+import type { PdfFontChoice } from './pdf-font';
 import { sharedRateLimitStore } from './rate-limit-store';
 import { registerReceiptPrint } from './receipt-print';
 import { acknowledgementPages, registerMeetingRecords } from './sign-in-sheet';
@@ -90,7 +90,7 @@ export interface AppDeps {
   readonly verifier: TokenVerifier;
   readonly events: EventBus;
   /** The CJK font for PDF sign-in sheets, found at start-up; when absent, the system's is looked for on first use. */
-  readonly pdfFonts?: PdfFontResolution;
+  readonly pdfFonts?: PdfFontChoice;
   /** Microsoft Graph for the meeting's invitees; null or absent: the chair's list stands in. */
   readonly graph?: GraphOptions | null;
   /** Bounds on the chairs' live event streams. @default DEFAULT_EVENT_STREAM_LIMITS */
@@ -254,7 +254,11 @@ export async function buildApp(
     // On PostgreSQL several instances share the store, so they share the count: each counting alone would let a user
     // make the limit once per instance. Embedded PGlite is one instance, and its own memory is the count.
     ...(db.kind === 'postgres'
-      ? { store: sharedRateLimitStore(db, (e) => app.log.warn({ err: e }, 'rate limits: expired counters not swept')) }
+      ? {
+          store: sharedRateLimitStore(db, (e) =>
+            app.log.warn({ err: loggableError(e) }, 'rate limits: expired counters not swept'),
+          ),
+        }
       : {}),
     // Pages, scripts, icons and the health check are not counted: behind an agency's NAT or load balancer every user
     // shares one address, and the Office and Teams hosts load many files per page.

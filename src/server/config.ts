@@ -194,28 +194,26 @@ function trustProxy(env: NodeJS.ProcessEnv): number | string[] | null {
   return entries;
 }
 
-function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+/** A whole number from `min` to `max`, or the fallback when unset; `note` says what a special value means. */
+function wholeNumber(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  note = '',
+): number {
   const v = optional(env, name);
   if (v === null) {
     return fallback;
   }
   if (!/^\d{1,9}$/.test(v) || Number(v) < min || Number(v) > max) {
-    throw new ConfigError(name, `must be a whole number ${min}–${max}`);
+    throw new ConfigError(name, `must be a whole number ${min}–${max}${note}, not ${JSON.stringify(v.slice(0, 40))}`);
   }
   return Number(v);
 }
 
-/** A whole number from 0 to `max`, or the fallback when unset. */
-function count(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
-  const v = optional(env, name);
-  if (v === null) {
-    return fallback;
-  }
-  if (!/^\d+$/.test(v) || Number(v) > max) {
-    throw new ConfigError(name, `must be a whole number 0–${max} (0: no bound), not ${JSON.stringify(v.slice(0, 40))}`);
-  }
-  return Number(v);
-}
+const NO_BOUND = ' (0: no bound)';
 
 /** Reads and validates the configuration. @throws {ConfigError} naming the variable. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -307,12 +305,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     },
     trustProxy: proxies,
     connections: {
-      total: count(env, 'MAX_CONNECTIONS', DEFAULT_CONNECTION_LIMITS.total, 1_000_000),
-      perAddress: count(
+      total: wholeNumber(env, 'MAX_CONNECTIONS', DEFAULT_CONNECTION_LIMITS.total, 0, 1_000_000, NO_BOUND),
+      perAddress: wholeNumber(
         env,
         'MAX_CONNECTIONS_PER_IP',
         proxies === null ? DEFAULT_CONNECTION_LIMITS.perAddress : 0,
+        0,
         1_000_000,
+        NO_BOUND,
       ),
     },
   };

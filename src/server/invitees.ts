@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
-import type { Invitee, InviteeList } from '../shared/api';
+import { type Invitee, INVITEE_ADDRESS_PATTERN, INVITEE_LIMITS, type InviteeList } from '../shared/api';
 import type { Caller } from './auth';
 import { type GraphDirectory, type GraphFailure, GraphUnavailable } from './graph';
 import { caller, loadMeeting, MEETING_PARAMS, type MeetingRow, requireChair } from './http';
@@ -16,7 +16,7 @@ import type { Db, Queryable } from './store/db';
 import { requireTitleOrName } from './text-input';
 
 /** The most invitees a chair lists for one meeting. */
-export const MAX_CHAIR_INVITEES = 5000;
+export const MAX_CHAIR_INVITEES = INVITEE_LIMITS.count;
 const INVITEES_BODY_LIMIT = 2 * 1024 * 1024;
 /** How long a Graph answer stands for a meeting. */
 const GRAPH_TTL_MS = 60_000;
@@ -153,9 +153,8 @@ export function registerInviteeRoutes(app: FastifyInstance, db: Db, invitees: In
                 required: ['name'],
                 additionalProperties: false,
                 properties: {
-                  name: { type: 'string', minLength: 1, maxLength: 200 },
-                  // As a receipt's recipients: no spaces, controls or invisible format characters.
-                  upn: { type: 'string', maxLength: 320, pattern: '^[^\\s@\\p{C}]+@[^\\s@\\p{C}]+$' },
+                  name: { type: 'string', minLength: 1, maxLength: INVITEE_LIMITS.name },
+                  upn: { type: 'string', maxLength: INVITEE_LIMITS.upn, pattern: INVITEE_ADDRESS_PATTERN },
                   oid: { type: 'string', pattern: '^[0-9a-fA-F-]{1,64}$' },
                 },
               },
@@ -168,6 +167,7 @@ export function registerInviteeRoutes(app: FastifyInstance, db: Db, invitees: In
       const me = caller(request);
       const list = request.body.invitees;
       list.forEach((invitee, i) => requireTitleOrName(`invitees/${i}/name`, invitee.name));
+      const given = list.map((x) => ({ oid: x.oid ?? null, name: x.name, upn: x.upn ?? null }));
       await db.transaction(async (tx) => {
         const meeting = await loadMeeting(tx, me, request.params.meetingId);
         requireChair(me, meeting);
@@ -182,11 +182,7 @@ export function registerInviteeRoutes(app: FastifyInstance, db: Db, invitees: In
              SELECT $1, $2, i.ord - 1, i.oid, i.name, i.upn
                FROM ROWS FROM (jsonb_to_recordset($3::jsonb) AS (oid text, name text, upn text))
                     WITH ORDINALITY AS i(oid, name, upn, ord)`,
-            [
-              me.tenantId,
-              meeting.id,
-              JSON.stringify(list.map((x) => ({ oid: x.oid ?? null, name: x.name, upn: x.upn ?? null }))),
-            ],
+            [me.tenantId, meeting.id, JSON.stringify(given)],
           );
         }
         await appendInTx(tx, {
@@ -196,10 +192,7 @@ export function registerInviteeRoutes(app: FastifyInstance, db: Db, invitees: In
           data: { meetingId: meeting.id, count: list.length },
         });
       });
-      return {
-        source: 'chair',
-        invitees: list.map((x) => ({ oid: x.oid ?? null, name: x.name, upn: x.upn ?? null })),
-      };
+      return { source: 'chair', invitees: given };
     },
   );
 }

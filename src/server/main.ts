@@ -12,11 +12,11 @@ import type { FastifyInstance } from 'fastify';
 
 import { PAGE_PATHS } from '../shared/app-ids';
 import { type AppDeps, buildApp, inProcessEventBus } from './app';
-import { type AuditKey, loadAuditKey } from './audit-key';
+import { type AuditKey, GENERATED_PUBLIC_KEY_FILE, loadAuditKey } from './audit-key';
 import { AuthError, createTokenVerifier, type TokenVerifier } from './auth';
 import { ConfigError, readConfig, type ServerConfig } from './config';
 import { type ClosableEventBus, postgresEventBus } from './events';
-import { type PdfFontResolution, resolvePdfFonts } from './pdf-font';
+import { choosePdfFonts, type PdfFontChoice } from './pdf-font';
 import {
   AuditSealRefused,
   chainPending,
@@ -86,16 +86,16 @@ export async function startServer(
     /** How often the audit sealer looks at the head (it seals per `config.audit`). @default 1000 */
     auditSealPollMs?: number;
     /** The fonts found for the sign-in sheet PDF; by default looked for as `config.pdfFont` and the system say. */
-    pdfFonts?: PdfFontResolution;
+    pdfFonts?: PdfFontChoice;
   } = {},
 ): Promise<RunningServer> {
-  // Read once, first: a bad PDF_FONT stops start-up before anything opens, and a 35 MB font parsed per request would
-  // cost more than the sheet itself.
-  const pdfFonts = options.pdfFonts ?? resolvePdfFonts(config.pdfFont);
-  // DATA_DIR holds PGlite's files and the generated development certificate; when it is used, a folder that cannot be
-  // written stops start-up here, named, instead of failing inside PGlite or on the first write.
+  // Checked once, first: a bad PDF_FONT stops start-up before anything opens. Only the paths are kept: each PDF thread
+  // parses its own copy, so this thread holding a parsed one too would be 35 MB and more for nothing.
+  const pdfFonts = options.pdfFonts ?? choosePdfFonts(config.pdfFont);
+  // DATA_DIR holds PGlite's files, the generated development certificate and the generated audit signing key; when any
+  // of them is used, a folder that cannot be written stops start-up here, named, instead of failing on the first write.
   const target = storeTarget(config);
-  if (target.dataDir || !(config.tls.cert && config.tls.key)) {
+  if (target.dataDir || !(config.tls.cert && config.tls.key) || config.audit.signingKey === null) {
     assertWritableDir(config.dataDir);
   }
   if (target.dataDir) {
@@ -209,12 +209,12 @@ export async function startServer(
   if (pdfFonts.status === 'found') {
     app.log.info(
       {
-        font: pdfFonts.fonts.primary.path,
-        face: pdfFonts.fonts.primary.postscriptName,
+        font: pdfFonts.sources[0]?.path,
+        face: pdfFonts.face,
         from: pdfFonts.source,
-        fallbacks: pdfFonts.fonts.fallbackPaths,
+        fallbacks: pdfFonts.sources.slice(1).map((s) => s.path),
       },
-      `sign-in sheet PDF font: ${pdfFonts.fonts.primary.postscriptName}`,
+      `sign-in sheet PDF font: ${pdfFonts.face}`,
     );
   } else {
     app.log.warn(
@@ -234,7 +234,9 @@ export async function startServer(
         privateKeyFile: auditKey.source.file,
         source: auditKey.source.kind,
         publicKeyFile:
-          auditKey.source.kind === 'configured' ? null : auditKey.source.file.replace(/\.pem$/, '.pub.pem'),
+          auditKey.source.kind === 'configured'
+            ? null
+            : path.join(path.dirname(auditKey.source.file), GENERATED_PUBLIC_KEY_FILE),
       },
     },
     `audit signing key ${auditKey.keyId} (${auditKey.source.kind === 'generated' ? 'generated now' : auditKey.source.kind}); ` +
@@ -276,6 +278,7 @@ export async function startServer(
       ),
     onRefused,
     onError: (e) => app.log.error({ err: loggableError(e) }, 'audit sealer'),
+    memory: sealMemory,
   });
   const chainer = startAuditChainer(
     db,

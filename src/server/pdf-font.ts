@@ -202,6 +202,38 @@ export function resolvePdfFonts(
 }
 
 /**
+ * What start-up chose, by path: the PDFs are made on worker threads, each of which parses the fonts itself
+ * ({@link fontChainFrom}), so the server's thread keeps no parsed copy (the file's bytes and fontkit's tables, 35 MB
+ * and more) once the choice has been checked.
+ */
+export type PdfFontChoice =
+  | {
+      readonly status: 'found';
+      readonly source: 'PDF_FONT' | 'system';
+      /** The primary face's PostScript name. */
+      readonly face: string;
+      /** The primary's file and face first, then the fallbacks in the order they are tried. */
+      readonly sources: readonly FontCandidate[];
+    }
+  | { readonly status: 'none'; readonly searched: readonly string[] };
+
+/**
+ * {@link resolvePdfFonts}, kept as paths only: the parsed fonts it checked are left for the garbage collector.
+ *
+ * @throws {ConfigError} naming PDF_FONT when that file is not a usable Traditional Chinese font.
+ */
+export function choosePdfFonts(
+  configured: string | null,
+  candidates: readonly FontCandidate[] = SYSTEM_FONTS,
+  exists: (path: string) => boolean = existsSync,
+): PdfFontChoice {
+  const found = resolvePdfFonts(configured, candidates, exists);
+  return found.status === 'found'
+    ? { status: 'found', source: found.source, face: found.fonts.primary.postscriptName, sources: found.fonts.sources }
+    : found;
+}
+
+/**
  * The chain {@link PdfFontChain.sources} describes, loaded again (in a worker thread that renders the PDF).
  *
  * @throws {Error} when the primary face can no longer be read.

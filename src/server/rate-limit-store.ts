@@ -50,6 +50,11 @@ export async function sweepRateLimits(db: Queryable): Promise<void> {
 export function sharedRateLimitStore(db: Queryable, onSweepError: (e: Error) => void): FastifyRateLimitStoreCtor {
   let counted = 0;
   class SharedStore implements FastifyRateLimitStore {
+    /**
+     * A route with its own limit counts apart from the global limit (as @fastify/rate-limit's own stores do): sharing
+     * the key would make every earlier API request of the caller count against, say, the 20 exports a minute.
+     */
+    private prefix = '';
     incr(
       key: string,
       callback: (error: Error | null, result?: { current: number; ttl: number }) => void,
@@ -58,13 +63,17 @@ export function sharedRateLimitStore(db: Queryable, onSweepError: (e: Error) => 
       if (++counted % SWEEP_EVERY === 0) {
         sweepRateLimits(db).catch(onSweepError);
       }
-      countRequest(db, key, timeWindow).then(
+      countRequest(db, this.prefix + key, timeWindow).then(
         (result) => callback(null, result),
         (e: unknown) => callback(e instanceof Error ? e : new Error(String(e))),
       );
     }
-    child(): FastifyRateLimitStore {
-      return new SharedStore();
+    child(routeOptions: object): FastifyRateLimitStore {
+      // At run time the plugin passes its merged parameters, with the route under `routeInfo` (its types say otherwise).
+      const route = (routeOptions as { routeInfo?: { method?: unknown; url?: unknown } }).routeInfo;
+      const store = new SharedStore();
+      store.prefix = `${this.prefix}${String(route?.method ?? '')} ${String(route?.url ?? '')}|`;
+      return store;
     }
   }
   return SharedStore;

@@ -12,7 +12,7 @@
 import type { FastifyInstance } from 'fastify';
 
 import { escapeHtml, LEVEL_ENGLISH } from '../core';
-import { isLegacyRemovedPart, type StoredRemovedPart } from '../shared/api';
+import { isLegacyRemovedPart, SALT_CELL_ATTRIBUTE, type StoredRemovedPart } from '../shared/api';
 import type { Caller } from './auth';
 import { caller, HttpError, iso, RECEIPT_PARAMS } from './http';
 import type { Queryable } from './store/db';
@@ -24,9 +24,6 @@ interface ReceiptRow {
   status: string;
   created_at: Date | string;
 }
-
-/** Where the task pane writes part `n`'s salt (1-based): `<td class="salt" data-salt-part="n">`. */
-export const SALT_CELL_ATTRIBUTE = 'data-salt-part';
 
 /** What a salt cell says until the sender's pane fills it: the server cannot. */
 export const SALT_CELL_BLANK = '（由發文人電腦填入）<br><span class="en">(filled in by the sender’s computer)</span>';

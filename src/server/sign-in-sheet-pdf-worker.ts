@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 import { HttpError } from './http';
-import type { FontCandidate, PdfFontChain } from './pdf-font';
+import type { FontCandidate } from './pdf-font';
 import type { SignInSheet } from './sign-in-sheet-model';
 
 export interface SheetPdfLimits {
@@ -214,7 +214,7 @@ export class SheetPdfPool {
   }
 
   /** Makes the PDF on a thread; call it within a {@link turn}. */
-  async render(sheet: SignInSheet, fonts: PdfFontChain): Promise<Uint8Array> {
+  async render(sheet: SignInSheet, fonts: readonly FontCandidate[]): Promise<Uint8Array> {
     if (this.#closed) {
       throw unavailable('server closing');
     }
@@ -228,7 +228,7 @@ export class SheetPdfPool {
       this.#all.add(thread);
     }
     try {
-      return await thread.render(sheet, fonts.sources, this.#limits.timeoutMs);
+      return await thread.render(sheet, fonts, this.#limits.timeoutMs);
     } finally {
       if (thread.alive && !this.#closed) {
         const idle = thread;

@@ -14,7 +14,7 @@ import type { Caller } from './auth';
 import { createGraphDirectory, type GraphOptions } from './graph';
 import { caller, HttpError, loadMeeting, MEETING_PARAMS, type MeetingRow, requireChair } from './http';
 import { bearerOf, createInviteeLookup, type InviteeLookup, registerInviteeRoutes } from './invitees';
-import { type PdfFontResolution, resolvePdfFonts } from './pdf-font';
+import { choosePdfFonts, type PdfFontChoice } from './pdf-font';
 import { csvAcknowledgedRows, csvHead, csvTail } from './sign-in-sheet-csv';
 import {
   contentDisposition,
@@ -32,7 +32,7 @@ export interface SignInSheetDeps {
   readonly db: Db;
   readonly invitees: InviteeLookup;
   /** The font found at start-up; a function so an app built without one looks for the system's on first use. */
-  readonly fonts: () => PdfFontResolution;
+  readonly fonts: () => PdfFontChoice;
   readonly now?: () => Date;
   /** Bounds on PDF threads of this app's own; by default the process's shared ones (DEFAULT_SHEET_PDF_LIMITS). */
   readonly pdfLimits?: Partial<SheetPdfLimits>;
@@ -49,9 +49,9 @@ const processPdfPool = (): SheetPdfPool => (processPdfs ??= new SheetPdfPool());
 /** Exports per chair per minute: a PDF of a large meeting is real work. */
 const EXPORTS_PER_MINUTE = 20;
 
-let systemFonts: PdfFontResolution | undefined;
+let systemFonts: PdfFontChoice | undefined;
 /** The system's font, looked for once per process (for apps built without a resolution, such as tests). */
-export const systemPdfFonts = (): PdfFontResolution => (systemFonts ??= resolvePdfFonts(null));
+export const systemPdfFonts = (): PdfFontChoice => (systemFonts ??= choosePdfFonts(null));
 
 /**
  * Rows read from the store per query. PGlite runs on the server's thread and hands a page's rows over there too (a
@@ -405,7 +405,7 @@ export function registerSignInSheetRoutes(app: FastifyInstance, deps: SignInShee
       }
       try {
         const { sheet } = await prepare(request, me, meeting, 'pdf');
-        const pdf = await pdfs.render(sheet, fonts.fonts);
+        const pdf = await pdfs.render(sheet, fonts.sources);
         return headers(reply, sheet, 'application/pdf', 'pdf').send(
           Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength),
         );
@@ -436,7 +436,7 @@ export function registerSignInSheetRoutes(app: FastifyInstance, deps: SignInShee
  */
 export function registerMeetingRecords(
   app: FastifyInstance,
-  deps: { readonly db: Db; readonly pdfFonts?: PdfFontResolution; readonly graph?: GraphOptions | null },
+  deps: { readonly db: Db; readonly pdfFonts?: PdfFontChoice; readonly graph?: GraphOptions | null },
 ): void {
   const invitees = createInviteeLookup({
     db: deps.db,

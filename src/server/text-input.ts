@@ -1,37 +1,22 @@
 /**
- * Text the API takes must be text: every string in a body, parameter or query is checked before the schema is. NUL
- * cannot be stored (PostgreSQL refuses it, a 500), an unpaired surrogate cannot be encoded (refused in JSON, silently
- * replaced by U+FFFD in a text column), other C0/C1 controls hide in logs and on paper, and bidi embedding, override
- * and isolate controls make an address or a title read differently from what is stored (Trojan Source). U+FEFF
- * (byte order mark, an invisible zero-width no-break space) is refused too: PGlite reads a text value starting with
- * it back without it (its decoder strips a leading BOM), so what was stored would not be what was sent.
- * Line feed, carriage return and tab stay allowed: a reminder has lines.
+ * Text the API takes must be text: every string in a body, parameter or query is checked before the schema is. The
+ * character rules themselves live in src/shared/text-rules.ts, so the pages check names with the same rule.
  */
+import {
+  badString,
+  badTitleOrName,
+  CONTROL_OR_BIDI,
+  INVISIBLE_IN_TITLE,
+  UNPAIRED_SURROGATE,
+} from '../shared/text-rules';
 import { HttpError } from './http';
 
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const CONTROL_OR_BIDI = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufeff]/;
-const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export { badString, badTitleOrName };
+
 /** Far deeper than any schema here; a body nested deeper is refused rather than walked. */
 const MAX_DEPTH = 32;
 
-/** Whether a string holds a character the API does not take as text. */
-export const badString = (s: string): boolean => CONTROL_OR_BIDI.test(s) || UNPAIRED_SURROGATE.test(s);
-
-/**
- * What a title or a name must not hold on top of {@link badString}: a title or a name is one line, read by people
- * who cannot see what is invisible. Format characters (Cf: bidi marks U+200E/200F/061C, zero-width U+200B-200D,
- * word joiner U+2060, soft hyphen, interlinear annotation U+FFF9-FFFB, tag characters U+E0001/E0020-E007F ...), the
- * unassigned rest of the tag block, line and paragraph separators, line breaks and tabs, and the Hangul fillers
- * that draw as blanks: two names that look the same must be the same string, and a title must print as stored.
- * A zero-width joiner between two pictographs stays: that is how an emoji sequence (a family, a flag) is written.
- */
-const INVISIBLE_IN_TITLE =
-  /(?!(?<=\p{Extended_Pictographic}(?:\u{fe0f}|[\u{1f3fb}-\u{1f3ff}])?)\u200d(?=\p{Extended_Pictographic}))[\p{Cf}\p{Zl}\p{Zp}\t\n\r\u{e0000}-\u{e007f}\u115f\u1160\u3164\uffa0]/u;
 const INVISIBLE_IN_TITLE_ALL = new RegExp(INVISIBLE_IN_TITLE.source, 'gu');
-
-/** Whether a title or a name holds a character it does not take (any of {@link badString}'s, or an invisible one). */
-export const badTitleOrName = (s: string): boolean => badString(s) || INVISIBLE_IN_TITLE.test(s);
 
 /**
  * @throws {HttpError} 400 `invalid_characters` naming the field when a title or name holds a control, bidi,

@@ -77,6 +77,19 @@ export interface Invitee {
   readonly upn: string | null;
 }
 
+/** One person on the list the chair gives (`PUT /api/meetings/{id}/invitees`); the server checks it as a name. */
+export interface InviteeInput {
+  readonly name: string;
+  readonly upn?: string;
+  readonly oid?: string;
+}
+
+/** The bounds of that list, in code points as JSON Schema counts them: the server enforces them, the page names them. */
+export const INVITEE_LIMITS = { count: 5000, name: 200, upn: 320 } as const;
+
+/** An invitee's address (as a receipt's recipients): no spaces, no second @, no control or invisible characters. */
+export const INVITEE_ADDRESS_PATTERN = '^[^\\s@\\p{C}]+@[^\\s@\\p{C}]+$';
+
 /**
  * `GET /api/meetings/{id}/invitees` (the chair): the meeting's invitees from Microsoft Graph when the server could
  * read them (`source: 'graph'`), otherwise the list the chair gave with `PUT` (`source: 'chair'`, empty until given),
@@ -131,6 +144,12 @@ export type StoredRemovedPart = RemovedPart | LegacyRemovedPart;
 export function isLegacyRemovedPart(p: StoredRemovedPart): p is LegacyRemovedPart {
   return typeof (p as Partial<LegacyRemovedPart>).sha256 === 'string';
 }
+
+/**
+ * The attribute of the printed 簽收單's salt cell for part `n` (1-based): the server leaves the cell blank (it never
+ * has the salt) and the sender's task pane writes the salt into it before printing.
+ */
+export const SALT_CELL_ATTRIBUTE = 'data-salt-part';
 
 /**
  * Bounds of an override justification: long enough to say why, too short to carry a document. The server also
@@ -281,6 +300,8 @@ export interface ApiClient {
   acknowledge(meetingId: string, shown?: ReminderVersion): Promise<{ readonly acknowledgedAt: string }>;
   roster(meetingId: string): Promise<readonly RosterEntry[]>;
   invitees(meetingId: string): Promise<InviteeList>;
+  /** The chair says who is expected (應到), replacing any list given before; the answer is the list as stored. */
+  setInvitees(meetingId: string, invitees: readonly InviteeInput[]): Promise<InviteeList>;
   /** The chair's sign-in sheet (`pdf` or `csv`): its bytes and the file name the server gives it. */
   signInSheet(meetingId: string, format: 'pdf' | 'csv'): Promise<SignInSheetFile>;
   audit(event: AuditDecisionEvent): Promise<void>;
@@ -393,6 +414,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       (await json<{ acknowledgements: RosterEntry[] }>('GET', `/api/meetings/${enc(id)}/acknowledgements`))
         .acknowledgements,
     invitees: (id) => json<InviteeList>('GET', `/api/meetings/${enc(id)}/invitees`),
+    setInvitees: (id, invitees) => json<InviteeList>('PUT', `/api/meetings/${enc(id)}/invitees`, { invitees }),
     signInSheet: async (id, format) => {
       const res = await send(
         'GET',

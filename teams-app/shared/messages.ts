@@ -44,6 +44,26 @@ export const teamsMessages = defineMessages({
     rosterChairNote:
       '無法取得會議邀請名單；「尚未知悉」依主席提供的受邀名單，主席尚未提供時為空。開啟本應用程式不會使人列入名單。',
     rosterInviteesUnavailable: (detail: string) => `無法取得預計與會名單（${detail}），僅顯示已知悉者。`,
+    rosterExpected: (n: number, incomplete = false) => `應到${incomplete ? '至少' : ''} ${n} 人`,
+    inviteesEdit: '設定應到人員',
+    inviteesLabel: '應到人員（每行一人）',
+    inviteesHint:
+      '每行一人，可寫「姓名」、「姓名 <帳號@機關.gov.tw>」，或貼上從 Excel 複製的「姓名、帳號」兩欄。有帳號才能與確認者比對。儲存後取代先前的名單。',
+    inviteesPreview: (n: number) => `將設定應到 ${n} 人`,
+    inviteesSave: '儲存應到人員',
+    inviteesCancel: '取消',
+    inviteesSaved: (n: number) => `已設定應到 ${n} 人。`,
+    inviteesSaveFailed: (detail: string) =>
+      `未儲存應到人員：${detail} 您輸入的內容都還在，可修正後再按「儲存應到人員」。`,
+    inviteesProblems: (n: number) => `有 ${n} 行需要修正，尚未儲存。您輸入的內容都還在：`,
+    inviteesLine: (line: number) => `第 ${line} 行：`,
+    inviteeNoName: '沒有姓名。',
+    inviteeTooLong: (max: number) => `姓名超過 ${max} 字。`,
+    inviteeInvisible: (codePoint: string) =>
+      `含看不見的字元 ${codePoint}（常於從網頁或文件複製時夾帶），請刪除後重新輸入這一行。`,
+    inviteeBadAddress: (address: string) => `帳號「${address}」格式不正確，應如 name@agency.gov.tw。`,
+    inviteeDuplicate: (firstLine: number) => `與第 ${firstLine} 行的帳號重複。`,
+    inviteesTooMany: (n: number, max: number) => `共 ${n} 行，超過上限 ${max} 人；請分開會議或刪減名單。`,
     rosterNotExpected: '不在預計名單中',
     rosterEarlierVersion: '確認的是先前版本（密等或提醒已更新），尚待重新確認',
     featureUnavailable: '伺服器尚未提供此功能',
@@ -147,6 +167,31 @@ export const teamsMessages = defineMessages({
       'The invitation list is not available; "not yet" follows the invitee list the chair gave, empty until given. Opening this app puts nobody on it.',
     rosterInviteesUnavailable: (detail: string) =>
       `The expected attendee list is not available (${detail}); showing acknowledgements only.`,
+    rosterExpected: (n: number, incomplete = false) => `Expected: ${incomplete ? 'at least ' : ''}${n}`,
+    inviteesEdit: 'Set expected attendees',
+    inviteesLabel: 'Expected attendees (one per line)',
+    inviteesHint:
+      'One person per line: "Name", "Name <account@agency.gov.tw>", or a name and account row copied from Excel. With an account, a person is matched to their acknowledgement. Saving replaces the earlier list.',
+    inviteesPreview: (n: number) => (n === 1 ? '1 person will be expected' : `${n} people will be expected`),
+    inviteesSave: 'Save expected attendees',
+    inviteesCancel: 'Cancel',
+    inviteesSaved: (n: number) => (n === 1 ? '1 person is now expected.' : `${n} people are now expected.`),
+    inviteesSaveFailed: (detail: string) =>
+      `The expected attendees were not saved: ${detail} Everything you entered is kept; fix it and select Save expected attendees again.`,
+    inviteesProblems: (n: number) =>
+      n === 1
+        ? '1 line needs fixing; nothing was saved. Everything you entered is kept:'
+        : `${n} lines need fixing; nothing was saved. Everything you entered is kept:`,
+    inviteesLine: (line: number) => `Line ${line}:`,
+    inviteeNoName: 'No name.',
+    inviteeTooLong: (max: number) => `The name is longer than ${max} characters.`,
+    inviteeInvisible: (codePoint: string) =>
+      `Contains an invisible character ${codePoint} (often carried along when copying from a web page or document); delete and retype this line.`,
+    inviteeBadAddress: (address: string) =>
+      `The account "${address}" is not valid; it should look like name@agency.gov.tw.`,
+    inviteeDuplicate: (firstLine: number) => `Same account as line ${firstLine}.`,
+    inviteesTooMany: (n: number, max: number) =>
+      `${n} lines, more than the limit of ${max} people; split the meeting or shorten the list.`,
     rosterNotExpected: 'not on the expected list',
     rosterEarlierVersion: 'acknowledged an earlier version (the level or reminder has changed); not yet again',
     featureUnavailable: 'the server does not offer this yet',

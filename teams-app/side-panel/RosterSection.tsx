@@ -18,6 +18,7 @@ import { formatAcknowledgedAt, formatTimeOfDay } from '../shared/format';
 import { useLayoutStyles } from '../shared/layout.styles';
 import type { TeamsMessages } from '../shared/messages';
 import { buildRoster } from '../shared/roster';
+import { InviteeListEditor } from './InviteeListEditor';
 import { useRoster } from './useRoster';
 
 export type RosterSectionProps = {
@@ -114,10 +115,24 @@ export function RosterSection({
           </MessageBarActions>
         </MessageBar>
       ) : null}
+      {view.counts.expected !== null ? (
+        <p className={layout.caption} data-testid="roster-expected">
+          {t.rosterExpected(view.counts.expected, view.truncated)}
+        </p>
+      ) : null}
       {view.source === 'chair' ? (
-        <MessageBar intent="info">
-          <MessageBarBody>{t.rosterChairNote}</MessageBarBody>
-        </MessageBar>
+        <>
+          <MessageBar intent="info">
+            <MessageBarBody>{t.rosterChairNote}</MessageBarBody>
+          </MessageBar>
+          <InviteeListEditor
+            api={api}
+            meetingId={meetingId}
+            current={roster.invitees}
+            t={t}
+            onSaved={roster.showInvitees}
+          />
+        </>
       ) : null}
       {view.truncated ? (
         <MessageBar intent="warning" data-testid="roster-truncated">

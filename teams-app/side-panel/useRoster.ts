@@ -30,7 +30,7 @@ export function useRoster(
   meetingId: string,
   /** The meeting's level and reminder: when the chair changes them, the roster is read again (who is now behind). */
   version: string,
-): RosterState & { readonly retry: () => void } {
+): RosterState & { readonly retry: () => void; readonly showInvitees: (list: InviteeList) => void } {
   const [state, setState] = React.useState<RosterState>({
     entries: [],
     invitees: null,
@@ -107,5 +107,10 @@ export function useRoster(
   }, [api, getToken, origin, meetingId, generation, version]);
 
   const retry = React.useCallback(() => setGeneration((g) => g + 1), []);
-  return { ...state, retry };
+  // The chair's saved list as the server answered it: shown at once, not at the next refetch.
+  const showInvitees = React.useCallback(
+    (invitees: InviteeList) => setState((s) => ({ ...s, invitees, inviteesError: null })),
+    [],
+  );
+  return { ...state, retry, showInvitees };
 }

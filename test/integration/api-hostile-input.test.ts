@@ -10,14 +10,12 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { decodeJwt } from 'jose';
 
 import { DEFAULT_POLICY, LENGTH_BUCKETS, LEVELS, UNSCANNABLE_REASONS } from '../../src/core';
-import { buildApp, inProcessEventBus } from '../../src/server/app';
 import type { Db } from '../../src/server/store/db';
-import { migrate } from '../../src/server/store/migrations';
 import { badTitleOrName, findUncleanText } from '../../src/server/text-input';
 import { AUDIT_POLICY_SOURCES } from '../../src/shared/api';
 import { type FakeEntra, startFakeEntra } from '../fakes/entra';
-import { entraVerifier } from '../support/entra-verifier';
-import { openStore, STORES } from '../support/stores';
+import { openUnlimitedApi } from '../support/api-app';
+import { STORES } from '../support/stores';
 
 const CHAIR = '00000000-0000-0000-0000-00000000c4a1';
 const SENDER = '00000000-0000-0000-0000-0000000a77e1';
@@ -187,15 +185,7 @@ describe.each(STORES)('API under hostile input on %s', (kind) => {
   let admin: string;
   // One store and app for the file: opening PGlite is most of a test's time, and each property uses its own ids.
   beforeAll(async () => {
-    db = await openStore(kind);
-    await migrate(db);
-    app = await buildApp({
-      db,
-      events: inProcessEventBus(),
-      verifier: entraVerifier(entra),
-      rateLimitPerMinute: 1_000_000,
-      meetingsPerDay: 1_000_000,
-    });
+    ({ db, app } = await openUnlimitedApi(kind, entra));
     chair = await entra.token({ oid: CHAIR });
     sender = await entra.token({ oid: SENDER });
     admin = await entra.token({ oid: ADMIN, roles: ['Policy.Admin'] });

@@ -12,6 +12,7 @@ import type { Db } from '../../src/server/store/db';
 import { migrate } from '../../src/server/store/migrations';
 import { OUR_RECEIPT_NUMBER } from '../../src/shared/receipt-number';
 import { API_SCOPE, AUDIENCE, CLIENT_ID, type FakeEntra, FOREIGN_TENANT, startFakeEntra, TENANT } from '../fakes/entra';
+import { injector } from '../support/api-app';
 import { entraVerifier } from '../support/entra-verifier';
 import { openStore, STORES } from '../support/stores';
 
@@ -404,13 +405,7 @@ describe.each(STORES)('API on %s', (kind) => {
     await db.close();
   });
 
-  const call = (method: 'GET' | 'PUT' | 'POST', url: string, token?: string, payload?: unknown) =>
-    app.inject({
-      method,
-      url,
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-      ...(payload !== undefined ? { payload: payload as object } : {}),
-    });
+  const call = injector(() => app);
 
   it('the chair configures, an attendee acknowledges once, and the chair reads the roster', async () => {
     const created = await call('PUT', meetingUrl, chair, settings);

@@ -8,11 +8,11 @@ import { GENERATED_PUBLIC_KEY_FILE, loadAuditKey } from '../../src/server/audit-
 import { readConfig } from '../../src/server/config';
 import { startServer } from '../../src/server/main';
 import { appendAudit, enqueueAudit, eventHash, sealAuditChain, withAuditKey } from '../../src/server/store/audit';
-import { openDb, storeTarget } from '../../src/server/store/db';
+import { type Db, openDb, storeTarget } from '../../src/server/store/db';
 import { migrate } from '../../src/server/store/migrations';
 import { AUDIENCE, startFakeEntra, TENANT } from '../fakes/entra';
 import { freePort } from '../support/net';
-import { freshPostgresUrl, STORES } from '../support/stores';
+import { freshPostgresUrl, type StoreKind, STORES } from '../support/stores';
 
 async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -21,12 +21,58 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: numb
   return { code, out, err };
 }
 
+/** A fresh store of `kind`, as the environment that names it to the command. */
+async function freshStoreEnv(kind: StoreKind): Promise<NodeJS.ProcessEnv> {
+  return kind === 'pglite'
+    ? { DATA_DIR: path.join(mkdtempSync(path.join(tmpdir(), 'sg-data-')), 'data') }
+    : { DATABASE_URL: await freshPostgresUrl() };
+}
+
+/** Events 3 to 6 deleted and appended again with fresh, correct hashes: every link checks out. */
+async function rewriteFromEvent3(db: Db): Promise<void> {
+  await db.query('DELETE FROM audit_events WHERE seq >= 3');
+  for (let i = 2; i < 6; i++) {
+    await appendAudit(db, { tenantId: 't', actorOid: 'u', kind: 'decision', data: { n: i, forged: true } });
+  }
+}
+
+/**
+ * Starts the server on embedded PGlite in `dataDir`, has a chair create one meeting (one audit event), runs
+ * `whileRunning`, and stops the server.
+ */
+async function withServerAfterOneMeeting(dataDir: string, whileRunning: () => Promise<void> = async () => undefined) {
+  const entra = await startFakeEntra();
+  const env = {
+    DATA_DIR: dataDir,
+    AUTH_JWKS_URL: entra.jwksUrl,
+    AUTH_ISSUER: entra.issuer,
+    AUTH_AUDIENCE: AUDIENCE,
+    AUTH_TENANT_IDS: TENANT,
+  };
+  try {
+    const server = await startServer(readConfig({ ...env, PORT: String(await freePort()), HOST: '127.0.0.1' }), {
+      logger: false,
+    });
+    try {
+      const res = await server.app.inject({
+        method: 'PUT',
+        url: '/api/meetings/m-1',
+        headers: { authorization: `Bearer ${await entra.token()}` },
+        payload: { title: 't', level: '密', reminder: 'r' },
+      });
+      expect(res.statusCode).toBe(201);
+      await whileRunning();
+    } finally {
+      await server.close();
+    }
+  } finally {
+    await entra.close();
+  }
+}
+
 describe.each(STORES)('audit-log verify on %s', (kind) => {
   it('reports an intact chain, then the first broken link after tampering', async () => {
-    const env: NodeJS.ProcessEnv =
-      kind === 'pglite'
-        ? { DATA_DIR: path.join(mkdtempSync(path.join(tmpdir(), 'sg-data-')), 'data') }
-        : { DATABASE_URL: await freshPostgresUrl() };
+    const env = await freshStoreEnv(kind);
     const db = await openDb(storeTarget(readConfig(env)));
     await migrate(db);
     for (let i = 0; i < 6; i++) {
@@ -52,10 +98,7 @@ describe.each(STORES)('audit-log verify against an anchor on %s', (kind) => {
   const open = (env: NodeJS.ProcessEnv) => openDb(storeTarget(readConfig(env)));
 
   it('detects the last events deleted, or the chain rewritten with fresh hashes, given the head recorded earlier', async () => {
-    const env: NodeJS.ProcessEnv =
-      kind === 'pglite'
-        ? { DATA_DIR: path.join(mkdtempSync(path.join(tmpdir(), 'sg-data-')), 'data') }
-        : { DATABASE_URL: await freshPostgresUrl() };
+    const env = await freshStoreEnv(kind);
     const db = await open(env);
     await migrate(db);
     const events = [];
@@ -86,10 +129,7 @@ describe.each(STORES)('audit-log verify against an anchor on %s', (kind) => {
 
     // Rewrite event 3 onwards with recomputed hashes: every link checks out, but the recorded head is gone.
     const rewrite = await open(env);
-    await rewrite.query('DELETE FROM audit_events WHERE seq >= 3');
-    for (let i = 2; i < 6; i++) {
-      await appendAudit(rewrite, { tenantId: 't', actorOid: 'u', kind: 'decision', data: { n: i, forged: true } });
-    }
+    await rewriteFromEvent3(rewrite);
     await rewrite.close();
     expect(await run(['verify', '--min-seq', '6'], env)).toMatchObject({ code: 0 });
     expect(await run(['verify', '--expect-head', head], env)).toMatchObject({ code: 1 });
@@ -101,10 +141,7 @@ describe.each(STORES)('audit-log verify --public-key on %s', (kind) => {
     const keyDir = mkdtempSync(path.join(tmpdir(), 'sg-key-'));
     const key = loadAuditKey({ file: null, dataDir: keyDir });
     const pub = path.join(keyDir, GENERATED_PUBLIC_KEY_FILE);
-    const env: NodeJS.ProcessEnv =
-      kind === 'pglite'
-        ? { DATA_DIR: path.join(mkdtempSync(path.join(tmpdir(), 'sg-data-')), 'data') }
-        : { DATABASE_URL: await freshPostgresUrl() };
+    const env = await freshStoreEnv(kind);
     const open = async () => {
       const raw = await openDb(storeTarget(readConfig(env)));
       return { raw, db: withAuditKey(raw, key) };
@@ -158,10 +195,7 @@ describe.each(STORES)('audit-log verify --public-key on %s', (kind) => {
 
     // Rewritten from event 3 with fresh hashes, back to 6 events.
     const r = await open();
-    await r.raw.query('DELETE FROM audit_events WHERE seq >= 3');
-    for (let i = 2; i < 6; i++) {
-      await appendAudit(r.raw, { tenantId: 't', actorOid: 'u', kind: 'decision', data: { n: i, forged: true } });
-    }
+    await rewriteFromEvent3(r.raw);
     await r.raw.close();
     expect(await run(['verify', '--min-seq', '6'], env)).toMatchObject({ code: 0 });
     expect(await run(['verify', '--public-key', pub], env)).toMatchObject({
@@ -173,40 +207,17 @@ describe.each(STORES)('audit-log verify --public-key on %s', (kind) => {
 
 describe('audit-log verify against a running server on embedded PGlite', () => {
   it('refuses clearly while the server holds the store, and verifies it sealed once the server stopped', async () => {
-    const entra = await startFakeEntra();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'sg-data-'));
-    const env = {
-      DATA_DIR: dataDir,
-      AUTH_JWKS_URL: entra.jwksUrl,
-      AUTH_ISSUER: entra.issuer,
-      AUTH_AUDIENCE: AUDIENCE,
-      AUTH_TENANT_IDS: TENANT,
-    };
+    const env = { DATA_DIR: dataDir };
     const pub = path.join(dataDir, GENERATED_PUBLIC_KEY_FILE);
-    try {
-      const server = await startServer(readConfig({ ...env, PORT: String(await freePort()), HOST: '127.0.0.1' }), {
-        logger: false,
+    await withServerAfterOneMeeting(dataDir, async () => {
+      const live = await run(['verify', '--public-key', pub], env);
+      expect(live).toMatchObject({
+        code: 2,
+        err: expect.stringMatching(/伺服器執行中無法驗證[\s\S]*cannot be verified while the server runs/),
       });
-      try {
-        const res = await server.app.inject({
-          method: 'PUT',
-          url: '/api/meetings/m-1',
-          headers: { authorization: `Bearer ${await entra.token()}` },
-          payload: { title: 't', level: '密', reminder: 'r' },
-        });
-        expect(res.statusCode).toBe(201);
-        const live = await run(['verify', '--public-key', pub], env);
-        expect(live).toMatchObject({
-          code: 2,
-          err: expect.stringMatching(/伺服器執行中無法驗證[\s\S]*cannot be verified while the server runs/),
-        });
-        expect(live.err).toContain(`pid ${process.pid}`);
-      } finally {
-        await server.close();
-      }
-    } finally {
-      await entra.close();
-    }
+      expect(live.err).toContain(`pid ${process.pid}`);
+    });
     // The shutdown checkpoint sealed the meeting's event.
     const report = await run(['verify', '--public-key', pub, '--expect-sealed'], env);
     expect(report).toMatchObject({ code: 0, out: expect.stringMatching(/Unsealed: 0 events[\s\S]*PASS/) });
@@ -259,33 +270,45 @@ describe('the server at start-up on embedded PGlite', () => {
   }, 240000);
 });
 
+describe('the server after start-up on embedded PGlite', () => {
+  it('remembers the checkpoint it signed at start-up: once that is deleted, it signs no new one over the gap', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'sg-data-'));
+    const env = { DATA_DIR: dataDir };
+    const raw = await openDb(storeTarget(readConfig(env)));
+    await migrate(raw);
+    await appendAudit(withAuditKey(raw, loadAuditKey({ file: null, dataDir })), {
+      tenantId: 't',
+      actorOid: 'u',
+      kind: 'decision',
+      data: {},
+    });
+    await raw.close();
+    const server = await startServer(readConfig({ ...env, PORT: String(await freePort()), HOST: '127.0.0.1' }), {
+      logger: false,
+    });
+    try {
+      const signed = await server.db.query<{ n: string | number }>('SELECT n FROM audit_checkpoints');
+      expect(signed.rows.map((r) => Number(r.n))).toEqual([1]);
+      await server.db.query('DELETE FROM audit_checkpoints');
+      await appendAudit(server.db, { tenantId: 't', actorOid: 'u', kind: 'decision', data: {} });
+    } finally {
+      // The shutdown checkpoint is refused: checkpoint #1, which this server saw, is gone.
+      await server.close();
+    }
+    const after = await openDb(storeTarget(readConfig(env)));
+    try {
+      expect((await after.query('SELECT n FROM audit_checkpoints')).rows).toEqual([]);
+    } finally {
+      await after.close();
+    }
+  }, 240000);
+});
+
 describe('audit-log verify reads the store the server writes', () => {
   it('finds the events a server recorded in DATA_DIR', async () => {
-    const entra = await startFakeEntra();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'sg-data-'));
-    const env = {
-      DATA_DIR: dataDir,
-      AUTH_JWKS_URL: entra.jwksUrl,
-      AUTH_ISSUER: entra.issuer,
-      AUTH_AUDIENCE: AUDIENCE,
-      AUTH_TENANT_IDS: TENANT,
-    };
-    try {
-      const server = await startServer(readConfig({ ...env, PORT: String(await freePort()), HOST: '127.0.0.1' }), {
-        logger: false,
-      });
-      const res = await server.app.inject({
-        method: 'PUT',
-        url: '/api/meetings/m-1',
-        headers: { authorization: `Bearer ${await entra.token()}` },
-        payload: { title: 't', level: '密', reminder: 'r' },
-      });
-      expect(res.statusCode).toBe(201);
-      await server.close();
-    } finally {
-      await entra.close();
-    }
-    const report = await run(['verify', '--json'], env);
+    await withServerAfterOneMeeting(dataDir);
+    const report = await run(['verify', '--json'], { DATA_DIR: dataDir });
     expect(report.code).toBe(0);
     expect(JSON.parse(report.out)).toMatchObject({ ok: true, events: 1, head: { seq: 1 } });
   }, 60000);

@@ -5,13 +5,12 @@
 import type { FastifyInstance } from 'fastify';
 
 import { DEFAULT_POLICY, MAX_POLICY_VERSION } from '../../src/core';
-import { buildApp, inProcessEventBus, MAX_POLICY_VERSION_STEP } from '../../src/server/app';
+import { MAX_POLICY_VERSION_STEP } from '../../src/server/app';
 import type { Db } from '../../src/server/store/db';
-import { migrate } from '../../src/server/store/migrations';
 import { asDisplayText, badTitleOrName } from '../../src/server/text-input';
 import { type FakeEntra, startFakeEntra } from '../fakes/entra';
-import { entraVerifier } from '../support/entra-verifier';
-import { openStore, STORES } from '../support/stores';
+import { injector, openUnlimitedApi } from '../support/api-app';
+import { STORES } from '../support/stores';
 
 const CHAIR = '00000000-0000-0000-0000-00000000c4a1';
 const ADMIN = '00000000-0000-0000-0000-0000000ad314';
@@ -81,15 +80,7 @@ describe.each(STORES)('input bounds on %s', (kind) => {
   let chair: string;
   let admin: string;
   beforeAll(async () => {
-    db = await openStore(kind);
-    await migrate(db);
-    app = await buildApp({
-      db,
-      events: inProcessEventBus(),
-      verifier: entraVerifier(entra),
-      rateLimitPerMinute: 1_000_000,
-      meetingsPerDay: 1_000_000,
-    });
+    ({ db, app } = await openUnlimitedApi(kind, entra));
     chair = await entra.token({ oid: CHAIR });
     admin = await entra.token({ oid: ADMIN, roles: ['Policy.Admin'] });
   });
@@ -98,13 +89,7 @@ describe.each(STORES)('input bounds on %s', (kind) => {
     await db.close();
   });
 
-  const call = (method: 'GET' | 'PUT' | 'POST', url: string, token?: string, payload?: unknown) =>
-    app.inject({
-      method,
-      url,
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-      ...(payload !== undefined ? { payload: payload as object } : {}),
-    });
+  const call = injector(() => app);
 
   it('JSON nested too deep is refused as json_too_deep, not as a character problem, on every body', async () => {
     const deep = nested(40);

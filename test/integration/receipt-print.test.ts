@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 
+import { fillSalts } from '../../addin/taskpane/services/receipt-salts';
 import { buildApp, inProcessEventBus } from '../../src/server/app';
-import { renderReceiptPage, taiwanDateText } from '../../src/server/receipt-print';
+import { renderReceiptPage, SALT_CELL_BLANK, taiwanDateText } from '../../src/server/receipt-print';
 import type { Db } from '../../src/server/store/db';
 import { migrate } from '../../src/server/store/migrations';
 import { type FakeEntra, FOREIGN_TENANT, startFakeEntra, TENANT } from '../fakes/entra';
@@ -129,6 +130,14 @@ describe.each(STORES)('receipts and overrides on %s', (kind) => {
     expect(html).toContain(HASH);
     // One blank salt cell per part, for the sender's pane to fill: the server has no salt to print.
     expect(html.match(/data-salt-part="\d"/g)).toEqual(['data-salt-part="1"', 'data-salt-part="2"']);
+    // The sender's pane fills exactly those cells of this page, and nothing is left blank.
+    const salts = ['0123456789abcdef'.repeat(2), 'fedcba9876543210'.repeat(2)];
+    const filled = fillSalts(html, salts);
+    expect(filled.match(/data-salt-part="\d">[^<]*<\/td>/g)).toEqual([
+      `data-salt-part="1">${salts[0]}</td>`,
+      `data-salt-part="2">${salts[1]}</td>`,
+    ]);
+    expect(filled).not.toContain(SALT_CELL_BLANK);
     for (const line of ['發文人', '收件人簽收', '日期', '簽章']) {
       expect(html).toContain(line);
     }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 
-import { type PdfFontResolution, resolvePdfFonts } from '../../src/server/pdf-font';
+import { choosePdfFonts, type PdfFontChoice } from '../../src/server/pdf-font';
 import { renderSignInSheetCsv } from '../../src/server/sign-in-sheet-csv';
 import { MAX_SHEET_ROWS, type SignInSheet, taipeiDate } from '../../src/server/sign-in-sheet-model';
 import { verifyAuditChain } from '../../src/server/store/audit';
@@ -37,12 +37,12 @@ const ABSENT = [
 
 let entra: FakeEntra;
 let graph: FakeGraph;
-let fonts: PdfFontResolution;
+let fonts: PdfFontChoice;
 let work: string;
 beforeAll(async () => {
   entra = await startFakeEntra();
   graph = await startFakeGraph(entra);
-  fonts = resolvePdfFonts(null);
+  fonts = choosePdfFonts(null);
   work = mkdtempSync(path.join(tmpdir(), 'sg-sheet-'));
 });
 afterAll(async () => {
@@ -364,7 +364,12 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
       [MEETING, TENANT, names],
     );
     const latecomer = { oid: oid(900), name: '蔡依林', upn: 'tsai@example.gov.tw' };
+    // Opening the meeting makes nobody an invitee: the chair names the latecomer, who has not acknowledged yet.
     await t.call('GET', url, await entra.token(latecomer));
+    const listed = await t.call('PUT', `${url}/invitees`, t.chair, {
+      invitees: [{ name: latecomer.name, upn: latecomer.upn, oid: latecomer.oid }],
+    });
+    expect(listed.statusCode).toBe(200);
 
     const t0 = Date.now();
     const res = await t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair);
@@ -378,7 +383,8 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
     expect(text).toContain(`第 ${pages} 頁，共 ${pages} 頁`);
     // Every page after the first that holds acknowledgements starts with the repeated heading.
     expect(text.split('已確認名單（續）').length - 1).toBeGreaterThanOrEqual(pages - 2);
-    expect(text.replace(/\s+/g, '')).toContain('已確認1000人／應到1001人');
+    // Only the chair's list says who was invited: the 1,000 were never listed, the latecomer was.
+    expect(text.replace(/\s+/g, '')).toContain('已確認1000人（受邀者0人、非受邀者1000人）／應到1人（未確認1人）');
     console.log(
       `sign-in sheet PDF, 1,000 attendees on ${kind}: ${pages} pages, ${res.rawPayload.length} bytes, ${ms} ms`,
     );
@@ -578,7 +584,8 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
       `'=HYPERLINK("http://evil.example","點我")`,
       `'+886-2-1234`,
       `'-王,大明`,
-      '陳 "阿明" 二行',
+      // A line break in a name from the token is shown as U+FFFD, as every invisible character in a name is.
+      '陳 "阿明"\uFFFD二行',
     ]);
     expect(acknowledged[7]?.[2]).toBe(`'@c@example.gov.tw`);
     for (const r of acknowledged) {

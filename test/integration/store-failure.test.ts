@@ -297,6 +297,29 @@ describe('a DATA_DIR that cannot be written', () => {
     },
     90_000,
   );
+
+  if (STORES.includes('postgres')) {
+    it('stops start-up when only the generated audit signing key would be written there (PostgreSQL, own TLS files)', async () => {
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'sg-ro-key-'));
+      readOnly(dataDir);
+      // Any readable file passes the TLS check at start-up; the folder check comes before either is used.
+      const readable = path.join(root, 'package.json');
+      const { code, stderr } = await runServer({
+        ...process.env,
+        ...authEnv(),
+        PORT: String(await freePort()),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        DATABASE_URL: await freshPostgresUrl(),
+        TLS_CERT: readable,
+        TLS_KEY: readable,
+        AUDIT_SIGNING_KEY: '',
+      });
+      expect(code).toBe(2);
+      expect(stderr).toContain(`the folder ${dataDir} is not writable`);
+      chmodSync(dataDir, 0o755);
+    }, 90_000);
+  }
 });
 
 if (STORES.includes('postgres')) {

@@ -7,7 +7,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, inProcessEventBus } from '../../src/server/app';
 import { createTokenVerifier } from '../../src/server/auth';
 import type { GraphOptions } from '../../src/server/graph';
-import type { PdfFontResolution } from '../../src/server/pdf-font';
+import type { PdfFontChoice } from '../../src/server/pdf-font';
 import type { Db } from '../../src/server/store/db';
 import { migrate } from '../../src/server/store/migrations';
 import { AUDIENCE, CLIENT_ID, CLIENT_SECRET, type FakeEntra, TENANT } from '../fakes/entra';
@@ -39,7 +39,7 @@ export function graphOptions(entra: FakeEntra, graph: FakeGraph, timeoutMs = 300
 export async function buildMeetingApp(
   db: Db,
   entra: FakeEntra,
-  options: { graph?: GraphOptions | null; pdfFonts?: PdfFontResolution; tenantIds?: string[] } = {},
+  options: { graph?: GraphOptions | null; pdfFonts?: PdfFontChoice; tenantIds?: string[] } = {},
 ): Promise<FastifyInstance> {
   return buildApp({
     db,

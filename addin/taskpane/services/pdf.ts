@@ -17,6 +17,7 @@ import {
   type PdfJs,
   type PdfOptions,
   type PdfPage,
+  pdfReaderError,
 } from '../../../src/extract';
 
 /** File names the build copies next to the page; the webpack configuration reads them from here. */
@@ -44,12 +45,6 @@ interface RawDocument {
   getMetadata(): ReturnType<PdfDocument['getMetadata']>;
 }
 
-function named(name: string, message: string): Error {
-  const e = new Error(message);
-  e.name = name;
-  return e;
-}
-
 /** The shared worker, and whether it can still be trusted with a PDF. */
 class PaneWorker {
   /** Set once the worker failed a PDF or crashed: it is destroyed, and nothing it owes will come. */
@@ -68,11 +63,12 @@ class PaneWorker {
         const port = worker.port;
         if (typeof Worker !== 'undefined' && port instanceof Worker) {
           port.addEventListener('error', (e) =>
-            this.retire(named(PDF_READER_GONE, `PDF worker failed: ${(e as ErrorEvent).message ?? ''}`)),
+            this.retire(pdfReaderError(PDF_READER_GONE, `PDF worker failed: ${(e as ErrorEvent).message ?? ''}`)),
           );
         }
       },
-      (e: unknown) => this.retire(named(PDF_READER_GONE, `PDF worker did not start: ${(e as Error)?.message}`)),
+      (e: unknown) =>
+        this.retire(pdfReaderError(PDF_READER_GONE, `PDF worker did not start: ${(e as Error)?.message}`)),
     );
   }
 
@@ -131,7 +127,7 @@ export function browserPdfOptions(pageUrl: string): PdfOptions {
             if (inFlight > 0) {
               // Extraction stopped waiting (the budget ran out on a hung page, or a dead worker never answered): the
               // worker is stuck or gone, and only a new one will read the next PDF.
-              shared.retire(named(PDF_TIMEOUT, 'PDF worker stopped after a request took too long'));
+              shared.retire(pdfReaderError(PDF_TIMEOUT, 'PDF worker stopped after a request took too long'));
               return Promise.resolve();
             }
             return shared.watch(task.destroy());

@@ -5,6 +5,8 @@
  *
  * They live in the pane's local storage (never roaming settings, which Exchange keeps), under the receipt number.
  */
+import { SALT_CELL_ATTRIBUTE } from '../../../src/shared/api';
+
 const KEY_PREFIX = 'sg.receipt-salts.v1.';
 const SALT = /^[0-9a-f]{32}$/;
 
@@ -44,20 +46,20 @@ export function receiptSalts(storage: () => SaltStorage): ReceiptSalts {
 /** The salts in the pane's own local storage. */
 export const localReceiptSalts = (): ReceiptSalts => receiptSalts(() => window.localStorage);
 
+/** A salt cell of the server's print page, its part number (1-based) and its content. */
+const SALT_CELL = new RegExp(`(<td\\b[^>]*\\b${SALT_CELL_ATTRIBUTE}="(\\d{1,3})"[^>]*>)[\\s\\S]*?(</td>)`, 'g');
+
 /** What a salt cell says when this machine does not hold the receipt's salts. */
 const NO_SALT =
   '（本電腦未保存鹽值，請由發文人之電腦列印）<br><span class="en">(this computer does not hold the salt; print from the sender’s computer)</span>';
 
 /**
- * The server's print page with each part's salt written into its cell (`data-salt-part="n"`, 1-based). `salts` null:
+ * The server's print page with each part's salt written into its cell ({@link SALT_CELL_ATTRIBUTE}`="n"`, 1-based). `salts` null:
  * each cell says this machine does not hold them, rather than leaving a blank that looks like a form to fill in.
  */
 export function fillSalts(html: string, salts: readonly string[] | null): string {
-  return html.replace(
-    /(<td\b[^>]*\bdata-salt-part="(\d{1,3})"[^>]*>)[\s\S]*?(<\/td>)/g,
-    (_all, open: string, n: string, close: string) => {
-      const salt = salts?.[Number(n) - 1];
-      return `${open}${salt !== undefined && SALT.test(salt) ? salt : NO_SALT}${close}`;
-    },
-  );
+  return html.replace(SALT_CELL, (_all, open: string, n: string, close: string) => {
+    const salt = salts?.[Number(n) - 1];
+    return `${open}${salt !== undefined && SALT.test(salt) ? salt : NO_SALT}${close}`;
+  });
 }

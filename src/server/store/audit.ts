@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 
 import { type AuditKey, type AuditPublicKey, verifySignature } from '../audit-key';
-import type { Db, Queryable } from './db';
+import type { Db, Queryable, QueryOptions } from './db';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -61,16 +61,25 @@ const CHAIN_LOCK = 'secrecy-guard:audit-chain';
  */
 const auditKeys = new WeakMap<object, AuditKey>();
 
-/** `db`, whose audit writes (appends, pending rows, chaining) are signed with `key`. */
+/**
+ * `db`, whose audit writes (appends, pending rows, chaining) are signed with `key`. A plain wrapper that hands every
+ * call to `db`: only its transactions differ, each marked with the key.
+ */
 export function withAuditKey(db: Db, key: AuditKey): Db {
-  const keyed = Object.create(db) as Db;
-  Object.defineProperty(keyed, 'transaction', {
-    value: <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> =>
+  const keyed: Db = {
+    kind: db.kind,
+    query: <Row>(sql: string, params?: readonly unknown[], options?: QueryOptions) =>
+      db.query<Row>(sql, params, options),
+    exec: (sql) => db.exec(sql),
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>) =>
       db.transaction((tx) => {
         auditKeys.set(tx, key);
         return fn(tx);
       }),
-  });
+    withAdvisoryLock: <T>(lockKey: string, fn: (conn: Queryable) => Promise<T>) => db.withAdvisoryLock(lockKey, fn),
+    lastFailure: () => db.lastFailure(),
+    close: () => db.close(),
+  };
   auditKeys.set(keyed, key);
   return keyed;
 }
@@ -114,6 +123,25 @@ export function sealPending(key: AuditKey, row: PendingRow): { keyId: string; si
 
 const isoOf = (v: Date | string): string => (v instanceof Date ? v : new Date(v)).toISOString();
 const jsonOf = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v);
+
+/** An audit_pending row as read (drivers give timestamps and jsonb as objects or as text), as it was signed. */
+function pendingRowOf(p: {
+  id: string | number;
+  at: Date | string;
+  tenant_id: string;
+  actor_oid: string | null;
+  kind: string;
+  data: unknown;
+}): PendingRow {
+  return {
+    id: String(p.id),
+    at: isoOf(p.at),
+    tenantId: p.tenant_id,
+    actorOid: p.actor_oid,
+    kind: p.kind,
+    data: jsonOf(p.data),
+  };
+}
 
 /** Appends one event; the chain head is read and extended under a transaction-scoped advisory lock. */
 export async function appendAudit(
@@ -265,14 +293,7 @@ export async function chainPending(
       prevHash = hash;
     };
     for (const p of pending) {
-      const row: PendingRow = {
-        id: String(p.id),
-        at: isoOf(p.at),
-        tenantId: p.tenant_id,
-        actorOid: p.actor_oid,
-        kind: p.kind,
-        data: jsonOf(p.data),
-      };
+      const row = pendingRowOf(p);
       const reason = !key
         ? null
         : p.key_id !== key.keyId
@@ -581,11 +602,13 @@ export interface SealerOptions {
   /** The chain did not verify: nothing was signed. Called on each refused attempt. */
   readonly onRefused: (e: AuditSealRefused) => void;
   readonly onError?: (e: Error) => void;
+  /** What an earlier seal (the server's at start-up) saw, so a checkpoint deleted since is noticed. */
+  readonly memory?: SealMemory;
 }
 
 /** Seals the chain every `everyEvents` events or `everyMs`, whichever first, and once more at `stop` (shutdown). */
 export function startAuditSealer(db: Db, key: AuditKey, options: SealerOptions): { stop(): Promise<void> } {
-  const memory: SealMemory = { seen: null };
+  const memory: SealMemory = options.memory ?? { seen: null };
   let sealedSeq = -1;
   let unsealedSince: number | null = null;
   // After a refusal, the next try waits `everyMs`: the log says it loudly once per interval, not once per poll.
@@ -787,8 +810,8 @@ async function verifyLinks(
       if (r.prev_hash !== prevHash) {
         return broken('prev_hash does not match the previous event (deleted, inserted or reordered)');
       }
-      const at = r.at instanceof Date ? r.at.toISOString() : new Date(r.at).toISOString();
-      const data = (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as Record<string, unknown>;
+      const at = isoOf(r.at);
+      const data = jsonOf(r.data) as Record<string, unknown>;
       const hash = eventHash(prevHash, { seq, at, tenantId: r.tenant_id, actorOid: r.actor_oid, kind: r.kind, data });
       if (hash !== r.hash) {
         return broken('hash does not match the event (edited)');
@@ -884,14 +907,7 @@ export async function verifySealedAuditChain(
   let signed = 0;
   for (const p of pendingRows) {
     const key = keys.find((k) => k.keyId === p.key_id);
-    const row: PendingRow = {
-      id: String(p.id),
-      at: isoOf(p.at),
-      tenantId: p.tenant_id,
-      actorOid: p.actor_oid,
-      kind: p.kind,
-      data: jsonOf(p.data),
-    };
+    const row = pendingRowOf(p);
     if (key && p.signature !== null && verifySignature(key, pendingMessage(row, key.keyId), p.signature)) {
       signed++;
     } else {

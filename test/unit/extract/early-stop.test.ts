@@ -4,7 +4,8 @@
  * along the way say how far the read went, including that it ended on purpose.
  */
 import { DEFAULT_POLICY, type Policy, type TextSegment } from '../../../src/core';
-import { blocksWhatIsLeft, EVERY_SCOPE, extractFile, type PdfJs, type PdfPages } from '../../../src/extract';
+import { blocksWhatIsLeft, EVERY_SCOPE, extractFile, type PdfPages } from '../../../src/extract';
+import { fakePdfJs } from '../../support/fake-pdfjs';
 
 const seg = (text: string, n = 1): TextSegment[] => [
   { location: `attachment:a.pdf/page${n}#text`, text, position: 'body' },
@@ -47,26 +48,6 @@ describe('blocksWhatIsLeft: when the rest of an attachment cannot change its ver
 });
 
 describe('PDF page progress', () => {
-  function fakePdfJs(pages: readonly string[], read: number[]): PdfJs {
-    return {
-      getDocument: () => ({
-        promise: Promise.resolve({
-          numPages: pages.length,
-          getPage: (n: number) => {
-            read.push(n);
-            return Promise.resolve({
-              getTextContent: () => Promise.resolve({ items: [{ str: pages[n - 1] as string, hasEOL: true }] }),
-              getAnnotations: () => Promise.resolve([]),
-              cleanup: () => undefined,
-            });
-          },
-          getMetadata: () => Promise.resolve({ info: {} }),
-          destroy: () => Promise.resolve(),
-        }),
-        destroy: () => Promise.resolve(),
-      }),
-    };
-  }
   const pdfBytes = new TextEncoder().encode('%PDF-1.7\n');
   const prose = (n: number): string => `第${n}頁：會議紀錄，討論事項依序辦理。`;
 

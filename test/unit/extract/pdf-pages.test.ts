@@ -1,28 +1,7 @@
 import { decide, DEFAULT_POLICY, type TextSegment } from '../../../src/core';
 import { budgetFor, extractFile, extractPdf, PDF_READER_GONE, type PdfJs } from '../../../src/extract';
 import { pdfPageOrder } from '../../../src/extract/pdf';
-
-/** A pdfjs stand-in: `pages[n-1]` is page n's text; records which pages were read, in order. */
-function fakePdfJs(pages: readonly string[], read: number[]): PdfJs {
-  return {
-    getDocument: () => ({
-      promise: Promise.resolve({
-        numPages: pages.length,
-        getPage: (n: number) => {
-          read.push(n);
-          return Promise.resolve({
-            getTextContent: () => Promise.resolve({ items: [{ str: pages[n - 1] as string, hasEOL: true }] }),
-            getAnnotations: () => Promise.resolve([]),
-            cleanup: () => undefined,
-          });
-        },
-        getMetadata: () => Promise.resolve({ info: {} }),
-        destroy: () => Promise.resolve(),
-      }),
-      destroy: () => Promise.resolve(),
-    }),
-  };
-}
+import { fakePdfJs } from '../../support/fake-pdfjs';
 
 const blocks = (segments: readonly TextSegment[]): boolean =>
   decide({ attachments: [{ name: 'a.pdf', segments }] }, DEFAULT_POLICY).verdict === 'block';

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 
 import { ConfigError } from '../../../src/server/config';
-import { resolvePdfFonts, SYSTEM_FONTS } from '../../../src/server/pdf-font';
+import { choosePdfFonts, resolvePdfFonts, SYSTEM_FONTS } from '../../../src/server/pdf-font';
 
 const TW_SUNG = '/usr/share/fonts/truetype/cns11643/TW-Sung-98_1.ttf';
 const EXT_B = '/usr/share/fonts/truetype/cns11643/TW-Sung-Ext-B-98_1.ttf';
@@ -64,6 +64,24 @@ describe('the PDF font', () => {
       expect(found.fonts.faceIndexFor(0x2000b)).toBe(1);
       expect(found.fonts.faceIndexFor(0x1f600)).toBe(-1);
     }
+  });
+
+  it('start-up keeps the chosen fonts as paths only, so the parsed copy it checked is not held by the server thread', () => {
+    const chosen = choosePdfFonts(null);
+    // Plain data: nothing parsed (no bytes, no fontkit objects) survives the check.
+    expect(structuredClone(chosen)).toEqual(chosen);
+    expect(JSON.parse(JSON.stringify(chosen))).toEqual(chosen);
+    expect(chosen.status === 'found' && chosen.face).toBe('TW-Sung-98_1');
+    expect(chosen.status === 'found' && chosen.sources.slice(0, 3)).toEqual([
+      { path: TW_SUNG, faces: ['TW-Sung-98_1'] },
+      { path: EXT_B },
+      { path: EXT_B.replace('Ext-B', 'Plus') },
+    ]);
+    expect(choosePdfFonts(null, [{ path: '/nowhere/a.ttf' }], () => false)).toEqual({
+      status: 'none',
+      searched: ['/nowhere/a.ttf'],
+    });
+    expect(() => choosePdfFonts(LATIN)).toThrow(/PDF_FONT.*Traditional Chinese/);
   });
 
   it('goes down the list in order and says what it searched when nothing is there', () => {

@@ -7,9 +7,10 @@ import { strToU8, zipSync } from 'fflate';
 import { officePaneHost } from '../../../../addin/taskpane/office-host';
 import { ItemScanner, type ScanProgress } from '../../../../addin/taskpane/services/scanner';
 import { DEFAULT_POLICY, type Policy } from '../../../../src/core';
-import type { PdfJs, PdfOptions } from '../../../../src/extract';
+import type { PdfOptions } from '../../../../src/extract';
 import { createFakeItem, createFakeMailbox, createFakeOffice, type FakeAttachment } from '../../../fakes/office';
 import { extendForTaskPane } from '../../../fakes/office/task-pane';
+import { fakePdfJs } from '../../../support/fake-pdfjs';
 
 const g = globalThis as unknown as Record<string, unknown>;
 afterEach(() => {
@@ -29,27 +30,9 @@ const POLICY: Policy = {
 
 const prose = (n: number): string => `第${n}頁：會議紀錄，討論事項依序辦理。`;
 
-/** A pdfjs stand-in reading `pages` whatever the bytes; records the pages read, in order. */
+/** The task pane's PDF reader over {@link fakePdfJs}. */
 function fakePdf(pages: readonly string[], read: number[]): PdfOptions {
-  const pdfjs: PdfJs = {
-    getDocument: () => ({
-      promise: Promise.resolve({
-        numPages: pages.length,
-        getPage: (n: number) => {
-          read.push(n);
-          return Promise.resolve({
-            getTextContent: () => Promise.resolve({ items: [{ str: pages[n - 1] as string, hasEOL: true }] }),
-            getAnnotations: () => Promise.resolve([]),
-            cleanup: () => undefined,
-          });
-        },
-        getMetadata: () => Promise.resolve({ info: {} }),
-        destroy: () => Promise.resolve(),
-      }),
-      destroy: () => Promise.resolve(),
-    }),
-  };
-  return { load: async () => pdfjs };
+  return { load: async () => fakePdfJs(pages, read) };
 }
 
 let ids = 0;
