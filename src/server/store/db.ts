@@ -99,8 +99,8 @@ class PgliteDb implements Db {
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   /**
    * `gone` is set once the thread is closed or gone: every call then fails at once, as nothing will answer it.
-   * `closing` once `close` is called: new calls fail as PGlite's own do on a closed instance. `nextId` numbers the
-   * requests. One object, never reassigned, so a wrapper made with Object.create (withAuditKey) shares this state.
+   * `closing` once `close` is called: new work fails as PGlite's own does on a closed instance, but a transaction
+   * already open goes on to its end (see `call`). `nextId` numbers the requests. One object, never reassigned.
    */
   private readonly state: { gone: (() => Error) | null; closing: boolean; nextId: number } = {
     gone: null,
@@ -175,7 +175,10 @@ class PgliteDb implements Db {
     if (this.state.gone) {
       return Promise.reject(this.state.gone());
     }
-    if (this.state.closing && msg.op !== 'close') {
+    // Only new work is refused while closing. PGlite's close waits for the transaction open on the thread to end, as
+    // it did in-process; refusing that transaction's own queries and its commit or rollback (`tx` set) left it open
+    // for ever, and the close waiting on it: a server closed under its audit chainer's transaction never closed.
+    if (this.state.closing && msg.op !== 'close' && msg.tx === undefined) {
       return Promise.reject(closedError());
     }
     const id = this.state.nextId++;
