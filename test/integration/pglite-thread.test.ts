@@ -2,6 +2,10 @@
  * Embedded PGlite runs on a thread of its own: its WebAssembly executes each query synchronously, and on the main
  * thread a long query held up every other request (/healthz among them) until it finished.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
 import { type Db, openDb } from '../../src/server/store/db';
 import { isStoreUnavailable } from '../../src/server/store/failure';
 
@@ -15,20 +19,81 @@ describe('embedded PGlite on its own thread', () => {
   });
 
   it('leaves the main thread free to run other work while a query executes', async () => {
-    let turns = 0;
-    let finished = false;
-    const spin = (): void => {
-      turns++;
-      if (!finished) {
+    // A store in a folder: its files are the host's, so a query sees a file this thread writes into it.
+    const dir = mkdtempSync(path.join(tmpdir(), 'sg-pglite-thread-'));
+    const onDisk = await openDb({ dataDir: dir });
+    try {
+      // Waits until `released` exists in the store's folder, or gives up after a bounded number of naps.
+      await onDisk.exec(`CREATE FUNCTION wait_for_release() RETURNS boolean LANGUAGE plpgsql AS $$
+        BEGIN
+          FOR i IN 1..6000 LOOP
+            IF (pg_stat_file('released', true)).size IS NOT NULL THEN
+              RETURN true;
+            END IF;
+            PERFORM pg_sleep(0.01);
+          END LOOP;
+          RETURN false;
+        END $$`);
+      const TURNS = 100;
+      let turns = 0;
+      let answered = false;
+      const query = onDisk.query<{ released: boolean }>('SELECT wait_for_release() AS released').finally(() => {
+        answered = true;
+      });
+      // This thread writes `released` only after TURNS turns of its event loop, each while the query is unanswered.
+      // PGlite on this thread (as before) ran the query synchronously: not one turn, and the query gave up (false).
+      await new Promise<void>((resolve) => {
+        const spin = (): void => {
+          if (!answered && ++turns < TURNS) {
+            setImmediate(spin);
+            return;
+          }
+          writeFileSync(path.join(dir, 'released'), '');
+          resolve();
+        };
         setImmediate(spin);
-      }
-    };
-    setImmediate(spin);
-    // pg_sleep blocks the thread PGlite runs on; on the main thread, not one event-loop turn could run meanwhile.
-    await db.query('SELECT pg_sleep(0.5)');
-    finished = true;
-    expect(turns).toBeGreaterThan(100);
-  });
+      });
+      expect((await query).rows[0]?.released).toBe(true);
+      expect(turns).toBe(TURNS);
+    } finally {
+      await onDisk.close();
+    }
+  }, 120_000);
+
+  it('closes after a transaction already open ends, which commits; what comes after fails as a closed store', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sg-pglite-close-'));
+    const first = await openDb({ dataDir: dir });
+    await first.exec('CREATE TABLE seal (n int)');
+    let inside: () => void = () => undefined;
+    const opened = new Promise<void>((r) => (inside = r));
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    // A transaction open when close is called (the audit chainer's, as the server shuts down) finishes its work.
+    const tx = first.transaction(async (q) => {
+      await q.query('INSERT INTO seal VALUES (1)');
+      inside();
+      await held;
+      await q.query('INSERT INTO seal VALUES (2)');
+      return 'done';
+    });
+    await opened;
+    const closed = first.close();
+    const late = await first.query('SELECT 1').catch((e: unknown) => e);
+    release();
+    expect(await tx).toBe('done');
+    await closed;
+    expect(late).toBeInstanceOf(Error);
+    expect((late as Error).message).toBe('PGlite is closed');
+    expect(isStoreUnavailable(late)).toBe(true);
+    expect(first.lastFailure()?.error.message).toBe('PGlite is closed');
+    // Its rows were committed before the store closed.
+    const again = await openDb({ dataDir: dir });
+    try {
+      expect((await again.query<{ n: number }>('SELECT n FROM seal ORDER BY n')).rows).toEqual([{ n: 1 }, { n: 2 }]);
+    } finally {
+      await again.close();
+    }
+  }, 120_000);
 
   it('returns the types PGlite parses, and errors with the fields store failures are classified by', async () => {
     const { rows } = await db.query<{ at: Date; big: bigint; n: number; bytes: Uint8Array; doc: unknown }>(
