@@ -203,8 +203,8 @@ export function createAcknowledgementRecorder(
   };
 
   // A batch starts one event-loop turn after the first request that would join it, so every request whose bytes
-  // are already read joins too. Without this, PGlite (whose statements run synchronously on this thread) would
-  // always find an idle recorder and run every acknowledgement as a batch of one.
+  // are already read joins too. Without this, the first request of every burst would find an idle recorder and run
+  // as a batch of one (every request, when PGlite ran its statements synchronously on this thread).
   let scheduled = false;
   const schedule = (): void => {
     if (!scheduled) {

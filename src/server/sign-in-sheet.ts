@@ -54,8 +54,9 @@ let systemFonts: PdfFontChoice | undefined;
 export const systemPdfFonts = (): PdfFontChoice => (systemFonts ??= choosePdfFonts(null));
 
 /**
- * Rows read from the store per query. PGlite runs on the server's thread and hands a page's rows over there too (a
- * thousand rows cost tens of ms on a busy machine), so pages are small: acknowledgements and /healthz never wait long.
+ * Rows read from the store per query. Each page's rows arrive on the server's thread in one piece (from PGlite's thread
+ * or PostgreSQL's socket) and are decoded and turned into the sheet's there (a thousand rows cost tens of ms on a busy
+ * machine), so pages are small: acknowledgements and /healthz never wait long.
  */
 export const PAGE_ROWS = 250;
 
@@ -112,8 +113,8 @@ export async function* acknowledgementPages(
   let left = options.limit ?? Number.POSITIVE_INFINITY;
   while (left > 0) {
     if (after) {
-      // PGlite answers on this thread and its promises settle as microtasks: without a turn of the event loop between
-      // pages, a whole meeting's pages would run as one long task, as one big read did.
+      // A turn of the event loop between pages, whatever the store: one that answers within the turn (PGlite when it
+      // ran on this thread) would otherwise run a whole meeting's pages as one long task, as one big read did.
       await new Promise((resolve) => setImmediate(resolve));
     }
     const params: unknown[] = [

@@ -22,6 +22,7 @@ import { migrate } from '../../src/server/store/migrations';
 import { AUDIENCE, type FakeEntra, startFakeEntra, TENANT } from '../fakes/entra';
 import { entraVerifier } from '../support/entra-verifier';
 import { freePort } from '../support/net';
+import { catchPgliteThreads } from '../support/pglite-threads';
 import { freshPostgresUrl, openStore, STORES } from '../support/stores';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -183,6 +184,61 @@ describe('/healthz reports the store', () => {
       expect(Number.isNaN(Date.parse(body.storeHealth.lastError?.at ?? ''))).toBe(false);
     } finally {
       await server.close().catch(() => undefined);
+    }
+  }, 120_000);
+
+  it('answers 503 store_unavailable to requests and on /healthz once the PGlite thread dies, and the server stays up', async () => {
+    const caught = catchPgliteThreads();
+    let server: Awaited<ReturnType<typeof startServer>> | undefined;
+    try {
+      server = await startServer(
+        readConfig({
+          ...authEnv(),
+          PORT: String(await freePort()),
+          HOST: '127.0.0.1',
+          DATA_DIR: mkdtempSync(path.join(tmpdir(), 'sg-thread-')),
+        }),
+        { logger: false },
+      );
+      expect((await server.app.inject({ url: '/healthz' })).statusCode).toBe(200);
+      expect(caught.threads).toHaveLength(1);
+      // The thread ends under the running server, as a WebAssembly abort or an out-of-memory would end it.
+      const thread = caught.threads[0] as NonNullable<(typeof caught.threads)[0]>;
+      const ended = new Promise((resolve) => thread.once('exit', resolve));
+      await thread.terminate();
+      await ended;
+      const headers = { authorization: `Bearer ${await entra.token({ oid: 'chair' })}` };
+      const answers = [
+        await server.app.inject({
+          method: 'PUT',
+          url: '/api/meetings/m-t',
+          headers,
+          payload: { title: 't', level: '密', reminder: 'r' },
+        }),
+        await server.app.inject({ url: '/api/meetings/m-t', headers }),
+      ];
+      for (const res of answers) {
+        expect({ status: res.statusCode, code: (res.json() as { code: string }).code }).toEqual({
+          status: 503,
+          code: 'store_unavailable',
+        });
+      }
+      const sick = await server.app.inject({ url: '/healthz' });
+      expect(sick.statusCode).toBe(503);
+      expect(sick.json()).toMatchObject({
+        ok: false,
+        store: 'pglite',
+        storeHealth: {
+          ok: false,
+          lastError: { code: '08006', message: expect.stringContaining('PGlite thread stopped') },
+        },
+      });
+      // Still serving: the listening socket is open and answers a request that needs no store.
+      expect(server.app.server.listening).toBe(true);
+      expect((await server.app.inject({ url: '/no-such-page' })).statusCode).toBe(404);
+    } finally {
+      caught.restore();
+      await server?.close().catch(() => undefined);
     }
   }, 120_000);
 

@@ -4,8 +4,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 
-import { PGlite } from '@electric-sql/pglite';
 import { Pool, type PoolClient } from 'pg';
 
 import { isStoreUnavailable, type StoreErrorSummary, storeErrorSummary } from './failure';
@@ -59,32 +59,174 @@ class FailureLog {
   }
 }
 
+interface PortableError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+  readonly fields: Record<string, unknown>;
+}
+
+interface Reply {
+  readonly id?: number;
+  readonly ready?: true;
+  readonly startError?: PortableError;
+  readonly result?: unknown;
+  readonly error?: PortableError;
+}
+
+/** The thread's error again, with the fields failure.ts classifies by (code, severity, table...) where they were. */
+function revived(p: PortableError): Error {
+  const e = Object.assign(new Error(p.message), p.fields);
+  e.name = p.name;
+  if (p.stack) {
+    e.stack = p.stack;
+  }
+  return e;
+}
+
+/** PGlite's own words for a closed instance, which failure.ts counts as the store being unavailable. */
+const closedError = (): Error => new Error('PGlite is closed');
+
+/**
+ * Embedded PGlite, run on a worker thread of its own (pglite-thread.mjs). PGlite executes every query synchronously
+ * in WebAssembly on the thread that owns it; on the main thread, the pages of a 10,000-row roster or sign-in sheet held
+ * up every other request (/healthz for 364–792 ms). A thread that stops (a WebAssembly abort, out of memory) fails
+ * every query as the store being unavailable (503), and the server keeps running.
+ */
 class PgliteDb implements Db {
   readonly kind = 'pglite' as const;
   private readonly failures = new FailureLog();
-  constructor(private readonly pg: PGlite) {}
-  async query<Row>(sql: string, params: readonly unknown[] = []): Promise<{ rows: Row[] }> {
-    const r = await this.failures.watch(this.pg.query<Row>(sql, params as unknown[]));
-    return { rows: r.rows };
+  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  /**
+   * `gone` is set once the thread is closed or gone: every call then fails at once, as nothing will answer it.
+   * `closing` once `close` is called: new work fails as PGlite's own does on a closed instance, but a transaction
+   * already open goes on to its end (see `call`). `nextId` numbers the requests. One object, never reassigned.
+   */
+  private readonly state: { gone: (() => Error) | null; closing: boolean; nextId: number } = {
+    gone: null,
+    closing: false,
+    nextId: 1,
+  };
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (reply: Reply) => {
+      const waiter = this.pending.get(reply.id as number);
+      if (!waiter) {
+        return;
+      }
+      this.pending.delete(reply.id as number);
+      this.settle();
+      if (reply.error) {
+        waiter.reject(revived(reply.error));
+      } else {
+        waiter.resolve(reply.result);
+      }
+    });
+    const stopped = (why: string): void => {
+      if (this.state.closing) {
+        // PGlite ends its thread as it closes; what was still queued fails as it would have in-process.
+        this.state.gone = closedError;
+      } else if (!this.state.gone) {
+        this.state.gone = () =>
+          Object.assign(new Error(`PGlite thread stopped (${why}): the store is not queryable`), { code: '08006' });
+      }
+      for (const waiter of this.pending.values()) {
+        waiter.reject(this.state.gone());
+      }
+      this.pending.clear();
+    };
+    worker.on('error', (e) => stopped(e.message));
+    worker.on('exit', (code) => stopped(`exit ${code}`));
   }
-  async exec(sql: string): Promise<void> {
-    await this.failures.watch(this.pg.exec(sql));
+
+  static async open(dataDir: string | null): Promise<PgliteDb> {
+    // No loader flags (tsx, Jest's VM modules): the thread is plain JS, and loads PGlite itself.
+    const worker = new Worker(path.join(__dirname, 'pglite-thread.mjs'), { execArgv: [], workerData: { dataDir } });
+    await new Promise<void>((resolve, reject) => {
+      const onExit = (code: number): void => reject(new Error(`PGlite thread exited (${code}) while opening`));
+      worker.once('exit', onExit);
+      worker.once('error', reject);
+      worker.once('message', (reply: Reply) => {
+        worker.removeListener('exit', onExit);
+        worker.removeListener('error', reject);
+        if (reply.startError) {
+          void worker.terminate();
+          reject(revived(reply.startError));
+        } else {
+          resolve();
+        }
+      });
+    });
+    const db = new PgliteDb(worker);
+    db.settle();
+    return db;
+  }
+
+  /** The thread holds the process open only while a request is in flight, as PGlite in-process did not at all. */
+  private settle(): void {
+    if (this.pending.size === 0) {
+      this.worker.unref();
+    } else {
+      this.worker.ref();
+    }
+  }
+
+  private call<T>(msg: Record<string, unknown>): Promise<T> {
+    if (this.state.gone) {
+      return Promise.reject(this.state.gone());
+    }
+    // Only new work is refused while closing. PGlite's close waits for the transaction open on the thread to end, as
+    // it did in-process; refusing that transaction's own queries and its commit or rollback (`tx` set) left it open
+    // for ever, and the close waiting on it: a server closed under its audit chainer's transaction never closed.
+    if (this.state.closing && msg.op !== 'close' && msg.tx === undefined) {
+      return Promise.reject(closedError());
+    }
+    const id = this.state.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.settle();
+      this.worker.postMessage({ ...msg, id });
+    });
+  }
+
+  private on(tx: number | undefined): Queryable {
+    return {
+      query: async <Row>(sql: string, params: readonly unknown[] = []) => ({
+        rows: await this.call<Row[]>({ op: 'query', sql, params, tx }),
+      }),
+      exec: async (sql: string) => {
+        await this.call({ op: 'exec', sql, tx });
+      },
+    };
+  }
+
+  query<Row>(sql: string, params: readonly unknown[] = []): Promise<{ rows: Row[] }> {
+    return this.failures.watch(this.on(undefined).query<Row>(sql, params));
+  }
+  exec(sql: string): Promise<void> {
+    return this.failures.watch(this.on(undefined).exec(sql));
   }
   lastFailure(): StoreFailure | null {
     return this.failures.last;
   }
+  /**
+   * `fn` runs here; its queries run on the thread inside one PGlite transaction, which holds PGlite's transaction
+   * mutex until `fn` settles, so other queries wait as they did in-process.
+   */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     return this.failures.watch(
-      this.pg.transaction((tx) =>
-        fn({
-          query: async <Row>(sql: string, params: readonly unknown[] = []) => ({
-            rows: (await tx.query<Row>(sql, params as unknown[])).rows,
-          }),
-          exec: async (sql: string) => {
-            await tx.exec(sql);
-          },
-        }),
-      ),
+      (async () => {
+        const tx = await this.call<number>({ op: 'begin' });
+        let result: T;
+        try {
+          result = await fn(this.on(tx));
+        } catch (e) {
+          await this.call({ op: 'end', tx, commit: false }).catch(() => undefined);
+          throw e;
+        }
+        await this.call({ op: 'end', tx, commit: true });
+        return result;
+      })(),
     );
   }
   async withAdvisoryLock<T>(key: string, fn: (db: Queryable) => Promise<T>): Promise<T> {
@@ -96,8 +238,22 @@ class PgliteDb implements Db {
       await this.query('SELECT pg_advisory_unlock(hashtext($1))', [key]);
     }
   }
-  close(): Promise<void> {
-    return this.pg.close();
+  async close(): Promise<void> {
+    if (this.state.gone || this.state.closing) {
+      return;
+    }
+    this.state.closing = true;
+    try {
+      await this.call({ op: 'close' }).catch((e: unknown) => {
+        // The thread may end as PGlite closes, before its answer gets out: closed all the same.
+        if (this.state.gone !== closedError) {
+          throw e;
+        }
+      });
+    } finally {
+      this.state.gone = closedError;
+      await this.worker.terminate();
+    }
   }
 }
 
@@ -223,7 +379,5 @@ export async function openDb(target: {
   if (!inMemory) {
     mkdirSync(target.dataDir as string, { recursive: true });
   }
-  const pg = inMemory ? new PGlite() : new PGlite(target.dataDir);
-  await pg.waitReady;
-  return new PgliteDb(pg);
+  return PgliteDb.open(inMemory ? null : (target.dataDir as string));
 }
