@@ -5,8 +5,8 @@
  */
 import { onInitializationContextChange, readInitializationContext } from '../../../../addin/office';
 import { viewFromContext } from '../../../../addin/taskpane/model/initial-view';
-import { createFakeItem, createFakeOffice, type FakeMailboxVersion } from '../../../fakes/office';
 import { extendForTaskPane } from '../../../../src/dev/fakes/office/task-pane';
+import { createFakeItem, createFakeOffice, type FakeMailboxVersion } from '../../../fakes/office';
 
 const host = globalThis as { Office?: unknown };
 

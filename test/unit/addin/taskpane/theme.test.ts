@@ -4,8 +4,8 @@
  */
 import { teamsDarkTheme, teamsLightTheme, webDarkTheme, webLightTheme } from '@fluentui/react-components';
 
-import { OUTLOOK_THEMES, themeFromOffice } from '../../../../src/ui/theme';
 import { FAKE_THEMES } from '../../../../src/dev/fakes/office/task-pane';
+import { OUTLOOK_THEMES, themeFromOffice } from '../../../../src/ui/theme';
 
 describe('the pane’s theme from Office’s theme', () => {
   it.each([
