@@ -133,8 +133,12 @@ export const messages = defineMessages({
         strip: '依規定，機敏會議資訊不得以電子郵件傳送；請移除標示的內容，改以書面發送並經簽收。',
         block: '這封郵件不能以電子郵件傳送。請移除整份機敏文件或改以書面方式處理。',
       })[v],
-    scope: (s: 'internal' | 'external'): string =>
-      s === 'internal' ? '收件人皆為機關內部' : '有外部收件人（或尚無收件人）',
+    scope: (s: 'internal' | 'external', recipientCount: number): string =>
+      recipientCount === 0
+        ? '尚無收件人：暫依外部收件人判斷'
+        : s === 'internal'
+          ? '收件人皆為機關內部'
+          : '有外部收件人',
     policyFallback: '無法取得機關政策，暫以最嚴格的預設政策判斷。',
     policyName: (name: string, version: number) => `政策：${name}（第 ${version} 版）`,
     policyCached: (name: string, version: number) =>
@@ -292,8 +296,12 @@ export const messages = defineMessages({
           'Sensitive meeting information must not go by e-mail. Remove the marked parts and send them on paper against a signed receipt.',
         block: 'This message cannot go by e-mail. Remove the classified document or handle it on paper.',
       })[v],
-    scope: (s: 'internal' | 'external'): string =>
-      s === 'internal' ? 'All recipients are internal' : 'External recipients (or none yet)',
+    scope: (s: 'internal' | 'external', recipientCount: number): string =>
+      recipientCount === 0
+        ? 'No recipients yet: judged as for external recipients'
+        : s === 'internal'
+          ? 'All recipients are internal'
+          : 'External recipients',
     policyFallback: 'The agency policy could not be loaded; the strictest default policy applies.',
     policyName: (name: string, version: number) => `Policy: ${name} (version ${version})`,
     policyCached: (name: string, version: number) =>

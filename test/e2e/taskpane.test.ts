@@ -195,6 +195,16 @@ describe('the task pane', () => {
     await focusMovesTo(page, /已移除機敏內容。簽收單號：/);
     const receiptId = /簽收單號：(SG-\d{8}-[0-9A-Z]{6})/.exec((await done.textContent()) ?? '')?.[1] ?? '';
     expect(receiptId).toMatch(/^SG-/);
+    // The number is never broken at its hyphens: one box, kept whole by its style.
+    const number = await page
+      .locator('[data-receipt-number]')
+      .first()
+      .evaluate((el) => ({
+        text: el.textContent,
+        whiteSpace: getComputedStyle(el).whiteSpace,
+        boxes: el.getClientRects().length,
+      }));
+    expect(number).toEqual({ text: receiptId, whiteSpace: 'nowrap', boxes: 1 });
     await page.locator('[data-clean="true"]').waitFor({ timeout: 60_000 });
     await expectNoSeriousViolations(page, 'strip (done)');
     await screenshot(page, 'taskpane-strip-done-light');

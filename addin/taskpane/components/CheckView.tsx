@@ -53,8 +53,8 @@ export function CheckView({ focusReason = 0, onStrip, scan }: CheckViewProps): R
             <MessageBarBody>{m.scanFailed(error)}</MessageBarBody>
           </MessageBar>
         )}
-        {verdict && policy ? (
-          <VerdictSummary verdict={verdict} policy={policy} />
+        {outcome && verdict && policy ? (
+          <VerdictSummary verdict={verdict} policy={policy} recipientCount={outcome.recipients.length} />
         ) : (
           !error && <Spinner size="small" label={m.scanning} />
         )}

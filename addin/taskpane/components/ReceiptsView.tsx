@@ -23,6 +23,7 @@ import { usePane } from '../context';
 import { openInNewWindow, printFromHiddenFrame, receiptPage } from '../services/print';
 import { localReceiptSalts } from '../services/receipt-salts';
 import { useListStyles } from './listStyles.styles';
+import { ReceiptNumber } from './ReceiptNumber';
 
 /** The salts of this machine's receipts, for the paper copy (the server does not hold them). */
 const salts = localReceiptSalts();
@@ -140,7 +141,7 @@ export function ReceiptsView({ refreshKey = 0 }: ReceiptsViewProps): React.JSX.E
             <li key={r.id} className={styles.item} data-receipt={r.id}>
               <div className={lists.line}>
                 <h3 className={styles.number}>
-                  {m.receiptNumber} {r.id}
+                  {m.receiptNumber} <ReceiptNumber id={r.id} />
                 </h3>
                 <Badge color={STATUS_COLOR[r.status]} appearance="tint">
                   {m.receiptStatus(r.status)}

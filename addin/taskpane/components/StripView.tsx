@@ -25,6 +25,7 @@ import { printFromHiddenFrame, receiptPage } from '../services/print';
 import { localReceiptSalts } from '../services/receipt-salts';
 import type { ScanOutcome } from '../services/scanner';
 import { runStrip, type StripOutcome, type StripStep, undoStrip } from '../services/strip-flow';
+import { WithReceiptNumber } from './ReceiptNumber';
 import { useResultFocus } from './use-result-focus';
 
 const useStyles = makeStyles({
@@ -213,7 +214,9 @@ export function StripView({ outcome, rescan, onReceipt, policySource }: StripVie
       {result?.status === 'done' && (
         <section className={styles.section} aria-label={m.stripDone(result.receiptId)}>
           <MessageBar ref={stripFocus.target} tabIndex={-1} intent="success" layout="multiline" role="status">
-            <MessageBarBody>{m.stripDone(result.receiptId)}</MessageBarBody>
+            <MessageBarBody>
+              <WithReceiptNumber text={m.stripDone(result.receiptId)} receiptId={result.receiptId} />
+            </MessageBarBody>
           </MessageBar>
           {result.notRemoved.length > 0 && (
             <MessageBar intent="warning" layout="multiline">

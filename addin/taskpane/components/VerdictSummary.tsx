@@ -35,9 +35,11 @@ export type VerdictSummaryProps = {
   /** The policy it was decided by. */
   policy: LoadedPolicy;
   verdict: Verdict;
+  /** How many recipients the mail has now: none is said as such, not folded into "external". */
+  recipientCount: number;
 };
 
-export function VerdictSummary({ policy, verdict }: VerdictSummaryProps): React.JSX.Element {
+export function VerdictSummary({ policy, recipientCount, verdict }: VerdictSummaryProps): React.JSX.Element {
   const { m, locale } = usePane();
   const styles = useStyles();
   return (
@@ -50,7 +52,7 @@ export function VerdictSummary({ policy, verdict }: VerdictSummaryProps): React.
       </MessageBar>
       <div className={styles.line}>
         {verdict.level && <LevelBadge level={verdict.level} showEnglish={locale === 'en'} />}
-        <Caption1>{m.scope(verdict.scope)}</Caption1>
+        <Caption1>{m.scope(verdict.scope, recipientCount)}</Caption1>
       </div>
       {verdict.reasons.length > 0 && (
         <ul className={styles.reasons}>
