@@ -133,6 +133,8 @@ export const messages = defineMessages({
         strip: '依規定，機敏會議資訊不得以電子郵件傳送；請移除標示的內容，改以書面發送並經簽收。',
         block: '這封郵件不能以電子郵件傳送。請移除整份機敏文件或改以書面方式處理。',
       })[v],
+    blockRemovable:
+      '這封郵件目前不能以電子郵件傳送。按「移除機敏內容」可將標示的附件與段落自郵件移除並建立簽收單，改以書面發送；移除後會再檢查一次。',
     scope: (s: 'internal' | 'external', recipientCount: number): string =>
       recipientCount === 0
         ? '尚無收件人：暫依外部收件人判斷'
@@ -296,6 +298,8 @@ export const messages = defineMessages({
           'Sensitive meeting information must not go by e-mail. Remove the marked parts and send them on paper against a signed receipt.',
         block: 'This message cannot go by e-mail. Remove the classified document or handle it on paper.',
       })[v],
+    blockRemovable:
+      'This message cannot go by e-mail as it is. Remove sensitive content takes the marked attachments and passages out of it and creates a receipt for sending them on paper; the message is then checked again.',
     scope: (s: 'internal' | 'external', recipientCount: number): string =>
       recipientCount === 0
         ? 'No recipients yet: judged as for external recipients'

@@ -157,6 +157,12 @@ describe('the task pane', () => {
 
     // The live scan: the body's region, the marked Word file and the marked PDF (read here, not by the send handler).
     expect(await verdictOf(page)).toBe('block');
+    // The marked files block the mail as it is; the verdict says what 「移除機敏內容」 does about them.
+    await page
+      .locator('[data-verdict="block"]')
+      .getByText(/按「移除機敏內容」可將標示的附件與段落自郵件移除/)
+      .waitFor();
+    expect(await page.locator('[data-verdict="block"]').textContent()).not.toContain('請移除整份機敏文件');
     await page.getByRole('heading', { name: /本文/ }).first().waitFor();
     await page.locator('[data-attachment="會議資料.docx"]', { hasText: /處標示/ }).waitFor();
     await page.locator('[data-attachment="附件二.pdf"]', { hasText: /處標示/ }).waitFor();

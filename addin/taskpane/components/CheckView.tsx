@@ -54,7 +54,12 @@ export function CheckView({ focusReason = 0, onStrip, scan }: CheckViewProps): R
           </MessageBar>
         )}
         {outcome && verdict && policy ? (
-          <VerdictSummary verdict={verdict} policy={policy} recipientCount={outcome.recipients.length} />
+          <VerdictSummary
+            verdict={verdict}
+            policy={policy}
+            recipientCount={outcome.recipients.length}
+            removable={canStrip}
+          />
         ) : (
           !error && <Spinner size="small" label={m.scanning} />
         )}

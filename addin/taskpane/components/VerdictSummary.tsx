@@ -37,9 +37,11 @@ export type VerdictSummaryProps = {
   verdict: Verdict;
   /** How many recipients the mail has now: none is said as such, not folded into "external". */
   recipientCount: number;
+  /** 「移除機敏內容」 can take the marked attachments or passages out: a block then says what that does. */
+  removable: boolean;
 };
 
-export function VerdictSummary({ policy, recipientCount, verdict }: VerdictSummaryProps): React.JSX.Element {
+export function VerdictSummary({ policy, recipientCount, removable, verdict }: VerdictSummaryProps): React.JSX.Element {
   const { m, locale } = usePane();
   const styles = useStyles();
   return (
@@ -47,7 +49,7 @@ export function VerdictSummary({ policy, recipientCount, verdict }: VerdictSumma
       <MessageBar intent={INTENT[verdict.verdict]} layout="multiline" data-verdict={verdict.verdict}>
         <MessageBarBody>
           <MessageBarTitle>{m.verdict(verdict.verdict)}</MessageBarTitle>
-          {m.verdictExplain(verdict.verdict)}
+          {verdict.verdict === 'block' && removable ? m.blockRemovable : m.verdictExplain(verdict.verdict)}
         </MessageBarBody>
       </MessageBar>
       <div className={styles.line}>
