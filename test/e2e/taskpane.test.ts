@@ -164,6 +164,16 @@ describe('the task pane', () => {
       .waitFor();
     expect(await page.locator('[data-verdict="block"]').textContent()).not.toContain('請移除整份機敏文件');
     await page.getByRole('heading', { name: /本文/ }).first().waitFor();
+    // What was found comes before 「標示選取的內容」, and starts inside the first 800 pixels of the pane.
+    const tops = await page.evaluate(() =>
+      ['發現的標示', '標示選取的內容'].map(
+        (name) =>
+          [...document.querySelectorAll('h2')].find((h) => h.textContent === name)?.getBoundingClientRect().top ?? -1,
+      ),
+    );
+    expect(tops[0]).toBeGreaterThan(0);
+    expect(tops[0]).toBeLessThan(800);
+    expect(tops[1]).toBeGreaterThan(tops[0] as number);
     await page.locator('[data-attachment="會議資料.docx"]', { hasText: /處標示/ }).waitFor();
     await page.locator('[data-attachment="附件二.pdf"]', { hasText: /處標示/ }).waitFor();
     await page.locator('[data-attachment="議程.pdf"]', { hasText: /未發現標示/ }).waitFor();

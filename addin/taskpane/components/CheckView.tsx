@@ -92,13 +92,6 @@ export function CheckView({ focusReason = 0, onStrip, scan }: CheckViewProps): R
         </section>
       )}
 
-      <section className={styles.section} aria-labelledby={`${headingId}-mark`}>
-        <h2 id={`${headingId}-mark`} className={styles.heading}>
-          {m.markHeading}
-        </h2>
-        <MarkSelection onMarked={() => void scan.rescan()} />
-      </section>
-
       <section className={styles.section} aria-labelledby={`${headingId}-findings`}>
         <h2 id={`${headingId}-findings`} className={styles.heading}>
           {m.findingsHeading}
@@ -115,6 +108,14 @@ export function CheckView({ focusReason = 0, onStrip, scan }: CheckViewProps): R
           {m.attachmentsHeading}
         </h2>
         <AttachmentList outcome={outcome} progress={scan.progress} scanning={scan.scanning} />
+      </section>
+
+      {/* Last: what was found is what a sender opens the pane for; marking a selection is the rarer task. */}
+      <section className={styles.section} aria-labelledby={`${headingId}-mark`}>
+        <h2 id={`${headingId}-mark`} className={styles.heading}>
+          {m.markHeading}
+        </h2>
+        <MarkSelection onMarked={() => void scan.rescan()} />
       </section>
     </div>
   );
