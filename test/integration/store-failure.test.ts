@@ -305,7 +305,11 @@ function runServer(env: NodeJS.ProcessEnv): Promise<{ code: number | null; stder
       clearTimeout(timer);
       // As nobody the server may not even be readable (a checkout inside /root or a mktemp -d folder): say so, rather
       // than fail later on an exit code that does not explain itself.
-      if (asRoot && /EACCES/.test(stderr) && !stderr.includes('DATA_DIR')) {
+      if (
+        asRoot &&
+        /EACCES|ERR_MODULE_NOT_FOUND|Cannot find (module|package)/.test(stderr) &&
+        !stderr.includes('DATA_DIR')
+      ) {
         reject(
           new Error(
             `uid 65534 cannot read the checkout at ${root}; run the tests from a folder other users can read:\n${stderr}`,
