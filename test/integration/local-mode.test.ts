@@ -5,7 +5,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -15,6 +14,7 @@ import { LOCAL_MODE, readConfig } from '../../src/server/config';
 import { type RunningServer, startServer } from '../../src/server/main';
 import { LOCAL_MODE_PATHS } from '../../src/shared/app-ids';
 import { AUDIENCE, type FakeEntra, startFakeEntra, TENANT } from '../fakes/entra';
+import { httpsCall as call, insecureAgent } from '../support/https-call';
 import { freePort } from '../support/net';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -23,46 +23,12 @@ const { LANDING_PAGE } = require('../../scripts/build/site-webpack.cjs') as { LA
 jest.setTimeout(120_000);
 
 const root = path.resolve(__dirname, '..', '..');
-const insecure = new Agent({ rejectUnauthorized: false });
 const dirs: string[] = [];
 const tempDir = (prefix: string): string => {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   dirs.push(dir);
   return dir;
 };
-
-interface Res {
-  readonly status: number;
-  readonly body: string;
-}
-
-function call(
-  url: string,
-  options: { method?: string; token?: string; body?: unknown; host?: string } = {},
-): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-    const req = request(
-      url,
-      {
-        agent: insecure,
-        method: options.method ?? 'GET',
-        headers: {
-          ...(options.host ? { host: options.host } : {}),
-          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
-        },
-      },
-      (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 
 /** A dist/ with the real landing page and a playground page, so serving is tested without a web build. */
 function staticDir(): string {
@@ -105,7 +71,7 @@ afterAll(async () => {
   await local?.close();
   await configured?.close();
   await entra?.close();
-  insecure.destroy();
+  insecureAgent.destroy();
   for (const dir of dirs) {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -13,41 +13,15 @@ import { startServer } from '../../src/server/main';
 import { verifyAuditChain } from '../../src/server/store/audit';
 import { openDb, storeTarget } from '../../src/server/store/db';
 import { AUDIENCE, type FakeEntra, startFakeEntra, TENANT } from '../fakes/entra';
+import { httpsCall } from '../support/https-call';
 import { freePort } from '../support/net';
 import { freshPostgresUrl, STORES } from '../support/stores';
 
 const insecure = new Agent({ rejectUnauthorized: false, keepAlive: true, maxSockets: 64 });
+/** Over this suite's keep-alive agent: the load tests open many requests at once. */
+const call = (url: string, options?: Parameters<typeof httpsCall>[1]): ReturnType<typeof httpsCall> =>
+  httpsCall(url, options, insecure);
 const root = path.resolve(__dirname, '..', '..');
-
-interface Res {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function https(url: string, options: { method?: string; token?: string; body?: unknown } = {}): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-    const req = request(
-      url,
-      {
-        agent: insecure,
-        method: options.method ?? 'GET',
-        headers: {
-          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
-        },
-      },
-      (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 
 let entra: FakeEntra;
 beforeAll(async () => {
@@ -70,7 +44,7 @@ describe('server start-up', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'sg-srv-'));
     const config = readConfig({ ...authEnv(), PORT: String(await freePort()), HOST: '127.0.0.1', DATA_DIR: dataDir });
     const first = await startServer(config, { logger: false });
-    const res = await https(`${first.url}/healthz`);
+    const res = await call(`${first.url}/healthz`);
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body)).toMatchObject({ ok: true, store: 'pglite', storeHealth: { ok: true } });
     const csp = String(res.headers['content-security-policy']);
@@ -81,7 +55,7 @@ describe('server start-up', () => {
     const cert1 = (first.app.server as unknown as { key?: unknown }).key;
     await first.close();
     const second = await startServer(config, { logger: false });
-    expect(await https(`${second.url}/api/policy`)).toMatchObject({ status: 401 });
+    expect(await call(`${second.url}/api/policy`)).toMatchObject({ status: 401 });
     expect((second.app.server as unknown as { key?: unknown }).key).toEqual(cert1);
     await second.close();
   });
@@ -109,7 +83,7 @@ if (STORES.includes('postgres')) {
         const attendee = await entra.token({ oid: 'attendee-1', name: '陳委員' });
         const meeting = `${a.url}/api/meetings/m-1`;
         expect(
-          (await https(meeting, { method: 'PUT', token: chair, body: { title: 't', level: '密', reminder: 'r' } }))
+          (await call(meeting, { method: 'PUT', token: chair, body: { title: 't', level: '密', reminder: 'r' } }))
             .status,
         ).toBe(201);
         const event = new Promise<string>((resolve, reject) => {
@@ -122,7 +96,7 @@ if (STORES.includes('postgres')) {
                 buf += c.toString();
                 if (buf.includes(': connected')) {
                   buf = buf.replace(': connected', '');
-                  void https(`${b.url}/api/meetings/m-1/acknowledgements`, {
+                  void call(`${b.url}/api/meetings/m-1/acknowledgements`, {
                     method: 'POST',
                     token: attendee,
                     body: {},
@@ -193,9 +167,9 @@ if (STORES.includes('postgres')) {
         const chair = await entra.token({ oid: 'chair-1' });
         const meeting = `${server.url}/api/meetings/m-listen`;
         const body = { title: 't', level: '密', reminder: 'r' };
-        expect((await https(meeting, { method: 'PUT', token: chair, body })).status).toBe(201);
+        expect((await call(meeting, { method: 'PUT', token: chair, body })).status).toBe(201);
         const acknowledge = async (oid: string): Promise<number> =>
-          (await https(`${meeting}/acknowledgements`, { method: 'POST', token: await entra.token({ oid }), body: {} }))
+          (await call(`${meeting}/acknowledgements`, { method: 'POST', token: await entra.token({ oid }), body: {} }))
             .status;
         const first = await openStream(`${meeting}/events`, chair);
         expect(first.status).toBe(200);
@@ -222,7 +196,7 @@ if (STORES.includes('postgres')) {
           second = await openStream(`${meeting}/events`, chair);
         }
         expect(second.status).toBe(200);
-        const roster = JSON.parse((await https(`${meeting}/acknowledgements`, { token: chair })).body) as {
+        const roster = JSON.parse((await call(`${meeting}/acknowledgements`, { token: chair })).body) as {
           acknowledgements: { oid: string }[];
         };
         expect(roster.acknowledgements.map((a) => a.oid)).toEqual(['while-down']);
@@ -331,7 +305,7 @@ describe.each(STORES)('durability on %s', (kind) => {
       });
       for (let i = 0; i < 200; i++) {
         try {
-          if ((await https(`${base}/healthz`)).status === 200) {
+          if ((await call(`${base}/healthz`)).status === 200) {
             return child;
           }
         } catch {
@@ -345,7 +319,7 @@ describe.each(STORES)('durability on %s', (kind) => {
     const chair = await entra.token({ oid: 'chair' });
     expect(
       (
-        await https(`${base}/api/meetings/burst`, {
+        await call(`${base}/api/meetings/burst`, {
           method: 'PUT',
           token: chair,
           body: { title: 't', level: '機密', reminder: 'r' },
@@ -362,7 +336,7 @@ describe.each(STORES)('durability on %s', (kind) => {
       while (next < tokens.length) {
         const i = next++;
         try {
-          const res = await https(`${base}/api/meetings/burst/acknowledgements`, {
+          const res = await call(`${base}/api/meetings/burst/acknowledgements`, {
             method: 'POST',
             token: tokens[i],
             body: {},
@@ -384,7 +358,7 @@ describe.each(STORES)('durability on %s', (kind) => {
     await new Promise((r) => setTimeout(r, 200));
     server = await start();
     try {
-      const roster = await https(`${base}/api/meetings/burst/acknowledgements`, { token: chair });
+      const roster = await call(`${base}/api/meetings/burst/acknowledgements`, { token: chair });
       const present = new Set(
         (JSON.parse(roster.body) as { acknowledgements: { oid: string }[] }).acknowledgements.map((a) => a.oid),
       );
