@@ -303,7 +303,8 @@ describe.each(STORES)('durability on %s', (kind) => {
         env,
         stdio: ['ignore', 'ignore', 'pipe'],
       });
-      for (let i = 0; i < 200; i++) {
+      // Until it answers or exits: a fixed 20 s made a loaded machine's slow start look like a failure to start.
+      for (let i = 0; i < 1200 && child.exitCode === null; i++) {
         try {
           if ((await call(`${base}/healthz`)).status === 200) {
             return child;

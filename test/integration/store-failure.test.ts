@@ -282,41 +282,29 @@ describe('/healthz reports the store', () => {
   }, 240_000);
 });
 
-/** Runs the server as a child (as `nobody` when the test runs as root, so file permissions apply); its exit and stderr. */
+/**
+ * Runs the server as a child; its exit and stderr. As root, without the capabilities that let root write anywhere
+ * (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), so the folder's permissions apply to it as to any user, while it can still
+ * read a checkout only root may read (a private folder such as /root or a `mktemp -d` directory).
+ */
 function runServer(env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string }> {
   const asRoot = process.getuid?.() === 0;
+  const server = [process.execPath, '--import', 'tsx', path.join(root, 'src', 'server', 'main.ts')];
+  const dropped = '-dac_override,-dac_read_search';
+  const [command, ...args] = asRoot
+    ? ['setpriv', `--bounding-set=${dropped}`, `--inh-caps=${dropped}`, ...server]
+    : server;
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(root, 'src', 'server', 'main.ts')],
-      {
-        env,
-        stdio: ['ignore', 'ignore', 'pipe'],
-        ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
-      },
-    );
+    const child: ChildProcess = spawn(command as string, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`the server did not stop: ${stderr}`));
     }, 180_000);
+    child.on('error', reject);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      // As nobody the server may not even be readable (a checkout inside /root or a mktemp -d folder): say so, rather
-      // than fail later on an exit code that does not explain itself.
-      if (
-        asRoot &&
-        /EACCES|ERR_MODULE_NOT_FOUND|Cannot find (module|package)/.test(stderr) &&
-        !stderr.includes('DATA_DIR')
-      ) {
-        reject(
-          new Error(
-            `uid 65534 cannot read the checkout at ${root}; run the tests from a folder other users can read:\n${stderr}`,
-          ),
-        );
-        return;
-      }
       resolve({ code, stderr });
     });
   });
