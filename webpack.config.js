@@ -104,19 +104,6 @@ const swcRule = {
   },
 };
 
-/**
- * The policy schema compiled by Ajv now, as standalone code, with the core's own options: the on-send script
- * cannot compile it at run time (Ajv's `new Function` is refused by the pages' CSP) and is smaller without Ajv.
- */
-function policyValidatorModule() {
-  const { require: tsxRequire } = require('tsx/cjs/api');
-  const { POLICY_SCHEMA, POLICY_AJV_OPTIONS } = tsxRequire('./src/core/policy.ts', __filename);
-  const Ajv = require('ajv').default;
-  const standaloneCode = require('ajv/dist/standalone').default;
-  const ajv = new Ajv({ ...POLICY_AJV_OPTIONS, code: { source: true, esm: true } });
-  return `${standaloneCode(ajv, ajv.compile(POLICY_SCHEMA))}\nexport const schemaId = ${JSON.stringify(POLICY_SCHEMA.$id)};\n`;
-}
-
 /** The event runtime's page for web, new Outlook and Mac: office.js (scripts/build/office-js.cjs), then the on-send
  * script. No UI. Classic Outlook on Windows loads launchevent.js alone, without this page or office.js. */
 const commandsHtml = (officeJs) => `<!doctype html>
@@ -178,7 +165,6 @@ module.exports = (_env, argv) => {
       resolve: {
         extensions: ['.ts', '.js'],
         alias: {
-          ajv$: path.resolve(__dirname, 'addin/on-send/runtime/precompiled-ajv.ts'),
           // fflate's CommonJS build: webpack runs a CommonJS module on first use, the ES module build at load, and
           // fflate builds its inflate tables (a 32,768-entry one among them) at load. A send without a ZIP-based
           // attachment (.docx, .odt…) does not need them: they are built when the first one is read.
@@ -202,7 +188,6 @@ module.exports = (_env, argv) => {
         new webpack.experiments.schemes.VirtualUrlPlugin({
           'big5-index': { type: '.js', source: () => `export default ${JSON.stringify(packedBig5Index())};` },
           'gb18030-index': { type: '.js', source: () => `export default ${JSON.stringify(packedGb18030Index())};` },
-          'policy-validator': { type: '.js', source: policyValidatorModule },
         }),
         new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 }),
         new EmitFilesPlugin({ 'commands.html': commandsHtml(officeJs) }),
@@ -264,7 +249,6 @@ module.exports = (_env, argv) => {
     require('./scripts/build/taskpane-webpack.cjs')({
       production,
       EmitFilesPlugin,
-      policyValidator: policyValidatorModule,
       officeJs,
     }),
   ];

@@ -71,13 +71,12 @@ function authSettings() {
 }
 
 /**
- * @param {{ production: boolean, EmitFilesPlugin: new (files: object, info?: object) => import('webpack').WebpackPluginInstance, policyValidator?: () => string, officeJs?: { selfHosted: boolean, microsoftAjax: string } }} options
+ * @param {{ production: boolean, EmitFilesPlugin: new (files: object, info?: object) => import('webpack').WebpackPluginInstance, officeJs?: { selfHosted: boolean, microsoftAjax: string } }} options
  * @returns {import('webpack').Configuration}
  */
 module.exports = function taskpaneConfig({
   production,
   EmitFilesPlugin,
-  policyValidator,
   officeJs = { selfHosted: false, microsoftAjax: '' },
 }) {
   return {
@@ -94,9 +93,6 @@ module.exports = function taskpaneConfig({
     },
     resolve: {
       extensions: ['.tsx', '.ts', '.js', '.mjs'],
-      // Ajv compiles schemas with `new Function`, which the page's CSP refuses: the policy schema is compiled at
-      // build time instead, as for the on-send script.
-      alias: policyValidator ? { ajv$: path.join(ROOT, 'addin/on-send/runtime/precompiled-ajv.ts') } : {},
       fallback: { fs: false, path: false, crypto: false },
     },
     module: {
@@ -120,13 +116,6 @@ module.exports = function taskpaneConfig({
     },
     plugins: [
       new webpack.DefinePlugin({ SECRECY_GUARD_AUTH: JSON.stringify(authSettings()) }),
-      ...(policyValidator
-        ? [
-            new webpack.experiments.schemes.VirtualUrlPlugin({
-              'policy-validator': { type: '.js', source: policyValidator },
-            }),
-          ]
-        : []),
       new EmitFilesPlugin({ 'taskpane.html': taskpaneHtml(officeJs) }),
       // pdfjs ships its worker minified; minifying 1.2 MB again only costs build time.
       new EmitFilesPlugin(pdfFiles(), { minimized: true }),

@@ -3,12 +3,11 @@
  * with content that cannot be scanned, and size and time limits. A versioned JSON document validated by
  * {@link POLICY_SCHEMA}; the server stores it and the add-in and CLI apply it.
  */
-import Ajv from 'ajv';
-
 import type { CompiledCustomRule } from './detect';
 import { escapeRegExp } from './grammar';
 import { type Level, LEVELS } from './levels';
 import { normaliseTerm } from './normalise';
+import { checkAgainstSchema } from './schema-check';
 import { type RecipientScope, UNSCANNABLE_REASONS, type UnscannableReason } from './types';
 
 export const POLICY_SCHEMA_VERSION = 1;
@@ -202,7 +201,8 @@ export const POLICY_SCHEMA = {
           pattern: { type: 'string', minLength: 1, maxLength: 500 },
           caseInsensitive: { type: 'boolean' },
         },
-        // Each branch names its property again: Ajv's strict mode wants `required` next to its `properties`.
+        // Each branch names its property again: Ajv's strict mode (which the tests check this schema with) wants
+        // `required` next to its `properties`.
         anyOf: [
           { required: ['keywords'], properties: { keywords: true } },
           { required: ['pattern'], properties: { pattern: true } },
@@ -293,25 +293,10 @@ export class PolicyError extends Error {
   }
 }
 
-/**
- * The Ajv options the policy schema is compiled with. The on-send script cannot compile at run time (Ajv generates
- * code with `new Function`, which the CSP of the add-in pages forbids), so its build precompiles the schema with these
- * same options.
- */
-export const POLICY_AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true } as const;
-
-let validator: ((data: unknown) => boolean) & { errors?: unknown } = undefined as never;
-
 function validate(data: unknown): readonly string[] {
-  if (!validator) {
-    const ajv = new Ajv({ ...POLICY_AJV_OPTIONS });
-    validator = ajv.compile(POLICY_SCHEMA);
-  }
-  if (validator(data)) {
-    return [];
-  }
-  const errors = (validator.errors ?? []) as { instancePath: string; message?: string; params?: unknown }[];
-  return errors.map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'} ${paramsText(e.params)}`.trim());
+  return checkAgainstSchema(POLICY_SCHEMA, data).map((e) =>
+    `${e.instancePath || '/'} ${e.message} ${paramsText(e.params)}`.trim(),
+  );
 }
 
 function paramsText(params: unknown): string {

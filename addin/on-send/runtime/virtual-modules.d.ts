@@ -10,10 +10,3 @@ declare module 'virtual:gb18030-index' {
   const packed: { index: string; ranges: number[] };
   export default packed;
 }
-
-declare module 'virtual:policy-validator' {
-  /** The policy schema compiled by Ajv at build time (standalone code), with Ajv's `errors` on failure. */
-  const validate: ((data: unknown) => boolean) & { errors?: unknown };
-  export default validate;
-  export const schemaId: string;
-}
