@@ -94,6 +94,10 @@ class ManifestPlugin {
  */
 const MANIFEST_OUTPUTS = /^(manifest(\/|$)|app-package\.zip$|\.well-known(\/|$)|entra(\/|$))/;
 
+/** A self-hosted office.js copy that a build without one leaves behind (the manifest build's clean removes it). The clean
+ * step visits `vendor` itself before its entries, so it must not be kept either. */
+const VENDOR_OFFICE_JS = /^vendor($|\/office-js($|\/))/;
+
 /** The compilation rule every configuration uses: swc down to ES2016, dependencies included. */
 const swcRule = {
   test: /\.[cm]?[jt]s$/,
@@ -206,8 +210,13 @@ module.exports = (_env, argv) => {
       entry: {},
       output: {
         path: path.resolve(__dirname, 'dist'),
-        // Other configurations write beside these files in dist/: keep everything that is not ours.
-        clean: { keep: (asset) => !MANIFEST_OUTPUTS.test(asset) },
+        // Other configurations write beside these files in dist/: keep everything that is not ours. A build that
+        // does not self-host office.js also removes an earlier build's copy, which the server would go on serving.
+        clean: {
+          keep: (asset) =>
+            !MANIFEST_OUTPUTS.test(asset) &&
+            !(VENDOR_OFFICE_JS.test(asset) && !officeJs.selfHosted && !officeJs.microsoftAjax),
+        },
       },
       plugins: [new ManifestPlugin()],
       // The files are emitted exactly as manifest/build.ts makes them (production mode would minify the HTML page).

@@ -4,7 +4,7 @@
  * as the build reads it; the self-hosted copy is built for real into a temporary folder.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -119,5 +119,51 @@ describe('office.js: the CDN by default, self-hosting by choice', () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
+  }, 240_000);
+
+  it('a build from Microsoft’s CDN removes an earlier self-hosted copy (the server would serve it), and only that', async () => {
+    const build = async (env: Record<string, string>): Promise<Record<string, boolean>> => {
+      const out = mkdtempSync(path.join(tmpdir(), 'sg-office-js-clean-'));
+      try {
+        const files = [
+          'vendor/office-js/office.js',
+          'vendor/office-js/zh-tw/office_strings.js',
+          'vendor/other/kept.js',
+          'addin/launchevent.js',
+        ];
+        for (const file of files) {
+          mkdirSync(path.dirname(path.join(out, file)), { recursive: true });
+          writeFileSync(path.join(out, file), 'an earlier build');
+        }
+        await run(
+          process.execPath,
+          [
+            require.resolve('webpack-cli/bin/cli.js'),
+            '--mode',
+            'production',
+            '--config-name',
+            'manifest',
+            '--output-path',
+            out,
+          ],
+          { cwd: ROOT, env: { ...process.env, OFFICE_JS: '', MICROSOFT_AJAX_JS: '', ...env } },
+        );
+        return Object.fromEntries(files.map((f) => [f, existsSync(path.join(out, f))]));
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    };
+    expect(await build({})).toEqual({
+      'vendor/office-js/office.js': false,
+      'vendor/office-js/zh-tw/office_strings.js': false,
+      'vendor/other/kept.js': true,
+      'addin/launchevent.js': true,
+    });
+    expect(await build({ OFFICE_JS: 'self' })).toEqual({
+      'vendor/office-js/office.js': true,
+      'vendor/office-js/zh-tw/office_strings.js': true,
+      'vendor/other/kept.js': true,
+      'addin/launchevent.js': true,
+    });
   }, 240_000);
 });
