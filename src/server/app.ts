@@ -47,7 +47,7 @@ import { checkJustification, JUSTIFICATION_SCHEMA } from './justification';
 import { DATE_TIME_PATTERN, meetingSchedule } from './meeting-schedule';
 import type { PdfFontChoice } from './pdf-font';
 import { sharedRateLimitStore } from './rate-limit-store';
-import { registerReceiptPrint } from './receipt-print';
+import { registerReceiptPrint, storedRemovedPart } from './receipt-print';
 import { acknowledgementPages, registerMeetingRecords } from './sign-in-sheet';
 import { appendInTx, enqueueAudit } from './store/audit';
 import type { Db, Queryable } from './store/db';
@@ -683,7 +683,7 @@ export async function buildApp(
         receipts: page.map((r) => ({
           id: r.id,
           recipients: json(r.recipients),
-          parts: json(r.parts),
+          parts: (json(r.parts) as unknown[]).map(storedRemovedPart),
           status: r.status,
           createdAt: iso(r.created_at),
           updatedAt: iso(r.updated_at),

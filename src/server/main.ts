@@ -80,19 +80,18 @@ function unconfiguredVerifier(): TokenVerifier {
   };
 }
 
-export async function startServer(
-  config: ServerConfig,
-  options: {
-    staticDir?: string;
-    logger?: boolean;
-    /** How often the audit chain's head is logged when it changed. @default 60000 */
-    auditHeadLogMs?: number;
-    /** How often the audit sealer looks at the head (it seals per `config.audit`). @default 1000 */
-    auditSealPollMs?: number;
-    /** The fonts found for the sign-in sheet PDF; by default looked for as `config.pdfFont` and the system say. */
-    pdfFonts?: PdfFontChoice;
-  } = {},
-): Promise<RunningServer> {
+export interface StartOptions {
+  staticDir?: string;
+  logger?: boolean;
+  /** How often the audit chain's head is logged when it changed. @default 60000 */
+  auditHeadLogMs?: number;
+  /** How often the audit sealer looks at the head (it seals per `config.audit`). @default 1000 */
+  auditSealPollMs?: number;
+  /** The fonts found for the sign-in sheet PDF; by default looked for as `config.pdfFont` and the system say. */
+  pdfFonts?: PdfFontChoice;
+}
+
+export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   // Checked once, first: a bad PDF_FONT stops start-up before anything opens. Only the paths are kept: each PDF thread
   // parses its own copy, so this thread holding a parsed one too would be 35 MB and more for nothing.
   const pdfFonts = options.pdfFonts ?? choosePdfFonts(config.pdfFont);
@@ -105,28 +104,49 @@ export async function startServer(
   if (target.dataDir) {
     assertWritableDir(target.dataDir);
   }
+  // What start-up has opened, to be closed in reverse order if a later step fails (an unreadable TLS file, the port in
+  // use): a store lock left behind would refuse the next start on this DATA_DIR, and an open Db, bus or timer would
+  // keep a caller that handles the error (tests, a supervisor in-process) from exiting.
+  const opened: (() => unknown)[] = [];
+  try {
+    return await startOpened(config, options, pdfFonts, target, opened);
+  } catch (e) {
+    for (const close of opened.reverse()) {
+      try {
+        await close();
+      } catch {
+        // The start-up error is the one to report; a close failing after it says nothing new.
+      }
+    }
+    throw e;
+  }
+}
+
+async function startOpened(
+  config: ServerConfig,
+  options: StartOptions,
+  pdfFonts: PdfFontChoice,
+  target: ReturnType<typeof storeTarget>,
+  opened: (() => unknown)[],
+): Promise<RunningServer> {
   // The app (and its logger) comes after the store; until then a lost connection is written to stderr.
   let logStoreError = (e: Error): void => {
     process.stderr.write(`secrecy-guard: PostgreSQL connection lost: ${JSON.stringify(storeErrorSummary(e))}\n`);
   };
   // Before anything opens the folder: a second process on one PGlite folder aborts or corrupts it.
   const unlockStore = target.dataDir ? lockEmbeddedStore(target.dataDir, 'the server') : () => undefined;
-  let auditKey: AuditKey;
-  let db: Db;
-  try {
-    auditKey = loadAuditKey({ file: config.audit.signingKey, dataDir: config.dataDir });
-    const rawDb = await openDb({ ...target, onError: (e) => logStoreError(e) });
-    await migrate(rawDb);
-    db = withAuditKey(rawDb, auditKey);
-  } catch (e) {
-    unlockStore();
-    throw e;
-  }
+  opened.push(unlockStore);
+  const auditKey = loadAuditKey({ file: config.audit.signingKey, dataDir: config.dataDir });
+  const rawDb = await openDb({ ...target, onError: (e) => logStoreError(e) });
+  opened.push(() => rawDb.close());
+  await migrate(rawDb);
+  const db = withAuditKey(rawDb, auditKey);
   // The bus starts before the app (and its logger) exists; its trouble is logged once the app is there.
   let logBusError = (_e: Error): void => undefined;
   const events: ClosableEventBus = config.databaseUrl
     ? await postgresEventBus(config.databaseUrl, (e) => logBusError(e))
     : { ...inProcessEventBus(), close: async () => undefined };
+  opened.push(() => events.close());
   const configured = config.auth.audience !== null || config.auth.clientId !== null;
   const { clientId, clientSecret } = config.auth;
   // Local mode's issuer is accepted by the verifier made with it, and by no other.
@@ -155,6 +175,7 @@ export async function startServer(
     connections: config.connections,
     ...(config.trustProxy !== null ? { trustProxy: config.trustProxy } : {}),
   });
+  opened.push(() => app.close());
   // Summaries only: pg-pool hangs the failed client on the error (its cancel secretKey, the query's SQL and values).
   logStoreError = (e) =>
     app.log.warn({ err: loggableError(e) }, 'PostgreSQL: an idle pooled connection was lost; it is replaced');
@@ -294,12 +315,14 @@ export async function startServer(
     onError: (e) => app.log.error({ err: loggableError(e) }, 'audit sealer'),
     memory: sealMemory,
   });
+  opened.push(() => sealer.stop());
   const chainer = startAuditChainer(
     db,
     50,
     (e) => app.log.error({ err: loggableError(e) }, 'audit chainer'),
     onRejected,
   );
+  opened.push(() => chainer.stop());
   const headLog = watchAuditHead(
     db,
     options.auditHeadLogMs ?? 60_000,
@@ -310,6 +333,7 @@ export async function startServer(
       ),
     (e) => app.log.warn({ err: loggableError(e) }, 'audit chain head not read'),
   );
+  opened.push(() => headLog.stop());
   await app.listen({ port: config.port, host: config.host });
   const url = `https://${config.host}:${(app.server.address() as { port: number }).port}`;
   app.log.info(

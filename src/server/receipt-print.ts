@@ -6,12 +6,13 @@
  * and the signature lines. Each part's salt is left blank here, in a cell marked `data-salt-part`: the server never
  * has the salt (with it, a short part is guessed back from its commitment); the sender's task pane writes it in from
  * its own store before printing, so it reaches the paper and nowhere else. Receipts recorded before commitments show
- * their exact length and plain SHA-256, as recorded. Everything from the store or the token is escaped; the page
+ * their length bucket and 「舊格式：無核對值」: their plain SHA-256 and exact length are gone (migration 14).
+ * Everything from the store or the token is escaped; the page
  * carries no script.
  */
 import type { FastifyInstance } from 'fastify';
 
-import { escapeHtml, LEVEL_ENGLISH } from '../core';
+import { escapeHtml, lengthBucket,LEVEL_ENGLISH } from '../core';
 import { isLegacyRemovedPart, SALT_CELL_ATTRIBUTE, type StoredRemovedPart } from '../shared/api';
 import type { Caller } from './auth';
 import { caller, HttpError, iso, RECEIPT_PARAMS } from './http';
@@ -37,6 +38,28 @@ const STATUS_TEXT: Readonly<Record<string, string>> = {
 
 const e = (value: unknown): string => escapeHtml(String(value));
 
+/** What a part recorded before commitments says where a commitment would be. */
+export const LEGACY_NO_CHECK_VALUE = '舊格式：無核對值';
+export const LEGACY_NO_CHECK_VALUE_EN = 'legacy format: no check value';
+
+/**
+ * A part as the server shows it, from a stored row. Migration 14 took the plain SHA-256 and exact length out of every
+ * receipt row written before commitments; a row in that old shape met later (written by an instance that had not yet
+ * migrated, or restored from a backup) is shown the same way, so no answer or page ever carries them.
+ */
+export function storedRemovedPart(raw: unknown): StoredRemovedPart {
+  const p = (raw ?? {}) as Record<string, unknown>;
+  if (typeof p.sha256 === 'string' || 'length' in p) {
+    return {
+      level: p.level as StoredRemovedPart['level'],
+      lengthAtMost: typeof p.length === 'number' ? lengthBucket(p.length) : null,
+      kind: p.kind === 'attachment' ? 'attachment' : 'text',
+      legacy: true,
+    };
+  }
+  return p as unknown as StoredRemovedPart;
+}
+
 /** The date in Taiwan as 中華民國 year (民國 = Gregorian − 1911) and ISO, e.g. 中華民國115年11月25日 (2026-11-25). */
 export function taiwanDateText(at: Date): string {
   const t = new Date(at.getTime() + 8 * 3600_000);
@@ -52,10 +75,8 @@ function bytesText(n: number): string {
 }
 
 function sizeText(part: StoredRemovedPart): string {
-  if (isLegacyRemovedPart(part)) {
-    return part.kind === 'attachment'
-      ? `附件 ${bytesText(part.length)} (${part.length.toLocaleString('en-US')} bytes)`
-      : `${part.length.toLocaleString('en-US')} 字 characters`;
+  if (part.lengthAtMost === null) {
+    return '—';
   }
   // Number(): a row edited in the database to hold markup prints NaN, not markup.
   const n = Number(part.lengthAtMost);
@@ -69,8 +90,8 @@ function partRow(p: StoredRemovedPart, i: number): string {
   // sizeText's only markup is its own: it prints numbers through Number().
   if (isLegacyRemovedPart(p)) {
     return (
-      `<tr><td>${i + 1}</td><td>${level}</td><td>${e(sizeText(p))}</td>` +
-      `<td class="hash">SHA-256（舊格式 <span class="en">earlier format</span>）<br>${e(p.sha256)}</td><td>—</td></tr>`
+      `<tr><td>${i + 1}</td><td>${level}</td><td>${sizeText(p)}</td>` +
+      `<td>${LEGACY_NO_CHECK_VALUE}<br><span class="en">${LEGACY_NO_CHECK_VALUE_EN}</span></td><td>—</td></tr>`
     );
   }
   return (
@@ -185,7 +206,7 @@ export function registerReceiptPrint(app: FastifyInstance, db: Queryable): void 
         {
           id: row.id,
           recipients: json(row.recipients) as string[],
-          parts: json(row.parts) as StoredRemovedPart[],
+          parts: (json(row.parts) as unknown[]).map(storedRemovedPart),
           status: row.status,
           createdAt: new Date(iso(row.created_at)),
         },

@@ -137,21 +137,24 @@ export interface RemovedPart {
 }
 
 /**
- * A part as add-ins before the salted commitment recorded it: exact length and plain SHA-256. Rows and audit events
- * written then are still read and printed as they are (the audit chain forbids rewriting them); no route accepts
- * this shape any more.
+ * A part as add-ins before the salted commitment recorded it. They sent its exact length and plain SHA-256, which let
+ * a short part be guessed back; migration 14 keeps only its level, kind and length bucket and marks it `legacy`, and
+ * the server shows it so (「舊格式：無核對值」): there is nothing left to match a paper copy against. Audit events
+ * written then are left as they are (see the README's "What the server knows about a removed part"). No route
+ * accepts this shape.
  */
 export interface LegacyRemovedPart {
   readonly level: Level;
-  readonly length: number;
-  readonly sha256: string;
-  readonly kind?: 'text' | 'attachment';
+  /** The recorded length rounded up by `lengthBucket`; null when the row held no number. */
+  readonly lengthAtMost: number | null;
+  readonly kind: 'text' | 'attachment';
+  readonly legacy: true;
 }
 
 export type StoredRemovedPart = RemovedPart | LegacyRemovedPart;
 
 export function isLegacyRemovedPart(p: StoredRemovedPart): p is LegacyRemovedPart {
-  return typeof (p as Partial<LegacyRemovedPart>).sha256 === 'string';
+  return (p as Partial<LegacyRemovedPart>).legacy === true;
 }
 
 /**

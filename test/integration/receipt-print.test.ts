@@ -29,7 +29,7 @@ describe('the printable receipt page', () => {
         recipients: ['"><script>alert(1)</script>@x.tw'],
         parts: [
           { level: '機密', lengthAtMost: 64, commitment: HASH, kind: 'text' },
-          { level: '密', length: 12, sha256: HASH, kind: 'text' },
+          { level: '密', lengthAtMost: 64, kind: 'text', legacy: true },
           // A row edited in the database, past the schema.
           { level: '密', lengthAtMost: '<img src=x>' as unknown as number, commitment: '<script>', kind: 'text' },
         ],
@@ -43,20 +43,21 @@ describe('the printable receipt page', () => {
     expect(html).toContain('a&#38;b@example.gov.tw');
   });
 
-  it('prints a part recorded before commitments with its exact length and SHA-256, marked as the earlier format', () => {
+  it('prints a part recorded before commitments with its length bucket and no check value, marked as the legacy format', () => {
     const html = renderReceiptPage(
       {
         id: 'R-115-0042',
         recipients: ['a@x.tw'],
-        parts: [{ level: '密', length: 12, sha256: HASH, kind: 'text' }],
+        parts: [{ level: '密', lengthAtMost: 64, kind: 'text', legacy: true }],
         status: 'signed',
         createdAt: new Date('2026-11-24T17:00:00Z'),
       },
       { name: '林承辦', upn: null },
     );
-    expect(html).toContain('12 字');
-    expect(html).toContain(HASH);
-    expect(html).toContain('舊格式');
+    expect(html).toContain('≤ 64 字');
+    expect(html).toContain('舊格式：無核對值');
+    expect(html).toContain('legacy format: no check value');
+    expect(html).not.toMatch(/[0-9a-f]{64}/);
     expect(html).not.toContain('data-salt-part');
   });
 

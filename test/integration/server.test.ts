@@ -61,6 +61,31 @@ describe('server start-up', () => {
   });
 });
 
+describe('server start-up that fails late', () => {
+  it('closes what it opened: the same DATA_DIR starts again in this process once the port is free', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'sg-srv-'));
+    // The port is taken: listen is start-up's last step, after the store, the lock, the bus and the audit timers.
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    const env = { ...authEnv(), HOST: '127.0.0.1', DATA_DIR: dataDir };
+    try {
+      await expect(startServer(readConfig({ ...env, PORT: String(port) }), { logger: false })).rejects.toMatchObject({
+        code: 'EADDRINUSE',
+      });
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+    // The store lock was released and PGlite closed: a second start on the same folder opens it.
+    const again = await startServer(readConfig({ ...env, PORT: String(await freePort()) }), { logger: false });
+    try {
+      expect((await call(`${again.url}/healthz`)).status).toBe(200);
+    } finally {
+      await again.close();
+    }
+  });
+});
+
 if (STORES.includes('postgres')) {
   describe('two instances on one PostgreSQL', () => {
     it('fan SSE events out across instances with LISTEN/NOTIFY', async () => {

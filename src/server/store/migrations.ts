@@ -237,6 +237,32 @@ ALTER TABLE meetings ADD COLUMN ends_at timestamptz;
 ALTER TABLE meetings ADD COLUMN place text CHECK (length(place) <= 200);
 ALTER TABLE meetings ADD CONSTRAINT meetings_schedule CHECK ((starts_at IS NULL) = (ends_at IS NULL) AND (ends_at > starts_at OR ends_at IS NULL));`,
   },
+  {
+    version: 14,
+    name: 'receipts from before salted commitments keep no guessable values',
+    // Receipts written before salted commitments hold each removed part's plain SHA-256 and exact length: a short part
+    // is guessed back from them in a few thousand tries. Each such part keeps its level and kind, its length rounded
+    // up as lengthBucket does (a power of two, 64 to 2^30) and a `legacy` mark; nothing is left to match the paper
+    // against. Audit events of that time are not rewritten: the chain and its signed checkpoints commit to them (see
+    // the README, "What the server knows about a removed part").
+    sql: `
+UPDATE paper_receipts r
+   SET parts = (
+     SELECT jsonb_agg(
+              CASE WHEN p ? 'sha256' OR p ? 'length' THEN
+                jsonb_build_object(
+                  'level', p->'level',
+                  'lengthAtMost', CASE WHEN jsonb_typeof(p->'length') = 'number' THEN
+                    (SELECT coalesce(min(1::bigint << g), 1::bigint << 30)
+                       FROM generate_series(6, 30) AS g
+                      WHERE (1::bigint << g) >= (p->>'length')::numeric) END,
+                  'kind', CASE WHEN p->>'kind' = 'attachment' THEN 'attachment' ELSE 'text' END,
+                  'legacy', true)
+              ELSE p END
+              ORDER BY i)
+       FROM jsonb_array_elements(r.parts) WITH ORDINALITY AS t(p, i))
+ WHERE EXISTS (SELECT 1 FROM jsonb_array_elements(r.parts) AS q(p) WHERE p ? 'sha256' OR p ? 'length');`,
+  },
 ];
 
 /** Applies the migrations not yet applied; returns the versions it applied. */
