@@ -310,7 +310,10 @@ export async function startServer(
       ),
     (e) => app.log.warn({ err: loggableError(e) }, 'audit chain head not read'),
   );
-  await app.listen({ port: config.port, host: config.host });
+  // The kernel's queue of connections not yet accepted: Node's default of 511 overflowed in a storm's first second,
+  // and a legitimate client's dropped SYN is only sent again 1, 3, 7 s later (SYN retransmission), whatever the
+  // server does next. Linux caps it at net.core.somaxconn.
+  await app.listen({ port: config.port, host: config.host, backlog: 4096 });
   const url = `https://${config.host}:${(app.server.address() as { port: number }).port}`;
   app.log.info(
     {
