@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { connect as tlsConnect } from 'node:tls';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 
 import type { FastifyInstance } from 'fastify';
 
@@ -89,6 +89,13 @@ async function healthz(from = '127.0.0.1'): Promise<string | null> {
   client.socket.write('GET /healthz HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n');
   await client.closed;
   return client.answer() === '' ? null : (client.answer().split('\r\n')[0] ?? null);
+}
+
+/** A TLS connection from `from`: TCP from that address first, TLS over it (tls.connect takes no local address). */
+function tlsFrom(from: string): TLSSocket {
+  const tcp = connect({ host: '127.0.0.1', port, localAddress: from });
+  tcp.on('error', () => undefined);
+  return tlsConnect({ socket: tcp, rejectUnauthorized: false });
 }
 
 /** Half a request's headers: the server holds the connection, waiting for the rest. */
@@ -198,7 +205,7 @@ describe('connections are bounded', () => {
     const stormSize = 200;
     let secured = 0;
     const storm = Array.from({ length: stormSize }, () => {
-      const socket = tlsConnect({ host: '127.0.0.1', port, localAddress: '127.0.0.5', rejectUnauthorized: false });
+      const socket = tlsFrom('127.0.0.5');
       clients.add(socket);
       socket.on('error', () => undefined);
       socket.once('secureConnect', () => {
@@ -209,7 +216,7 @@ describe('connections are bounded', () => {
     });
     // Right behind the storm's ClientHellos (the order the handshakes start in is checked in test/unit/server).
     const answered = new Promise<string>((resolve, reject) => {
-      const socket = tlsConnect({ host: '127.0.0.1', port, localAddress: '127.0.0.1', rejectUnauthorized: false });
+      const socket = tlsFrom('127.0.0.1');
       clients.add(socket);
       let answer = '';
       socket.once('secureConnect', () => socket.write('GET /healthz HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n'));
