@@ -166,7 +166,8 @@ export async function buildApp(
     connectionsCheckingInterval: Math.min(Math.max(Math.ceil(headersTimeout / 4), 100), 5_000),
   };
   const app = Fastify({
-    ...(server.https ? { https: { ...server.https, ...timing } } : { http: timing }),
+    // A TLS handshake is bounded like the headers that follow it (Node's default lets one hang for 120 s).
+    ...(server.https ? { https: { ...server.https, ...timing, handshakeTimeout: headersTimeout } } : { http: timing }),
     ...(server.trustProxy !== undefined
       ? { trustProxy: typeof server.trustProxy === 'number' ? server.trustProxy : [...server.trustProxy] }
       : {}),
@@ -186,7 +187,7 @@ export async function buildApp(
         .code(error.statusCode ?? 400)
         .send({ code: 'invalid_url', message: '網址不正確 / The path is not a valid URL' }),
   } as FastifyServerOptions) as unknown as FastifyInstance;
-  limitConnections(app.server, server.connections ?? DEFAULT_CONNECTION_LIMITS);
+  limitConnections(app.server, server.connections ?? DEFAULT_CONNECTION_LIMITS, { greetingTimeoutMs: headersTimeout });
   const { db } = deps;
   const acknowledgements = createAcknowledgementRecorder(db, {
     concurrency: db.kind === 'postgres' ? 4 : 1,

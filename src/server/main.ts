@@ -31,7 +31,7 @@ import {
   withAuditKey,
 } from './store/audit';
 import { assertWritableDir } from './store/data-dir';
-import { type Db, openDb, storeTarget } from './store/db';
+import { type Db, openDb, type PgliteRestartOptions, type PgliteThreadEvent, storeTarget } from './store/db';
 import { loggableError, storeErrorSummary } from './store/failure';
 import { storeHealthCheck } from './store/health';
 import { migrate } from './store/migrations';
@@ -82,13 +82,28 @@ function unconfiguredVerifier(): TokenVerifier {
 
 export interface StartOptions {
   staticDir?: string;
-  logger?: boolean;
+  /** Fastify's logger: on (stdout), off, or a stream for its lines (tests). @default true */
+  logger?: boolean | { readonly stream: { write(line: string): void } };
+  /** How a stopped PGlite thread is started again (tries, first wait); tests shorten or hold it. */
+  pgliteRestart?: Omit<PgliteRestartOptions, 'onEvent'>;
   /** How often the audit chain's head is logged when it changed. @default 60000 */
   auditHeadLogMs?: number;
   /** How often the audit sealer looks at the head (it seals per `config.audit`). @default 1000 */
   auditSealPollMs?: number;
   /** The fonts found for the sign-in sheet PDF; by default looked for as `config.pdfFont` and the system say. */
   pdfFonts?: PdfFontChoice;
+}
+
+/** One line per event of PGlite's thread: why it stopped (no SQL, no data), or how its restart went. */
+function pgliteThreadMessage(e: PgliteThreadEvent): string {
+  switch (e.kind) {
+    case 'stopped':
+      return `內建資料庫執行緒已停止（${e.why}），重新啟動前的請求回覆 503 / PGlite thread stopped (${e.why}); requests get 503 until it is restarted`;
+    case 'restarted':
+      return `內建資料庫執行緒已重新啟動（第 ${e.attempt} 次嘗試）/ PGlite thread restarted (attempt ${e.attempt})`;
+    case 'gave-up':
+      return `內建資料庫執行緒重新啟動 ${e.attempts} 次皆失敗，請重新啟動服務 / PGlite thread not restarted after ${e.attempts} attempts (${e.error.code ?? ''} ${e.error.message}); restart the service`;
+  }
 }
 
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
@@ -133,11 +148,18 @@ async function startOpened(
   let logStoreError = (e: Error): void => {
     process.stderr.write(`secrecy-guard: PostgreSQL connection lost: ${JSON.stringify(storeErrorSummary(e))}\n`);
   };
+  let logPgliteThread = (e: PgliteThreadEvent): void => {
+    process.stderr.write(`secrecy-guard: ${pgliteThreadMessage(e)}\n`);
+  };
   // Before anything opens the folder: a second process on one PGlite folder aborts or corrupts it.
   const unlockStore = target.dataDir ? lockEmbeddedStore(target.dataDir, 'the server') : () => undefined;
   opened.push(unlockStore);
   const auditKey = loadAuditKey({ file: config.audit.signingKey, dataDir: config.dataDir });
-  const rawDb = await openDb({ ...target, onError: (e) => logStoreError(e) });
+  const rawDb = await openDb({
+    ...target,
+    onError: (e) => logStoreError(e),
+    pgliteRestart: { ...options.pgliteRestart, onEvent: (e) => logPgliteThread(e) },
+  });
   opened.push(() => rawDb.close());
   await migrate(rawDb);
   const db = withAuditKey(rawDb, auditKey);
@@ -179,6 +201,8 @@ async function startOpened(
   // Summaries only: pg-pool hangs the failed client on the error (its cancel secretKey, the query's SQL and values).
   logStoreError = (e) =>
     app.log.warn({ err: loggableError(e) }, 'PostgreSQL: an idle pooled connection was lost; it is replaced');
+  logPgliteThread = (e) =>
+    e.kind === 'restarted' ? app.log.info(pgliteThreadMessage(e)) : app.log.error(pgliteThreadMessage(e));
   logBusError = (e) =>
     app.log.warn(
       { err: loggableError(e) },
@@ -334,7 +358,10 @@ async function startOpened(
     (e) => app.log.warn({ err: loggableError(e) }, 'audit chain head not read'),
   );
   opened.push(() => headLog.stop());
-  await app.listen({ port: config.port, host: config.host });
+  // The kernel's queue of connections not yet accepted: Node's default of 511 overflowed in a storm's first second,
+  // and a legitimate client's dropped SYN is only sent again 1, 3, 7 s later (SYN retransmission), whatever the
+  // server does next. Linux caps it at net.core.somaxconn.
+  await app.listen({ port: config.port, host: config.host, backlog: 4096 });
   const url = `https://${config.host}:${(app.server.address() as { port: number }).port}`;
   app.log.info(
     {

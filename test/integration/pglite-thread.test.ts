@@ -6,8 +6,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
-import { type Db, openDb } from '../../src/server/store/db';
+import { type Db, openDb, type PgliteThreadEvent } from '../../src/server/store/db';
 import { isStoreUnavailable } from '../../src/server/store/failure';
+import { catchPgliteThreads } from '../support/pglite-threads';
+
+/** What `work` rejects with (null when it resolves). */
+const failureOf = (work: Promise<unknown> | undefined): Promise<unknown> =>
+  Promise.resolve(work).then(
+    () => null,
+    (e: unknown) => e,
+  );
 
 describe('embedded PGlite on its own thread', () => {
   let db: Db;
@@ -140,4 +148,60 @@ describe('embedded PGlite on its own thread', () => {
     expect(await outside).toBe(0);
     expect(order).toEqual(['tx', 'outside']);
   });
+
+  it('starts a new thread on the same folder when its thread stops; a transaction open on the old one never commits', async () => {
+    const caught = catchPgliteThreads();
+    const events: PgliteThreadEvent[] = [];
+    const dir = mkdtempSync(path.join(tmpdir(), 'sg-pglite-restart-'));
+    const onDisk = await openDb({ dataDir: dir, pgliteRestart: { firstDelayMs: 10, onEvent: (e) => events.push(e) } });
+    try {
+      await onDisk.exec('CREATE TABLE t (v text)');
+      await onDisk.query("INSERT INTO t VALUES ('committed before')");
+      // A transaction that has written a row and not yet committed when the thread dies under it.
+      let inside: ((v: void) => void) | undefined;
+      const proceed = new Promise<void>((r) => (inside = r));
+      let txQuery: ((sql: string) => Promise<unknown>) | undefined;
+      const opened = new Promise<void>((ready) => {
+        void onDisk
+          .transaction(async (tx) => {
+            await tx.query("INSERT INTO t VALUES ('half a transaction')");
+            txQuery = (sql) => tx.query(sql);
+            ready();
+            await proceed;
+            await tx.query("INSERT INTO t VALUES ('after the thread died')");
+          })
+          .catch(() => undefined);
+      });
+      await opened;
+      const first = caught.threads[0] as NonNullable<(typeof caught.threads)[0]>;
+      await first.terminate();
+      // Until a new thread serves, every call fails as the store being unavailable.
+      expect(isStoreUnavailable(await failureOf(onDisk.query('SELECT 1')))).toBe(true);
+      while (!events.some((e) => e.kind === 'restarted')) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(caught.threads).toHaveLength(2);
+      // The new thread numbers its transactions afresh: one open there must not take in the old transaction's work.
+      let release: ((v: void) => void) | undefined;
+      const held = new Promise<void>((r) => (release = r));
+      let newTxOpen: ((v: void) => void) | undefined;
+      const newTxOpened = new Promise<void>((r) => (newTxOpen = r));
+      const newTx = onDisk.transaction(async (tx) => {
+        await tx.query("INSERT INTO t VALUES ('new thread')");
+        newTxOpen?.();
+        await held;
+      });
+      await newTxOpened;
+      expect(isStoreUnavailable(await failureOf(txQuery?.("INSERT INTO t VALUES ('stray')")))).toBe(true);
+      inside?.();
+      release?.();
+      await newTx;
+      const rows = await onDisk.query<{ v: string }>('SELECT v FROM t ORDER BY v');
+      expect(rows.rows.map((r) => r.v)).toEqual(['committed before', 'new thread']);
+      expect(events.map((e) => e.kind)).toEqual(['stopped', 'restarted']);
+    } finally {
+      caught.restore();
+      await onDisk.close();
+    }
+  }, 120_000);
 });

@@ -198,7 +198,8 @@ describe('/healthz reports the store', () => {
           HOST: '127.0.0.1',
           DATA_DIR: mkdtempSync(path.join(tmpdir(), 'sg-thread-')),
         }),
-        { logger: false },
+        // No restart: the gap a restart closes is held open, to be looked at.
+        { logger: false, pgliteRestart: { attempts: 0 } },
       );
       expect((await server.app.inject({ url: '/healthz' })).statusCode).toBe(200);
       expect(caught.threads).toHaveLength(1);
@@ -236,6 +237,63 @@ describe('/healthz reports the store', () => {
       // Still serving: the listening socket is open and answers a request that needs no store.
       expect(server.app.server.listening).toBe(true);
       expect((await server.app.inject({ url: '/no-such-page' })).statusCode).toBe(404);
+    } finally {
+      caught.restore();
+      await server?.close().catch(() => undefined);
+    }
+  }, 120_000);
+
+  it('logs a dead PGlite thread once and starts a new one on the same folder, after which writes succeed', async () => {
+    const caught = catchPgliteThreads();
+    const lines: Array<{ level: number; msg: string }> = [];
+    const stream = { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) };
+    const logged = (words: string) => lines.filter((l) => l.msg.includes(words));
+    let server: Awaited<ReturnType<typeof startServer>> | undefined;
+    try {
+      server = await startServer(
+        readConfig({
+          ...authEnv(),
+          PORT: String(await freePort()),
+          HOST: '127.0.0.1',
+          DATA_DIR: mkdtempSync(path.join(tmpdir(), 'sg-restart-')),
+        }),
+        { logger: { stream }, pgliteRestart: { firstDelayMs: 10 } },
+      );
+      const headers = { authorization: `Bearer ${await entra.token({ oid: 'chair' })}` };
+      const before = await server.app.inject({
+        method: 'PUT',
+        url: '/api/meetings/m-before',
+        headers,
+        payload: { title: '停止前', level: '密', reminder: 'r' },
+      });
+      expect(before.statusCode).toBe(201);
+      const thread = caught.threads[0] as NonNullable<(typeof caught.threads)[0]>;
+      await thread.terminate();
+      while (logged('PGlite thread restarted').length === 0) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(caught.threads).toHaveLength(2);
+      const put = await server.app.inject({
+        method: 'PUT',
+        url: '/api/meetings/m-after',
+        headers,
+        payload: { title: '重啟後', level: '密', reminder: 'r' },
+      });
+      expect(put.statusCode).toBe(201);
+      const read = [
+        await server.app.inject({ url: '/api/meetings/m-after', headers }),
+        await server.app.inject({ url: '/api/meetings/m-before', headers }),
+      ];
+      expect(read.map((r) => [r.statusCode, (r.json() as { title: string }).title])).toEqual([
+        [200, '重啟後'],
+        [200, '停止前'],
+      ]);
+      // One line for the death, in both languages, an error; one for the restart.
+      const deaths = logged('PGlite thread stopped');
+      expect(deaths).toHaveLength(1);
+      expect(deaths[0]?.msg).toContain('內建資料庫執行緒已停止');
+      expect(deaths[0]?.level).toBe(50);
+      expect(logged('PGlite thread restarted')).toHaveLength(1);
     } finally {
       caught.restore();
       await server?.close().catch(() => undefined);

@@ -87,28 +87,89 @@ function revived(p: PortableError): Error {
 /** PGlite's own words for a closed instance, which failure.ts counts as the store being unavailable. */
 const closedError = (): Error => new Error('PGlite is closed');
 
+/** What happens to PGlite's thread, for the operator's log: it stopped, it was started again, or restarts gave up. */
+export type PgliteThreadEvent =
+  | { readonly kind: 'stopped'; readonly why: string }
+  | { readonly kind: 'restarted'; readonly attempt: number }
+  | { readonly kind: 'gave-up'; readonly attempts: number; readonly error: StoreErrorSummary };
+
+export interface PgliteRestartOptions {
+  /** Tries at a new thread after one stops; 0: none. @default 6 */
+  readonly attempts?: number;
+  /** The wait before the first try, doubled for each next one. @default 200 */
+  readonly firstDelayMs?: number;
+  readonly onEvent?: (event: PgliteThreadEvent) => void;
+}
+
+/** Starts a thread on the store; resolves once PGlite is open on it. */
+async function startThread(dataDir: string | null): Promise<Worker> {
+  // No loader flags (tsx, Jest's VM modules): the thread is plain JS, and loads PGlite itself.
+  const worker = new Worker(path.join(__dirname, 'pglite-thread.mjs'), { execArgv: [], workerData: { dataDir } });
+  await new Promise<void>((resolve, reject) => {
+    const onExit = (code: number): void => reject(new Error(`PGlite thread exited (${code}) while opening`));
+    worker.once('exit', onExit);
+    worker.once('error', reject);
+    worker.once('message', (reply: Reply) => {
+      worker.removeListener('exit', onExit);
+      worker.removeListener('error', reject);
+      if (reply.startError) {
+        void worker.terminate();
+        reject(revived(reply.startError));
+      } else {
+        resolve();
+      }
+    });
+  });
+  return worker;
+}
+
+const threadStopped = (why: string): Error =>
+  Object.assign(new Error(`PGlite thread stopped (${why}): the store is not queryable`), { code: '08006' });
+
 /**
  * Embedded PGlite, run on a worker thread of its own (pglite-thread.mjs). PGlite executes every query synchronously
  * in WebAssembly on the thread that owns it; on the main thread, the pages of a 10,000-row roster or sign-in sheet held
  * up every other request (/healthz for 364–792 ms). A thread that stops (a WebAssembly abort, out of memory) fails
- * every query as the store being unavailable (503), and the server keeps running.
+ * every query as the store being unavailable (503) and is reported once; a store on disk is then opened again on a
+ * new thread, after the old one has exited (two PGlite instances on one folder corrupt it), with a few tries spaced
+ * out. A transaction open on the stopped thread is lost with it: its later queries and its commit fail, never reaching
+ * the new thread, and PostgreSQL's own recovery on re-opening drops what it had not committed.
  */
 class PgliteDb implements Db {
   readonly kind = 'pglite' as const;
   private readonly failures = new FailureLog();
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   /**
-   * `gone` is set once the thread is closed or gone: every call then fails at once, as nothing will answer it.
+   * `worker` is the thread now serving, `generation` counts the threads started (a transaction belongs to one).
+   * `gone` is set while no thread serves: every call then fails at once, as nothing will answer it.
    * `closing` once `close` is called: new work fails as PGlite's own does on a closed instance, but a transaction
    * already open goes on to its end (see `call`). `nextId` numbers the requests. One object, never reassigned.
    */
-  private readonly state: { gone: (() => Error) | null; closing: boolean; nextId: number } = {
-    gone: null,
-    closing: false,
-    nextId: 1,
+  private readonly state: {
+    worker: Worker;
+    generation: number;
+    gone: (() => Error) | null;
+    closing: boolean;
+    nextId: number;
   };
 
-  private constructor(private readonly worker: Worker) {
+  private constructor(
+    worker: Worker,
+    private readonly dataDir: string | null,
+    private readonly restart: PgliteRestartOptions,
+  ) {
+    this.state = { worker, generation: 1, gone: null, closing: false, nextId: 1 };
+    this.serve(worker);
+  }
+
+  static async open(dataDir: string | null, restart: PgliteRestartOptions = {}): Promise<PgliteDb> {
+    const db = new PgliteDb(await startThread(dataDir), dataDir, restart);
+    db.settle();
+    return db;
+  }
+
+  private serve(worker: Worker): void {
+    const generation = this.state.generation;
     worker.on('message', (reply: Reply) => {
       const waiter = this.pending.get(reply.id as number);
       if (!waiter) {
@@ -123,57 +184,78 @@ class PgliteDb implements Db {
       }
     });
     const stopped = (why: string): void => {
+      if (generation !== this.state.generation) {
+        return;
+      }
       if (this.state.closing) {
         // PGlite ends its thread as it closes; what was still queued fails as it would have in-process.
         this.state.gone = closedError;
       } else if (!this.state.gone) {
-        this.state.gone = () =>
-          Object.assign(new Error(`PGlite thread stopped (${why}): the store is not queryable`), { code: '08006' });
+        this.state.gone = () => threadStopped(why);
+        this.restart.onEvent?.({ kind: 'stopped', why });
       }
       for (const waiter of this.pending.values()) {
         waiter.reject(this.state.gone());
       }
       this.pending.clear();
     };
-    worker.on('error', (e) => stopped(e.message));
-    worker.on('exit', (code) => stopped(`exit ${code}`));
+    // Summarised as store errors are (first line, quoted text elided): the reason is logged.
+    worker.on('error', (e) => stopped(storeErrorSummary(e).message));
+    worker.on('exit', (code) => {
+      stopped(`exit ${code}`);
+      if (generation === this.state.generation && !this.state.closing) {
+        void this.reopen();
+      }
+    });
   }
 
-  static async open(dataDir: string | null): Promise<PgliteDb> {
-    // No loader flags (tsx, Jest's VM modules): the thread is plain JS, and loads PGlite itself.
-    const worker = new Worker(path.join(__dirname, 'pglite-thread.mjs'), { execArgv: [], workerData: { dataDir } });
-    await new Promise<void>((resolve, reject) => {
-      const onExit = (code: number): void => reject(new Error(`PGlite thread exited (${code}) while opening`));
-      worker.once('exit', onExit);
-      worker.once('error', reject);
-      worker.once('message', (reply: Reply) => {
-        worker.removeListener('exit', onExit);
-        worker.removeListener('error', reject);
-        if (reply.startError) {
-          void worker.terminate();
-          reject(revived(reply.startError));
-        } else {
-          resolve();
+  /** A new thread on the same folder, once the stopped one has exited. An in-memory store had only what it held. */
+  private async reopen(): Promise<void> {
+    const attempts = this.dataDir === null ? 0 : (this.restart.attempts ?? 6);
+    let error: unknown = new Error('no restart for an in-memory store');
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      await new Promise((r) => setTimeout(r, (this.restart.firstDelayMs ?? 200) * 2 ** (attempt - 1)).unref());
+      if (this.state.closing) {
+        return;
+      }
+      try {
+        const worker = await startThread(this.dataDir);
+        if (this.state.closing) {
+          await worker.terminate();
+          return;
         }
-      });
-    });
-    const db = new PgliteDb(worker);
-    db.settle();
-    return db;
+        this.state.generation++;
+        this.state.worker = worker;
+        this.serve(worker);
+        this.state.gone = null;
+        this.settle();
+        this.restart.onEvent?.({ kind: 'restarted', attempt });
+        return;
+      } catch (e) {
+        error = e;
+      }
+    }
+    if (attempts > 0) {
+      this.restart.onEvent?.({ kind: 'gave-up', attempts, error: storeErrorSummary(error) });
+    }
   }
 
   /** The thread holds the process open only while a request is in flight, as PGlite in-process did not at all. */
   private settle(): void {
     if (this.pending.size === 0) {
-      this.worker.unref();
+      this.state.worker.unref();
     } else {
-      this.worker.ref();
+      this.state.worker.ref();
     }
   }
 
-  private call<T>(msg: Record<string, unknown>): Promise<T> {
+  private call<T>(msg: Record<string, unknown>, generation = this.state.generation): Promise<T> {
     if (this.state.gone) {
       return Promise.reject(this.state.gone());
+    }
+    // A transaction's work belongs to the thread it began on; a new thread numbers its own transactions afresh.
+    if (generation !== this.state.generation) {
+      return Promise.reject(threadStopped('its transaction was on a thread that stopped'));
     }
     // Only new work is refused while closing. PGlite's close waits for the transaction open on the thread to end, as
     // it did in-process; refusing that transaction's own queries and its commit or rollback (`tx` set) left it open
@@ -185,17 +267,17 @@ class PgliteDb implements Db {
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       this.settle();
-      this.worker.postMessage({ ...msg, id });
+      this.state.worker.postMessage({ ...msg, id });
     });
   }
 
-  private on(tx: number | undefined): Queryable {
+  private on(tx: number | undefined, generation?: number): Queryable {
     return {
       query: async <Row>(sql: string, params: readonly unknown[] = []) => ({
-        rows: await this.call<Row[]>({ op: 'query', sql, params, tx }),
+        rows: await this.call<Row[]>({ op: 'query', sql, params, tx }, generation),
       }),
       exec: async (sql: string) => {
-        await this.call({ op: 'exec', sql, tx });
+        await this.call({ op: 'exec', sql, tx }, generation);
       },
     };
   }
@@ -216,15 +298,16 @@ class PgliteDb implements Db {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     return this.failures.watch(
       (async () => {
-        const tx = await this.call<number>({ op: 'begin' });
+        const generation = this.state.generation;
+        const tx = await this.call<number>({ op: 'begin' }, generation);
         let result: T;
         try {
-          result = await fn(this.on(tx));
+          result = await fn(this.on(tx, generation));
         } catch (e) {
-          await this.call({ op: 'end', tx, commit: false }).catch(() => undefined);
+          await this.call({ op: 'end', tx, commit: false }, generation).catch(() => undefined);
           throw e;
         }
-        await this.call({ op: 'end', tx, commit: true });
+        await this.call({ op: 'end', tx, commit: true }, generation);
         return result;
       })(),
     );
@@ -239,10 +322,14 @@ class PgliteDb implements Db {
     }
   }
   async close(): Promise<void> {
-    if (this.state.gone || this.state.closing) {
+    if (this.state.closing) {
       return;
     }
     this.state.closing = true;
+    if (this.state.gone) {
+      this.state.gone = closedError;
+      return;
+    }
     try {
       await this.call({ op: 'close' }).catch((e: unknown) => {
         // The thread may end as PGlite closes, before its answer gets out: closed all the same.
@@ -252,7 +339,7 @@ class PgliteDb implements Db {
       });
     } finally {
       this.state.gone = closedError;
-      await this.worker.terminate();
+      await this.state.worker.terminate();
     }
   }
 }
@@ -369,6 +456,8 @@ export async function openDb(target: {
   databaseUrl?: string;
   dataDir?: string;
   onError?: (e: Error) => void;
+  /** PGlite only: how a stopped thread is started again, and who hears of it. */
+  pgliteRestart?: PgliteRestartOptions;
 }): Promise<Db> {
   if (target.databaseUrl) {
     const pool = new Pool({ connectionString: target.databaseUrl, max: 20 });
@@ -379,5 +468,5 @@ export async function openDb(target: {
   if (!inMemory) {
     mkdirSync(target.dataDir as string, { recursive: true });
   }
-  return PgliteDb.open(inMemory ? null : (target.dataDir as string));
+  return PgliteDb.open(inMemory ? null : (target.dataDir as string), target.pgliteRestart);
 }
