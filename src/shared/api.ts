@@ -161,6 +161,14 @@ export function isLegacyRemovedPart(p: StoredRemovedPart): p is LegacyRemovedPar
 export const SALT_CELL_ATTRIBUTE = 'data-salt-part';
 
 /**
+ * The attribute of the printed 簽收單's cells that only the sender's machine can fill: `subject`, `reference` (the
+ * agency's 文號), `recipient-name:n` (a recipient's display name, 1-based in the receipt's order) and `part-name:n`
+ * (a removed attachment's file name). The server never receives these (a subject, a name or a file name is message
+ * content); its page leaves the cells blank and the task pane writes them in before printing, as with the salts.
+ */
+export const LOCAL_CELL_ATTRIBUTE = 'data-local-field';
+
+/**
  * Bounds of an override justification: long enough to say why, too short to carry a document. The server also
  * refuses one that carries a classification mark; the task pane also refuses one that repeats the mail's words.
  */
