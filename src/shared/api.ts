@@ -55,6 +55,12 @@ export interface MeetingView {
    * stage's live count; who acknowledged is the chair's roster alone.
    */
   readonly acknowledgementCount?: number;
+  /**
+   * How many are expected (應到), once the server knows who was invited (Graph's member list as the chair last read
+   * it, or the chair's own list; `GET` only); absent while unknown or when Graph's list was cut off. For the stage's
+   * 「已確認 3／應到 5」; who they are stays with the chair.
+   */
+  readonly inviteeCount?: number;
 }
 
 /** What an attendee's page showed when they acknowledged: the meeting's `level` and `reminderSha256`. */

@@ -628,6 +628,30 @@ describe('Teams meeting pages in the fake Teams host', () => {
       .waitFor();
   });
 
+  it('the stage: once the invitees are known, the count says how many of them, in both languages', async () => {
+    const { id: meetingId, thread } = newMeeting();
+    await configureByApi(meetingId);
+    const first = await open(ATTENDEES[0] as HostUser, 'stage', 'meetingStage', meetingId, { viewport: STAGE });
+    const count = (host: TeamsHost) => host.app().getByTestId('stage-count');
+    // Nobody knows yet who was invited: the plain count.
+    await count(first).getByText('已有 0 人確認知悉並同意保密').waitFor();
+    // Graph lists five members, read as the chair (the chair's side panel does this).
+    graph.setChat(thread, [
+      ...[CHAIR, ...ATTENDEES].map((p) => ({ userId: p.oid, displayName: p.name, email: p.upn })),
+      { userId: '00000000-0000-0000-0000-0000000a0009', displayName: '黃秘書', email: 'huang@example.gov.tw' },
+    ]);
+    expect((await api('GET', `${meetingPath(meetingId)}/invitees`, await tokenFor(CHAIR))).status).toBe(200);
+    await count(first).getByText('已確認 0／應到 5').waitFor();
+    const second = await open(ATTENDEES[1] as HostUser, 'stage', 'meetingStage', meetingId, {
+      viewport: STAGE,
+      locale: 'en-us',
+    });
+    await count(second).getByText('0 of 5 have acknowledged').waitFor();
+    await ackButton(first.app()).click();
+    await count(first).getByText('已確認 1／應到 5').waitFor();
+    await count(second).getByText('1 of 5 have acknowledged').waitFor();
+  });
+
   it('screen readers hear the level in the page’s language, the roster’s full date, and the connection’s changes', async () => {
     const meetingId = newMeetingId();
     await configureByApi(meetingId);
