@@ -48,7 +48,7 @@ import { DATE_TIME_PATTERN, meetingSchedule } from './meeting-schedule';
 import type { PdfFontChoice } from './pdf-font';
 import { sharedRateLimitStore } from './rate-limit-store';
 import { registerReceiptPrint, storedRemovedPart } from './receipt-print';
-import { acknowledgementPages, registerMeetingRecords } from './sign-in-sheet';
+import { acknowledgementPages, meetingInvitees, registerMeetingRecords } from './sign-in-sheet';
 import { appendInTx, enqueueAudit } from './store/audit';
 import type { Db, Queryable } from './store/db';
 import { isStoreUnavailable, loggableError, storeErrorSummary } from './store/failure';
@@ -278,6 +278,7 @@ export async function buildApp(
   });
 
   const rosterLimit = deps.rosterLimit ?? 10_000;
+  const invitees = meetingInvitees(app, deps);
   const meetingFor = (request: FastifyRequest, meetingId: string): Promise<MeetingRow> =>
     loadMeeting(db, caller(request), meetingId);
 
@@ -392,7 +393,11 @@ export async function buildApp(
         )
       ).rows[0];
       const mine = acks?.mine ? { acknowledgedAt: iso(acks.mine), current: acks.mine_current === true } : null;
-      return meetingView(meeting, caller(request), mine, Number(acks?.count ?? 0));
+      const expected = await invitees.expectedCount(meeting);
+      return meetingView(meeting, caller(request), mine, {
+        acknowledged: Number(acks?.count ?? 0),
+        ...(expected !== null ? { expected } : {}),
+      });
     },
   );
 
@@ -746,7 +751,7 @@ export async function buildApp(
     },
   );
 
-  registerMeetingRecords(app, deps);
+  registerMeetingRecords(app, { ...deps, invitees });
   registerReceiptPrint(app, db);
 
   // Each tenant's own policy: one deployment may serve several agencies, and none enforces or sees another's.
@@ -860,7 +865,7 @@ function meetingView(
   m: MeetingRow,
   me: Caller,
   acknowledgement: { acknowledgedAt: string; current: boolean } | null,
-  acknowledgementCount?: number,
+  counts?: { acknowledged: number; expected?: number },
 ): Record<string, unknown> {
   return {
     id: m.id,
@@ -875,7 +880,8 @@ function meetingView(
     place: m.place,
     isChair: m.chair_oid === me.oid,
     acknowledgement,
-    ...(acknowledgementCount !== undefined ? { acknowledgementCount } : {}),
+    ...(counts ? { acknowledgementCount: counts.acknowledged } : {}),
+    ...(counts?.expected !== undefined ? { inviteeCount: counts.expected } : {}),
   };
 }
 

@@ -29,6 +29,12 @@ const MAX_CACHED_MEETINGS = 1000;
 export interface InviteeLookup {
   /** The invitees as the chair may see them; `bearer` is the chair's own token, for the on-behalf-of exchange. */
   list(meeting: MeetingRow, me: Caller, bearer: string): Promise<InviteeList>;
+  /**
+   * How many are expected (應到), for anyone's view of the meeting (the stage's 「已確認 3／應到 5」), without asking
+   * Graph (only the chair's token may): the last complete Graph answer this server got for the chair, else the chair's
+   * list. Null when neither names anyone, or Graph's list was cut off (then it is "at least", not a number).
+   */
+  expectedCount(meeting: MeetingRow): Promise<number | null>;
 }
 
 type Cached =
@@ -96,6 +102,21 @@ export function createInviteeLookup(options: InviteeLookupOptions): InviteeLooku
           : { source: 'graph', invitees: entry.invitees };
       }
       return chairList(db, meeting.tenant_id, meeting.id);
+    },
+    async expectedCount(meeting) {
+      // An answer past its time still counts: the chair's own pages ask again, and a count a minute old beats none.
+      const entry = cache.get(`${meeting.tenant_id}\u0000${meeting.id}`);
+      if (entry && 'invitees' in entry) {
+        return entry.truncated || entry.invitees.length === 0 ? null : entry.invitees.length;
+      }
+      const row = (
+        await db.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM meeting_invitees WHERE tenant_id = $1 AND meeting_id = $2',
+          [meeting.tenant_id, meeting.id],
+        )
+      ).rows[0];
+      const n = Number(row?.n ?? 0);
+      return n > 0 ? n : null;
     },
   };
 }

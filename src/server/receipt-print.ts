@@ -5,15 +5,20 @@
  * number, date, sender, recipients, each removed part's level, length bucket and salted commitment (never its text),
  * and the signature lines. Each part's salt is left blank here, in a cell marked `data-salt-part`: the server never
  * has the salt (with it, a short part is guessed back from its commitment); the sender's task pane writes it in from
- * its own store before printing, so it reaches the paper and nowhere else. Receipts recorded before commitments show
- * their length bucket and 「舊格式：無核對值」: their plain SHA-256 and exact length are gone (migration 14).
- * Everything from the store or the token is escaped; the page
+ * its own store before printing, so it reaches the paper and nowhere else. The same holds for what officials need on
+ * the paper but the server must not receive (message content): the recipients' display names, the mail's subject,
+ * each removed attachment's file name and the agency's 文號 are blank cells marked `data-local-field`, filled by the
+ * pane. Each part's check value is printed in four groups of four hex digits (check-value.ts) beside the full value,
+ * so the paper is compared with the record by eye. Receipts recorded before commitments show their length bucket and
+ * 「舊格式：無核對值」: their plain SHA-256 and exact length are gone (migration 14). Everything from the store or the
+ * token is escaped; the page
  * carries no script.
  */
 import type { FastifyInstance } from 'fastify';
 
-import { escapeHtml, lengthBucket,LEVEL_ENGLISH } from '../core';
-import { isLegacyRemovedPart, SALT_CELL_ATTRIBUTE, type StoredRemovedPart } from '../shared/api';
+import { escapeHtml, lengthBucket, LEVEL_ENGLISH } from '../core';
+import { isLegacyRemovedPart, LOCAL_CELL_ATTRIBUTE, SALT_CELL_ATTRIBUTE, type StoredRemovedPart } from '../shared/api';
+import { checkValueGroups } from '../shared/check-value';
 import type { Caller } from './auth';
 import { caller, HttpError, iso, RECEIPT_PARAMS } from './http';
 import type { Queryable } from './store/db';
@@ -26,8 +31,29 @@ interface ReceiptRow {
   created_at: Date | string;
 }
 
-/** What a salt cell says until the sender's pane fills it: the server cannot. */
+/**
+ * What a salt cell, or any cell only the sender's computer can fill, says until the sender's pane fills it: the
+ * server cannot. One wording for every such cell (the page calls the sender 發文人 throughout).
+ */
 export const SALT_CELL_BLANK = '（由發文人電腦填入）<br><span class="en">(filled in by the sender’s computer)</span>';
+
+/** A cell the sender's pane fills ({@link LOCAL_CELL_ATTRIBUTE}); `field` is `subject`, `reference`, `recipient-name:n` or `part-name:n`. */
+const localCell = (tag: 'td' | 'div', field: string, attrs = ''): string =>
+  `<${tag}${attrs} ${LOCAL_CELL_ATTRIBUTE}="${field}">${SALT_CELL_BLANK}</${tag}>`;
+
+/** What the part is: a passage of the body (said here), or an attachment whose file name only the pane knows. */
+function partWhat(p: StoredRemovedPart, i: number): string {
+  return p.kind === 'attachment'
+    ? localCell('td', `part-name:${i + 1}`)
+    : '<td>本文段落<br><span class="en">passage of the body</span></td>';
+}
+
+/** The level and the check value in groups, then the full value (escaped; a value edited by hand prints as stored). */
+function checkCell(p: StoredRemovedPart, full: string, label = ''): string {
+  const groups = checkValueGroups(full);
+  const short = groups ? `<span class="check">${e(p.level)} ${e(groups)}</span><br>` : '';
+  return `<td class="hash">${label}${short}${e(full)}</td>`;
+}
 
 const STATUS_TEXT: Readonly<Record<string, string>> = {
   pending: '待發送 Pending',
@@ -90,12 +116,12 @@ function partRow(p: StoredRemovedPart, i: number): string {
   // sizeText's only markup is its own: it prints numbers through Number().
   if (isLegacyRemovedPart(p)) {
     return (
-      `<tr><td>${i + 1}</td><td>${level}</td><td>${sizeText(p)}</td>` +
+      `<tr><td>${i + 1}</td><td>${level}</td>${partWhat(p, i)}<td>${sizeText(p)}</td>` +
       `<td>${LEGACY_NO_CHECK_VALUE}<br><span class="en">${LEGACY_NO_CHECK_VALUE_EN}</span></td><td>—</td></tr>`
     );
   }
   return (
-    `<tr><td>${i + 1}</td><td>${level}</td><td>${sizeText(p)}</td><td class="hash">${e(p.commitment)}</td>` +
+    `<tr><td>${i + 1}</td><td>${level}</td>${partWhat(p, i)}<td>${sizeText(p)}</td>${checkCell(p, p.commitment)}` +
     `<td class="hash salt" ${SALT_CELL_ATTRIBUTE}="${i + 1}">${SALT_CELL_BLANK}</td></tr>`
   );
 }
@@ -114,6 +140,8 @@ th, td { border: 0.3mm solid #000; padding: 1.5mm 2mm; text-align: left; vertica
 th { background: #eee; font-weight: bold; width: 32mm; }
 .parts th { width: auto; }
 .hash { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 8pt; word-break: break-all; }
+.check { font-size: 11pt; font-weight: bold; white-space: nowrap; word-break: normal; }
+.who { font-weight: bold; }
 ul { margin: 0; padding-left: 5mm; }
 h2 { font-size: 13pt; margin: 4mm 0 2mm; }
 .note { font-size: 9.5pt; border: 0.3mm solid #000; padding: 2mm 3mm; margin: 0 0 5mm; }
@@ -136,8 +164,10 @@ export function renderReceiptPage(
   sender: { name: string; upn: string | null },
 ): string {
   const partRows = receipt.parts.map(partRow).join('');
-  const recipientItems = receipt.recipients.map((r) => `<li>${e(r)}</li>`).join('');
-  const signRows = receipt.recipients.map((r) => `<tr><td>${e(r)}</td><td></td><td></td></tr>`).join('');
+  // Each recipient's display name (filled by the pane) above the address the server holds.
+  const who = (r: string, i: number): string => `${localCell('div', `recipient-name:${i + 1}`, ' class="who"')}${e(r)}`;
+  const recipientItems = receipt.recipients.map((r, i) => `<li>${who(r, i)}</li>`).join('');
+  const signRows = receipt.recipients.map((r, i) => `<tr><td>${who(r, i)}</td><td></td><td></td></tr>`).join('');
   const senderText = sender.upn ? `${sender.name} (${sender.upn})` : sender.name;
   return `<!doctype html>
 <html lang="zh-Hant-TW">
@@ -157,14 +187,16 @@ ${receipt.status === 'cancelled' ? '<div class="cancelled" aria-hidden="true">�
 <tr><th scope="row">日期<br><span class="en">Date</span></th><td>${e(taiwanDateText(receipt.createdAt))}</td></tr>
 <tr><th scope="row">發文人<br><span class="en">Sender</span></th><td>${e(senderText)}</td></tr>
 <tr><th scope="row">收件人<br><span class="en">Recipients</span></th><td><ul>${recipientItems}</ul></td></tr>
+<tr><th scope="row">主旨<br><span class="en">Subject</span></th>${localCell('td', 'subject')}</tr>
+<tr><th scope="row">文號<br><span class="en">Reference no.</span></th>${localCell('td', 'reference')}</tr>
 <tr><th scope="row">狀態<br><span class="en">Status</span></th><td>${e(STATUS_TEXT[receipt.status] ?? receipt.status)}</td></tr>
 </table>
 <h2>自電子郵件移除之內容 <span class="en">Parts removed from the e-mail</span></h2>
 <table class="parts">
-<thead><tr><th scope="col">#</th><th scope="col">密等<br><span class="en">Level</span></th><th scope="col">長度／大小<br><span class="en">Size</span></th><th scope="col">核對值<br><span class="en">Commitment</span></th><th scope="col">鹽值<br><span class="en">Salt</span></th></tr></thead>
+<thead><tr><th scope="col">#</th><th scope="col">密等<br><span class="en">Level</span></th><th scope="col">內容<br><span class="en">Part</span></th><th scope="col">長度／大小<br><span class="en">Size</span></th><th scope="col">核對值<br><span class="en">Check value</span></th><th scope="col">鹽值<br><span class="en">Salt</span></th></tr></thead>
 <tbody>${partRows}</tbody>
 </table>
-<p class="note">依廉政署「機敏會議資訊保密之道」：禁止透過網際網路（如電子郵件）傳送機敏會議資訊；因公務需要者，應刪除涉密內容，該部分資料另採書面發送並經簽收程序。上列內容已自電子郵件移除，以書面交付。核對值＝HMAC-SHA256（鹽值，SHA-256（該部分內容之 UTF-8 位元組））；鹽值僅存於發文人電腦及本紙本，伺服器無從得知，故無法由紀錄反推內容。收件人或政風人員可依書面內容及鹽值重算核對值，與系統紀錄比對後簽收。<br><span class="en">Under the Agency Against Corruption's guidance, sensitive meeting information is not sent by e-mail; the parts listed above were removed from the e-mail and are delivered on paper. Commitment = HMAC-SHA256(salt, SHA-256(the part's UTF-8 bytes)); the salt exists only on the sender's computer and on this paper, never on the server, so the record cannot be guessed back into the text. The recipient or the ethics office recomputes the commitment from the paper copy and the salt and compares it with the record before signing.</span></p>
+<p class="note">依廉政署「機敏會議資訊保密之道」：禁止透過網際網路（如電子郵件）傳送機敏會議資訊；因公務需要者，應刪除涉密內容，該部分資料另採書面發送並經簽收程序。上列內容已自電子郵件移除，以書面交付。核對值＝HMAC-SHA256（鹽值，SHA-256（該部分內容之 UTF-8 位元組））；鹽值僅存於發文人電腦及本紙本，伺服器無從得知，故無法由紀錄反推內容。收件人或政風人員可依書面內容及鹽值重算核對值，與系統紀錄比對後簽收；核對值前 16 位以四組列出，便於目視比對。<br><span class="en">Under the Agency Against Corruption's guidance, sensitive meeting information is not sent by e-mail; the parts listed above were removed from the e-mail and are delivered on paper. Commitment = HMAC-SHA256(salt, SHA-256(the part's UTF-8 bytes)); the salt exists only on the sender's computer and on this paper, never on the server, so the record cannot be guessed back into the text. The recipient or the ethics office recomputes the commitment from the paper copy and the salt and compares it with the record before signing; its first 16 digits are printed in four groups for comparing by eye.</span></p>
 <h2>簽收 <span class="en">Signatures</span></h2>
 <table class="sign">
 <thead><tr><th scope="col"></th><th scope="col">簽章<br><span class="en">Signature</span></th><th scope="col">日期<br><span class="en">Date</span></th></tr></thead>

@@ -434,15 +434,12 @@ export function registerSignInSheetRoutes(app: FastifyInstance, deps: SignInShee
   );
 }
 
-/**
- * Registers the invitees and sign-in sheet routes on the API. `pdfFonts` is what start-up found (without it, the
- * system's font is looked for on the first PDF request); `graph` is null when the server cannot ask Graph.
- */
-export function registerMeetingRecords(
+/** Who is expected at each meeting, for the invitee and sign-in sheet routes and the meeting's 應到 count. */
+export function meetingInvitees(
   app: FastifyInstance,
-  deps: { readonly db: Db; readonly pdfFonts?: PdfFontChoice; readonly graph?: GraphOptions | null },
-): void {
-  const invitees = createInviteeLookup({
+  deps: { readonly db: Db; readonly graph?: GraphOptions | null },
+): InviteeLookup {
+  return createInviteeLookup({
     db: deps.db,
     graph: deps.graph ? createGraphDirectory(deps.graph) : null,
     onFallback: (meetingId, reason, detail) =>
@@ -451,6 +448,16 @@ export function registerMeetingRecords(
         'invitees: Microsoft Graph not used, falling back to the chair’s list',
       ),
   });
-  const { pdfFonts } = deps;
+}
+
+/**
+ * Registers the invitees and sign-in sheet routes on the API. `pdfFonts` is what start-up found (without it, the
+ * system's font is looked for on the first PDF request).
+ */
+export function registerMeetingRecords(
+  app: FastifyInstance,
+  deps: { readonly db: Db; readonly pdfFonts?: PdfFontChoice; readonly invitees: InviteeLookup },
+): void {
+  const { pdfFonts, invitees } = deps;
   registerSignInSheetRoutes(app, { db: deps.db, invitees, fonts: pdfFonts ? () => pdfFonts : systemPdfFonts });
 }

@@ -55,6 +55,12 @@ export interface MeetingView {
    * stage's live count; who acknowledged is the chair's roster alone.
    */
   readonly acknowledgementCount?: number;
+  /**
+   * How many are expected (應到), once the server knows who was invited (Graph's member list as the chair last read
+   * it, or the chair's own list; `GET` only); absent while unknown or when Graph's list was cut off. For the stage's
+   * 「已確認 3／應到 5」; who they are stays with the chair.
+   */
+  readonly inviteeCount?: number;
 }
 
 /** What an attendee's page showed when they acknowledged: the meeting's `level` and `reminderSha256`. */
@@ -162,6 +168,14 @@ export function isLegacyRemovedPart(p: StoredRemovedPart): p is LegacyRemovedPar
  * has the salt) and the sender's task pane writes the salt into it before printing.
  */
 export const SALT_CELL_ATTRIBUTE = 'data-salt-part';
+
+/**
+ * The attribute of the printed 簽收單's cells that only the sender's machine can fill: `subject`, `reference` (the
+ * agency's 文號), `recipient-name:n` (a recipient's display name, 1-based in the receipt's order) and `part-name:n`
+ * (a removed attachment's file name). The server never receives these (a subject, a name or a file name is message
+ * content); its page leaves the cells blank and the task pane writes them in before printing, as with the salts.
+ */
+export const LOCAL_CELL_ATTRIBUTE = 'data-local-field';
 
 /**
  * Bounds of an override justification: long enough to say why, too short to carry a document. The server also

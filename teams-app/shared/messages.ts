@@ -126,6 +126,7 @@ export const teamsMessages = defineMessages({
     configSaved: '已儲存設定。',
     tabName: '保密提醒',
     stageCount: (n: number) => `已有 ${n} 人確認知悉並同意保密`,
+    stageCountOf: (n: number, expected: number) => `已確認 ${n}／應到 ${expected}`,
     stageYourAck: '您的確認',
   },
   en: {
@@ -266,6 +267,7 @@ export const teamsMessages = defineMessages({
     configSaved: 'Settings saved.',
     tabName: 'Secrecy reminder',
     stageCount: (n: number) => (n === 1 ? '1 person has acknowledged' : `${n} people have acknowledged`),
+    stageCountOf: (n: number, expected: number) => `${n} of ${expected} have acknowledged`,
     stageYourAck: 'Your acknowledgement',
   },
 });

@@ -77,7 +77,7 @@ function StageReminder({ services, meetingId }: { services: PageServices; meetin
           <AcknowledgeControl ack={ack} locale={locale} t={t} variant="stage" />
           {count !== undefined ? (
             <p className={s.count} role="status" aria-live="polite" data-testid="stage-count">
-              {t.stageCount(count)}
+              {meeting.inviteeCount !== undefined ? t.stageCountOf(count, meeting.inviteeCount) : t.stageCount(count)}
             </p>
           ) : null}
         </div>

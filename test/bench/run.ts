@@ -10,6 +10,7 @@ import { mailHtml, mailText } from './corpus';
 import { extractionBench, hostileFilesBench, pdfBench } from './extract-bench';
 import { govProse } from './gov-prose';
 import { onSendBench } from './onsend-bench';
+import { rosterBench } from './roster-bench';
 import { serverBench, stormBench } from './server-bench';
 import { signInSheetBench, signInSheetServerBench } from './sign-in-sheet-bench';
 
@@ -184,9 +185,9 @@ function textBench(): void {
   );
 }
 
-/** `npm run bench` runs everything; `npm run bench -- text|extract|pdf|onsend|server|signin` one part
+/** `npm run bench` runs everything; `npm run bench -- text|extract|pdf|onsend|server|signin|roster` one part
  * (`onsend-load`: loading the on-send script only, cold and warm; `server-ack [runs]`: PGlite's saturated acknowledgements only; `server-storm`: the slow-headers storm only;
- * `signin-server [rows]`: the sheet on the running server only). */
+ * `signin-server [rows]`: the sheet on the running server only; `roster [attendees]`: click-to-roster in Chromium). */
 async function main(): Promise<void> {
   const only = process.argv[2];
   console.log('Secrecy Guard benchmarks (median of runs; ratios against a baseline in the same run)');
@@ -223,6 +224,9 @@ async function main(): Promise<void> {
   }
   if (only === 'signin-server') {
     await signInSheetServerBench(Number(process.argv[3] ?? 10_000));
+  }
+  if (!only || only === 'roster') {
+    await rosterBench(Number(process.argv[3] ?? 8));
   }
 }
 void main().then(() => process.exit(0));

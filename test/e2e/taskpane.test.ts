@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 
 import { OVERRIDE_KEY } from '../../addin/on-send/override';
 import { ADDIN_ACTIONS } from '../../src/shared/app-ids';
+import { checkValueGroups } from '../../src/shared/check-value';
 import type { FakeAttachment, FakeItemState, FakeMailboxState } from '../fakes/office';
 import { runAxe, screenshot, seriousViolations } from '../support/browser';
 import { fireEvent, type OnSendEnv, settle, startOnSendEnv } from '../support/on-send-harness';
@@ -274,6 +275,16 @@ describe('the task pane', () => {
     await printed.emulateMedia({ media: 'print' });
     await screenshot(printed, 'receipt-print-a4');
     await printed.close();
+    // What only the sender's computer knows never reached the server's page: names, subject, file names.
+    expect(print.body).not.toMatch(/王科長|陳顧問|第三季預算協調會議結論|會議資料\.docx|附件二\.pdf/);
+    expect(print.body).toContain('由發文人電腦填入');
+    // The 文號 is checked before it goes on paper: an invisible character is named, and nothing is printed.
+    const reference = page.getByRole('textbox', { name: /文號/ });
+    await reference.fill('府授人字第\u200b1150012345號');
+    await page.getByRole('button', { name: '列印簽收單' }).click();
+    await page.getByText('文號含有看不見或控制字元（U+200B）').waitFor();
+    expect(await page.locator('iframe[data-receipt-print]').count()).toBe(0);
+    await reference.fill('府授人字第1150012345號');
     await page.getByRole('button', { name: '列印簽收單' }).click();
     // The server's page is printed from a hidden frame in the pane, with the salts only the pane holds written in.
     await page.waitForFunction(
@@ -290,6 +301,27 @@ describe('the task pane', () => {
       receiptId,
     );
     expect(print.body).not.toMatch(/data-salt-part="\d+">[0-9a-f]{32}/);
+    // The pane wrote in the names with their addresses, the unmarked subject, the removed files' names and the 文號,
+    // and each part's check value is printed in groups a person compares with the record.
+    const paper = await page.evaluate(
+      () =>
+        [...document.querySelectorAll('iframe')].find((f) => f.dataset.receiptPrint === 'true')?.contentDocument?.body
+          ?.innerText ?? '',
+    );
+    for (const shown of [
+      '王科長\nwang@example.gov.tw',
+      '陳顧問\nchen@partner.com.tw',
+      '第三季預算協調會議結論',
+      '會議資料.docx',
+      '附件二.pdf',
+      '府授人字第1150012345號',
+    ]) {
+      expect(paper).toContain(shown);
+    }
+    expect(paper).not.toContain('由發文人電腦填入');
+    for (const p of receipt?.parts ?? []) {
+      expect(paper).toContain(`${p.level} ${checkValueGroups(p.commitment)}`);
+    }
 
     // The strip is in the audit log, without text.
     const audit = await env.server.db.query<{ data: unknown }>(
@@ -384,6 +416,8 @@ describe('the task pane', () => {
     const item = page.locator(`[data-receipt="${id}"]`);
     await item.waitFor();
     await expect(item.textContent()).resolves.toContain('待發送');
+    // The part's check value in the groups the paper prints, to compare the two by eye.
+    await expect(item.locator('[data-check-value="1"]').textContent()).resolves.toContain('機密 abab abab abab abab');
     await expectNoSeriousViolations(page, 'receipts');
     await screenshot(page, 'taskpane-receipts-light');
     await item.getByRole('button', { name: '標示為已發送' }).click();

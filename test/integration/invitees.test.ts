@@ -175,6 +175,41 @@ describe.each(STORES)('invitees on %s', (kind) => {
     expect(await invitees()).toEqual({ source: 'chair', invitees: [] });
   });
 
+  it('tells everyone how many are expected (應到) once the chair’s list or Graph’s says, never who', async () => {
+    const attendee = await entra.token({ oid: SEEN_OID, name: '周秘書', upn: 'chou@example.gov.tw' });
+    const view = async (): Promise<Record<string, unknown>> => (await t.call('GET', url, attendee)).json();
+    // Graph was not read for the chair yet, and the chair named nobody: unknown, so no number.
+    expect(await view()).not.toHaveProperty('inviteeCount');
+    await participate();
+    // Graph's member list as the chair reads it: five, whoever opens the meeting.
+    await invitees();
+    expect(await view()).toMatchObject({ acknowledgementCount: 1, inviteeCount: MEMBERS.length });
+    expect(JSON.stringify(await view())).not.toMatch(/林科長|lin@example/);
+
+    // Without Graph: the chair's list.
+    await t.start({ graph: null });
+    expect(await view()).not.toHaveProperty('inviteeCount');
+    expect((await list()).statusCode).toBe(200);
+    expect(await view()).toMatchObject({ inviteeCount: LISTED.length });
+    expect((await list([])).statusCode).toBe(200);
+    expect(await view()).not.toHaveProperty('inviteeCount');
+  });
+
+  it('gives no 應到 number when Graph’s member list was cut off', async () => {
+    graph.setChat(THREAD, [
+      MEMBERS[0] as FakeMember,
+      ...Array.from({ length: 60 }, (_, i) => ({
+        userId: `00000000-0000-0000-0000-${String(i + 1).padStart(12, '0')}`,
+        displayName: `與會者${i + 1}`,
+        email: null,
+      })),
+    ]);
+    graph.pageSize = 1;
+    expect((await invitees()).truncated).toBe(true);
+    const attendee = await entra.token({ oid: SEEN_OID, name: '周秘書' });
+    expect((await t.call('GET', url, attendee)).json()).not.toHaveProperty('inviteeCount');
+  });
+
   it('only the chair gives the list, with names that are one clean line and addresses in shape', async () => {
     await t.start({ graph: null });
     const attendee = await entra.token({ oid: ACK_OID, name: '陳委員' });

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 
+import { fillDetails } from '../../addin/taskpane/services/receipt-details';
 import { fillSalts } from '../../addin/taskpane/services/receipt-salts';
 import { buildApp, inProcessEventBus } from '../../src/server/app';
 import { renderReceiptPage, SALT_CELL_BLANK, taiwanDateText } from '../../src/server/receipt-print';
 import type { Db } from '../../src/server/store/db';
 import { migrate } from '../../src/server/store/migrations';
+import { checkValueGroups } from '../../src/shared/check-value';
 import { type FakeEntra, FOREIGN_TENANT, startFakeEntra, TENANT } from '../fakes/entra';
 import { entraVerifier } from '../support/entra-verifier';
 import { openStore, STORES } from '../support/stores';
@@ -131,9 +133,29 @@ describe.each(STORES)('receipts and overrides on %s', (kind) => {
     expect(html).toContain(HASH);
     // One blank salt cell per part, for the sender's pane to fill: the server has no salt to print.
     expect(html.match(/data-salt-part="\d"/g)).toEqual(['data-salt-part="1"', 'data-salt-part="2"']);
+    // The names, subject, 文號 and the attachment's file name are blank cells too: the server never receives them.
+    expect(html.match(/data-local-field="[a-z-]+(?::\d)?"/g)).toEqual(
+      [
+        'recipient-name:1',
+        'recipient-name:2',
+        'subject',
+        'reference',
+        'part-name:2',
+        'recipient-name:1',
+        'recipient-name:2',
+      ].map((f) => `data-local-field="${f}"`),
+    );
+    // Each part's check value in four groups of four, with its level, beside the full value.
+    expect(html).toContain('<span class="check">機密 abab abab abab abab</span><br>' + HASH);
+    expect(html).toContain(`<span class="check">極機密 ${checkValueGroups('cd'.repeat(32))}</span>`);
     // The sender's pane fills exactly those cells of this page, and nothing is left blank.
     const salts = ['0123456789abcdef'.repeat(2), 'fedcba9876543210'.repeat(2)];
-    const filled = fillSalts(html, salts);
+    const filled = fillDetails(fillSalts(html, salts), {
+      recipientNames: ['王科長', '陳顧問'],
+      subject: '第三季協調會議',
+      partNames: [null, '附件二.pdf'],
+      reference: '府授人字第1150012345號',
+    });
     expect(filled.match(/data-salt-part="\d">[^<]*<\/td>/g)).toEqual([
       `data-salt-part="1">${salts[0]}</td>`,
       `data-salt-part="2">${salts[1]}</td>`,
@@ -144,8 +166,38 @@ describe.each(STORES)('receipts and overrides on %s', (kind) => {
     }
     expect(html).toContain('@page { size: A4');
     expect(html).not.toMatch(/<script/i);
-    // One signature row per recipient.
-    expect(html.match(/<tr><td>[^<]+@[^<]+<\/td><td><\/td><td><\/td><\/tr>/g)).toHaveLength(2);
+    expect(filled).toContain('<div class="who" data-local-field="recipient-name:2">陳顧問</div>chen@partner.com.tw');
+    expect(filled).toContain('<td data-local-field="part-name:2">附件二.pdf</td>');
+    // One signature row per recipient, the name (filled by the pane) above the address.
+    expect(
+      html.match(/<tr><td><div class="who"[^>]*>[\s\S]*?<\/div>[^<]+@[^<]+<\/td><td><\/td><td><\/td><\/tr>/g),
+    ).toHaveLength(2);
+  });
+
+  it('never takes a subject, names, file names or a 文號, so its page cannot print them', async () => {
+    const withContent = {
+      recipients: ['wang@example.gov.tw'],
+      parts: [{ level: '機密', lengthAtMost: 64, commitment: HASH, kind: 'attachment', name: '甲案預算表.docx' }],
+    };
+    const asked = [
+      withContent,
+      { ...withContent, parts: [{ ...withContent.parts[0], name: undefined }], subject: '第三季協調會議' },
+      { ...withContent, parts: [{ ...withContent.parts[0], name: undefined }], recipientNames: ['王科長'] },
+      { ...withContent, parts: [{ ...withContent.parts[0], name: undefined }], reference: '府授人字第1150012345號' },
+    ];
+    for (const payload of asked) {
+      const res = await send('POST', '/api/receipts', payload);
+      expect(res.statusCode).toBe(400);
+    }
+    const id = await oneSmallReceipt();
+    const res = await get(id, sender);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).not.toMatch(/甲案預算表|第三季協調會議|王科長|府授人字/);
+    const stored = await db.query('SELECT * FROM paper_receipts');
+    expect(JSON.stringify(stored.rows)).not.toMatch(/甲案預算表|第三季協調會議|王科長|府授人字/);
+    // What the server prints in their place, for a copy printed without the sender's pane.
+    expect(res.body).toContain(`<td data-local-field="subject">${SALT_CELL_BLANK}</td>`);
+    expect(res.body).toContain(`<td data-local-field="reference">${SALT_CELL_BLANK}</td>`);
   });
 
   it('shows a cancelled receipt as cancelled', async () => {

@@ -15,6 +15,7 @@ import { officePaneHost } from '../../addin/taskpane/office-host';
 import { recordOverride } from '../../addin/taskpane/services/override';
 import { loadPolicy } from '../../addin/taskpane/services/policy';
 import { receiptPage } from '../../addin/taskpane/services/print';
+import { receiptDetailsStore } from '../../addin/taskpane/services/receipt-details';
 import { receiptSalts } from '../../addin/taskpane/services/receipt-salts';
 import { type AttachmentProgress, ItemScanner, type ScanProgress } from '../../addin/taskpane/services/scanner';
 import { runStrip, type StripOutcome, undoStrip } from '../../addin/taskpane/services/strip-flow';
@@ -90,16 +91,19 @@ function outlook(
 
 /** The pane's local storage, for the parts' salts. */
 const storage = new Map<string, string>();
-const salts = receiptSalts(() => ({
+const local = (): { getItem(k: string): string | null; setItem(k: string, v: string): void } => ({
   getItem: (k: string) => storage.get(k) ?? null,
   setItem: (k: string, v: string) => void storage.set(k, v),
-}));
+});
+const salts = receiptSalts(local);
+/** And for the names, subject and file names the paper shows and the server never receives. */
+const details = receiptDetailsStore(local);
 
 /** Scans the item as the pane does, then strips it. */
 async function scanAndStrip(host: PaneHost, removeAttachmentIds: readonly string[] = []): Promise<StripOutcome> {
   const scanner = new ItemScanner(host, nodePdfOptions());
   const before = await scanner.scan(DEFAULT_POLICY);
-  return runStrip({ host, api, scanner, policy: DEFAULT_POLICY, salts }, { before, removeAttachmentIds });
+  return runStrip({ host, api, scanner, policy: DEFAULT_POLICY, salts, details }, { before, removeAttachmentIds });
 }
 
 describe('the pane and the send handler', () => {
@@ -241,12 +245,85 @@ describe('the strip flow', () => {
     ).rows.map((row) => (typeof row.data === 'string' ? JSON.parse(row.data) : row.data))[0] as { removed: unknown };
     expect(event.removed).toEqual(receipt?.parts);
     // What the server prints has a blank for the salt; what the pane prints has the salt in it.
-    const page = await receiptPage(api, r.receiptId, salts.load(r.receiptId));
+    const page = await receiptPage(api, r.receiptId, salts.load(r.receiptId), details.load(r.receiptId));
     expect(page).toContain(r.salts[0]);
     const served = await (
       await api.request('GET', `/api/receipts/${r.receiptId}/print`, undefined, 'text/html')
     ).text();
     expect(served).not.toContain(r.salts[0]);
+  });
+
+  it('prints the names, subject and file names from this machine; the server never receives them', async () => {
+    const docx = file('doc-1', '甲案預算表.docx', fixture('header-mark.docx'));
+    const { host } = outlook({
+      subject: '第三季協調會議結論',
+      bodyHtml: marked,
+      to: [{ emailAddress: 'wang@example.gov.tw', displayName: '王科長' }],
+      cc: [{ emailAddress: 'chen@partner.com.tw', displayName: '陳\u202e顧問' }],
+      attachments: [docx],
+    });
+    const sentToServer: unknown[] = [];
+    const watched: typeof api = {
+      ...api,
+      createReceipt: (receipt) => (sentToServer.push(receipt), api.createReceipt(receipt)),
+      audit: (event) => (sentToServer.push(event), api.audit(event)),
+    };
+    const scanner = new ItemScanner(host, nodePdfOptions());
+    const before = await scanner.scan(DEFAULT_POLICY);
+    const r = await runStrip(
+      { host, api: watched, scanner, policy: DEFAULT_POLICY, salts, details },
+      { before, removeAttachmentIds: ['doc-1'] },
+    );
+    if (r.status !== 'done') {
+      throw new Error(`strip failed: ${r.message}`);
+    }
+    // Kept here, in the receipt's order; the bidi override that would make the paper read otherwise is dropped.
+    expect(details.load(r.receiptId)).toEqual({
+      recipientNames: ['王科長', '陳顧問'],
+      subject: '第三季協調會議結論',
+      partNames: [null, '甲案預算表.docx'],
+      reference: '',
+    });
+    const local = /王科長|陳|第三季協調會議結論|甲案預算表/;
+    expect(JSON.stringify(sentToServer)).not.toMatch(local);
+    const served = await (
+      await api.request('GET', `/api/receipts/${r.receiptId}/print`, undefined, 'text/html')
+    ).text();
+    expect(served).not.toMatch(local);
+    expect(served.match(/data-local-field="[a-z-]+(?::\d+)?"/g)?.sort()).toEqual(
+      [
+        'part-name:2',
+        'recipient-name:1',
+        'recipient-name:1',
+        'recipient-name:2',
+        'recipient-name:2',
+        'reference',
+        'subject',
+      ].map((f) => `data-local-field="${f}"`),
+    );
+    const printed = await receiptPage(api, r.receiptId, salts.load(r.receiptId), {
+      ...(details.load(r.receiptId) as NonNullable<ReturnType<typeof details.load>>),
+      reference: '府授人字第1150012345號',
+    });
+    for (const shown of ['王科長', '陳顧問', '第三季協調會議結論', '甲案預算表.docx', '府授人字第1150012345號']) {
+      expect(printed).toContain(shown);
+    }
+    expect(printed).not.toContain('由發文人電腦填入');
+    // A computer that does not hold them says so, rather than leave a blank that looks like a form to fill in.
+    expect(await receiptPage(api, r.receiptId, null, null)).toContain('本電腦未保存');
+  });
+
+  it('keeps a marked subject off the paper', async () => {
+    const { host } = outlook({ subject: '〔機密〕甲案協調', bodyHtml: marked });
+    const r = await scanAndStrip(host, []);
+    if (r.status !== 'done') {
+      throw new Error(`strip failed: ${r.message}`);
+    }
+    expect(r.details.subject).toBeNull();
+    expect(JSON.stringify(storage.get(`sg.receipt-details.v1.${r.receiptId}`))).not.toContain('甲案協調');
+    const printed = await receiptPage(api, r.receiptId, salts.load(r.receiptId), details.load(r.receiptId));
+    expect(printed).not.toContain('甲案協調');
+    expect(printed).toContain('主旨含密等標示，不列印');
   });
 
   it('does not write a number it could not print into the mail: that receipt is cancelled, the mail unchanged', async () => {
@@ -260,7 +337,7 @@ describe('the strip flow', () => {
       setReceiptStatus: async (id, status) => void cancelled.push(`${id} ${status}`),
     };
     const r = await runStrip(
-      { host, api: odd, scanner, policy: DEFAULT_POLICY, salts },
+      { host, api: odd, scanner, policy: DEFAULT_POLICY, salts, details },
       { before, removeAttachmentIds: [] },
     );
     expect(r).toMatchObject({ status: 'failed', step: 'receipt', mailState: 'unchanged' });

@@ -17,16 +17,20 @@ import {
 } from '@fluentui/react-components';
 import * as React from 'react';
 
-import type { Receipt, ReceiptStatus } from '../../../src/shared/api';
+import { isLegacyRemovedPart, type Receipt, type ReceiptStatus } from '../../../src/shared/api';
+import { checkValueGroups } from '../../../src/shared/check-value';
 import { LevelBadge } from '../../../src/ui/LevelBadge';
 import { usePane } from '../context';
 import { openInNewWindow, printFromHiddenFrame, receiptPage } from '../services/print';
+import { localReceiptDetails } from '../services/receipt-details';
 import { localReceiptSalts } from '../services/receipt-salts';
 import { useListStyles } from './listStyles.styles';
 import { ReceiptNumber } from './ReceiptNumber';
 
 /** The salts of this machine's receipts, for the paper copy (the server does not hold them). */
 const salts = localReceiptSalts();
+/** The names, subject, file names and 文號 this machine keeps for its receipts (the server never receives them). */
+const details = localReceiptDetails();
 
 const NEXT: Readonly<Record<ReceiptStatus, readonly Exclude<ReceiptStatus, 'pending'>[]>> = {
   pending: ['sent', 'cancelled'],
@@ -52,6 +56,7 @@ const useStyles = makeStyles({
     border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
     borderRadius: tokens.borderRadiusMedium,
   },
+  check: { fontFamily: tokens.fontFamilyMonospace, whiteSpace: 'nowrap' },
   number: {
     margin: 0,
     fontSize: tokens.fontSizeBase300,
@@ -105,11 +110,14 @@ export function ReceiptsView({ refreshKey = 0 }: ReceiptsViewProps): React.JSX.E
     });
   const print = (r: Receipt): Promise<void> =>
     act(r.id, async () =>
-      printFromHiddenFrame(await receiptPage(api, r.id, salts.load(r.id)), m.receiptPrintFrame(r.id)),
+      printFromHiddenFrame(
+        await receiptPage(api, r.id, salts.load(r.id), details.load(r.id)),
+        m.receiptPrintFrame(r.id),
+      ),
     );
   const open = (r: Receipt): Promise<void> =>
     act(r.id, async () => {
-      openInNewWindow(await receiptPage(api, r.id, salts.load(r.id)));
+      openInNewWindow(await receiptPage(api, r.id, salts.load(r.id), details.load(r.id)));
     });
   const date = (iso: string): string =>
     new Date(iso).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-TW', {
@@ -151,11 +159,18 @@ export function ReceiptsView({ refreshKey = 0 }: ReceiptsViewProps): React.JSX.E
               <Caption1>
                 {m.receiptRecipients(r.recipients.length)} · {m.receiptParts(r.parts.length)}
               </Caption1>
-              <div className={lists.line}>
-                {[...new Set(r.parts.map((p) => p.level))].map((l) => (
-                  <LevelBadge key={l} level={l} size="small" />
+              {/* Each part's level and check value as the paper prints them, to compare the two by eye. */}
+              <ul className={lists.list} aria-label={m.receiptCheckValues}>
+                {r.parts.map((p, i) => (
+                  <li key={i} className={lists.line} data-check-value={i + 1}>
+                    <LevelBadge level={p.level} size="small" />
+                    <Text className={styles.check}>
+                      {p.level}{' '}
+                      {isLegacyRemovedPart(p) ? m.receiptLegacyNoCheckValue : (checkValueGroups(p.commitment) ?? '—')}
+                    </Text>
+                  </li>
                 ))}
-              </div>
+              </ul>
               <div className={lists.line}>
                 {NEXT[r.status].map((s) => (
                   <Button key={s} size="small" disabled={busy === r.id} onClick={() => void setStatus(r, s)}>

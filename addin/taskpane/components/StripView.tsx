@@ -7,6 +7,8 @@ import {
   Button,
   Caption1,
   Checkbox,
+  Field,
+  Input,
   makeStyles,
   MessageBar,
   MessageBarBody,
@@ -22,6 +24,7 @@ import { usePane } from '../context';
 import { timeText } from '../messages';
 import { markedAttachments, planStrip } from '../model/strip-plan';
 import { printFromHiddenFrame, receiptPage } from '../services/print';
+import { checkReference, localReceiptDetails, REFERENCE_MAX_CHARS } from '../services/receipt-details';
 import { localReceiptSalts } from '../services/receipt-salts';
 import type { ScanOutcome } from '../services/scanner';
 import { runStrip, type StripOutcome, type StripStep, undoStrip } from '../services/strip-flow';
@@ -56,6 +59,9 @@ export function StripView({ outcome, rescan, onReceipt, policySource }: StripVie
   const [result, setResult] = React.useState<StripOutcome | null>(null);
   const [restore, setRestore] = React.useState<{ intent: 'success' | 'warning' | 'error'; text: string } | null>(null);
   const [printError, setPrintError] = React.useState<string | null>(null);
+  // The agency's 文號, typed after the strip: it goes on the paper and in this machine's store, never to the server.
+  const [reference, setReference] = React.useState('');
+  const referenceInput = React.useRef<HTMLInputElement>(null);
   const stripFocus = useResultFocus(result);
   const restoreFocus = useResultFocus(restore);
 
@@ -100,6 +106,7 @@ export function StripView({ outcome, rescan, onReceipt, policySource }: StripVie
         scanner,
         policy: outcome.policy,
         salts: localReceiptSalts(),
+        details: localReceiptDetails(),
         client,
         ...(policySource ? { policySource } : {}),
       },
@@ -134,9 +141,24 @@ export function StripView({ outcome, rescan, onReceipt, policySource }: StripVie
     void rescan();
   };
 
-  const print = async (id: string, salts: readonly string[]): Promise<void> => {
+  const referenceCheck = checkReference(reference);
+  const referenceError = referenceCheck.ok
+    ? undefined
+    : referenceCheck.reason === 'too-long'
+      ? m.referenceTooLong(REFERENCE_MAX_CHARS)
+      : m.referenceCharacter(referenceCheck.codePoint);
+
+  const print = async (done: Extract<StripOutcome, { status: 'done' }>): Promise<void> => {
+    if (!referenceCheck.ok) {
+      referenceInput.current?.focus();
+      return;
+    }
+    const id = done.receiptId;
+    const details = { ...done.details, reference: referenceCheck.value };
+    // Kept with the rest, so a copy printed later from the receipts list carries the same 文號.
+    localReceiptDetails().save(id, details);
     try {
-      await printFromHiddenFrame(await receiptPage(api, id, salts), m.receiptPrintFrame(id));
+      await printFromHiddenFrame(await receiptPage(api, id, done.salts, details), m.receiptPrintFrame(id));
     } catch (e) {
       setPrintError(m.serverError(String((e as Error)?.message ?? e).slice(0, 200)));
     }
@@ -243,8 +265,16 @@ export function StripView({ outcome, rescan, onReceipt, policySource }: StripVie
               <MessageBarBody>{m.stripSaltsNotKept}</MessageBarBody>
             </MessageBar>
           )}
+          <Field
+            label={m.referenceLabel}
+            hint={m.referenceHint}
+            validationState={referenceError ? 'error' : 'none'}
+            validationMessage={referenceError}
+          >
+            <Input ref={referenceInput} value={reference} onChange={(_e, data) => setReference(data.value)} />
+          </Field>
           <div className={styles.line}>
-            <Button onClick={() => void print(result.receiptId, result.salts)}>{m.printReceipt}</Button>
+            <Button onClick={() => void print(result)}>{m.printReceipt}</Button>
             <Button ref={restoreFocus.trigger} appearance="subtle" onClick={() => void undo()}>
               {m.restoreButton}
             </Button>

@@ -6,7 +6,8 @@
  *    #1746), keeping each one's bytes so it can be put back;
  * 2. the 簽收單 is created on the server with what was actually removed (level, length bucket and a salted commitment
  *    per part; never text, exact length or plain hash), the server answers its number, and the salts are kept on
- *    this machine for the paper copy;
+ *    this machine for the paper copy, with what the paper names and the server must not receive (the recipients'
+ *    display names, the subject unless it carries a mark, the removed attachments' file names);
  * 3. the body is rewritten with the placeholders, in the body mode that keeps the quoted thread where the host keeps
  *    it apart (`current`), or the full body when the thread itself carries marks;
  * 4. the mail is scanned again, to prove what will leave;
@@ -20,6 +21,7 @@ import { type ApiClient, type AuditPolicySource, auditRules } from '../../../src
 import { policyFingerprint } from '../../on-send/policy-source';
 import type { BodyMode, PaneHost } from '../host';
 import { type BodyFormat, type PlannedPart, planStrip, sealParts, type StripPlan } from '../model/strip-plan';
+import { type ReceiptDetails, receiptDetailsFor, type ReceiptDetailsStore } from './receipt-details';
 import type { ReceiptSalts } from './receipt-salts';
 import type { ItemScanner, ScanOutcome } from './scanner';
 
@@ -56,9 +58,11 @@ export type StripOutcome =
       /** Attachments the host refused to remove; they are still in the mail. */
       readonly notRemoved: readonly string[];
       readonly auditRecorded: boolean;
-      /** Each part's salt (hex), for the paper copy; also kept on this machine unless `saltsKept` is false. */
+      /** Each part's salt (hex), for the paper copy; kept on this machine with `details` unless `saltsKept` is false. */
       readonly salts: readonly string[];
       readonly saltsKept: boolean;
+      /** What only this machine prints on the 簽收單 (names, subject, file names); kept with the salts. */
+      readonly details: ReceiptDetails;
       readonly undo: UndoRecord;
     }
   | {
@@ -78,6 +82,8 @@ export type StripDeps = {
   readonly policy: Policy;
   /** Where the parts' salts are kept on this machine. */
   readonly salts: ReceiptSalts;
+  /** Where the receipt's names, subject and file names are kept on this machine (never sent to the server). */
+  readonly details: ReceiptDetailsStore;
   /** A fresh 16-byte salt from a cryptographic source. @default crypto.getRandomValues */
   readonly randomSalt?: () => Uint8Array;
   /** Names the add-in in audit events. */
@@ -201,7 +207,19 @@ export async function runStrip(
     const state = await putBack(receiptId);
     return failed('receipt', 'error', messageOf(e), state, state === 'changed' ? undoWith(receiptId) : undefined);
   }
-  const saltsKept = deps.salts.save(receiptId, sealed.salts);
+  // The names as Outlook shows them: only the addresses went to the server. Without them the paper says so.
+  const people = await host.readRecipients().catch(() => []);
+  const details = receiptDetailsFor({
+    recipients,
+    people,
+    subject: before.subject,
+    findings: before.verdict.findings,
+    bodyPartCount: plan.bodyParts.length,
+    attachmentNames: plan.attachments.map((a) => a.attachment.name),
+  });
+  // Each saved on its own: the salts alone still let the paper be checked against the record.
+  const saltsSaved = deps.salts.save(receiptId, sealed.salts);
+  const saltsKept = deps.details.save(receiptId, details) && saltsSaved;
 
   // 3. The body.
   onStep('body');
@@ -258,6 +276,7 @@ export async function runStrip(
     auditRecorded,
     salts: sealed.salts,
     saltsKept,
+    details,
     undo: undoWith(receiptId),
   };
 }
