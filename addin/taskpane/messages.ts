@@ -241,7 +241,7 @@ export const messages = defineMessages({
     stripUnchanged: '郵件未變更。',
     stripAuditMissing: '稽核紀錄未能寫入伺服器；簽收單已建立。',
     stripSaltsNotKept:
-      '本電腦未能保存簽收單的鹽值（核對紙本所需，伺服器不保存）。請現在列印簽收單；關閉本窗格後即無法再印出鹽值。',
+      '本電腦未能保存簽收單的鹽值（核對書面內容所需，伺服器不保存）。請現在列印簽收單；關閉本窗格後即無法再印出鹽值。',
     stripVerifyFailed: (detail: string) => `無法重新檢查郵件：${detail}。傳送前請按「重新檢查」。`,
     stripVerified: '重新檢查：郵件已無機敏標示，可以傳送。',
     restoreButton: '還原原文',
@@ -289,13 +289,13 @@ export const messages = defineMessages({
     lastScanned: (time: string) => `Last checked: ${time}`,
     verdictHeading: 'What happens when you send',
     verdict: (v: VerdictKind) =>
-      ({ allow: 'Allowed', warn: 'Warning', strip: 'Remove sensitive content first', block: 'Blocked' })[v],
+      ({ allow: 'Allowed', warn: 'Warning', strip: 'Remove sensitive content, then send', block: 'Blocked' })[v],
     verdictExplain: (v: VerdictKind) =>
       ({
         allow: 'No classification marks found. You can send.',
         warn: 'Something needs attention. Change the message, or give a reason and send anyway.',
         strip:
-          'Sensitive meeting information must not go by e-mail. Remove the marked parts and send them on paper against a signed receipt.',
+          'Sensitive meeting information must not go by e-mail. Remove sensitive content and send it on paper against a signed receipt.',
         block: 'This message cannot go by e-mail. Remove the classified document or handle it on paper.',
       })[v],
     blockRemovable:
@@ -410,7 +410,7 @@ export const messages = defineMessages({
     stripUnchanged: 'The message is unchanged.',
     stripAuditMissing: 'The audit event could not be recorded on the server; the receipt was created.',
     stripSaltsNotKept:
-      'This computer could not keep the receipt’s salts (needed to check the paper copy; the server does not keep them). Print the receipt now: once this pane closes they cannot be printed again.',
+      'This computer could not keep the receipt’s salts (needed to check the content sent on paper; the server does not keep them). Print the receipt now: once this pane closes they cannot be printed again.',
     stripVerifyFailed: (detail: string) =>
       `The message could not be checked again: ${detail}. Press “Check again” before sending.`,
     stripVerified: 'Checked again: no classification marks remain; the message can be sent.',

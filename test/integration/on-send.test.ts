@@ -227,7 +227,7 @@ describe('each verdict, end to end on real fixtures', () => {
       commandId: TASKPANE_COMMAND_ID,
     });
     expect(JSON.parse(options.contextData as string)).toEqual({ source: 'on-send', view: 'strip', verdict: 'strip' });
-    expect(options.errorMessage).toContain('內文：段落標示（密）');
+    expect(options.errorMessage).toContain('本文：段落標示（密）');
     expect(options.errorMessageMarkdown).toContain('**本郵件含須移除的機敏段落');
     for (const text of [options.errorMessage, options.errorMessageMarkdown] as string[]) {
       expect(text).not.toContain('預算');
@@ -251,7 +251,7 @@ describe('each verdict, end to end on real fixtures', () => {
     expect(options).not.toHaveProperty('commandId');
     expect(options.errorMessage).toContain('本郵件不能以電子郵件寄出');
     expect(options.errorMessage).toContain('附件「報告.docx」頁首：密等標示（機密）');
-    expect(options.errorMessage).toContain('改以紙本或公文系統傳送');
+    expect(options.errorMessage).toContain('改以書面或公文系統傳送');
     await settle(run);
   });
 
@@ -674,7 +674,7 @@ describe('fail closed: faults end in warn or block per policy, never allow, comp
     expect(run.event.completions).toHaveLength(1);
     // Inside, the agency's policy warns about what could not be read: a reason given in the pane lets it go.
     expect(run.event.completions[0]).toMatchObject({ allowEvent: false, cancelLabel: '填寫理由' });
-    expect(run.event.completions[0]!.errorMessage).toContain('內文：檢查錯誤');
+    expect(run.event.completions[0]!.errorMessage).toContain('本文：檢查錯誤');
     await settle(run);
     const events = (await auditEvents()).slice(before);
     expect(events.map((e) => [e.data.kind, e.data.verdict])).toEqual([['scan-error', 'warn']]);
@@ -946,7 +946,7 @@ describe('requirement sets, languages and limits', () => {
       'errorMessageMarkdown',
     ]);
     expect(options.errorMessageMarkdown).toMatch(/^\*\*.+\*\*/);
-    expect(options.errorMessageMarkdown).toContain('\n- 內文：段落標示（密）');
+    expect(options.errorMessageMarkdown).toContain('\n- 本文：段落標示（密）');
     expect(run.event.violations).toEqual([]);
     await settle(run);
   });
@@ -954,11 +954,11 @@ describe('requirement sets, languages and limits', () => {
   it('English when Office is in English; zh-TW for Chinese', async () => {
     const mailbox = mailboxWith(AGENCY_POLICY);
     const en = await send(stripItem(), { displayLanguage: 'en-US', mailbox });
-    expect(en.event.completions[0]!.cancelLabel).toBe('Remove marked parts');
+    expect(en.event.completions[0]!.cancelLabel).toBe('Remove sensitive');
     expect(en.event.completions[0]!.errorMessage).toContain('Body: portion mark (密 Official secret)');
     // English punctuation throughout, and each level named once.
     expect(en.event.completions[0]!.errorMessage).not.toMatch(/[（）、：「」]|\(密\)/);
-    expect(en.event.completions[0]!.errorMessage).toContain('This message contains marked parts');
+    expect(en.event.completions[0]!.errorMessage).toContain('This message contains sensitive content');
     const zh = await send(stripItem(), { displayLanguage: 'zh-HK', mailbox });
     expect(zh.event.completions[0]!.cancelLabel).toBe('移除機敏內容');
     for (const run of [en, zh]) {
