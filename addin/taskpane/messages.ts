@@ -4,7 +4,7 @@
  */
 import { type Level, LEVEL_ENGLISH, type UnscannableReason, type VerdictKind } from '../../src/core';
 import type { ReceiptStatus } from '../../src/shared/api';
-import { defineMessages, type Locale } from '../../src/shared/i18n';
+import { defineMessages, type Locale, nameIn } from '../../src/shared/i18n';
 
 /** A level for English readers: the mark as it appears in the mail, and its English name (as the level badge shows it). */
 const englishLevel = (level: Level): string => `${level} · ${LEVEL_ENGLISH[level]}`;
@@ -142,9 +142,9 @@ export const messages = defineMessages({
           ? '收件人皆為機關內部'
           : '有外部收件人',
     policyFallback: '無法取得機關政策，暫以最嚴格的預設政策判斷。',
-    policyName: (name: string, version: number) => `政策：${name}（第 ${version} 版）`,
+    policyName: (name: string, version: number) => `政策：${nameIn(name, 'zh-TW')}（第 ${version} 版）`,
     policyCached: (name: string, version: number) =>
-      `無法取得伺服器上的政策，沿用先前取得的政策：${name}（第 ${version} 版）；寄出時亦以此政策判斷。`,
+      `無法取得伺服器上的政策，沿用先前取得的政策：${nameIn(name, 'zh-TW')}（第 ${version} 版）；寄出時亦以此政策判斷。`,
     findingsHeading: '發現的標示',
     noFindings: '未發現機敏標示。',
     location: (kind: string, name?: string) =>
@@ -307,9 +307,9 @@ export const messages = defineMessages({
           ? 'All recipients are internal'
           : 'External recipients',
     policyFallback: 'The agency policy could not be loaded; the strictest default policy applies.',
-    policyName: (name: string, version: number) => `Policy: ${name} (version ${version})`,
+    policyName: (name: string, version: number) => `Policy: ${nameIn(name, 'en')} (version ${version})`,
     policyCached: (name: string, version: number) =>
-      `The server's policy could not be loaded; the policy loaded before applies, as it will when you send: ${name} (version ${version}).`,
+      `The server's policy could not be loaded; the policy loaded before applies, as it will when you send: ${nameIn(name, 'en')} (version ${version}).`,
     findingsHeading: 'Marks found',
     noFindings: 'No classification marks found.',
     location: (kind: string, name?: string) =>
