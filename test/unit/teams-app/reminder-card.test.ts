@@ -9,7 +9,12 @@ import type { Locale } from '../../../src/shared/i18n';
 import { teamsMessages } from '../../../teams-app/shared/messages';
 import { ReminderCard } from '../../../teams-app/shared/ReminderCard';
 
-const meeting = { title: '第三季預算協調會議', level: '機密', reminder: '本會議內容請勿外流。', spokesperson: '' };
+const meeting = {
+  title: '第三季預算協調會議',
+  level: '機密' as const,
+  reminder: '本會議內容請勿外流。',
+  spokesperson: '',
+};
 
 function card(locale: Locale, variant: 'stage' | 'panel'): string {
   return renderToStaticMarkup(
