@@ -29,6 +29,14 @@ const catalog = defineMessages({
     fixWarnPrompt: '如每位收件者都有權知悉，可選「仍要傳送」，或按「填寫理由」在窗格中說明後再寄出；否則請修改郵件。',
     strip: '本郵件含須移除的機敏段落，移除後才能寄出。',
     block: '本郵件不能以電子郵件寄出。',
+    blockRemovable: '本郵件含標示的附件或段落，不能照原樣以電子郵件寄出。',
+    fixRemovablePane:
+      '請按「移除機敏內容」：窗格會將標示的附件與段落自郵件移除並建立簽收單，移除的內容改以書面發送並經簽收；移除後再按「傳送」。',
+    fixRemovableAfterCheck:
+      '在窗格中檢查後，可按「移除機敏內容」將標示的附件與段落移除並建立簽收單，移除的內容改以書面發送並經簽收。',
+    fixRemovableRibbon:
+      '請從功能區開啟「機敏守門員」窗格，按「移除機敏內容」將標示的附件與段落移除並建立簽收單；移除的內容改以書面發送並經簽收，再按「傳送」。',
+    fixWholeMessage: '主旨、敏感度標籤或屬整封郵件的密等標示無法移除，請自行修改。',
     places: '標示位置：',
     unscannablePlaces: '無法檢查：',
     fixStripPane: '請按「移除機敏內容」，在窗格中移除後再寄出；移除的內容請改以書面發送並經簽收。',
@@ -65,6 +73,15 @@ const catalog = defineMessages({
       'If every recipient may know it, choose Send Anyway, or “Give a reason” to give one in the pane first; otherwise edit the message.',
     strip: 'This message contains sensitive content that must be removed before it can be sent.',
     block: 'This message cannot be sent by e-mail.',
+    blockRemovable: 'This message has marked attachments or passages and cannot be sent by e-mail as it is.',
+    fixRemovablePane:
+      'Choose “Remove sensitive”: the pane removes the marked attachments and passages and creates a receipt; send the removed content on paper against a signed receipt, then press Send again.',
+    fixRemovableAfterCheck:
+      'After the check, Remove sensitive content in the pane takes out the marked attachments and passages and creates a receipt; send the removed content on paper against a signed receipt.',
+    fixRemovableRibbon:
+      'Open the Secrecy Guard pane from the ribbon and choose Remove sensitive content: it removes the marked attachments and passages and creates a receipt; send the removed content on paper against a signed receipt, then press Send again.',
+    fixWholeMessage:
+      'Marks on the whole message (the subject, the sensitivity label, the 密等 field) cannot be removed: edit them yourself.',
     places: 'Marked:',
     unscannablePlaces: 'Could not be checked:',
     fixStripPane:
@@ -211,6 +228,10 @@ export interface MessageInput {
   readonly paneButton: boolean;
   /** The dialog offers Outlook's Send Anyway on a warning. @default false */
   readonly prompt?: boolean;
+  /** A block the pane's 「移除機敏內容」 can act on (marked attachments or passages). @default false */
+  readonly removable?: boolean;
+  /** With `removable`: some marks that stop the send are not the pane's to remove (subject, label...). */
+  readonly unremovable?: boolean;
 }
 
 export interface DialogText {
@@ -234,6 +255,11 @@ function fixes(input: MessageInput, locale: Locale): string[] {
     out.push(
       !input.paneButton ? t.fixWarnRibbon : pdf ? t.fixWarnAfterCheck : input.prompt ? t.fixWarnPrompt : t.fixWarnPane,
     );
+  } else if (input.kind === 'block' && input.findings.length > 0 && input.removable) {
+    out.push(!input.paneButton ? t.fixRemovableRibbon : pdf ? t.fixRemovableAfterCheck : t.fixRemovablePane);
+    if (input.unremovable) {
+      out.push(t.fixWholeMessage);
+    }
   } else if (input.kind === 'block' && input.findings.length > 0) {
     out.push(t.fixMarked);
   }
@@ -364,7 +390,7 @@ export function dialogText(input: MessageInput, locale: Locale): DialogText {
   const opening = {
     warn: input.prompt ? t.warnPrompt : t.warn,
     strip: t.strip,
-    block: t.block,
+    block: input.removable && input.findings.length > 0 ? t.blockRemovable : t.block,
   }[input.kind];
   const reasons = input.verdict.reasons.map((r) => (locale === 'zh-TW' ? r.zh : r.en));
   const ordered = input.findings
