@@ -66,13 +66,13 @@ export const STRINGS = defineMessages({
     macName: '機敏守門員（Mac 版）',
     descriptionShort: '寄出前攔下帶密等標示的郵件與邀請，並提醒與會人員保密。',
     descriptionFull:
-      '依據「機敏會議資訊保密之道」：Outlook 寄出郵件或會議邀請前，檢查主旨、內文與每個附件中的密等標示' +
-      '（絕對機密、極機密、機密、密）、機敏資料浮水印、【密】段落標示與敏感度標籤，依機關政策阻擋寄送或移除標示段落；' +
+      '依據「機敏會議資訊保密之道」：Outlook 寄出郵件或會議邀請前，檢查主旨、本文與每個附件中的密等標示' +
+      '（絕對機密、極機密、機密、密）、機敏資料浮水印、【密】段落標示與敏感度標籤，依機關政策阻擋寄送或移除機敏內容後寄送；' +
       'Teams 會議由主席設定保密提醒，與會人員逐一確認，主席可即時查看名單並匯出簽到表。郵件內容不會離開使用者的電腦。',
     groupLabel: '機敏守門員',
     paneButtonLabel: '檢查機敏內容',
     paneButtonTitle: '開啟機敏守門員',
-    paneButtonTooltip: '檢查主旨、內文與附件中的密等標示，並可移除標示段落後寄送。',
+    paneButtonTooltip: '檢查主旨、本文與附件中的密等標示，並可移除機敏內容後寄送。',
   },
   en: {
     developerName: 'Secrecy Guard project',
@@ -84,14 +84,14 @@ export const STRINGS = defineMessages({
       "Following the Agency Against Corruption's guidance on meeting secrecy: before Outlook sends a message or a " +
       'meeting invite, it checks the subject, body and every attachment for classification marks (絕對機密, 極機密, ' +
       '機密, 密), 機敏資料 watermarks, 【密】 portion marks and sensitivity labels, and blocks the send or removes the ' +
-      "marked parts as the agency's policy says. In Teams meetings the chair sets a secrecy reminder, every attendee " +
+      "sensitive content before it goes, as the agency's policy says. In Teams meetings the chair sets a secrecy reminder, every attendee " +
       'acknowledges it, and the chair sees the live roster and exports a sign-in sheet. Message content never leaves ' +
       "the user's computer.",
     groupLabel: 'Secrecy Guard',
     paneButtonLabel: 'Check for marks',
     paneButtonTitle: 'Open Secrecy Guard',
     paneButtonTooltip:
-      'Checks the subject, body and attachments for classification marks, and can remove marked parts.',
+      'Checks the subject, body and attachments for classification marks, and can remove sensitive content.',
   },
 });
 

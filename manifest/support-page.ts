@@ -26,7 +26,7 @@ export function supportPage(): string {
 <p lang="en">${html(en.descriptionFull)}</p>
 
 <h2 id="privacy">隱私權聲明 <span lang="en">Privacy</span></h2>
-<p>郵件與會議邀請的內容（主旨、內文、附件）只在您的電腦上檢查，不會傳送到伺服器。伺服器只記錄檢查結果：規則代號、密等、數量、大小與雜湊值；以及會議的保密提醒、與會人員確認的身分與時間，全部寫入不可竄改的稽核紀錄。</p>
+<p>郵件與會議邀請的內容（主旨、本文、附件）只在您的電腦上檢查，不會傳送到伺服器。伺服器只記錄檢查結果：規則代號、密等、數量、大小與雜湊值；以及會議的保密提醒、與會人員確認的身分與時間，全部寫入不可竄改的稽核紀錄。</p>
 <p lang="en">The content of messages and invites (subject, body, attachments) is checked on your computer only and is never sent to the server. The server records only the outcome of a check (rule ids, classification levels, counts, sizes and hashes), and for meetings the secrecy reminder and who acknowledged it when, all in a tamper-evident audit log.</p>
 
 <h2 id="terms">使用條款 <span lang="en">Terms of use</span></h2>

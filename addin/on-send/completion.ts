@@ -6,7 +6,9 @@
  *   Outlook's own Send Anyway (`sendModeOverride: promptUser`) is not offered: it would let a warned mail go without
  *   the reason the policy requires;
  * - `strip` stops the send, with a 「移除機敏內容」 button that opens the task pane on the strip view (1.14);
- * - `block` stops the send, saying why and how to fix it;
+ * - `block` stops the send, saying why and how to fix it; when the pane's 「移除機敏內容」 can take the marks out (a
+ *   marked attachment, a strippable passage), the dialog says what that does and its button opens the strip view,
+ *   as the pane itself offers the strip then;
  * - a PDF left to the pane (the send handler does not read PDFs) makes the button 「在窗格中檢查」, opening the pane on
  *   the check view, which reads it and hands the result back for the next send (1.14).
  * Plain `errorMessage` always, `errorMessageMarkdown` too from 1.15.
@@ -20,6 +22,7 @@ import type { CompactFinding, CompactUnscannable } from './attachment-scan';
 import type { SendCapabilities } from './capabilities';
 import { cancelLabel, dialogText, leftToPane, type MessageKind } from './messages';
 import { paneContext, type PaneContextView } from './pane-context';
+import type { Removability } from './removable';
 
 export interface SendDecision {
   readonly options: SendCompletion;
@@ -41,9 +44,12 @@ export function sendDecision(
     readonly reasonGiven?: boolean;
     /** The policy lets a warning go by Outlook's Send Anyway too (`warnOverride: 'prompt'`, the default). */
     readonly mayPrompt?: boolean;
+    /** What the pane's 「移除機敏內容」 could take out. @default nothing */
+    readonly removable?: Removability;
   } = {},
 ): SendDecision {
   const { itemKind = 'message', reasonGiven = false, mayPrompt = false } = how;
+  const removableBlock = verdict.verdict === 'block' && how.removable !== undefined && how.removable.removable;
   if (verdict.verdict === 'allow') {
     return { options: { allowEvent: true }, auditKind: 'decision', itemMayLeave: true };
   }
@@ -60,11 +66,22 @@ export function sendDecision(
       unscannable: places.unscannable,
       paneButton: caps.paneButton,
       prompt,
+      removable: removableBlock,
+      unremovable: how.removable === undefined || how.removable.unremovable,
     },
     locale,
   );
+  // A PDF still to be read goes first: the check view reads it, and offers the strip there too.
   const paneView: PaneContextView | null =
-    kind === 'strip' ? 'strip' : places.unscannable.some(leftToPane) ? 'check' : kind === 'warn' ? 'override' : null;
+    kind === 'strip'
+      ? 'strip'
+      : places.unscannable.some(leftToPane)
+        ? 'check'
+        : removableBlock
+          ? 'strip'
+          : kind === 'warn'
+            ? 'override'
+            : null;
   const options: SendCompletion = {
     allowEvent: false,
     errorMessage: text.plain,

@@ -7,6 +7,7 @@
 import {
   DEFAULT_POLICY,
   type Finding,
+  type Level,
   type Policy,
   scanMessage,
   type Unscannable,
@@ -53,6 +54,7 @@ import { itemHash } from './item-key';
 import { grantCovers, type OverrideGrant, overrideSubject, readGrant } from './override';
 import { type PolicyChoice, resolvePolicy } from './policy-source';
 import { type RecipientSummary, summariseRecipients } from './recipients';
+import { type Removability, removability } from './removable';
 import { judgeLabel, type LabelReading, readLabelFor } from './sensitivity-label';
 import { background, within } from './timing';
 
@@ -74,6 +76,8 @@ interface Judgement {
   readonly findings: readonly CompactFinding[];
   readonly unscannable: readonly CompactUnscannable[];
   readonly recipients: RecipientSummary | null;
+  /** What the pane's 「移除機敏內容」 could take out of it. */
+  readonly removable: Removability;
 }
 
 class SendRun {
@@ -212,6 +216,7 @@ class SendRun {
     const findings: Finding[] = [];
     const unscannable: Unscannable[] = [];
     const attachmentFindings: CompactFinding[] = [];
+    const scanned: { attachment: AttachmentSummary; findings: readonly CompactFinding[] }[] = [];
 
     let text = this.text;
     if (!text) {
@@ -251,6 +256,7 @@ class SendRun {
         findings.push(...expandFindings(scan.findings));
         unscannable.push(...scan.unscannable);
         attachmentFindings.push(...scan.findings);
+        scanned.push({ attachment, findings: scan.findings });
       }
     }
     if (ending === 'error') {
@@ -259,12 +265,18 @@ class SendRun {
 
     const recipients = this.recipients ? summariseRecipients(this.recipients, policy) : null;
     // Recipients not read are judged as external: the stricter scope of any sane policy, and the core's own default.
-    const verdict = verdictFor(findings, unscannable, recipients ? recipients.scope : 'external', policy);
+    const scope = recipients ? recipients.scope : 'external';
+    const verdict = verdictFor(findings, unscannable, scope, policy);
+    const stops = (level: Level): boolean => {
+      const action = policy.actions[scope][level];
+      return action === 'strip' || action === 'block';
+    };
     return {
       verdict,
       findings: compactFindings(text.findings.concat(label.findings)).concat(attachmentFindings),
       unscannable: compactUnscannable(unscannable),
       recipients,
+      removable: removability(stops, text.findings.concat(label.findings), scanned),
     };
   }
 
@@ -288,6 +300,7 @@ class SendRun {
           v.verdict === 'warn' &&
           grantCovers(this.grant, this.choice.fingerprint, overrideSubject(v, v.findings, v.unscannable), Date.now()),
         mayPrompt: warnMayPrompt(this.choice.policy),
+        removable: judgement.removable,
       });
     } catch {
       judgement = null;

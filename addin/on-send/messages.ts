@@ -29,14 +29,22 @@ const catalog = defineMessages({
     fixWarnPrompt: '如每位收件者都有權知悉，可選「仍要傳送」，或按「填寫理由」在窗格中說明後再寄出；否則請修改郵件。',
     strip: '本郵件含須移除的機敏段落，移除後才能寄出。',
     block: '本郵件不能以電子郵件寄出。',
+    blockRemovable: '本郵件含標示的附件或段落，不能照原樣以電子郵件寄出。',
+    fixRemovablePane:
+      '請按「移除機敏內容」：窗格會將標示的附件與段落自郵件移除並建立簽收單，移除的內容改以書面發送並經簽收；移除後再按「傳送」。',
+    fixRemovableAfterCheck:
+      '在窗格中檢查後，可按「移除機敏內容」將標示的附件與段落移除並建立簽收單，移除的內容改以書面發送並經簽收。',
+    fixRemovableRibbon:
+      '請從功能區開啟「機敏守門員」窗格，按「移除機敏內容」將標示的附件與段落移除並建立簽收單；移除的內容改以書面發送並經簽收，再按「傳送」。',
+    fixWholeMessage: '主旨、敏感度標籤或屬整封郵件的密等標示無法移除，請自行修改。',
     places: '標示位置：',
     unscannablePlaces: '無法檢查：',
-    fixStripPane: '請按「移除機敏內容」，在窗格中移除後再寄出；移除的段落請改以紙本傳送並簽收。',
+    fixStripPane: '請按「移除機敏內容」，在窗格中移除後再寄出；移除的內容請改以書面發送並經簽收。',
     fixWarnPane: '如每位收件者都有權知悉，請按「填寫理由」，在窗格中填寫理由後再按「傳送」；否則請修改郵件。',
     fixWarnRibbon: '如每位收件者都有權知悉，請從功能區開啟「機敏守門員」窗格填寫理由，再按「傳送」；否則請修改郵件。',
     fixWarnAfterCheck: '在窗格中檢查後如仍須照寄，請在窗格中填寫理由，再按「傳送」。',
-    fixStripRibbon: '請從功能區開啟「機敏守門員」窗格，移除後再寄出；移除的段落請改以紙本傳送並簽收。',
-    fixMarked: '含密等標示的內容不得以電子郵件傳送：請移除該內容或附件，改以紙本或公文系統傳送。',
+    fixStripRibbon: '請從功能區開啟「機敏守門員」窗格，移除後再寄出；移除的內容請改以書面發送並經簽收。',
+    fixMarked: '含密等標示的內容不得以電子郵件傳送：請移除該內容或附件，改以書面或公文系統傳送。',
     fixCloud: '雲端附件無法檢查：請改附檔案複本。',
     fixPdf: 'PDF 須在「機敏守門員」窗格中檢查後才能寄出：請從功能區開啟窗格。',
     fixPdfPane: 'PDF 須在窗格中檢查後才能寄出：請按「在窗格中檢查」。',
@@ -51,7 +59,7 @@ const catalog = defineMessages({
     finding: (place: string, what: string, level: string) => `${place}：${what}（${level}）`,
     unscannable: (place: string, why: string) => `${place}：${why}`,
     subject: '主旨',
-    body: '內文',
+    body: '本文',
     label: '敏感度標籤',
     message: '郵件',
     attachments: '附件清單',
@@ -63,14 +71,23 @@ const catalog = defineMessages({
     warnPrompt: 'Warning: this message contains sensitive content. Make sure every recipient may know it.',
     fixWarnPrompt:
       'If every recipient may know it, choose Send Anyway, or “Give a reason” to give one in the pane first; otherwise edit the message.',
-    strip: 'This message contains marked parts that must be removed before it can be sent.',
+    strip: 'This message contains sensitive content that must be removed before it can be sent.',
     block: 'This message cannot be sent by e-mail.',
+    blockRemovable: 'This message has marked attachments or passages and cannot be sent by e-mail as it is.',
+    fixRemovablePane:
+      'Choose “Remove sensitive”: the pane removes the marked attachments and passages and creates a receipt; send the removed content on paper against a signed receipt, then press Send again.',
+    fixRemovableAfterCheck:
+      'After the check, Remove sensitive content in the pane takes out the marked attachments and passages and creates a receipt; send the removed content on paper against a signed receipt.',
+    fixRemovableRibbon:
+      'Open the Secrecy Guard pane from the ribbon and choose Remove sensitive content: it removes the marked attachments and passages and creates a receipt; send the removed content on paper against a signed receipt, then press Send again.',
+    fixWholeMessage:
+      'Marks on the whole message (the subject, the sensitivity label, the 密等 field) cannot be removed: edit them yourself.',
     places: 'Marked:',
     unscannablePlaces: 'Could not be checked:',
     fixStripPane:
-      'Choose “Remove marked parts” and remove them in the pane, then send; send the removed parts on paper against a receipt.',
+      'Choose “Remove sensitive” and remove it in the pane, then send; send the removed content on paper against a signed receipt.',
     fixStripRibbon:
-      'Open the Secrecy Guard pane from the ribbon and remove them, then send; send the removed parts on paper against a receipt.',
+      'Open the Secrecy Guard pane from the ribbon and remove it there, then send; send the removed content on paper against a signed receipt.',
     fixWarnPane:
       'If every recipient may know it, choose “Give a reason”, give it in the pane and press Send again; otherwise edit the message.',
     fixWarnRibbon:
@@ -85,7 +102,8 @@ const catalog = defineMessages({
     fixUnreadable:
       'Remove attachments that cannot be read, or attach them in a format that can (such as .docx or .odt).',
     fixError: 'The check failed: press Send again; if it still fails, contact IT support.',
-    cancelLabel: 'Remove marked parts',
+    // 「移除機敏內容」's English, Remove sensitive content, cut to the 20 characters Outlook allows a dialog button.
+    cancelLabel: 'Remove sensitive',
     checkLabel: 'Check in the pane',
     reasonLabel: 'Give a reason',
     more: (n: number) => `…and ${n} more`,
@@ -166,7 +184,7 @@ function shorten(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** Where a location is, for people: 主旨, 內文, 附件「報告.odt」頁首, 附件「資料.zip/報告.odt」浮水印. */
+/** Where a location is, for people: 主旨, 本文, 附件「報告.odt」頁首, 附件「資料.zip/報告.odt」浮水印. */
 export function placeName(location: string, locale: Locale): string {
   const t = catalog(locale);
   const hash = location.lastIndexOf('#');
@@ -210,6 +228,10 @@ export interface MessageInput {
   readonly paneButton: boolean;
   /** The dialog offers Outlook's Send Anyway on a warning. @default false */
   readonly prompt?: boolean;
+  /** A block the pane's 「移除機敏內容」 can act on (marked attachments or passages). @default false */
+  readonly removable?: boolean;
+  /** With `removable`: some marks that stop the send are not the pane's to remove (subject, label...). */
+  readonly unremovable?: boolean;
 }
 
 export interface DialogText {
@@ -233,6 +255,11 @@ function fixes(input: MessageInput, locale: Locale): string[] {
     out.push(
       !input.paneButton ? t.fixWarnRibbon : pdf ? t.fixWarnAfterCheck : input.prompt ? t.fixWarnPrompt : t.fixWarnPane,
     );
+  } else if (input.kind === 'block' && input.findings.length > 0 && input.removable) {
+    out.push(!input.paneButton ? t.fixRemovableRibbon : pdf ? t.fixRemovableAfterCheck : t.fixRemovablePane);
+    if (input.unremovable) {
+      out.push(t.fixWholeMessage);
+    }
   } else if (input.kind === 'block' && input.findings.length > 0) {
     out.push(t.fixMarked);
   }
@@ -363,7 +390,7 @@ export function dialogText(input: MessageInput, locale: Locale): DialogText {
   const opening = {
     warn: input.prompt ? t.warnPrompt : t.warn,
     strip: t.strip,
-    block: t.block,
+    block: input.removable && input.findings.length > 0 ? t.blockRemovable : t.block,
   }[input.kind];
   const reasons = input.verdict.reasons.map((r) => (locale === 'zh-TW' ? r.zh : r.en));
   const ordered = input.findings

@@ -4,7 +4,7 @@
  */
 import type { VerdictKind } from '../../src/core';
 
-/** The views the dialog's button opens the pane on: remove marked parts, check (a PDF), give a reason to send. */
+/** The views the dialog's button opens the pane on: remove sensitive content, check (a PDF), give a reason to send. */
 export type PaneContextView = 'strip' | 'check' | 'override';
 
 export interface PaneContext {

@@ -4,7 +4,7 @@
  */
 import { type Level, LEVEL_ENGLISH, type UnscannableReason, type VerdictKind } from '../../src/core';
 import type { ReceiptStatus } from '../../src/shared/api';
-import { defineMessages, type Locale } from '../../src/shared/i18n';
+import { defineMessages, type Locale, nameIn } from '../../src/shared/i18n';
 
 /** A level for English readers: the mark as it appears in the mail, and its English name (as the level badge shows it). */
 const englishLevel = (level: Level): string => `${level} · ${LEVEL_ENGLISH[level]}`;
@@ -142,9 +142,9 @@ export const messages = defineMessages({
           ? '收件人皆為機關內部'
           : '有外部收件人',
     policyFallback: '無法取得機關政策，暫以最嚴格的預設政策判斷。',
-    policyName: (name: string, version: number) => `政策：${name}（第 ${version} 版）`,
+    policyName: (name: string, version: number) => `政策：${nameIn(name, 'zh-TW')}（第 ${version} 版）`,
     policyCached: (name: string, version: number) =>
-      `無法取得伺服器上的政策，沿用先前取得的政策：${name}（第 ${version} 版）；寄出時亦以此政策判斷。`,
+      `無法取得伺服器上的政策，沿用先前取得的政策：${nameIn(name, 'zh-TW')}（第 ${version} 版）；寄出時亦以此政策判斷。`,
     findingsHeading: '發現的標示',
     noFindings: '未發現機敏標示。',
     location: (kind: string, name?: string) =>
@@ -158,6 +158,8 @@ export const messages = defineMessages({
       })[kind] ?? kind,
     rule: (rule: string) => RULES_ZH[rule] ?? (rule.startsWith('custom.') ? `機關自訂規則（${rule.slice(7)}）` : rule),
     excerptLabel: '摘錄（僅顯示於本機）',
+    excerptMarkStart: '（標示開始）',
+    excerptMarkEnd: '（標示結束）',
     strippable: '可移除',
     notStrippable: '整封郵件或整份附件',
     unscannable: (reason: UnscannableReason) => UNSCANNABLE_ZH[reason] ?? reason,
@@ -241,7 +243,7 @@ export const messages = defineMessages({
     stripUnchanged: '郵件未變更。',
     stripAuditMissing: '稽核紀錄未能寫入伺服器；簽收單已建立。',
     stripSaltsNotKept:
-      '本電腦未能保存簽收單的鹽值（核對紙本所需，伺服器不保存）。請現在列印簽收單；關閉本窗格後即無法再印出鹽值。',
+      '本電腦未能保存簽收單的鹽值（核對書面內容所需，伺服器不保存）。請現在列印簽收單；關閉本窗格後即無法再印出鹽值。',
     stripVerifyFailed: (detail: string) => `無法重新檢查郵件：${detail}。傳送前請按「重新檢查」。`,
     stripVerified: '重新檢查：郵件已無機敏標示，可以傳送。',
     restoreButton: '還原原文',
@@ -295,13 +297,13 @@ export const messages = defineMessages({
     lastScanned: (time: string) => `Last checked: ${time}`,
     verdictHeading: 'What happens when you send',
     verdict: (v: VerdictKind) =>
-      ({ allow: 'Allowed', warn: 'Warning', strip: 'Remove sensitive content first', block: 'Blocked' })[v],
+      ({ allow: 'Allowed', warn: 'Warning', strip: 'Remove sensitive content, then send', block: 'Blocked' })[v],
     verdictExplain: (v: VerdictKind) =>
       ({
         allow: 'No classification marks found. You can send.',
         warn: 'Something needs attention. Change the message, or give a reason and send anyway.',
         strip:
-          'Sensitive meeting information must not go by e-mail. Remove the marked parts and send them on paper against a signed receipt.',
+          'Sensitive meeting information must not go by e-mail. Remove sensitive content and send it on paper against a signed receipt.',
         block: 'This message cannot go by e-mail. Remove the classified document or handle it on paper.',
       })[v],
     blockRemovable:
@@ -313,9 +315,9 @@ export const messages = defineMessages({
           ? 'All recipients are internal'
           : 'External recipients',
     policyFallback: 'The agency policy could not be loaded; the strictest default policy applies.',
-    policyName: (name: string, version: number) => `Policy: ${name} (version ${version})`,
+    policyName: (name: string, version: number) => `Policy: ${nameIn(name, 'en')} (version ${version})`,
     policyCached: (name: string, version: number) =>
-      `The server's policy could not be loaded; the policy loaded before applies, as it will when you send: ${name} (version ${version}).`,
+      `The server's policy could not be loaded; the policy loaded before applies, as it will when you send: ${nameIn(name, 'en')} (version ${version}).`,
     findingsHeading: 'Marks found',
     noFindings: 'No classification marks found.',
     location: (kind: string, name?: string) =>
@@ -329,6 +331,8 @@ export const messages = defineMessages({
       })[kind] ?? kind,
     rule: (rule: string) => RULES_EN[rule] ?? (rule.startsWith('custom.') ? `Agency rule (${rule.slice(7)})` : rule),
     excerptLabel: 'Excerpt (shown on this computer only)',
+    excerptMarkStart: '[mark] ',
+    excerptMarkEnd: ' [end of mark]',
     strippable: 'Removable',
     notStrippable: 'Whole message or attachment',
     unscannable: (reason: UnscannableReason) => UNSCANNABLE_EN[reason] ?? reason,
@@ -416,7 +420,7 @@ export const messages = defineMessages({
     stripUnchanged: 'The message is unchanged.',
     stripAuditMissing: 'The audit event could not be recorded on the server; the receipt was created.',
     stripSaltsNotKept:
-      'This computer could not keep the receipt’s salts (needed to check the paper copy; the server does not keep them). Print the receipt now: once this pane closes they cannot be printed again.',
+      'This computer could not keep the receipt’s salts (needed to check the content sent on paper; the server does not keep them). Print the receipt now: once this pane closes they cannot be printed again.',
     stripVerifyFailed: (detail: string) =>
       `The message could not be checked again: ${detail}. Press “Check again” before sending.`,
     stripVerified: 'Checked again: no classification marks remain; the message can be sent.',

@@ -203,23 +203,37 @@ export function verdictFor(
   let verdict: Action = 'allow';
   let level: Level | null = null;
   const reasons: LocalisedText[] = [];
+  // Counted apart: an attachment can still be removed whole (the task pane does), the whole message's marks cannot.
   let unstrippable = 0;
+  let inAttachments = 0;
   for (const f of findings) {
     level = maxLevel(level, f.level);
     const action = policy.actions[scope][f.level];
     if (action === 'strip' && !f.strippable) {
-      unstrippable++;
+      if (f.location.indexOf('attachment:') === 0) {
+        inAttachments++;
+      } else {
+        unstrippable++;
+      }
     }
     if (SEVERITY[action] > SEVERITY[verdict]) {
       verdict = action;
     }
   }
-  if (verdict === 'strip' && unstrippable > 0) {
+  if (verdict === 'strip' && (unstrippable > 0 || inAttachments > 0)) {
     verdict = 'block';
-    reasons.push({
-      zh: `有 ${unstrippable} 處標示屬整封郵件或附件（如主旨、密等欄位、附件），無法僅移除部分內容。`,
-      en: `${unstrippable} mark(s) classify the whole message or an attachment (subject, 密等 field, attachment) and cannot be stripped.`,
-    });
+    if (inAttachments > 0) {
+      reasons.push({
+        zh: `有 ${inAttachments} 處標示在附件中：附件無法只移除其中部分，須整份自郵件移除。`,
+        en: `${inAttachments} mark(s) are in attachments: an attachment cannot be stripped in part, only removed whole.`,
+      });
+    }
+    if (unstrippable > 0) {
+      reasons.push({
+        zh: `有 ${unstrippable} 處標示屬整封郵件（如主旨、密等欄位、敏感度標籤），無法僅移除部分內容。`,
+        en: `${unstrippable} mark(s) classify the whole message (subject, 密等 field, sensitivity label) and cannot be stripped.`,
+      });
+    }
   }
   if (level !== null) {
     reasons.unshift({

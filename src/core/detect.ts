@@ -45,7 +45,7 @@ import {
 import { findPersonalData } from './personal-data';
 import { execAll } from './regex';
 import { ConsumedSpans, ContainingSpans, dropCovered } from './spans';
-import type { Finding, SegmentPosition, TextSegment } from './types';
+import type { ExcerptSpan, Finding, SegmentPosition, TextSegment } from './types';
 
 /** A custom rule from the policy, compiled once per policy. */
 export interface CompiledCustomRule {
@@ -1668,19 +1668,120 @@ function pairTags(tags: readonly Tag[]): { regions: { start: number; end: number
   return { regions: outer, used };
 }
 
-function excerptOf(text: string, start: number, end: number): string {
-  const max = 40;
-  const len = end - start;
-  let a = start;
-  let b = end;
-  if (len >= max) {
-    b = start + max;
-  } else {
-    const room = max - len;
-    a = Math.max(0, start - Math.floor(room / 2));
-    b = Math.min(text.length, end + (room - (start - a)));
+/** The most an excerpt shows, in characters (code points): the mark and what surrounds it in its paragraph. */
+export const EXCERPT_MAX = 40;
+
+/** How far either side of a mark a paragraph break is looked for: past it, the excerpt could not reach anyway. */
+const EXCERPT_REACH = EXCERPT_MAX * 2;
+/** How much of a line next to a break is read to tell what it is (blank, an item number, a portion mark's end). */
+const LINE_PEEK = 64;
+
+/**
+ * Whether the line break at `p` ends a paragraph: a blank line on either side of it, a line after it that opens a
+ * paragraph (an item number, a bullet, an opening bracket), or a line before it ending with a portion mark: the same
+ * boundaries as the paragraph a strip removes (`paragraphAround`). U+2029 always is one. Only `LINE_PEEK` characters of
+ * each line are read, so the cost per break stays bounded however long the lines.
+ */
+function endsParagraph(text: string, p: number): boolean {
+  if (text[p] === '\u2029') {
+    return true;
   }
-  return Array.from(text.slice(a, b).replace(/\s+/g, ' ')).slice(0, max).join('').trim();
+  const prevStart = text.lastIndexOf('\n', p - 1) + 1;
+  const prev = text.slice(Math.max(prevStart, p - LINE_PEEK), p);
+  const nextBreak = text.indexOf('\n', p + 1);
+  const nextEnd = nextBreak === -1 ? text.length : nextBreak;
+  const next = text.slice(p + 1, Math.min(nextEnd, p + 1 + LINE_PEEK));
+  // The portion-mark test, the dearest, last.
+  return (
+    (prevStart >= p - LINE_PEEK && prev.trim() === '') ||
+    (nextEnd <= p + 1 + LINE_PEEK && next.trim() === '') ||
+    PARAGRAPH_START.test(next) ||
+    PORTION_LINE_END.test(prev)
+  );
+}
+
+/** The start of the paragraph holding `start`, looked for no further back than `EXCERPT_REACH`. */
+function paragraphStartNear(text: string, start: number): number {
+  const floor = Math.max(0, start - EXCERPT_REACH);
+  for (let p = start - 1; p >= floor; p--) {
+    const c = text[p];
+    if ((c === '\n' || c === '\u2029') && endsParagraph(text, p)) {
+      return p + 1;
+    }
+  }
+  return floor;
+}
+
+/** The end of the paragraph holding `end`, looked for no further on than `EXCERPT_REACH`. */
+function paragraphEndNear(text: string, end: number): number {
+  const ceiling = Math.min(text.length, end + EXCERPT_REACH);
+  for (let p = end; p < ceiling; p++) {
+    const c = text[p];
+    if ((c === '\n' || c === '\u2029') && endsParagraph(text, p)) {
+      return p;
+    }
+  }
+  return ceiling;
+}
+
+/** Code points, with a surrogate left alone by a cut (a window edge inside a pair) dropped rather than shown. */
+const codePoints = (s: string): string[] => Array.from(s).filter((c) => !/^[\ud800-\udfff]$/.test(c));
+
+/**
+ * What the user is shown of a mark at `[start, end)`: at most `EXCERPT_MAX` characters, the mark and what surrounds
+ * it, never past its paragraph (the next paragraph is not what is marked), whitespace runs shown as one space, and
+ * where the mark is in it (UTF-16 offsets into the excerpt, for highlighting it). A mark longer than the excerpt is
+ * shown from its start.
+ */
+export function excerptOf(text: string, start: number, end: number): { excerpt: string; span: ExcerptSpan } {
+  const lo = paragraphStartNear(text, start);
+  const hi = paragraphEndNear(text, end);
+  const left = codePoints(text.slice(lo, start));
+  const mark = codePoints(text.slice(start, end));
+  const right = codePoints(text.slice(end, hi));
+  // Context is read as it will be shown (whitespace runs as one space), so the room is spent on what is seen.
+  const squeeze = (cs: string[]): string[] =>
+    cs.map((c) => (/\s/.test(c) ? ' ' : c)).filter((c, i, a) => !(c === ' ' && a[i - 1] === ' '));
+  const l = squeeze(left);
+  const m = squeeze(mark).slice(0, EXCERPT_MAX);
+  const r = squeeze(right);
+  const room = EXCERPT_MAX - m.length;
+  let rightN = Math.min(r.length, room - Math.min(l.length, Math.floor(room / 2)));
+  const leftN = Math.min(l.length, room - rightN);
+  rightN = Math.min(r.length, room - leftN);
+  const pieces = [
+    ...l.slice(l.length - leftN).map((c) => ({ c, marked: false })),
+    ...m.map((c) => ({ c, marked: true })),
+    ...r.slice(0, rightN).map((c) => ({ c, marked: false })),
+  ].filter((p, i, a) => !(p.c === ' ' && a[i - 1]?.c === ' '));
+  while (pieces.length > 0 && /^\s$/.test(pieces[0]!.c)) {
+    pieces.shift();
+  }
+  while (pieces.length > 0 && /^\s$/.test(pieces[pieces.length - 1]!.c)) {
+    pieces.pop();
+  }
+  let excerpt = '';
+  let spanStart = -1;
+  let spanEnd = 0;
+  for (const p of pieces) {
+    if (p.marked && spanStart === -1) {
+      spanStart = excerpt.length;
+    }
+    excerpt += p.c;
+    if (p.marked) {
+      spanEnd = excerpt.length;
+    }
+  }
+  return {
+    excerpt,
+    span: spanStart === -1 ? { start: 0, length: 0 } : { start: spanStart, length: spanEnd - spanStart },
+  };
+}
+
+/** A finding's `excerpt` and `excerptSpan`. */
+function excerptFields(text: string, start: number, end: number): { excerpt: string; excerptSpan: ExcerptSpan } {
+  const { excerpt, span } = excerptOf(text, start, end);
+  return { excerpt, excerptSpan: span };
 }
 
 /** Compiles a keyword list for matching: each keyword normalised, and the raw characters that trigger a window. */
@@ -1818,7 +1919,7 @@ function assemble(
       rule: h.rule,
       level: h.level,
       location: segment.location,
-      excerpt: excerptOf(text, h.start, h.end),
+      ...excerptFields(text, h.start, h.end),
       offset: h.start,
       length: h.end - h.start,
       strippable: portion,
@@ -1831,7 +1932,7 @@ function assemble(
       rule: r.rule,
       level,
       location: segment.location,
-      excerpt: excerptOf(text, r.start, Math.min(r.end, r.start + 40)),
+      ...excerptFields(text, r.start, Math.min(r.end, r.start + EXCERPT_MAX)),
       offset: r.start,
       length: r.end - r.start,
       strippable: strippableBody,

@@ -31,13 +31,21 @@ export interface TextSegment {
   readonly position?: SegmentPosition;
 }
 
+/** A stretch of an excerpt: its first UTF-16 offset and its length. */
+export interface ExcerptSpan {
+  readonly start: number;
+  readonly length: number;
+}
+
 export interface Finding {
   /** Stable rule id, e.g. `field.classification`, `portion`, `custom.<id>`; sent to the server. */
   readonly rule: string;
   readonly level: Level;
   readonly location: string;
-  /** At most 40 characters of the original text around the mark. Never sent to the server. */
+  /** At most 40 characters of the original text around the mark, within its paragraph. Never sent to the server. */
   readonly excerpt: string;
+  /** Where the mark is in `excerpt` (UTF-16 offsets), for showing it highlighted. Absent when not known. */
+  readonly excerptSpan?: ExcerptSpan;
   /** UTF-16 offset of the mark in the original text of its segment. */
   readonly offset?: number;
   /** Length of the mark in the original text. */

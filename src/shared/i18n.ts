@@ -29,3 +29,23 @@ export function defineMessages<M extends Record<string, Message>>(catalog: {
 }): (locale: Locale) => M {
   return (locale) => catalog[locale];
 }
+
+/** Han characters: what tells the Chinese half of a bilingual name from the English one. */
+const HAN = /[\u3400-\u9fff\uf900-\ufaff]/;
+
+/**
+ * A name written in both languages as 「中文 / English」 (the built-in policy's, and the form agency policies follow)
+ * in the page's language only; any other name as it is. A page in one language must not show a line in two.
+ */
+export function nameIn(name: string, locale: Locale): string {
+  const parts = name.split(' / ');
+  if (parts.length !== 2) {
+    return name;
+  }
+  const zh = (parts[0] as string).trim();
+  const en = (parts[1] as string).trim();
+  if (!zh || !en || !HAN.test(zh) || HAN.test(en)) {
+    return name;
+  }
+  return locale === 'zh-TW' ? zh : en;
+}

@@ -12,7 +12,10 @@ import { useReminderCardStyles } from './ReminderCard.styles';
 export type ReminderCardProps = {
   /** Extra content at the bottom of the card (the acknowledgement). */
   children?: React.ReactNode;
-  /** The page's language: English readers see the level's English name beside the Chinese one. */
+  /**
+   * The page's language: English readers see the level's English name beside the mark; a zh-TW page, the stage
+   * included, shows the mark alone.
+   */
   locale: Locale;
   meeting: Pick<MeetingView, 'title' | 'level' | 'reminder' | 'spokesperson'>;
   t: TeamsMessages;
@@ -40,7 +43,7 @@ export function ReminderCard({
           level={meeting.level as Level}
           size={stage ? 'extra-large' : 'large'}
           locale={locale}
-          showEnglish={stage || locale === 'en'}
+          showEnglish={locale === 'en'}
           className={stage ? s.badgeStage : undefined}
         />
         <h1 id={headingId} className={mergeClasses(s.heading, stage && s.headingStage)}>

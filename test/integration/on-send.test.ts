@@ -227,7 +227,7 @@ describe('each verdict, end to end on real fixtures', () => {
       commandId: TASKPANE_COMMAND_ID,
     });
     expect(JSON.parse(options.contextData as string)).toEqual({ source: 'on-send', view: 'strip', verdict: 'strip' });
-    expect(options.errorMessage).toContain('內文：段落標示（密）');
+    expect(options.errorMessage).toContain('本文：段落標示（密）');
     expect(options.errorMessageMarkdown).toContain('**本郵件含須移除的機敏段落');
     for (const text of [options.errorMessage, options.errorMessageMarkdown] as string[]) {
       expect(text).not.toContain('預算');
@@ -237,7 +237,7 @@ describe('each verdict, end to end on real fixtures', () => {
     await settle(run);
   });
 
-  it('block: a .docx with 機密 in its header to an outside address says why and how to fix it', async () => {
+  it('block: a .docx with 機密 in its header to an outside address says why, and that 「移除機敏內容」 in the pane takes it out', async () => {
     const item = createFakeItem({
       subject: '資料提供',
       bodyHtml: '<p>檢送資料一份。</p>',
@@ -248,11 +248,100 @@ describe('each verdict, end to end on real fixtures', () => {
     const options = run.event.completions[0]!;
     expect(options.allowEvent).toBe(false);
     expect(options).not.toHaveProperty('sendModeOverride');
-    expect(options).not.toHaveProperty('commandId');
-    expect(options.errorMessage).toContain('本郵件不能以電子郵件寄出');
+    // The policy blocks 機密 to outside addresses; the pane can still take the file out (its check view offers it),
+    // so the dialog's button opens the pane on that.
+    expect(options).toMatchObject({ cancelLabel: '移除機敏內容', commandId: TASKPANE_COMMAND_ID });
+    expect(JSON.parse(options.contextData as string)).toEqual({ source: 'on-send', view: 'strip', verdict: 'block' });
+    expect(options.errorMessage).toContain('本郵件含標示的附件或段落，不能照原樣以電子郵件寄出');
     expect(options.errorMessage).toContain('附件「報告.docx」頁首：密等標示（機密）');
-    expect(options.errorMessage).toContain('改以紙本或公文系統傳送');
+    expect(options.errorMessage).toContain('請按「移除機敏內容」：窗格會將標示的附件與段落自郵件移除並建立簽收單');
+    expect(options.errorMessage).not.toContain('改以書面或公文系統傳送');
+    expect(run.event.violations).toEqual([]);
     await settle(run);
+  });
+
+  describe('a marked attachment at a level the policy strips (the pane removes it whole)', () => {
+    // 機密 to colleagues is `strip` under the agency's policy; in an attachment it cannot be stripped in part: `block`.
+    const docxItem = (subject = '資料提供'): FakeItemState =>
+      createFakeItem({
+        subject,
+        bodyHtml: '<p>檢送資料一份。</p>',
+        to: INSIDE,
+        attachments: [fileAttachment('header-mark.docx', '報告.docx')],
+      });
+
+    it('blocks with 「移除機敏內容」 opening the pane on the strip view, and says what it does, in both languages', async () => {
+      const run = await send(docxItem(), { mailboxVersion: '1.15' });
+      const options = run.event.completions[0]!;
+      expect(options).toMatchObject({ allowEvent: false, cancelLabel: '移除機敏內容', commandId: TASKPANE_COMMAND_ID });
+      expect(JSON.parse(options.contextData as string)).toEqual({ source: 'on-send', view: 'strip', verdict: 'block' });
+      for (const text of [options.errorMessage, options.errorMessageMarkdown] as string[]) {
+        expect(text).toContain('不能照原樣以電子郵件寄出');
+        expect(text).toContain('附件「報告.docx」頁首：密等標示（機密）');
+        expect(text).toContain('請按「移除機敏內容」');
+        // The verdict's reason no longer says the mark cannot be removed: the attachment goes whole.
+        expect(text).toContain('須整份自郵件移除');
+        expect(text).not.toMatch(/無法僅移除部分內容|改以書面或公文系統傳送/);
+        expect(text.length).toBeLessThanOrEqual(500);
+      }
+      expect(run.event.violations).toEqual([]);
+
+      const en = await send(docxItem(), { mailboxVersion: '1.15', displayLanguage: 'en-US' });
+      const english = en.event.completions[0]!;
+      expect(english.cancelLabel).toBe('Remove sensitive');
+      expect(english.errorMessage).toContain('cannot be sent by e-mail as it is');
+      expect(english.errorMessage).toContain('Choose “Remove sensitive”: the pane removes the marked attachments');
+      expect(english.errorMessage).not.toMatch(/[\u3400-\u9fff]{3}/u);
+      for (const r of [run, en]) {
+        await settle(r);
+      }
+    });
+
+    it('before Mailbox 1.14 (no dialog button) names the ribbon’s pane and its 「移除機敏內容」', async () => {
+      const run = await send(docxItem(), { mailboxVersion: '1.12' });
+      const options = run.event.completions[0]!;
+      expect(Object.keys(options).sort()).toEqual(['allowEvent', 'errorMessage']);
+      expect(options.errorMessage).toContain('請從功能區開啟「機敏守門員」窗格，按「移除機敏內容」');
+      expect(run.event.violations).toEqual([]);
+      await settle(run);
+    });
+
+    it('with a marked subject too: the button still opens the strip, and the message says the subject is the sender’s to change', async () => {
+      const run = await send(docxItem('【機密】資料提供'), { mailboxVersion: '1.15' });
+      const options = run.event.completions[0]!;
+      expect(options).toMatchObject({ allowEvent: false, cancelLabel: '移除機敏內容' });
+      expect(JSON.parse(options.contextData as string)).toMatchObject({ view: 'strip', verdict: 'block' });
+      expect(options.errorMessage).toContain('請按「移除機敏內容」');
+      expect(options.errorMessage).toContain('主旨、敏感度標籤或屬整封郵件的密等標示無法移除，請自行修改。');
+      await settle(run);
+    });
+
+    it('a cloud attachment with a marked name is not the pane’s to remove: no 「移除機敏內容」, what to do instead', async () => {
+      const item = createFakeItem({
+        subject: '共享資料夾',
+        bodyHtml: '<p>連結如附。</p>',
+        to: INSIDE,
+        attachments: [
+          {
+            id: 'AAMkAGI2-cloud-marked',
+            name: '【機密】會議資料.docx',
+            size: 24000,
+            attachmentType: 'cloud',
+            content: { format: 'url', content: 'https://contoso.sharepoint.com/sites/x/a.docx' },
+          },
+        ],
+      });
+      const run = await send(item, { mailboxVersion: '1.15' });
+      const options = run.event.completions[0]!;
+      expect(options.allowEvent).toBe(false);
+      expect(options.errorMessage).toMatch(/附件「【機密】會議資料\.docx」名稱：.*（機密）/);
+      expect(options).not.toHaveProperty('commandId');
+      expect(options).not.toHaveProperty('cancelLabel');
+      expect(options.errorMessage).toContain('本郵件不能以電子郵件寄出');
+      expect(options.errorMessage).toContain('改以書面或公文系統傳送');
+      expect(options.errorMessage).toContain('請改附檔案複本');
+      await settle(run);
+    });
   });
 
   it('a Big5 mail: attached as an Outlook item it is decoded without TextDecoder, and its 機密 marks block it', async () => {
@@ -674,7 +763,7 @@ describe('fail closed: faults end in warn or block per policy, never allow, comp
     expect(run.event.completions).toHaveLength(1);
     // Inside, the agency's policy warns about what could not be read: a reason given in the pane lets it go.
     expect(run.event.completions[0]).toMatchObject({ allowEvent: false, cancelLabel: '填寫理由' });
-    expect(run.event.completions[0]!.errorMessage).toContain('內文：檢查錯誤');
+    expect(run.event.completions[0]!.errorMessage).toContain('本文：檢查錯誤');
     await settle(run);
     const events = (await auditEvents()).slice(before);
     expect(events.map((e) => [e.data.kind, e.data.verdict])).toEqual([['scan-error', 'warn']]);
@@ -946,7 +1035,7 @@ describe('requirement sets, languages and limits', () => {
       'errorMessageMarkdown',
     ]);
     expect(options.errorMessageMarkdown).toMatch(/^\*\*.+\*\*/);
-    expect(options.errorMessageMarkdown).toContain('\n- 內文：段落標示（密）');
+    expect(options.errorMessageMarkdown).toContain('\n- 本文：段落標示（密）');
     expect(run.event.violations).toEqual([]);
     await settle(run);
   });
@@ -954,11 +1043,11 @@ describe('requirement sets, languages and limits', () => {
   it('English when Office is in English; zh-TW for Chinese', async () => {
     const mailbox = mailboxWith(AGENCY_POLICY);
     const en = await send(stripItem(), { displayLanguage: 'en-US', mailbox });
-    expect(en.event.completions[0]!.cancelLabel).toBe('Remove marked parts');
+    expect(en.event.completions[0]!.cancelLabel).toBe('Remove sensitive');
     expect(en.event.completions[0]!.errorMessage).toContain('Body: portion mark (密 Official secret)');
     // English punctuation throughout, and each level named once.
     expect(en.event.completions[0]!.errorMessage).not.toMatch(/[（）、：「」]|\(密\)/);
-    expect(en.event.completions[0]!.errorMessage).toContain('This message contains marked parts');
+    expect(en.event.completions[0]!.errorMessage).toContain('This message contains sensitive content');
     const zh = await send(stripItem(), { displayLanguage: 'zh-HK', mailbox });
     expect(zh.event.completions[0]!.cancelLabel).toBe('移除機敏內容');
     for (const run of [en, zh]) {
@@ -1083,9 +1172,17 @@ describe('appointments and recipients', () => {
       ADDIN_ACTIONS.onAppointmentSend,
       { mailbox, eventType: 'OnAppointmentSend' },
     );
-    // A list may hold anyone: judged as external, where the watermark cannot be stripped.
-    expect(list.event.completions[0]).toMatchObject({ allowEvent: false });
-    expect(list.event.completions[0]).not.toHaveProperty('cancelLabel');
+    // A list may hold anyone: judged as external, where the watermark must be stripped, and an attachment cannot be
+    // in part: a block, whose button opens the meeting form's pane to remove the attachment whole.
+    expect(list.event.completions[0]).toMatchObject({
+      allowEvent: false,
+      cancelLabel: '移除機敏內容',
+      commandId: APPOINTMENT_TASKPANE_COMMAND_ID,
+    });
+    expect(JSON.parse(list.event.completions[0]!.contextData as string)).toMatchObject({
+      view: 'strip',
+      verdict: 'block',
+    });
     expect(list.office.calls.map((c) => c.api)).toContain('requiredAttendees.getAsync');
   });
 

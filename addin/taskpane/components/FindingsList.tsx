@@ -1,11 +1,13 @@
 /**
- * Findings grouped by where they are, each with its level badge and a short excerpt. The excerpt is shown only here,
- * on the user's machine: it is never sent anywhere.
+ * Findings grouped by where they are, each with its level badge and a short excerpt with the marked span highlighted.
+ * The excerpt is shown only here, on the user's machine: it is never sent anywhere.
  */
 import { Caption1, makeStyles, Text, tokens } from '@fluentui/react-components';
 import * as React from 'react';
 
+import type { ExcerptSpan } from '../../../src/core';
 import { LevelBadge } from '../../../src/ui/LevelBadge';
+import { VISUALLY_HIDDEN } from '../../../src/ui/styles';
 import { usePane } from '../context';
 import type { FindingGroup } from '../model/findings';
 import { useListStyles } from './listStyles.styles';
@@ -34,7 +36,44 @@ const useStyles = makeStyles({
     margin: 0,
     wordBreak: 'break-all',
   },
+  // Not colour alone: the span is also bold and underlined, and screen readers hear where it starts and ends. In
+  // forced colours (Windows high contrast) it takes the system's highlight colours, which keep their contrast.
+  mark: {
+    backgroundColor: tokens.colorPaletteYellowBackground2,
+    color: tokens.colorNeutralForeground1,
+    fontWeight: tokens.fontWeightSemibold,
+    textDecorationLine: 'underline',
+    textUnderlineOffset: '2px',
+    borderRadius: tokens.borderRadiusSmall,
+    '@media (forced-colors: active)': {
+      forcedColorAdjust: 'none',
+      backgroundColor: 'Highlight',
+      color: 'HighlightText',
+    },
+  },
+  hidden: VISUALLY_HIDDEN,
 });
+
+/** An excerpt with its marked span in `<mark>`; the whole excerpt as text when the span is not known or not in it. */
+function Excerpt({ text, span }: { text: string; span: ExcerptSpan | undefined }): React.JSX.Element {
+  const { m } = usePane();
+  const styles = useStyles();
+  if (!span || span.length <= 0 || span.start < 0 || span.start + span.length > text.length) {
+    return <>{text}</>;
+  }
+  const end = span.start + span.length;
+  return (
+    <>
+      {text.slice(0, span.start)}
+      <mark className={styles.mark}>
+        <span className={styles.hidden}>{m.excerptMarkStart}</span>
+        {text.slice(span.start, end)}
+        <span className={styles.hidden}>{m.excerptMarkEnd}</span>
+      </mark>
+      {text.slice(end)}
+    </>
+  );
+}
 
 export type FindingsListProps = {
   groups: readonly FindingGroup[];
@@ -67,7 +106,7 @@ export function FindingsList({ groups, headingLevel = 3 }: FindingsListProps): R
                 </span>
                 {f.excerpt && (
                   <blockquote className={styles.excerpt} aria-label={m.excerptLabel} title={m.excerptLabel}>
-                    {f.excerpt}
+                    <Excerpt text={f.excerpt} span={f.excerptSpan} />
                   </blockquote>
                 )}
                 {f.part && <Caption1>{m.part(f.part)}</Caption1>}

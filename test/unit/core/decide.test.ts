@@ -50,6 +50,32 @@ describe('decide', () => {
     expect(v.reasons.map((r) => r.en).join(' ')).toMatch(/cannot be stripped/);
   });
 
+  it('a mark in an attachment blocks a strip, saying the attachment goes whole rather than that nothing can be removed', () => {
+    const attached = decide(
+      {
+        bodyText: '檢送資料。',
+        attachments: [{ name: '報告.docx', segments: [{ location: 'attachment:報告.docx', text: '【密】甲案' }] }],
+      },
+      DEFAULT_POLICY,
+    );
+    expect(attached.verdict).toBe('block');
+    expect(attached.reasons.map((r) => r.zh)).toContain(
+      '有 1 處標示在附件中：附件無法只移除其中部分，須整份自郵件移除。',
+    );
+    expect(attached.reasons.map((r) => r.zh).join('')).not.toContain('整封郵件');
+    const both = decide(
+      {
+        subject: '【機密】會議',
+        bodyText: '檢送資料。',
+        attachments: [{ name: '報告.docx', segments: [{ location: 'attachment:報告.docx', text: '【密】甲案' }] }],
+      },
+      DEFAULT_POLICY,
+    );
+    expect(both.reasons.map((r) => r.en).join(' ')).toMatch(
+      /1 mark\(s\) are in attachments.*1 mark\(s\) classify the whole message/,
+    );
+  });
+
   it('applies the action of each level for the scope, the most severe winning', () => {
     const internal = ['a@example.gov.tw'];
     expect(decide({ bodyText: '機敏資料', recipients: internal }, relaxed).verdict).toBe('allow');
