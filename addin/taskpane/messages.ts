@@ -255,7 +255,7 @@ export const messages = defineMessages({
     referenceHint: '印在簽收單上；只存於本電腦，不傳送至伺服器。',
     referenceTooLong: (max: number) => `文號最多 ${max} 字。`,
     referenceCharacter: (codePoint: string) => `文號含有看不見或控制字元（${codePoint}），請重新輸入。`,
-    receiptCheckValues: '核對值（與紙本比對）',
+    receiptCheckValues: '核對值（與書面簽收單比對）',
     receiptLegacyNoCheckValue: '舊格式：無核對值',
     // Receipts
     receiptsHeading: '我的簽收單',
