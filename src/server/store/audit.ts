@@ -124,15 +124,24 @@ export function sealPending(key: AuditKey, row: PendingRow): { keyId: string; si
 const isoOf = (v: Date | string): string => (v instanceof Date ? v : new Date(v)).toISOString();
 const jsonOf = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v);
 
-/** An audit_pending row as read (drivers give timestamps and jsonb as objects or as text), as it was signed. */
-function pendingRowOf(p: {
+/** An audit_pending row's columns as read: drivers give bigint, timestamps and jsonb as numbers, objects or text. */
+interface PendingColumns {
   id: string | number;
   at: Date | string;
   tenant_id: string;
   actor_oid: string | null;
   kind: string;
   data: unknown;
-}): PendingRow {
+  key_id: string | null;
+  signature: string | null;
+  mac: string | null;
+}
+
+/** The columns of {@link PendingColumns}, for a SELECT. */
+const PENDING_COLUMNS = 'id, at, tenant_id, actor_oid, kind, data, key_id, signature, mac';
+
+/** An audit_pending row as it was signed. */
+function pendingRowOf(p: PendingColumns): PendingRow {
   return {
     id: String(p.id),
     at: isoOf(p.at),
@@ -255,16 +264,7 @@ export async function chainPending(
     // writer committed between the two statements (ids are handed out at insert, rows become visible at commit),
     // losing an event that was never chained. (One DELETE … RETURNING with an IN (SELECT … LIMIT) costs more.)
     const pending = (
-      await tx.query<{
-        id: string | number;
-        at: Date | string;
-        tenant_id: string;
-        actor_oid: string | null;
-        kind: string;
-        data: unknown;
-        key_id: string | null;
-        mac: string | null;
-      }>('SELECT id, at, tenant_id, actor_oid, kind, data, key_id, mac FROM audit_pending ORDER BY id LIMIT $1', [max])
+      await tx.query<PendingColumns>(`SELECT ${PENDING_COLUMNS} FROM audit_pending ORDER BY id LIMIT $1`, [max])
     ).rows;
     if (pending.length === 0) {
       return 0;
@@ -945,18 +945,7 @@ export async function verifySealedAuditChain(
     prev = c;
   }
   const last = checkpoints[checkpoints.length - 1];
-  const pendingRows = (
-    await db.query<{
-      id: string | number;
-      at: Date | string;
-      tenant_id: string;
-      actor_oid: string | null;
-      kind: string;
-      data: unknown;
-      key_id: string | null;
-      signature: string | null;
-    }>('SELECT id, at, tenant_id, actor_oid, kind, data, key_id, signature FROM audit_pending ORDER BY id')
-  ).rows;
+  const pendingRows = (await db.query<PendingColumns>(`SELECT ${PENDING_COLUMNS} FROM audit_pending ORDER BY id`)).rows;
   let signed = 0;
   for (const p of pendingRows) {
     const key = keys.find((k) => k.keyId === p.key_id);
