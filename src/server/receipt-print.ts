@@ -12,7 +12,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 
-import { escapeHtml, lengthBucket,LEVEL_ENGLISH } from '../core';
+import { escapeHtml, lengthBucket, LEVEL_ENGLISH } from '../core';
 import { isLegacyRemovedPart, SALT_CELL_ATTRIBUTE, type StoredRemovedPart } from '../shared/api';
 import type { Caller } from './auth';
 import { caller, HttpError, iso, RECEIPT_PARAMS } from './http';
