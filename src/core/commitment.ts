@@ -21,6 +21,9 @@ import { bytesOfHex, hexOf, hmacSha256, sha256Hex } from './sha256';
 /** Bytes in a part's salt: 128 bits, beyond guessing. */
 export const SALT_BYTES = 16;
 
+/** A salt as the pane keeps and prints it: {@link SALT_BYTES} bytes in lower-case hex. */
+export const SALT_HEX_PATTERN = new RegExp(`^[0-9a-f]{${SALT_BYTES * 2}}$`);
+
 /** The smallest length bucket: every part up to this many characters (or bytes) looks the same. */
 export const MIN_LENGTH_BUCKET = 64;
 

@@ -249,23 +249,39 @@ function codeUnitFlags(entries: readonly (readonly [number, string | readonly [n
   return t;
 }
 
-const TRIGGER_TABLE = codeUnitFlags([
-  [TRIGGER_CHAR, '密宻敏閱阅\u00ad\u034f\u061c\ufeff'],
-  [TRIGGER_CHAR, [0x180b, 0x180f]],
-  [TRIGGER_CHAR, [0x200b, 0x200f]],
-  [TRIGGER_CHAR, [0x202a, 0x202e]],
-  [TRIGGER_CHAR, [0x2060, 0x2064]],
-  [TRIGGER_CHAR, [0x2066, 0x206f]],
-  [TRIGGER_CHAR, [0xfe00, 0xfe0f]],
-  [TRIGGER_CHAR, [0xff21, 0xff5a]],
-  [SUPPLEMENTARY_SELECTOR_LEAD, '\udb40'],
-  [LEVEL_CHAR, '機机極极絕绝絶'],
-  // JavaScript's \s (white space and line terminators), and the zero-width characters and BOM.
-  [PORTION_SPACING, '\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff\u200b\u200c\u200d'],
-  [PORTION_SPACING, [0x2000, 0x200a]],
-  [PORTION_CLOSER, `${CLOSING_BRACKETS}］〕）」』＞﹥>`],
-  [ENGLISH_START, 'sScC'],
-]);
+/**
+ * `build`'s result, made on the first call and kept. The code-unit tables are 64 KB each: built at load, every
+ * on-send run (a fresh runtime per send in classic Outlook) paid for them, including sends it never scans.
+ */
+function onFirstUse<T>(build: () => T): () => T {
+  let built: T | undefined;
+  return () => {
+    if (built === undefined) {
+      built = build();
+    }
+    return built;
+  };
+}
+
+const triggerTable = onFirstUse(() =>
+  codeUnitFlags([
+    [TRIGGER_CHAR, '密宻敏閱阅\u00ad\u034f\u061c\ufeff'],
+    [TRIGGER_CHAR, [0x180b, 0x180f]],
+    [TRIGGER_CHAR, [0x200b, 0x200f]],
+    [TRIGGER_CHAR, [0x202a, 0x202e]],
+    [TRIGGER_CHAR, [0x2060, 0x2064]],
+    [TRIGGER_CHAR, [0x2066, 0x206f]],
+    [TRIGGER_CHAR, [0xfe00, 0xfe0f]],
+    [TRIGGER_CHAR, [0xff21, 0xff5a]],
+    [SUPPLEMENTARY_SELECTOR_LEAD, '\udb40'],
+    [LEVEL_CHAR, '機机極极絕绝絶'],
+    // JavaScript's \s (white space and line terminators), and the zero-width characters and BOM.
+    [PORTION_SPACING, '\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff\u200b\u200c\u200d'],
+    [PORTION_SPACING, [0x2000, 0x200a]],
+    [PORTION_CLOSER, `${CLOSING_BRACKETS}］〕）」』＞﹥>`],
+    [ENGLISH_START, 'sScC'],
+  ]),
+);
 
 /** Whether `text` has `word` (lower-case ASCII letters) at `at`, in any ASCII case. */
 function asciiWordAt(text: string, at: number, word: string): boolean {
@@ -294,6 +310,7 @@ function englishTriggerAt(text: string, at: number): number {
 
 /** Offsets of the triggers in `text`, ascending, without the 密 of everyday words ({@link isBenignTrigger}). */
 export function triggerPositions(text: string): number[] {
+  const TRIGGER_TABLE = triggerTable();
   const positions: number[] = [];
   const n = text.length;
   let i = 0;
@@ -364,16 +381,18 @@ const IS_BENIGN_AFTER = 1;
 const IS_BENIGN_BEFORE = 2;
 const IS_BENIGN_BEFORE_LEVEL = 4;
 const IS_DECLASS_BEFORE = 8;
-const NEIGHBOUR_TABLE = codeUnitFlags([
-  [IS_BENIGN_AFTER, BENIGN_AFTER],
-  [IS_BENIGN_BEFORE, BENIGN_BEFORE],
-  [IS_BENIGN_BEFORE_LEVEL, BENIGN_BEFORE_LEVEL],
-  [IS_DECLASS_BEFORE, DECLASS_BEFORE],
-]);
+const neighbourTable = onFirstUse(() =>
+  codeUnitFlags([
+    [IS_BENIGN_AFTER, BENIGN_AFTER],
+    [IS_BENIGN_BEFORE, BENIGN_BEFORE],
+    [IS_BENIGN_BEFORE_LEVEL, BENIGN_BEFORE_LEVEL],
+    [IS_DECLASS_BEFORE, DECLASS_BEFORE],
+  ]),
+);
 
 /** The flags of the code unit at `i`; none outside the text. */
 function neighbourAt(text: string, i: number): number {
-  return i >= 0 && i < text.length ? (NEIGHBOUR_TABLE[text.charCodeAt(i)] as number) : 0;
+  return i >= 0 && i < text.length ? (neighbourTable()[text.charCodeAt(i)] as number) : 0;
 }
 
 /**

@@ -12,6 +12,7 @@ export {
   type PersonalDataRule,
 } from './personal-data';
 export * from './policy';
+export { RECEIPT_NUMBER_PATTERN, RECEIPT_NUMBER_SOURCE } from './receipt-id';
 export { utf8Bytes } from './regex';
 export { bytesOfHex, hexOf, hmacSha256, sha256Hex } from './sha256';
 export * from './strip';

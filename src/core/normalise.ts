@@ -278,10 +278,10 @@ const UNIT_BREAK = 3;
 const UNIT_IGNORABLE = 4;
 /** Surrogates, the right-to-left override, and characters NFKC expands: the general path. */
 const UNIT_OTHER = 5;
-const UNIT_KIND = new Uint8Array(0x10000);
-const UNIT_MAP = new Uint16Array(0x10000);
+/** The two tables, per code unit (192 KB): made on the first normalise, not at load (the on-send runtime loads this). */
+let unitTables: { readonly kind: Uint8Array; readonly map: Uint16Array } | null = null;
 
-function unitKind(c: number): number {
+function unitKind(c: number, UNIT_KIND: Uint8Array, UNIT_MAP: Uint16Array): number {
   let kind = UNIT_OTHER;
   if (c >= 0xd800 && c <= 0xdfff) {
     kind = UNIT_OTHER;
@@ -306,6 +306,10 @@ function unitKind(c: number): number {
 }
 
 function normaliseInto(out: Out, input: string, from: number, to: number): void {
+  if (unitTables === null) {
+    unitTables = { kind: new Uint8Array(0x10000), map: new Uint16Array(0x10000) };
+  }
+  const { kind: UNIT_KIND, map: UNIT_MAP } = unitTables;
   let lastCp = -1; // last emitted code point, for the CJK-spacing rule
   let wsStart = -1; // start of a pending whitespace run
   let wsHasBreak = false;
@@ -314,7 +318,7 @@ function normaliseInto(out: Out, input: string, from: number, to: number): void 
     let c = input.charCodeAt(i);
     let kind = UNIT_KIND[c] as number;
     if (kind === UNIT_UNKNOWN) {
-      kind = unitKind(c);
+      kind = unitKind(c, UNIT_KIND, UNIT_MAP);
     }
     if (kind === UNIT_SINGLE && wsStart < 0) {
       // A run of characters that map to one unit each, with no spacing pending: most of any text, written straight

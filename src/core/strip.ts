@@ -16,6 +16,7 @@ import {
   removeHtmlRanges,
 } from './html';
 import { type Level, maxLevel } from './levels';
+import { RECEIPT_NUMBER_PATTERN } from './receipt-id';
 import { utf8Bytes } from './regex';
 import { sha256Hex } from './sha256';
 import type { Finding, TextSegment, Unscannable } from './types';
@@ -45,11 +46,9 @@ export interface StripOptions extends DetectOptions {
   readonly receiptNumber?: string;
 }
 
-const RECEIPT = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$/;
-
 /** The placeholder left where a part was removed. */
 export function placeholderText(receiptNumber?: string): string {
-  if (receiptNumber !== undefined && !RECEIPT.test(receiptNumber)) {
+  if (receiptNumber !== undefined && !RECEIPT_NUMBER_PATTERN.test(receiptNumber)) {
     throw new RangeError(`簽收單號格式錯誤 / Invalid receipt number: ${JSON.stringify(receiptNumber.slice(0, 50))}`);
   }
   const zhReceipt = receiptNumber ? `；簽收單號：${receiptNumber}` : '';

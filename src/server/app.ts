@@ -27,7 +27,7 @@ import {
   UNSCANNABLE_REASONS,
 } from '../core';
 import { AUDIT_POLICY_SOURCES, AUDIT_RULE_PATTERN, AUDIT_RULES_MAX_CHARS, type RemovedPart } from '../shared/api';
-import { receiptNumber } from '../shared/receipt-number';
+import { RECEIPT_CURSOR_SCHEMA_PATTERN, receiptNumber } from '../shared/receipt-number';
 import { createAcknowledgementRecorder, reminderSha256 } from './acknowledge';
 import { AuthError, type Caller, type TokenVerifier } from './auth';
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, limitConnections } from './connections';
@@ -652,7 +652,7 @@ export async function buildApp(
           additionalProperties: false,
           properties: {
             limit: { type: 'string', pattern: '^(?:[1-9]\\d{0,1}|[1-4]\\d\\d|500)$' },
-            before: { type: 'string', pattern: '^\\d{1,18}~[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$' },
+            before: { type: 'string', pattern: RECEIPT_CURSOR_SCHEMA_PATTERN },
           },
         },
       },

@@ -4,6 +4,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 
+import { RECEIPT_NUMBER_SCHEMA_PATTERN } from '../shared/receipt-number';
 import type { Caller } from './auth';
 import type { Queryable } from './store/db';
 
@@ -40,13 +41,12 @@ export const MEETING_PARAMS = {
   properties: { meetingId: { type: 'string', pattern: MEETING_ID_PATTERN } },
 } as const;
 
-/** A 簽收單 number, as the stripper's placeholder accepts it. */
-export const RECEIPT_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$';
 export const RECEIPT_PARAMS = {
   type: 'object',
   required: ['id'],
   additionalProperties: false,
-  properties: { id: { type: 'string', pattern: RECEIPT_ID_PATTERN } },
+  // A 簽收單 number, as the stripper's placeholder accepts it.
+  properties: { id: { type: 'string', pattern: RECEIPT_NUMBER_SCHEMA_PATTERN } },
 } as const;
 
 export interface MeetingRow {

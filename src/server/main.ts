@@ -20,11 +20,8 @@ import { type ClosableEventBus, postgresEventBus } from './events';
 import { createLocalIssuer, type LocalIssuer, registerLocalMode, staticPathAllowed } from './local-mode';
 import { choosePdfFonts, type PdfFontChoice } from './pdf-font';
 import {
-  AuditSealRefused,
-  chainPending,
+  type AuditSealRefused,
   type RejectedPending,
-  sealAuditChain,
-  type SealMemory,
   startAuditChainer,
   startAuditSealer,
   watchAuditHead,
@@ -306,38 +303,24 @@ async function startOpened(
       { rejected },
       `AUDIT TAMPERING: ${rejected.length} pending audit row(s) do not verify and were NOT chained (kept in audit_pending_rejected; the chain records each)`,
     );
-  // Rows left waiting by a crash are chained before the first request, then sealed, so nothing waits unsigned in
-  // the chain while the server serves.
-  while ((await chainPending(db, 2000, { onRejected })) > 0) {
-    // a backlog: keep going
-  }
-  const sealMemory: SealMemory = { seen: null };
   const onRefused = (e: AuditSealRefused): void => app.log.error({ err: e }, `AUDIT CHAIN TAMPERING: ${e.message}`);
-  try {
-    const first = await sealAuditChain(db, auditKey, sealMemory);
-    if ('sealed' in first && first.unkeyedEvents > 0) {
-      app.log.warn(
-        `audit checkpoint #${first.sealed.n} seals ${first.unkeyedEvents} event(s) written before signed checkpoints, checked by their links only`,
-      );
-    }
-  } catch (e) {
-    if (!(e instanceof AuditSealRefused)) {
-      throw e;
-    }
-    onRefused(e);
-  }
   const sealer = startAuditSealer(db, auditKey, {
     everyEvents: config.audit.checkpointEvents,
     everyMs: config.audit.checkpointSeconds * 1000,
     pollMs: options.auditSealPollMs ?? 1000,
-    onSealed: (c) =>
+    onSealed: (c, unkeyedEvents) => {
       app.log.info(
         { auditCheckpoint: { n: c.n, seq: c.seq, head: c.head } },
         `audit checkpoint #${c.n} seals event ${c.seq}`,
-      ),
+      );
+      if (unkeyedEvents > 0) {
+        app.log.warn(
+          `audit checkpoint #${c.n} seals ${unkeyedEvents} event(s) written before signed checkpoints, checked by their links only`,
+        );
+      }
+    },
     onRefused,
     onError: (e) => app.log.error({ err: loggableError(e) }, 'audit sealer'),
-    memory: sealMemory,
   });
   opened.push(() => sealer.stop());
   const chainer = startAuditChainer(
@@ -347,6 +330,10 @@ async function startOpened(
     onRejected,
   );
   opened.push(() => chainer.stop());
+  // Rows left waiting by a crash are chained before the first request, then sealed, so nothing waits unsigned in
+  // the chain while the server serves.
+  await chainer.catchUp();
+  await sealer.sealNow();
   const headLog = watchAuditHead(
     db,
     options.auditHeadLogMs ?? 60_000,

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 
 import { type Level, LEVEL_ENGLISH } from '../core';
 import { DEFAULT_REMINDER, type Invitee, type InviteeList } from '../shared/api';
+import { CONTROL_OR_BIDI, INVISIBLE_IN_TITLE, UNPAIRED_SURROGATE } from '../shared/text-rules';
 
 /**
  * Rows the PDF lists per section; beyond this it says how many more there are and that the CSV lists them all. A
@@ -222,11 +223,24 @@ export function meetingTime(sheet: SignInSheet): string | null {
     : `${startDay} ${hm(startClock)} – ${endDay} ${hm(endClock)} (Asia/Taipei)`;
 }
 
-/** People's names and accounts on one line: no controls, no bidi overrides, no zero-width characters. */
+const LINE_BREAKS = /[\p{Cc}\p{Zl}\p{Zp}]+/gu;
+const INVISIBLE_IN_TITLE_ALL = new RegExp(INVISIBLE_IN_TITLE.source, 'gu');
+const CONTROL_OR_BIDI_ALL = new RegExp(CONTROL_OR_BIDI.source, 'g');
+const UNPAIRED_SURROGATE_ALL = new RegExp(UNPAIRED_SURROGATE.source, 'g');
+
+/**
+ * Titles, names and accounts on the sheet, on one line. The same characters as the API's rule for titles and names
+ * (src/shared/text-rules.ts), handled differently because the sheet prints what is already stored: rows from before
+ * the rule, and names a token or Graph vouched for (shown as U+FFFD on the way in, see asDisplayText), cannot be
+ * refused, so line breaks and controls become a space and the invisible characters are dropped, rather than drawn as
+ * blanks a reader cannot see or as missing-glyph boxes.
+ */
 export function cleanText(s: string): string {
   return s
-    .replace(/[\p{Cc}\u2028\u2029]+/gu, ' ')
-    .replace(/[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g, '')
+    .replace(LINE_BREAKS, ' ')
+    .replace(INVISIBLE_IN_TITLE_ALL, '')
+    .replace(CONTROL_OR_BIDI_ALL, '')
+    .replace(UNPAIRED_SURROGATE_ALL, '')
     .trim();
 }
 

@@ -113,7 +113,7 @@ describe(`guessing removed parts back from the server (${store})`, () => {
   beforeAll(async () => {
     entra = await startFakeEntra();
     db = await openStore(store);
-    expect(await migrate(db)).toEqual([14]);
+    await migrate(db);
     app = await buildApp({ db, events: inProcessEventBus(), verifier: entraVerifier(entra, [TENANT]) });
     token = await entra.token({ oid: SENDER, name: '林承辦', upn: 'lin@example.gov.tw' });
   });

@@ -5,10 +5,10 @@
  *
  * They live in the pane's local storage (never roaming settings, which Exchange keeps), under the receipt number.
  */
+import { SALT_HEX_PATTERN as SALT } from '../../../src/core';
 import { SALT_CELL_ATTRIBUTE } from '../../../src/shared/api';
 
 const KEY_PREFIX = 'sg.receipt-salts.v1.';
-const SALT = /^[0-9a-f]{32}$/;
 
 export type SaltStorage = Pick<Storage, 'getItem' | 'setItem'>;
 

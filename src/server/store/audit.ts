@@ -124,15 +124,24 @@ export function sealPending(key: AuditKey, row: PendingRow): { keyId: string; si
 const isoOf = (v: Date | string): string => (v instanceof Date ? v : new Date(v)).toISOString();
 const jsonOf = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v);
 
-/** An audit_pending row as read (drivers give timestamps and jsonb as objects or as text), as it was signed. */
-function pendingRowOf(p: {
+/** An audit_pending row's columns as read: drivers give bigint, timestamps and jsonb as numbers, objects or text. */
+interface PendingColumns {
   id: string | number;
   at: Date | string;
   tenant_id: string;
   actor_oid: string | null;
   kind: string;
   data: unknown;
-}): PendingRow {
+  key_id: string | null;
+  signature: string | null;
+  mac: string | null;
+}
+
+/** The columns of {@link PendingColumns}, for a SELECT. */
+const PENDING_COLUMNS = 'id, at, tenant_id, actor_oid, kind, data, key_id, signature, mac';
+
+/** An audit_pending row as it was signed. */
+function pendingRowOf(p: PendingColumns): PendingRow {
   return {
     id: String(p.id),
     at: isoOf(p.at),
@@ -255,16 +264,7 @@ export async function chainPending(
     // writer committed between the two statements (ids are handed out at insert, rows become visible at commit),
     // losing an event that was never chained. (One DELETE … RETURNING with an IN (SELECT … LIMIT) costs more.)
     const pending = (
-      await tx.query<{
-        id: string | number;
-        at: Date | string;
-        tenant_id: string;
-        actor_oid: string | null;
-        kind: string;
-        data: unknown;
-        key_id: string | null;
-        mac: string | null;
-      }>('SELECT id, at, tenant_id, actor_oid, kind, data, key_id, mac FROM audit_pending ORDER BY id LIMIT $1', [max])
+      await tx.query<PendingColumns>(`SELECT ${PENDING_COLUMNS} FROM audit_pending ORDER BY id LIMIT $1`, [max])
     ).rows;
     if (pending.length === 0) {
       return 0;
@@ -354,20 +354,27 @@ function oneAtATime(work: () => Promise<void>, onError: (e: Error) => void): { r
   };
 }
 
-/** Chains waiting events every `intervalMs` until stopped; `stop` drains what is left. */
+/**
+ * Chains waiting events every `intervalMs` until stopped; `stop` drains what is left. `catchUp` chains everything
+ * waiting now, waiting for the chain lock if another instance holds it: start-up runs it before serving, so rows a
+ * crash left are in the chain first. The timer's ticks give up instead when another instance holds the lock (it is
+ * chaining already), so they never hold a pooled connection that acknowledgements need.
+ */
 export function startAuditChainer(
   db: Db,
   intervalMs = 50,
   onError: (e: Error) => void = () => undefined,
   onRejected?: (rejected: readonly RejectedPending[]) => void,
-): { stop(): Promise<void> } {
-  const tick = oneAtATime(async () => {
-    while ((await chainPending(db, 2000, { ifFree: true, ...(onRejected ? { onRejected } : {}) })) > 0) {
+): { catchUp(): Promise<void>; stop(): Promise<void> } {
+  const drain = async (ifFree: boolean): Promise<void> => {
+    while ((await chainPending(db, 2000, { ifFree, ...(onRejected ? { onRejected } : {}) })) > 0) {
       // keep going while there is a backlog
     }
-  }, onError);
+  };
+  const tick = oneAtATime(() => drain(true), onError);
   const timer = setInterval(() => void tick.run(), intervalMs);
   return {
+    catchUp: () => drain(false),
     async stop() {
       clearInterval(timer);
       while (tick.busy()) {
@@ -500,15 +507,9 @@ export async function sealAuditChain(
     );
   }
   let unkeyedEvents = 0;
-  if (last === null) {
-    // The first checkpoint: what came before it had no MAC to check, so its links and hashes are checked instead.
-    const links = await verifyAuditChain(db, 1000, { head: head.hash });
-    if (!links.ok) {
-      throw new AuditSealRefused(
-        links.broken ? `event ${links.broken.seq}: ${links.broken.reason}` : String(links.anchor),
-      );
-    }
-  }
+  // The first checkpoint: what came before it may have no MAC to check, so each event's hash is checked as well, in
+  // the same walk.
+  const first = last === null;
   if (base.seq > 0) {
     const sealed = (await db.query<{ hash: string }>('SELECT hash FROM audit_events WHERE seq = $1', [base.seq]))
       .rows[0];
@@ -523,8 +524,9 @@ export async function sealAuditChain(
   let nextSeq = base.seq + 1;
   while (nextSeq <= head.seq) {
     const rows = (
-      await db.query<{ seq: string | number; prev_hash: string; hash: string; mac: string | null }>(
-        'SELECT seq, prev_hash, hash, mac FROM audit_events WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT 1000',
+      await db.query<EventRow & { mac: string | null }>(
+        `SELECT seq, prev_hash, hash, mac${first ? ', at, tenant_id, actor_oid, kind, data' : ''}
+           FROM audit_events WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT 1000`,
         [nextSeq, head.seq],
       )
     ).rows;
@@ -539,7 +541,10 @@ export async function sealAuditChain(
       if (r.prev_hash !== prevHash) {
         throw new AuditSealRefused(`event ${seq}: prev_hash does not match the event before it`);
       }
-      if (r.mac === null && last === null) {
+      if (first && hashOfRow(r) !== r.hash) {
+        throw new AuditSealRefused(`event ${seq}: hash does not match the event (edited)`);
+      }
+      if (r.mac === null && first) {
         unkeyedEvents++;
       } else if (r.mac !== key.mac(eventMacMessage(seq, r.prev_hash, r.hash))) {
         throw new AuditSealRefused(
@@ -602,18 +607,24 @@ export interface SealerOptions {
   /** The chain did not verify: nothing was signed. Called on each refused attempt. */
   readonly onRefused: (e: AuditSealRefused) => void;
   readonly onError?: (e: Error) => void;
-  /** What an earlier seal (the server's at start-up) saw, so a checkpoint deleted since is noticed. */
-  readonly memory?: SealMemory;
 }
 
-/** Seals the chain every `everyEvents` events or `everyMs`, whichever first, and once more at `stop` (shutdown). */
-export function startAuditSealer(db: Db, key: AuditKey, options: SealerOptions): { stop(): Promise<void> } {
-  const memory: SealMemory = options.memory ?? { seen: null };
+/**
+ * Seals the chain every `everyEvents` events or `everyMs`, whichever first, and once more at `stop` (shutdown).
+ * `sealNow` seals at once (start-up, before serving): a refusal goes to `onRefused`, any other error is thrown. One
+ * memory serves every seal, so a checkpoint deleted after any of them is noticed by the next.
+ */
+export function startAuditSealer(
+  db: Db,
+  key: AuditKey,
+  options: SealerOptions,
+): { sealNow(): Promise<void>; stop(): Promise<void> } {
+  const memory: SealMemory = { seen: null };
   let sealedSeq = -1;
   let unsealedSince: number | null = null;
   // After a refusal, the next try waits `everyMs`: the log says it loudly once per interval, not once per poll.
   let retryAt = 0;
-  const attempt = async (): Promise<void> => {
+  const attemptOnce = async (): Promise<void> => {
     try {
       const result = await sealAuditChain(db, key, memory);
       if ('sealed' in result) {
@@ -631,6 +642,19 @@ export function startAuditSealer(db: Db, key: AuditKey, options: SealerOptions):
       // Read again next time: another instance may have sealed further.
       sealedSeq = -1;
       unsealedSince = null;
+    }
+  };
+  // One seal at a time, whoever asks (a tick, start-up, stop): two at once would only race for the same checkpoint.
+  let inFlight: Promise<void> | null = null;
+  const attempt = async (): Promise<void> => {
+    while (inFlight) {
+      await inFlight.catch(() => undefined);
+    }
+    inFlight = attemptOnce();
+    try {
+      await inFlight;
+    } finally {
+      inFlight = null;
     }
   };
   const tick = oneAtATime(
@@ -657,12 +681,16 @@ export function startAuditSealer(db: Db, key: AuditKey, options: SealerOptions):
   );
   const timer = setInterval(() => void tick.run(), options.pollMs ?? Math.min(1000, options.everyMs));
   timer.unref();
+  const idle = async (): Promise<void> => {
+    while (tick.busy()) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
   return {
+    sealNow: attempt,
     async stop() {
       clearInterval(timer);
-      while (tick.busy()) {
-        await new Promise((r) => setTimeout(r, 5));
-      }
+      await idle();
       await attempt().catch((e: unknown) => options.onError?.(e as Error));
     },
   };
@@ -728,11 +756,26 @@ export async function auditHead(db: Queryable): Promise<{ seq: number; hash: str
   return row ? { seq: Number(row.seq), hash: row.hash } : null;
 }
 
-/** Walks the chain in order and reports the first broken link, or an anchor the chain no longer reaches. */
-export async function verifyAuditChain(
+/**
+ * Walks the chain in order and reports the first broken link, or an anchor the chain no longer reaches, and how many
+ * rows wait to be chained.
+ */
+export async function verifyAuditChain(db: Queryable, pageSize = 1000, anchor: ChainAnchor = {}): Promise<ChainReport> {
+  const report = await checkChain(db, pageSize, anchor);
+  if (report.broken) {
+    return report;
+  }
+  const pending = Number(
+    (await db.query<{ n: string | number }>('SELECT count(*) AS n FROM audit_pending')).rows[0]?.n ?? 0,
+  );
+  return pending > 0 ? { ...report, pending } : report;
+}
+
+/** The chain's links and an anchor, without the pending rows (each caller reads those once, its own way). */
+async function checkChain(
   db: Queryable,
-  pageSize = 1000,
-  anchor: ChainAnchor = {},
+  pageSize: number,
+  anchor: ChainAnchor,
   onEvent?: (seq: number, hash: string) => void,
 ): Promise<ChainReport> {
   const chain = await verifyLinks(db, pageSize, anchor.head, onEvent);
@@ -763,6 +806,31 @@ interface LinksWalked {
   readonly sawHead: boolean;
 }
 
+/** An audit_events row as read. */
+interface EventRow {
+  seq: string | number;
+  at: Date | string;
+  tenant_id: string;
+  actor_oid: string | null;
+  kind: string;
+  data: unknown;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The hash a row's content gives: a row whose stored hash differs was edited. */
+function hashOfRow(r: EventRow): string {
+  const data = jsonOf(r.data) as Record<string, unknown>;
+  return eventHash(r.prev_hash, {
+    seq: Number(r.seq),
+    at: isoOf(r.at),
+    tenantId: r.tenant_id,
+    actorOid: r.actor_oid,
+    kind: r.kind,
+    data,
+  });
+}
+
 async function verifyLinks(
   db: Queryable,
   pageSize: number,
@@ -777,25 +845,13 @@ async function verifyLinks(
   const done = (report: ChainReport): LinksWalked => ({ report, sawHead });
   for (;;) {
     const rows = (
-      await db.query<{
-        seq: string | number;
-        at: Date | string;
-        tenant_id: string;
-        actor_oid: string | null;
-        kind: string;
-        data: unknown;
-        prev_hash: string;
-        hash: string;
-      }>(
+      await db.query<EventRow>(
         'SELECT seq, at, tenant_id, actor_oid, kind, data, prev_hash, hash FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2',
         [after, pageSize],
       )
     ).rows;
     if (rows.length === 0) {
-      const pending = Number(
-        (await db.query<{ n: string | number }>('SELECT count(*) AS n FROM audit_pending')).rows[0]?.n ?? 0,
-      );
-      return done(pending > 0 ? { ok: true, events: count, pending } : { ok: true, events: count });
+      return done({ ok: true, events: count });
     }
     for (const r of rows) {
       const seq = Number(r.seq);
@@ -810,10 +866,7 @@ async function verifyLinks(
       if (r.prev_hash !== prevHash) {
         return broken('prev_hash does not match the previous event (deleted, inserted or reordered)');
       }
-      const at = isoOf(r.at);
-      const data = jsonOf(r.data) as Record<string, unknown>;
-      const hash = eventHash(prevHash, { seq, at, tenantId: r.tenant_id, actorOid: r.actor_oid, kind: r.kind, data });
-      if (hash !== r.hash) {
+      if (hashOfRow(r) !== r.hash) {
         return broken('hash does not match the event (edited)');
       }
       prevHash = r.hash;
@@ -859,7 +912,7 @@ export async function verifySealedAuditChain(
     sealedAt.set(c.seq, [...(sealedAt.get(c.seq) ?? []), c]);
   }
   const mismatched: string[] = [];
-  const chain = await verifyAuditChain(db, 1000, anchor, (seq, hash) => {
+  const chain = await checkChain(db, 1000, anchor, (seq, hash) => {
     for (const c of sealedAt.get(seq) ?? []) {
       if (c.head !== hash) {
         mismatched.push(`event ${seq} is not the one checkpoint #${c.n} sealed (rewritten)`);
@@ -892,18 +945,7 @@ export async function verifySealedAuditChain(
     prev = c;
   }
   const last = checkpoints[checkpoints.length - 1];
-  const pendingRows = (
-    await db.query<{
-      id: string | number;
-      at: Date | string;
-      tenant_id: string;
-      actor_oid: string | null;
-      kind: string;
-      data: unknown;
-      key_id: string | null;
-      signature: string | null;
-    }>('SELECT id, at, tenant_id, actor_oid, kind, data, key_id, signature FROM audit_pending ORDER BY id')
-  ).rows;
+  const pendingRows = (await db.query<PendingColumns>(`SELECT ${PENDING_COLUMNS} FROM audit_pending ORDER BY id`)).rows;
   let signed = 0;
   for (const p of pendingRows) {
     const key = keys.find((k) => k.keyId === p.key_id);
@@ -928,5 +970,10 @@ export async function verifySealedAuditChain(
     pending: { count: pendingRows.length, signed, bad: pendingRows.length - signed },
     rejected,
   };
-  return { ...chain, ok: chain.ok && seal.ok, seal };
+  return {
+    ...chain,
+    ...(pendingRows.length > 0 && !chain.broken ? { pending: pendingRows.length } : {}),
+    ok: chain.ok && seal.ok,
+    seal,
+  };
 }
