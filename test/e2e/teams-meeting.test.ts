@@ -198,7 +198,7 @@ afterAll(async () => {
 });
 
 describe('Teams meeting pages in the fake Teams host', () => {
-  it('the chair configures and saves; three attendees acknowledge; the roster shows each within a second; an attendee cannot read it', async () => {
+  it('the chair configures and saves; three attendees acknowledge; the roster shows each without a reload; an attendee cannot read it', async () => {
     const { id: meetingId, thread } = newMeeting();
     // The meeting chat's members, as Graph lists them: the chair, the three attendees and one who never acknowledges.
     graph.setChat(thread, [
