@@ -44,6 +44,7 @@ import {
   requireChair,
 } from './http';
 import { checkJustification, JUSTIFICATION_SCHEMA } from './justification';
+import { registerMeetingPrefill } from './meeting-prefill';
 import { DATE_TIME_PATTERN, meetingSchedule } from './meeting-schedule';
 import type { PdfFontChoice } from './pdf-font';
 import { sharedRateLimitStore } from './rate-limit-store';
@@ -753,6 +754,7 @@ export async function buildApp(
 
   registerMeetingRecords(app, { ...deps, invitees });
   registerReceiptPrint(app, db);
+  registerMeetingPrefill(app, { db, graph: deps.graph ?? null });
 
   // Each tenant's own policy: one deployment may serve several agencies, and none enforces or sees another's.
   app.get('/api/policy', async (request) => currentPolicy(db, caller(request).tenantId));

@@ -10,7 +10,7 @@
 import { Client, type Context, GraphError, type Middleware } from '@microsoft/microsoft-graph-client';
 
 import type { Invitee } from '../shared/api';
-import { GRAPH_ON_BEHALF_OF_SCOPE } from '../shared/entra-registration';
+import { GRAPH_MEETING_DETAILS_SCOPES, GRAPH_ON_BEHALF_OF_SCOPE } from '../shared/entra-registration';
 import { asDisplayText, badString } from './text-input';
 
 export interface GraphOptions {
@@ -51,12 +51,33 @@ export interface ChatMembers {
   readonly truncated: boolean;
 }
 
+/** What Graph says of a meeting, to prefill the chair's configuration page; each part null when Graph did not say. */
+export interface MeetingDetails {
+  /** The organizer's Entra object id (the meeting chat's `onlineMeetingInfo.organizer.id`). */
+  readonly organizerOid: string | null;
+  /** The onlineMeeting's subject, else the meeting chat's topic. */
+  readonly title: string | null;
+  /** ISO 8601 UTC; both or neither, the end after the start. */
+  readonly startsAt: string | null;
+  readonly endsAt: string | null;
+}
+
 export interface GraphDirectory {
   chatMembers(request: {
     readonly bearer: string;
     readonly tenantId: string;
     readonly meetingId: string;
   }): Promise<ChatMembers>;
+  /**
+   * The meeting's name and times, read as the caller: `GET /chats/{id}` (Chat.ReadBasic) gives the topic, organizer
+   * and join URL; `GET /me/onlineMeetings?$filter=JoinWebUrl eq '…'` (OnlineMeetings.Read, the organizer's own
+   * meetings only) the subject and times. A failure of the second leaves the topic standing; of the first, throws.
+   */
+  meetingDetails(request: {
+    readonly bearer: string;
+    readonly tenantId: string;
+    readonly meetingId: string;
+  }): Promise<MeetingDetails>;
 }
 
 /** A meeting chat has at most a few thousand members; Teams meetings take 1,000 interactive attendees. */
@@ -64,6 +85,8 @@ export const MAX_MEMBERS = 5000;
 const MAX_PAGES = 50;
 const MAX_NAME = 200;
 const MAX_UPN = 320;
+/** A meeting's title as the configuration page takes it (`PUT /api/meetings/{id}`). */
+const MAX_TITLE = 500;
 /** Larger than any real page of members or token answer; a bigger body is not read. */
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 const THREAD_ID = /^19:[A-Za-z0-9_=.-]{1,400}@thread\.(v2|skype|tacv2)$/;
@@ -199,7 +222,12 @@ export function createGraphDirectory(options: GraphOptions): GraphDirectory {
   const versionRoot = `${base}/v1.0`;
   const timeoutMs = options.timeoutMs ?? 5000;
 
-  async function onBehalfOf(bearer: string, tenantId: string, signal: AbortSignal): Promise<string> {
+  async function onBehalfOf(
+    bearer: string,
+    tenantId: string,
+    signal: AbortSignal,
+    scopes: readonly string[] = [GRAPH_ON_BEHALF_OF_SCOPE],
+  ): Promise<string> {
     const url = options.tokenUrl.replace('{tenantid}', encodeURIComponent(tenantId));
     let status: number;
     let body: Record<string, unknown>;
@@ -212,7 +240,7 @@ export function createGraphDirectory(options: GraphOptions): GraphDirectory {
           client_id: options.clientId,
           client_secret: options.clientSecret,
           assertion: bearer,
-          scope: `${origin}/${GRAPH_ON_BEHALF_OF_SCOPE}`,
+          scope: scopes.map((scope) => `${origin}/${scope}`).join(' '),
           requested_token_use: 'on_behalf_of',
         }),
         signal,
@@ -237,19 +265,69 @@ export function createGraphDirectory(options: GraphOptions): GraphDirectory {
     return body.access_token;
   }
 
+  const clientFor = (token: string, signal: AbortSignal): Client =>
+    Client.initWithMiddleware({
+      baseUrl: base,
+      defaultVersion: 'v1.0',
+      middleware: [new BearerMiddleware(token, origin), new DeadlineFetch(signal)],
+    });
+
   return {
+    async meetingDetails({ bearer, tenantId, meetingId }) {
+      const chatId = meetingChatId(meetingId);
+      if (chatId === null) {
+        throw new GraphUnavailable('meeting_id', 'the meeting id does not name a Teams meeting chat');
+      }
+      const signal = AbortSignal.timeout(timeoutMs);
+      const client = clientFor(await onBehalfOf(bearer, tenantId, signal, GRAPH_MEETING_DETAILS_SCOPES), signal);
+      let chat: Record<string, unknown>;
+      try {
+        chat = (await client.api(`/chats/${encodeURIComponent(chatId)}`).get()) as Record<string, unknown>;
+      } catch (e) {
+        throw asUnavailable(e, signal);
+      }
+      const info = (typeof chat.onlineMeetingInfo === 'object' && chat.onlineMeetingInfo) || {};
+      const organizer = (info as { organizer?: { id?: unknown } }).organizer;
+      const organizerOid = typeof organizer?.id === 'string' && !badString(organizer.id) ? str(organizer.id, 64) : null;
+      const joinWebUrl = (info as { joinWebUrl?: unknown }).joinWebUrl;
+      let meeting: Record<string, unknown> = {};
+      if (typeof joinWebUrl === 'string' && /^https:\/\/\S{1,2000}$/.test(joinWebUrl)) {
+        try {
+          // An OData string literal (a quote inside doubled), percent-encoded whole as Graph's example shows it: the
+          // library's filter() passes the value as is, and the join URL's own %xx escapes would be decoded once.
+          const filter = encodeURIComponent(`JoinWebUrl eq '${joinWebUrl.replace(/'/g, "''")}'`);
+          const page = (await client.api(`/me/onlineMeetings?$filter=${filter}`).get()) as { value?: unknown };
+          const first: unknown = Array.isArray(page.value) ? page.value[0] : undefined;
+          meeting = typeof first === 'object' && first !== null ? (first as Record<string, unknown>) : {};
+        } catch (e) {
+          // Not the organizer's, or no consent to OnlineMeetings.Read: the topic still stands. Out of time: nothing.
+          if (signal.aborted) {
+            throw asUnavailable(e, signal);
+          }
+        }
+      }
+      const at = (v: unknown): number | null => {
+        const t = typeof v === 'string' && v.length <= 40 ? Date.parse(v) : NaN;
+        return Number.isNaN(t) ? null : t;
+      };
+      const start = at(meeting.startDateTime);
+      const end = at(meeting.endDateTime);
+      const timed = start !== null && end !== null && end > start;
+      return {
+        organizerOid,
+        title: str(meeting.subject, MAX_TITLE) ?? str(chat.topic, MAX_TITLE),
+        startsAt: timed ? new Date(start).toISOString() : null,
+        endsAt: timed ? new Date(end).toISOString() : null,
+      };
+    },
+
     async chatMembers({ bearer, tenantId, meetingId }) {
       const chatId = meetingChatId(meetingId);
       if (chatId === null) {
         throw new GraphUnavailable('meeting_id', 'the meeting id does not name a Teams meeting chat');
       }
       const signal = AbortSignal.timeout(timeoutMs);
-      const token = await onBehalfOf(bearer, tenantId, signal);
-      const client = Client.initWithMiddleware({
-        baseUrl: base,
-        defaultVersion: 'v1.0',
-        middleware: [new BearerMiddleware(token, origin), new DeadlineFetch(signal)],
-      });
+      const client = clientFor(await onBehalfOf(bearer, tenantId, signal), signal);
       const invitees: Invitee[] = [];
       const seen = new Set<string>();
       let path: string | null = `/chats/${encodeURIComponent(chatId)}/members`;

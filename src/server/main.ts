@@ -280,7 +280,7 @@ async function startOpened(
   }
   app.log.info(
     deps.graph
-      ? "invitees: from Microsoft Graph (on-behalf-of the chair, ChatMember.Read), the chair's list as fallback"
+      ? "invitees: from Microsoft Graph (on-behalf-of the chair, ChatMember.Read), the chair's list as fallback; configuration prefill: Chat.ReadBasic, OnlineMeetings.Read"
       : "invitees: the chair's list (set AUTH_CLIENT_ID and AUTH_CLIENT_SECRET to read them from Microsoft Graph)",
   );
   app.log.info(

@@ -63,6 +63,22 @@ export interface MeetingView {
   readonly inviteeCount?: number;
 }
 
+/**
+ * `GET /api/meetings/{id}/prefill` (the chair, or before the meeting is configured its organizer): what Teams knows of
+ * the meeting, through Microsoft Graph, for the configuration page to fill into fields the chair left empty.
+ * `prefilled: false` names why not (Graph not configured or refused, not the organizer, nothing known); the page
+ * then fills nothing and says so quietly.
+ */
+export type MeetingPrefill =
+  | {
+      readonly prefilled: true;
+      readonly title: string | null;
+      /** ISO 8601 UTC, both or neither. */
+      readonly startsAt: string | null;
+      readonly endsAt: string | null;
+    }
+  | { readonly prefilled: false; readonly reason: string };
+
 /** What an attendee's page showed when they acknowledged: the meeting's `level` and `reminderSha256`. */
 export type ReminderVersion = Pick<MeetingView, 'level' | 'reminderSha256'>;
 
@@ -318,6 +334,8 @@ export interface ApiClientOptions {
 
 export interface ApiClient {
   getMeeting(meetingId: string): Promise<MeetingView>;
+  /** What Teams knows of the meeting, for the configuration page (the chair or organizer only). */
+  meetingPrefill(meetingId: string): Promise<MeetingPrefill>;
   putMeeting(meetingId: string, settings: MeetingSettings): Promise<MeetingView>;
   /**
    * Acknowledges the meeting's reminder as `shown`; the server answers 409 `meeting_changed` when the chair has
@@ -430,6 +448,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
   return {
     getMeeting: (id) => json<MeetingView>('GET', `/api/meetings/${enc(id)}`),
+    meetingPrefill: (id) => json<MeetingPrefill>('GET', `/api/meetings/${enc(id)}/prefill`),
     putMeeting: (id, settings) => json<MeetingView>('PUT', `/api/meetings/${enc(id)}`, settings),
     acknowledge: (id, shown) =>
       json<{ acknowledgedAt: string }>('POST', `/api/meetings/${enc(id)}/acknowledgements`, {

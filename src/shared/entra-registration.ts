@@ -93,6 +93,16 @@ export const MICROSOFT_GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
  */
 export const GRAPH_ON_BEHALF_OF_SCOPE = 'ChatMember.Read';
 
+/**
+ * The Microsoft Graph scopes of the server's second on-behalf-of exchange, to prefill the configuration page as the
+ * chair: `Chat.ReadBasic` for `GET /chats/{id}` (the meeting chat's topic and `onlineMeetingInfo`: its organizer and
+ * join URL; Graph "Get chat", least privileged delegated permission) and `OnlineMeetings.Read` for
+ * `GET /me/onlineMeetings?$filter=JoinWebUrl eq '…'` (subject, start and end; Graph "Get onlineMeeting", delegated
+ * only in the /me context). Asked apart from {@link GRAPH_ON_BEHALF_OF_SCOPE}, so a tenant that has not consented to
+ * these still gets its invitee list.
+ */
+export const GRAPH_MEETING_DETAILS_SCOPES = ['Chat.ReadBasic', 'OnlineMeetings.Read'] as const;
+
 export interface GraphPermission {
   readonly value: string;
   readonly id: string;
@@ -106,8 +116,10 @@ export interface GraphPermission {
  * reference (learn.microsoft.com/graph/permissions-reference, each permission's "Delegated" identifier):
  * - `openid` and `profile`: the scopes the add-in only manifest lists for Office SSO (manifest/app.ts `SSO_SCOPES`);
  *   the Office SSO registration guide requires `profile` always.
- * - `ChatMember.Read`: the one scope the server asks for in its on-behalf-of exchange (src/server/graph.ts), to list
+ * - `ChatMember.Read`: the scope of the server's on-behalf-of exchange for the invitees (src/server/graph.ts), to list
  *   a meeting chat's members as the chair.
+ * - `Chat.ReadBasic` and `OnlineMeetings.Read`: the scopes of its exchange for the meeting's name, date and time, to
+ *   prefill the configuration page ({@link GRAPH_MEETING_DETAILS_SCOPES}).
  * Nothing else: the server calls Graph for nothing else, and the pages call Graph not at all.
  */
 export const GRAPH_DELEGATED_PERMISSIONS: readonly GraphPermission[] = [
@@ -118,6 +130,18 @@ export const GRAPH_DELEGATED_PERMISSIONS: readonly GraphPermission[] = [
     id: 'c5a9e2b1-faf6-41d4-8875-d381aa549b24',
     whyZh: '讀取會議受邀者清單',
     whyEn: 'the meeting’s invitee list',
+  },
+  {
+    value: GRAPH_MEETING_DETAILS_SCOPES[0],
+    id: '9547fcb5-d03f-419d-9948-5928bbf71b0f',
+    whyZh: '預先填入會議名稱',
+    whyEn: 'prefilling the meeting’s name',
+  },
+  {
+    value: GRAPH_MEETING_DETAILS_SCOPES[1],
+    id: '9be106e1-f4e3-4df5-bdff-e4bc531cbe43',
+    whyZh: '預先填入會議日期與時間',
+    whyEn: 'prefilling the meeting’s date and time',
   },
 ];
 

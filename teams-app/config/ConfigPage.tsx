@@ -6,6 +6,7 @@
  */
 import {
   Button,
+  Caption1,
   Field,
   Input,
   makeStyles,
@@ -32,6 +33,8 @@ import {
   type FieldProblem,
   formFromMeeting,
   type LimitedField,
+  prefilledFields,
+  prefillForm,
   type ScheduleField,
   toSettings,
 } from '../shared/config-form';
@@ -113,6 +116,36 @@ function ConfigForm({ services, meetingId }: { services: PageServices; meetingId
 
   const check = checkForm(values);
   const editable = load.phase === 'new' || load.phase === 'existing';
+  // What Teams knows of the meeting (through the server and Graph), said quietly beside the form.
+  const [prefillNote, setPrefillNote] = React.useState<string | null>(null);
+
+  // Once the stored settings are in: Teams' name and times go into the fields still empty, never over what the chair
+  // typed or stored. Any failure fills nothing; a new meeting says so in a line, not an error.
+  React.useEffect(() => {
+    if (load.phase !== 'new' && load.phase !== 'existing') {
+      return;
+    }
+    let cancelled = false;
+    const isNew = load.phase === 'new';
+    api.meetingPrefill(meetingId).then(
+      (prefill) => {
+        if (cancelled) {
+          return;
+        }
+        const filled = prefilledFields(valuesRef.current, prefillForm(valuesRef.current, prefill));
+        setValues((v) => prefillForm(v, prefill));
+        setPrefillNote(filled.length > 0 ? t.prefilled : isNew && !prefill.prefilled ? t.prefillUnavailable : null);
+      },
+      () => {
+        if (!cancelled && isNew) {
+          setPrefillNote(t.prefillUnavailable);
+        }
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [api, meetingId, load.phase, t]);
 
   // Existing settings are loaded once; values typed meanwhile are never overwritten.
   React.useEffect(() => {
@@ -257,6 +290,7 @@ function ConfigForm({ services, meetingId }: { services: PageServices; meetingId
         <Field label={t.titleLabel} required validationMessage={fieldError('title')}>
           <Input {...textProps('title')} />
         </Field>
+        {prefillNote ? <Caption1 data-testid="prefill-note">{prefillNote}</Caption1> : null}
         <Field label={t.levelLegend} required>
           <RadioGroup
             value={values.level}

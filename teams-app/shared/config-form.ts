@@ -1,6 +1,6 @@
 /** The chair's configuration form as values, checks and the request body: no React, no Teams. */
 import { isLevel, type Level } from '../../src/core/levels';
-import { DEFAULT_REMINDER, type MeetingSettings, type MeetingView } from '../../src/shared/api';
+import { DEFAULT_REMINDER, type MeetingPrefill, type MeetingSettings, type MeetingView } from '../../src/shared/api';
 
 export interface ConfigFormValues {
   readonly sensitive: boolean;
@@ -96,6 +96,36 @@ export function formFromMeeting(m: MeetingView): ConfigFormValues {
 }
 
 const length = (s: string): number => Array.from(s).length;
+
+/**
+ * The form with what Teams knows of the meeting filled into the fields the chair left empty, never over what they
+ * typed or stored: the name when the name is empty; the day and times when all three are empty and the meeting starts
+ * and ends on one day here (the form has one day for both ends). Within the server's bounds, or not at all.
+ */
+export function prefillForm(v: ConfigFormValues, prefill: MeetingPrefill): ConfigFormValues {
+  if (!prefill.prefilled) {
+    return v;
+  }
+  let next = v;
+  const title = prefill.title?.trim() ?? '';
+  if (v.title.trim() === '' && title !== '' && length(title) <= FIELD_LIMITS.title) {
+    next = { ...next, title };
+  }
+  if (v.date === '' && v.startTime === '' && v.endTime === '' && prefill.startsAt && prefill.endsAt) {
+    const start = localFields(prefill.startsAt);
+    const end = localFields(prefill.endsAt);
+    if (start.date === end.date && start.time < end.time) {
+      next = { ...next, date: start.date, startTime: start.time, endTime: end.time };
+    }
+  }
+  return next;
+}
+
+/** The fields {@link prefillForm} filled, to say so beside the form. */
+export const prefilledFields = (before: ConfigFormValues, after: ConfigFormValues): ('title' | 'schedule')[] => [
+  ...(before.title !== after.title ? ['title' as const] : []),
+  ...(before.date !== after.date ? ['schedule' as const] : []),
+];
 
 export function checkForm(v: ConfigFormValues): FormCheck {
   const problems: FormCheck['problems'] = {};

@@ -198,7 +198,7 @@ afterAll(async () => {
 });
 
 describe('Teams meeting pages in the fake Teams host', () => {
-  it('the chair configures and saves; three attendees acknowledge; the roster shows each within a second; an attendee cannot read it', async () => {
+  it('the chair configures and saves; three attendees acknowledge; the roster shows each without a reload; an attendee cannot read it', async () => {
     const { id: meetingId, thread } = newMeeting();
     // The meeting chat's members, as Graph lists them: the chair, the three attendees and one who never acknowledges.
     graph.setChat(thread, [
@@ -284,6 +284,49 @@ describe('Teams meeting pages in the fake Teams host', () => {
     const attendeeToken = await tokenFor(ATTENDEES[0] as HostUser);
     expect((await api('GET', `${meetingPath(meetingId)}/acknowledgements`, attendeeToken)).status).toBe(403);
     expect((await api('GET', `${meetingPath(meetingId)}/events`, attendeeToken)).status).toBe(403);
+  });
+
+  it('the configuration page is prefilled from Teams for the organizer, and says so; for anyone else, a quiet hint', async () => {
+    const { id: meetingId, thread } = newMeeting();
+    graph.setChat(
+      thread,
+      [CHAIR, ...ATTENDEES].map((p) => ({ userId: p.oid, displayName: p.name, email: p.upn })),
+    );
+    const startsAt = '2026-12-08T06:00:00.0000000Z';
+    const endsAt = '2026-12-08T08:30:00.0000000Z';
+    graph.setMeeting(thread, {
+      topic: TITLE,
+      organizerId: CHAIR.oid,
+      subject: TITLE,
+      startDateTime: startsAt,
+      endDateTime: endsAt,
+    });
+    // The browser and this process share the machine's zone: the fields as the page shows them there.
+    const local = (iso: string): { date: string; time: string } => {
+      const d = new Date(iso);
+      const p2 = (n: number): string => String(n).padStart(2, '0');
+      return {
+        date: `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())}`,
+        time: `${p2(d.getHours())}:${p2(d.getMinutes())}`,
+      };
+    };
+
+    const config = await open(CHAIR, 'config', 'settings', meetingId);
+    const form = config.app();
+    await form.getByTestId('prefill-note').getByText('已自 Teams 帶入會議名稱或時間，請確認。').waitFor();
+    expect(await form.getByLabel('會議名稱').inputValue()).toBe(TITLE);
+    if (local(startsAt).date === local(endsAt).date) {
+      expect(await form.getByLabel('日期', { exact: true }).inputValue()).toBe(local(startsAt).date);
+      expect(await form.getByLabel('開始時間').inputValue()).toBe(local(startsAt).time);
+      expect(await form.getByLabel('結束時間').inputValue()).toBe(local(endsAt).time);
+    }
+    await until(async () => (await config.state()).validity, true);
+
+    // An attendee is not the organizer: nothing is filled, and a line says so (no error).
+    const other = await open(ATTENDEES[0] as HostUser, 'config', 'settings', meetingId);
+    await other.app().getByTestId('prefill-note').getByText('未能自 Teams 取得會議名稱與時間，請自行填寫。').waitFor();
+    expect(await other.app().getByLabel('會議名稱').inputValue()).toBe('');
+    expect(await other.app().getByRole('alert').count()).toBe(0);
   });
 
   it('identity is the SSO token only: a token Teams gives only after consent is asked for again with a prompt', async () => {

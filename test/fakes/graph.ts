@@ -1,9 +1,15 @@
 /**
- * A fake Microsoft Graph serving `GET /v1.0/chats/{chat-id}/members` as documented (chat-list-members): a list of
- * `aadUserConversationMember` with `@odata.context`, paged with `@odata.nextLink` (`$skiptoken`). It trusts tokens the
- * fake Entra issued for it (signature from Entra's JWKS, issuer, audience = this Graph, `scp` with a chat-member
- * permission) and answers as Graph does: 401 InvalidAuthenticationToken, 403 Forbidden (missing scope, or the user is
- * not in the chat), 404 NotFound, 429 TooManyRequests with Retry-After, 5xx with Retry-After.
+ * A fake Microsoft Graph serving, as documented:
+ * - `GET /v1.0/chats/{chat-id}/members` (chat-list-members): a list of `aadUserConversationMember` with
+ *   `@odata.context`, paged with `@odata.nextLink` (`$skiptoken`);
+ * - `GET /v1.0/chats/{chat-id}` (chat-get, Chat.ReadBasic or more): the chat with its `topic`, `chatType: meeting` and
+ *   `onlineMeetingInfo` (`calendarEventId`, `joinWebUrl`, `organizer` as a teamworkUserIdentity), to its members only;
+ * - `GET /v1.0/me/onlineMeetings?$filter=JoinWebUrl eq '…'` (onlinemeeting-get, OnlineMeetings.Read or ReadWrite):
+ *   a collection holding the signed-in user's own meeting with that join URL (`subject`, `startDateTime`,
+ *   `endDateTime`), empty for anyone else's (delegated access reaches /me's meetings only), 400 without the filter.
+ * It trusts tokens the fake Entra issued for it (signature from Entra's JWKS, issuer, audience = this Graph, `scp`
+ * with a permission the call takes) and answers as Graph does: 401 InvalidAuthenticationToken, 403 Forbidden (missing
+ * scope, or the user is not in the chat), 404 NotFound, 429 TooManyRequests with Retry-After, 5xx with Retry-After.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
@@ -21,14 +27,29 @@ export interface FakeMember {
 
 /** Delegated permissions that allow listing a chat's members (least privileged first). */
 const MEMBER_SCOPES = ['ChatMember.Read', 'Chat.ReadBasic', 'ChatMember.ReadWrite', 'Chat.Read', 'Chat.ReadWrite'];
+/** Delegated permissions for Get chat. */
+const CHAT_SCOPES = ['Chat.ReadBasic', 'Chat.Read', 'Chat.ReadWrite'];
+/** Delegated permissions for Get onlineMeeting. */
+const MEETING_SCOPES = ['OnlineMeetings.Read', 'OnlineMeetings.ReadWrite'];
+
+/** A meeting chat's meeting, as Get chat and Get onlineMeeting tell it. */
+export interface FakeMeeting {
+  readonly topic: string | null;
+  readonly organizerId: string;
+  readonly subject: string;
+  readonly startDateTime: string;
+  readonly endDateTime: string;
+}
 
 export interface FakeGraph {
   /** The origin to configure as GRAPH_BASE_URL. */
   readonly baseUrl: string;
   setChat(chatId: string, members: readonly FakeMember[]): void;
+  /** The meeting behind a chat set with {@link setChat}: its topic, organizer, subject and times. */
+  setMeeting(chatId: string, meeting: FakeMeeting): void;
   /** Members per page. @default 100 */
   pageSize: number;
-  /** The next `times` member requests fail with this status (429 and 503 carry Retry-After: `retryAfter`). */
+  /** The next `times` requests fail with this status (429 and 503 carry Retry-After: `retryAfter`). */
   fail(status: 403 | 404 | 429 | 500 | 503, options?: { times?: number; retryAfter?: number }): void;
   /** Delay every answer by this many milliseconds (a Graph that does not answer in time). */
   delayMs: number;
@@ -45,13 +66,16 @@ export interface FakeGraph {
   padBytes: number;
   /** Back to a Graph with no chats, no injected failures, no delay, one page of 100. */
   reset(): void;
-  /** Member-list requests received, and the Authorization header of each. */
+  /** Requests received, and the Authorization header of each. */
   readonly requests: readonly { readonly url: string; readonly authorization: string | null }[];
   close(): Promise<void>;
 }
 
 export async function startFakeGraph(entra: FakeEntra): Promise<FakeGraph> {
   const chats = new Map<string, readonly FakeMember[]>();
+  const meetings = new Map<string, FakeMeeting>();
+  const joinUrl = (chatId: string): string =>
+    `https://teams.microsoft.com/l/meetup-join/${encodeURIComponent(chatId)}/0?context=%7b%22Tid%22%3a%22fake%22%7d`;
   const failures: { status: number; retryAfter: number }[] = [];
   const requests: { url: string; authorization: string | null }[] = [];
   const jwks = createRemoteJWKSet(new URL(entra.jwksUrl));
@@ -82,6 +106,9 @@ export async function startFakeGraph(entra: FakeEntra): Promise<FakeGraph> {
     setChat: (chatId, members) => {
       chats.set(chatId, members);
     },
+    setMeeting: (chatId, meeting) => {
+      meetings.set(chatId, meeting);
+    },
     fail: (status, options = {}) => {
       for (let i = 0; i < (options.times ?? 1); i++) {
         failures.push({ status, retryAfter: options.retryAfter ?? 2 });
@@ -105,6 +132,7 @@ export async function startFakeGraph(entra: FakeEntra): Promise<FakeGraph> {
       held?.release();
       held = null;
       chats.clear();
+      meetings.clear();
       failures.length = 0;
       graph.pageSize = 100;
       graph.delayMs = 0;
@@ -121,7 +149,9 @@ export async function startFakeGraph(entra: FakeEntra): Promise<FakeGraph> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', baseUrl);
     const m = /^\/v1\.0\/chats\/([^/]+)\/members$/.exec(url.pathname);
-    if (req.method !== 'GET' || !m) {
+    const chatPath = /^\/v1\.0\/chats\/([^/]+)$/.exec(url.pathname);
+    const meetingsPath = url.pathname === '/v1.0/me/onlineMeetings';
+    if (req.method !== 'GET' || !(m || chatPath || meetingsPath)) {
       error(res, 400, 'BadRequest', `Resource not found for the segment '${url.pathname.split('/').pop()}'.`);
       return;
     }
@@ -148,12 +178,13 @@ export async function startFakeGraph(entra: FakeEntra): Promise<FakeGraph> {
         return;
       }
       const scopes = String(claims.scp ?? '').split(' ');
-      if (!MEMBER_SCOPES.some((s) => scopes.includes(s))) {
+      const needed = m ? MEMBER_SCOPES : chatPath ? CHAT_SCOPES : MEETING_SCOPES;
+      if (!needed.some((s) => scopes.includes(s))) {
         error(
           res,
           403,
           'Forbidden',
-          `Missing scope permissions on the request. API requires one of '${MEMBER_SCOPES.join(', ')}'.`,
+          `Missing scope permissions on the request. API requires one of '${needed.join(', ')}'.`,
         );
         return;
       }
@@ -171,7 +202,49 @@ export async function startFakeGraph(entra: FakeEntra): Promise<FakeGraph> {
         error(res, failure.status, codes[failure.status] as string, `Injected ${failure.status}.`, retry);
         return;
       }
-      const chatId = decodeURIComponent(m[1] as string);
+      const type = { 'content-type': 'application/json; odata.metadata=minimal; charset=utf-8' };
+      if (meetingsPath) {
+        // Graph takes the joinWebUrl filter (and only it) here: a list of all of /me's meetings is not offered.
+        const filter = /^JoinWebUrl eq '((?:[^']|'')*)'$/i.exec(url.searchParams.get('$filter') ?? '');
+        if (!filter) {
+          error(
+            res,
+            400,
+            'BadRequest',
+            'Filter expression expected - /onlineMeetings?$filter=JoinWebUrl eq {joinWebUrl}.',
+          );
+          return;
+        }
+        const wanted = (filter[1] as string).replace(/''/g, "'");
+        const found = [...meetings.entries()].find(
+          ([id, meeting]) => joinUrl(id) === wanted && meeting.organizerId === claims.oid,
+        );
+        res.writeHead(200, type);
+        res.end(
+          JSON.stringify({
+            '@odata.context': `${baseUrl}/v1.0/$metadata#users('${String(claims.oid)}')/onlineMeetings`,
+            value: found
+              ? [
+                  {
+                    id: Buffer.from(`1*${found[1].organizerId}*0**${found[0]}`).toString('base64'),
+                    creationDateTime: found[1].startDateTime,
+                    startDateTime: found[1].startDateTime,
+                    endDateTime: found[1].endDateTime,
+                    joinWebUrl: wanted,
+                    subject: found[1].subject,
+                    chatInfo: { threadId: found[0], messageId: '0', replyChainMessageId: null },
+                    participants: {
+                      organizer: { upn: null, role: 'presenter', identity: { user: { id: found[1].organizerId } } },
+                      attendees: [],
+                    },
+                  },
+                ]
+              : [],
+          }),
+        );
+        return;
+      }
+      const chatId = decodeURIComponent((m ?? chatPath)?.[1] as string);
       const members = chats.get(chatId);
       if (!members) {
         error(res, 404, 'NotFound', `Chat ${chatId} not found.`);
@@ -179,6 +252,38 @@ export async function startFakeGraph(entra: FakeEntra): Promise<FakeGraph> {
       }
       if (!members.some((x) => x.userId === claims.oid)) {
         error(res, 403, 'Forbidden', 'Forbidden: the caller is not a member of this chat.');
+        return;
+      }
+      if (chatPath) {
+        const meeting = meetings.get(chatId);
+        res.writeHead(200, type);
+        res.end(
+          JSON.stringify({
+            '@odata.context': `${baseUrl}/v1.0/$metadata#chats/$entity`,
+            id: chatId,
+            topic: meeting?.topic ?? null,
+            createdDateTime: '2026-12-01T01:00:00Z',
+            lastUpdatedDateTime: '2026-12-01T01:00:00Z',
+            chatType: meeting ? 'meeting' : 'group',
+            webUrl: `https://teams.microsoft.com/l/chat/${encodeURIComponent(chatId)}/0`,
+            tenantId: claims.tid,
+            ...(meeting
+              ? {
+                  onlineMeetingInfo: {
+                    calendarEventId: null,
+                    joinWebUrl: joinUrl(chatId),
+                    organizer: {
+                      id: meeting.organizerId,
+                      displayName: null,
+                      userIdentityType: 'aadUser',
+                      tenantId: claims.tid,
+                    },
+                  },
+                }
+              : {}),
+            viewpoint: { isHidden: false, lastMessageReadDateTime: '2026-12-01T01:00:00Z' },
+          }),
+        );
         return;
       }
       const skip = Number(Buffer.from(url.searchParams.get('$skiptoken') ?? 'MA', 'base64url').toString() || '0');
@@ -203,7 +308,6 @@ export async function startFakeGraph(entra: FakeEntra): Promise<FakeGraph> {
         })),
       });
       const bytes = Buffer.from(`{${' '.repeat(graph.padBytes)}${body.slice(1)}`, 'utf8');
-      const type = { 'content-type': 'application/json; odata.metadata=minimal; charset=utf-8' };
       if (!graph.chunked) {
         res.writeHead(200, { ...type, 'content-length': bytes.length });
         res.end(bytes);

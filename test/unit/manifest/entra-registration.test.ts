@@ -89,6 +89,8 @@ describe('the generated Entra app registration', () => {
           { id: '37f7f235-527c-4136-accd-4a02d197296e', type: 'Scope' }, // openid
           { id: '14dad69e-099b-42c9-810b-d002981feec1', type: 'Scope' }, // profile
           { id: 'c5a9e2b1-faf6-41d4-8875-d381aa549b24', type: 'Scope' }, // ChatMember.Read
+          { id: '9547fcb5-d03f-419d-9948-5928bbf71b0f', type: 'Scope' }, // Chat.ReadBasic
+          { id: '9be106e1-f4e3-4df5-bdff-e4bc531cbe43', type: 'Scope' }, // OnlineMeetings.Read
         ],
       },
     ]);

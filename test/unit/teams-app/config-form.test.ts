@@ -8,6 +8,8 @@ import {
   DEFAULT_FORM,
   formFromMeeting,
   localDateTime,
+  prefilledFields,
+  prefillForm,
   toSettings,
 } from '../../../teams-app/shared/config-form';
 
@@ -168,6 +170,45 @@ describe('the chair configuration form', () => {
       ] as const) {
         expect(localDateTime(date, time)).toBeNull();
       }
+    });
+  });
+
+  describe('prefilled from Teams', () => {
+    // Times built in this process's own zone, so the expected fields hold wherever the test runs.
+    const at = (h: number, m = 0, day = 8): string => new Date(2026, 11, day, h, m).toISOString();
+    const teams = { prefilled: true, title: '第三季預算協調會議', startsAt: at(14), endsAt: at(16, 30) } as const;
+
+    it('fills the empty name, day and times', () => {
+      const filled = prefillForm(DEFAULT_FORM, teams);
+      expect(filled).toEqual({
+        ...DEFAULT_FORM,
+        title: '第三季預算協調會議',
+        date: '2026-12-08',
+        startTime: '14:00',
+        endTime: '16:30',
+      });
+      expect(checkForm(filled).valid).toBe(true);
+      expect(prefilledFields(DEFAULT_FORM, filled)).toEqual(['title', 'schedule']);
+    });
+
+    it('never overwrites what the chair typed or stored, and fills the rest', () => {
+      const typed = { ...DEFAULT_FORM, title: '主席自訂名稱' };
+      expect(prefillForm(typed, teams)).toEqual({ ...typed, date: '2026-12-08', startTime: '14:00', endTime: '16:30' });
+      // Any of the day and times given: none of them is touched (half a prefill would mix two meetings' times).
+      const halfTyped = { ...DEFAULT_FORM, startTime: '09:00' };
+      expect(prefillForm(halfTyped, teams)).toEqual({ ...halfTyped, title: '第三季預算協調會議' });
+      expect(prefilledFields(halfTyped, prefillForm(halfTyped, teams))).toEqual(['title']);
+    });
+
+    it('fills nothing from a failed or empty answer, a meeting over two days, or a name past the limit', () => {
+      expect(prefillForm(DEFAULT_FORM, { prefilled: false, reason: 'forbidden' })).toBe(DEFAULT_FORM);
+      expect(prefillForm(DEFAULT_FORM, { prefilled: true, title: null, startsAt: null, endsAt: null })).toEqual(
+        DEFAULT_FORM,
+      );
+      expect(prefillForm(DEFAULT_FORM, { ...teams, title: '  ', endsAt: at(1, 0, 9) })).toEqual(DEFAULT_FORM);
+      expect(prefillForm(DEFAULT_FORM, { ...teams, title: '名'.repeat(501), startsAt: null, endsAt: null })).toEqual(
+        DEFAULT_FORM,
+      );
     });
   });
 });
