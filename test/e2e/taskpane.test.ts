@@ -552,6 +552,25 @@ describe('the task pane', () => {
     const contrast = await env.openPane(itemConfig(token), { forcedColors: true });
     await verdictOf(contrast.page);
     expect(await contrast.page.locator('[data-theme]').getAttribute('data-theme')).toBe('contrast');
+    // Each excerpt's marked span is a <mark>: underlined (not colour alone), labelled for screen readers, and in the
+    // system's own highlight colours under forced colours.
+    const mark = contrast.page.locator('blockquote mark').first();
+    await mark.waitFor();
+    expect(await mark.textContent()).toMatch(/^（標示開始）〔機密〕甲案金額.*〔\/機密〕（標示結束）$/);
+    expect(
+      await mark.evaluate((el) => {
+        const probe = document.createElement('span');
+        probe.style.backgroundColor = 'Highlight';
+        probe.style.color = 'HighlightText';
+        probe.style.setProperty('forced-color-adjust', 'none');
+        el.parentElement!.appendChild(probe);
+        const want = getComputedStyle(probe);
+        const got = getComputedStyle(el);
+        const same = [got.backgroundColor === want.backgroundColor, got.color === want.color, got.textDecorationLine];
+        probe.remove();
+        return same;
+      }),
+    ).toEqual([true, true, 'underline']);
     await expectNoSeriousViolations(contrast.page, 'check (high contrast)');
     await screenshot(contrast.page, 'taskpane-check-contrast');
 
