@@ -53,11 +53,11 @@ export {
 export {
   getPaneAccessToken,
   type ItemChangeKind,
+  officeReadyHost,
   officeTheme,
   onInitializationContextChange,
   onItemChange,
   onThemeChange,
   supportsNestedAppAuth,
-  whenOfficeReady,
 } from './pane';
 export { ROAMING_SETTINGS_LIMIT, roamingSettings, sessionData, sessionDataLimit } from './storage';

@@ -7,31 +7,20 @@ import { officeAsync } from './async';
 import { OfficeApiError, toOfficeApiError } from './errors';
 import { composeItem, supportsMailbox } from './host';
 
-/** Resolves when Office has loaded and reports an Outlook host; rejects after `timeoutMs` without one. */
-export function whenOfficeReady(timeoutMs = 20000): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
+/**
+ * Office's answer to `Office.onReady`: the host's name (`Outlook`), or null outside any host. It never settles while
+ * office.js waits for a host, so the pane bounds the wait itself (`taskpane/model/host-wait.ts`). Rejects when office.js
+ * is not loaded, or `onReady` fails.
+ */
+export function officeReadyHost(): Promise<string | null> {
+  return new Promise<string | null>((resolve, reject) => {
     if (typeof Office === 'undefined' || typeof Office.onReady !== 'function') {
       reject(new OfficeApiError('Office.onReady', null, null, 'office.js is not loaded'));
       return;
     }
-    const timer = setTimeout(
-      () => reject(new OfficeApiError('Office.onReady', null, null, 'Office did not become ready')),
-      timeoutMs,
-    );
     Office.onReady().then(
-      (info) => {
-        clearTimeout(timer);
-        // Outside Office (a page opened in a browser) office.js reports no host at all.
-        if (!info || String(info.host) !== 'Outlook') {
-          reject(new OfficeApiError('Office.onReady', null, null, `not Outlook: ${String(info && info.host)}`));
-          return;
-        }
-        resolve();
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(toOfficeApiError('Office.onReady', e));
-      },
+      (info) => resolve(info && info.host ? String(info.host) : null),
+      (e: unknown) => reject(toOfficeApiError('Office.onReady', e)),
     );
   });
 }

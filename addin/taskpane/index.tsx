@@ -1,19 +1,20 @@
 /**
- * The task pane's entry: waits for Office, then renders inside FluentProvider with the theme and language Office
- * uses. The API is the page's own origin; sign-in is nested app authentication with Office SSO as the fallback.
+ * The task pane's entry: waits for Office (saying what it waits for, and, outside Outlook, that the pane belongs in it),
+ * then renders inside FluentProvider with the theme and language Office uses. The API is the page's own origin; sign-in is nested app authentication with Office SSO as the fallback.
  */
-import { FluentProvider, makeStyles, MessageBar, MessageBarBody, tokens } from '@fluentui/react-components';
+import { FluentProvider, makeStyles, MessageBar, MessageBarBody, Spinner, tokens } from '@fluentui/react-components';
 import * as React from 'react';
-import { createRoot } from 'react-dom/client';
+import { createRoot, type Root } from 'react-dom/client';
 
 import { createApiClient } from '../../src/shared/api';
 import { pickLocale } from '../../src/shared/i18n';
 import { OUTLOOK_THEMES, themeFromOffice, type ThemeName } from '../../src/ui/theme';
-import { whenOfficeReady } from '../office';
+import { officeReadyHost } from '../office';
 import { App } from './App';
 import { PaneContext, type PaneServices } from './context';
 import type { PaneHost } from './host';
-import { messages } from './messages';
+import { type Messages, messages } from './messages';
+import { hostSigns, type HostView, type HostWaitState, waitForHost } from './model/host-wait';
 import { type OpeningView, viewFromContext } from './model/initial-view';
 import { officePaneHost } from './office-host';
 import { buildAuthSettings, createTokenProvider } from './services/auth';
@@ -63,25 +64,28 @@ function Root({ services, initialView }: { services: PaneServices; initialView: 
   );
 }
 
-async function start(): Promise<void> {
-  const container = document.getElementById('root');
-  if (!container) {
-    return;
-  }
-  const root = createRoot(container);
-  try {
-    await whenOfficeReady();
-  } catch {
-    const m = messages(pickLocale(navigator.language));
-    root.render(
-      <FluentProvider theme={OUTLOOK_THEMES.light}>
-        <MessageBar intent="error" layout="multiline" role="alert">
-          <MessageBarBody>{m.officeNotReady}</MessageBarBody>
+/** What the page shows while there is no pane yet: loading, or why there is none. */
+function HostWaitMessage({ m, state }: { m: Messages; state: Exclude<HostWaitState, 'ready'> }): React.JSX.Element {
+  return (
+    <FluentProvider theme={OUTLOOK_THEMES.light}>
+      {state === 'waiting' ? (
+        <Spinner size="small" label={m.loading} />
+      ) : (
+        <MessageBar
+          intent={state === 'no-host' ? 'info' : 'error'}
+          layout="multiline"
+          role="alert"
+          data-host-wait={state}
+        >
+          <MessageBarBody>{state === 'no-host' ? m.openInOutlook : m.officeNotReady}</MessageBarBody>
         </MessageBar>
-      </FluentProvider>,
-    );
-    return;
-  }
+      )}
+    </FluentProvider>
+  );
+}
+
+/** Renders the pane once Outlook is ready. */
+async function startPane(root: Root): Promise<void> {
   const host = officePaneHost();
   const locale = pickLocale(host.displayLanguage());
   document.documentElement.lang = locale === 'zh-TW' ? 'zh-Hant-TW' : 'en';
@@ -104,6 +108,31 @@ async function start(): Promise<void> {
   };
   const initialView = viewFromContext(await host.initializationContext().catch(() => null));
   root.render(<Root services={services} initialView={initialView} />);
+}
+
+function start(): void {
+  const container = document.getElementById('root');
+  if (!container) {
+    return;
+  }
+  const root = createRoot(container);
+  // Before Office answers, the browser's language is all there is.
+  const locale = pickLocale(navigator.language);
+  document.documentElement.lang = locale === 'zh-TW' ? 'zh-Hant-TW' : 'en';
+  const m = messages(locale);
+  waitForHost({
+    ready: officeReadyHost(),
+    hostLikely: hostSigns(window as unknown as HostView),
+    setTimer: (fn, ms) => window.setTimeout(fn, ms),
+    clearTimer: (handle) => window.clearTimeout(handle as number),
+    onState: (state) => {
+      if (state === 'ready') {
+        void startPane(root);
+      } else {
+        root.render(<HostWaitMessage m={m} state={state} />);
+      }
+    },
+  });
 }
 
 void start();

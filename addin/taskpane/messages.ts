@@ -277,6 +277,7 @@ export const messages = defineMessages({
     signInFailed: (detail: string) => `無法登入：${detail}`,
     serverError: (detail: string) => `伺服器錯誤：${detail}`,
     officeNotReady: '無法連線到 Outlook。請關閉後重新開啟此窗格。',
+    openInOutlook: '請在 Outlook 中開啟此窗格：撰寫郵件時，按功能區的「檢查機敏內容」。此網頁本身無法檢查郵件。',
     dismiss: '關閉',
   },
   en: {
@@ -455,6 +456,8 @@ export const messages = defineMessages({
     signInFailed: (detail: string) => `Could not sign in: ${detail}`,
     serverError: (detail: string) => `Server error: ${detail}`,
     officeNotReady: 'Outlook could not be reached. Close and reopen this pane.',
+    openInOutlook:
+      'Open this pane in Outlook: while writing a message, choose Check for marks on the ribbon. This page cannot check mail on its own.',
     dismiss: 'Dismiss',
   },
 });

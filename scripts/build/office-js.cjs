@@ -24,6 +24,9 @@ const OFFICE_JS_CDN_URL = 'https://appsforoffice.microsoft.com/lib/1/hosted/offi
  */
 const OFFICE_JS_FILES = [
   'office.js',
+  // What office.js loads first when no host information is found (a page opened outside Office, the desktop's
+  // first load): without it Office.onReady never settles there.
+  'o15apptofilemappingtable.js',
   'outlook-web-16.01.js',
   'outlook-mac-16.00.js',
   'outlook-win32-16.00.js',

@@ -6,9 +6,10 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 
 import { OVERRIDE_KEY } from '../../addin/on-send/override';
+import { NO_HOST_AFTER_MS } from '../../addin/taskpane/model/host-wait';
 import { ADDIN_ACTIONS } from '../../src/shared/app-ids';
 import { checkValueGroups } from '../../src/shared/check-value';
 import type { FakeAttachment, FakeItemState, FakeMailboxState } from '../fakes/office';
@@ -585,6 +586,25 @@ describe('the task pane', () => {
     const contrast = await env.openPane(itemConfig(token), { forcedColors: true });
     await verdictOf(contrast.page);
     expect(await contrast.page.locator('[data-theme]').getAttribute('data-theme')).toBe('contrast');
+    // Each excerpt's marked span is a <mark>: underlined (not colour alone), labelled for screen readers, and in the
+    // system's own highlight colours under forced colours.
+    const mark = contrast.page.locator('blockquote mark').first();
+    await mark.waitFor();
+    expect(await mark.textContent()).toMatch(/^（標示開始）〔機密〕甲案金額.*〔\/機密〕（標示結束）$/);
+    expect(
+      await mark.evaluate((el) => {
+        const probe = document.createElement('span');
+        probe.style.backgroundColor = 'Highlight';
+        probe.style.color = 'HighlightText';
+        probe.style.setProperty('forced-color-adjust', 'none');
+        el.parentElement!.appendChild(probe);
+        const want = getComputedStyle(probe);
+        const got = getComputedStyle(el);
+        const same = [got.backgroundColor === want.backgroundColor, got.color === want.color, got.textDecorationLine];
+        probe.remove();
+        return same;
+      }),
+    ).toEqual([true, true, 'underline']);
     await expectNoSeriousViolations(contrast.page, 'check (high contrast)');
     await screenshot(contrast.page, 'taskpane-check-contrast');
 
@@ -629,19 +649,68 @@ describe('the task pane', () => {
     await expectNoSeriousViolations(page, 'strip (done, Mailbox 1.14)');
   });
 
-  it('loads under the server’s CSP with the real office.js, and outside Outlook says it cannot reach Outlook', async () => {
+  it('loads under the server’s CSP with the real office.js, and outside Outlook says to open it in Outlook', async () => {
     const token = await tokenFor(env, SENDER);
     const { page } = await env.openPane(itemConfig(token), { realOfficeJs: true });
     const csp = await page.evaluate(async () => (await fetch(location.href)).headers.get('content-security-policy'));
     expect(csp).toContain("script-src 'self'");
+    // office.js itself says there is no host here: the pane says where it belongs (not that Outlook is unreachable).
     await page.getByRole('alert').waitFor({ timeout: 60_000 });
-    await expect(page.getByRole('alert').textContent()).resolves.toContain('無法連線到 Outlook');
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('請在 Outlook 中開啟此窗格');
     // office.js came from Microsoft's CDN address (answered by the test from the package: no network here); the CSP
     // allows it and office.js's own MicrosoftAjax.js.
     expect(await cspViolations(page)).toEqual([]);
     expect(
       await page.evaluate(() => [...document.scripts].map((s) => s.src).filter((src) => src.endsWith('office.js'))),
     ).toEqual(['https://appsforoffice.microsoft.com/lib/1/hosted/office.js']);
+  });
+
+  it('outside Outlook, when office.js never answers, says so at its own short bound; a host that comes late replaces it', async () => {
+    const token = await tokenFor(env, SENDER);
+    // The page's clock stands still until the test moves it: the bound is the page's own timer, not the test's wait.
+    const pausedClock = async (context: BrowserContext): Promise<void> => {
+      await context.clock.install({ time: 0 });
+      await context.clock.pauseAt(1000);
+    };
+    // office.js without the helper script it loads from beside itself (as a self-hosted copy lacked it): outside a
+    // host, Office.onReady then never settles, and the page used to stay blank until a 20 s bound.
+    const stuck = await env.openPane(itemConfig(token), {
+      realOfficeJs: true,
+      beforeOpen: async (context) => {
+        await context.route('**/o15apptofilemappingtable.js', (route) => route.fulfill({ status: 404, body: '' }));
+        await pausedClock(context);
+      },
+    });
+    await stuck.page.getByText('正在載入…').waitFor({ timeout: 60_000 });
+    await stuck.page.clock.runFor(NO_HOST_AFTER_MS - 1);
+    expect(await stuck.page.locator('[data-host-wait]').count()).toBe(0);
+    await stuck.page.clock.runFor(1);
+    const message = stuck.page.locator('[data-host-wait="no-host"]');
+    await message.waitFor();
+    await expect(message.textContent()).resolves.toContain('請在 Outlook 中開啟此窗格');
+    expect(await stuck.page.getByRole('alert').count()).toBe(1);
+
+    // A host slow to start (Office.onReady after 5 s): the message shows at the bound, then the pane replaces it.
+    const late = await env.openPane(
+      itemConfig(token, {
+        displayLanguage: 'en-US',
+        pane: {
+          thread: THREAD,
+          contentIds: { 'att-inline': 'chart001@sg' },
+          paneAccessToken: token,
+          readyAfterMs: 5000,
+        },
+      }),
+      { beforeOpen: pausedClock },
+    );
+    await late.page.getByText('正在載入…').waitFor({ timeout: 60_000 });
+    await late.page.clock.runFor(NO_HOST_AFTER_MS);
+    await late.page.locator('[data-host-wait="no-host"]').waitFor();
+    await late.page.clock.runFor(5000 - NO_HOST_AFTER_MS);
+    await late.page.clock.resume();
+    await late.page.getByRole('heading', { name: 'What happens when you send' }).waitFor({ timeout: 60_000 });
+    expect(await late.page.locator('[data-host-wait]').count()).toBe(0);
+    expect(await late.page.evaluate(() => document.documentElement.lang)).toBe('en');
   });
 
   it('puts everything back when the body cannot be written, and says so', async () => {

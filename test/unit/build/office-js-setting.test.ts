@@ -111,6 +111,8 @@ describe('office.js: the CDN by default, self-hosting by choice', () => {
       expect(officeJs.OFFICE_JS_FILES).toEqual(
         expect.arrayContaining([
           'office.js',
+          // Loaded outside a host: without it the pane outside Outlook never hears from Office.onReady.
+          'o15apptofilemappingtable.js',
           'outlook-web-16.01.js',
           'outlook-mac-16.00.js',
           'zh-tw/office_strings.js',

@@ -108,6 +108,8 @@ export interface TaskPaneOptions {
   readonly permission?: 'Restricted' | 'ReadItem' | 'ReadWriteItem' | 'ReadWriteMailbox';
   /** Milliseconds each call takes. @default 0 */
   readonly latencyMs?: number;
+  /** Milliseconds before `Office.onReady` answers: a host slow to start. @default latencyMs */
+  readonly readyAfterMs?: number;
 }
 
 /** The "user" and the inspector of the fake pane host. */
@@ -235,7 +237,7 @@ export function extendForTaskPane(
       setTimeout(() => {
         callback?.(info);
         resolve(info);
-      }, latency);
+      }, options.readyAfterMs ?? latency);
     });
   };
   Object.defineProperty(context, 'officeTheme', { get: () => ({ ...theme }), configurable: true });
