@@ -42,6 +42,7 @@ import {
   type MeetingRow,
   RECEIPT_PARAMS,
   requireChair,
+  sendInSlices,
 } from './http';
 import { checkJustification, JUSTIFICATION_SCHEMA } from './justification';
 import { registerMeetingPrefill } from './meeting-prefill';
@@ -467,38 +468,36 @@ export async function buildApp(
   app.get<{ Params: { meetingId: string } }>(
     '/api/meetings/:meetingId/acknowledgements',
     { schema: { params: MEETING_PARAMS } },
-    async (request) => {
+    async (request, reply) => {
       const meeting = await meetingFor(request, request.params.meetingId);
       requireChair(caller(request), meeting);
-      // A page at a time: one read of 10,000 rows held PGlite (and so the event loop) for a quarter of a second.
-      const acknowledgements: {
-        oid: string;
-        name: string;
-        upn: string | null;
-        acknowledgedAt: string;
-        current: boolean;
-      }[] = [];
+      // A page at a time: one read of 10,000 rows held PGlite (and so the event loop) for a quarter of a second. Each
+      // page is also serialised as it comes, between turns of the event loop, where the whole roster was serialised
+      // in one slice at the end, and it is sent in slices. All of it is read before the answer starts, so a store
+      // failure is still a 503, never a roster cut short.
+      const json: Buffer[] = [Buffer.from('{"acknowledgements":[')];
+      let listed = 0;
       let more = false;
       for await (const page of acknowledgementPages(db, meeting, { limit: rosterLimit + 1 })) {
-        for (const r of page.rows) {
-          if (acknowledgements.length === rosterLimit) {
-            more = true;
-            break;
-          }
-          acknowledgements.push({
-            oid: r.oid,
-            name: r.name,
-            upn: r.upn,
-            acknowledgedAt: r.acknowledgedAt.toISOString(),
-            current: r.current,
-          });
+        const rows = page.rows.slice(0, rosterLimit - listed);
+        more ||= rows.length < page.rows.length;
+        if (rows.length > 0) {
+          const serialised = JSON.stringify(
+            rows.map((r) => ({
+              oid: r.oid,
+              name: r.name,
+              upn: r.upn,
+              acknowledgedAt: r.acknowledgedAt.toISOString(),
+              current: r.current,
+            })),
+          );
+          json.push(Buffer.from(`${listed > 0 ? ',' : ''}${serialised.slice(1, -1)}`));
+          listed += rows.length;
         }
       }
-      return {
-        acknowledgements,
-        // The first `rosterLimit` by time; the sign-in sheet export is the record of a meeting larger than that.
-        ...(more ? { truncated: true } : {}),
-      };
+      // The first `rosterLimit` by time; the sign-in sheet export is the record of a meeting larger than that.
+      json.push(Buffer.from(more ? '],"truncated":true}' : ']}'));
+      return sendInSlices(reply.type('application/json; charset=utf-8'), json);
     },
   );
 

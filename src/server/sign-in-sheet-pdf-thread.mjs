@@ -16,17 +16,33 @@ const { fontChainFrom } = await tsImport('./pdf-font.ts', import.meta.url);
 let chain;
 let chainKey;
 
-async function render(msg) {
-  const key = JSON.stringify(msg.fonts);
+/** Sheets being handed over, by job id: the head first, then its rows in slices, then the word to render. */
+const arriving = new Map();
+
+async function render(id) {
+  const { sheet, fonts } = arriving.get(id);
+  arriving.delete(id);
+  const key = JSON.stringify(fonts);
   if (key !== chainKey) {
-    chain = fontChainFrom(msg.fonts);
+    chain = fontChainFrom(fonts);
     chainKey = key;
   }
-  return renderSignInSheetPdf(msg.sheet, chain);
+  return renderSignInSheetPdf(sheet, chain);
 }
 
 parentPort.on('message', (msg) => {
-  render(msg).then(
+  if (msg.op === 'start') {
+    arriving.set(msg.id, { sheet: msg.sheet, fonts: msg.fonts });
+    return;
+  }
+  if (msg.op === 'rows') {
+    const list = arriving.get(msg.id)?.sheet[msg.list];
+    for (const row of msg.rows) {
+      list?.push(row);
+    }
+    return;
+  }
+  render(msg.id).then(
     (pdf) =>
       parentPort.postMessage(
         { id: msg.id, pdf: { buffer: pdf.buffer, byteOffset: pdf.byteOffset, byteLength: pdf.byteLength } },

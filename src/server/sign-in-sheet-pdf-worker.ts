@@ -45,6 +45,9 @@ export const DEFAULT_SHEET_PDF_LIMITS: SheetPdfLimits = {
   timeoutMs: 120_000,
 };
 
+/** Rows per message to a PDF thread (see SheetThread's handOver). */
+export const HANDOVER_ROWS = 500;
+
 /** Seconds a client told `busy` is asked to wait: about one PDF's time. */
 export const BUSY_RETRY_AFTER_S = 10;
 
@@ -135,15 +138,38 @@ class SheetThread {
     const id = this.#nextId++;
     const timer = setTimeout(() => this.stop(unavailable('timed out')), timeoutMs);
     try {
-      return await new Promise<Uint8Array>((resolve, reject) => {
+      const done = new Promise<Uint8Array>((resolve, reject) => {
         this.#job = { id, resolve, reject };
-        this.#worker.postMessage({ id, sheet, fonts });
       });
+      await this.#handOver(id, sheet, fonts);
+      return await done;
     } finally {
       clearTimeout(timer);
       // An idle thread does not keep the process alive.
       this.#worker.unref();
     }
+  }
+
+  /**
+   * The sheet crosses to the thread a slice of rows at a time, with a turn of the event loop between slices: as one
+   * message, 5,000 rows were cloned in one go on this thread while every other request waited.
+   */
+  async #handOver(id: number, sheet: SignInSheet, fonts: readonly FontCandidate[]): Promise<void> {
+    const { acknowledged, unacknowledged, ...rest } = sheet;
+    this.#worker.postMessage({ id, op: 'start', sheet: { ...rest, acknowledged: [], unacknowledged: [] }, fonts });
+    for (const [list, rows] of [
+      ['acknowledged', acknowledged],
+      ['unacknowledged', unacknowledged],
+    ] as const) {
+      for (let at = 0; at < rows.length; at += HANDOVER_ROWS) {
+        await new Promise((r) => setImmediate(r));
+        if (this.#job?.id !== id) {
+          return; // the thread stopped or timed out meanwhile; the job has already failed
+        }
+        this.#worker.postMessage({ id, op: 'rows', list, rows: rows.slice(at, at + HANDOVER_ROWS) });
+      }
+    }
+    this.#worker.postMessage({ id, op: 'render' });
   }
 
   stop(e: Error = unavailable('stopped')): void {

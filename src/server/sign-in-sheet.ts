@@ -12,7 +12,7 @@ import type { InviteeList } from '../shared/api';
 import { reminderSha256 } from './acknowledge';
 import type { Caller } from './auth';
 import { createGraphDirectory, type GraphOptions } from './graph';
-import { caller, HttpError, loadMeeting, MEETING_PARAMS, type MeetingRow, requireChair } from './http';
+import { caller, HttpError, loadMeeting, MEETING_PARAMS, type MeetingRow, requireChair, sendInSlices } from './http';
 import { bearerOf, createInviteeLookup, type InviteeLookup, registerInviteeRoutes } from './invitees';
 import { choosePdfFonts, type PdfFontChoice } from './pdf-font';
 import { csvAcknowledgedRows, csvHead, csvTail } from './sign-in-sheet-csv';
@@ -410,7 +410,8 @@ export function registerSignInSheetRoutes(app: FastifyInstance, deps: SignInShee
       try {
         const { sheet } = await prepare(request, me, meeting, 'pdf');
         const pdf = await pdfs.render(sheet, fonts.sources);
-        return headers(reply, sheet, 'application/pdf', 'pdf').send(
+        return sendInSlices(
+          headers(reply, sheet, 'application/pdf', 'pdf'),
           Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength),
         );
       } finally {

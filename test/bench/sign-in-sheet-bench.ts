@@ -164,19 +164,25 @@ export async function signInSheetServerBench(rows = 10_000): Promise<void> {
     String(rows),
   ]);
   const port = await freePort();
-  const child = spawn(process.execPath, [...tsx, path.join(__dirname, '..', '..', 'src', 'server', 'main.ts')], {
-    env: {
-      ...(process.env as Record<string, string>),
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      AUTH_JWKS_URL: entra.jwksUrl,
-      AUTH_ISSUER: entra.issuer,
-      AUTH_AUDIENCE: AUDIENCE,
-      AUTH_TENANT_IDS: TENANT,
+  // SG_BENCH_NODE_ARGS adds flags to the server's node (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof to profile it).
+  const nodeArgs = (process.env.SG_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, ...tsx, path.join(__dirname, '..', '..', 'src', 'server', 'main.ts')],
+    {
+      env: {
+        ...(process.env as Record<string, string>),
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        AUTH_JWKS_URL: entra.jwksUrl,
+        AUTH_ISSUER: entra.issuer,
+        AUTH_AUDIENCE: AUDIENCE,
+        AUTH_TENANT_IDS: TENANT,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  );
   // The server's last words, shown if it dies mid-run.
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString('utf8')).slice(-4000)));

@@ -1,13 +1,18 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { Worker } from 'node:worker_threads';
 
+import { SEND_SLICE_BYTES } from '../../src/server/http';
 import { choosePdfFonts, type PdfFontChoice } from '../../src/server/pdf-font';
+import { PAGE_ROWS } from '../../src/server/sign-in-sheet';
 import { renderSignInSheetCsv } from '../../src/server/sign-in-sheet-csv';
 import { MAX_SHEET_ROWS, type SignInSheet, taipeiDate } from '../../src/server/sign-in-sheet-model';
+import { HANDOVER_ROWS } from '../../src/server/sign-in-sheet-pdf-worker';
 import { verifyAuditChain } from '../../src/server/store/audit';
 import { createApiClient, DEFAULT_REMINDER, type InviteeList } from '../../src/shared/api';
 import { type FakeEntra, FOREIGN_TENANT, startFakeEntra, TENANT } from '../fakes/entra';
@@ -508,6 +513,99 @@ describe.each(STORES)('sign-in sheet on %s', (kind) => {
     // The PDF and the CSV made together carry the same rows hash: the PDF's covers the full list too.
     expect((await lastEvent()).data.rowsSha256).toBe(data.rowsSha256);
   }, 600_000);
+
+  it("a large roster is serialised and sent, and a large PDF's rows handed to its thread and the PDF sent, a slice at a time with the main loop turning between", async () => {
+    const n = 3_000;
+    await t.start({ graph: null });
+    await t.db.query(
+      `INSERT INTO acknowledgements (meeting_id, tenant_id, user_oid, display_name, upn, acknowledged_at)
+       SELECT $1, $2, 'slice-' || lpad(n::text, 5, '0'), '與會者' || n, NULL,
+              now() - interval '3 hours' + n * interval '1 millisecond'
+         FROM generate_series(1, $3::int) AS n`,
+      [MEETING, TENANT, n],
+    );
+    // The main loop's turns, counted; each slice notes the count when it was made.
+    let turns = 0;
+    let counting = true;
+    const count = (): void => {
+      turns++;
+      if (counting) {
+        setImmediate(count);
+      }
+    };
+    setImmediate(count);
+    const slices: { rows: number; turn: number }[] = [];
+    const stringify = JSON.stringify;
+    const serialise = jest.spyOn(JSON, 'stringify').mockImplementation((value: unknown, ...rest: unknown[]) => {
+      const rows = Array.isArray(value)
+        ? value
+        : ((value as { acknowledgements?: unknown } | null)?.acknowledgements ?? null);
+      if (Array.isArray(rows) && rows.some((r) => (r as { acknowledgedAt?: unknown } | null)?.acknowledgedAt)) {
+        slices.push({ rows: rows.length, turn: turns });
+      }
+      return (stringify as (...a: unknown[]) => string)(value, ...rest);
+    });
+    // What goes out on the socket, per answer: slices, a turn apart.
+    const written = new Map<string, { bytes: number; turn: number }[]>();
+    const write = ServerResponse.prototype.write;
+    const writeSpy = jest.spyOn(ServerResponse.prototype, 'write').mockImplementation(function (
+      this: ServerResponse,
+      chunk: unknown,
+      ...rest: unknown[]
+    ) {
+      const path = this.req?.url ?? '';
+      const bytes = typeof chunk === 'string' ? Buffer.byteLength(chunk) : (chunk as Uint8Array).byteLength;
+      written.set(path, [...(written.get(path) ?? []), { bytes, turn: turns }]);
+      return (write as (this: ServerResponse, ...a: unknown[]) => boolean).call(this, chunk, ...rest);
+    });
+    const inSlicesATurnApart = (path: string, total: number): void => {
+      const writes = [...written.entries()].find(([p]) => p.endsWith(path))?.[1] ?? [];
+      expect(writes.reduce((sum, x) => sum + x.bytes, 0)).toBe(total);
+      expect(Math.max(...writes.map((x) => x.bytes))).toBeLessThanOrEqual(SEND_SLICE_BYTES);
+      expect(writes.every((x, i) => i === 0 || x.turn > (writes[i - 1] as { turn: number }).turn)).toBe(true);
+    };
+    const handed: { rows: number; turn: number }[] = [];
+    const post = Worker.prototype.postMessage;
+    const postMessage = jest.spyOn(Worker.prototype, 'postMessage').mockImplementation(function (
+      this: Worker,
+      message: unknown,
+      ...rest: unknown[]
+    ) {
+      const m = message as { sheet?: { acknowledged: unknown[] }; rows?: unknown[]; list?: string };
+      if (m.sheet) {
+        handed.push({ rows: m.sheet.acknowledged.length, turn: turns });
+      } else if (m.rows && m.list === 'acknowledged') {
+        handed.push({ rows: m.rows.length, turn: turns });
+      }
+      (post as (this: Worker, ...a: unknown[]) => void).call(this, message, ...rest);
+    });
+    try {
+      const roster = await t.call('GET', `${url}/acknowledgements`, t.chair);
+      const body = roster.json() as { acknowledgements: { oid: string; current: boolean }[]; truncated?: boolean };
+      expect(body.acknowledgements.map((a) => a.oid)).toEqual(
+        Array.from({ length: n }, (_, i) => `slice-${String(i + 1).padStart(5, '0')}`),
+      );
+      expect(body.truncated).toBeUndefined();
+      expect(Number(roster.headers['content-length'])).toBe(roster.rawPayload.length);
+      inSlicesATurnApart('/acknowledgements', roster.rawPayload.length);
+      expect(Math.max(...slices.map((x) => x.rows))).toBeLessThanOrEqual(PAGE_ROWS);
+      expect(slices.reduce((sum, x) => sum + x.rows, 0)).toBe(n);
+      expect(slices.every((x, i) => i === 0 || x.turn > (slices[i - 1] as { turn: number }).turn)).toBe(true);
+
+      const pdf = await t.call('GET', `${url}/sign-in-sheet.pdf`, t.chair);
+      expect(pdf.statusCode).toBe(200);
+      expect((await pdfText(pdf.rawPayload)).text.replace(/\s+/g, '')).toContain(`已確認${n}人`);
+      inSlicesATurnApart('/sign-in-sheet.pdf', pdf.rawPayload.length);
+      expect(Math.max(...handed.map((x) => x.rows))).toBeLessThanOrEqual(HANDOVER_ROWS);
+      expect(handed.reduce((sum, x) => sum + x.rows, 0)).toBe(n);
+      expect(handed.every((x, i) => i === 0 || x.turn > (handed[i - 1] as { turn: number }).turn)).toBe(true);
+    } finally {
+      counting = false;
+      serialise.mockRestore();
+      postMessage.mockRestore();
+      writeSpy.mockRestore();
+    }
+  }, 300_000);
 
   it('at most two PDFs are made at once and four wait; the rest get 503 busy with Retry-After, and are not audited', async () => {
     await acknowledgeAll();
