@@ -10,7 +10,7 @@
  */
 import { escapeHtml, type Finding } from '../../../src/core';
 import { LOCAL_CELL_ATTRIBUTE } from '../../../src/shared/api';
-import type { SaltStorage } from './receipt-salts';
+import { type KeptPerReceipt, keptPerReceipt, type SaltStorage } from './receipt-salts';
 
 const KEY_PREFIX = 'sg.receipt-details.v1.';
 
@@ -101,12 +101,7 @@ export function receiptDetailsFor(input: {
   };
 }
 
-export type ReceiptDetailsStore = {
-  /** False when they could not be kept (storage full or turned off). */
-  save(receiptId: string, details: ReceiptDetails): boolean;
-  /** The receipt's details, or null when this machine does not hold them. */
-  load(receiptId: string): ReceiptDetails | null;
-};
+export type ReceiptDetailsStore = KeptPerReceipt<ReceiptDetails>;
 
 const isDetails = (v: unknown): v is ReceiptDetails => {
   const d = v as Partial<ReceiptDetails> | null;
@@ -123,26 +118,8 @@ const isDetails = (v: unknown): v is ReceiptDetails => {
 };
 
 /** The details kept in `storage` (the pane passes `window.localStorage`, never roaming settings, which Exchange keeps). */
-export function receiptDetailsStore(storage: () => SaltStorage): ReceiptDetailsStore {
-  return {
-    save(receiptId, details) {
-      try {
-        storage().setItem(KEY_PREFIX + receiptId, JSON.stringify(details));
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    load(receiptId) {
-      try {
-        const parsed: unknown = JSON.parse(storage().getItem(KEY_PREFIX + receiptId) ?? 'null');
-        return isDetails(parsed) ? parsed : null;
-      } catch {
-        return null;
-      }
-    },
-  };
-}
+export const receiptDetailsStore = (storage: () => SaltStorage): ReceiptDetailsStore =>
+  keptPerReceipt(storage, KEY_PREFIX, isDetails);
 
 export const localReceiptDetails = (): ReceiptDetailsStore => receiptDetailsStore(() => window.localStorage);
 

@@ -12,19 +12,24 @@ const KEY_PREFIX = 'sg.receipt-salts.v1.';
 
 export type SaltStorage = Pick<Storage, 'getItem' | 'setItem'>;
 
-export interface ReceiptSalts {
-  /** False when the salts could not be kept (storage full or turned off): print the receipt now. */
-  save(receiptId: string, salts: readonly string[]): boolean;
-  /** The receipt's salts in part order, or null when this machine does not hold them. */
-  load(receiptId: string): readonly string[] | null;
+/** One kind of value kept per receipt number in the pane's local storage: the salts, or the printed details. */
+export interface KeptPerReceipt<T> {
+  /** False when the value could not be kept (storage full or turned off): print the receipt now. */
+  save(receiptId: string, value: T): boolean;
+  /** The receipt's value, or null when this machine does not hold it (or holds something else under its key). */
+  load(receiptId: string): T | null;
 }
 
-/** The salts kept in `storage` (the pane passes `window.localStorage`). */
-export function receiptSalts(storage: () => SaltStorage): ReceiptSalts {
+/** JSON under `prefix` + receipt number in `storage`; what `isValid` refuses reads as not held. */
+export function keptPerReceipt<T>(
+  storage: () => SaltStorage,
+  prefix: string,
+  isValid: (v: unknown) => v is T,
+): KeptPerReceipt<T> {
   return {
-    save(receiptId, salts) {
+    save(receiptId, value) {
       try {
-        storage().setItem(KEY_PREFIX + receiptId, JSON.stringify(salts));
+        storage().setItem(prefix + receiptId, JSON.stringify(value));
         return true;
       } catch {
         return false;
@@ -32,16 +37,23 @@ export function receiptSalts(storage: () => SaltStorage): ReceiptSalts {
     },
     load(receiptId) {
       try {
-        const parsed: unknown = JSON.parse(storage().getItem(KEY_PREFIX + receiptId) ?? 'null');
-        return Array.isArray(parsed) && parsed.every((s) => typeof s === 'string' && SALT.test(s))
-          ? (parsed as string[])
-          : null;
+        const parsed: unknown = JSON.parse(storage().getItem(prefix + receiptId) ?? 'null');
+        return isValid(parsed) ? parsed : null;
       } catch {
         return null;
       }
     },
   };
 }
+
+/** The receipt's salts in part order. */
+export type ReceiptSalts = KeptPerReceipt<readonly string[]>;
+
+const isSalts = (v: unknown): v is readonly string[] =>
+  Array.isArray(v) && v.every((s) => typeof s === 'string' && SALT.test(s));
+
+/** The salts kept in `storage` (the pane passes `window.localStorage`). */
+export const receiptSalts = (storage: () => SaltStorage): ReceiptSalts => keptPerReceipt(storage, KEY_PREFIX, isSalts);
 
 /** The salts in the pane's own local storage. */
 export const localReceiptSalts = (): ReceiptSalts => receiptSalts(() => window.localStorage);
