@@ -33,6 +33,10 @@ const CATALOGUES = [
   'src/core/strip.ts',
   'manifest/app.ts',
   'manifest/support-page.ts',
+  'teams-app/shared/messages.ts',
+  'src/server/receipt-print.ts',
+  'src/server/sign-in-sheet-pdf.ts',
+  'src/server/sign-in-sheet-csv.ts',
 ];
 
 const read = (file: string): string => readFileSync(path.join(ROOT, file), 'utf8');
