@@ -70,6 +70,10 @@ export function App({ initialView = 'check' }: AppProps): React.JSX.Element {
     };
   }, [host, rescan]);
   const [receiptsKey, setReceiptsKey] = React.useState(0);
+  // The override reason lives here, not in its form: the check view unmounts when another tab is chosen, and a reason
+  // half typed must still be there on coming back.
+  const [reason, setReason] = React.useState('');
+  const reasonDraft = React.useMemo(() => ({ value: reason, set: setReason }), [reason]);
   const id = React.useId();
 
   const announcement = scan.error
@@ -108,7 +112,14 @@ export function App({ initialView = 'check' }: AppProps): React.JSX.Element {
           ))}
         </TabList>
         <div id={`${id}-panel`} role="tabpanel" aria-labelledby={`${id}-tab-${view}`}>
-          {view === 'check' && <CheckView scan={scan} onStrip={() => setView('strip')} focusReason={focusReason} />}
+          {view === 'check' && (
+            <CheckView
+              scan={scan}
+              onStrip={() => setView('strip')}
+              focusReason={focusReason}
+              reasonDraft={reasonDraft}
+            />
+          )}
           {view === 'strip' && (
             <>
               <h2 className={styles.heading}>{m.stripHeading}</h2>

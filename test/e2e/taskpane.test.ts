@@ -486,6 +486,12 @@ describe('the task pane', () => {
           f.calls.some((c) => c.api === 'item.addHandlerAsync' && c.detail === 'olkInitializationContextChanged'),
         ),
       ).toBe(true);
+      // Another tab and back: the check view was unmounted meanwhile, and the reason half typed is still there.
+      await page.getByRole('tab', { name: '簽收單' }).click();
+      await page.getByRole('tab', { name: '簽收單', selected: true }).waitFor();
+      expect(await page.getByLabel('理由').count()).toBe(0);
+      await page.getByRole('tab', { name: '檢查' }).click();
+      expect(await reason.inputValue()).toBe('收件人為本案承辦人，主管已口頭核准以電子郵件通知。');
       await pressFromKeyboard(page, '記錄理由');
       await focusMovesTo(page, '已記錄理由');
       await expect(page.getByText('已記錄理由').textContent()).resolves.toContain('再按一次');

@@ -12,7 +12,7 @@ import type { LiveScan } from '../useLiveScan';
 import { AttachmentList } from './AttachmentList';
 import { FindingsList } from './FindingsList';
 import { MarkSelection } from './MarkSelection';
-import { OverrideForm } from './OverrideForm';
+import { OverrideForm, type ReasonDraft } from './OverrideForm';
 import { VerdictSummary } from './VerdictSummary';
 
 const useStyles = makeStyles({
@@ -29,10 +29,12 @@ export type CheckViewProps = {
    */
   focusReason?: number;
   onStrip: () => void;
+  /** The override reason being typed, kept by the pane so that it outlives a switch to another tab. */
+  reasonDraft?: ReasonDraft;
   scan: LiveScan;
 };
 
-export function CheckView({ focusReason = 0, onStrip, scan }: CheckViewProps): React.JSX.Element {
+export function CheckView({ focusReason = 0, onStrip, reasonDraft, scan }: CheckViewProps): React.JSX.Element {
   const { m, locale, host } = usePane();
   const styles = useStyles();
   const { outcome, policy, error } = scan;
@@ -83,7 +85,12 @@ export function CheckView({ focusReason = 0, onStrip, scan }: CheckViewProps): R
             {m.overrideHeading}
           </h2>
           {host.canGrantOverride() ? (
-            <OverrideForm outcome={outcome} autoFocus={focusReason} policySource={policy?.source} />
+            <OverrideForm
+              outcome={outcome}
+              autoFocus={focusReason}
+              policySource={policy?.source}
+              {...(reasonDraft ? { reasonDraft } : {})}
+            />
           ) : (
             <MessageBar intent="warning" layout="multiline">
               <MessageBarBody>{m.overrideUnavailable}</MessageBarBody>

@@ -27,18 +27,30 @@ const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
 });
 
+/** A reason being typed, held above the form so that it survives the form's unmounting (a switch of tabs). */
+export type ReasonDraft = { readonly value: string; readonly set: (value: string) => void };
+
 export type OverrideFormProps = {
   /** Focus the reason when this is not 0, and again each time it changes (a request count). @default 0 */
   autoFocus?: number;
   outcome: ScanOutcome;
   /** Where the outcome's policy came from, for the audit event. */
   policySource?: AuditPolicySource;
+  /** Where the reason is kept; the form's own state when none is given. */
+  reasonDraft?: ReasonDraft;
 };
 
-export function OverrideForm({ autoFocus = 0, outcome, policySource }: OverrideFormProps): React.JSX.Element {
+export function OverrideForm({
+  autoFocus = 0,
+  outcome,
+  policySource,
+  reasonDraft,
+}: OverrideFormProps): React.JSX.Element {
   const { m, api, client, host } = usePane();
   const styles = useStyles();
-  const [reason, setReason] = React.useState('');
+  const [ownReason, setOwnReason] = React.useState('');
+  const reason = reasonDraft ? reasonDraft.value : ownReason;
+  const setReason = reasonDraft ? reasonDraft.set : setOwnReason;
   const [problem, setProblem] = React.useState<string | null>(null);
   const [result, setResult] = React.useState<{ intent: 'success' | 'error'; text: string } | null>(null);
   const [busy, setBusy] = React.useState(false);
