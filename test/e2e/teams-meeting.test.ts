@@ -652,7 +652,10 @@ describe('Teams meeting pages in the fake Teams host', () => {
       .getByText(DEFAULT_REMINDER)
       .evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
     expect(reminderSize).toBeGreaterThanOrEqual(40);
-    await first.app().getByText('極機密 · Secret').waitFor();
+    // The level's badge follows the viewer's language: Chinese alone on a zh-TW page, with its English on an English one.
+    await first.app().getByText('極機密', { exact: true }).first().waitFor();
+    expect(await first.app().getByText('極機密 · Secret').count()).toBe(0);
+    await second.app().getByText('極機密 · Secret').waitFor();
 
     await ackButton(first.app()).click();
     await count(first).getByText('已有 1 人確認知悉並同意保密').waitFor();
