@@ -784,14 +784,10 @@ describe('fail closed: faults end in warn or block per policy, never allow, comp
       ],
     });
     const run = await send(item, { mailbox: mailboxWith(small) });
-    // The policy's 600 ms scan clock ended the run: the send was decided while slow.docx's answer (1.5 s) was still
-    // to come, and the message below says slow.docx timed out rather than being read. (Not the deadline's time after
-    // firing: on a loaded machine the policy can take longer than the whole scan clock to arrive, and the deadline
-    // then runs at once.)
-    expect(run.attachmentFetchesInFlightAtCompletion).toBe(1);
-    expect(run.office.calls.filter((c) => c.api === 'getAttachmentContentAsync').map((c) => c.detail)).toContain(
-      item.attachments[2]!.id,
-    );
+    // The policy's 600 ms scan clock ended the run, not the send's own deadline: slow.docx answers 1.5 s after it is
+    // asked, well inside the send deadline, so only the scan clock makes it 「檢查逾時」 below. (The clock's deadline is
+    // due before any attachment is asked for, so it runs first however loaded the machine is; when it ran after
+    // firing is the machine's business, and two CI runs at load 12–18 moved it past 1.5 s.)
     const options = run.event.completions[0]!;
     expect(options.allowEvent).toBe(false);
     expect(options.errorMessage).toContain('附件「two.odt」：檔案過大');

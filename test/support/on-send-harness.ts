@@ -135,8 +135,6 @@ export interface EventRun {
    * of the script; how long the run took is a fact of the machine, so tests assert on these and never on a duration.
    */
   readonly timersRunBeforeCompletion: readonly { readonly dueMs: number; readonly delayMs: number }[];
-  /** Attachment fetches Outlook had not answered when the event completed: what the decision did not wait for. */
-  readonly attachmentFetchesInFlightAtCompletion: number;
 }
 
 /** Fires `actionId` in a fresh runtime and waits for the event to complete. */
@@ -164,8 +162,7 @@ export async function fireEvent(
   const timersRunBeforeCompletion = runtime.timers
     .filter((t) => t.ran)
     .map((t) => ({ dueMs: t.requestedAt + t.delayMs - fired, delayMs: t.delayMs }));
-  const attachmentFetchesInFlightAtCompletion = office.attachmentFetchesInFlight();
-  const run = { event, office, runtime, timersRunBeforeCompletion, attachmentFetchesInFlightAtCompletion };
+  const run = { event, office, runtime, timersRunBeforeCompletion };
   env.runs.push(run);
   return run;
 }

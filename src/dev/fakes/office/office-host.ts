@@ -174,8 +174,6 @@ export interface FakeOffice {
   readonly calls: FakeCall[];
   /** A new event object of `type` (`OnMessageSend` …), with any event-specific fields. */
   event(type: string, fields?: Record<string, unknown>): FakeEvent;
-  /** Attachment fetches asked for and not answered yet (a hung one stays in flight). */
-  attachmentFetchesInFlight(): number;
 }
 
 const SUCCEEDED = 'succeeded';
@@ -527,5 +525,5 @@ export function createFakeOffice(options: FakeOfficeOptions): FakeOffice {
     return e;
   };
 
-  return { Office, OfficeRuntime, handlers, calls, event, attachmentFetchesInFlight: () => fetchesInFlight };
+  return { Office, OfficeRuntime, handlers, calls, event };
 }
