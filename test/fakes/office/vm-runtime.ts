@@ -75,6 +75,8 @@ export interface Runtime {
   fire(actionId: string, event: unknown): void;
   /** Timers started by the script and not yet run or cleared. */
   pendingTimers(): number;
+  /** The script's fetches and access-token requests not answered yet. */
+  pendingRequests(): number;
   /**
    * Every timer the script started, in order: the delay it asked for, when it asked (`Date.now()`, the clock the
    * script computes its deadlines on) and whether its callback has run. Tests reason about what the script waited for
@@ -96,6 +98,16 @@ export function startRuntime(options: RuntimeOptions): Runtime {
   };
   const timers: ScriptTimer[] = [];
   let next = 1;
+  /** Requests the script has made and not had answered: fetches and access tokens. */
+  let requestsInFlight = 0;
+  const tracked = <T>(request: Promise<T>): Promise<T> => {
+    requestsInFlight++;
+    const done = (): void => {
+      requestsInFlight--;
+    };
+    request.then(done, done);
+    return request;
+  };
   const sandbox: Record<string, unknown> = {
     setTimeout: (fn: () => void, ms?: number) => {
       const id = next++;
@@ -119,14 +131,18 @@ export function startRuntime(options: RuntimeOptions): Runtime {
       }
     },
     fetch: (url: string, init?: Parameters<RuntimeFetch>[1]) =>
-      allowed().then((ok) => (ok ? options.fetch(url, init) : Promise.reject(new TypeError('Failed to fetch')))),
+      tracked(
+        allowed().then((ok) => (ok ? options.fetch(url, init) : Promise.reject(new TypeError('Failed to fetch')))),
+      ),
     Office: options.office.Office,
     OfficeRuntime: {
       ...options.office.OfficeRuntime,
       auth: {
         getAccessToken: (authOptions?: Record<string, unknown>) =>
-          allowed().then((ok) =>
-            ok ? officeAuth.getAccessToken(authOptions) : Promise.reject({ ...NOT_ALLOWED_TOKEN_ERROR }),
+          tracked(
+            allowed().then((ok) =>
+              ok ? officeAuth.getAccessToken(authOptions) : Promise.reject({ ...NOT_ALLOWED_TOKEN_ERROR }),
+            ),
           ),
       },
     },
@@ -143,6 +159,7 @@ export function startRuntime(options: RuntimeOptions): Runtime {
       handler(event);
     },
     pendingTimers: () => pending.size,
+    pendingRequests: () => requestsInFlight,
     timers,
     dispose() {
       pending.forEach((t) => clearTimeout(t));
