@@ -271,12 +271,13 @@ class SendRun {
       const action = policy.actions[scope][level];
       return action === 'strip' || action === 'block';
     };
+    const messageFindings = text.findings.concat(label.findings);
     return {
       verdict,
-      findings: compactFindings(text.findings.concat(label.findings)).concat(attachmentFindings),
+      findings: compactFindings(messageFindings).concat(attachmentFindings),
       unscannable: compactUnscannable(unscannable),
       recipients,
-      removable: removability(stops, text.findings.concat(label.findings), scanned),
+      removable: removability(stops, messageFindings, scanned),
     };
   }
 

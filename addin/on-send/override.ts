@@ -5,7 +5,7 @@
  * (a grant given for one mark does not cover another), and not expired. Without one it stops the send and points to
  * the pane. The grant holds a hash, never the marks or the reason.
  */
-import { type Finding, sha256Hex, type Unscannable, utf8Bytes, type Verdict } from '../../src/core';
+import { type Finding, SHA256_HEX_PATTERN, sha256Hex, type Unscannable, utf8Bytes, type Verdict } from '../../src/core';
 import { sessionData } from '../office';
 
 export const OVERRIDE_KEY = 'sg.override';
@@ -50,8 +50,6 @@ export function writeGrant(grant: OverrideGrant): Promise<void> {
   return sessionData.set(OVERRIDE_KEY, JSON.stringify(grant));
 }
 
-const HEX_64 = /^[0-9a-f]{64}$/;
-
 /** A grant as the pane writes it, or null: anything else in the key (edited, truncated, another version) is none. */
 export function parseGrant(raw: string | null): OverrideGrant | null {
   let g: unknown;
@@ -69,7 +67,7 @@ export function parseGrant(raw: string | null): OverrideGrant | null {
     p.length > 0 &&
     p.length <= 64 &&
     typeof h === 'string' &&
-    HEX_64.test(h) &&
+    SHA256_HEX_PATTERN.test(h) &&
     typeof x === 'number' &&
     isFinite(x)
     ? { v: 1, p, h, x }

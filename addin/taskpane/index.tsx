@@ -7,7 +7,7 @@ import * as React from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 
 import { createApiClient } from '../../src/shared/api';
-import { pickLocale } from '../../src/shared/i18n';
+import { HTML_LANG, pickLocale } from '../../src/shared/i18n';
 import { OUTLOOK_THEMES, themeFromOffice, type ThemeName } from '../../src/ui/theme';
 import { officeReadyHost } from '../office';
 import { App } from './App';
@@ -88,7 +88,7 @@ function HostWaitMessage({ m, state }: { m: Messages; state: Exclude<HostWaitSta
 async function startPane(root: Root): Promise<void> {
   const host = officePaneHost();
   const locale = pickLocale(host.displayLanguage());
-  document.documentElement.lang = locale === 'zh-TW' ? 'zh-Hant-TW' : 'en';
+  document.documentElement.lang = HTML_LANG[locale];
   const m = messages(locale);
   document.title = `${m.appTitle} · Secrecy Guard`;
   const api = createApiClient({
@@ -118,7 +118,7 @@ function start(): void {
   const root = createRoot(container);
   // Before Office answers, the browser's language is all there is.
   const locale = pickLocale(navigator.language);
-  document.documentElement.lang = locale === 'zh-TW' ? 'zh-Hant-TW' : 'en';
+  document.documentElement.lang = HTML_LANG[locale];
   const m = messages(locale);
   waitForHost({
     ready: officeReadyHost(),

@@ -24,6 +24,9 @@ export const SALT_BYTES = 16;
 /** A salt as the pane keeps and prints it: {@link SALT_BYTES} bytes in lower-case hex. */
 export const SALT_HEX_PATTERN = new RegExp(`^[0-9a-f]{${SALT_BYTES * 2}}$`);
 
+/** A SHA-256 (or a commitment, an HMAC-SHA256) in lower-case hex, as stored and printed. */
+export const SHA256_HEX_PATTERN = /^[0-9a-f]{64}$/;
+
 /** The smallest length bucket: every part up to this many characters (or bytes) looks the same. */
 export const MIN_LENGTH_BUCKET = 64;
 
@@ -58,7 +61,7 @@ export function commitToDigest(contentSha256: string, salt: Uint8Array): string 
   if (salt.length < SALT_BYTES) {
     throw new RangeError(`[commitToDigest] needs a ${SALT_BYTES}-byte salt, got ${salt.length}`);
   }
-  if (!/^[0-9a-f]{64}$/.test(contentSha256)) {
+  if (!SHA256_HEX_PATTERN.test(contentSha256)) {
     throw new RangeError('[commitToDigest] needs a SHA-256 digest in lower-case hex');
   }
   return hexOf(hmacSha256(salt, bytesOfHex(contentSha256)));

@@ -120,12 +120,19 @@ function compiled(pattern: string): RegExp {
   return re;
 }
 
+/** Schemas already found to use only known keywords: a policy is checked on every send, its schema once. */
+const knownSchemas = new WeakSet<SchemaObject>();
+
 function assertKnownKeywords(schema: SchemaObject): void {
+  if (knownSchemas.has(schema)) {
+    return;
+  }
   for (const k of Object.keys(schema)) {
     if (KNOWN.indexOf(k) < 0 && ANNOTATIONS.indexOf(k) < 0) {
       throw new Error(`Unsupported schema keyword "${k}"`);
     }
   }
+  knownSchemas.add(schema);
 }
 
 /** Type groups in Ajv's order, with the keywords each one owns. */
@@ -161,7 +168,7 @@ function check(schema: Schema, data: Json, path: string, out: SchemaProblem[]): 
   const type = schema.type as string | undefined;
   const ownsGroup = (group: readonly string[]): boolean => group.some((k) => schema[k] !== undefined);
   // Ajv checks the type up front unless the type has keywords of its own here; then the type's group reports it.
-  const typeGroup = GROUPS.filter(([t]) => t === type)[0];
+  const typeGroup = GROUPS.find(([t]) => t === type);
   const typeReportedByGroup = typeGroup !== undefined && ownsGroup(typeGroup[1]);
   if (type !== undefined && !typeReportedByGroup && !hasType(type, data)) {
     report('type', `must be ${type}`, { type });

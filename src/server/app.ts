@@ -32,7 +32,7 @@ import { createAcknowledgementRecorder, reminderSha256 } from './acknowledge';
 import { AuthError, type Caller, type TokenVerifier } from './auth';
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, limitConnections } from './connections';
 import { type EventStreamLimits, registerEventStream } from './event-stream';
-import type { GraphOptions } from './graph';
+import { createGraphDirectory, type GraphOptions } from './graph';
 import {
   caller,
   HttpError,
@@ -280,7 +280,9 @@ export async function buildApp(
   });
 
   const rosterLimit = deps.rosterLimit ?? 10_000;
-  const invitees = meetingInvitees(app, deps);
+  // One Graph client for the invitee lists and the configuration prefill (both on the chair's behalf).
+  const graphDirectory = deps.graph ? createGraphDirectory(deps.graph) : null;
+  const invitees = meetingInvitees(app, { db, graph: graphDirectory });
   const meetingFor = (request: FastifyRequest, meetingId: string): Promise<MeetingRow> =>
     loadMeeting(db, caller(request), meetingId);
 
@@ -384,18 +386,20 @@ export async function buildApp(
       const meeting = await meetingFor(request, request.params.meetingId);
       // The count is for everyone (the stage shows it to each viewer); who acknowledged stays with the chair. Both
       // count only acknowledgements of the meeting's current level and reminder.
-      const acks = (
-        await db.query<{ count: number; mine: Date | string | null; mine_current: boolean | null }>(
+      // The 應到 count may need its own query: both at once, not one after the other, on the route every viewer calls.
+      const [ackRows, expected] = await Promise.all([
+        db.query<{ count: number; mine: Date | string | null; mine_current: boolean | null }>(
           `SELECT count(*) FILTER (WHERE ${CURRENT_VERSION('$4', '$5')})::int AS count,
                   max(a.acknowledged_at) FILTER (WHERE a.user_oid = $2) AS mine,
                   bool_or(${CURRENT_VERSION('$4', '$5')}) FILTER (WHERE a.user_oid = $2) AS mine_current
              FROM acknowledgements a
             WHERE a.tenant_id = $3 AND a.meeting_id = $1`,
           [meeting.id, caller(request).oid, meeting.tenant_id, meeting.level, reminderSha256(meeting.reminder)],
-        )
-      ).rows[0];
+        ),
+        invitees.expectedCount(meeting),
+      ]);
+      const acks = ackRows.rows[0];
       const mine = acks?.mine ? { acknowledgedAt: iso(acks.mine), current: acks.mine_current === true } : null;
-      const expected = await invitees.expectedCount(meeting);
       return meetingView(meeting, caller(request), mine, {
         acknowledged: Number(acks?.count ?? 0),
         ...(expected !== null ? { expected } : {}),
@@ -753,7 +757,7 @@ export async function buildApp(
 
   registerMeetingRecords(app, { ...deps, invitees });
   registerReceiptPrint(app, db);
-  registerMeetingPrefill(app, { db, graph: deps.graph ?? null });
+  registerMeetingPrefill(app, { db, directory: graphDirectory });
 
   // Each tenant's own policy: one deployment may serve several agencies, and none enforces or sees another's.
   app.get('/api/policy', async (request) => currentPolicy(db, caller(request).tenantId));

@@ -188,14 +188,17 @@ async function readCapped(response: Response): Promise<Uint8Array<ArrayBuffer>> 
 const str = (v: unknown, max: number): string | null =>
   typeof v === 'string' && v.trim() !== '' ? asDisplayText(v.trim(), max) : null;
 
+/** A user id from Graph, or null: an id that is not clean text identifies nobody (a token with such an oid is refused). */
+const oidOf = (v: unknown): string | null => (typeof v === 'string' && !badString(v) ? str(v, 64) : null);
+
 /** One conversationMember as an invitee; members without a name or an id (a bot, a phone line) are left out. */
 function toInvitee(member: unknown): Invitee | null {
   if (typeof member !== 'object' || member === null) {
     return null;
   }
   const m = member as Record<string, unknown>;
-  // An id that is not clean text identifies nobody (a token with such an oid is refused): the member counts by address.
-  const oid = typeof m.userId === 'string' && !badString(m.userId) ? str(m.userId, 64) : null;
+  // Without a usable id the member counts by address.
+  const oid = oidOf(m.userId);
   const upn = str(m.email, MAX_UPN);
   const name = str(m.displayName, MAX_NAME) ?? upn;
   if (name === null || (oid === null && upn === null)) {
@@ -288,7 +291,7 @@ export function createGraphDirectory(options: GraphOptions): GraphDirectory {
       }
       const info = (typeof chat.onlineMeetingInfo === 'object' && chat.onlineMeetingInfo) || {};
       const organizer = (info as { organizer?: { id?: unknown } }).organizer;
-      const organizerOid = typeof organizer?.id === 'string' && !badString(organizer.id) ? str(organizer.id, 64) : null;
+      const organizerOid = oidOf(organizer?.id);
       const joinWebUrl = (info as { joinWebUrl?: unknown }).joinWebUrl;
       let meeting: Record<string, unknown> = {};
       if (typeof joinWebUrl === 'string' && /^https:\/\/\S{1,2000}$/.test(joinWebUrl)) {

@@ -26,6 +26,9 @@ const MAX_RETRY_AFTER_MS = 10 * 60_000;
 /** Meetings whose Graph answers are kept; the oldest go first. */
 const MAX_CACHED_MEETINGS = 1000;
 
+/** A meeting's entry in the Graph cache: meeting ids are unique only within a tenant. */
+const cacheKey = (tenantId: string, meetingId: string): string => `${tenantId}\u0000${meetingId}`;
+
 export interface InviteeLookup {
   /** The invitees as the chair may see them; `bearer` is the chair's own token, for the on-behalf-of exchange. */
   list(meeting: MeetingRow, me: Caller, bearer: string): Promise<InviteeList>;
@@ -86,7 +89,7 @@ export function createInviteeLookup(options: InviteeLookupOptions): InviteeLooku
       if (graph === null) {
         return chairList(db, meeting.tenant_id, meeting.id);
       }
-      const key = `${me.tenantId}\u0000${meeting.id}`;
+      const key = cacheKey(me.tenantId, meeting.id);
       let entry = cache.get(key);
       if (!entry || entry.until <= now()) {
         let pending = inFlight.get(key);
@@ -105,7 +108,7 @@ export function createInviteeLookup(options: InviteeLookupOptions): InviteeLooku
     },
     async expectedCount(meeting) {
       // An answer past its time still counts: the chair's own pages ask again, and a count a minute old beats none.
-      const entry = cache.get(`${meeting.tenant_id}\u0000${meeting.id}`);
+      const entry = cache.get(cacheKey(meeting.tenant_id, meeting.id));
       if (entry && 'invitees' in entry) {
         return entry.truncated || entry.invitees.length === 0 ? null : entry.invitees.length;
       }

@@ -10,7 +10,7 @@
 import type { FastifyInstance } from 'fastify';
 
 import type { MeetingPrefill } from '../shared/api';
-import { createGraphDirectory, type GraphDirectory, type GraphOptions, GraphUnavailable } from './graph';
+import { type GraphDirectory, GraphUnavailable } from './graph';
 import { caller, HttpError, loadMeeting, MEETING_PARAMS, requireChair } from './http';
 import { bearerOf } from './invitees';
 import type { Queryable } from './store/db';
@@ -18,9 +18,9 @@ import { badTitleOrName } from './text-input';
 
 export function registerMeetingPrefill(
   app: FastifyInstance,
-  deps: { readonly db: Queryable; readonly graph?: GraphOptions | null; readonly directory?: GraphDirectory },
+  deps: { readonly db: Queryable; readonly directory: GraphDirectory | null },
 ): void {
-  const directory = deps.directory ?? (deps.graph ? createGraphDirectory(deps.graph) : null);
+  const { directory } = deps;
   app.get<{ Params: { meetingId: string } }>(
     '/api/meetings/:meetingId/prefill',
     { schema: { params: MEETING_PARAMS } },

@@ -65,8 +65,8 @@ const STATUS_TEXT: Readonly<Record<string, string>> = {
 const e = (value: unknown): string => escapeHtml(String(value));
 
 /** What a part recorded before commitments says where a commitment would be. */
-export const LEGACY_NO_CHECK_VALUE = '舊格式：無核對值';
-export const LEGACY_NO_CHECK_VALUE_EN = 'legacy format: no check value';
+const LEGACY_NO_CHECK_VALUE = '舊格式：無核對值';
+const LEGACY_NO_CHECK_VALUE_EN = 'legacy format: no check value';
 
 /**
  * A part as the server shows it, from a stored row. Migration 14 took the plain SHA-256 and exact length out of every

@@ -11,7 +11,7 @@ import type { Level } from '../core/levels';
 import type { InviteeList } from '../shared/api';
 import { reminderSha256 } from './acknowledge';
 import type { Caller } from './auth';
-import { createGraphDirectory, type GraphOptions } from './graph';
+import type { GraphDirectory } from './graph';
 import { caller, HttpError, loadMeeting, MEETING_PARAMS, type MeetingRow, requireChair, sendInSlices } from './http';
 import { bearerOf, createInviteeLookup, type InviteeLookup, registerInviteeRoutes } from './invitees';
 import { choosePdfFonts, type PdfFontChoice } from './pdf-font';
@@ -438,11 +438,11 @@ export function registerSignInSheetRoutes(app: FastifyInstance, deps: SignInShee
 /** Who is expected at each meeting, for the invitee and sign-in sheet routes and the meeting's 應到 count. */
 export function meetingInvitees(
   app: FastifyInstance,
-  deps: { readonly db: Db; readonly graph?: GraphOptions | null },
+  deps: { readonly db: Db; readonly graph: GraphDirectory | null },
 ): InviteeLookup {
   return createInviteeLookup({
     db: deps.db,
-    graph: deps.graph ? createGraphDirectory(deps.graph) : null,
+    graph: deps.graph,
     onFallback: (meetingId, reason, detail) =>
       app.log.info(
         { meetingId, reason, detail },

@@ -6,11 +6,11 @@
  * commitment): it only shows a value the record already holds.
  */
 
-const HEX_64 = /^[0-9a-f]{64}$/;
+import { SHA256_HEX_PATTERN } from '../core/commitment';
 
 /** Four groups of four lower-case hex digits, or null when `hex` is not a 64-digit hex value (a row edited by hand). */
 export function checkValueGroups(hex: string): string | null {
-  if (!HEX_64.test(hex)) {
+  if (!SHA256_HEX_PATTERN.test(hex)) {
     return null;
   }
   return [0, 4, 8, 12].map((i) => hex.slice(i, i + 4)).join(' ');

@@ -5,6 +5,9 @@
 export const LOCALES = ['zh-TW', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
+/** Each locale as the pages' `<html lang>` says it (screen readers pick their voice from it). */
+export const HTML_LANG: Readonly<Record<Locale, string>> = { 'zh-TW': 'zh-Hant-TW', en: 'en' };
+
 /**
  * The catalog language for a host language tag. Chinese of any script or region reads the zh-TW catalog (our users
  * are Taiwanese officials; a zh-CN host is rare and still reads Chinese); everything else reads English.

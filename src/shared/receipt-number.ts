@@ -6,13 +6,11 @@
  * chose could be refused as taken, which would confirm that someone else holds it.
  */
 
-import { RECEIPT_NUMBER_PATTERN, RECEIPT_NUMBER_SOURCE } from '../core/receipt-id';
+import { RECEIPT_NUMBER_SOURCE } from '../core/receipt-id';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const RANDOM_CHARS = 6;
 
-/** The server's and the stripper's receipt id pattern (defined in the core, which the stripper is part of). */
-export { RECEIPT_NUMBER_PATTERN };
 /** The same, as a JSON-schema `pattern` for the server's routes. */
 export const RECEIPT_NUMBER_SCHEMA_PATTERN = `^${RECEIPT_NUMBER_SOURCE}$`;
 /** A page cursor of `GET /api/receipts`: the creation time in microseconds, `~`, the receipt number. */

@@ -33,7 +33,6 @@ import {
   type FieldProblem,
   formFromMeeting,
   type LimitedField,
-  prefilledFields,
   prefillForm,
   type ScheduleField,
   toSettings,
@@ -132,9 +131,10 @@ function ConfigForm({ services, meetingId }: { services: PageServices; meetingId
         if (cancelled) {
           return;
         }
-        const filled = prefilledFields(valuesRef.current, prefillForm(valuesRef.current, prefill));
+        // prefillForm hands back the very same values when it fills nothing.
+        const filled = prefillForm(valuesRef.current, prefill) !== valuesRef.current;
         setValues((v) => prefillForm(v, prefill));
-        setPrefillNote(filled.length > 0 ? t.prefilled : isNew && !prefill.prefilled ? t.prefillUnavailable : null);
+        setPrefillNote(filled ? t.prefilled : isNew && !prefill.prefilled ? t.prefillUnavailable : null);
       },
       () => {
         if (!cancelled && isNew) {

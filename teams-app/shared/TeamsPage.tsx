@@ -7,7 +7,7 @@ import { FluentProvider, makeStyles, MessageBar, MessageBarBody, Spinner, tokens
 import * as React from 'react';
 
 import { type ApiClient, createApiClient, type TokenProvider } from '../../src/shared/api';
-import { type Locale, pickLocale } from '../../src/shared/i18n';
+import { HTML_LANG, type Locale, pickLocale } from '../../src/shared/i18n';
 import { FLUENT_THEMES, themeFromTeams, type ThemeName } from '../../src/ui/theme';
 import {
   type HostContext,
@@ -54,8 +54,6 @@ const useStyles = makeStyles({
   },
 });
 
-const LANG: Readonly<Record<Locale, string>> = { 'zh-TW': 'zh-Hant-TW', en: 'en' };
-
 export function TeamsPage({ client, children, title }: TeamsPageProps): React.JSX.Element {
   const styles = useStyles();
   const [boot, setBoot] = React.useState<Boot>({ phase: 'starting' });
@@ -97,7 +95,7 @@ export function TeamsPage({ client, children, title }: TeamsPageProps): React.JS
   }, [client]);
 
   React.useEffect(() => {
-    document.documentElement.lang = LANG[locale];
+    document.documentElement.lang = HTML_LANG[locale];
     document.title = `${title(t)} · ${t.appName}`;
   }, [locale, t, title]);
 

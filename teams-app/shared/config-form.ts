@@ -121,12 +121,6 @@ export function prefillForm(v: ConfigFormValues, prefill: MeetingPrefill): Confi
   return next;
 }
 
-/** The fields {@link prefillForm} filled, to say so beside the form. */
-export const prefilledFields = (before: ConfigFormValues, after: ConfigFormValues): ('title' | 'schedule')[] => [
-  ...(before.title !== after.title ? ['title' as const] : []),
-  ...(before.date !== after.date ? ['schedule' as const] : []),
-];
-
 export function checkForm(v: ConfigFormValues): FormCheck {
   const problems: FormCheck['problems'] = {};
   const required: readonly LimitedField[] = ['title', 'reminder'];

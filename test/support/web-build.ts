@@ -3,9 +3,10 @@
  * it is missing or older than any source, so `npm test` on a fresh clone needs no separate build step. Jest runs test
  * files in parallel workers, so a lock directory makes the others wait for the one that builds.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const DIST = path.join(ROOT, 'dist');
@@ -69,4 +70,29 @@ export async function ensureWebBuild(): Promise<void> {
       rmSync(LOCK, { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * Builds one configuration of the project's webpack.config.js (production) into `outDir`, with `env` as the whole
+ * environment: what a build step of the real build does, without touching dist/. Rejects as `execFile` does, with the
+ * exit code, stdout and stderr.
+ */
+export function buildConfigInto(
+  configName: string,
+  outDir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ stdout: string; stderr: string }> {
+  return promisify(execFile)(
+    process.execPath,
+    [
+      require.resolve('webpack-cli/bin/cli.js'),
+      '--mode',
+      'production',
+      '--config-name',
+      configName,
+      '--output-path',
+      outDir,
+    ],
+    { cwd: ROOT, env },
+  );
 }

@@ -30,7 +30,7 @@ export type CheckViewProps = {
   focusReason?: number;
   onStrip: () => void;
   /** The override reason being typed, kept by the pane so that it outlives a switch to another tab. */
-  reasonDraft?: ReasonDraft;
+  reasonDraft: ReasonDraft;
   scan: LiveScan;
 };
 
@@ -89,7 +89,7 @@ export function CheckView({ focusReason = 0, onStrip, reasonDraft, scan }: Check
               outcome={outcome}
               autoFocus={focusReason}
               policySource={policy?.source}
-              {...(reasonDraft ? { reasonDraft } : {})}
+              reasonDraft={reasonDraft}
             />
           ) : (
             <MessageBar intent="warning" layout="multiline">

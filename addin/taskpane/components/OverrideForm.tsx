@@ -36,8 +36,8 @@ export type OverrideFormProps = {
   outcome: ScanOutcome;
   /** Where the outcome's policy came from, for the audit event. */
   policySource?: AuditPolicySource;
-  /** Where the reason is kept; the form's own state when none is given. */
-  reasonDraft?: ReasonDraft;
+  /** Where the reason is kept: above the form, so that it outlives a switch of tabs. */
+  reasonDraft: ReasonDraft;
 };
 
 export function OverrideForm({
@@ -48,9 +48,7 @@ export function OverrideForm({
 }: OverrideFormProps): React.JSX.Element {
   const { m, api, client, host } = usePane();
   const styles = useStyles();
-  const [ownReason, setOwnReason] = React.useState('');
-  const reason = reasonDraft ? reasonDraft.value : ownReason;
-  const setReason = reasonDraft ? reasonDraft.set : setOwnReason;
+  const { value: reason, set: setReason } = reasonDraft;
   const [problem, setProblem] = React.useState<string | null>(null);
   const [result, setResult] = React.useState<{ intent: 'success' | 'error'; text: string } | null>(null);
   const [busy, setBusy] = React.useState(false);

@@ -40,6 +40,10 @@ const useStyles = makeStyles({
 });
 
 /** Stands for the real number in the preview; the real one is drawn when the strip runs. */
+/** What this machine keeps of its receipts for the paper copy (the server never holds them). */
+const salts = localReceiptSalts();
+const receiptDetails = localReceiptDetails();
+
 const PREVIEW_NUMBER = 'SG-PREVIEW';
 
 export type StripViewProps = {
@@ -105,8 +109,8 @@ export function StripView({ outcome, rescan, onReceipt, policySource }: StripVie
         api,
         scanner,
         policy: outcome.policy,
-        salts: localReceiptSalts(),
-        details: localReceiptDetails(),
+        salts,
+        details: receiptDetails,
         client,
         ...(policySource ? { policySource } : {}),
       },
@@ -156,7 +160,7 @@ export function StripView({ outcome, rescan, onReceipt, policySource }: StripVie
     const id = done.receiptId;
     const details = { ...done.details, reference: referenceCheck.value };
     // Kept with the rest, so a copy printed later from the receipts list carries the same 文號.
-    localReceiptDetails().save(id, details);
+    receiptDetails.save(id, details);
     try {
       await printFromHiddenFrame(await receiptPage(api, id, done.salts, details), m.receiptPrintFrame(id));
     } catch (e) {

@@ -26,7 +26,9 @@ const FILE_NAME_MAX_CHARS = 255;
  * characters (bidi marks and overrides, zero-width characters, tags), line and paragraph separators, lone surrogates,
  * private-use characters and the Hangul fillers that draw as blanks.
  */
-const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\u115f\u1160\u3164\uffa0]/gu;
+const UNPRINTABLE_CLASS = '[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}\\p{Co}\\u115f\\u1160\\u3164\\uffa0]';
+const UNPRINTABLE = new RegExp(UNPRINTABLE_CLASS, 'gu');
+const AN_UNPRINTABLE = new RegExp(UNPRINTABLE_CLASS, 'u');
 
 export type ReceiptDetails = {
   /** Each recipient's display name, in the receipt's recipient order; '' where Outlook gave none. */
@@ -59,7 +61,7 @@ export type ReferenceCheck =
 /** A typed 文號: trimmed, at most {@link REFERENCE_MAX_CHARS} characters, nothing invisible or on a second line. */
 export function checkReference(typed: string): ReferenceCheck {
   const value = typed.trim();
-  const bad = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\u115f\u1160\u3164\uffa0]/u.exec(value);
+  const bad = AN_UNPRINTABLE.exec(value);
   if (bad) {
     const cp = bad[0].codePointAt(0) ?? 0;
     return { ok: false, reason: 'character', codePoint: `U+${cp.toString(16).toUpperCase().padStart(4, '0')}` };

@@ -3,15 +3,12 @@
  * build is told OFFICE_JS=self (for agencies whose network cannot reach the CDN). The webpack configuration is read
  * as the build reads it; the self-hosted copy is built for real into a temporary folder.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 
-import { ROOT } from '../../support/web-build';
+import { buildConfigInto, ROOT } from '../../support/web-build';
 
-const run = promisify(execFile);
 const CDN = 'https://appsforoffice.microsoft.com/lib/1/hosted/office.js';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -91,19 +88,7 @@ describe('office.js: the CDN by default, self-hosting by choice', () => {
   it('OFFICE_JS=self copies office.js, the Outlook host files and the zh-TW/en-US strings unchanged', async () => {
     const out = mkdtempSync(path.join(tmpdir(), 'sg-office-js-'));
     try {
-      await run(
-        process.execPath,
-        [
-          require.resolve('webpack-cli/bin/cli.js'),
-          '--mode',
-          'production',
-          '--config-name',
-          'vendor-office-js',
-          '--output-path',
-          out,
-        ],
-        { cwd: ROOT, env: { ...process.env, OFFICE_JS: 'self', MICROSOFT_AJAX_JS: '' } },
-      );
+      await buildConfigInto('vendor-office-js', out, { ...process.env, OFFICE_JS: 'self', MICROSOFT_AJAX_JS: '' });
       const packaged = path.join(ROOT, 'node_modules', '@microsoft', 'office-js', 'dist');
       for (const file of officeJs.OFFICE_JS_FILES) {
         expect(readFileSync(path.join(out, file))).toEqual(readFileSync(path.join(packaged, file)));
@@ -137,19 +122,7 @@ describe('office.js: the CDN by default, self-hosting by choice', () => {
           mkdirSync(path.dirname(path.join(out, file)), { recursive: true });
           writeFileSync(path.join(out, file), 'an earlier build');
         }
-        await run(
-          process.execPath,
-          [
-            require.resolve('webpack-cli/bin/cli.js'),
-            '--mode',
-            'production',
-            '--config-name',
-            'manifest',
-            '--output-path',
-            out,
-          ],
-          { cwd: ROOT, env: { ...process.env, OFFICE_JS: '', MICROSOFT_AJAX_JS: '', ...env } },
-        );
+        await buildConfigInto('manifest', out, { ...process.env, OFFICE_JS: '', MICROSOFT_AJAX_JS: '', ...env });
         return Object.fromEntries(files.map((f) => [f, existsSync(path.join(out, f))]));
       } finally {
         rmSync(out, { recursive: true, force: true });

@@ -1,15 +1,11 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 
 import { unzipSync } from 'fflate';
 
 import { ManifestOptionError, readManifestOptions } from '../../../manifest/options';
-import { ROOT } from '../../support/web-build';
-
-const run = promisify(execFile);
+import { buildConfigInto } from '../../support/web-build';
 
 interface Result {
   code: number;
@@ -23,19 +19,7 @@ async function webpackManifest(outDir: string, env: Record<string, string>): Pro
     delete cleanEnv[name];
   }
   try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      [
-        require.resolve('webpack-cli/bin/cli.js'),
-        '--mode',
-        'production',
-        '--config-name',
-        'manifest',
-        '--output-path',
-        outDir,
-      ],
-      { cwd: ROOT, env: { ...cleanEnv, ...env } },
-    );
+    const { stdout, stderr } = await buildConfigInto('manifest', outDir, { ...cleanEnv, ...env });
     return { code: 0, output: stdout + stderr };
   } catch (e) {
     const failure = e as { code: number; stdout: string; stderr: string };

@@ -8,10 +8,15 @@ import {
   DEFAULT_FORM,
   formFromMeeting,
   localDateTime,
-  prefilledFields,
   prefillForm,
   toSettings,
 } from '../../../teams-app/shared/config-form';
+
+/** Which parts of the form prefilling changed. */
+const prefilledFields = (before: ConfigFormValues, after: ConfigFormValues): ('title' | 'schedule')[] => [
+  ...(before.title !== after.title ? ['title' as const] : []),
+  ...(before.date !== after.date ? ['schedule' as const] : []),
+];
 
 const root = path.resolve(__dirname, '..', '..', '..');
 
@@ -200,13 +205,14 @@ describe('the chair configuration form', () => {
       expect(prefilledFields(halfTyped, prefillForm(halfTyped, teams))).toEqual(['title']);
     });
 
+    // The same object, not an equal one: the page tells from it that nothing was filled.
     it('fills nothing from a failed or empty answer, a meeting over two days, or a name past the limit', () => {
       expect(prefillForm(DEFAULT_FORM, { prefilled: false, reason: 'forbidden' })).toBe(DEFAULT_FORM);
-      expect(prefillForm(DEFAULT_FORM, { prefilled: true, title: null, startsAt: null, endsAt: null })).toEqual(
+      expect(prefillForm(DEFAULT_FORM, { prefilled: true, title: null, startsAt: null, endsAt: null })).toBe(
         DEFAULT_FORM,
       );
-      expect(prefillForm(DEFAULT_FORM, { ...teams, title: '  ', endsAt: at(1, 0, 9) })).toEqual(DEFAULT_FORM);
-      expect(prefillForm(DEFAULT_FORM, { ...teams, title: '名'.repeat(501), startsAt: null, endsAt: null })).toEqual(
+      expect(prefillForm(DEFAULT_FORM, { ...teams, title: '  ', endsAt: at(1, 0, 9) })).toBe(DEFAULT_FORM);
+      expect(prefillForm(DEFAULT_FORM, { ...teams, title: '名'.repeat(501), startsAt: null, endsAt: null })).toBe(
         DEFAULT_FORM,
       );
     });

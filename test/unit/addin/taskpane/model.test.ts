@@ -25,13 +25,9 @@ import {
   htmlToText,
   LEVELS,
   placeholderText,
-} from '../../../../src/core';
-import {
-  OUR_RECEIPT_NUMBER,
   RECEIPT_NUMBER_PATTERN,
-  receiptNumber,
-  taiwanDate,
-} from '../../../../src/shared/receipt-number';
+} from '../../../../src/core';
+import { OUR_RECEIPT_NUMBER, receiptNumber, taiwanDate } from '../../../../src/shared/receipt-number';
 
 const sha = (s: string | Buffer): string => createHash('sha256').update(s).digest('hex');
 
